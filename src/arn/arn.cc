@@ -1,0 +1,65 @@
+#include "arn/arn.h"
+
+#include "common/wildcard.h"
+
+namespace iamd::arn {
+
+bool split6(std::string_view text, std::array<std::string_view, 6>& parts) {
+  std::size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    std::size_t pos = text.find(':', start);
+    if (pos == std::string_view::npos) return false;
+    parts[static_cast<std::size_t>(i)] = text.substr(start, pos - start);
+    start = pos + 1;
+  }
+  parts[5] = text.substr(start);
+  return true;
+}
+
+Arn::Arn(std::string partition, std::string service, std::string region, std::string account, std::string resource)
+    : partition_(std::move(partition)),
+      service_(std::move(service)),
+      region_(std::move(region)),
+      account_(std::move(account)),
+      resource_(std::move(resource)) {}
+
+common::Result<Arn> Arn::parse(std::string_view text) {
+  std::array<std::string_view, 6> p;
+  if (!split6(text, p) || p[0] != "arn" || p[1].empty() || p[2].empty() || p[5].empty()) {
+    return common::Error{"ValidationError", std::string(text) + " is invalid", ""};
+  }
+  return Arn(std::string(p[1]), std::string(p[2]), std::string(p[3]), std::string(p[4]), std::string(p[5]));
+}
+
+std::string Arn::to_string() const {
+  std::string s = "arn:";
+  s += partition_;
+  s += ':';
+  s += service_;
+  s += ':';
+  s += region_;
+  s += ':';
+  s += account_;
+  s += ':';
+  s += resource_;
+  return s;
+}
+
+bool is_account_id(std::string_view s) {
+  if (s.size() != 12) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+bool arn_like(const std::array<std::string, 6>& pattern, std::string_view value) {
+  std::array<std::string_view, 6> parts;
+  if (!split6(value, parts)) return false;
+  for (std::size_t i = 0; i < 6; ++i) {
+    if (!common::glob_match(pattern[i], parts[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace iamd::arn

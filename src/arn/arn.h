@@ -1,0 +1,46 @@
+// ARN value type: arn:<partition>:<service>:<region>:<account>:<resource>.
+// Parsing splits at the first five colons; the resource part keeps any further colons.
+// Thread-safety: value type.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace iamd::arn {
+
+enum class Segment { kPrefix = 0, kPartition, kService, kRegion, kAccount, kResource };
+
+// The six parts of an ARN-shaped string, as views into it. Returns false when the text
+// has fewer than five colons (then it is not ARN-shaped and never matches an ARN pattern).
+bool split6(std::string_view text, std::array<std::string_view, 6>& parts);
+
+class Arn {
+ public:
+  // Strict parse: prefix "arn", non-empty partition and service. Region and account may be
+  // empty (IAM ARNs have no region; S3 bucket ARNs have neither).
+  static common::Result<Arn> parse(std::string_view text);
+  Arn(std::string partition, std::string service, std::string region, std::string account, std::string resource);
+
+  const std::string& partition() const { return partition_; }
+  const std::string& service() const { return service_; }
+  const std::string& region() const { return region_; }
+  const std::string& account() const { return account_; }
+  const std::string& resource() const { return resource_; }
+  std::string to_string() const;
+  friend bool operator==(const Arn&, const Arn&) = default;
+
+ private:
+  std::string partition_, service_, region_, account_, resource_;
+};
+
+// True for a 12-digit account id.
+bool is_account_id(std::string_view s);
+
+// Segment-wise glob match (Resource and ArnLike): each of the six parts of `value` must
+// glob-match the corresponding encoded pattern part (see common/wildcard.h).
+bool arn_like(const std::array<std::string, 6>& encoded_pattern_parts, std::string_view value);
+
+}  // namespace iamd::arn

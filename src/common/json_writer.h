@@ -1,0 +1,37 @@
+// A minimal streaming JSON writer for command output (no parsing here: parsing untrusted
+// JSON belongs to the policy module, which wraps a library).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iamd::common {
+
+// Appends `s` to `out` as a JSON string literal (with quotes), escaping as RFC 8259 requires.
+void append_json_string(std::string& out, std::string_view s);
+
+// Pretty-printing writer with 4-space indentation, the layout of `aws ... --output json`.
+class JsonWriter {
+ public:
+  JsonWriter& begin_object();
+  JsonWriter& end_object();
+  JsonWriter& begin_array();
+  JsonWriter& end_array();
+  JsonWriter& key(std::string_view k);
+  JsonWriter& value(std::string_view s);
+  JsonWriter& value(const char* s) { return value(std::string_view(s)); }
+  JsonWriter& value(bool b);
+  JsonWriter& value(long long n);
+  const std::string& str() const { return out_; }
+
+ private:
+  void before_value();
+  JsonWriter& close(char bracket);
+  void newline();
+  std::string out_;
+  std::vector<bool> first_;  // per open container: no element written yet
+  bool after_key_ = false;
+};
+
+}  // namespace iamd::common

@@ -1,0 +1,34 @@
+// Glob matching as AWS uses it for Action, Resource segments, StringLike and ArnLike.
+//
+// Patterns are *encoded* once at compile time: the wildcard `*` becomes kStar, `?` becomes
+// kAnyChar, and a byte that would collide with a code is preceded by kEscape. Text that must
+// stay literal (a policy-variable value, `${*}`) is appended with append_literal, so a `*`
+// coming from a request can never act as a wildcard. Matching is anchored at both ends,
+// case-sensitive (callers lowercase both sides for case-insensitive uses), and never
+// builds a regex from user input.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace iamd::common {
+
+inline constexpr char kStar = '\x01';
+inline constexpr char kAnyChar = '\x02';
+inline constexpr char kEscape = '\x03';
+
+// Encodes a user-written pattern where `*` and `?` are wildcards.
+std::string encode_glob(std::string_view pattern);
+// Appends text to an encoded pattern so that every byte of it is literal.
+void append_literal(std::string& encoded, std::string_view text);
+// Encodes text with no wildcards at all.
+std::string encode_literal(std::string_view text);
+// True when the encoded pattern contains a wildcard.
+bool has_wildcard(std::string_view encoded);
+// Decodes an encoded pattern back to its display form (`*`, `?`).
+std::string decode_glob(std::string_view encoded);
+
+// Whole-string match of `text` against an encoded pattern. `?` matches one UTF-8 character.
+bool glob_match(std::string_view encoded_pattern, std::string_view text);
+
+}  // namespace iamd::common
