@@ -29,17 +29,22 @@ ToolOutput fail(std::string_view code, std::string_view message) {
   return ToolOutput{1, "", error_line(code, message)};
 }
 
-bool has_principal(const JsonValue& root) {
+// Without --type: a document with a Principal and no Resource is a role trust policy, one
+// with both is resource-based, one without a Principal is identity-based.
+policy::PolicyKind infer_kind(const JsonValue& root) {
   const JsonValue* st = root.find("Statement");
-  if (st == nullptr) return false;
-  auto check = [](const JsonValue& s) { return s.find("Principal") != nullptr || s.find("NotPrincipal") != nullptr; };
-  if (st->is_object()) return check(*st);
-  if (st->is_array()) {
-    for (const JsonValue& s : st->items) {
-      if (s.is_object() && check(s)) return true;
-    }
+  bool principal = false, resource = false;
+  auto look = [&](const JsonValue& s) {
+    if (!s.is_object()) return;
+    principal = principal || s.find("Principal") != nullptr || s.find("NotPrincipal") != nullptr;
+    resource = resource || s.find("Resource") != nullptr || s.find("NotResource") != nullptr;
+  };
+  if (st != nullptr && st->is_object()) look(*st);
+  if (st != nullptr && st->is_array()) {
+    for (const JsonValue& s : st->items) look(s);
   }
-  return false;
+  if (!principal) return policy::PolicyKind::kIdentity;
+  return resource ? policy::PolicyKind::kResource : policy::PolicyKind::kTrust;
 }
 
 // Reads a list of strings member; false when present with the wrong shape.
@@ -117,7 +122,7 @@ ToolOutput validate_policy(std::string_view text, std::string_view kind, std::st
   policy::ValidateOptions o;
   if (kind.empty()) {
     auto json = policy::parse_json(text);
-    o.kind = json && has_principal(*json) ? policy::PolicyKind::kResource : policy::PolicyKind::kIdentity;
+    o.kind = json ? infer_kind(*json) : policy::PolicyKind::kIdentity;
   } else if (auto k = policy::parse_kind(kind)) {
     o.kind = *k;
   } else {

@@ -16,7 +16,8 @@ struct ToolOutput {
 };
 
 // `kind` is a policy::kind_name ("identity", "managed", ...) or empty to infer it: a
-// document with a Principal is validated as resource-based, one without as identity.
+// document with a Principal is validated as a trust policy when it has no Resource and as
+// resource-based when it has one; a document without a Principal as identity-based.
 // `entity` is user, group or role (inline quota).
 ToolOutput validate_policy(std::string_view text, std::string_view kind, std::string_view entity);
 

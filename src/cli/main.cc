@@ -2,6 +2,7 @@
 // nothing here throws past main().
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -16,6 +17,11 @@ bool read_input(const std::string& path, std::string& out, std::string& error) {
   if (path == "-") {
     out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     return true;
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "iamd: cannot read " + path + ": it is a directory";
+    return false;
   }
   std::ifstream f(path, std::ios::binary);
   if (!f) {

@@ -80,9 +80,9 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     }
     JsonValue* parent = stack_.back();
     if (parent->kind == JsonValue::Kind::kObject) {
-      parent->members.emplace_back(std::move(pending_key_), std::move(v));
+      parent->members.push_back(JsonMember{std::move(pending_key_), std::move(v)});
       pending_key_.clear();
-      return &parent->members.back().second;
+      return &parent->members.back().value;
     }
     parent->items.push_back(std::move(v));
     return &parent->items.back();

@@ -13,13 +13,15 @@
 
 namespace iamd::policy {
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
   std::string text;  // string contents, or a number's text
   std::vector<JsonValue> items;
-  std::vector<std::pair<std::string, JsonValue>> members;
+  std::vector<JsonMember> members;  // in document order, duplicates kept
   std::size_t begin = 0;  // byte offset of the first character (objects/arrays: the bracket)
   std::size_t end = 0;    // byte offset of the last character (objects/arrays: the bracket)
 
@@ -27,6 +29,11 @@ struct JsonValue {
   bool is_object() const { return kind == Kind::kObject; }
   bool is_array() const { return kind == Kind::kArray; }
   const JsonValue* find(std::string_view key) const;
+};
+
+struct JsonMember {
+  std::string key;
+  JsonValue value;
 };
 
 // Parses UTF-8 JSON text. Nesting deeper than kMaxDepth is rejected (policies nest ~5 deep),

@@ -11,11 +11,11 @@ TEST(Json, KeepsDuplicatesNumbersAndOffsets) {
   auto v = parse_json(R"({"a": 10, "a": 1.50, "b": [true, null]})");
   ASSERT_TRUE(v.has_value());
   ASSERT_EQ(v->members.size(), 3u);
-  EXPECT_EQ(v->members[0].second.text, "10");
-  EXPECT_EQ(v->members[1].second.text, "1.50");
+  EXPECT_EQ(v->members[0].value.text, "10");
+  EXPECT_EQ(v->members[1].value.text, "1.50");
   EXPECT_EQ(v->begin, 0u);
-  EXPECT_EQ(v->members[2].second.begin, 26u);
-  EXPECT_EQ(v->members[2].second.end, 37u);
+  EXPECT_EQ(v->members[2].value.begin, 26u);
+  EXPECT_EQ(v->members[2].value.end, 37u);
   EXPECT_EQ(v->end, 38u);
   for (const char* bad : {"", "{", "{\"a\":}", "[1,]", "{} x", "\"\\ud800\"", "{\"a\":1}}"}) {
     EXPECT_FALSE(parse_json(bad).has_value()) << bad;
