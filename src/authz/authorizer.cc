@@ -55,12 +55,13 @@ struct SetResult {
   PrincipalMatch best = PrincipalMatch::kNone;  // resource policies: strongest principal match of an Allow
 };
 
-SetResult eval_set(const PolicySet& set, PolicyType type, const Request& req, Decision& out, condition::EvalSink& sink) {
+SetResult eval_set(const PolicySet& set, PolicyType type, const Request& req, const policy::ResourceView& resource,
+                   Decision& out, condition::EvalSink& sink) {
   SetResult r;
   const bool resource_based = type == PolicyType::kResourceBased || type == PolicyType::kRoleTrust;
   set.for_each_candidate(req.action_lower, [&](const policy::CompiledStatement& st) {
     if (!st.matches_action(req.action_lower)) return;
-    if (!st.matches_resource(req.resource, req.context, sink)) return;
+    if (!st.matches_resource(resource, req.context, sink)) return;
     PrincipalMatch pm = PrincipalMatch::kExact;
     if (resource_based || st.has_principal) {
       pm = st.match_principal(req.principal);
@@ -110,20 +111,21 @@ void evaluate(const PolicyBundle& b, const Request& req, Decision& out) {
   sink.missing_keys = &out.missing_keys;
   sink.diagnostics = &out.diagnostics;
 
+  const policy::ResourceView view(req.resource);
   const PolicyType resource_type = b.resource_is_trust ? PolicyType::kRoleTrust : PolicyType::kResourceBased;
   SetResult identity, boundary, session, resource;
-  if (b.identity) identity = eval_set(*b.identity, PolicyType::kIdentityBased, req, out, sink);
-  if (b.boundary) boundary = eval_set(*b.boundary, PolicyType::kPermissionsBoundary, req, out, sink);
-  if (b.session) session = eval_set(*b.session, PolicyType::kSession, req, out, sink);
-  if (b.resource) resource = eval_set(*b.resource, resource_type, req, out, sink);
+  if (b.identity) identity = eval_set(*b.identity, PolicyType::kIdentityBased, req, view, out, sink);
+  if (b.boundary) boundary = eval_set(*b.boundary, PolicyType::kPermissionsBoundary, req, view, out, sink);
+  if (b.session) session = eval_set(*b.session, PolicyType::kSession, req, view, out, sink);
+  if (b.resource) resource = eval_set(*b.resource, resource_type, req, view, out, sink);
   bool scp_deny = false, scp_ok = true, rcp_deny = false, rcp_ok = true;
   for (const PolicySet* level : b.scp) {
-    SetResult r = eval_set(*level, PolicyType::kServiceControl, req, out, sink);
+    SetResult r = eval_set(*level, PolicyType::kServiceControl, req, view, out, sink);
     scp_deny = scp_deny || r.deny;
     scp_ok = scp_ok && r.allow;
   }
   for (const PolicySet* level : b.rcp) {
-    SetResult r = eval_set(*level, PolicyType::kResourceControl, req, out, sink);
+    SetResult r = eval_set(*level, PolicyType::kResourceControl, req, view, out, sink);
     rcp_deny = rcp_deny || r.deny;
     rcp_ok = rcp_ok && r.allow;
   }

@@ -16,7 +16,8 @@ PolicySet::PolicySet(std::vector<std::shared_ptr<const policy::CompiledPolicy>> 
         always_.push_back(idx);
         continue;
       }
-      for (const std::string& a : st.actions) {
+      for (const common::Glob& glob : st.actions) {
+        const std::string& a = glob.encoded();
         std::size_t colon = a.find(':');
         std::string_view service = std::string_view(a).substr(0, colon);
         auto push = [idx](std::vector<std::uint32_t>& v) {

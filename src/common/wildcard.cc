@@ -67,6 +67,41 @@ std::string decode_glob(std::string_view encoded) {
   return out;
 }
 
+Glob::Glob(std::string encoded) : encoded_(std::move(encoded)) {
+  // Count wildcards and note where the stars are.
+  int stars = 0, others = 0;
+  bool leading = false, trailing = false;
+  std::string literal;
+  for (std::size_t i = 0; i < encoded_.size(); ++i) {
+    char c = encoded_[i];
+    if (c == kEscape && i + 1 < encoded_.size()) {
+      literal.push_back(encoded_[++i]);
+    } else if (c == kStar) {
+      ++stars;
+      leading = leading || i == 0;
+      trailing = trailing || i + 1 == encoded_.size();
+    } else if (c == kAnyChar) {
+      ++others;
+    } else {
+      literal.push_back(c);
+    }
+  }
+  if (others > 0) {
+    shape_ = Shape::kGeneral;
+  } else if (stars == 0) {
+    shape_ = Shape::kExact;
+  } else if (literal.empty()) {
+    shape_ = Shape::kAny;
+  } else if (stars == 1 && trailing) {
+    shape_ = Shape::kPrefix;
+  } else if (stars == 1 && leading) {
+    shape_ = Shape::kSuffix;
+  } else {
+    shape_ = Shape::kGeneral;
+  }
+  literal_ = std::move(literal);
+}
+
 bool glob_match(std::string_view p, std::string_view t) {
   std::size_t pi = 0;
   std::size_t ti = 0;

@@ -31,4 +31,32 @@ std::string decode_glob(std::string_view encoded);
 // Whole-string match of `text` against an encoded pattern. `?` matches one UTF-8 character.
 bool glob_match(std::string_view encoded_pattern, std::string_view text);
 
+// A compiled pattern: the common shapes (exact text, "prefix*", "*suffix", "*") match with
+// one comparison; anything else falls back to glob_match. Immutable; share freely.
+class Glob {
+ public:
+  Glob() = default;
+  explicit Glob(std::string encoded);
+  bool match(std::string_view text) const {
+    switch (shape_) {
+      case Shape::kExact: return text == literal_;
+      case Shape::kPrefix: return text.starts_with(literal_);
+      case Shape::kSuffix: return text.ends_with(literal_);
+      case Shape::kAny: return true;
+      case Shape::kGeneral: break;
+    }
+    return glob_match(encoded_, text);
+  }
+  const std::string& encoded() const { return encoded_; }
+  // True when the pattern is exact text (no wildcard); literal() is that text.
+  bool is_exact() const { return shape_ == Shape::kExact; }
+  const std::string& literal() const { return literal_; }
+
+ private:
+  enum class Shape : unsigned char { kExact, kPrefix, kSuffix, kAny, kGeneral };
+  Shape shape_ = Shape::kExact;
+  std::string encoded_;
+  std::string literal_;  // decoded text of kExact, kPrefix, kSuffix
+};
+
 }  // namespace iamd::common

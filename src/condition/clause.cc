@@ -137,8 +137,10 @@ Clause::Match Clause::compare(const PolicyValue& p, std::string_view value, cons
         m = value == pattern;
       } else if (info.compare == Compare::kEqualsIgnoreCase) {
         m = common::iequals(value, pattern);
-      } else {
+      } else if (p.text.has_variables()) {
         m = common::glob_match(pattern, value);
+      } else {
+        m = p.text.glob().match(value);
       }
       return m ? Match::kYes : Match::kNo;
     }
@@ -148,18 +150,16 @@ Clause::Match Clause::compare(const PolicyValue& p, std::string_view value, cons
       if (!arn::split6(value, parts)) return Match::kNo;
       auto& bufs = arn_scratch();
       for (std::size_t i = 0; i < 6; ++i) {
-        std::string_view pattern;
-        if (p.arn[i].has_variables()) {
-          bufs[i].clear();
-          if (!p.arn[i].expand(context, bufs[i], &sink)) {
-            dropped = true;
-            return Match::kNo;
-          }
-          pattern = bufs[i];
-        } else {
-          pattern = p.arn[i].constant();
+        if (!p.arn[i].has_variables()) {
+          if (!p.arn[i].glob().match(parts[i])) return Match::kNo;
+          continue;
         }
-        if (!common::glob_match(pattern, parts[i])) return Match::kNo;
+        bufs[i].clear();
+        if (!p.arn[i].expand(context, bufs[i], &sink)) {
+          dropped = true;
+          return Match::kNo;
+        }
+        if (!common::glob_match(bufs[i], parts[i])) return Match::kNo;
       }
       return Match::kYes;
     }
@@ -214,6 +214,14 @@ bool Clause::holds_for(std::string_view value, const Context& context, EvalSink&
     }
   }
   return negated;
+}
+
+void Clause::note_missing(const Context& context, EvalSink& sink) const {
+  if (context.find(key_lower_, hash_) == nullptr) sink.missing(key_);
+  for (const PolicyValue& v : values_) {
+    v.text.note_missing(context, sink);
+    for (const Template& t : v.arn) t.note_missing(context, sink);
+  }
 }
 
 bool Clause::evaluate(const Context& context, EvalSink& sink) const {

@@ -56,6 +56,9 @@ class Clause {
                         const std::vector<std::string>& raw_values, bool variables);
 
   bool evaluate(const Context& context, EvalSink& sink) const;
+  // Reports the keys evaluate() would find missing, without evaluating (used once an
+  // earlier clause of the statement has failed).
+  void note_missing(const Context& context, EvalSink& sink) const;
 
   const std::string& key() const { return key_; }
   const std::string& op_text() const { return op_text_; }

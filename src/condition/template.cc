@@ -87,6 +87,7 @@ Template Template::compile(std::string_view raw, Mode mode, bool variables) {
       t.pieces_.push_back(std::move(lit));
     }
   } else {
+    if (mode == Mode::kGlob) t.glob_ = common::Glob(literal);
     t.constant_ = std::move(literal);
   }
   return t;
@@ -114,6 +115,12 @@ bool Template::expand(const Context& context, std::string& out, MissingSink* sin
     }
   }
   return ok;
+}
+
+void Template::note_missing(const Context& context, MissingSink& sink) const {
+  for (const Piece& p : pieces_) {
+    if (p.is_variable && !p.has_default && context.find(p.key_lower, p.hash) == nullptr) sink.missing(p.key);
+  }
 }
 
 std::vector<std::string_view> Template::variable_keys() const {

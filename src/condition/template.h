@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/wildcard.h"
 #include "condition/context.h"
 
 namespace iamd::condition {
@@ -33,6 +34,8 @@ class Template {
   bool has_variables() const { return has_variables_; }
   // The value when there are no variables (plain or encoded per mode).
   const std::string& constant() const { return constant_; }
+  // kGlob templates without variables: the compiled pattern.
+  const common::Glob& glob() const { return glob_; }
   const std::string& raw() const { return raw_; }
 
   // Appends the expansion to `out`. Returns false when a variable is absent from the
@@ -42,6 +45,8 @@ class Template {
 
   // The keys of the variables used, as written.
   std::vector<std::string_view> variable_keys() const;
+  // Reports to `sink` every variable key absent from the context that has no default.
+  void note_missing(const Context& context, MissingSink& sink) const;
 
  private:
   struct Piece {
@@ -54,6 +59,7 @@ class Template {
   };
   std::string raw_;
   std::string constant_;
+  common::Glob glob_;
   std::vector<Piece> pieces_;
   Mode mode_ = Mode::kPlain;
   bool has_variables_ = false;

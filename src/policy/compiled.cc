@@ -100,10 +100,12 @@ PrincipalMatch match_one(const CompiledPrincipal& p, const PrincipalFacts& f) {
 
 }  // namespace
 
+ResourceView::ResourceView(std::string_view resource) : text(resource) { arn_shaped = arn::split6(resource, parts); }
+
 bool CompiledStatement::matches_action(std::string_view action_lower) const {
   bool any = false;
-  for (const std::string& a : actions) {
-    if (common::glob_match(a, action_lower)) {
+  for (const common::Glob& a : actions) {
+    if (a.match(action_lower)) {
       any = true;
       break;
     }
@@ -111,34 +113,33 @@ bool CompiledStatement::matches_action(std::string_view action_lower) const {
   return any != not_action;
 }
 
-bool CompiledStatement::matches_resource(std::string_view resource, const condition::Context& context,
+bool CompiledStatement::matches_resource(const ResourceView& resource, const condition::Context& context,
                                          condition::EvalSink& sink) const {
   // A trust policy has no Resource: it applies to the role it is attached to.
   if (!has_resource) return true;
-  std::array<std::string_view, 6> req;
-  const bool req_arn = arn::split6(resource, req);
   bool any = false;
   for (const ResourcePattern& p : resources) {
     if (p.any) {
       any = true;
       break;
     }
-    if (!p.arn_shaped || !req_arn) continue;
+    if (!p.arn_shaped || !resource.arn_shaped) continue;
     bool ok = true;
-    auto& bufs = segment_scratch();
-    for (std::size_t i = 0; i < 6 && ok; ++i) {
-      std::string_view pattern;
-      if (p.parts[i].has_variables()) {
-        bufs[i].clear();
-        if (!p.parts[i].expand(context, bufs[i], &sink)) {
-          ok = false;  // a missing variable: this entry matches nothing
-          break;
-        }
-        pattern = bufs[i];
-      } else {
-        pattern = p.parts[i].constant();
+    // The resource segment (most specific) first: it rejects most candidates.
+    for (std::size_t k = 0; k < 6 && ok; ++k) {
+      std::size_t i = 5 - k;
+      const condition::Template& t = p.parts[i];
+      if (!t.has_variables()) {
+        ok = t.glob().match(resource.parts[i]);
+        continue;
       }
-      ok = common::glob_match(pattern, req[i]);
+      std::string& buf = segment_scratch()[i];
+      buf.clear();
+      if (!t.expand(context, buf, &sink)) {
+        ok = false;  // a missing variable: this entry matches nothing
+        break;
+      }
+      ok = common::glob_match(buf, resource.parts[i]);
     }
     if (ok) {
       any = true;
@@ -174,7 +175,11 @@ PrincipalMatch CompiledStatement::match_principal(const PrincipalFacts& f) const
 bool CompiledStatement::matches_conditions(const condition::Context& context, condition::EvalSink& sink) const {
   bool all = true;
   for (const condition::Clause& c : conditions) {
-    if (!c.evaluate(context, sink)) all = false;
+    if (!all) {
+      c.note_missing(context, sink);
+    } else if (!c.evaluate(context, sink)) {
+      all = false;
+    }
   }
   return all;
 }
@@ -207,7 +212,7 @@ std::shared_ptr<const CompiledPolicy> compile(const PolicyDocument& doc, PolicyK
     st.sid = sd.sid;
     st.effect = sd.effect == "Deny" ? Effect::kDeny : Effect::kAllow;
     st.not_action = sd.not_action;
-    for (const std::string& a : sd.action.values) st.actions.push_back(common::encode_glob(common::to_lower(a)));
+    for (const std::string& a : sd.action.values) st.actions.emplace_back(common::encode_glob(common::to_lower(a)));
     st.has_resource = sd.resource.present;
     st.not_resource = sd.not_resource;
     for (const std::string& r : sd.resource.values) st.resources.push_back(compile_resource(r, variables));

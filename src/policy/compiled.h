@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/wildcard.h"
 #include "condition/clause.h"
 #include "condition/context.h"
 #include "condition/template.h"
@@ -37,6 +38,14 @@ struct PrincipalFacts {
 // (evaluation.md §3.1(b)).
 enum class PrincipalMatch { kNone, kAccount, kRoleOfSession, kParentUser, kExact };
 
+// The requested resource, split once per request.
+struct ResourceView {
+  explicit ResourceView(std::string_view resource);
+  std::string_view text;
+  std::array<std::string_view, 6> parts;
+  bool arn_shaped = false;
+};
+
 struct ResourcePattern {
   std::string raw;
   bool any = false;                           // "*"
@@ -58,7 +67,7 @@ struct CompiledStatement {
   std::string sid;
   Effect effect = Effect::kAllow;
   bool not_action = false;
-  std::vector<std::string> actions;  // lowercased, glob-encoded
+  std::vector<common::Glob> actions;  // lowercased
   bool has_resource = false;
   bool not_resource = false;
   std::vector<ResourcePattern> resources;
@@ -70,9 +79,10 @@ struct CompiledStatement {
 
   // `action_lower` is the requested action, ASCII-lowercased.
   bool matches_action(std::string_view action_lower) const;
-  bool matches_resource(std::string_view resource, const condition::Context& context, condition::EvalSink& sink) const;
+  bool matches_resource(const ResourceView& resource, const condition::Context& context, condition::EvalSink& sink) const;
   PrincipalMatch match_principal(const PrincipalFacts& principal) const;
-  // Every clause is evaluated (so that all missing keys are reported); the result is their AND.
+  // The AND of the clauses. After the first false clause the rest are only checked for
+  // missing keys, so that every missing key is still reported.
   bool matches_conditions(const condition::Context& context, condition::EvalSink& sink) const;
   // "<policy id>:<Sid>" or "<policy id>:#<index>".
   std::string display_name() const;

@@ -97,10 +97,10 @@ TEST(Compile, StatementNamesAndMatchers) {
   condition::Context ctx;
   ctx.set("aws:username", "alice");
   condition::EvalSink sink;
-  EXPECT_TRUE(s[0].matches_resource("arn:aws:s3:::b/alice/k", ctx, sink));
-  EXPECT_FALSE(s[0].matches_resource("arn:aws:s3:::b/bob/k", ctx, sink));
-  EXPECT_TRUE(s[1].matches_resource("arn:aws:s3:::y", ctx, sink));
-  EXPECT_FALSE(s[1].matches_resource("arn:aws:s3:::x", ctx, sink));
+  EXPECT_TRUE(s[0].matches_resource(ResourceView("arn:aws:s3:::b/alice/k"), ctx, sink));
+  EXPECT_FALSE(s[0].matches_resource(ResourceView("arn:aws:s3:::b/bob/k"), ctx, sink));
+  EXPECT_TRUE(s[1].matches_resource(ResourceView("arn:aws:s3:::y"), ctx, sink));
+  EXPECT_FALSE(s[1].matches_resource(ResourceView("arn:aws:s3:::x"), ctx, sink));
 }
 
 }  // namespace

@@ -38,7 +38,19 @@ TEST(Wildcard, Table) {
   };
   for (const auto& c : cases) {
     EXPECT_EQ(glob_match(encode_glob(c.pattern), c.text), c.match) << c.pattern << " vs " << c.text;
+    EXPECT_EQ(Glob(encode_glob(c.pattern)).match(c.text), c.match) << "Glob " << c.pattern << " vs " << c.text;
   }
+}
+
+TEST(Wildcard, GlobShapesAgreeWithGlobMatch) {
+  const char* patterns[] = {"abc", "abc*", "*abc", "*", "**", "a*c", "*b*", "a?c", "", "*a*", "ab**"};
+  const char* texts[] = {"", "a", "abc", "abcd", "xabc", "ac", "abbc", "b", "aXc"};
+  for (const char* p : patterns) {
+    Glob g(encode_glob(p));
+    for (const char* t : texts) EXPECT_EQ(g.match(t), glob_match(encode_glob(p), t)) << p << " vs " << t;
+  }
+  EXPECT_TRUE(Glob(encode_glob("abc")).is_exact());
+  EXPECT_FALSE(Glob(encode_glob("ab*")).is_exact());
 }
 
 TEST(Wildcard, LiteralTextNeverActsAsWildcard) {
