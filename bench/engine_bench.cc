@@ -89,7 +89,8 @@ BENCHMARK_CAPTURE(BM_Sweep, one_service_wildcards, true)->Arg(1)->Arg(10)->Arg(1
 
 // Compile cost, for reference (done once per policy version, never per request).
 void BM_CompileS2Policy(benchmark::State& state) {
-  const char* text = R"({"Version":"2012-10-17","Statement":[{"Sid":"ListOwnPrefix","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::corp-data","Condition":{"StringLike":{"s3:prefix":["","home/","home/${aws:username}/*"]}}},{"Sid":"DenyEc2OutsideCorp","Effect":"Deny","Action":"ec2:*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":["10.0.0.0/8","192.168.0.0/16"]}}}]})";
+  const char* text =
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"ListOwnPrefix","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::corp-data","Condition":{"StringLike":{"s3:prefix":["","home/","home/${aws:username}/*"]}}},{"Sid":"DenyEc2OutsideCorp","Effect":"Deny","Action":"ec2:*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":["10.0.0.0/8","192.168.0.0/16"]}}}]})";
   policy::ValidateOptions o;
   for (auto _ : state) {
     auto p = policy::compile_text(text, o, "P");

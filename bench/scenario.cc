@@ -12,10 +12,13 @@ namespace {
 
 using policy::JsonValue;
 
-std::string str(const JsonValue* v) { return v != nullptr && v->is_string() ? v->text : std::string(); }
+std::string str(const JsonValue* v) {
+  return v != nullptr && v->is_string() ? v->text : std::string();
+}
 
-common::Result<std::shared_ptr<const policy::CompiledPolicy>> compile_entry(const std::string& text, const JsonValue& entry,
-                                                                          policy::PolicyKind kind) {
+common::Result<std::shared_ptr<const policy::CompiledPolicy>> compile_entry(const std::string& text,
+                                                                            const JsonValue& entry,
+                                                                            policy::PolicyKind kind) {
   const JsonValue* doc = entry.find("document");
   if (doc == nullptr) return common::Error{"Scenario", "policy without document", ""};
   policy::ValidateOptions o;

@@ -19,8 +19,9 @@ namespace iamd::fuzz {
 // from the same bytes.
 inline void policy_target(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (policy::PolicyKind kind : {policy::PolicyKind::kIdentity, policy::PolicyKind::kManaged, policy::PolicyKind::kTrust,
-                                  policy::PolicyKind::kResource, policy::PolicyKind::kSession, policy::PolicyKind::kScp}) {
+  for (policy::PolicyKind kind :
+       {policy::PolicyKind::kIdentity, policy::PolicyKind::kManaged, policy::PolicyKind::kTrust,
+        policy::PolicyKind::kResource, policy::PolicyKind::kSession, policy::PolicyKind::kScp}) {
     policy::ValidateOptions o;
     o.kind = kind;
     auto compiled = policy::compile_text(text, o, "F");

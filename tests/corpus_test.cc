@@ -94,7 +94,8 @@ std::optional<policy::PrincipalType> principal_type(std::string_view t) {
 
 class Corpus : public ::testing::TestWithParam<std::size_t> {};
 
-std::shared_ptr<const policy::CompiledPolicy> compile_or_fail(const CorpusCase& c, const JsonValue& entry, policy::PolicyKind kind) {
+std::shared_ptr<const policy::CompiledPolicy> compile_or_fail(const CorpusCase& c, const JsonValue& entry,
+                                                              policy::PolicyKind kind) {
   policy::ValidateOptions o;
   o.kind = kind;
   o.entity = policy::EntityType::kRole;
@@ -106,8 +107,8 @@ std::shared_ptr<const policy::CompiledPolicy> compile_or_fail(const CorpusCase& 
   }
   auto compiled = policy::compile_text(document_text(c, *doc), o, id);
   if (!compiled) {
-    ADD_FAILURE() << "policy " << id << " (" << policy::kind_name(kind) << ") does not compile: " << compiled.error().message
-                  << " at " << compiled.error().path;
+    ADD_FAILURE() << "policy " << id << " (" << policy::kind_name(kind)
+                  << ") does not compile: " << compiled.error().message << " at " << compiled.error().path;
     return nullptr;
   }
   return *compiled;
@@ -138,7 +139,9 @@ void run_validation(const CorpusCase& c, const JsonValue& v, const JsonValue& ex
   ASSERT_TRUE(kind.has_value()) << "unknown kind";
   o.kind = *kind;
   std::string entity = str(v.find("entity"), "user");
-  o.entity = entity == "group" ? policy::EntityType::kGroup : entity == "role" ? policy::EntityType::kRole : policy::EntityType::kUser;
+  o.entity = entity == "group"  ? policy::EntityType::kGroup
+             : entity == "role" ? policy::EntityType::kRole
+                                : policy::EntityType::kUser;
   o.entity_name = str(v.find("entityName"), "alice");
   const JsonValue* doc = v.find("document");
   ASSERT_NE(doc, nullptr);
@@ -231,7 +234,8 @@ void run_evaluation(const CorpusCase& c) {
   const JsonValue* expect = j.find("expect");
   ASSERT_NE(expect, nullptr);
   std::string why;
-  for (const auto& m : d.matched) why += " " + m.statement->display_name() + "(" + std::string(authz::policy_type_name(m.type)) + ")";
+  for (const auto& m : d.matched)
+    why += " " + m.statement->display_name() + "(" + std::string(authz::policy_type_name(m.type)) + ")";
   EXPECT_EQ(authz::decision_name(d.decision), str(expect->find("decision"))) << "matched:" << why;
   if (const JsonValue* matched = expect->find("matched")) {
     std::vector<std::string> got;
@@ -240,7 +244,8 @@ void run_evaluation(const CorpusCase& c) {
     EXPECT_EQ(got, sorted_strings(matched, false)) << "deciding statements";
   }
   if (const JsonValue* blocked = expect->find("blockedBy")) {
-    EXPECT_EQ(d.blocked_by ? std::string(authz::policy_type_name(*d.blocked_by)) : std::string("(none)"), blocked->text);
+    EXPECT_EQ(d.blocked_by ? std::string(authz::policy_type_name(*d.blocked_by)) : std::string("(none)"),
+              blocked->text);
   }
   if (const JsonValue* missing = expect->find("missing")) {
     std::vector<std::string> got;
@@ -306,7 +311,10 @@ TEST(CorpusCli, SimulateAgreesWithCorpus) {
     }
     w.end_array();
     if (const JsonValue* b = j.find("boundary")) {
-      w.key("PermissionsBoundaryPolicyInputList").begin_array().value(document_text(c, *b->find("document"))).end_array();
+      w.key("PermissionsBoundaryPolicyInputList")
+          .begin_array()
+          .value(document_text(c, *b->find("document")))
+          .end_array();
     }
     if (rp) w.key("ResourcePolicy").value(document_text(c, *rp->find("document")));
     w.key("CallerArn").value(caller);

@@ -25,8 +25,12 @@ void replay(const char* sub, void (*target)(const std::uint8_t*, std::size_t)) {
   EXPECT_GT(n, 10) << dir;
 }
 
-TEST(FuzzSeeds, PolicyParser) { replay("policy", fuzz::policy_target); }
-TEST(FuzzSeeds, ArnParser) { replay("arn", fuzz::arn_target); }
+TEST(FuzzSeeds, PolicyParser) {
+  replay("policy", fuzz::policy_target);
+}
+TEST(FuzzSeeds, ArnParser) {
+  replay("arn", fuzz::arn_target);
+}
 
 }  // namespace
 }  // namespace iamd

@@ -21,8 +21,8 @@ namespace {
 using policy::JsonValue;
 
 std::string error_line(std::string_view code, std::string_view message) {
-  return "An error occurred (" + std::string(code) + ") when calling the SimulateCustomPolicy operation: " +
-         std::string(message) + "\n";
+  return "An error occurred (" + std::string(code) +
+         ") when calling the SimulateCustomPolicy operation: " + std::string(message) + "\n";
 }
 
 ToolOutput fail(std::string_view code, std::string_view message) {
@@ -108,7 +108,8 @@ bool valid_context_value(std::string_view type, std::string_view v) {
   return false;
 }
 
-void write_position(common::JsonWriter& w, std::string_view key, std::string_view text, std::size_t offset, int column_shift) {
+void write_position(common::JsonWriter& w, std::string_view key, std::string_view text, std::size_t offset,
+                    int column_shift) {
   auto [line, col] = policy::line_column(text, offset);
   w.key(key).begin_object();
   w.key("Line").value(static_cast<long long>(line));
@@ -126,8 +127,9 @@ ToolOutput validate_policy(std::string_view text, std::string_view kind, std::st
   } else if (auto k = policy::parse_kind(kind)) {
     o.kind = *k;
   } else {
-    return ToolOutput{2, "", "iamd: unknown policy type '" + std::string(kind) +
-                                 "' (identity, managed, trust, resource, boundary, session, scp, rcp)\n"};
+    return ToolOutput{2, "",
+                      "iamd: unknown policy type '" + std::string(kind) +
+                          "' (identity, managed, trust, resource, boundary, session, scp, rcp)\n"};
   }
   if (entity.empty() || entity == "user") {
     o.entity = policy::EntityType::kUser;
@@ -148,27 +150,39 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
   auto json = policy::parse_json(request_json);
   if (!json || !json->is_object()) return fail("InvalidInput", "the --cli-input-json file is not a JSON object");
   const JsonValue& in = *json;
-  static constexpr std::string_view kKnown[] = {"PolicyInputList", "PermissionsBoundaryPolicyInputList", "ActionNames",
-                                                "ResourceArns", "ResourcePolicy", "ResourceOwner", "CallerArn",
-                                                "ContextEntries", "ResourceHandlingOption", "MaxItems", "Marker"};
+  static constexpr std::string_view kKnown[] = {"PolicyInputList",
+                                                "PermissionsBoundaryPolicyInputList",
+                                                "ActionNames",
+                                                "ResourceArns",
+                                                "ResourcePolicy",
+                                                "ResourceOwner",
+                                                "CallerArn",
+                                                "ContextEntries",
+                                                "ResourceHandlingOption",
+                                                "MaxItems",
+                                                "Marker"};
   for (const auto& [k, v] : in.members) {
     bool known = false;
     for (std::string_view name : kKnown) known = known || k == name;
     if (!known) return fail("InvalidInput", "Unknown parameter in input: \"" + k + "\"");
   }
   std::vector<std::string> inputs, boundaries, actions, resources;
-  if (!string_list(in, "PolicyInputList", inputs) || !string_list(in, "PermissionsBoundaryPolicyInputList", boundaries) ||
-      !string_list(in, "ActionNames", actions) || !string_list(in, "ResourceArns", resources)) {
-    return fail("InvalidInput", "PolicyInputList, PermissionsBoundaryPolicyInputList, ActionNames and ResourceArns must be lists of strings");
+  if (!string_list(in, "PolicyInputList", inputs) ||
+      !string_list(in, "PermissionsBoundaryPolicyInputList", boundaries) || !string_list(in, "ActionNames", actions) ||
+      !string_list(in, "ResourceArns", resources)) {
+    return fail(
+        "InvalidInput",
+        "PolicyInputList, PermissionsBoundaryPolicyInputList, ActionNames and ResourceArns must be lists of strings");
   }
-  if (in.find("PolicyInputList") == nullptr) return fail("ValidationError", "Missing required parameter in input: \"PolicyInputList\"");
+  if (in.find("PolicyInputList") == nullptr)
+    return fail("ValidationError", "Missing required parameter in input: \"PolicyInputList\"");
   if (actions.empty()) return fail("ValidationError", "Missing required parameter in input: \"ActionNames\"");
   if (resources.empty()) resources.push_back("*");
   std::string resource_policy_text, owner, caller, marker;
   bool has_rp = false, has_owner = false, has_caller = false, has_marker = false;
   if (!optional_string(in, "ResourcePolicy", resource_policy_text, has_rp) ||
-      !optional_string(in, "ResourceOwner", owner, has_owner) || !optional_string(in, "CallerArn", caller, has_caller) ||
-      !optional_string(in, "Marker", marker, has_marker)) {
+      !optional_string(in, "ResourceOwner", owner, has_owner) ||
+      !optional_string(in, "CallerArn", caller, has_caller) || !optional_string(in, "Marker", marker, has_marker)) {
     return fail("InvalidInput", "ResourcePolicy, ResourceOwner, CallerArn and Marker must be strings");
   }
   long long max_items = 1000;
@@ -241,7 +255,8 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
       for (const JsonValue& v : values->items) {
         if (!v.is_string()) return fail("InvalidInput", "ContextKeyValues must be strings");
         if (!valid_context_value(type->text, v.text)) {
-          return fail("InvalidInput", "Invalid value '" + v.text + "' for context key '" + name->text + "' of type " + type->text);
+          return fail("InvalidInput",
+                      "Invalid value '" + v.text + "' for context key '" + name->text + "' of type " + type->text);
         }
         vals.push_back(v.text);
       }
@@ -250,7 +265,8 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
       } else if (vals.size() == 1) {
         req.context.set(name->text, std::move(vals[0]));
       } else {
-        return fail("InvalidInput", "context key '" + name->text + "' of type " + type->text + " takes exactly one value");
+        return fail("InvalidInput",
+                    "context key '" + name->text + "' of type " + type->text + " takes exactly one value");
       }
     }
   }

@@ -15,22 +15,32 @@ void Request::set_action(std::string_view a) {
 
 std::string_view policy_type_name(PolicyType t) {
   switch (t) {
-    case PolicyType::kIdentityBased: return "identity-based";
-    case PolicyType::kResourceBased: return "resource-based";
-    case PolicyType::kRoleTrust: return "role trust";
-    case PolicyType::kPermissionsBoundary: return "permissions boundary";
-    case PolicyType::kSession: return "session";
-    case PolicyType::kServiceControl: return "service control";
-    case PolicyType::kResourceControl: return "resource control";
+    case PolicyType::kIdentityBased:
+      return "identity-based";
+    case PolicyType::kResourceBased:
+      return "resource-based";
+    case PolicyType::kRoleTrust:
+      return "role trust";
+    case PolicyType::kPermissionsBoundary:
+      return "permissions boundary";
+    case PolicyType::kSession:
+      return "session";
+    case PolicyType::kServiceControl:
+      return "service control";
+    case PolicyType::kResourceControl:
+      return "resource control";
   }
   return "identity-based";
 }
 
 std::string_view decision_name(EvalDecision d) {
   switch (d) {
-    case EvalDecision::kAllowed: return "allowed";
-    case EvalDecision::kExplicitDeny: return "explicitDeny";
-    case EvalDecision::kImplicitDeny: return "implicitDeny";
+    case EvalDecision::kAllowed:
+      return "allowed";
+    case EvalDecision::kExplicitDeny:
+      return "explicitDeny";
+    case EvalDecision::kImplicitDeny:
+      return "implicitDeny";
   }
   return "implicitDeny";
 }
@@ -92,13 +102,19 @@ void dedupe_missing(std::vector<std::string_view>& keys) {
 // Priority for reporting (evaluation.md §3.3 [IMPL]).
 int priority(PolicyType t) {
   switch (t) {
-    case PolicyType::kServiceControl: return 0;
-    case PolicyType::kResourceControl: return 1;
+    case PolicyType::kServiceControl:
+      return 0;
+    case PolicyType::kResourceControl:
+      return 1;
     case PolicyType::kResourceBased:
-    case PolicyType::kRoleTrust: return 2;
-    case PolicyType::kPermissionsBoundary: return 3;
-    case PolicyType::kSession: return 4;
-    case PolicyType::kIdentityBased: return 5;
+    case PolicyType::kRoleTrust:
+      return 2;
+    case PolicyType::kPermissionsBoundary:
+      return 3;
+    case PolicyType::kSession:
+      return 4;
+    case PolicyType::kIdentityBased:
+      return 5;
   }
   return 5;
 }
@@ -195,8 +211,8 @@ void evaluate(const PolicyBundle& b, const Request& req, Decision& out) {
   }
   out.decision = EvalDecision::kAllowed;
   for (const MatchedStatement& m : out.matched) {
-    bool granting = (m.type == PolicyType::kIdentityBased && identity_allow) ||
-                    m.type == PolicyType::kResourceBased || m.type == PolicyType::kRoleTrust;
+    bool granting = (m.type == PolicyType::kIdentityBased && identity_allow) || m.type == PolicyType::kResourceBased ||
+                    m.type == PolicyType::kRoleTrust;
     if (granting && m.statement->effect == Effect::kAllow) out.deciding.push_back(m);
   }
 }
@@ -220,7 +236,8 @@ std::string access_denied_message(const Request& request, const Decision& decisi
     } else if (*decision.blocked_by == PolicyType::kSession) {
       msg += " with an explicit deny in a sessions policy";  // sic, as AWS documents it
     } else {
-      msg += std::string(" with an explicit deny in ") + (type.front() == 'i' ? "an " : "a ") + std::string(type) + " policy";
+      msg += std::string(" with an explicit deny in ") + (type.front() == 'i' ? "an " : "a ") + std::string(type) +
+             " policy";
     }
   } else if (*decision.blocked_by == PolicyType::kServiceControl) {
     // AWS reports SCP failures as explicit denies (evaluation.md §3 step 3).

@@ -22,20 +22,28 @@ namespace iamd::authz {
 // One authorization request, built once (principal facts, action, resource, context).
 struct Request {
   policy::PrincipalFacts principal;
-  std::string action;        // "s3:GetObject"
-  std::string action_lower;  // set by set_action
-  std::string resource;      // an ARN, or "*" for actions without a resource type
+  std::string action;            // "s3:GetObject"
+  std::string action_lower;      // set by set_action
+  std::string resource;          // an ARN, or "*" for actions without a resource type
   std::string resource_account;  // empty: the principal's account
   condition::Context context;
 
   void set_action(std::string_view a);
 };
 
-enum class PolicyType { kIdentityBased, kResourceBased, kRoleTrust, kPermissionsBoundary, kSession, kServiceControl, kResourceControl };
+enum class PolicyType {
+  kIdentityBased,
+  kResourceBased,
+  kRoleTrust,
+  kPermissionsBoundary,
+  kSession,
+  kServiceControl,
+  kResourceControl
+};
 enum class EvalDecision { kAllowed, kExplicitDeny, kImplicitDeny };
 
-std::string_view policy_type_name(PolicyType t);     // "identity-based", "permissions boundary", ...
-std::string_view decision_name(EvalDecision d);      // "allowed", "explicitDeny", "implicitDeny"
+std::string_view policy_type_name(PolicyType t);  // "identity-based", "permissions boundary", ...
+std::string_view decision_name(EvalDecision d);   // "allowed", "explicitDeny", "implicitDeny"
 
 // The policies that take part in one decision. Null pointers mean "not present":
 // boundary == nullptr means the entity has no boundary; session == nullptr means the
@@ -45,7 +53,7 @@ struct PolicyBundle {
   const PolicySet* boundary = nullptr;
   const PolicySet* session = nullptr;
   const PolicySet* resource = nullptr;
-  bool resource_is_trust = false;  // the resource policy is a role trust policy (§3.1(c))
+  bool resource_is_trust = false;         // the resource policy is a role trust policy (§3.1(c))
   std::span<const PolicySet* const> scp;  // one set per level (root, OUs, account)
   std::span<const PolicySet* const> rcp;
 };

@@ -23,7 +23,8 @@ PolicySet::PolicySet(std::vector<std::shared_ptr<const policy::CompiledPolicy>> 
         auto push = [idx](std::vector<std::uint32_t>& v) {
           if (v.empty() || v.back() != idx) v.push_back(idx);
         };
-        if (colon == std::string::npos || common::has_wildcard(service) || a.find(common::kEscape) != std::string::npos) {
+        if (colon == std::string::npos || common::has_wildcard(service) ||
+            a.find(common::kEscape) != std::string::npos) {
           push(always_);
         } else if (common::has_wildcard(std::string_view(a).substr(colon + 1))) {
           push(by_service_[std::string(service)]);

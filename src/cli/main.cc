@@ -1,7 +1,6 @@
 // iamd's command line. Every failure is one clear line on stderr and a non-zero exit;
 // nothing here throws past main().
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>

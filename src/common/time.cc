@@ -17,7 +17,9 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Reads exactly n digits at pos.
 bool read_digits(std::string_view s, std::size_t& pos, int n, int& out) {
@@ -33,7 +35,9 @@ bool read_digits(std::string_view s, std::size_t& pos, int n, int& out) {
   return true;
 }
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 int days_in_month(int y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return m == 2 && leap(y) ? 29 : kDays[m - 1];
@@ -147,7 +151,8 @@ std::string format_iso8601(Timestamp t) {
 }
 
 Timestamp SystemClock::now() const {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   return Timestamp{ns / 1000000000, static_cast<std::int32_t>(ns % 1000000000)};
 }
 

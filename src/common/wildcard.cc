@@ -5,7 +5,9 @@
 namespace iamd::common {
 
 namespace {
-bool needs_escape(char c) { return c == kStar || c == kAnyChar || c == kEscape; }
+bool needs_escape(char c) {
+  return c == kStar || c == kAnyChar || c == kEscape;
+}
 }  // namespace
 
 std::string encode_glob(std::string_view pattern) {

@@ -39,11 +39,16 @@ class Glob {
   explicit Glob(std::string encoded);
   bool match(std::string_view text) const {
     switch (shape_) {
-      case Shape::kExact: return text == literal_;
-      case Shape::kPrefix: return text.starts_with(literal_);
-      case Shape::kSuffix: return text.ends_with(literal_);
-      case Shape::kAny: return true;
-      case Shape::kGeneral: break;
+      case Shape::kExact:
+        return text == literal_;
+      case Shape::kPrefix:
+        return text.starts_with(literal_);
+      case Shape::kSuffix:
+        return text.ends_with(literal_);
+      case Shape::kAny:
+        return true;
+      case Shape::kGeneral:
+        break;
     }
     return glob_match(encoded_, text);
   }

@@ -21,12 +21,18 @@ std::array<std::string, 6>& arn_scratch() {
 template <class T>
 bool ordered(Compare c, const T& v, const T& p) {
   switch (c) {
-    case Compare::kEquals: return v == p;
-    case Compare::kLessThan: return v < p;
-    case Compare::kLessThanEquals: return v <= p;
-    case Compare::kGreaterThan: return v > p;
-    case Compare::kGreaterThanEquals: return v >= p;
-    default: return false;
+    case Compare::kEquals:
+      return v == p;
+    case Compare::kLessThan:
+      return v < p;
+    case Compare::kLessThanEquals:
+      return v <= p;
+    case Compare::kGreaterThan:
+      return v > p;
+    case Compare::kGreaterThanEquals:
+      return v >= p;
+    default:
+      return false;
   }
 }
 
@@ -47,7 +53,8 @@ Clause Clause::compile(std::string_view op_text, const OperatorSpec& spec, std::
     v.raw = raw;
     switch (info.family) {
       case Family::kString:
-        v.text = Template::compile(raw, info.compare == Compare::kLike ? Template::Mode::kGlob : Template::Mode::kPlain, vars);
+        v.text = Template::compile(raw, info.compare == Compare::kLike ? Template::Mode::kGlob : Template::Mode::kPlain,
+                                   vars);
         break;
       case Family::kBool:
         v.text = Template::compile(raw, Template::Mode::kPlain, vars);
@@ -241,9 +248,12 @@ bool Clause::evaluate(const Context& context, EvalSink& sink) const {
   if (e == nullptr) {
     if (spec_.if_exists) return true;
     switch (spec_.qualifier) {
-      case SetQualifier::kForAllValues: return true;
-      case SetQualifier::kForAnyValue: return false;
-      case SetQualifier::kNone: return spec_.info->negated;
+      case SetQualifier::kForAllValues:
+        return true;
+      case SetQualifier::kForAnyValue:
+        return false;
+      case SetQualifier::kNone:
+        return spec_.info->negated;
     }
   }
   switch (spec_.qualifier) {

@@ -72,7 +72,8 @@ class Clause {
   // Positive semantics for one context value against every policy value, with the
   // operator's negation applied: true when the clause holds for this value.
   bool holds_for(std::string_view value, const Context& context, EvalSink& sink) const;
-  Match compare(const PolicyValue& p, std::string_view value, const Context& context, EvalSink& sink, bool& dropped) const;
+  Match compare(const PolicyValue& p, std::string_view value, const Context& context, EvalSink& sink,
+                bool& dropped) const;
 
   std::string op_text_;
   OperatorSpec spec_;

@@ -13,7 +13,9 @@ constexpr OperatorInfo kOperators[] = {
 };
 }  // namespace
 
-const OperatorInfo& info(Operator op) { return kOperators[static_cast<int>(op)]; }
+const OperatorInfo& info(Operator op) {
+  return kOperators[static_cast<int>(op)];
+}
 
 std::span<const OperatorInfo> all_operators() {
   return {kOperators, sizeof kOperators / sizeof kOperators[0]};

@@ -100,7 +100,9 @@ PrincipalMatch match_one(const CompiledPrincipal& p, const PrincipalFacts& f) {
 
 }  // namespace
 
-ResourceView::ResourceView(std::string_view resource) : text(resource) { arn_shaped = arn::split6(resource, parts); }
+ResourceView::ResourceView(std::string_view resource) : text(resource) {
+  arn_shaped = arn::split6(resource, parts);
+}
 
 bool CompiledStatement::matches_action(std::string_view action_lower) const {
   bool any = false;
@@ -230,8 +232,9 @@ std::shared_ptr<const CompiledPolicy> compile(const PolicyDocument& doc, PolicyK
   return policy;
 }
 
-common::Result<std::shared_ptr<const CompiledPolicy>> compile_text(std::string_view text, const ValidateOptions& options,
-                                                                   std::string id, std::string version_id) {
+common::Result<std::shared_ptr<const CompiledPolicy>> compile_text(std::string_view text,
+                                                                   const ValidateOptions& options, std::string id,
+                                                                   std::string version_id) {
   auto doc = parse_policy(text, options);
   if (!doc) return doc.error();
   return compile(*doc, options.kind, std::move(id), std::move(version_id));

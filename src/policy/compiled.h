@@ -48,8 +48,8 @@ struct ResourceView {
 
 struct ResourcePattern {
   std::string raw;
-  bool any = false;                           // "*"
-  bool arn_shaped = false;                    // has six segments
+  bool any = false;                          // "*"
+  bool arn_shaped = false;                   // has six segments
   std::array<condition::Template, 6> parts;  // kGlob templates, one per segment
 };
 
@@ -79,7 +79,8 @@ struct CompiledStatement {
 
   // `action_lower` is the requested action, ASCII-lowercased.
   bool matches_action(std::string_view action_lower) const;
-  bool matches_resource(const ResourceView& resource, const condition::Context& context, condition::EvalSink& sink) const;
+  bool matches_resource(const ResourceView& resource, const condition::Context& context,
+                        condition::EvalSink& sink) const;
   PrincipalMatch match_principal(const PrincipalFacts& principal) const;
   // The AND of the clauses. After the first false clause the rest are only checked for
   // missing keys, so that every missing key is still reported.
@@ -99,7 +100,8 @@ struct CompiledPolicy {
 std::shared_ptr<const CompiledPolicy> compile(const PolicyDocument& document, PolicyKind kind, std::string id,
                                               std::string version_id = "");
 // parse_policy + compile.
-common::Result<std::shared_ptr<const CompiledPolicy>> compile_text(std::string_view text, const ValidateOptions& options,
-                                                                   std::string id, std::string version_id = "");
+common::Result<std::shared_ptr<const CompiledPolicy>> compile_text(std::string_view text,
+                                                                   const ValidateOptions& options, std::string id,
+                                                                   std::string version_id = "");
 
 }  // namespace iamd::policy

@@ -16,10 +16,16 @@ namespace {
 using common::Error;
 using Kind = JsonValue::Kind;
 
-Error syntax(std::string path) { return Error{std::string(kMalformed), std::string(kSyntaxError), std::move(path)}; }
+Error syntax(std::string path) {
+  return Error{std::string(kMalformed), std::string(kSyntaxError), std::move(path)};
+}
 
-std::string child(const std::string& path, std::string_view key) { return path + "." + std::string(key); }
-std::string item(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+std::string child(const std::string& path, std::string_view key) {
+  return path + "." + std::string(key);
+}
+std::string item(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
 
 // The first duplicated key of an object, or nullptr.
 const std::string* duplicate_key(const JsonValue& obj) {
@@ -224,14 +230,22 @@ std::size_t policy_size(std::string_view text) {
 
 std::string_view kind_name(PolicyKind kind) {
   switch (kind) {
-    case PolicyKind::kIdentity: return "identity";
-    case PolicyKind::kManaged: return "managed";
-    case PolicyKind::kTrust: return "trust";
-    case PolicyKind::kResource: return "resource";
-    case PolicyKind::kBoundary: return "boundary";
-    case PolicyKind::kSession: return "session";
-    case PolicyKind::kScp: return "scp";
-    case PolicyKind::kRcp: return "rcp";
+    case PolicyKind::kIdentity:
+      return "identity";
+    case PolicyKind::kManaged:
+      return "managed";
+    case PolicyKind::kTrust:
+      return "trust";
+    case PolicyKind::kResource:
+      return "resource";
+    case PolicyKind::kBoundary:
+      return "boundary";
+    case PolicyKind::kSession:
+      return "session";
+    case PolicyKind::kScp:
+      return "scp";
+    case PolicyKind::kRcp:
+      return "rcp";
   }
   return "identity";
 }

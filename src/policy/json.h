@@ -22,8 +22,8 @@ struct JsonValue {
   std::string text;  // string contents, or a number's text
   std::vector<JsonValue> items;
   std::vector<JsonMember> members;  // in document order, duplicates kept
-  std::size_t begin = 0;  // byte offset of the first character (objects/arrays: the bracket)
-  std::size_t end = 0;    // byte offset of the last character (objects/arrays: the bracket)
+  std::size_t begin = 0;            // byte offset of the first character (objects/arrays: the bracket)
+  std::size_t end = 0;              // byte offset of the last character (objects/arrays: the bracket)
 
   bool is_string() const { return kind == Kind::kString; }
   bool is_object() const { return kind == Kind::kObject; }

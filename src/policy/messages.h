@@ -18,9 +18,11 @@ inline constexpr std::string_view kSidCharset =
     "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
 inline constexpr std::string_view kNeedActions = "Policy statement must contain actions.";
 inline constexpr std::string_view kNeedResources = "Policy statement must contain resources.";
-inline constexpr std::string_view kVendorNeeded = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
+inline constexpr std::string_view kVendorNeeded =
+    "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
 inline constexpr std::string_view kOneColon = "Actions/Condition can contain only one colon.";
-inline constexpr std::string_view kVendorQualified = "Resource vendor must be fully qualified and cannot contain regexes.";
+inline constexpr std::string_view kVendorQualified =
+    "Resource vendor must be fully qualified and cannot contain regexes.";
 inline constexpr std::string_view kIamPath =
     "IAM resource path must either be \"*\" or start with user/, federated-user/, role/, group/, instance-profile/, "
     "mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.";

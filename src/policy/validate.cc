@@ -22,7 +22,9 @@ Error malformed(std::string_view message, std::string path) {
   return Error{std::string(kMalformed), std::string(message), std::move(path)};
 }
 
-bool principal_allowed(PolicyKind k) { return k == PolicyKind::kTrust || k == PolicyKind::kResource || k == PolicyKind::kRcp; }
+bool principal_allowed(PolicyKind k) {
+  return k == PolicyKind::kTrust || k == PolicyKind::kResource || k == PolicyKind::kRcp;
+}
 bool needs_2012(PolicyKind k) {
   return k == PolicyKind::kManaged || k == PolicyKind::kBoundary || k == PolicyKind::kScp || k == PolicyKind::kRcp;
 }
@@ -120,9 +122,18 @@ std::string resource_format_error(std::string_view r) {
     return "Resource " + std::string(r) + " can not contain region information.";
   }
   if (service == "iam" && c3 != std::string_view::npos) {
-    static constexpr std::string_view kPrefixes[] = {"user/",     "federated-user/",    "role/",   "group/",
-                                                     "instance-profile/", "mfa/", "server-certificate/", "policy/",
-                                                     "sms-mfa/",  "saml-provider/",     "oidc-provider/", "report/",
+    static constexpr std::string_view kPrefixes[] = {"user/",
+                                                     "federated-user/",
+                                                     "role/",
+                                                     "group/",
+                                                     "instance-profile/",
+                                                     "mfa/",
+                                                     "server-certificate/",
+                                                     "policy/",
+                                                     "sms-mfa/",
+                                                     "saml-provider/",
+                                                     "oidc-provider/",
+                                                     "report/",
                                                      "access-report/"};
     bool ok = resource_part == "*";
     for (std::string_view prefix : kPrefixes) ok = ok || resource_part.starts_with(prefix);
@@ -178,7 +189,9 @@ common::Result<void> check_size(const PolicyDocument& doc, const ValidateOptions
       break;
     case PolicyKind::kIdentity: {
       std::size_t max = o.entity == EntityType::kUser ? 2048 : o.entity == EntityType::kGroup ? 5120 : 10240;
-      std::string_view type = o.entity == EntityType::kUser ? "user" : o.entity == EntityType::kGroup ? "group" : "role";
+      std::string_view type = o.entity == EntityType::kUser    ? "user"
+                              : o.entity == EntityType::kGroup ? "group"
+                                                               : "role";
       if (doc.size > max) {
         return limit(kLimitExceeded, "Maximum policy size of " + std::to_string(max) + " bytes exceeded for " +
                                          std::string(type) + " " + o.entity_name);
@@ -193,8 +206,8 @@ common::Result<void> check_size(const PolicyDocument& doc, const ValidateOptions
     case PolicyKind::kSession:
       if (doc.size > 2048) {
         std::size_t percent = (doc.size * 100 + 2047) / 2048;
-        return limit(kPackedPolicyTooLarge,
-                     "Packed policy consumes " + std::to_string(percent) + "% of allotted space, please use smaller policy.");
+        return limit(kPackedPolicyTooLarge, "Packed policy consumes " + std::to_string(percent) +
+                                                "% of allotted space, please use smaller policy.");
       }
       break;
     case PolicyKind::kScp:

@@ -9,7 +9,8 @@ namespace {
 
 TEST(Arn, ParseAndFormat) {
   const char* good[] = {"arn:aws:iam::123456789012:user/division/Bob", "arn:aws:s3:::bucket/key:with:colons",
-                        "arn:aws-cn:ec2:cn-north-1:123456789012:instance/i-1", "arn:aws:sts::123456789012:assumed-role/R/S"};
+                        "arn:aws-cn:ec2:cn-north-1:123456789012:instance/i-1",
+                        "arn:aws:sts::123456789012:assumed-role/R/S"};
   for (const char* s : good) {
     auto a = Arn::parse(s);
     ASSERT_TRUE(a.has_value()) << s;
@@ -19,8 +20,8 @@ TEST(Arn, ParseAndFormat) {
   EXPECT_EQ(a->service(), "s3");
   EXPECT_EQ(a->region(), "");
   EXPECT_EQ(a->resource(), "bucket/key:with:colons");
-  const char* bad[] = {"", "arn", "arn:aws:iam::123", "xrn:aws:iam::1:user/x", "arn::iam::1:user/x", "arn:aws:::1:x",
-                       "arn:aws:iam::1:"};
+  const char* bad[] = {
+      "", "arn", "arn:aws:iam::123", "xrn:aws:iam::1:user/x", "arn::iam::1:user/x", "arn:aws:::1:x", "arn:aws:iam::1:"};
   for (const char* s : bad) {
     auto r = Arn::parse(s);
     ASSERT_FALSE(r.has_value()) << s;
@@ -51,14 +52,16 @@ TEST(Arn, SegmentWiseMatching) {
   const Case cases[] = {
       {"arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b", true},
       {"arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket2/a", false},
-      {"arn:aws:svc:*:111122223333:finance/*", "arn:aws:svc:us-east-2:999999999999:store/abc:111122223333:finance/doc.txt", false},
+      {"arn:aws:svc:*:111122223333:finance/*",
+       "arn:aws:svc:us-east-2:999999999999:store/abc:111122223333:finance/doc.txt", false},
       {"arn:aws:svc:*:111122223333:finance/*", "arn:aws:svc:us-east-2:111122223333:finance/doc.txt", true},
       {"arn:*:*:*:*:*", "arn:aws:iam::1:user/x", true},
       {"arn:aws:iam::*:user/?ob", "arn:aws:iam::123456789012:user/Bob", true},
       {"arn:aws:iam::*:user/bob", "arn:aws:iam::123456789012:user/Bob", false},
       {"arn:aws:iam::*:user/*", "not-an-arn", false},
   };
-  for (const auto& c : cases) EXPECT_EQ(arn_like(pattern(c.pattern), c.value), c.match) << c.pattern << " vs " << c.value;
+  for (const auto& c : cases)
+    EXPECT_EQ(arn_like(pattern(c.pattern), c.value), c.match) << c.pattern << " vs " << c.value;
 }
 
 }  // namespace

@@ -21,7 +21,8 @@ TEST(Scenarios, ExpectedDecisions) {
   }
 }
 
-std::shared_ptr<const policy::CompiledPolicy> compile(const char* text, policy::PolicyKind kind = policy::PolicyKind::kIdentity) {
+std::shared_ptr<const policy::CompiledPolicy> compile(const char* text,
+                                                      policy::PolicyKind kind = policy::PolicyKind::kIdentity) {
   policy::ValidateOptions o;
   o.kind = kind;
   auto p = policy::compile_text(text, o, "P");
@@ -40,8 +41,11 @@ Request user_request(const char* action, const char* resource) {
 }
 
 TEST(AccessDenied, Messages) {
-  PolicySet identity({compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},{"Effect":"Deny","Action":"iam:DeleteUser","Resource":"*"}]})")});
-  PolicySet boundary({compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}]})", policy::PolicyKind::kBoundary)});
+  PolicySet identity({compile(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},{"Effect":"Deny","Action":"iam:DeleteUser","Resource":"*"}]})")});
+  PolicySet boundary(
+      {compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}]})",
+               policy::PolicyKind::kBoundary)});
   PolicyBundle b;
   b.identity = &identity;
   Request r = user_request("iam:CreateUser", "arn:aws:iam::111122223333:user/bob");
@@ -68,7 +72,8 @@ TEST(AccessDenied, Messages) {
 }
 
 TEST(Decision, ReusedDecisionIsCleared) {
-  PolicySet identity({compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"alice"}}}]})")});
+  PolicySet identity({compile(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"alice"}}}]})")});
   PolicyBundle b;
   b.identity = &identity;
   Decision d;

@@ -44,7 +44,8 @@ TEST(Values, Numbers) {
   EXPECT_EQ(parse_number("-3"), -3.0);
   EXPECT_EQ(parse_number("+1.5"), 1.5);
   EXPECT_EQ(parse_number("2e3"), 2000.0);
-  for (const char* bad : {"", "abc", "0x10", "inf", "nan", "1.2.3", "1e", "-", " 1"}) EXPECT_FALSE(parse_number(bad)) << bad;
+  for (const char* bad : {"", "abc", "0x10", "inf", "nan", "1.2.3", "1e", "-", " 1"})
+    EXPECT_FALSE(parse_number(bad)) << bad;
 }
 
 TEST(Values, IpRanges) {

@@ -40,31 +40,41 @@ struct ValidationCase {
 
 TEST(Validate, Table) {
   const ValidationCase cases[] = {
-      {PolicyKind::kManaged, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})", "", ""},
+      {PolicyKind::kManaged, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})",
+       "", ""},
       {PolicyKind::kManaged, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})",
        "Policy document must be version 2012-10-17 or greater.", "$"},
       {PolicyKind::kIdentity, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})", "", ""},
       {PolicyKind::kIdentity, R"({"Version":"2012-10-17","Statement":[]})", "Syntax errors in policy.", "$.Statement"},
-      {PolicyKind::kIdentity, R"({"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"*","Resource":"*"}]})",
+      {PolicyKind::kIdentity,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"*","Resource":"*"}]})",
        "The policy failed legacy parsing", "$.Statement[0].Effect"},
-      {PolicyKind::kIdentity, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3","Resource":"*"}]})",
+      {PolicyKind::kIdentity,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3","Resource":"*"}]})",
        "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.", "$.Statement[0].Action"},
-      {PolicyKind::kIdentity, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:a","a a:b"],"Resource":"*"}]})",
+      {PolicyKind::kIdentity,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:a","a a:b"],"Resource":"*"}]})",
        "Vendor a a is not valid", "$.Statement[0].Action[1]"},
-      {PolicyKind::kIdentity, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:foo"}]})",
+      {PolicyKind::kIdentity,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:foo"}]})",
        "Partition \"foo\" is not valid for resource \"arn:foo:*:*:*:*\".", "$.Statement[0].Resource"},
-      {PolicyKind::kIdentity, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws"}]})",
+      {PolicyKind::kIdentity,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws"}]})",
        "Resource vendor must be fully qualified and cannot contain regexes.", "$.Statement[0].Resource"},
-      {PolicyKind::kIdentity, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam:us-east-1:1:user/x"}]})",
+      {PolicyKind::kIdentity,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam:us-east-1:1:user/x"}]})",
        "IAM resource arn:aws:iam:us-east-1:1:user/x cannot contain region information.", "$.Statement[0].Resource"},
-      {PolicyKind::kIdentity, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Principal":"*","Resource":"*"}]})",
+      {PolicyKind::kIdentity,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Principal":"*","Resource":"*"}]})",
        "Policy document should not specify a principal.", "$.Statement[0].Principal"},
       {PolicyKind::kTrust, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]})",
-       "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!",
+       "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a "
+       "statement with no principals!",
        "$.Statement[0]"},
       {PolicyKind::kTrust, "{", "This policy contains invalid Json", "$"},
       {PolicyKind::kIdentity, "{", "Syntax errors in policy.", "$"},
-      {PolicyKind::kIdentity, R"({"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"a","Effect":"Allow","Action":"s3:*","Resource":"*"}]})",
+      {PolicyKind::kIdentity,
+       R"({"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"a","Effect":"Allow","Action":"s3:*","Resource":"*"}]})",
        "Statement IDs (SID) in a single policy must be unique.", "$.Statement[1].Sid"},
   };
   for (const auto& c : cases) {
@@ -83,8 +93,9 @@ TEST(Validate, Table) {
 
 TEST(Compile, StatementNamesAndMatchers) {
   ValidateOptions o;
-  auto p = compile_text(R"({"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"S3:Get*","Resource":"arn:aws:s3:::b/${aws:username}/*"},{"Effect":"Deny","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}]})",
-                        o, "P1");
+  auto p = compile_text(
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"S3:Get*","Resource":"arn:aws:s3:::b/${aws:username}/*"},{"Effect":"Deny","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}]})",
+      o, "P1");
   ASSERT_TRUE(p.has_value());
   const auto& s = (*p)->statements;
   ASSERT_EQ(s.size(), 2u);

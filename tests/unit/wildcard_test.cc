@@ -31,7 +31,10 @@ TEST(Wildcard, Table) {
       {"s3:get*", "s3:getobject", true},
       {"s3:get*", "s3:putobject", false},
       {"a?c", "abc", true},
-      {"a?c", "a\xc3\xa9" "c", true},  // ? takes one UTF-8 character
+      {"a?c",
+       "a\xc3\xa9"
+       "c",
+       true},  // ? takes one UTF-8 character
       {"**", "x", true},
       {"*a", "aaaa", true},
       {"*ab", "aab", true},
@@ -59,8 +62,12 @@ TEST(Wildcard, LiteralTextNeverActsAsWildcard) {
   EXPECT_TRUE(glob_match(p, "home/*"));
   EXPECT_FALSE(glob_match(p, "home/alice"));
   std::string q;
-  append_literal(q, "a\x01" "b");
-  EXPECT_TRUE(glob_match(q, "a\x01" "b"));
+  append_literal(q,
+                 "a\x01"
+                 "b");
+  EXPECT_TRUE(glob_match(q,
+                         "a\x01"
+                         "b"));
   EXPECT_FALSE(glob_match(q, "aXXb"));
   EXPECT_FALSE(has_wildcard(q));
   EXPECT_EQ(decode_glob(encode_glob("a*b?")), "a*b?");
