@@ -155,7 +155,9 @@ void run_validation(const CorpusCase& c, const JsonValue& v, const JsonValue& ex
   ASSERT_FALSE(r.has_value()) << "expected " << str(expect.find("error")) << ": " << str(expect.find("message"));
   EXPECT_EQ(r.error().code, str(expect.find("error")));
   EXPECT_EQ(r.error().message, str(expect.find("message")));
-  if (const JsonValue* path = expect.find("path")) EXPECT_EQ(r.error().path, path->text);
+  if (const JsonValue* path = expect.find("path")) {
+    EXPECT_EQ(r.error().path, path->text);
+  }
 }
 
 void run_evaluation(const CorpusCase& c) {
