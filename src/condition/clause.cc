@@ -103,21 +103,9 @@ Clause Clause::compile(std::string_view op_text, const OperatorSpec& spec, std::
   return c;
 }
 
-std::vector<std::string_view> Clause::variable_keys() const {
-  std::vector<std::string_view> keys;
-  for (const PolicyValue& v : values_) {
-    for (std::string_view k : v.text.variable_keys()) keys.push_back(k);
-    for (const Template& t : v.arn) {
-      for (std::string_view k : t.variable_keys()) keys.push_back(k);
-    }
-  }
-  return keys;
-}
-
-Clause::Match Clause::compare(const PolicyValue& p, std::string_view value, const Context& context, EvalSink& sink,
-                              bool& dropped) const {
+Clause::Match Clause::compare(const PolicyValue& p, std::string_view value, const Context& context,
+                              EvalSink& sink) const {
   const OperatorInfo& info = *spec_.info;
-  dropped = false;
   if (!p.valid) {
     sink.diagnose(key_, op_text_, "policy value cannot be read as the operator's type");
     return Match::kInvalid;
@@ -130,7 +118,6 @@ Clause::Match Clause::compare(const PolicyValue& p, std::string_view value, cons
       if (p.text.has_variables()) {
         buf.clear();
         if (!p.text.expand(context, buf, &sink)) {
-          dropped = true;
           return Match::kNo;
         }
         pattern = buf;
@@ -163,7 +150,6 @@ Clause::Match Clause::compare(const PolicyValue& p, std::string_view value, cons
         }
         bufs[i].clear();
         if (!p.arn[i].expand(context, bufs[i], &sink)) {
-          dropped = true;
           return Match::kNo;
         }
         if (!common::glob_match(bufs[i], parts[i])) return Match::kNo;
@@ -210,9 +196,8 @@ Clause::Match Clause::compare(const PolicyValue& p, std::string_view value, cons
 
 bool Clause::holds_for(std::string_view value, const Context& context, EvalSink& sink) const {
   const bool negated = spec_.info->negated;
-  bool dropped = false;
   for (const PolicyValue& p : values_) {
-    Match m = compare(p, value, context, sink, dropped);
+    Match m = compare(p, value, context, sink);
     if (negated) {
       // "matches none of them": an unreadable value fails closed.
       if (m == Match::kYes || m == Match::kInvalid) return false;

@@ -64,16 +64,13 @@ class Clause {
   const std::string& op_text() const { return op_text_; }
   const OperatorSpec& spec() const { return spec_; }
   const std::vector<PolicyValue>& values() const { return values_; }
-  // Keys used by policy variables in the values.
-  std::vector<std::string_view> variable_keys() const;
 
  private:
   enum class Match { kYes, kNo, kInvalid };
-  // Positive semantics for one context value against every policy value, with the
-  // operator's negation applied: true when the clause holds for this value.
+  // The clause for one context value: some policy value matches (positive operators) or
+  // none does (negated operators). A policy value whose variable is missing is dropped.
   bool holds_for(std::string_view value, const Context& context, EvalSink& sink) const;
-  Match compare(const PolicyValue& p, std::string_view value, const Context& context, EvalSink& sink,
-                bool& dropped) const;
+  Match compare(const PolicyValue& p, std::string_view value, const Context& context, EvalSink& sink) const;
 
   std::string op_text_;
   OperatorSpec spec_;

@@ -33,11 +33,6 @@ void Context::set_list(std::string_view key, std::vector<std::string> values) {
   e.multi = true;
 }
 
-void Context::erase(std::string_view key) {
-  std::string lower = common::to_lower(key);
-  std::erase_if(entries_, [&](const Entry& e) { return e.key_lower == lower; });
-}
-
 const Context::Entry* Context::find(std::string_view key) const {
   std::string lower = common::to_lower(key);
   return find(lower, common::hash_lower(key));

@@ -25,7 +25,6 @@ class Context {
   void set(std::string_view key, std::string value);
   // Sets a multivalued key (aws:TagKeys, ...), replacing any earlier value.
   void set_list(std::string_view key, std::vector<std::string> values);
-  void erase(std::string_view key);
 
   // Lookup by lowercase name and its common::hash_lower; nullptr when absent.
   const Entry* find(std::string_view key_lower, std::uint64_t hash) const {

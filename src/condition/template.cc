@@ -123,12 +123,4 @@ void Template::note_missing(const Context& context, MissingSink& sink) const {
   }
 }
 
-std::vector<std::string_view> Template::variable_keys() const {
-  std::vector<std::string_view> keys;
-  for (const Piece& p : pieces_) {
-    if (p.is_variable) keys.push_back(p.key);
-  }
-  return keys;
-}
-
 }  // namespace iamd::condition

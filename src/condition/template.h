@@ -43,8 +43,6 @@ class Template {
   // cannot be used as variables and count as absent.
   bool expand(const Context& context, std::string& out, MissingSink* sink) const;
 
-  // The keys of the variables used, as written.
-  std::vector<std::string_view> variable_keys() const;
   // Reports to `sink` every variable key absent from the context that has no default.
   void note_missing(const Context& context, MissingSink& sink) const;
 
