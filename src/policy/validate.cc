@@ -118,7 +118,13 @@ std::string resource_format_error(std::string_view r) {
     }
   }
   if (service == "iam" && has_region) return "IAM resource " + std::string(r) + " cannot contain region information.";
-  if (service == "s3" && has_region && !resource_part.starts_with("accesspoint/")) {
+  // S3's regional resource types (access points, batch jobs, Storage Lens, Access Grants)
+  // carry a region; buckets and objects do not [OBS: AWS managed policies use them].
+  static constexpr std::string_view kS3Regional[] = {"accesspoint/",        "job/",           "storage-lens/",
+                                                     "storage-lens-group/", "access-grants/", "async-request/"};
+  bool s3_regional = false;
+  for (std::string_view prefix : kS3Regional) s3_regional = s3_regional || resource_part.starts_with(prefix);
+  if (service == "s3" && has_region && !s3_regional) {
     return "Resource " + std::string(r) + " can not contain region information.";
   }
   if (service == "iam" && c3 != std::string_view::npos) {
@@ -135,7 +141,8 @@ std::string resource_format_error(std::string_view r) {
                                                      "oidc-provider/",
                                                      "report/",
                                                      "access-report/"};
-    bool ok = resource_part == "*";
+    // "root" is accepted too: AWS managed policies name arn:aws:iam::*:root [OBS].
+    bool ok = resource_part == "*" || resource_part == "root";
     for (std::string_view prefix : kPrefixes) ok = ok || resource_part.starts_with(prefix);
     if (!ok) return std::string(kIamPath);
   }
@@ -185,7 +192,9 @@ common::Result<void> check_size(const PolicyDocument& doc, const ValidateOptions
   switch (o.kind) {
     case PolicyKind::kManaged:
     case PolicyKind::kBoundary:
-      if (doc.size > 6144) return limit(kLimitExceeded, "Cannot exceed quota for PolicySize: 6144");
+      if (o.managed_policy_quota > 0 && doc.size > static_cast<std::size_t>(o.managed_policy_quota)) {
+        return limit(kLimitExceeded, "Cannot exceed quota for PolicySize: " + std::to_string(o.managed_policy_quota));
+      }
       break;
     case PolicyKind::kIdentity: {
       std::size_t max = o.entity == EntityType::kUser ? 2048 : o.entity == EntityType::kGroup ? 5120 : 10240;
