@@ -1,0 +1,105 @@
+#include "common/crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <cstring>
+#include <memory>
+
+namespace iamd::common {
+
+std::string Random::bytes(std::size_t n) {
+  std::string out(n, '\0');
+  fill(reinterpret_cast<std::uint8_t*>(out.data()), n);
+  return out;
+}
+
+void OsRandom::fill(std::uint8_t* out, std::size_t n) {
+  // RAND_bytes only fails when the OS entropy source is unusable: nothing can continue.
+  if (RAND_bytes(out, static_cast<int>(n)) != 1) std::abort();
+}
+
+void SeededRandom::fill(std::uint8_t* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    state_ += 0x9E3779B97F4A7C15ULL;
+    std::uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    out[i] = static_cast<std::uint8_t>(z ^ (z >> 31));
+  }
+}
+
+std::string sha256(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string to_hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    auto b = static_cast<unsigned char>(c);
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+bool constant_time_equals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+namespace {
+
+constexpr std::size_t kNonce = 12;
+constexpr std::size_t kTag = 16;
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+const unsigned char* u8(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+}  // namespace
+
+Result<std::string> seal(std::string_view key, std::string_view plaintext, std::string_view associated,
+                         Random& random) {
+  if (key.size() != kSealKeySize) return Error{"InvalidKey", "the sealing key must be 32 bytes", ""};
+  std::string out(kNonce + plaintext.size() + kTag, '\0');
+  auto* buf = reinterpret_cast<unsigned char*>(out.data());
+  random.fill(buf, kNonce);
+  CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  int len = 0;
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u8(key), buf) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, u8(associated), static_cast<int>(associated.size())) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), buf + kNonce, &len, u8(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(ctx.get(), buf + kNonce + len, &len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, buf + kNonce + plaintext.size()) != 1) {
+    return Error{"EncryptionFailed", "AES-256-GCM encryption failed", ""};
+  }
+  return out;
+}
+
+Result<std::string> open_sealed(std::string_view key, std::string_view sealed, std::string_view associated) {
+  if (key.size() != kSealKeySize) return Error{"InvalidKey", "the sealing key must be 32 bytes", ""};
+  if (sealed.size() < kNonce + kTag) return Error{"DecryptionFailed", "sealed data is too short", ""};
+  std::size_t n = sealed.size() - kNonce - kTag;
+  std::string out(n, '\0');
+  std::string tag(sealed.substr(kNonce + n));
+  CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  int len = 0;
+  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u8(key), u8(sealed)) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, u8(associated), static_cast<int>(associated.size())) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, u8(sealed) + kNonce,
+                        static_cast<int>(n)) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) != 1 ||
+      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &len) != 1) {
+    return Error{"DecryptionFailed", "the sealed data does not open with this key", ""};
+  }
+  return out;
+}
+
+}  // namespace iamd::common

@@ -1,0 +1,21 @@
+// AWS-shaped identifiers (identifiers.md §3): unique ids (AIDA.., AROA.., ANPA.., ...),
+// access key ids (AKIA.., ASIA..) and secret access keys, drawn from injected randomness.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/crypto.h"
+
+namespace iamd::common {
+
+// `prefix` + 17 characters of the base32 alphabet A-Z2-7: 21 characters for unique ids.
+std::string make_unique_id(std::string_view prefix, Random& random);
+// `prefix` (AKIA/ASIA) + 16 base32 characters: 20 characters.
+std::string make_access_key_id(std::string_view prefix, Random& random);
+// 40 characters of the base64 alphabet, as AWS's secret access keys.
+std::string make_secret_access_key(Random& random);
+// 12 random decimal digits, not starting with 0.
+std::string make_account_id(Random& random);
+
+}  // namespace iamd::common

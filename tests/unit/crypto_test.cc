@@ -1,0 +1,65 @@
+#include "common/crypto.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "common/ids.h"
+
+namespace iamd::common {
+namespace {
+
+TEST(Crypto, Sha256KnownAnswers) {
+  EXPECT_EQ(to_hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(to_hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Crypto, ConstantTimeEquals) {
+  EXPECT_TRUE(constant_time_equals("abc", "abc"));
+  EXPECT_FALSE(constant_time_equals("abc", "abd"));
+  EXPECT_FALSE(constant_time_equals("abc", "ab"));
+  EXPECT_TRUE(constant_time_equals("", ""));
+}
+
+TEST(Crypto, SealRoundTripAndTamperDetection) {
+  SeededRandom random(7);
+  std::string key = random.bytes(kSealKeySize);
+  auto sealed = seal(key, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAEXAMPLE", random);
+  ASSERT_TRUE(sealed.has_value());
+  EXPECT_EQ(sealed->size(), 12u + 40u + 16u);
+  auto opened = open_sealed(key, *sealed, "AKIAEXAMPLE");
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(*opened, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  EXPECT_FALSE(open_sealed(key, *sealed, "AKIAOTHER").has_value());  // bound to its owner
+  std::string tampered = *sealed;
+  tampered[20] ^= 1;
+  EXPECT_EQ(open_sealed(key, tampered, "AKIAEXAMPLE").error().code, "DecryptionFailed");
+  std::string other_key = random.bytes(kSealKeySize);
+  EXPECT_FALSE(open_sealed(other_key, *sealed, "AKIAEXAMPLE").has_value());
+  EXPECT_FALSE(open_sealed(key, "short", "").has_value());
+  EXPECT_EQ(seal("short", "x", "", random).error().code, "InvalidKey");
+  // A fresh nonce each time: the same secret never seals to the same bytes.
+  EXPECT_NE(*seal(key, "x", "", random), *seal(key, "x", "", random));
+}
+
+TEST(Ids, ShapesAndDeterminism) {
+  SeededRandom a(1), b(1);
+  std::string id = make_unique_id("AIDA", a);
+  EXPECT_EQ(id, make_unique_id("AIDA", b));
+  EXPECT_EQ(id.size(), 21u);
+  EXPECT_EQ(id.substr(0, 4), "AIDA");
+  EXPECT_EQ(id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), std::string::npos);
+  std::string key = make_access_key_id("AKIA", a);
+  EXPECT_EQ(key.size(), 20u);
+  std::string secret = make_secret_access_key(a);
+  EXPECT_EQ(secret.size(), 40u);
+  std::string account = make_account_id(a);
+  EXPECT_EQ(account.size(), 12u);
+  EXPECT_NE(account[0], '0');
+  OsRandom os;
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(seen.insert(make_access_key_id("AKIA", os)).second);
+}
+
+}  // namespace
+}  // namespace iamd::common
