@@ -1,0 +1,667 @@
+// The server on Boost.Beast/Asio. Beast parses (through a basic_parser subclass that writes
+// straight into the connection's reused Request, so no beast::http::fields are built);
+// responses are serialized by hand into a reused buffer and written with one gathered write.
+#include "http/server.h"
+
+#include <array>
+#include <atomic>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <cassert>
+#include <charconv>
+#include <condition_variable>
+#include <ctime>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/strings.h"
+
+namespace iamd::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using ErrorCode = boost::system::error_code;
+using common::Error;
+using common::Result;
+
+// Bytes asked for when waiting for the start of a request, and when draining.
+constexpr std::size_t kReadChunk = 8192;
+// After an error response the server reads and discards what the client still sends, for
+// at most this long and this many bytes, so that closing does not reset the connection
+// before the client has read the response (RFC 9112 §9.6).
+constexpr std::chrono::milliseconds kLingerTime{1000};
+constexpr std::size_t kLingerBytes = 1 << 20;
+// A connection keeps body buffers up to this capacity for its next request.
+constexpr std::size_t kKeptBodyCapacity = std::size_t{64} * 1024;
+// How long stop() waits for connections it force-closed after the grace period.
+constexpr std::chrono::milliseconds kForceCloseWait{1000};
+constexpr std::chrono::milliseconds kAcceptRetry{50};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+class Connection;
+
+// What the connections share with the server. Outlives every connection (see Impl).
+struct State {
+  State(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
+
+  void log(std::string_view line) const {
+    if (!options.error_log) return;
+    try {
+      options.error_log(line);
+    } catch (...) {
+      // A failing log sink must not take a connection down with it.
+    }
+  }
+
+  const ServerOptions options;
+  const Handler handler;
+  std::atomic<bool> stopping{false};
+
+  mutable std::mutex mu;
+  std::condition_variable drained;
+  std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections;
+};
+
+// Set on worker threads, to catch stop() called from a handler (it would join itself).
+thread_local const State* tl_worker_of = nullptr;
+
+// "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 §5.6.7), formatted once per second per thread.
+std::string_view http_date() {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  thread_local std::time_t cached = -1;
+  thread_local char text[40];
+  std::time_t now = std::time(nullptr);
+  if (now != cached) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday % 7], tm.tm_mday,
+                  kMonths[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached = now;
+  }
+  return text;
+}
+
+void append_number(std::string& out, std::uint64_t n) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, end);
+}
+
+// A header name is an RFC 9110 token; a value has no CR, LF or NUL. Checked on what a
+// handler returns, so that no handler can split a response.
+bool valid_field(const Field& f) {
+  if (f.name.empty()) return false;
+  for (char c : f.name) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 32 || u >= 127 || c == ':' || c == '(' || c == ')' || c == ',' || c == '/' || c == ';' || c == '<' ||
+        c == '=' || c == '>' || c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '{' || c == '}' ||
+        c == '"') {
+      return false;
+    }
+  }
+  for (char c : f.value) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+// Whether a comma-separated header value holds `token` (ASCII case-insensitive).
+bool has_token(std::string_view value, std::string_view token) {
+  for (std::string_view part : common::split(value, ',')) {
+    while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
+    while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
+    if (common::iequals(part, token)) return true;
+  }
+  return false;
+}
+
+// Feeds Beast's parser events straight into a Request.
+class RequestParser final : public bhttp::basic_parser<true> {
+ public:
+  explicit RequestParser(Request& request) : request_(request) {}
+  bhttp::verb verb() const { return verb_; }
+
+ private:
+  void on_request_impl(bhttp::verb method, beast::string_view method_text, beast::string_view target, int version,
+                       ErrorCode&) override {
+    verb_ = method;
+    request_.method.assign(method_text.data(), method_text.size());
+    request_.target.assign(target.data(), target.size());
+    request_.version = version;
+  }
+  void on_response_impl(int, beast::string_view, int, ErrorCode& ec) override { ec = bhttp::error::bad_version; }
+  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value, ErrorCode&) override {
+    request_.headers.add({name.data(), name.size()}, {value.data(), value.size()});
+  }
+  void on_header_impl(ErrorCode&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, ErrorCode&) override {
+    // The parser has already checked the length against the body limit.
+    if (length) request_.body.reserve(static_cast<std::size_t>(*length));
+  }
+  std::size_t on_body_impl(beast::string_view body, ErrorCode&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, ErrorCode&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, ErrorCode&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(ErrorCode&) override {}
+
+  Request& request_;
+  bhttp::verb verb_ = bhttp::verb::unknown;
+};
+
+// One accepted TCP connection. Every member function runs on the connection's strand;
+// outstanding operations hold a shared_ptr to it, so it lives until its last one completes.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(State& state, tcp::socket socket) : state_(state), stream_(std::move(socket)) {}
+
+  ~Connection() {
+    std::lock_guard lock(state_.mu);
+    state_.connections.erase(this);
+    if (state_.connections.empty()) state_.drained.notify_all();
+  }
+
+  net::any_io_executor executor() { return stream_.get_executor(); }
+
+  void start() {
+    ErrorCode ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+      auto address = peer.address();
+      // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; aws:SourceIp wants a.b.c.d.
+      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+      }
+      request_.peer_address = address.to_string();
+      request_.peer_port = peer.port();
+    }
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    read_next();
+  }
+
+  // The server is stopping: a connection waiting for a request closes now; one in the
+  // middle of a request finishes it (read_next sees `stopping` and closes).
+  void on_server_stop() {
+    if (phase_ == Phase::kIdle) close_now();
+  }
+
+  void force_close() { close_now(); }
+
+ private:
+  enum class Phase { kIdle, kBusy, kClosing };
+
+  const ServerOptions& options() const { return state_.options; }
+
+  void read_next() {
+    if (state_.stopping.load(std::memory_order_acquire)) return close_now();
+    request_.method.clear();
+    request_.target.clear();
+    request_.version = 11;
+    request_.headers.clear();
+    if (request_.body.capacity() > kKeptBodyCapacity) request_.body = std::string();
+    request_.body.clear();
+    parser_.emplace(request_);
+    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options().max_header_bytes, UINT32_MAX)));
+    parser_->body_limit(static_cast<std::uint64_t>(options().max_body_bytes));
+    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
+    phase_ = Phase::kIdle;
+    stream_.expires_after(served_ == 0 ? options().read_header_timeout : options().idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = shared_from_this()](ErrorCode ec, std::size_t n) {
+      if (ec) return self->close_now();
+      self->buffer_.commit(n);
+      self->read_header();
+    });
+  }
+
+  void read_header() {
+    phase_ = Phase::kBusy;
+    stream_.expires_after(options().read_header_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](ErrorCode ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(ErrorCode ec) {
+    if (ec) return on_read_error(ec);
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host gets 400.
+    if (request_.version >= 11 && !request_.headers.contains("host")) return send_error(400);
+    // RFC 9112 §6.3: a request whose Transfer-Encoding does not end in chunked has no
+    // knowable length (a request-smuggling vector): 400.
+    if (request_.headers.contains("transfer-encoding") && !parser_->chunked()) return send_error(400);
+    if (parser_->is_done()) return handle();
+    auto expect = request_.headers.get("expect");
+    if (expect && request_.version >= 11 && common::iequals(*expect, "100-continue")) {
+      stream_.expires_after(options().write_timeout);
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](ErrorCode ec, std::size_t) {
+                         if (ec) return self->close_now();
+                         self->read_body();
+                       });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    stream_.expires_after(options().read_body_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](ErrorCode ec, std::size_t) {
+      if (ec) return self->on_read_error(ec);
+      self->handle();
+    });
+  }
+
+  void on_read_error(ErrorCode ec) {
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) return send_error(431);
+    if (ec == bhttp::error::body_limit) return send_error(413);
+    // A client that closes between or inside requests has no one left to answer; timeouts
+    // and socket errors close too. Any other parse error is a malformed request.
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+        ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) {
+      return close_now();
+    }
+    send_error(400);
+  }
+
+  void handle() {
+    ++served_;
+    bool keep_alive = parser_->keep_alive() &&
+                      (options().max_requests_per_connection == 0 || served_ < options().max_requests_per_connection);
+    head_ = false;
+    switch (parser_->verb()) {
+      case bhttp::verb::head:
+        head_ = true;
+        [[fallthrough]];
+      case bhttp::verb::get:
+      case bhttp::verb::post:
+        call_handler();
+        break;
+      default:
+        set_simple(405);
+        response_.headers.add("Allow", "GET, HEAD, POST");
+        break;
+    }
+    write_response(keep_alive, false);
+  }
+
+  void call_handler() {
+    try {
+      response_ = state_.handler(request_);
+    } catch (...) {
+      log_failure("handler threw an exception");
+      set_simple(500);
+      return;
+    }
+    bool valid = response_.status >= 200 && response_.status <= 999;
+    for (const Field& f : response_.headers) valid = valid && valid_field(f);
+    if (!valid) {
+      log_failure("handler returned an invalid status or header");
+      set_simple(500);
+    }
+  }
+
+  void log_failure(std::string_view what) {
+    std::string line(what);
+    line += " on ";
+    line += request_.method;
+    line += ' ';
+    line += request_.path();
+    state_.log(line);
+  }
+
+  void set_simple(int status) {
+    response_.status = status;
+    response_.headers.clear();
+    response_.headers.add("Content-Type", "text/plain; charset=utf-8");
+    response_.body.assign(reason_phrase(status));
+    response_.body += '\n';
+  }
+
+  // A request that cannot be served: answer, then close without resetting the connection.
+  void send_error(int status) {
+    phase_ = Phase::kBusy;
+    head_ = false;
+    set_simple(status);
+    write_response(false, true);
+  }
+
+  void write_response(bool keep_alive, bool linger) {
+    // A stop() that began while the handler ran closes this connection too.
+    keep_alive = keep_alive && !state_.stopping.load(std::memory_order_acquire);
+    const Response& r = response_;
+    bool bodiless = r.status == 204 || r.status == 304;
+    out_.clear();
+    out_ += "HTTP/1.1 ";
+    append_number(out_, static_cast<std::uint64_t>(r.status));
+    out_ += ' ';
+    out_ += reason_phrase(r.status);
+    out_ += "\r\n";
+    bool has_date = false;
+    bool has_server = false;
+    for (const Field& f : r.headers) {
+      if (common::iequals(f.name, "connection")) {
+        if (has_token(f.value, "close")) keep_alive = false;
+        continue;
+      }
+      if (common::iequals(f.name, "content-length") || common::iequals(f.name, "transfer-encoding")) continue;
+      has_date = has_date || common::iequals(f.name, "date");
+      has_server = has_server || common::iequals(f.name, "server");
+      out_ += f.name;
+      out_ += ": ";
+      out_ += f.value;
+      out_ += "\r\n";
+    }
+    if (!bodiless) {
+      out_ += "Content-Length: ";
+      append_number(out_, r.body.size());
+      out_ += "\r\n";
+    }
+    if (!has_date) {
+      out_ += "Date: ";
+      out_ += http_date();
+      out_ += "\r\n";
+    }
+    if (!has_server) {
+      out_ += "Server: ";
+      out_ += options().server_name;
+      out_ += "\r\n";
+    }
+    if (!keep_alive) {
+      out_ += "Connection: close\r\n";
+    } else if (request_.version == 10) {
+      out_ += "Connection: keep-alive\r\n";
+    }
+    out_ += "\r\n";
+
+    keep_alive_ = keep_alive;
+    linger_ = linger;
+    std::array<net::const_buffer, 2> buffers{net::buffer(out_), net::const_buffer()};
+    if (!bodiless && !head_) buffers[1] = net::buffer(r.body);
+    stream_.expires_after(options().write_timeout);
+    net::async_write(stream_, buffers, [self = shared_from_this()](ErrorCode ec, std::size_t) { self->on_write(ec); });
+  }
+
+  void on_write(ErrorCode ec) {
+    if (response_.body.capacity() > kKeptBodyCapacity) response_.body = std::string();
+    if (ec) return close_now();
+    if (!keep_alive_) return finish();
+    read_next();
+  }
+
+  // Half-closes after the last response. After an error response, or when the client has
+  // sent more than was read, drains what it sends (bounded) before closing.
+  void finish() {
+    phase_ = Phase::kClosing;
+    ErrorCode ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close_now();
+    bool unread = buffer_.size() > 0 || stream_.socket().available(ec) > 0;
+    if (!linger_ && !unread) return close_now();
+    drained_ = 0;
+    stream_.expires_after(std::min<std::chrono::steady_clock::duration>(kLingerTime, options().read_body_timeout));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = shared_from_this()](ErrorCode ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kLingerBytes) return self->close_now();
+      self->drain();
+    });
+  }
+
+  void close_now() {
+    phase_ = Phase::kClosing;
+    stream_.close();
+  }
+
+  State& state_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<RequestParser> parser_;
+  Request request_;
+  Response response_;
+  std::string out_;
+  Phase phase_ = Phase::kIdle;
+  unsigned served_ = 0;
+  std::size_t drained_ = 0;
+  bool keep_alive_ = false;
+  bool linger_ = false;
+  bool head_ = false;
+};
+
+Error invalid_address(std::string_view listen, std::string_view why) {
+  return Error{"InvalidListenAddress", "listen address \"" + std::string(listen) + "\" " + std::string(why), ""};
+}
+
+Result<tcp::endpoint> parse_listen(std::string_view listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos) return invalid_address(listen, "is not host:port");
+  std::string_view host = listen.substr(0, colon);
+  std::string_view port_text = listen.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || port_text.size() > 5 || ec != std::errc() || end != port_text.data() + port_text.size() ||
+      port > 65535) {
+    return invalid_address(listen, "has no port number between 0 and 65535");
+  }
+  net::ip::address address;
+  ErrorCode error;
+  if (host.empty()) {
+    address = net::ip::address_v4::any();
+  } else if (host == "localhost") {
+    address = net::ip::address_v4::loopback();
+  } else if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    address = net::ip::make_address_v6(std::string(host.substr(1, host.size() - 2)), error);
+  } else {
+    address = net::ip::make_address_v4(std::string(host), error);
+  }
+  if (error) return invalid_address(listen, "has no numeric IPv4 host, [IPv6] host or localhost");
+  return tcp::endpoint(address, static_cast<std::uint16_t>(port));
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Handler handler) : state_(std::move(options), std::move(handler)) {}
+  ~Impl() { stop(); }
+
+  Result<void> start() {
+    std::lock_guard lock(lifecycle_);
+    if (started_) return Error{"InvalidState", "the server was already started", ""};
+    auto endpoint = parse_listen(state_.options.listen);
+    if (!endpoint) return endpoint.error();
+    unsigned threads = state_.options.threads != 0 ? state_.options.threads : std::thread::hardware_concurrency();
+    threads = std::max(threads, 1u);
+
+    ioc_.emplace(static_cast<int>(threads));
+    acceptor_.emplace(net::make_strand(*ioc_));
+    accept_timer_.emplace(acceptor_->get_executor());
+    auto fail = [&](std::string code, std::string_view what, std::string_view why) {
+      accept_timer_.reset();
+      acceptor_.reset();
+      ioc_.reset();
+      return Error{std::move(code), std::string(what) + " " + state_.options.listen + ": " + std::string(why), ""};
+    };
+    ErrorCode ec;
+    acceptor_->open(endpoint->protocol(), ec);
+    if (ec) return fail("ListenFailed", "cannot open a socket for", ec.message());
+    acceptor_->set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) return fail("ListenFailed", "cannot set SO_REUSEADDR on", ec.message());
+    acceptor_->bind(*endpoint, ec);
+    if (ec == net::error::address_in_use) return fail("AddressInUse", "cannot bind", ec.message());
+    if (ec) return fail("ListenFailed", "cannot bind", ec.message());
+    acceptor_->listen(net::socket_base::max_listen_connections, ec);
+    if (ec == net::error::address_in_use) return fail("AddressInUse", "cannot listen on", ec.message());
+    if (ec) return fail("ListenFailed", "cannot listen on", ec.message());
+    auto local = acceptor_->local_endpoint(ec);
+    if (ec) return fail("ListenFailed", "cannot read the bound address of", ec.message());
+
+    work_.emplace(ioc_->get_executor());
+    accept();
+    try {
+      for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run_worker(); });
+    } catch (const std::system_error& e) {
+      work_.reset();
+      ioc_->stop();
+      for (auto& t : threads_) t.join();
+      threads_.clear();
+      return fail("ListenFailed", "cannot start worker threads for", e.what());
+    }
+    port_.store(local.port());
+    started_ = true;
+    running_ = true;
+    return {};
+  }
+
+  void stop() {
+    std::lock_guard lock(lifecycle_);
+    if (!running_) return;
+    running_ = false;
+    assert(tl_worker_of != &state_ && "Server::stop() called from a handler");
+    auto deadline = std::chrono::steady_clock::now() + state_.options.shutdown_grace;
+    state_.stopping.store(true, std::memory_order_release);
+
+    auto closed = std::make_shared<std::promise<void>>();
+    net::post(acceptor_->get_executor(), [this, closed] {
+      ErrorCode ec;
+      accept_timer_->cancel();
+      acceptor_->close(ec);
+      closed->set_value();
+    });
+    closed->get_future().wait_until(deadline);
+
+    for (auto& c : live_connections()) net::post(c->executor(), [c] { c->on_server_stop(); });
+    if (!wait_for_connections(deadline)) {
+      for (auto& c : live_connections()) net::post(c->executor(), [c] { c->force_close(); });
+      wait_for_connections(std::chrono::steady_clock::now() + kForceCloseWait);
+    }
+
+    work_.reset();
+    ioc_->stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    // Destroying the io_context destroys the handlers it still holds, and with them any
+    // connection that outlived the waits above.
+    accept_timer_.reset();
+    acceptor_.reset();
+    ioc_.reset();
+    port_.store(0);
+  }
+
+  std::uint16_t port() const { return port_.load(); }
+
+  std::size_t open_connections() const {
+    std::lock_guard lock(state_.mu);
+    return state_.connections.size();
+  }
+
+ private:
+  void accept() {
+    acceptor_->async_accept(net::make_strand(*ioc_),
+                            [this](ErrorCode ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+  }
+
+  void on_accept(ErrorCode ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_->is_open() || state_.stopping.load()) return;
+    if (ec) {
+      // Out of descriptors or memory, or the peer gave up: retry shortly instead of spinning.
+      state_.log("accept failed: " + ec.message());
+      accept_timer_->expires_after(kAcceptRetry);
+      accept_timer_->async_wait([this](ErrorCode wait_ec) {
+        if (!wait_ec && acceptor_->is_open()) accept();
+      });
+      return;
+    }
+    auto connection = std::make_shared<Connection>(state_, std::move(socket));
+    {
+      std::lock_guard lock(state_.mu);
+      state_.connections.emplace(connection.get(), connection);
+    }
+    net::dispatch(connection->executor(), [connection] { connection->start(); });
+    accept();
+  }
+
+  void run_worker() {
+    tl_worker_of = &state_;
+    for (;;) {
+      try {
+        ioc_->run();
+        return;
+      } catch (...) {
+        state_.log("worker thread caught an exception from the event loop");
+      }
+    }
+  }
+
+  std::vector<std::shared_ptr<Connection>> live_connections() {
+    std::vector<std::shared_ptr<Connection>> out;
+    std::lock_guard lock(state_.mu);
+    out.reserve(state_.connections.size());
+    for (auto& [key, weak] : state_.connections) {
+      if (auto c = weak.lock()) out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  bool wait_for_connections(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(state_.mu);
+    return state_.drained.wait_until(lock, deadline, [&] { return state_.connections.empty(); });
+  }
+
+  // Declaration order is destruction order reversed: the io_context (and the connections
+  // its handlers own) goes before the State they point to.
+  State state_;
+  std::mutex lifecycle_;
+  bool started_ = false;
+  bool running_ = false;
+  std::atomic<std::uint16_t> port_{0};
+  std::optional<net::io_context> ioc_;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+  std::optional<tcp::acceptor> acceptor_;
+  std::optional<net::steady_timer> accept_timer_;
+  std::vector<std::thread> threads_;
+};
+
+Server::Server(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+Server::~Server() = default;
+Result<void> Server::start() {
+  return impl_->start();
+}
+void Server::stop() {
+  impl_->stop();
+}
+std::uint16_t Server::port() const {
+  return impl_->port();
+}
+std::size_t Server::open_connections() const {
+  return impl_->open_connections();
+}
+
+}  // namespace iamd::http

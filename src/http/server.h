@@ -1,0 +1,97 @@
+// The HTTP/1.1 server iamd serves IAM and STS on (Boost.Beast/Asio, kept inside server.cc).
+//
+// What it does: HTTP/1.1 keep-alive and HTTP/1.0, pipelined requests answered in order,
+// Expect: 100-continue, chunked request bodies, GET/HEAD/POST (anything else: 405). It
+// enforces a header and a body size limit (431, 413), answers a malformed request with 400
+// and closes that connection, and closes connections whose client is too slow (header, body
+// and write timeouts) or idle too long between requests. Every response carries
+// Content-Length, Date and Server; the handler decides the rest (see message.h).
+//
+// How it runs: `threads` worker threads share one io_context; each connection lives on its
+// own strand, reads one request at a time into buffers it reuses, and runs the handler
+// synchronously on the worker thread that completed the read. There is no thread per
+// request or per connection.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "http/message.h"
+
+namespace iamd::http {
+
+struct ServerOptions {
+  // "host:port" with a numeric IPv4 host, a bracketed IPv6 host ("[::1]:8080"), "localhost"
+  // (127.0.0.1) or an empty host (all IPv4 interfaces). Port 0 asks for an ephemeral port;
+  // Server::port() reports the one bound.
+  std::string listen = "127.0.0.1:8080";
+  // Worker threads; 0 means std::thread::hardware_concurrency() (at least 1).
+  unsigned threads = 0;
+  // The request line plus all header fields, in bytes; more gets 431.
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
+  // The request body after de-chunking, in bytes; more gets 413.
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
+  // From the first byte of a request (from accept, for a connection's first request) to the
+  // end of its header.
+  std::chrono::milliseconds read_header_timeout{10'000};
+  // From the end of the header to the end of the body.
+  std::chrono::milliseconds read_body_timeout{30'000};
+  // For writing one response (and the interim 100 Continue).
+  std::chrono::milliseconds write_timeout{30'000};
+  // How long a kept-alive connection may wait for the first byte of its next request.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // How long stop() lets in-flight requests finish before it closes their connections.
+  std::chrono::milliseconds shutdown_grace{5'000};
+  // Requests served on one connection before the server closes it; 0 means no limit.
+  unsigned max_requests_per_connection = 10'000;
+  // The value of the Server header.
+  std::string server_name = "iamd";
+  // Receives one line per server-side failure (a handler that threw, an accept error).
+  // Lines name the method and path, never the query, headers or body. Called from worker
+  // threads, possibly concurrently; null means no log.
+  std::function<void(std::string_view)> error_log;
+};
+
+// Thread-safety: start() and stop() may be called from any thread except the server's own
+// worker threads (so not from a handler); calls are serialized internally. port() and
+// open_connections() may be called concurrently with anything.
+// Lifecycle: a Server starts at most once. stop() is idempotent, and the destructor calls it.
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, listens and starts the worker threads. Errors (code: meaning):
+  //   InvalidListenAddress: `listen` is not "host:port" as described above
+  //   AddressInUse:         another socket holds the address
+  //   ListenFailed:         any other failure to open, bind or listen, or to start threads
+  //   InvalidState:         start() was already called
+  common::Result<void> start();
+
+  // Stops accepting, closes idle connections at once, lets requests already being read or
+  // handled finish (their responses say Connection: close) for up to shutdown_grace, then
+  // closes every remaining connection and joins the worker threads. A handler that is
+  // still running is waited for: stop() cannot interrupt it. Safe to call from a thread
+  // that handles signals (e.g. one blocked in sigwait), not from inside a signal handler.
+  void stop();
+
+  // The bound port once start() has succeeded, else 0.
+  std::uint16_t port() const;
+
+  // Connections currently open (accepted and not yet fully closed).
+  std::size_t open_connections() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace iamd::http
