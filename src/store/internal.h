@@ -1,0 +1,58 @@
+// Helpers shared by the backends; not part of the store's interface.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "store/store.h"
+
+namespace iamd::store::internal {
+
+inline Error make_error(std::string_view code, std::string message) {
+  return Error{std::string(code), std::move(message), ""};
+}
+inline Error not_found(std::string message) {
+  return make_error(kNotFound, std::move(message));
+}
+inline Error already_exists(std::string message) {
+  return make_error(kAlreadyExists, std::move(message));
+}
+inline Error conflict(std::string message) {
+  return make_error(kConflict, std::move(message));
+}
+
+inline std::string_view kind_name(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kUser:
+      return "user";
+    case EntityKind::kGroup:
+      return "group";
+    case EntityKind::kRole:
+      return "role";
+  }
+  return "entity";
+}
+
+// Sort key prefix of list_entities_for_policy: groups, then roles, then users.
+inline char kind_sort_letter(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kGroup:
+      return 'G';
+    case EntityKind::kRole:
+      return 'R';
+    case EntityKind::kUser:
+      return 'U';
+  }
+  return 'U';
+}
+
+inline bool path_has_prefix(std::string_view path, std::string_view prefix) {
+  return path.substr(0, prefix.size()) == prefix;
+}
+
+// The page size actually used: AWS's MaxItems is 1..1000, a zero means one.
+inline std::size_t page_size(const ListOptions& options) {
+  return options.max_items == 0 ? 1 : options.max_items;
+}
+
+}  // namespace iamd::store::internal

@@ -1,0 +1,39 @@
+#include "store/store.h"
+
+#include "common/strings.h"
+#include "store/memory/memory_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace iamd::store {
+
+namespace {
+// A version tag keeps room for another marker format later.
+constexpr std::string_view kMarkerTag = "m1:";
+}  // namespace
+
+std::string encode_marker(std::string_view sort_key) {
+  std::string raw(kMarkerTag);
+  raw.append(sort_key);
+  return common::base64_encode(raw);
+}
+
+Result<std::string> decode_marker(std::string_view marker) {
+  std::string raw;
+  if (!common::base64_decode(marker, raw) || raw.size() <= kMarkerTag.size() ||
+      std::string_view(raw).substr(0, kMarkerTag.size()) != kMarkerTag) {
+    return Error{std::string(kInvalidInput), "Invalid Marker.", ""};
+  }
+  return raw.substr(kMarkerTag.size());
+}
+
+Result<std::unique_ptr<Store>> open_store(std::string_view url) {
+  if (url == "memory:") return memory::open_memory_store();
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (url.substr(0, kSqlite.size()) == kSqlite && url.size() > kSqlite.size()) {
+    return sqlite::open_sqlite_store(std::string(url.substr(kSqlite.size())));
+  }
+  return Error{std::string(kInvalidInput),
+               "Unsupported store URL '" + std::string(url) + "': expected memory: or sqlite:/path/to/folder", ""};
+}
+
+}  // namespace iamd::store

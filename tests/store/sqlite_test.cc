@@ -1,0 +1,231 @@
+// What only the SQLite backend promises: durability across reopen and kill -9, the schema
+// version check, and clear open errors.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdint>
+#include <fstream>
+#include <string>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+#include "store_test_util.h"
+
+namespace iamd::store {
+namespace {
+
+using namespace iamd::store::testing;  // NOLINT(google-build-using-namespace)
+
+std::unique_ptr<Store> open_ok(const TempFolder& folder) {
+  auto store = open_store("sqlite:" + folder.str());
+  EXPECT_TRUE(store.has_value()) << store.error().message;
+  return store ? std::move(*store) : nullptr;
+}
+
+std::string database_file(const TempFolder& folder) {
+  return (folder.path() / sqlite::kDatabaseFile).string();
+}
+
+// SQLite's database header keeps user_version at byte 60 and application_id at byte 68, as
+// 4-byte big-endian integers.
+std::uint32_t read_header_field(const std::string& file, std::streamoff offset) {
+  std::ifstream in(file, std::ios::binary);
+  in.seekg(offset);
+  unsigned char bytes[4] = {};
+  in.read(reinterpret_cast<char*>(bytes), 4);
+  return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) | (std::uint32_t{bytes[2]} << 8) | bytes[3];
+}
+
+void write_header_field(const std::string& file, std::streamoff offset, std::uint32_t value) {
+  std::fstream io(file, std::ios::binary | std::ios::in | std::ios::out);
+  io.seekp(offset);
+  const char bytes[4] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16), static_cast<char>(value >> 8),
+                         static_cast<char>(value)};
+  io.write(bytes, 4);
+}
+
+TEST(SqliteStore, ReopenKeepsEverything) {
+  TempFolder folder;
+  Account acct = account(kAccount);
+  acct.alias = "acme";
+  acct.password_policy = PasswordPolicy{};
+  acct.password_policy->password_reuse_prevention = 5;
+  User alice = user("Alice", "AIDAALICE", "/eng/");
+  alice.tags = {{"team", "core"}};
+  alice.password_last_used = ts(1'700'000'123, 456'789'012);
+  ManagedPolicy p = policy("Read", "ANPAREAD");
+  AccessKey key;
+  key.id = "AKIAALICE";
+  key.account_id = kAccount;
+  key.user_id = "AIDAALICE";
+  key.secret_ciphertext = std::string("\0\1\2ciphertext", 13);
+  key.create_date = ts(1'700'000'000, 999'999'999);
+  std::uint64_t generation = 0;
+  {
+    auto store = open_ok(folder);
+    ASSERT_TRUE(store);
+    auto txn = store->begin_write();
+    IAMD_ASSERT_OK(txn);
+    IAMD_ASSERT_OK((*txn)->create_account(acct));
+    IAMD_ASSERT_OK((*txn)->create_user(alice));
+    IAMD_ASSERT_OK((*txn)->create_policy(p));
+    IAMD_ASSERT_OK((*txn)->create_policy_version(p.arn, version("v1", R"({"Version":"2012-10-17"})")));
+    IAMD_ASSERT_OK((*txn)->attach_policy(EntityKind::kUser, alice.id, p.arn));
+    IAMD_ASSERT_OK((*txn)->create_access_key(key));
+    IAMD_ASSERT_OK((*txn)->commit());
+    generation = store->generation();
+    EXPECT_EQ(generation, 1u);
+  }
+  EXPECT_EQ(read_header_field(database_file(folder), 60), static_cast<std::uint32_t>(sqlite::kSchemaVersion));
+
+  auto store = open_ok(folder);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->generation(), generation);
+  auto r = store->begin_read();
+  IAMD_ASSERT_OK(r);
+  auto got_account = (*r)->get_account(kAccount);
+  IAMD_ASSERT_OK(got_account);
+  EXPECT_EQ(*got_account, acct);
+  auto got_user = (*r)->get_user(kAccount, "alice");
+  IAMD_ASSERT_OK(got_user);
+  EXPECT_EQ(*got_user, alice);
+  auto got_key = (*r)->get_access_key("AKIAALICE");
+  IAMD_ASSERT_OK(got_key);
+  EXPECT_EQ(*got_key, key);
+  auto got_policy = (*r)->get_policy(p.arn);
+  IAMD_ASSERT_OK(got_policy);
+  EXPECT_EQ(got_policy->attachment_count, 1);
+  auto v1 = (*r)->get_policy_version(p.arn, "v1");
+  IAMD_ASSERT_OK(v1);
+  EXPECT_TRUE(v1->is_default);
+  (*r)->rollback();
+
+  // Writing after a reopen continues the generation.
+  auto w = store->begin_write();
+  IAMD_ASSERT_OK(w);
+  IAMD_EXPECT_ERROR((*w)->delete_user("AIDANOPE"), kNotFound);
+  IAMD_ASSERT_OK((*w)->create_group(group("g", "AGPAG")));
+  IAMD_ASSERT_OK((*w)->commit());
+  EXPECT_EQ(store->generation(), generation + 1);
+}
+
+// A child process commits one transaction, starts another and is killed with SIGKILL before
+// committing it: after reopening, the first is there and the second is not.
+TEST(SqliteStore, CommittedWriteSurvivesKill) {
+  TempFolder folder;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = open_store("sqlite:" + folder.str());
+    if (!store) ::_exit(2);
+    {
+      auto txn = (*store)->begin_write();
+      if (!txn || !(*txn)->create_account(account(kAccount)) || !(*txn)->create_user(user("durable", "AIDADURABLE")) ||
+          !(*txn)->commit()) {
+        ::_exit(3);
+      }
+    }
+    auto txn = (*store)->begin_write();
+    if (!txn || !(*txn)->create_user(user("lost", "AIDALOST"))) ::_exit(4);
+    ::raise(SIGKILL);
+    ::_exit(5);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+
+  auto store = open_ok(folder);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->generation(), 1u);
+  auto r = store->begin_read();
+  IAMD_ASSERT_OK(r);
+  IAMD_EXPECT_OK((*r)->get_user(kAccount, "durable"));
+  IAMD_EXPECT_ERROR((*r)->get_user(kAccount, "lost"), kNotFound);
+}
+
+TEST(SqliteStore, NewerSchemaIsRefused) {
+  TempFolder folder;
+  { ASSERT_TRUE(open_ok(folder)); }
+  write_header_field(database_file(folder), 60, sqlite::kSchemaVersion + 1);
+  auto store = open_store("sqlite:" + folder.str());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, kStorageFailure);
+  EXPECT_NE(store.error().message.find("newer"), std::string::npos) << store.error().message;
+}
+
+TEST(SqliteStore, ForeignSqliteDatabaseIsRefused) {
+  TempFolder folder;
+  { ASSERT_TRUE(open_ok(folder)); }
+  write_header_field(database_file(folder), 68, 0x12345678);
+  auto store = open_store("sqlite:" + folder.str());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, kStorageFailure);
+  EXPECT_NE(store.error().message.find("not an iamd database"), std::string::npos) << store.error().message;
+}
+
+TEST(SqliteStore, CorruptFileIsRefused) {
+  TempFolder folder;
+  std::filesystem::create_directories(folder.path());
+  {
+    std::ofstream out(database_file(folder), std::ios::binary);
+    for (int i = 0; i < 512; ++i) out << "this is not a database ";
+  }
+  auto store = open_store("sqlite:" + folder.str());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, kStorageFailure);
+  EXPECT_NE(store.error().message.find("iamd.db"), std::string::npos) << store.error().message;
+}
+
+TEST(SqliteStore, UnusableFolderIsRefused) {
+  TempFolder folder;
+  std::filesystem::create_directories(folder.path());
+  const auto file = folder.path() / "plain-file";
+  { std::ofstream(file) << "x"; }
+  // A folder below a regular file cannot be created, even by root.
+  auto store = open_store("sqlite:" + (file / "data").string());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, kStorageFailure);
+  EXPECT_NE(store.error().message.find("cannot create data folder"), std::string::npos) << store.error().message;
+  auto on_file = open_store("sqlite:" + file.string());
+  ASSERT_FALSE(on_file.has_value());
+  EXPECT_EQ(on_file.error().code, kStorageFailure);
+}
+
+TEST(SqliteStore, OneOwnerAtATime) {
+  TempFolder folder;
+  auto first = open_ok(folder);
+  ASSERT_TRUE(first);
+  auto second = open_store("sqlite:" + folder.str());
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code, kStorageFailure);
+  EXPECT_NE(second.error().message.find("in use"), std::string::npos) << second.error().message;
+  first.reset();
+  EXPECT_TRUE(open_ok(folder));
+}
+
+TEST(OpenStore, RejectsUnknownUrls) {
+  for (const char* url : {"", "memory", "sqlite:", "postgres://localhost/iamd", "file:/tmp/x"}) {
+    auto store = open_store(url);
+    ASSERT_FALSE(store.has_value()) << url;
+    EXPECT_EQ(store.error().code, kInvalidInput) << url;
+  }
+  auto memory = open_store("memory:");
+  IAMD_EXPECT_OK(memory);
+}
+
+TEST(Markers, RoundTripAndRejectForeignText) {
+  for (const char* key : {"a", "user01", "Gname", "arn:aws:iam::aws:policy/x"}) {
+    auto decoded = decode_marker(encode_marker(key));
+    IAMD_ASSERT_OK(decoded);
+    EXPECT_EQ(*decoded, key);
+  }
+  for (const char* bad : {"!", "abc", "bTE6", "eHg6YQ=="}) {
+    IAMD_EXPECT_ERROR(decode_marker(bad), kInvalidInput);
+  }
+}
+
+}  // namespace
+}  // namespace iamd::store
