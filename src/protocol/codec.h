@@ -1,0 +1,409 @@
+// The machinery the generated code (protocol/iam.cc, protocol/sts.cc in the build tree) is
+// built from: per-shape metadata tables, one decoder, one XML encoder and one message renderer
+// written once as templates over the generated structures, and the operation table that
+// dispatch() searches. Nothing here is specific to an operation; tools/gen_protocol.py emits
+// only data (shape and member tables) and one small `Visit<T>::members` per structure that
+// names its fields in model order.
+//
+// Internal to the protocol module: handlers and the API layer use protocol/iam.h,
+// protocol/sts.h and protocol/query.h.
+// Thread-safety: the tables are immutable; decoding and encoding use per-call state only.
+#pragma once
+
+#include <algorithm>
+#include <concepts>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "common/time.h"
+#include "protocol/form.h"
+#include "protocol/response.h"
+#include "protocol/xml.h"
+
+namespace iamd::protocol::detail {
+
+enum class Kind : std::uint8_t { kString, kInteger, kLong, kBoolean, kTimestamp, kBlob, kList, kMap, kStructure };
+
+// One model shape as the codec needs it. Lengths count Unicode code points (bytes for
+// blobs); integer ranges are inclusive.
+struct ShapeInfo {
+  Kind kind;
+  bool has_min;
+  bool has_max;
+  std::int64_t min;
+  std::int64_t max;
+  std::int32_t pattern;      // index into kPatterns, -1 for none
+  bool sensitive;            // the value never appears in messages
+  bool url_encoded;          // percent-encoded in responses (policy documents, api.md §3)
+  bool flattened;            // list/map without the member/entry wrapper
+  std::uint16_t enum_first;  // into ServiceModel::enums
+  std::uint16_t enum_count;
+  std::uint16_t member;          // list element shape, or map key shape
+  std::uint16_t value;           // map value shape
+  std::string_view member_name;  // list element name ("member") or map entry name ("entry")
+  std::string_view key_name;     // map: "key"
+  std::string_view value_name;   // map: "value"
+};
+
+struct MemberInfo {
+  std::string_view name;  // model member name, for message paths ("UserName" -> "userName")
+  std::string_view wire;  // query key and XML element name (locationName, else the name)
+  std::uint16_t shape;
+  bool required;
+};
+
+struct ServiceModel {
+  Service service;
+  const ShapeInfo* shapes;
+  const std::string_view* enums;
+};
+
+struct ErrorStatus {
+  std::string_view code;
+  int status;
+};
+// The models' error shapes (IAM and STS), sorted by code: generated.
+extern const ErrorStatus kModeledErrors[];
+extern const std::size_t kModeledErrorCount;
+
+// Visit<T>::members(visitor, t) calls visitor(MemberInfo, field) for each member of the
+// generated structure T in model order; specialised by the generated code.
+template <class T>
+struct Visit;
+
+template <class T>
+concept ModelStruct = requires {
+  { T::kShapeName } -> std::convertible_to<std::string_view>;
+};
+
+// ---- decoding -------------------------------------------------------------------------------
+
+struct DecodeContext {
+  const Params& params;
+  const ServiceModel& model;
+  std::vector<std::string> failures;  // ValidationError items, in model order
+  std::vector<char32_t> scratch;
+};
+
+// "userName" from "UserName", appended to `path`.
+void append_path_name(std::string& path, std::string_view member_name);
+std::string null_failure(const std::string& path);
+// Appends "Value '<rendered>' at '<path>' failed to satisfy constraint: <constraint>".
+std::string failure(const ShapeInfo& shape, const std::string& path, std::string_view rendered,
+                    std::string_view constraint);
+// The length constraint of a list, checked after its elements were decoded.
+std::optional<std::string> list_length_failure(const ShapeInfo& shape, const std::string& path,
+                                               std::string_view rendered, std::size_t count);
+
+// Scalar decoders: each reports whether the member was present and records failures.
+bool decode_value(DecodeContext& ctx, const ShapeInfo& shape, const std::string& key, const std::string& path,
+                  std::string& out);
+bool decode_value(DecodeContext& ctx, const ShapeInfo& shape, const std::string& key, const std::string& path,
+                  std::int64_t& out);
+bool decode_value(DecodeContext& ctx, const ShapeInfo& shape, const std::string& key, const std::string& path,
+                  bool& out);
+bool decode_value(DecodeContext& ctx, const ShapeInfo& shape, const std::string& key, const std::string& path,
+                  common::Timestamp& out);
+template <class T>
+bool decode_value(DecodeContext& ctx, const ShapeInfo& shape, const std::string& key, const std::string& path,
+                  std::optional<T>& out);
+template <ModelStruct T>
+bool decode_value(DecodeContext& ctx, const ShapeInfo& shape, const std::string& key, const std::string& path, T& out);
+template <class T>
+bool decode_value(DecodeContext& ctx, const ShapeInfo& shape, const std::string& key, const std::string& path,
+                  std::vector<T>& out);
+
+class Decoder {
+ public:
+  Decoder(DecodeContext& ctx, std::string key_prefix, std::string path_prefix)
+      : ctx_(ctx), key_prefix_(std::move(key_prefix)), path_prefix_(std::move(path_prefix)) {}
+
+  template <class T>
+  void operator()(const MemberInfo& m, T& field) {
+    std::string key = key_prefix_;
+    key += m.wire;
+    std::string path = path_prefix_;
+    append_path_name(path, m.name);
+    bool present = decode_value(ctx_, ctx_.model.shapes[m.shape], key, path, field);
+    if (!present && m.required) ctx_.failures.push_back(null_failure(path));
+  }
+
+ private:
+  DecodeContext& ctx_;
+  std::string key_prefix_;
+  std::string path_prefix_;
+};
+
+// ---- rendering values inside messages (Java's List.toString / SDK toString forms) ---------
+
+void render_value(std::string& out, const std::string& v);
+void render_value(std::string& out, std::int64_t v);
+void render_value(std::string& out, bool v);
+void render_value(std::string& out, const common::Timestamp& v);
+template <ModelStruct T>
+void render_value(std::string& out, const T& v);
+template <class T>
+void render_value(std::string& out, const std::vector<T>& v);
+
+class Renderer {
+ public:
+  explicit Renderer(std::string& out) : out_(out) {}
+  template <class T>
+  void operator()(const MemberInfo& m, const T& field) {
+    begin(m);
+    render_value(out_, field);
+  }
+  template <class T>
+  void operator()(const MemberInfo& m, const std::optional<T>& field) {
+    if (!field) return;
+    begin(m);
+    render_value(out_, *field);
+  }
+
+ private:
+  void begin(const MemberInfo& m) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += m.name;
+    out_ += ": ";
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+template <ModelStruct T>
+void render_value(std::string& out, const T& v) {
+  out += '{';
+  Renderer r(out);
+  Visit<T>::members(r, v);
+  out += '}';
+}
+
+template <class T>
+void render_value(std::string& out, const std::vector<T>& v) {
+  out += '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += ", ";
+    render_value(out, v[i]);
+  }
+  out += ']';
+}
+
+// ---- decoding templates -----------------------------------------------------------------
+
+template <class T>
+bool decode_value(DecodeContext& ctx, const ShapeInfo& shape, const std::string& key, const std::string& path,
+                  std::optional<T>& out) {
+  T value{};
+  if (!decode_value(ctx, shape, key, path, value)) return false;
+  out = std::move(value);
+  return true;
+}
+
+template <ModelStruct T>
+bool decode_value(DecodeContext& ctx, const ShapeInfo&, const std::string& key, const std::string& path, T& out) {
+  std::string prefix = key + ".";
+  if (!ctx.params.has_prefix(prefix)) return false;
+  Decoder d(ctx, std::move(prefix), path + ".");
+  Visit<T>::members(d, out);
+  return true;
+}
+
+// A list is present when `Name` is sent (botocore sends `Name=` for an empty list) or any
+// element is; elements are `Name.member.N` (`Name.N` when flattened), N from 1, taken in
+// ascending N. The message path of element i (1-based position) is `name.i.member`.
+template <class T>
+bool decode_value(DecodeContext& ctx, const ShapeInfo& shape, const std::string& key, const std::string& path,
+                  std::vector<T>& out) {
+  std::string base = key + ".";
+  if (!shape.flattened) {
+    base += shape.member_name;
+    base += '.';
+  }
+  constexpr bool kExact = !ModelStruct<T>;
+  std::vector<std::uint32_t> indices = ctx.params.list_indices(base, kExact);
+  if (indices.empty() && ctx.params.find(key) == nullptr) return false;
+  const ShapeInfo& element = ctx.model.shapes[shape.member];
+  std::size_t first_failure = ctx.failures.size();
+  out.clear();
+  out.resize(indices.size());
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    std::string element_key = base + std::to_string(indices[i]);
+    std::string element_path = path + "." + std::to_string(i + 1) + ".member";
+    (void)decode_value(ctx, element, element_key, element_path, out[i]);
+  }
+  if ((shape.has_min && static_cast<std::int64_t>(out.size()) < shape.min) ||
+      (shape.has_max && static_cast<std::int64_t>(out.size()) > shape.max)) {
+    std::string rendered;
+    render_value(rendered, out);
+    if (auto f = list_length_failure(shape, path, rendered, out.size())) {
+      ctx.failures.insert(ctx.failures.begin() + static_cast<std::ptrdiff_t>(first_failure), std::move(*f));
+    }
+  }
+  return true;
+}
+
+// Decodes the top-level members of `request` from `params`; the failures are in model order.
+template <class Req>
+std::vector<std::string> decode_request(const ServiceModel& model, const Params& params, Req& request) {
+  DecodeContext ctx{params, model, {}, {}};
+  Decoder d(ctx, "", "");
+  Visit<Req>::members(d, request);
+  return std::move(ctx.failures);
+}
+
+// ---- XML encoding -----------------------------------------------------------------------
+
+struct EncodeContext {
+  XmlWriter& w;
+  const ServiceModel& model;
+};
+
+// Members that are plain (not optional) values are always written; optional members only
+// when set; lists when non-empty, or as <Name/> when the model requires them.
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+                  const std::string& v);
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required, std::int64_t v);
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required, bool v);
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+                  const common::Timestamp& v);
+template <class T>
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+                  const std::optional<T>& v);
+template <ModelStruct T>
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required, const T& v);
+template <class T>
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+                  const std::vector<T>& v);
+template <class K, class V>
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+                  const std::vector<std::pair<K, V>>& v);
+
+class Encoder {
+ public:
+  explicit Encoder(EncodeContext& ctx) : ctx_(ctx) {}
+  template <class T>
+  void operator()(const MemberInfo& m, const T& field) {
+    encode_value(ctx_, ctx_.model.shapes[m.shape], m.wire, m.required, field);
+  }
+
+ private:
+  EncodeContext& ctx_;
+};
+
+template <class T>
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool, const std::optional<T>& v) {
+  if (v) encode_value(ctx, shape, name, true, *v);
+}
+
+template <ModelStruct T>
+void encode_value(EncodeContext& ctx, const ShapeInfo&, std::string_view name, bool, const T& v) {
+  ctx.w.open(name);
+  Encoder e(ctx);
+  Visit<T>::members(e, v);
+  ctx.w.close(name);
+}
+
+template <class T>
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+                  const std::vector<T>& v) {
+  const ShapeInfo& element = ctx.model.shapes[shape.member];
+  if (shape.flattened) {
+    for (const T& item : v) encode_value(ctx, element, name, true, item);
+    return;
+  }
+  if (v.empty()) {
+    if (required) ctx.w.empty(name);
+    return;
+  }
+  ctx.w.open(name);
+  for (const T& item : v) encode_value(ctx, element, shape.member_name, true, item);
+  ctx.w.close(name);
+}
+
+template <class K, class V>
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+                  const std::vector<std::pair<K, V>>& v) {
+  const ShapeInfo& key_shape = ctx.model.shapes[shape.member];
+  const ShapeInfo& value_shape = ctx.model.shapes[shape.value];
+  std::string_view entry = shape.flattened ? name : shape.member_name;
+  if (!shape.flattened) {
+    if (v.empty()) {
+      if (required) ctx.w.empty(name);
+      return;
+    }
+    ctx.w.open(name);
+  }
+  for (const auto& [k, val] : v) {
+    ctx.w.open(entry);
+    encode_value(ctx, key_shape, shape.key_name, true, k);
+    encode_value(ctx, value_shape, shape.value_name, true, val);
+    ctx.w.close(entry);
+  }
+  if (!shape.flattened) ctx.w.close(name);
+}
+
+// `<OpResponse xmlns=...>` [`<OpResult>`...`</OpResult>`] `<ResponseMetadata>`...
+void begin_response(XmlWriter& w, const ServiceModel& model, std::string_view operation);
+std::string end_response(XmlWriter& w, std::string_view operation, std::string_view request_id);
+
+template <class Res>
+std::string encode_response(const ServiceModel& model, std::string_view operation, std::string_view wrapper,
+                            const Res& result, std::string_view request_id) {
+  XmlWriter w;
+  begin_response(w, model, operation);
+  w.open(wrapper);
+  EncodeContext ctx{w, model};
+  Encoder e(ctx);
+  Visit<Res>::members(e, result);
+  w.close(wrapper);
+  return end_response(w, operation, request_id);
+}
+
+// ---- operations -------------------------------------------------------------------------
+
+template <class Svc>
+struct OperationEntry {
+  std::string_view name;
+  std::string_view result_wrapper;  // "CreateUserResult"; empty for operations without output
+  Response (*invoke)(Svc& service, const ServiceModel& model, const OperationEntry& op, const Params& params,
+                     std::string_view request_id);
+};
+
+// Decode, validate, call the handler, encode: one instantiation per operation.
+template <class Svc, class Req, class Res, common::Result<Res> (Svc::*Method)(const Req&)>
+Response invoke(Svc& service, const ServiceModel& model, const OperationEntry<Svc>& op, const Params& params,
+                std::string_view request_id) {
+  Req request{};
+  std::vector<std::string> failures = decode_request(model, params, request);
+  if (!failures.empty()) return error_response(model.service, validation_error(failures), request_id);
+  common::Result<Res> result = (service.*Method)(request);
+  if (!result) return error_response(model.service, result.error(), request_id);
+  if constexpr (std::is_void_v<Res>) {
+    XmlWriter w;
+    begin_response(w, model, op.name);
+    return Response{200, end_response(w, op.name, request_id)};
+  } else {
+    return Response{200, encode_response(model, op.name, op.result_wrapper, result.value(), request_id)};
+  }
+}
+
+template <class Svc>
+Response dispatch_operation(Svc& service, const ServiceModel& model, std::span<const OperationEntry<Svc>> ops,
+                            std::string_view action, const Params& params, std::string_view request_id) {
+  auto it = std::lower_bound(ops.begin(), ops.end(), action,
+                             [](const OperationEntry<Svc>& e, std::string_view a) { return e.name < a; });
+  if (it == ops.end() || it->name != action) {
+    return error_response(model.service, unknown_operation(action, service_info(model.service).api_version),
+                          request_id);
+  }
+  return it->invoke(service, model, *it, params, request_id);
+}
+
+}  // namespace iamd::protocol::detail
