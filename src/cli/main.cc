@@ -9,6 +9,9 @@
 #include <string>
 
 #include "app/policy_tool.h"
+#if IAMD_HAS_SERVER
+#include "app/serve.h"
+#endif
 
 namespace {
 
@@ -64,6 +67,17 @@ int main(int argc, char** argv) {
   simulate->add_option("--cli-input-json", input, "a SimulateCustomPolicy request as JSON (file:// prefix accepted)")
       ->required();
 
+#if IAMD_HAS_SERVER
+  iamd::app::ServeOptions serve_options;
+  std::string data_dir = serve_options.data.string();
+  CLI::App* serve = app.add_subcommand("serve", "serve the IAM and STS APIs (aws CLI, boto3, SDKs)");
+  serve->add_option("--listen", serve_options.listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  serve->add_option("--data", data_dir, "data folder (SQLite store, master key, root credentials)")
+      ->capture_default_str();
+  serve->add_option("--threads", serve_options.threads, "worker threads (0: one per core)")->capture_default_str();
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -79,6 +93,12 @@ int main(int argc, char** argv) {
 
   try {
     std::string text, error;
+#if IAMD_HAS_SERVER
+    if (*serve) {
+      serve_options.data = data_dir;
+      return iamd::app::serve(serve_options, std::cout, std::cerr);
+    }
+#endif
     if (*validate) {
       if (!read_input(file, text, error)) {
         std::cerr << error << "\n";

@@ -1,0 +1,82 @@
+#include "api/access.h"
+
+#include "authz/authorizer.h"
+
+namespace iamd::api {
+
+namespace {
+
+common::Result<std::shared_ptr<const policy::CompiledPolicy>> compile_cached(authz::CompiledPolicyCache& cache,
+                                                                             const iam::PolicyText& text,
+                                                                             policy::PolicyKind kind) {
+  return cache.get(text.cache_key, [&]() -> common::Result<std::shared_ptr<const policy::CompiledPolicy>> {
+    policy::ValidateOptions o;
+    o.kind = kind;
+    o.managed_policy_quota = 0;  // stored documents were checked when written
+    o.entity = policy::EntityType::kRole;
+    return policy::compile_text(text.document, o, text.cache_key);
+  });
+}
+
+}  // namespace
+
+common::Result<std::shared_ptr<const authz::PrincipalPolicies>> Access::policies_of(const store::User& user) {
+  const std::uint64_t generation = domain_.env().store->generation();
+  return principals_.get(
+      "user/" + user.id, generation, [&]() -> common::Result<std::shared_ptr<const authz::PrincipalPolicies>> {
+        auto texts = domain_.user_policies(user.id);
+        if (!texts) return texts.error();
+        std::vector<std::shared_ptr<const policy::CompiledPolicy>> identity;
+        for (const iam::PolicyText& t : texts->identity) {
+          // Inline policies may be 2008-10-17 and are not managed: validate them as inline.
+          auto c = compile_cached(
+              compiled_, t,
+              t.cache_key.starts_with("arn:") ? policy::PolicyKind::kManaged : policy::PolicyKind::kIdentity);
+          if (!c) return c.error();
+          identity.push_back(*c);
+        }
+        auto p = std::make_shared<authz::PrincipalPolicies>();
+        p->identity = authz::PolicySet(std::move(identity));
+        if (texts->boundary) {
+          auto c = compile_cached(compiled_, *texts->boundary, policy::PolicyKind::kManaged);
+          if (!c) return c.error();
+          p->boundary = std::make_unique<authz::PolicySet>(std::vector{*c});
+        }
+        p->generation = generation;
+        return std::shared_ptr<const authz::PrincipalPolicies>(std::move(p));
+      });
+}
+
+common::Result<void> Access::authorize(const Caller& caller, std::string_view action, std::string_view resource,
+                                       const condition::Context& context) {
+  authz::Request req;
+  req.principal.account = caller.account_id;
+  req.principal.arn = caller.arn;
+  req.set_action(action);
+  req.resource = std::string(resource);
+  req.resource_account = caller.account_id;
+  req.context = context;
+  authz::PolicyBundle bundle;
+  std::shared_ptr<const authz::PrincipalPolicies> policies;
+  authz::PolicySet none;
+  if (caller.is_root()) {
+    req.principal.type = policy::PrincipalType::kRoot;
+    bundle.identity = &none;
+  } else {
+    req.principal.type = policy::PrincipalType::kUser;
+    req.principal.unique_id = caller.user->id;
+    auto p = policies_of(*caller.user);
+    // A stored policy that cannot be evaluated denies (evaluation.md §3, last line).
+    if (!p) return common::Error{"AccessDenied", authz::access_denied_message(req, authz::Decision{}, false), ""};
+    policies = *p;
+    bundle.identity = &policies->identity;
+    bundle.boundary = policies->boundary.get();
+    req.principal.has_boundary = policies->boundary != nullptr;
+  }
+  authz::Decision d;
+  authz::evaluate(bundle, req, d);
+  if (d.allowed()) return {};
+  return common::Error{"AccessDenied", authz::access_denied_message(req, d), ""};
+}
+
+}  // namespace iamd::api

@@ -1,0 +1,132 @@
+#include "api/gateway.h"
+
+#include <mutex>
+#include <optional>
+
+#include "api/access.h"
+#include "api/errors.h"
+#include "api/handlers.h"
+#include "authz/request_context.h"
+#include "common/strings.h"
+#include "protocol/form.h"
+#include "protocol/query.h"
+#include "protocol/response.h"
+#include "sigv4/errors.h"
+#include "sigv4/verifier.h"
+
+namespace iamd::api {
+
+namespace {
+
+std::string new_request_id(common::Random& random) {
+  std::string b = random.bytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  std::string hex = common::to_hex(b);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20);
+}
+
+std::string header(const ApiRequest& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (common::iequals(k, name)) return v;
+  }
+  return "";
+}
+
+}  // namespace
+
+struct Gateway::State final : sigv4::CredentialLookup {
+  State(iam::IamDomain& d, const common::Clock& c, common::Random& r)
+      : domain(d), clock(c), random(r), access(d), verifier(*this, c) {}
+
+  common::Result<sigv4::Credential> lookup(std::string_view access_key_id, std::string_view) const override {
+    auto owner = domain.resolve_access_key(access_key_id);
+    if (!owner) {
+      if (store::is_not_found(owner.error())) return sigv4::invalid_client_token_id();
+      return to_aws_error(owner.error());
+    }
+    if (owner->key.status != store::AccessKeyStatus::kActive) return sigv4::invalid_client_token_id();
+    sigv4::Credential c;
+    c.secret_access_key = owner->secret;
+    c.principal = std::make_shared<const iam::KeyOwner>(std::move(owner).value());
+    return c;
+  }
+
+  iam::IamDomain& domain;
+  const common::Clock& clock;
+  common::Random& random;
+  Access access;
+  sigv4::Verifier verifier;
+  std::mutex random_mu;  // Random is not required to be thread-safe
+};
+
+Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random)
+    : state_(std::make_unique<State>(domain, clock, random)) {}
+
+Gateway::~Gateway() = default;
+
+ApiResponse Gateway::handle(const ApiRequest& req) {
+  State& s = *state_;
+  std::string request_id;
+  {
+    std::lock_guard lock(s.random_mu);
+    request_id = new_request_id(s.random);
+  }
+  auto respond = [&](const protocol::Response& r) {
+    return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
+  };
+
+  auto params =
+      protocol::decode_form(req.query, req.method == "POST" ? std::string_view(req.body) : std::string_view());
+  if (!params) return respond(protocol::error_response(protocol::Service::kIam, params.error(), request_id));
+  // The envelope's namespace before authentication: from Version, else IAM.
+  protocol::Service envelope = protocol::Service::kIam;
+  if (const std::string* v = params->find("Version")) {
+    if (auto svc = protocol::service_for_version(*v)) envelope = *svc;
+  }
+
+  std::vector<sigv4::HeaderView> headers;
+  headers.reserve(req.headers.size());
+  for (const auto& [k, v] : req.headers) headers.push_back(sigv4::HeaderView{k, v});
+  sigv4::RequestView view{req.method, req.path, req.query, headers, req.body};
+  auto verified = s.verifier.verify(view);
+  if (!verified) return respond(protocol::error_response(envelope, to_aws_error(verified.error()), request_id));
+  const auto& owner = *std::static_pointer_cast<const iam::KeyOwner>(verified->principal);
+  std::optional<protocol::Service> scope;
+  if (verified->service == "sts") scope = protocol::Service::kSts;
+  if (verified->service == "iam") scope = protocol::Service::kIam;
+
+  Caller caller;
+  caller.account_id = owner.account_id;
+  caller.access_key_id = owner.key.id;
+  caller.user = owner.user;
+  caller.arn = owner.user ? s.domain.user_arn(*owner.user) : s.domain.root_arn(owner.account_id);
+
+  condition::Context context;
+  authz::CallerKeys keys;
+  keys.facts.type = caller.is_root() ? policy::PrincipalType::kRoot : policy::PrincipalType::kUser;
+  keys.facts.arn = caller.arn;
+  keys.facts.account = caller.account_id;
+  if (caller.user) {
+    keys.facts.unique_id = caller.user->id;
+    keys.user_name = caller.user->name;
+    for (const store::Tag& t : caller.user->tags) keys.tags.emplace_back(t.key, t.value);
+  }
+  authz::add_principal_keys(context, keys);
+  authz::EnvironmentKeys env;
+  env.now = s.clock.now();
+  env.source_ip = req.source_ip;
+  env.secure_transport = req.secure_transport;
+  env.user_agent = header(req, "User-Agent");
+  env.requested_region = verified->region;
+  env.referer = header(req, "Referer");
+  authz::add_environment_keys(context, env);
+
+  CallContext ctx{s.domain, s.access, caller, context};
+  IamHandlers iam_handlers(ctx);
+  StsHandlers sts_handlers(ctx);
+  return respond(protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, scope, request_id));
+}
+
+}  // namespace iamd::api

@@ -1,0 +1,50 @@
+// The operation gateway: one HTTP-independent request in, one response out. It decodes the
+// AWS Query form, authenticates the SigV4 signature against the store's access keys,
+// routes to IAM or STS by the credential scope, authorizes the call with the policy
+// engine (every call, with the action, resource ARN and condition keys AWS documents),
+// runs the operation, and encodes AWS's XML response or error envelope.
+// Thread-safe: handle() may run on many threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/crypto.h"
+#include "common/time.h"
+#include "iam/service.h"
+
+namespace iamd::api {
+
+struct ApiRequest {
+  std::string method;
+  std::string path;
+  std::string query;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string source_ip;
+  bool secure_transport = false;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+class Gateway {
+ public:
+  Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random);
+  ~Gateway();
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  ApiResponse handle(const ApiRequest& request);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace iamd::api

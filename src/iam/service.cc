@@ -1,0 +1,462 @@
+#include "iam/service.h"
+
+#include "common/ids.h"
+#include "policy/document.h"
+
+namespace iamd::iam {
+
+namespace {
+
+using common::Error;
+
+Error not_found(std::string message) {
+  return Error{std::string(store::kNotFound), std::move(message), ""};
+}
+Error conflict(std::string message) {
+  return Error{std::string(store::kConflict), std::move(message), ""};
+}
+
+// Reads every page of a paginated store listing.
+template <class T, class F>
+Result<std::vector<T>> all_pages(F&& list) {
+  std::vector<T> out;
+  store::ListOptions o;
+  o.max_items = 1000;
+  while (true) {
+    auto page = list(o);
+    if (!page) return page.error();
+    for (auto& item : page->items) out.push_back(std::move(item));
+    if (!page->is_truncated()) return out;
+    o.marker = page->next_marker;
+  }
+}
+
+std::string path_or_root(std::string_view path) {
+  return path.empty() ? std::string("/") : std::string(path);
+}
+
+}  // namespace
+
+IamDomain::IamDomain(DomainEnv env) : env_(std::move(env)) {}
+
+std::string IamDomain::user_arn(const store::User& u) const {
+  return "arn:" + env_.partition + ":iam::" + u.account_id + ":user" + u.path + u.name;
+}
+
+std::string IamDomain::root_arn(std::string_view account_id) const {
+  return "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":root";
+}
+
+Result<void> IamDomain::bootstrap(std::string_view account_id, std::string_view root_key_id,
+                                  std::string_view root_secret) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto account = (*tx)->get_account(account_id);
+  if (!account) {
+    if (!store::is_not_found(account.error())) return account.error();
+    store::Account a;
+    a.id = std::string(account_id);
+    a.create_date = env_.clock->now();
+    if (auto r = (*tx)->create_account(a); !r) return r;
+  }
+  auto sealed = common::seal(env_.master_key, root_secret, root_key_id, *env_.random);
+  if (!sealed) return sealed.error();
+  auto existing = (*tx)->get_access_key(root_key_id);
+  if (existing) {
+    // The configured root secret wins (IAMD_ROOT_SECRET_ACCESS_KEY may change between starts).
+    auto current = common::open_sealed(env_.master_key, existing->secret_ciphertext, root_key_id);
+    if (!current || *current != root_secret) {
+      store::AccessKey k = *existing;
+      k.secret_ciphertext = *sealed;
+      if (auto r = (*tx)->update_access_key(k); !r) return r;
+    }
+  } else {
+    if (!store::is_not_found(existing.error())) return existing.error();
+    store::AccessKey k;
+    k.id = std::string(root_key_id);
+    k.account_id = std::string(account_id);
+    k.create_date = env_.clock->now();
+    k.secret_ciphertext = *sealed;
+    if (auto r = (*tx)->create_access_key(k); !r) return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<KeyOwner> IamDomain::resolve_access_key(std::string_view access_key_id) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto key = (*tx)->get_access_key(access_key_id);
+  if (!key) return key.error();
+  auto secret = common::open_sealed(env_.master_key, key->secret_ciphertext, key->id);
+  if (!secret) return Error{"StorageFailure", "the secret of " + key->id + " does not open with this master key", ""};
+  KeyOwner owner;
+  owner.account_id = key->account_id;
+  owner.secret = std::move(secret).value();
+  if (!key->user_id.empty()) {
+    auto user = (*tx)->get_user_by_id(key->user_id);
+    if (!user) return user.error();
+    owner.user = std::move(user).value();
+  }
+  owner.key = std::move(key).value();
+  return owner;
+}
+
+Result<store::User> IamDomain::find_user(store::ReadTransaction& tx, std::string_view account_id,
+                                         std::string_view name) {
+  auto u = tx.get_user(account_id, name);
+  if (!u && store::is_not_found(u.error())) {
+    return not_found("The user with name " + std::string(name) + " cannot be found.");
+  }
+  return u;
+}
+
+Result<store::User> IamDomain::create_user(std::string_view account_id, std::string_view name, std::string_view path,
+                                           std::string_view boundary, const store::Tags& tags) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  if (!boundary.empty()) {
+    if (auto p = attachable_policy(**tx, account_id, boundary); !p) {
+      return Error{"InvalidInput", "Scope ARN: " + std::string(boundary) + " does not exist or is not attachable.", ""};
+    }
+  }
+  store::User u;
+  u.account_id = std::string(account_id);
+  u.name = std::string(name);
+  u.path = path_or_root(path);
+  u.id = common::make_unique_id("AIDA", *env_.random);
+  u.create_date = env_.clock->now();
+  u.permissions_boundary = std::string(boundary);
+  u.tags = tags;
+  if (auto r = (*tx)->create_user(u); !r) {
+    if (store::is_already_exists(r.error())) {
+      return Error{std::string(store::kAlreadyExists), "User with name " + u.name + " already exists.", ""};
+    }
+    return r.error();
+  }
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return u;
+}
+
+Result<store::User> IamDomain::get_user(std::string_view account_id, std::string_view name) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  return find_user(**tx, account_id, name);
+}
+
+Result<store::Page<store::User>> IamDomain::list_users(std::string_view account_id, const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  return (*tx)->list_users(account_id, options);
+}
+
+Result<void> IamDomain::delete_user(std::string_view account_id, std::string_view name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto u = find_user(**tx, account_id, name);
+  if (!u) return u.error();
+  // AWS's order of DeleteConflict reasons.
+  if ((*tx)->get_login_profile(u->id)) return conflict("Cannot delete entity, must delete login profile first.");
+  auto keys = (*tx)->list_access_keys(account_id, u->id);
+  if (!keys) return keys.error();
+  if (!keys->empty()) return conflict("Cannot delete entity, must delete access keys first.");
+  store::ListOptions one;
+  one.max_items = 1;
+  auto inline_policies = (*tx)->list_inline_policies(store::EntityKind::kUser, u->id, one);
+  if (!inline_policies) return inline_policies.error();
+  if (!inline_policies->items.empty()) return conflict("Cannot delete entity, must delete policies first.");
+  auto attached = (*tx)->list_attached_policies(store::EntityKind::kUser, u->id, one);
+  if (!attached) return attached.error();
+  if (!attached->items.empty()) return conflict("Cannot delete entity, must detach all policies first.");
+  auto groups = (*tx)->list_groups_for_user(u->id, one);
+  if (!groups) return groups.error();
+  if (!groups->items.empty()) return conflict("Cannot delete entity, must remove user from all groups first.");
+  if (auto r = (*tx)->delete_user(u->id); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<NewAccessKey> IamDomain::create_access_key(std::string_view account_id, std::string_view user_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  NewAccessKey out;
+  std::string user_id;
+  if (!user_name.empty()) {
+    auto u = find_user(**tx, account_id, user_name);
+    if (!u) return u.error();
+    user_id = u->id;
+    out.user_name = u->name;
+  }
+  auto keys = (*tx)->list_access_keys(account_id, user_id);
+  if (!keys) return keys.error();
+  if (static_cast<int>(keys->size()) >= env_.access_keys_per_user) {
+    return Error{std::string(kLimitExceeded),
+                 "Cannot exceed quota for AccessKeysPerUser: " + std::to_string(env_.access_keys_per_user), ""};
+  }
+  out.key.id = common::make_access_key_id("AKIA", *env_.random);
+  out.key.account_id = std::string(account_id);
+  out.key.user_id = user_id;
+  out.key.create_date = env_.clock->now();
+  out.secret = common::make_secret_access_key(*env_.random);
+  auto sealed = common::seal(env_.master_key, out.secret, out.key.id, *env_.random);
+  if (!sealed) return sealed.error();
+  out.key.secret_ciphertext = *sealed;
+  if (auto r = (*tx)->create_access_key(out.key); !r) return r.error();
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return out;
+}
+
+Result<std::vector<store::AccessKey>> IamDomain::list_access_keys(std::string_view account_id,
+                                                                  std::string_view user_name) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  std::string user_id;
+  if (!user_name.empty()) {
+    auto u = find_user(**tx, account_id, user_name);
+    if (!u) return u.error();
+    user_id = u->id;
+  }
+  return (*tx)->list_access_keys(account_id, user_id);
+}
+
+Result<void> IamDomain::update_access_key(std::string_view account_id, std::string_view user_name,
+                                          std::string_view key_id, store::AccessKeyStatus status) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  std::string user_id;
+  if (!user_name.empty()) {
+    auto u = find_user(**tx, account_id, user_name);
+    if (!u) return u.error();
+    user_id = u->id;
+  }
+  auto key = (*tx)->get_access_key(key_id);
+  if (!key || key->account_id != account_id || key->user_id != user_id) {
+    return not_found("The Access Key with id " + std::string(key_id) + " cannot be found.");
+  }
+  store::AccessKey k = *key;
+  k.status = status;
+  if (auto r = (*tx)->update_access_key(k); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::delete_access_key(std::string_view account_id, std::string_view user_name,
+                                          std::string_view key_id) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  std::string user_id;
+  if (!user_name.empty()) {
+    auto u = find_user(**tx, account_id, user_name);
+    if (!u) return u.error();
+    user_id = u->id;
+  }
+  auto key = (*tx)->get_access_key(key_id);
+  if (!key || key->account_id != account_id || key->user_id != user_id) {
+    return not_found("The Access Key with id " + std::string(key_id) + " cannot be found.");
+  }
+  if (auto r = (*tx)->delete_access_key(key_id); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::check_inline_quota(store::ReadTransaction& tx, const store::User& user,
+                                           std::string_view policy_name, std::string_view document) {
+  policy::ValidateOptions o;
+  o.kind = policy::PolicyKind::kIdentity;
+  o.entity = policy::EntityType::kUser;
+  o.entity_name = user.name;
+  auto doc = policy::parse_policy(document, o);
+  if (!doc) {
+    common::Error e = doc.error();
+    if (e.code == "LimitExceeded") e.code = std::string(kLimitExceeded);
+    return e;
+  }
+  // The quota is on the sum of the user's inline policies (the one replaced excluded).
+  std::size_t total = doc->size;
+  auto others = all_pages<store::InlinePolicy>(
+      [&](const store::ListOptions& lo) { return tx.list_inline_policies(store::EntityKind::kUser, user.id, lo); });
+  if (!others) return others.error();
+  for (const store::InlinePolicy& p : *others) {
+    if (p.name != policy_name) total += policy::policy_size(p.document);
+  }
+  if (total > 2048) {
+    return Error{std::string(kLimitExceeded), "Maximum policy size of 2048 bytes exceeded for user " + user.name, ""};
+  }
+  return {};
+}
+
+Result<void> IamDomain::put_user_policy(std::string_view account_id, std::string_view user_name,
+                                        std::string_view policy_name, std::string_view document) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto u = find_user(**tx, account_id, user_name);
+  if (!u) return u.error();
+  if (auto r = check_inline_quota(**tx, *u, policy_name, document); !r) return r;
+  if (auto r = (*tx)->put_inline_policy(store::EntityKind::kUser, u->id,
+                                        store::InlinePolicy{std::string(policy_name), std::string(document)});
+      !r) {
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::InlinePolicy> IamDomain::get_user_policy(std::string_view account_id, std::string_view user_name,
+                                                       std::string_view policy_name) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto u = find_user(**tx, account_id, user_name);
+  if (!u) return u.error();
+  auto p = (*tx)->get_inline_policy(store::EntityKind::kUser, u->id, policy_name);
+  if (!p && store::is_not_found(p.error())) {
+    return not_found("The user policy with name " + std::string(policy_name) + " cannot be found.");
+  }
+  return p;
+}
+
+Result<void> IamDomain::delete_user_policy(std::string_view account_id, std::string_view user_name,
+                                           std::string_view policy_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto u = find_user(**tx, account_id, user_name);
+  if (!u) return u.error();
+  if (auto r = (*tx)->delete_inline_policy(store::EntityKind::kUser, u->id, policy_name); !r) {
+    if (store::is_not_found(r.error())) {
+      return not_found("The user policy with name " + std::string(policy_name) + " cannot be found.");
+    }
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::InlinePolicy>> IamDomain::list_user_policies(std::string_view account_id,
+                                                                       std::string_view user_name,
+                                                                       const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto u = find_user(**tx, account_id, user_name);
+  if (!u) return u.error();
+  return (*tx)->list_inline_policies(store::EntityKind::kUser, u->id, options);
+}
+
+Result<store::ManagedPolicy> IamDomain::attachable_policy(store::Transaction& tx, std::string_view account_id,
+                                                          std::string_view arn) {
+  auto p = tx.get_policy(arn);
+  if (p) {
+    if (p->aws_managed || p->account_id == account_id) return p;
+  } else if (!store::is_not_found(p.error())) {
+    return p.error();
+  }
+  const AwsManagedPolicy* aws = env_.catalog != nullptr ? env_.catalog->find_by_arn(arn) : nullptr;
+  if (aws == nullptr) {
+    return not_found("Policy " + std::string(arn) + " does not exist or is not attachable.");
+  }
+  store::ManagedPolicy m;
+  m.arn = aws->arn;
+  m.account_id = "aws";
+  m.name = aws->name;
+  m.path = aws->path;
+  m.id = aws->policy_id;
+  m.default_version_id = aws->default_version_id;
+  m.aws_managed = true;
+  auto created = common::parse_aws_date(aws->create_date);
+  auto updated = common::parse_aws_date(aws->update_date);
+  m.create_date = created.value_or(common::Timestamp{});
+  m.update_date = updated.value_or(m.create_date);
+  if (auto r = tx.create_policy(m); !r) return r.error();
+  return m;
+}
+
+Result<void> IamDomain::attach_user_policy(std::string_view account_id, std::string_view user_name,
+                                           std::string_view arn) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto u = find_user(**tx, account_id, user_name);
+  if (!u) return u.error();
+  auto p = attachable_policy(**tx, account_id, arn);
+  if (!p) return p.error();
+  auto attached = all_pages<store::AttachedPolicy>(
+      [&](const store::ListOptions& lo) { return (*tx)->list_attached_policies(store::EntityKind::kUser, u->id, lo); });
+  if (!attached) return attached.error();
+  for (const store::AttachedPolicy& a : *attached) {
+    if (a.arn == arn) return {};  // attaching again is a no-op, as in AWS
+  }
+  if (static_cast<int>(attached->size()) >= env_.managed_policies_per_user) {
+    return Error{std::string(kLimitExceeded),
+                 "Cannot exceed quota for PoliciesPerUser: " + std::to_string(env_.managed_policies_per_user), ""};
+  }
+  if (auto r = (*tx)->attach_policy(store::EntityKind::kUser, u->id, arn); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::detach_user_policy(std::string_view account_id, std::string_view user_name,
+                                           std::string_view arn) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto u = find_user(**tx, account_id, user_name);
+  if (!u) return u.error();
+  if (auto r = (*tx)->detach_policy(store::EntityKind::kUser, u->id, arn); !r) {
+    if (store::is_not_found(r.error())) return not_found("Policy " + std::string(arn) + " was not found.");
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::AttachedPolicy>> IamDomain::list_attached_user_policies(std::string_view account_id,
+                                                                                  std::string_view user_name,
+                                                                                  const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto u = find_user(**tx, account_id, user_name);
+  if (!u) return u.error();
+  return (*tx)->list_attached_policies(store::EntityKind::kUser, u->id, options);
+}
+
+Result<PolicyText> IamDomain::managed_policy_text(store::ReadTransaction& tx, std::string_view arn) {
+  if (env_.catalog != nullptr) {
+    if (const AwsManagedPolicy* aws = env_.catalog->find_by_arn(arn)) {
+      return PolicyText{aws->arn + "#" + aws->default_version_id, aws->document};
+    }
+  }
+  auto p = tx.get_policy(arn);
+  if (!p) return p.error();
+  auto v = tx.get_policy_version(arn, p->default_version_id);
+  if (!v) return v.error();
+  return PolicyText{p->arn + "#" + v->version_id, v->document};
+}
+
+Result<PrincipalPolicyTexts> IamDomain::user_policies(std::string_view user_id) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto u = (*tx)->get_user_by_id(user_id);
+  if (!u) return u.error();
+  PrincipalPolicyTexts out;
+  auto add_entity = [&](store::EntityKind kind, const std::string& id, std::string_view label) -> Result<void> {
+    auto inl = all_pages<store::InlinePolicy>(
+        [&](const store::ListOptions& lo) { return (*tx)->list_inline_policies(kind, id, lo); });
+    if (!inl) return inl.error();
+    for (store::InlinePolicy& p : *inl) {
+      std::string key = std::string(label) + "/" + id + "/" + p.name + "#" + common::to_hex(common::sha256(p.document));
+      out.identity.push_back(PolicyText{std::move(key), std::move(p.document)});
+    }
+    auto attached = all_pages<store::AttachedPolicy>(
+        [&](const store::ListOptions& lo) { return (*tx)->list_attached_policies(kind, id, lo); });
+    if (!attached) return attached.error();
+    for (const store::AttachedPolicy& a : *attached) {
+      auto text = managed_policy_text(**tx, a.arn);
+      if (!text) return text.error();
+      out.identity.push_back(std::move(text).value());
+    }
+    return {};
+  };
+  if (auto r = add_entity(store::EntityKind::kUser, u->id, "user"); !r) return r.error();
+  auto groups =
+      all_pages<store::Group>([&](const store::ListOptions& lo) { return (*tx)->list_groups_for_user(u->id, lo); });
+  if (!groups) return groups.error();
+  for (const store::Group& g : *groups) {
+    if (auto r = add_entity(store::EntityKind::kGroup, g.id, "group"); !r) return r.error();
+  }
+  if (!u->permissions_boundary.empty()) {
+    auto text = managed_policy_text(**tx, u->permissions_boundary);
+    if (!text) return text.error();
+    out.boundary = std::move(text).value();
+  }
+  return out;
+}
+
+}  // namespace iamd::iam
