@@ -1,0 +1,349 @@
+#!/usr/bin/python3
+"""End-to-end tests of `iamd serve` with the real clients people use: boto3 and the aws CLI.
+
+Starts the real server on a free loopback port with a fresh data folder, drives it, and
+prints one line per check and a closing "N passed, N failed". Run by ctest:
+    tests/e2e/server_test.py PATH/TO/iamd
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import boto3
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import botocore.exceptions
+import urllib.request
+
+IAMD = sys.argv[1] if len(sys.argv) > 1 else "build-release/src/cli/iamd"
+ACCOUNT = "123456789012"
+ROOT_KEY = "AKIAROOTEXAMPLE00001"
+ROOT_SECRET = "rootsecretrootsecretrootsecretrootsecret"
+AWS = shutil.which("aws") or "/usr/bin/aws"
+
+results = []
+
+
+def check(name):
+    def wrap(fn):
+        try:
+            fn()
+            results.append((name, True, ""))
+            print(f"ok   {name}", flush=True)
+        except Exception as e:  # a failed check is reported, the run goes on
+            results.append((name, False, repr(e)))
+            print(f"FAIL {name}: {e!r}", flush=True)
+            traceback.print_exc()
+        return fn
+    return wrap
+
+
+class Server:
+    def __init__(self, data):
+        self.data = data
+        self.proc = None
+        self.endpoint = None
+
+    def start(self):
+        env = dict(os.environ, IAMD_ACCOUNT_ID=ACCOUNT, IAMD_ROOT_ACCESS_KEY_ID=ROOT_KEY,
+                   IAMD_ROOT_SECRET_ACCESS_KEY=ROOT_SECRET)
+        self.proc = subprocess.Popen([IAMD, "serve", "--listen", "127.0.0.1:0", "--data", self.data],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            if "listening on http://" in line:
+                self.endpoint = line.strip().split("listening on ")[1]
+                return
+        raise RuntimeError("iamd did not start")
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        self.proc.wait(timeout=20)
+        return self.proc.returncode
+
+
+def client(service, key=ROOT_KEY, secret=ROOT_SECRET):
+    return boto3.client(service, endpoint_url=server.endpoint, region_name="us-east-1",
+                        aws_access_key_id=key, aws_secret_access_key=secret)
+
+
+def error_of(fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"], e.response["Error"]["Message"], e.response["ResponseMetadata"]["HTTPStatusCode"]
+    raise AssertionError("the call succeeded")
+
+
+def user_with_key(name, managed=(), inline=None, boundary=None):
+    iam = client("iam")
+    kwargs = {"UserName": name}
+    if boundary:
+        kwargs["PermissionsBoundary"] = boundary
+    iam.create_user(**kwargs)
+    for arn in managed:
+        iam.attach_user_policy(UserName=name, PolicyArn=arn)
+    if inline:
+        iam.put_user_policy(UserName=name, PolicyName="inline", PolicyDocument=json.dumps(inline))
+    k = iam.create_access_key(UserName=name)["AccessKey"]
+    return k["AccessKeyId"], k["SecretAccessKey"]
+
+
+tmp = tempfile.mkdtemp(prefix="iamd-e2e-")
+server = Server(os.path.join(tmp, "data"))
+server.start()
+
+
+@check("root GetCallerIdentity (STS) is the account root")
+def _():
+    who = client("sts").get_caller_identity()
+    assert who["Arn"] == f"arn:aws:iam::{ACCOUNT}:root" and who["Account"] == ACCOUNT and who["UserId"] == ACCOUNT
+
+
+@check("console flow: user with programmatic access and AdministratorAccess uses its key")
+def _():
+    key, secret = user_with_key("admin", managed=["arn:aws:iam::aws:policy/AdministratorAccess"])
+    admin = client("iam", key, secret)
+    admin.create_user(UserName="made-by-admin")
+    who = client("sts", key, secret).get_caller_identity()
+    assert who["Arn"] == f"arn:aws:iam::{ACCOUNT}:user/admin", who
+    assert who["UserId"].startswith("AIDA") and len(who["UserId"]) == 21
+    attached = client("iam").list_attached_user_policies(UserName="admin")["AttachedPolicies"]
+    assert attached == [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]
+
+
+@check("aws CLI: aws configure with the new key, then use it")
+def _():
+    iam = client("iam")
+    iam.create_user(UserName="cli-user")
+    iam.attach_user_policy(UserName="cli-user", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+    k = iam.create_access_key(UserName="cli-user")["AccessKey"]
+    home = os.path.join(tmp, "home")
+    os.makedirs(home, exist_ok=True)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home,
+           "AWS_CONFIG_FILE": os.path.join(home, "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
+    for args in (["configure", "set", "aws_access_key_id", k["AccessKeyId"]],
+                 ["configure", "set", "aws_secret_access_key", k["SecretAccessKey"]],
+                 ["configure", "set", "region", "us-east-1"]):
+        subprocess.run([AWS] + args, env=env, check=True)
+    out = subprocess.run([AWS, "sts", "get-caller-identity", "--endpoint-url", server.endpoint, "--output", "json"],
+                         env=env, check=True, capture_output=True, text=True).stdout
+    assert json.loads(out)["Arn"] == f"arn:aws:iam::{ACCOUNT}:user/cli-user", out
+    out = subprocess.run([AWS, "iam", "list-users", "--endpoint-url", server.endpoint, "--output", "json"],
+                         env=env, check=True, capture_output=True, text=True).stdout
+    assert "cli-user" in [u["UserName"] for u in json.loads(out)["Users"]]
+    denied = subprocess.run([AWS, "iam", "create-user", "--user-name", "x", "--endpoint-url", server.endpoint],
+                            env=env, capture_output=True, text=True)
+    assert denied.returncode != 0 and "AccessDenied" in denied.stderr, denied.stderr
+
+
+@check("IAMReadOnlyAccess: reads allowed, writes denied with AWS's message")
+def _():
+    key, secret = user_with_key("reader", managed=["arn:aws:iam::aws:policy/IAMReadOnlyAccess"])
+    reader = client("iam", key, secret)
+    assert any(u["UserName"] == "reader" for u in reader.list_users()["Users"])
+    reader.get_user(UserName="admin")
+    code, message, status = error_of(reader.create_user, UserName="nope")
+    assert code == "AccessDenied" and status == 403, (code, status)
+    assert message == (f"User: arn:aws:iam::{ACCOUNT}:user/reader is not authorized to perform: iam:CreateUser on "
+                       f"resource: arn:aws:iam::{ACCOUNT}:user/nope because no identity-based policy allows the "
+                       "iam:CreateUser action"), message
+
+
+@check("explicit deny wins over AdministratorAccess")
+def _():
+    deny = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:CreateUser", "Resource": "*"}]}
+    key, secret = user_with_key("denied-admin", managed=["arn:aws:iam::aws:policy/AdministratorAccess"], inline=deny)
+    c = client("iam", key, secret)
+    code, message, _ = error_of(c.create_user, UserName="x")
+    assert code == "AccessDenied" and message.endswith("with an explicit deny in an identity-based policy"), message
+    c.list_users()  # everything else still allowed
+
+
+@check("manage your own access keys with ${aws:username}")
+def _():
+    own = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:ListAccessKeys", "iam:DeleteAccessKey",
+                                      "iam:UpdateAccessKey", "iam:GetUser"],
+        "Resource": "arn:aws:iam::*:user/${aws:username}"}]}
+    key, secret = user_with_key("erin", inline=own)
+    c = client("iam", key, secret)
+    mine = c.list_access_keys()["AccessKeyMetadata"]  # no UserName: the caller
+    assert [k["AccessKeyId"] for k in mine] == [key], mine
+    new = c.create_access_key(UserName="erin")["AccessKey"]
+    c.update_access_key(UserName="erin", AccessKeyId=new["AccessKeyId"], Status="Inactive")
+    c.delete_access_key(UserName="erin", AccessKeyId=new["AccessKeyId"])
+    code, _, _ = error_of(c.list_access_keys, UserName="admin")
+    assert code == "AccessDenied"
+    code, _, _ = error_of(c.create_access_key, UserName="admin")
+    assert code == "AccessDenied"
+
+
+@check("permissions boundary caps AdministratorAccess")
+def _():
+    key, secret = user_with_key("bounded", managed=["arn:aws:iam::aws:policy/AdministratorAccess"],
+                                boundary="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+    c = client("iam", key, secret)
+    c.list_users()
+    code, message, _ = error_of(c.create_user, UserName="x")
+    assert code == "AccessDenied" and message.endswith(
+        "because no permissions boundary allows the iam:CreateUser action"), message
+    assert client("iam").get_user(UserName="bounded")["User"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == \
+        "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
+
+
+@check("a deactivated key stops working at once")
+def _():
+    key, secret = user_with_key("temp", managed=["arn:aws:iam::aws:policy/IAMReadOnlyAccess"])
+    client("iam", key, secret).get_user()
+    client("iam").update_access_key(UserName="temp", AccessKeyId=key, Status="Inactive")
+    code, _, status = error_of(client("iam", key, secret).get_user)
+    assert code == "InvalidClientTokenId" and status == 403, code
+
+
+@check("a policy change is visible to the very next request")
+def _():
+    key, secret = user_with_key("flip")
+    c = client("iam", key, secret)
+    assert error_of(c.list_users)[0] == "AccessDenied"
+    client("iam").attach_user_policy(UserName="flip", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+    c.list_users()
+    client("iam").detach_user_policy(UserName="flip", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+    assert error_of(c.list_users)[0] == "AccessDenied"
+
+
+@check("errors: NoSuchEntity, EntityAlreadyExists, DeleteConflict, LimitExceeded")
+def _():
+    iam = client("iam")
+    code, message, status = error_of(iam.get_user, UserName="nobody")
+    assert (code, message, status) == ("NoSuchEntity", "The user with name nobody cannot be found.", 404)
+    code, message, status = error_of(iam.create_user, UserName="ADMIN")  # names are case-insensitive
+    assert (code, message, status) == ("EntityAlreadyExists", "User with name ADMIN already exists.", 409), message
+    code, message, status = error_of(iam.delete_user, UserName="admin")
+    assert code == "DeleteConflict" and status == 409 and "access keys" in message, message
+    iam.create_user(UserName="keys")
+    iam.create_access_key(UserName="keys")
+    iam.create_access_key(UserName="keys")
+    code, message, status = error_of(iam.create_access_key, UserName="keys")
+    assert (code, message, status) == ("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2", 409)
+    code, message, _ = error_of(iam.attach_user_policy, UserName="keys", PolicyArn="arn:aws:iam::aws:policy/Nope")
+    assert code == "NoSuchEntity" and "does not exist or is not attachable" in message
+
+
+@check("validation: name pattern and length, malformed policy")
+def _():
+    iam = client("iam")
+    code, message, status = error_of(iam.create_user, UserName="bad name!")
+    assert code == "ValidationError" and status == 400 and "regular expression pattern" in message, message
+    code, message, _ = error_of(iam.create_user, UserName="x" * 65)
+    assert code == "ValidationError" and "length less than or equal to 64" in message, message
+    code, message, _ = error_of(iam.put_user_policy, UserName="admin", PolicyName="p",
+                                PolicyDocument='{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"*","Resource":"*"}}')
+    assert (code, message) == ("MalformedPolicyDocument", "The policy failed legacy parsing"), message
+    code, message, _ = error_of(iam.put_user_policy, UserName="admin", PolicyName="p", PolicyDocument="{")
+    assert code == "MalformedPolicyDocument", code
+
+
+@check("pagination of ListUsers with MaxItems and Marker")
+def _():
+    iam = client("iam")
+    for i in range(5):
+        iam.create_user(UserName=f"page-{i}", Path="/paged/")
+    seen, marker = [], None
+    while True:
+        kwargs = {"PathPrefix": "/paged/", "MaxItems": 2}
+        if marker:
+            kwargs["Marker"] = marker
+        r = iam.list_users(**kwargs)
+        seen += [u["UserName"] for u in r["Users"]]
+        if not r["IsTruncated"]:
+            break
+        marker = r["Marker"]
+        assert len(r["Users"]) == 2
+    assert seen == [f"page-{i}" for i in range(5)], seen
+    names = [u["UserName"] for u in iam.get_paginator("list_users").paginate(PathPrefix="/paged/", PaginationConfig={"PageSize": 3}).build_full_result()["Users"]]
+    assert names == seen
+
+
+@check("bad signatures and skewed clocks are refused")
+def _():
+    code, _, status = error_of(client("iam", ROOT_KEY, "x" * 40).list_users)
+    assert (code, status) == ("SignatureDoesNotMatch", 403), code
+    code, _, status = error_of(client("iam", "AKIANOSUCHKEY0000000", ROOT_SECRET).list_users)
+    assert (code, status) == ("InvalidClientTokenId", 403), code
+    # Sign a request as if it were 20 minutes ago.
+    creds = botocore.credentials.Credentials(ROOT_KEY, ROOT_SECRET)
+    req = botocore.awsrequest.AWSRequest(method="POST", url=server.endpoint + "/",
+                                         data="Action=ListUsers&Version=2010-05-08",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    import datetime
+    real = datetime.datetime
+
+    class TwentyMinutesAgo(real):
+        @classmethod
+        def utcnow(cls):
+            return real.utcnow() - datetime.timedelta(minutes=20)
+
+    datetime.datetime = TwentyMinutesAgo  # botocore.auth reads datetime.datetime.utcnow()
+    try:
+        botocore.auth.SigV4Auth(creds, "iam", "us-east-1").add_auth(req)
+    finally:
+        datetime.datetime = real
+    prepared = req.prepare()
+    r = urllib.request.Request(prepared.url, data=prepared.body.encode() if isinstance(prepared.body, str) else prepared.body,
+                               headers=dict(prepared.headers), method="POST")
+    try:
+        urllib.request.urlopen(r)
+        raise AssertionError("a 20-minute-old signature was accepted")
+    except urllib.error.HTTPError as e:
+        body = e.read().decode()
+        assert e.code == 403 and "SignatureDoesNotMatch" in body and "Signature expired" in body, body
+    # No signature at all.
+    try:
+        urllib.request.urlopen(urllib.request.Request(server.endpoint + "/?Action=ListUsers&Version=2010-05-08"))
+        raise AssertionError("an unsigned request was accepted")
+    except urllib.error.HTTPError as e:
+        assert e.code == 403 and "MissingAuthenticationToken" in e.read().decode()
+
+
+@check("unsupported operations answer a clear error, never a fake success")
+def _():
+    code, message, _ = error_of(client("iam").list_saml_providers)
+    assert "not supported" in message, (code, message)
+
+
+@check("SIGTERM stops cleanly; restart with the same data folder keeps everything")
+def _():
+    assert server.stop(signal.SIGTERM) == 0
+    server.start()
+    assert client("iam").get_user(UserName="admin")["User"]["UserName"] == "admin"
+
+
+@check("an acknowledged write survives kill -9")
+def _():
+    client("iam").create_user(UserName="durable")
+    server.proc.kill()
+    server.proc.wait(timeout=20)
+    server.start()
+    assert client("iam").get_user(UserName="durable")["User"]["UserName"] == "durable"
+
+
+try:
+    server.stop(signal.SIGINT)
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+passed = sum(1 for r in results if r[1])
+failed = len(results) - passed
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
