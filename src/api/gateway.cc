@@ -2,6 +2,8 @@
 
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
+#include <unordered_map>
 
 #include "api/access.h"
 #include "api/errors.h"
@@ -41,6 +43,15 @@ struct Gateway::State final : sigv4::CredentialLookup {
       : domain(d), clock(c), random(r), access(d), verifier(*this, c) {}
 
   common::Result<sigv4::Credential> lookup(std::string_view access_key_id, std::string_view) const override {
+    // Resolved keys are cached until the store changes (a deactivated or deleted key stops
+    // working with the very next request), sparing a store read and an AES-GCM open.
+    const std::uint64_t generation = domain.env().store->generation();
+    std::string key(access_key_id);
+    {
+      std::shared_lock lock(keys_mu);
+      auto it = keys.find(key);
+      if (it != keys.end() && it->second.generation == generation) return it->second.credential;
+    }
     auto owner = domain.resolve_access_key(access_key_id);
     if (!owner) {
       if (store::is_not_found(owner.error())) return sigv4::invalid_client_token_id();
@@ -50,8 +61,19 @@ struct Gateway::State final : sigv4::CredentialLookup {
     sigv4::Credential c;
     c.secret_access_key = owner->secret;
     c.principal = std::make_shared<const iam::KeyOwner>(std::move(owner).value());
+    std::unique_lock lock(keys_mu);
+    if (keys.size() >= kMaxCachedKeys) keys.clear();
+    keys.insert_or_assign(std::move(key), CachedKey{generation, c});
     return c;
   }
+
+  struct CachedKey {
+    std::uint64_t generation;
+    sigv4::Credential credential;
+  };
+  static constexpr std::size_t kMaxCachedKeys = 100000;
+  mutable std::shared_mutex keys_mu;
+  mutable std::unordered_map<std::string, CachedKey> keys;
 
   iam::IamDomain& domain;
   const common::Clock& clock;
