@@ -47,6 +47,49 @@ class IamHandlers final : public protocol::iam::IamService {
   common::Result<protocol::iam::ListAttachedUserPoliciesResult> list_attached_user_policies(
       const protocol::iam::ListAttachedUserPoliciesRequest& r) override;
 
+  // ---- Groups (handlers_groups.cc) ----
+  common::Result<protocol::iam::CreateGroupResult> create_group(const protocol::iam::CreateGroupRequest& r) override;
+  common::Result<protocol::iam::GetGroupResult> get_group(const protocol::iam::GetGroupRequest& r) override;
+  common::Result<protocol::iam::ListGroupsResult> list_groups(const protocol::iam::ListGroupsRequest& r) override;
+  common::Result<void> update_group(const protocol::iam::UpdateGroupRequest& r) override;
+  common::Result<void> delete_group(const protocol::iam::DeleteGroupRequest& r) override;
+  common::Result<void> add_user_to_group(const protocol::iam::AddUserToGroupRequest& r) override;
+  common::Result<void> remove_user_from_group(const protocol::iam::RemoveUserFromGroupRequest& r) override;
+  common::Result<protocol::iam::ListGroupsForUserResult> list_groups_for_user(
+      const protocol::iam::ListGroupsForUserRequest& r) override;
+  common::Result<void> put_group_policy(const protocol::iam::PutGroupPolicyRequest& r) override;
+  common::Result<protocol::iam::GetGroupPolicyResult> get_group_policy(
+      const protocol::iam::GetGroupPolicyRequest& r) override;
+  common::Result<void> delete_group_policy(const protocol::iam::DeleteGroupPolicyRequest& r) override;
+  common::Result<protocol::iam::ListGroupPoliciesResult> list_group_policies(
+      const protocol::iam::ListGroupPoliciesRequest& r) override;
+  common::Result<void> attach_group_policy(const protocol::iam::AttachGroupPolicyRequest& r) override;
+  common::Result<void> detach_group_policy(const protocol::iam::DetachGroupPolicyRequest& r) override;
+  common::Result<protocol::iam::ListAttachedGroupPoliciesResult> list_attached_group_policies(
+      const protocol::iam::ListAttachedGroupPoliciesRequest& r) override;
+  // ---- end of Groups ----
+
+  // ---- Managed policies (handlers_policies.cc) ----
+  common::Result<protocol::iam::CreatePolicyResult> create_policy(const protocol::iam::CreatePolicyRequest& r) override;
+  common::Result<protocol::iam::GetPolicyResult> get_policy(const protocol::iam::GetPolicyRequest& r) override;
+  common::Result<protocol::iam::ListPoliciesResult> list_policies(const protocol::iam::ListPoliciesRequest& r) override;
+  common::Result<void> delete_policy(const protocol::iam::DeletePolicyRequest& r) override;
+  common::Result<protocol::iam::CreatePolicyVersionResult> create_policy_version(
+      const protocol::iam::CreatePolicyVersionRequest& r) override;
+  common::Result<protocol::iam::GetPolicyVersionResult> get_policy_version(
+      const protocol::iam::GetPolicyVersionRequest& r) override;
+  common::Result<protocol::iam::ListPolicyVersionsResult> list_policy_versions(
+      const protocol::iam::ListPolicyVersionsRequest& r) override;
+  common::Result<void> set_default_policy_version(const protocol::iam::SetDefaultPolicyVersionRequest& r) override;
+  common::Result<void> delete_policy_version(const protocol::iam::DeletePolicyVersionRequest& r) override;
+  common::Result<protocol::iam::ListEntitiesForPolicyResult> list_entities_for_policy(
+      const protocol::iam::ListEntitiesForPolicyRequest& r) override;
+  common::Result<void> tag_policy(const protocol::iam::TagPolicyRequest& r) override;
+  common::Result<void> untag_policy(const protocol::iam::UntagPolicyRequest& r) override;
+  common::Result<protocol::iam::ListPolicyTagsResult> list_policy_tags(
+      const protocol::iam::ListPolicyTagsRequest& r) override;
+  // ---- end of Managed policies ----
+
  private:
   // The target user's name (the caller when omitted) and ARN (path from the store when the
   // user exists, "/" otherwise, so a denial never reveals whether the user exists).

@@ -101,6 +101,81 @@ class IamDomain {
                                                                          std::string_view user_name,
                                                                          const store::ListOptions& options);
 
+  // ---- Groups (groups.cc) ----
+  // Quotas are AWS's fixed ones (identifiers.md §5): 10 groups per user, 10 managed
+  // policies per group, 5,120 bytes of inline policy per group.
+  std::string group_arn(const store::Group& group) const;
+  Result<store::Group> create_group(std::string_view account_id, std::string_view name, std::string_view path);
+  Result<store::Group> get_group(std::string_view account_id, std::string_view name);
+  // The group and one page of its members (GetGroup).
+  struct GroupMembers {
+    store::Group group;
+    store::Page<store::User> users;
+  };
+  Result<GroupMembers> get_group_members(std::string_view account_id, std::string_view name,
+                                         const store::ListOptions& options);
+  Result<store::Page<store::Group>> list_groups(std::string_view account_id, const store::ListOptions& options);
+  // Empty optionals keep the current name or path.
+  Result<void> update_group(std::string_view account_id, std::string_view name,
+                            const std::optional<std::string>& new_name, const std::optional<std::string>& new_path);
+  Result<void> delete_group(std::string_view account_id, std::string_view name);
+  // Adding a member again is a no-op, as in AWS.
+  Result<void> add_user_to_group(std::string_view account_id, std::string_view group_name, std::string_view user_name);
+  Result<void> remove_user_from_group(std::string_view account_id, std::string_view group_name,
+                                      std::string_view user_name);
+  Result<store::Page<store::Group>> list_groups_for_user(std::string_view account_id, std::string_view user_name,
+                                                         const store::ListOptions& options);
+  Result<void> put_group_policy(std::string_view account_id, std::string_view group_name, std::string_view policy_name,
+                                std::string_view document);
+  Result<store::InlinePolicy> get_group_policy(std::string_view account_id, std::string_view group_name,
+                                               std::string_view policy_name);
+  Result<void> delete_group_policy(std::string_view account_id, std::string_view group_name,
+                                   std::string_view policy_name);
+  Result<store::Page<store::InlinePolicy>> list_group_policies(std::string_view account_id, std::string_view group_name,
+                                                               const store::ListOptions& options);
+  Result<void> attach_group_policy(std::string_view account_id, std::string_view group_name, std::string_view arn);
+  Result<void> detach_group_policy(std::string_view account_id, std::string_view group_name, std::string_view arn);
+  Result<store::Page<store::AttachedPolicy>> list_attached_group_policies(std::string_view account_id,
+                                                                          std::string_view group_name,
+                                                                          const store::ListOptions& options);
+  // ---- end of Groups ----
+
+  // ---- Managed policies (policies.cc) ----
+  // Customer managed policies of the account and read access to AWS managed ones. AWS
+  // managed policies come from the catalogue; the store holds a record of one only once it
+  // is attached somewhere (attachable_policy), and that record supplies its counts.
+  // ListPolicies pages over the store's customer managed policies and then over the
+  // catalogue sorted by ARN (local ARNs sort first), so nothing is copied at start-up.
+  // Quotas (identifiers.md §5): 6,144 characters per document, 5 versions per policy.
+  std::string policy_arn(std::string_view account_id, std::string_view path, std::string_view name) const;
+  Result<store::ManagedPolicy> create_policy(std::string_view account_id, std::string_view name, std::string_view path,
+                                             std::string_view description, std::string_view document,
+                                             const store::Tags& tags);
+  // A customer managed policy of the account or an AWS managed policy.
+  Result<store::ManagedPolicy> get_policy(std::string_view account_id, std::string_view arn);
+  Result<store::Page<store::ManagedPolicy>> list_policies(std::string_view account_id,
+                                                          const store::PolicyListOptions& options);
+  Result<void> delete_policy(std::string_view account_id, std::string_view arn);
+  Result<store::PolicyVersion> create_policy_version(std::string_view account_id, std::string_view arn,
+                                                     std::string_view document, bool set_as_default);
+  Result<store::PolicyVersion> get_policy_version(std::string_view account_id, std::string_view arn,
+                                                  std::string_view version_id);
+  // Newest first; documents included (the API edge leaves them out).
+  Result<store::Page<store::PolicyVersion>> list_policy_versions(std::string_view account_id, std::string_view arn,
+                                                                 const store::ListOptions& options);
+  Result<void> set_default_policy_version(std::string_view account_id, std::string_view arn,
+                                          std::string_view version_id);
+  Result<void> delete_policy_version(std::string_view account_id, std::string_view arn, std::string_view version_id);
+  Result<store::Page<store::EntityRef>> list_entities_for_policy(std::string_view account_id, std::string_view arn,
+                                                                 std::optional<store::EntityKind> kind,
+                                                                 const store::ListOptions& options);
+  // Tag keys of policies are case-sensitive (identifiers.md §4); a key given again replaces.
+  Result<void> tag_policy(std::string_view account_id, std::string_view arn, const store::Tags& tags);
+  Result<void> untag_policy(std::string_view account_id, std::string_view arn, const std::vector<std::string>& keys);
+  Result<store::Page<store::Tag>> list_policy_tags(std::string_view account_id, std::string_view arn,
+                                                   const store::ListOptions& options);
+  // ---- end of Managed policies ----
+
   // Every policy document that applies to the user, for the authorizer.
   Result<PrincipalPolicyTexts> user_policies(std::string_view user_id);
 

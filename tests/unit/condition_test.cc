@@ -105,7 +105,9 @@ TEST(Template, Variables) {
     Template t = Template::compile(c.raw, Template::Mode::kPlain, c.variables);
     std::string out;
     EXPECT_EQ(t.expand(ctx, out, nullptr), c.ok) << c.raw;
-    if (c.ok) EXPECT_EQ(out, c.plain) << c.raw;
+    if (c.ok) {
+      EXPECT_EQ(out, c.plain) << c.raw;
+    }
   }
 }
 

@@ -1,0 +1,325 @@
+// IAM groups: create, rename, delete, membership, and the group's inline and attached
+// policies. Each public call is one store transaction, like the rest of IamDomain.
+#include <algorithm>
+
+#include "common/ids.h"
+#include "iam/service.h"
+#include "policy/document.h"
+
+namespace iamd::iam {
+
+namespace {
+
+using common::Error;
+
+// AWS's fixed quotas (identifiers.md §5).
+constexpr int kGroupsPerUser = 10;
+constexpr int kPoliciesPerGroup = 10;
+constexpr std::size_t kGroupPolicySize = 5120;
+
+Error not_found(std::string message) {
+  return Error{std::string(store::kNotFound), std::move(message), ""};
+}
+Error conflict(std::string message) {
+  return Error{std::string(store::kConflict), std::move(message), ""};
+}
+Error limit_exceeded(std::string message) {
+  return Error{std::string(kLimitExceeded), std::move(message), ""};
+}
+Error group_exists(std::string_view name) {
+  return Error{std::string(store::kAlreadyExists), "Group with name " + std::string(name) + " already exists.", ""};
+}
+
+// Reads every page of a paginated store listing.
+template <class T, class F>
+Result<std::vector<T>> all_pages(F&& list) {
+  std::vector<T> out;
+  store::ListOptions o;
+  o.max_items = 1000;
+  while (true) {
+    auto page = list(o);
+    if (!page) return page.error();
+    for (auto& item : page->items) out.push_back(std::move(item));
+    if (!page->is_truncated()) return out;
+    o.marker = page->next_marker;
+  }
+}
+
+Result<store::Group> find_group(store::ReadTransaction& tx, std::string_view account_id, std::string_view name) {
+  auto g = tx.get_group(account_id, name);
+  if (!g && store::is_not_found(g.error())) {
+    return not_found("The group with name " + std::string(name) + " cannot be found.");
+  }
+  return g;
+}
+
+Result<store::User> find_member(store::ReadTransaction& tx, std::string_view account_id, std::string_view name) {
+  auto u = tx.get_user(account_id, name);
+  if (!u && store::is_not_found(u.error())) {
+    return not_found("The user with name " + std::string(name) + " cannot be found.");
+  }
+  return u;
+}
+
+// Validates the document and the aggregate quota on the group's inline policies (the one
+// being replaced excluded).
+Result<void> check_group_inline_quota(store::ReadTransaction& tx, const store::Group& group,
+                                      std::string_view policy_name, std::string_view document) {
+  policy::ValidateOptions o;
+  o.kind = policy::PolicyKind::kIdentity;
+  o.entity = policy::EntityType::kGroup;
+  o.entity_name = group.name;
+  auto doc = policy::parse_policy(document, o);
+  if (!doc) return doc.error();
+  std::size_t total = doc->size;
+  auto others = all_pages<store::InlinePolicy>(
+      [&](const store::ListOptions& lo) { return tx.list_inline_policies(store::EntityKind::kGroup, group.id, lo); });
+  if (!others) return others.error();
+  for (const store::InlinePolicy& p : *others) {
+    if (p.name != policy_name) total += policy::policy_size(p.document);
+  }
+  if (total > kGroupPolicySize) {
+    return limit_exceeded("Maximum policy size of " + std::to_string(kGroupPolicySize) + " bytes exceeded for group " +
+                          group.name);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string IamDomain::group_arn(const store::Group& g) const {
+  return "arn:" + env_.partition + ":iam::" + g.account_id + ":group" + g.path + g.name;
+}
+
+Result<store::Group> IamDomain::create_group(std::string_view account_id, std::string_view name,
+                                             std::string_view path) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  store::Group g;
+  g.account_id = std::string(account_id);
+  g.name = std::string(name);
+  g.path = path.empty() ? std::string("/") : std::string(path);
+  g.id = common::make_unique_id("AGPA", *env_.random);
+  g.create_date = env_.clock->now();
+  if (auto r = (*tx)->create_group(g); !r) {
+    if (store::is_already_exists(r.error())) return group_exists(g.name);
+    return r.error();
+  }
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return g;
+}
+
+Result<store::Group> IamDomain::get_group(std::string_view account_id, std::string_view name) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  return find_group(**tx, account_id, name);
+}
+
+Result<IamDomain::GroupMembers> IamDomain::get_group_members(std::string_view account_id, std::string_view name,
+                                                             const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, name);
+  if (!g) return g.error();
+  auto users = (*tx)->list_users_in_group(g->id, options);
+  if (!users) return users.error();
+  return GroupMembers{std::move(g).value(), std::move(users).value()};
+}
+
+Result<store::Page<store::Group>> IamDomain::list_groups(std::string_view account_id,
+                                                         const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  return (*tx)->list_groups(account_id, options);
+}
+
+Result<void> IamDomain::update_group(std::string_view account_id, std::string_view name,
+                                     const std::optional<std::string>& new_name,
+                                     const std::optional<std::string>& new_path) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, name);
+  if (!g) return g.error();
+  store::Group updated = *g;
+  if (new_name) updated.name = *new_name;
+  if (new_path) updated.path = *new_path;
+  if (updated == *g) return {};
+  if (auto r = (*tx)->update_group(updated); !r) {
+    if (store::is_already_exists(r.error())) return group_exists(updated.name);
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::delete_group(std::string_view account_id, std::string_view name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, name);
+  if (!g) return g.error();
+  store::ListOptions one;
+  one.max_items = 1;
+  // AWS's order of DeleteConflict reasons: members, inline policies, attached policies.
+  auto members = (*tx)->list_users_in_group(g->id, one);
+  if (!members) return members.error();
+  if (!members->items.empty()) return conflict("Cannot delete entity, must remove users from group first.");
+  auto inline_policies = (*tx)->list_inline_policies(store::EntityKind::kGroup, g->id, one);
+  if (!inline_policies) return inline_policies.error();
+  if (!inline_policies->items.empty()) return conflict("Cannot delete entity, must delete policies first.");
+  auto attached = (*tx)->list_attached_policies(store::EntityKind::kGroup, g->id, one);
+  if (!attached) return attached.error();
+  if (!attached->items.empty()) return conflict("Cannot delete entity, must detach all policies first.");
+  if (auto r = (*tx)->delete_group(g->id); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::add_user_to_group(std::string_view account_id, std::string_view group_name,
+                                          std::string_view user_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, group_name);
+  if (!g) return g.error();
+  auto u = find_member(**tx, account_id, user_name);
+  if (!u) return u.error();
+  auto groups =
+      all_pages<store::Group>([&](const store::ListOptions& lo) { return (*tx)->list_groups_for_user(u->id, lo); });
+  if (!groups) return groups.error();
+  const bool member = std::any_of(groups->begin(), groups->end(), [&](const store::Group& x) { return x.id == g->id; });
+  if (member) return {};  // adding again is a no-op, as in AWS
+  if (static_cast<int>(groups->size()) >= kGroupsPerUser) {
+    return limit_exceeded("Cannot exceed quota for GroupsPerUser: " + std::to_string(kGroupsPerUser));
+  }
+  if (auto r = (*tx)->add_user_to_group(g->id, u->id); !r) {
+    // The membership appeared between the listing and the write: still a no-op.
+    if (store::is_already_exists(r.error())) return {};
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::remove_user_from_group(std::string_view account_id, std::string_view group_name,
+                                               std::string_view user_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, group_name);
+  if (!g) return g.error();
+  auto u = find_member(**tx, account_id, user_name);
+  if (!u) return u.error();
+  if (auto r = (*tx)->remove_user_from_group(g->id, u->id); !r) {
+    // A user who is not a member: AWS answers NoSuchEntity naming the user [UNCERTAIN wording].
+    if (store::is_not_found(r.error())) {
+      return not_found("The user with name " + std::string(user_name) + " cannot be found.");
+    }
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::Group>> IamDomain::list_groups_for_user(std::string_view account_id,
+                                                                  std::string_view user_name,
+                                                                  const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto u = find_member(**tx, account_id, user_name);
+  if (!u) return u.error();
+  return (*tx)->list_groups_for_user(u->id, options);
+}
+
+Result<void> IamDomain::put_group_policy(std::string_view account_id, std::string_view group_name,
+                                         std::string_view policy_name, std::string_view document) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, group_name);
+  if (!g) return g.error();
+  if (auto r = check_group_inline_quota(**tx, *g, policy_name, document); !r) return r;
+  if (auto r = (*tx)->put_inline_policy(store::EntityKind::kGroup, g->id,
+                                        store::InlinePolicy{std::string(policy_name), std::string(document)});
+      !r) {
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::InlinePolicy> IamDomain::get_group_policy(std::string_view account_id, std::string_view group_name,
+                                                        std::string_view policy_name) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, group_name);
+  if (!g) return g.error();
+  auto p = (*tx)->get_inline_policy(store::EntityKind::kGroup, g->id, policy_name);
+  if (!p && store::is_not_found(p.error())) {
+    return not_found("The group policy with name " + std::string(policy_name) + " cannot be found.");
+  }
+  return p;
+}
+
+Result<void> IamDomain::delete_group_policy(std::string_view account_id, std::string_view group_name,
+                                            std::string_view policy_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, group_name);
+  if (!g) return g.error();
+  if (auto r = (*tx)->delete_inline_policy(store::EntityKind::kGroup, g->id, policy_name); !r) {
+    if (store::is_not_found(r.error())) {
+      return not_found("The group policy with name " + std::string(policy_name) + " cannot be found.");
+    }
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::InlinePolicy>> IamDomain::list_group_policies(std::string_view account_id,
+                                                                        std::string_view group_name,
+                                                                        const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, group_name);
+  if (!g) return g.error();
+  return (*tx)->list_inline_policies(store::EntityKind::kGroup, g->id, options);
+}
+
+Result<void> IamDomain::attach_group_policy(std::string_view account_id, std::string_view group_name,
+                                            std::string_view arn) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, group_name);
+  if (!g) return g.error();
+  auto p = attachable_policy(**tx, account_id, arn);
+  if (!p) return p.error();
+  auto attached = all_pages<store::AttachedPolicy>([&](const store::ListOptions& lo) {
+    return (*tx)->list_attached_policies(store::EntityKind::kGroup, g->id, lo);
+  });
+  if (!attached) return attached.error();
+  for (const store::AttachedPolicy& a : *attached) {
+    if (a.arn == arn) return {};  // attaching again is a no-op, as in AWS
+  }
+  if (static_cast<int>(attached->size()) >= kPoliciesPerGroup) {
+    return limit_exceeded("Cannot exceed quota for PoliciesPerGroup: " + std::to_string(kPoliciesPerGroup));
+  }
+  if (auto r = (*tx)->attach_policy(store::EntityKind::kGroup, g->id, arn); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::detach_group_policy(std::string_view account_id, std::string_view group_name,
+                                            std::string_view arn) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, group_name);
+  if (!g) return g.error();
+  if (auto r = (*tx)->detach_policy(store::EntityKind::kGroup, g->id, arn); !r) {
+    if (store::is_not_found(r.error())) return not_found("Policy " + std::string(arn) + " was not found.");
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::AttachedPolicy>> IamDomain::list_attached_group_policies(std::string_view account_id,
+                                                                                   std::string_view group_name,
+                                                                                   const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto g = find_group(**tx, account_id, group_name);
+  if (!g) return g.error();
+  return (*tx)->list_attached_policies(store::EntityKind::kGroup, g->id, options);
+}
+
+}  // namespace iamd::iam

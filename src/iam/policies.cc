@@ -1,0 +1,449 @@
+// Managed policies: customer managed policies with their versions and tags, and read access
+// to the AWS managed policy catalogue (api.md §7.5, identifiers.md §5).
+#include <algorithm>
+#include <charconv>
+
+#include "common/ids.h"
+#include "iam/service.h"
+#include "policy/document.h"
+
+namespace iamd::iam {
+
+namespace {
+
+using common::Error;
+
+constexpr int kVersionsPerPolicy = 5;
+constexpr std::size_t kTagsPerPolicy = 50;
+
+Error not_found(std::string message) {
+  return Error{std::string(store::kNotFound), std::move(message), ""};
+}
+Error conflict(std::string message) {
+  return Error{std::string(store::kConflict), std::move(message), ""};
+}
+Error invalid_input(std::string message) {
+  return Error{std::string(store::kInvalidInput), std::move(message), ""};
+}
+
+Error policy_not_found(std::string_view arn) {
+  return not_found("Policy " + std::string(arn) + " was not found.");
+}
+Error version_not_found(std::string_view arn, std::string_view version_id) {
+  return not_found("Policy " + std::string(arn) + " version " + std::string(version_id) + " does not exist.");
+}
+
+// The number of a version id "v<n>"; 0 when it has another form.
+long version_number(std::string_view version_id) {
+  if (version_id.size() < 2 || version_id[0] != 'v') return 0;
+  long n = 0;
+  auto [end, ec] = std::from_chars(version_id.data() + 1, version_id.data() + version_id.size(), n);
+  if (ec != std::errc() || end != version_id.data() + version_id.size()) return 0;
+  return n;
+}
+
+bool is_aws_managed_arn(const DomainEnv& env, std::string_view arn) {
+  const std::string prefix = "arn:" + env.partition + ":iam::aws:";
+  return arn.substr(0, prefix.size()) == prefix;
+}
+
+// The record of a catalogue policy as GetPolicy shows it before anything is attached to it.
+store::ManagedPolicy from_catalogue(const AwsManagedPolicy& aws) {
+  store::ManagedPolicy m;
+  m.arn = aws.arn;
+  m.account_id = "aws";
+  m.name = aws.name;
+  m.path = aws.path;
+  m.id = aws.policy_id;
+  m.default_version_id = aws.default_version_id;
+  m.aws_managed = true;
+  m.create_date = common::parse_aws_date(aws.create_date).value_or(common::Timestamp{});
+  m.update_date = common::parse_aws_date(aws.update_date).value_or(m.create_date);
+  return m;
+}
+
+// An AWS managed policy: the store's record when it has one (it carries the counts), else
+// the catalogue's.
+Result<store::ManagedPolicy> aws_policy(const DomainEnv& env, store::ReadTransaction& tx, std::string_view arn) {
+  const AwsManagedPolicy* aws = env.catalog != nullptr ? env.catalog->find_by_arn(arn) : nullptr;
+  if (aws == nullptr) return policy_not_found(arn);
+  auto stored = tx.get_policy(arn);
+  if (stored) return stored;
+  if (!store::is_not_found(stored.error())) return stored.error();
+  return from_catalogue(*aws);
+}
+
+// The one version of an AWS managed policy the catalogue holds: its default.
+Result<store::PolicyVersion> catalogue_version(const DomainEnv& env, const store::ManagedPolicy& p) {
+  const AwsManagedPolicy* aws = env.catalog != nullptr ? env.catalog->find_by_arn(p.arn) : nullptr;
+  if (aws == nullptr) return version_not_found(p.arn, p.default_version_id);
+  store::PolicyVersion v;
+  v.version_id = aws->default_version_id;
+  v.document = aws->document;
+  v.create_date = p.update_date;
+  v.is_default = true;
+  return v;
+}
+
+// A policy the caller may read: a customer managed policy of the account or an AWS one.
+Result<store::ManagedPolicy> readable_policy(const DomainEnv& env, store::ReadTransaction& tx,
+                                             std::string_view account_id, std::string_view arn) {
+  if (is_aws_managed_arn(env, arn)) return aws_policy(env, tx, arn);
+  auto p = tx.get_policy(arn);
+  if (!p) {
+    if (store::is_not_found(p.error())) return policy_not_found(arn);
+    return p.error();
+  }
+  if (p->account_id != account_id) return policy_not_found(arn);
+  return p;
+}
+
+// A policy the caller may change: only customer managed policies of its account. AWS
+// managed policies belong to another account, so for this account they do not exist.
+Result<store::ManagedPolicy> own_policy(store::ReadTransaction& tx, std::string_view account_id, std::string_view arn) {
+  auto p = tx.get_policy(arn);
+  if (!p) {
+    if (store::is_not_found(p.error())) return policy_not_found(arn);
+    return p.error();
+  }
+  if (p->aws_managed || p->account_id != account_id) return policy_not_found(arn);
+  return p;
+}
+
+Result<void> validate_managed_document(std::string_view document) {
+  policy::ValidateOptions o;
+  o.kind = policy::PolicyKind::kManaged;
+  auto doc = policy::parse_policy(document, o);
+  if (!doc) {
+    Error e = doc.error();
+    if (e.code == "LimitExceeded") e.code = std::string(kLimitExceeded);
+    return e;
+  }
+  return {};
+}
+
+Result<void> validate_tags(const store::Tags& tags) {
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    for (std::size_t j = i + 1; j < tags.size(); ++j) {
+      if (tags[i].key == tags[j].key) return invalid_input("Duplicate tag keys found.");
+    }
+  }
+  return {};
+}
+
+// A marker of the positional listings (versions, tags): the index of the next item.
+Result<std::size_t> position_of(const store::ListOptions& options) {
+  if (options.marker.empty()) return std::size_t{0};
+  auto decoded = store::decode_marker(options.marker);
+  if (!decoded) return decoded.error();
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), n);
+  if (ec != std::errc() || end != decoded->data() + decoded->size()) {
+    return invalid_input("Invalid Marker.");
+  }
+  return n;
+}
+
+template <class T>
+Result<store::Page<T>> page_of(std::vector<T> items, const store::ListOptions& options) {
+  auto start = position_of(options);
+  if (!start) return start.error();
+  const std::size_t limit = std::max<std::size_t>(options.max_items, 1);
+  store::Page<T> page;
+  for (std::size_t i = *start; i < items.size(); ++i) {
+    if (page.items.size() == limit) {
+      page.next_marker = store::encode_marker(std::to_string(i));
+      break;
+    }
+    page.items.push_back(std::move(items[i]));
+  }
+  return page;
+}
+
+}  // namespace
+
+std::string IamDomain::policy_arn(std::string_view account_id, std::string_view path, std::string_view name) const {
+  return "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":policy" +
+         (path.empty() ? std::string("/") : std::string(path)) + std::string(name);
+}
+
+Result<store::ManagedPolicy> IamDomain::create_policy(std::string_view account_id, std::string_view name,
+                                                      std::string_view path, std::string_view description,
+                                                      std::string_view document, const store::Tags& tags) {
+  if (auto r = validate_tags(tags); !r) return r.error();
+  if (auto r = validate_managed_document(document); !r) return r.error();
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  store::ManagedPolicy p;
+  p.account_id = std::string(account_id);
+  p.name = std::string(name);
+  p.path = path.empty() ? std::string("/") : std::string(path);
+  p.arn = policy_arn(account_id, p.path, name);
+  p.id = common::make_unique_id("ANPA", *env_.random);
+  p.description = std::string(description);
+  p.default_version_id = "v1";
+  p.create_date = env_.clock->now();
+  p.update_date = p.create_date;
+  p.tags = tags;
+  if (auto r = (*tx)->create_policy(p); !r) {
+    if (store::is_already_exists(r.error())) {
+      return Error{std::string(store::kAlreadyExists),
+                   "A policy called " + p.name + " already exists. Duplicate names are not allowed.", ""};
+    }
+    return r.error();
+  }
+  store::PolicyVersion v;
+  v.version_id = "v1";
+  v.document = std::string(document);
+  v.create_date = p.create_date;
+  if (auto r = (*tx)->create_policy_version(p.arn, v); !r) return r.error();
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return p;
+}
+
+Result<store::ManagedPolicy> IamDomain::get_policy(std::string_view account_id, std::string_view arn) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  return readable_policy(env_, **tx, account_id, arn);
+}
+
+Result<store::Page<store::ManagedPolicy>> IamDomain::list_policies(std::string_view account_id,
+                                                                   const store::PolicyListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  // The store has every attached policy, AWS managed ones included, and every customer
+  // managed one: it answers these listings alone.
+  if (options.only_attached || options.scope == store::PolicyScope::kLocal || env_.catalog == nullptr) {
+    return (*tx)->list_policies(account_id, options);
+  }
+  std::string after;
+  if (!options.list.marker.empty()) {
+    auto decoded = store::decode_marker(options.list.marker);
+    if (!decoded) return decoded.error();
+    after = std::move(decoded).value();
+  }
+  const std::size_t limit = std::max<std::size_t>(options.list.max_items, 1);
+  store::Page<store::ManagedPolicy> page;
+  // Customer managed policies first: their ARNs (a 12-digit account) sort before "aws".
+  // The store's markers are the encoded ARN of the last item, as ours are.
+  if (options.scope == store::PolicyScope::kAll && (after.empty() || !is_aws_managed_arn(env_, after))) {
+    store::PolicyListOptions local = options;
+    local.scope = store::PolicyScope::kLocal;
+    local.list.max_items = limit;
+    auto locals = (*tx)->list_policies(account_id, local);
+    if (!locals) return locals.error();
+    if (locals->is_truncated()) return locals;
+    page.items = std::move(locals->items);
+    after.clear();
+  }
+  std::vector<const AwsManagedPolicy*> catalogue;
+  catalogue.reserve(env_.catalog->all().size());
+  for (const AwsManagedPolicy& a : env_.catalog->all()) catalogue.push_back(&a);
+  std::sort(catalogue.begin(), catalogue.end(),
+            [](const AwsManagedPolicy* a, const AwsManagedPolicy* b) { return a->arn < b->arn; });
+  auto first = catalogue.begin();
+  if (!after.empty()) {
+    first = std::upper_bound(catalogue.begin(), catalogue.end(), after,
+                             [](const std::string& key, const AwsManagedPolicy* a) { return key < a->arn; });
+  }
+  const std::string& prefix = options.list.path_prefix;
+  for (auto it = first; it != catalogue.end(); ++it) {
+    const AwsManagedPolicy& a = **it;
+    if (a.path.substr(0, prefix.size()) != prefix) continue;
+    if (page.items.size() == limit) {
+      page.next_marker = store::encode_marker(page.items.back().arn);
+      break;
+    }
+    auto p = aws_policy(env_, **tx, a.arn);
+    if (!p) return p.error();
+    page.items.push_back(std::move(p).value());
+  }
+  return page;
+}
+
+Result<void> IamDomain::delete_policy(std::string_view account_id, std::string_view arn) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto p = own_policy(**tx, account_id, arn);
+  if (!p) return p.error();
+  if (p->attachment_count > 0 || p->permissions_boundary_usage_count > 0) {
+    return conflict("Cannot delete a policy attached to entities.");
+  }
+  auto versions = (*tx)->list_policy_versions(arn);
+  if (!versions) return versions.error();
+  if (versions->size() > 1) {
+    return conflict(
+        "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. "
+        "The default version is deleted with the policy.");
+  }
+  if (auto r = (*tx)->delete_policy(arn); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<store::PolicyVersion> IamDomain::create_policy_version(std::string_view account_id, std::string_view arn,
+                                                              std::string_view document, bool set_as_default) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto p = own_policy(**tx, account_id, arn);
+  if (!p) return p.error();
+  if (auto r = validate_managed_document(document); !r) return r.error();
+  auto versions = (*tx)->list_policy_versions(arn);
+  if (!versions) return versions.error();
+  if (static_cast<int>(versions->size()) >= kVersionsPerPolicy) {
+    return Error{std::string(kLimitExceeded),
+                 "A managed policy can have up to 5 versions. Before you create a new version, you must delete an "
+                 "existing version.",
+                 ""};
+  }
+  // The next number after every version still stored (the default included).
+  long highest = version_number(p->default_version_id);
+  for (const store::PolicyVersion& v : *versions) highest = std::max(highest, version_number(v.version_id));
+  store::PolicyVersion v;
+  v.version_id = "v" + std::to_string(highest + 1);
+  v.document = std::string(document);
+  v.create_date = env_.clock->now();
+  if (auto r = (*tx)->create_policy_version(arn, v); !r) return r.error();
+  if (set_as_default) {
+    store::ManagedPolicy updated = *p;
+    updated.default_version_id = v.version_id;
+    updated.update_date = v.create_date;
+    if (auto r = (*tx)->update_policy(updated); !r) return r.error();
+    v.is_default = true;
+  }
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return v;
+}
+
+Result<store::PolicyVersion> IamDomain::get_policy_version(std::string_view account_id, std::string_view arn,
+                                                           std::string_view version_id) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto p = readable_policy(env_, **tx, account_id, arn);
+  if (!p) return p.error();
+  if (p->aws_managed) {
+    // The catalogue holds the default version of each AWS managed policy.
+    if (version_id != p->default_version_id) return version_not_found(arn, version_id);
+    return catalogue_version(env_, *p);
+  }
+  auto v = (*tx)->get_policy_version(arn, version_id);
+  if (!v && store::is_not_found(v.error())) return version_not_found(arn, version_id);
+  return v;
+}
+
+Result<store::Page<store::PolicyVersion>> IamDomain::list_policy_versions(std::string_view account_id,
+                                                                          std::string_view arn,
+                                                                          const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto p = readable_policy(env_, **tx, account_id, arn);
+  if (!p) return p.error();
+  std::vector<store::PolicyVersion> versions;
+  if (p->aws_managed) {
+    auto v = catalogue_version(env_, *p);
+    if (!v) return v.error();
+    versions.push_back(std::move(v).value());
+  } else {
+    auto stored = (*tx)->list_policy_versions(arn);
+    if (!stored) return stored.error();
+    versions = std::move(stored).value();
+    std::sort(versions.begin(), versions.end(), [](const store::PolicyVersion& a, const store::PolicyVersion& b) {
+      return version_number(a.version_id) > version_number(b.version_id);
+    });
+  }
+  return page_of(std::move(versions), options);
+}
+
+Result<void> IamDomain::set_default_policy_version(std::string_view account_id, std::string_view arn,
+                                                   std::string_view version_id) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto p = own_policy(**tx, account_id, arn);
+  if (!p) return p.error();
+  auto v = (*tx)->get_policy_version(arn, version_id);
+  if (!v) {
+    if (store::is_not_found(v.error())) return version_not_found(arn, version_id);
+    return v.error();
+  }
+  if (p->default_version_id == v->version_id) return {};
+  store::ManagedPolicy updated = *p;
+  updated.default_version_id = v->version_id;
+  updated.update_date = env_.clock->now();
+  if (auto r = (*tx)->update_policy(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::delete_policy_version(std::string_view account_id, std::string_view arn,
+                                              std::string_view version_id) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto p = own_policy(**tx, account_id, arn);
+  if (!p) return p.error();
+  if (p->default_version_id == version_id) return conflict("Cannot delete the default version of a policy.");
+  if (auto r = (*tx)->delete_policy_version(arn, version_id); !r) {
+    if (store::is_not_found(r.error())) return version_not_found(arn, version_id);
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::EntityRef>> IamDomain::list_entities_for_policy(std::string_view account_id,
+                                                                          std::string_view arn,
+                                                                          std::optional<store::EntityKind> kind,
+                                                                          const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto p = readable_policy(env_, **tx, account_id, arn);
+  if (!p) return p.error();
+  auto page = (*tx)->list_entities_for_policy(account_id, arn, kind, options);
+  // An AWS managed policy never attached has no record yet, and so no entities.
+  if (!page && p->aws_managed && store::is_not_found(page.error())) return store::Page<store::EntityRef>{};
+  return page;
+}
+
+Result<void> IamDomain::tag_policy(std::string_view account_id, std::string_view arn, const store::Tags& tags) {
+  if (auto r = validate_tags(tags); !r) return r;
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto p = own_policy(**tx, account_id, arn);
+  if (!p) return p.error();
+  store::ManagedPolicy updated = *p;
+  for (const store::Tag& t : tags) {
+    auto same = std::find_if(updated.tags.begin(), updated.tags.end(),
+                             [&](const store::Tag& existing) { return existing.key == t.key; });
+    if (same != updated.tags.end()) {
+      same->value = t.value;
+    } else {
+      updated.tags.push_back(t);
+    }
+  }
+  if (updated.tags.size() > kTagsPerPolicy) {
+    return Error{std::string(kLimitExceeded), "The number of tags has reached the maximum limit.", ""};
+  }
+  if (auto r = (*tx)->update_policy(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::untag_policy(std::string_view account_id, std::string_view arn,
+                                     const std::vector<std::string>& keys) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto p = own_policy(**tx, account_id, arn);
+  if (!p) return p.error();
+  store::ManagedPolicy updated = *p;
+  std::erase_if(updated.tags,
+                [&](const store::Tag& t) { return std::find(keys.begin(), keys.end(), t.key) != keys.end(); });
+  if (updated.tags == p->tags) return {};
+  if (auto r = (*tx)->update_policy(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::Tag>> IamDomain::list_policy_tags(std::string_view account_id, std::string_view arn,
+                                                            const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto p = readable_policy(env_, **tx, account_id, arn);
+  if (!p) return p.error();
+  return page_of(p->tags, options);
+}
+
+}  // namespace iamd::iam
