@@ -3,6 +3,7 @@
 #include <set>
 
 #include "api/errors.h"
+#include "api/internal.h"
 #include "common/strings.h"
 
 namespace iamd::api {
@@ -14,19 +15,8 @@ using common::Result;
 
 namespace {
 
-template <class T>
-Result<T> fail(const Error& e) {
-  return to_aws_error(e);
-}
-
-store::ListOptions list_options(const std::optional<std::string>& prefix, const std::optional<std::string>& marker,
-                                const std::optional<std::int64_t>& max_items) {
-  store::ListOptions o;
-  if (prefix) o.path_prefix = *prefix;
-  if (marker) o.marker = *marker;
-  o.max_items = max_items ? static_cast<std::size_t>(*max_items) : 100;
-  return o;
-}
+using internal::fail;
+using internal::list_options;
 
 pi::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full) {
   pi::User w;

@@ -3,6 +3,7 @@
 // ListGroupsForUser is a user operation and uses the user's ARN.
 #include "api/errors.h"
 #include "api/handlers.h"
+#include "api/internal.h"
 
 namespace iamd::api {
 
@@ -12,19 +13,8 @@ using common::Result;
 
 namespace {
 
-template <class T>
-Result<T> fail(const Error& e) {
-  return to_aws_error(e);
-}
-
-store::ListOptions list_options(const std::optional<std::string>& prefix, const std::optional<std::string>& marker,
-                                const std::optional<std::int64_t>& max_items) {
-  store::ListOptions o;
-  if (prefix) o.path_prefix = *prefix;
-  if (marker) o.marker = *marker;
-  o.max_items = max_items ? static_cast<std::size_t>(*max_items) : 100;
-  return o;
-}
+using internal::fail;
+using internal::list_options;
 
 // The group's ARN with its stored path, or with "/" when the group does not exist, so a
 // denial never reveals whether the group exists.

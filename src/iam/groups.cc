@@ -3,12 +3,18 @@
 #include <algorithm>
 
 #include "common/ids.h"
+#include "iam/internal.h"
 #include "iam/service.h"
 #include "policy/document.h"
 
 namespace iamd::iam {
 
 namespace {
+
+using internal::all_pages;
+using internal::conflict;
+using internal::limit_exceeded;
+using internal::not_found;
 
 using common::Error;
 
@@ -17,32 +23,8 @@ constexpr int kGroupsPerUser = 10;
 constexpr int kPoliciesPerGroup = 10;
 constexpr std::size_t kGroupPolicySize = 5120;
 
-Error not_found(std::string message) {
-  return Error{std::string(store::kNotFound), std::move(message), ""};
-}
-Error conflict(std::string message) {
-  return Error{std::string(store::kConflict), std::move(message), ""};
-}
-Error limit_exceeded(std::string message) {
-  return Error{std::string(kLimitExceeded), std::move(message), ""};
-}
 Error group_exists(std::string_view name) {
   return Error{std::string(store::kAlreadyExists), "Group with name " + std::string(name) + " already exists.", ""};
-}
-
-// Reads every page of a paginated store listing.
-template <class T, class F>
-Result<std::vector<T>> all_pages(F&& list) {
-  std::vector<T> out;
-  store::ListOptions o;
-  o.max_items = 1000;
-  while (true) {
-    auto page = list(o);
-    if (!page) return page.error();
-    for (auto& item : page->items) out.push_back(std::move(item));
-    if (!page->is_truncated()) return out;
-    o.marker = page->next_marker;
-  }
 }
 
 Result<store::Group> find_group(store::ReadTransaction& tx, std::string_view account_id, std::string_view name) {

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/ids.h"
+#include "iam/internal.h"
 #include "iam/service.h"
 #include "policy/document.h"
 
@@ -11,20 +12,14 @@ namespace iamd::iam {
 
 namespace {
 
+using internal::conflict;
+using internal::invalid_input;
+using internal::not_found;
+
 using common::Error;
 
 constexpr int kVersionsPerPolicy = 5;
 constexpr std::size_t kTagsPerPolicy = 50;
-
-Error not_found(std::string message) {
-  return Error{std::string(store::kNotFound), std::move(message), ""};
-}
-Error conflict(std::string message) {
-  return Error{std::string(store::kConflict), std::move(message), ""};
-}
-Error invalid_input(std::string message) {
-  return Error{std::string(store::kInvalidInput), std::move(message), ""};
-}
 
 Error policy_not_found(std::string_view arn) {
   return not_found("Policy " + std::string(arn) + " was not found.");

@@ -1,6 +1,7 @@
 #include "iam/service.h"
 
 #include "common/ids.h"
+#include "iam/internal.h"
 #include "policy/document.h"
 
 namespace iamd::iam {
@@ -8,28 +9,9 @@ namespace iamd::iam {
 namespace {
 
 using common::Error;
-
-Error not_found(std::string message) {
-  return Error{std::string(store::kNotFound), std::move(message), ""};
-}
-Error conflict(std::string message) {
-  return Error{std::string(store::kConflict), std::move(message), ""};
-}
-
-// Reads every page of a paginated store listing.
-template <class T, class F>
-Result<std::vector<T>> all_pages(F&& list) {
-  std::vector<T> out;
-  store::ListOptions o;
-  o.max_items = 1000;
-  while (true) {
-    auto page = list(o);
-    if (!page) return page.error();
-    for (auto& item : page->items) out.push_back(std::move(item));
-    if (!page->is_truncated()) return out;
-    o.marker = page->next_marker;
-  }
-}
+using internal::all_pages;
+using internal::conflict;
+using internal::not_found;
 
 std::string path_or_root(std::string_view path) {
   return path.empty() ? std::string("/") : std::string(path);
