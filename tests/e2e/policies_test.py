@@ -6,89 +6,12 @@ request, DeleteConflict cases, document validation, ListPolicies scopes and pagi
 Prints one line per check and a closing "N passed, N failed". Run by ctest:
     tests/e2e/policies_test.py PATH/TO/iamd
 """
-import json
-import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
-import traceback
 
-import boto3
-import botocore.exceptions
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+from harness import *  # noqa: E402,F401,F403 (the shared scaffolding)
 
-IAMD = sys.argv[1] if len(sys.argv) > 1 else "build-release/src/cli/iamd"
-ACCOUNT = "123456789012"
-ROOT_KEY = "AKIAROOTEXAMPLE00001"
-ROOT_SECRET = "rootsecretrootsecretrootsecretrootsecret"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
-
-results = []
-
-
-def check(name):
-    def wrap(fn):
-        try:
-            fn()
-            results.append((name, True, ""))
-            print(f"ok   {name}", flush=True)
-        except Exception as e:  # a failed check is reported, the run goes on
-            results.append((name, False, repr(e)))
-            print(f"FAIL {name}: {e!r}", flush=True)
-            traceback.print_exc()
-        return fn
-    return wrap
-
-
-class Server:
-    def __init__(self, data):
-        self.data = data
-        self.proc = None
-        self.endpoint = None
-
-    def start(self):
-        env = dict(os.environ, IAMD_ACCOUNT_ID=ACCOUNT, IAMD_ROOT_ACCESS_KEY_ID=ROOT_KEY,
-                   IAMD_ROOT_SECRET_ACCESS_KEY=ROOT_SECRET)
-        self.proc = subprocess.Popen([IAMD, "serve", "--listen", "127.0.0.1:0", "--data", self.data],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            if "listening on http://" in line:
-                self.endpoint = line.strip().split("listening on ")[1]
-                return
-        raise RuntimeError("iamd did not start")
-
-    def stop(self, sig=signal.SIGTERM):
-        self.proc.send_signal(sig)
-        self.proc.wait(timeout=20)
-        return self.proc.returncode
-
-
-def client(service, key=ROOT_KEY, secret=ROOT_SECRET):
-    return boto3.client(service, endpoint_url=server.endpoint, region_name="us-east-1",
-                        aws_access_key_id=key, aws_secret_access_key=secret)
-
-
-def error_of(fn, *args, **kwargs):
-    try:
-        fn(*args, **kwargs)
-    except botocore.exceptions.ClientError as e:
-        return e.response["Error"]["Code"], e.response["Error"]["Message"], e.response["ResponseMetadata"]["HTTPStatusCode"]
-    raise AssertionError("the call succeeded")
-
-
-def user_with_key(name, managed=()):
-    iam = client("iam")
-    iam.create_user(UserName=name)
-    for arn in managed:
-        iam.attach_user_policy(UserName=name, PolicyArn=arn)
-    k = iam.create_access_key(UserName=name)["AccessKey"]
-    return k["AccessKeyId"], k["SecretAccessKey"]
 
 
 def allow(*actions, resource="*"):
@@ -111,9 +34,7 @@ def all_pages(call, key, **kwargs):
         marker = page["Marker"]
 
 
-tmp = tempfile.mkdtemp(prefix="iamd-e2e-policies-")
-server = Server(os.path.join(tmp, "data"))
-server.start()
+server, tmp = start_server("policies")
 iam = client("iam")
 
 
@@ -404,11 +325,4 @@ def _():
     assert ids == ["v6", "v5", "v4", "v2", "v1"], ids
 
 
-try:
-    server.stop(signal.SIGINT)
-finally:
-    shutil.rmtree(tmp, ignore_errors=True)
-passed = sum(1 for r in results if r[1])
-failed = len(results) - passed
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish(tmp)

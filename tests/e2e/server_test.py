@@ -5,103 +5,13 @@ Starts the real server on a free loopback port with a fresh data folder, drives 
 prints one line per check and a closing "N passed, N failed". Run by ctest:
     tests/e2e/server_test.py PATH/TO/iamd
 """
-import json
-import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
-import traceback
 
-import boto3
-import botocore.auth
-import botocore.awsrequest
-import botocore.credentials
-import botocore.exceptions
-import urllib.request
-
-IAMD = sys.argv[1] if len(sys.argv) > 1 else "build-release/src/cli/iamd"
-ACCOUNT = "123456789012"
-ROOT_KEY = "AKIAROOTEXAMPLE00001"
-ROOT_SECRET = "rootsecretrootsecretrootsecretrootsecret"
-AWS = shutil.which("aws") or "/usr/bin/aws"
-
-results = []
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+from harness import *  # noqa: E402,F401,F403 (the shared scaffolding)
 
 
-def check(name):
-    def wrap(fn):
-        try:
-            fn()
-            results.append((name, True, ""))
-            print(f"ok   {name}", flush=True)
-        except Exception as e:  # a failed check is reported, the run goes on
-            results.append((name, False, repr(e)))
-            print(f"FAIL {name}: {e!r}", flush=True)
-            traceback.print_exc()
-        return fn
-    return wrap
-
-
-class Server:
-    def __init__(self, data):
-        self.data = data
-        self.proc = None
-        self.endpoint = None
-
-    def start(self):
-        env = dict(os.environ, IAMD_ACCOUNT_ID=ACCOUNT, IAMD_ROOT_ACCESS_KEY_ID=ROOT_KEY,
-                   IAMD_ROOT_SECRET_ACCESS_KEY=ROOT_SECRET)
-        self.proc = subprocess.Popen([IAMD, "serve", "--listen", "127.0.0.1:0", "--data", self.data],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            if "listening on http://" in line:
-                self.endpoint = line.strip().split("listening on ")[1]
-                return
-        raise RuntimeError("iamd did not start")
-
-    def stop(self, sig=signal.SIGTERM):
-        self.proc.send_signal(sig)
-        self.proc.wait(timeout=20)
-        return self.proc.returncode
-
-
-def client(service, key=ROOT_KEY, secret=ROOT_SECRET):
-    return boto3.client(service, endpoint_url=server.endpoint, region_name="us-east-1",
-                        aws_access_key_id=key, aws_secret_access_key=secret)
-
-
-def error_of(fn, *args, **kwargs):
-    try:
-        fn(*args, **kwargs)
-    except botocore.exceptions.ClientError as e:
-        return e.response["Error"]["Code"], e.response["Error"]["Message"], e.response["ResponseMetadata"]["HTTPStatusCode"]
-    raise AssertionError("the call succeeded")
-
-
-def user_with_key(name, managed=(), inline=None, boundary=None):
-    iam = client("iam")
-    kwargs = {"UserName": name}
-    if boundary:
-        kwargs["PermissionsBoundary"] = boundary
-    iam.create_user(**kwargs)
-    for arn in managed:
-        iam.attach_user_policy(UserName=name, PolicyArn=arn)
-    if inline:
-        iam.put_user_policy(UserName=name, PolicyName="inline", PolicyDocument=json.dumps(inline))
-    k = iam.create_access_key(UserName=name)["AccessKey"]
-    return k["AccessKeyId"], k["SecretAccessKey"]
-
-
-tmp = tempfile.mkdtemp(prefix="iamd-e2e-")
-server = Server(os.path.join(tmp, "data"))
-server.start()
+server, tmp = start_server("server")
 
 
 @check("root GetCallerIdentity (STS) is the account root")
@@ -339,11 +249,4 @@ def _():
     assert client("iam").get_user(UserName="durable")["User"]["UserName"] == "durable"
 
 
-try:
-    server.stop(signal.SIGINT)
-finally:
-    shutil.rmtree(tmp, ignore_errors=True)
-passed = sum(1 for r in results if r[1])
-failed = len(results) - passed
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish(tmp)

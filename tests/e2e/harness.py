@@ -1,0 +1,121 @@
+"""Shared scaffolding of the end-to-end tests (tests/e2e/*_test.py): start the real
+`iamd serve` on a free loopback port with a fresh data folder, make boto3 clients, run
+named checks that report and go on, and close with "N passed, N failed".
+Not a test itself (ctest runs only *_test.py).
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+import boto3
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import botocore.exceptions
+
+IAMD = sys.argv[1] if len(sys.argv) > 1 else "build-release/src/cli/iamd"
+ACCOUNT = "123456789012"
+ROOT_KEY = "AKIAROOTEXAMPLE00001"
+ROOT_SECRET = "rootsecretrootsecretrootsecretrootsecret"
+AWS = shutil.which("aws") or "/usr/bin/aws"
+
+results = []
+
+
+def check(name):
+    def wrap(fn):
+        try:
+            fn()
+            results.append((name, True, ""))
+            print(f"ok   {name}", flush=True)
+        except Exception as e:  # a failed check is reported, the run goes on
+            results.append((name, False, repr(e)))
+            print(f"FAIL {name}: {e!r}", flush=True)
+            traceback.print_exc()
+        return fn
+    return wrap
+
+
+class Server:
+    def __init__(self, data):
+        self.data = data
+        self.proc = None
+        self.endpoint = None
+
+    def start(self):
+        env = dict(os.environ, IAMD_ACCOUNT_ID=ACCOUNT, IAMD_ROOT_ACCESS_KEY_ID=ROOT_KEY,
+                   IAMD_ROOT_SECRET_ACCESS_KEY=ROOT_SECRET)
+        self.proc = subprocess.Popen([IAMD, "serve", "--listen", "127.0.0.1:0", "--data", self.data],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            if "listening on http://" in line:
+                self.endpoint = line.strip().split("listening on ")[1]
+                return
+        raise RuntimeError("iamd did not start")
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        self.proc.wait(timeout=20)
+        return self.proc.returncode
+
+
+def client(service, key=ROOT_KEY, secret=ROOT_SECRET):
+    return boto3.session.Session().client(service, endpoint_url=server.endpoint, region_name="us-east-1",
+                        aws_access_key_id=key, aws_secret_access_key=secret)
+
+
+def error_of(fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"], e.response["Error"]["Message"], e.response["ResponseMetadata"]["HTTPStatusCode"]
+    raise AssertionError("the call succeeded")
+
+
+def user_with_key(name, managed=(), inline=None, boundary=None):
+    iam = client("iam")
+    kwargs = {"UserName": name}
+    if boundary:
+        kwargs["PermissionsBoundary"] = boundary
+    iam.create_user(**kwargs)
+    for arn in managed:
+        iam.attach_user_policy(UserName=name, PolicyArn=arn)
+    if inline:
+        iam.put_user_policy(UserName=name, PolicyName="inline", PolicyDocument=json.dumps(inline))
+    k = iam.create_access_key(UserName=name)["AccessKey"]
+    return k["AccessKeyId"], k["SecretAccessKey"]
+
+
+server = None
+
+
+def start_server(name):
+    """Starts iamd on a fresh data folder; returns (server, temporary folder)."""
+    global server
+    tmp = tempfile.mkdtemp(prefix=f"iamd-e2e-{name}-")
+    server = Server(os.path.join(tmp, "data"))
+    server.start()
+    return server, tmp
+
+
+def finish(tmp):
+    """Stops the server, removes the folder, prints the summary and exits."""
+    try:
+        server.stop(signal.SIGINT)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    passed = sum(1 for r in results if r[1])
+    failed = len(results) - passed
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
