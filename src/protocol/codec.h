@@ -263,10 +263,13 @@ std::vector<std::string> decode_request(const ServiceModel& model, const Params&
 struct EncodeContext {
   XmlWriter& w;
   const ServiceModel& model;
+  int depth = 0;  // 0: the members of the <OpResult> element itself
 };
 
 // Members that are plain (not optional) values are always written; optional members only
-// when set; lists when non-empty, or as <Name/> when the model requires them.
+// when set; lists when non-empty, or as <Name/> when the model requires them or when they
+// are members of the result itself (AWS sends <AttachedPolicies/> for an empty listing,
+// and SDKs then show an empty list; nested optional lists such as User.Tags are omitted).
 void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
                   const std::string& v);
 void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required, std::int64_t v);
@@ -305,8 +308,10 @@ void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view n
 template <ModelStruct T>
 void encode_value(EncodeContext& ctx, const ShapeInfo&, std::string_view name, bool, const T& v) {
   ctx.w.open(name);
+  ++ctx.depth;
   Encoder e(ctx);
   Visit<T>::members(e, v);
+  --ctx.depth;
   ctx.w.close(name);
 }
 
@@ -319,7 +324,7 @@ void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view n
     return;
   }
   if (v.empty()) {
-    if (required) ctx.w.empty(name);
+    if (required || ctx.depth == 0) ctx.w.empty(name);
     return;
   }
   ctx.w.open(name);
@@ -335,7 +340,7 @@ void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view n
   std::string_view entry = shape.flattened ? name : shape.member_name;
   if (!shape.flattened) {
     if (v.empty()) {
-      if (required) ctx.w.empty(name);
+      if (required || ctx.depth == 0) ctx.w.empty(name);
       return;
     }
     ctx.w.open(name);

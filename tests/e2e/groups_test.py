@@ -237,9 +237,9 @@ def _():
     assert page["IsTruncated"] and [p["PolicyName"] for p in page["AttachedPolicies"]] == ["AdministratorAccess"]
     rest = iam.list_attached_group_policies(GroupName="managed", Marker=page["Marker"])
     assert [p["PolicyName"] for p in rest["AttachedPolicies"]] == ["IAMReadOnlyAccess"] and not rest["IsTruncated"]
-    # An empty optional list is left out of the XML by the protocol layer, so boto3 has no key.
+    # An empty listing is sent as <AttachedPolicies/>, which boto3 shows as [], as with AWS.
     empty = iam.list_attached_group_policies(GroupName="managed", PathPrefix="/service-role/")
-    assert empty.get("AttachedPolicies", []) == [] and not empty["IsTruncated"], empty
+    assert empty["AttachedPolicies"] == [] and not empty["IsTruncated"], empty
     iam.detach_group_policy(GroupName="managed", PolicyArn=ADMIN)
     assert [p["PolicyArn"] for p in iam.list_attached_group_policies(GroupName="managed")["AttachedPolicies"]] == [IAM_READ]
     assert error_of(iam.detach_group_policy, GroupName="managed", PolicyArn=ADMIN) == \

@@ -188,11 +188,11 @@ def _():
     arn = local_arn("Switchable")
     r = iam.list_entities_for_policy(PolicyArn=arn)
     assert [u["UserName"] for u in r["PolicyUsers"]] == ["switcher"], r
-    assert r["PolicyUsers"][0]["UserId"].startswith("AIDA") and r.get("PolicyGroups", []) == [] and r.get("PolicyRoles", []) == [], r
+    assert r["PolicyUsers"][0]["UserId"].startswith("AIDA") and r["PolicyGroups"] == [] and r["PolicyRoles"] == [], r
     assert r["IsTruncated"] is False, r
-    assert iam.list_entities_for_policy(PolicyArn=arn, EntityFilter="Role").get("PolicyUsers", []) == []
+    assert iam.list_entities_for_policy(PolicyArn=arn, EntityFilter="Role")["PolicyUsers"] == []
     assert len(iam.list_entities_for_policy(PolicyArn=arn, EntityFilter="User")["PolicyUsers"]) == 1
-    assert iam.list_entities_for_policy(PolicyArn=ADMIN_ARN).get("PolicyUsers", []) == []
+    assert iam.list_entities_for_policy(PolicyArn=ADMIN_ARN)["PolicyUsers"] == []
     code, _, _ = error_of(iam.list_entities_for_policy, PolicyArn=local_arn("Nothing"))
     assert code == "NoSuchEntity", code
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "protocol/iam.h"
+#include "protocol/iam_test_service.h"
 #include "protocol/response.h"
 #include "protocol/sts.h"
 #include "protocol/xml.h"
@@ -181,6 +182,8 @@ TEST(Encode, AuthorizationDetailsDocumentsAreUrlEncoded) {
   EXPECT_EQ(r.body,
             "<GetAccountAuthorizationDetailsResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\n"
             "  <GetAccountAuthorizationDetailsResult>\n"
+            "    <UserDetailList/>\n"
+            "    <GroupDetailList/>\n"
             "    <RoleDetailList>\n"
             "      <member>\n"
             "        <RoleName>r</RoleName>\n"
@@ -383,6 +386,22 @@ TEST(Encode, UnsupportedOperationIsNeverAFakeSuccess) {
   Response s = sts::dispatch(sts_base, "GetCallerIdentity", params(""), "rid");
   EXPECT_NE(s.body.find("<Message>The operation GetCallerIdentity is not supported by iamd.</Message>"),
             std::string::npos);
+}
+
+// Empty lists that are members of the result itself are sent as <Name/> (SDKs then show []);
+// empty optional lists inside nested structures (User.Tags) are left out.
+TEST(Encode, EmptyResultListsAreSentNestedOnesOmitted) {
+  iam::EmptyResultIamService svc;
+  Response r = iam::dispatch(svc, "ListAttachedUserPolicies",
+                             params("Action=ListAttachedUserPolicies&Version=2010-05-08&UserName=bob"), "rid");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<AttachedPolicies/>"), std::string::npos) << r.body;
+  RecordingIam rec;
+  iam::User u;
+  u.user_name = "bob";
+  rec.create_user_result.user = u;
+  Response c = iam::dispatch(rec, "CreateUser", params("Action=CreateUser&Version=2010-05-08&UserName=bob"), "rid");
+  EXPECT_EQ(c.body.find("<Tags"), std::string::npos) << c.body;
 }
 
 }  // namespace
