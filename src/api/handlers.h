@@ -90,6 +90,61 @@ class IamHandlers final : public protocol::iam::IamService {
       const protocol::iam::ListPolicyTagsRequest& r) override;
   // ---- end of Managed policies ----
 
+  // ---- Roles (handlers_roles.cc) ----
+  common::Result<protocol::iam::CreateRoleResult> create_role(const protocol::iam::CreateRoleRequest& r) override;
+  common::Result<protocol::iam::GetRoleResult> get_role(const protocol::iam::GetRoleRequest& r) override;
+  common::Result<protocol::iam::ListRolesResult> list_roles(const protocol::iam::ListRolesRequest& r) override;
+  common::Result<void> delete_role(const protocol::iam::DeleteRoleRequest& r) override;
+  common::Result<protocol::iam::UpdateRoleResult> update_role(const protocol::iam::UpdateRoleRequest& r) override;
+  common::Result<protocol::iam::UpdateRoleDescriptionResult> update_role_description(
+      const protocol::iam::UpdateRoleDescriptionRequest& r) override;
+  common::Result<void> update_assume_role_policy(const protocol::iam::UpdateAssumeRolePolicyRequest& r) override;
+  common::Result<void> put_role_policy(const protocol::iam::PutRolePolicyRequest& r) override;
+  common::Result<protocol::iam::GetRolePolicyResult> get_role_policy(
+      const protocol::iam::GetRolePolicyRequest& r) override;
+  common::Result<void> delete_role_policy(const protocol::iam::DeleteRolePolicyRequest& r) override;
+  common::Result<protocol::iam::ListRolePoliciesResult> list_role_policies(
+      const protocol::iam::ListRolePoliciesRequest& r) override;
+  common::Result<void> attach_role_policy(const protocol::iam::AttachRolePolicyRequest& r) override;
+  common::Result<void> detach_role_policy(const protocol::iam::DetachRolePolicyRequest& r) override;
+  common::Result<protocol::iam::ListAttachedRolePoliciesResult> list_attached_role_policies(
+      const protocol::iam::ListAttachedRolePoliciesRequest& r) override;
+  common::Result<void> tag_role(const protocol::iam::TagRoleRequest& r) override;
+  common::Result<void> untag_role(const protocol::iam::UntagRoleRequest& r) override;
+  common::Result<protocol::iam::ListRoleTagsResult> list_role_tags(
+      const protocol::iam::ListRoleTagsRequest& r) override;
+  // ---- end of Roles ----
+
+  // ---- Account (handlers_account.cc) ----
+  common::Result<protocol::iam::GetAccountSummaryResult> get_account_summary(
+      const protocol::iam::GetAccountSummaryRequest& r) override;
+  common::Result<void> create_account_alias(const protocol::iam::CreateAccountAliasRequest& r) override;
+  common::Result<void> delete_account_alias(const protocol::iam::DeleteAccountAliasRequest& r) override;
+  common::Result<protocol::iam::ListAccountAliasesResult> list_account_aliases(
+      const protocol::iam::ListAccountAliasesRequest& r) override;
+  common::Result<protocol::iam::GetAccountPasswordPolicyResult> get_account_password_policy(
+      const protocol::iam::GetAccountPasswordPolicyRequest& r) override;
+  common::Result<void> update_account_password_policy(
+      const protocol::iam::UpdateAccountPasswordPolicyRequest& r) override;
+  common::Result<void> delete_account_password_policy(
+      const protocol::iam::DeleteAccountPasswordPolicyRequest& r) override;
+  common::Result<protocol::iam::CreateLoginProfileResult> create_login_profile(
+      const protocol::iam::CreateLoginProfileRequest& r) override;
+  common::Result<protocol::iam::GetLoginProfileResult> get_login_profile(
+      const protocol::iam::GetLoginProfileRequest& r) override;
+  common::Result<void> update_login_profile(const protocol::iam::UpdateLoginProfileRequest& r) override;
+  common::Result<void> delete_login_profile(const protocol::iam::DeleteLoginProfileRequest& r) override;
+  common::Result<void> tag_user(const protocol::iam::TagUserRequest& r) override;
+  common::Result<void> untag_user(const protocol::iam::UntagUserRequest& r) override;
+  common::Result<protocol::iam::ListUserTagsResult> list_user_tags(
+      const protocol::iam::ListUserTagsRequest& r) override;
+  common::Result<void> update_user(const protocol::iam::UpdateUserRequest& r) override;
+  common::Result<void> put_user_permissions_boundary(
+      const protocol::iam::PutUserPermissionsBoundaryRequest& r) override;
+  common::Result<void> delete_user_permissions_boundary(
+      const protocol::iam::DeleteUserPermissionsBoundaryRequest& r) override;
+  // ---- end of Account ----
+
  private:
   // The target user's name (the caller when omitted) and ARN (path from the store when the
   // user exists, "/" otherwise, so a denial never reveals whether the user exists).

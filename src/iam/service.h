@@ -176,6 +176,79 @@ class IamDomain {
                                                    const store::ListOptions& options);
   // ---- end of Managed policies ----
 
+  // ---- Account (account.cc) ----
+  // GetAccountSummary's SummaryMap, the account alias (at most one, unique across the
+  // server; a new one replaces the old), the password policy, and the user operations beyond
+  // create/get/delete: login profiles (Argon2id hashes; the password must satisfy the
+  // account's password policy, or AWS's default one when there is none), tags (50, keys
+  // case-insensitive), rename/move and the permissions boundary.
+  Result<std::vector<std::pair<std::string, std::int64_t>>> account_summary(std::string_view account_id);
+  Result<void> create_account_alias(std::string_view account_id, std::string_view alias);
+  Result<void> delete_account_alias(std::string_view account_id, std::string_view alias);
+  Result<std::optional<std::string>> account_alias(std::string_view account_id);
+  Result<store::PasswordPolicy> get_password_policy(std::string_view account_id);
+  Result<void> update_password_policy(std::string_view account_id, const store::PasswordPolicy& policy);
+  Result<void> delete_password_policy(std::string_view account_id);
+  // A login profile with its user's stored name; the hash never leaves the domain's callers.
+  struct UserLoginProfile {
+    std::string user_name;
+    store::LoginProfile profile;
+  };
+  Result<UserLoginProfile> create_login_profile(std::string_view account_id, std::string_view user_name,
+                                                std::string_view password, bool reset_required);
+  Result<UserLoginProfile> get_login_profile(std::string_view account_id, std::string_view user_name);
+  // Empty optionals keep the current password or reset flag.
+  Result<void> update_login_profile(std::string_view account_id, std::string_view user_name,
+                                    const std::optional<std::string>& password, std::optional<bool> reset_required);
+  Result<void> delete_login_profile(std::string_view account_id, std::string_view user_name);
+  Result<void> tag_user(std::string_view account_id, std::string_view user_name, const store::Tags& tags);
+  Result<void> untag_user(std::string_view account_id, std::string_view user_name,
+                          const std::vector<std::string>& keys);
+  // Empty optionals keep the current name or path.
+  Result<void> update_user(std::string_view account_id, std::string_view user_name,
+                           const std::optional<std::string>& new_name, const std::optional<std::string>& new_path);
+  Result<void> put_user_permissions_boundary(std::string_view account_id, std::string_view user_name,
+                                             std::string_view arn);
+  Result<void> delete_user_permissions_boundary(std::string_view account_id, std::string_view user_name);
+  // ---- end of Account ----
+
+  // ---- Roles (roles.cc) ----
+  // Trust policies are validated as PolicyKind::kTrust, and their IAM user and role
+  // principals must exist when saved. Quotas (identifiers.md §5): 10 managed policies and
+  // 10,240 bytes of inline policy per role, 50 tags; role tag keys are case-insensitive.
+  std::string role_arn(const store::Role& role) const;
+  // From `spec`: account_id, name, path, trust_policy, description, max_session_duration,
+  // permissions_boundary and tags; the id and create date are made here.
+  Result<store::Role> create_role(const store::Role& spec);
+  Result<store::Role> get_role(std::string_view account_id, std::string_view name);
+  Result<store::Page<store::Role>> list_roles(std::string_view account_id, const store::ListOptions& options);
+  Result<void> delete_role(std::string_view account_id, std::string_view name);
+  // Empty optionals keep the current value; returns the role as updated.
+  Result<store::Role> update_role(std::string_view account_id, std::string_view name,
+                                  const std::optional<std::string>& description,
+                                  std::optional<int> max_session_duration);
+  Result<void> update_assume_role_policy(std::string_view account_id, std::string_view name, std::string_view document);
+  Result<void> put_role_policy(std::string_view account_id, std::string_view role_name, std::string_view policy_name,
+                               std::string_view document);
+  Result<store::InlinePolicy> get_role_policy(std::string_view account_id, std::string_view role_name,
+                                              std::string_view policy_name);
+  Result<void> delete_role_policy(std::string_view account_id, std::string_view role_name,
+                                  std::string_view policy_name);
+  Result<store::Page<store::InlinePolicy>> list_role_policies(std::string_view account_id, std::string_view role_name,
+                                                              const store::ListOptions& options);
+  Result<void> attach_role_policy(std::string_view account_id, std::string_view role_name, std::string_view arn);
+  Result<void> detach_role_policy(std::string_view account_id, std::string_view role_name, std::string_view arn);
+  Result<store::Page<store::AttachedPolicy>> list_attached_role_policies(std::string_view account_id,
+                                                                         std::string_view role_name,
+                                                                         const store::ListOptions& options);
+  // A key given again (in any case) replaces the tag.
+  Result<void> tag_role(std::string_view account_id, std::string_view role_name, const store::Tags& tags);
+  Result<void> untag_role(std::string_view account_id, std::string_view role_name,
+                          const std::vector<std::string>& keys);
+  Result<store::Page<store::Tag>> list_role_tags(std::string_view account_id, std::string_view role_name,
+                                                 const store::ListOptions& options);
+  // ---- end of Roles ----
+
   // Every policy document that applies to the user, for the authorizer.
   Result<PrincipalPolicyTexts> user_policies(std::string_view user_id);
 

@@ -1,0 +1,391 @@
+// IAM roles: create, update, delete, the trust policy, the role's inline and attached
+// policies, and its tags. Each public call is one store transaction, like the rest of
+// IamDomain.
+#include <algorithm>
+#include <charconv>
+
+#include "common/ids.h"
+#include "common/strings.h"
+#include "iam/internal.h"
+#include "iam/service.h"
+#include "policy/document.h"
+
+namespace iamd::iam {
+
+namespace {
+
+using internal::all_pages;
+using internal::conflict;
+using internal::invalid_input;
+using internal::limit_exceeded;
+using internal::not_found;
+
+using common::Error;
+
+// AWS's default quotas (identifiers.md §5).
+constexpr int kPoliciesPerRole = 10;
+constexpr std::size_t kRolePolicySize = 10240;
+constexpr std::size_t kTagsPerRole = 50;
+
+Error role_exists(std::string_view name) {
+  return Error{std::string(store::kAlreadyExists), "Role with name " + std::string(name) + " already exists.", ""};
+}
+
+Error role_not_found(std::string_view name) {
+  return not_found("The role with name " + std::string(name) + " cannot be found.");
+}
+
+Error role_policy_not_found(std::string_view name) {
+  return not_found("The role policy with name " + std::string(name) + " cannot be found.");
+}
+
+Result<store::Role> find_role(store::ReadTransaction& tx, std::string_view account_id, std::string_view name) {
+  auto r = tx.get_role(account_id, name);
+  if (!r && store::is_not_found(r.error())) return role_not_found(name);
+  return r;
+}
+
+Error invalid_principal(const policy::PrincipalEntry& p) {
+  return Error{std::string(kMalformedPolicy), "Invalid principal in policy: \"" + p.type + "\":\"" + p.value + "\"",
+               p.path};
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Tag keys of roles are case-insensitive (identifiers.md §4).
+Result<void> check_tag_keys(const store::Tags& tags) {
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    for (std::size_t j = i + 1; j < tags.size(); ++j) {
+      if (common::to_lower(tags[i].key) == common::to_lower(tags[j].key)) {
+        return invalid_input("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+      }
+    }
+  }
+  if (tags.size() > kTagsPerRole) return limit_exceeded("The number of tags has reached the maximum limit.");
+  return {};
+}
+
+// A marker of the tag listing: the index of the next tag.
+Result<store::Page<store::Tag>> page_of_tags(const store::Tags& tags, const store::ListOptions& options) {
+  std::size_t start = 0;
+  if (!options.marker.empty()) {
+    auto decoded = store::decode_marker(options.marker);
+    if (!decoded) return decoded.error();
+    auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), start);
+    if (ec != std::errc() || end != decoded->data() + decoded->size()) return invalid_input("Invalid Marker.");
+  }
+  const std::size_t limit = std::max<std::size_t>(options.max_items, 1);
+  store::Page<store::Tag> page;
+  for (std::size_t i = start; i < tags.size(); ++i) {
+    if (page.items.size() == limit) {
+      page.next_marker = store::encode_marker(std::to_string(i));
+      break;
+    }
+    page.items.push_back(tags[i]);
+  }
+  return page;
+}
+
+// Validates a trust policy; IAM user and role principals must exist when it is saved
+// (policy-language.md §1.2).
+Result<void> check_trust_policy(const IamDomain& domain, store::ReadTransaction& tx, std::string_view document) {
+  policy::ValidateOptions o;
+  o.kind = policy::PolicyKind::kTrust;
+  auto doc = policy::parse_policy(document, o);
+  if (!doc) return doc.error();
+  for (const policy::StatementDoc& st : doc->statements) {
+    for (const policy::PrincipalEntry& p : st.principals) {
+      if (p.type != "AWS" || p.value == "*" || all_digits(p.value)) continue;
+      const std::string& v = p.value;
+      if (v.rfind("AIDA", 0) == 0 || v.rfind("AROA", 0) == 0) {
+        bool exists = v[1] == 'I' ? static_cast<bool>(tx.get_user_by_id(v)) : static_cast<bool>(tx.get_role_by_id(v));
+        if (!exists) return invalid_principal(p);
+        continue;
+      }
+      auto parts = common::split(v, ':');
+      if (parts.size() < 6 || parts[0] != "arn" || parts[1] != domain.env().partition || !parts[3].empty() ||
+          parts[4].size() != 12 || !all_digits(parts[4])) {
+        return invalid_principal(p);
+      }
+      // The resource part (after the fifth colon) may itself hold colons.
+      std::size_t at = 0;
+      for (int i = 0; i < 5; ++i) at = v.find(':', at) + 1;
+      const std::string resource = v.substr(at);
+      const std::string_view service = parts[2];
+      const std::string_view account = parts[4];
+      if (service == "sts") {
+        if (resource.rfind("assumed-role/", 0) == 0 || resource.rfind("federated-user/", 0) == 0) continue;
+        return invalid_principal(p);
+      }
+      if (service != "iam") return invalid_principal(p);
+      if (resource == "root") continue;
+      const std::string name = resource.substr(resource.rfind('/') + 1);
+      if (resource.rfind("user/", 0) == 0) {
+        auto u = tx.get_user(account, name);
+        if (!u || domain.user_arn(*u) != v) return invalid_principal(p);
+      } else if (resource.rfind("role/", 0) == 0) {
+        auto r = tx.get_role(account, name);
+        if (!r || domain.role_arn(*r) != v) return invalid_principal(p);
+      } else {
+        return invalid_principal(p);
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string IamDomain::role_arn(const store::Role& r) const {
+  return "arn:" + env_.partition + ":iam::" + r.account_id + ":role" + r.path + r.name;
+}
+
+Result<store::Role> IamDomain::create_role(const store::Role& spec) {
+  if (auto r = check_tag_keys(spec.tags); !r) return r.error();
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  if (auto r = check_trust_policy(*this, **tx, spec.trust_policy); !r) return r.error();
+  if (!spec.permissions_boundary.empty()) {
+    if (auto p = attachable_policy(**tx, spec.account_id, spec.permissions_boundary); !p) {
+      return invalid_input("Scope ARN: " + spec.permissions_boundary + " does not exist or is not attachable.");
+    }
+  }
+  store::Role role = spec;
+  if (role.path.empty()) role.path = "/";
+  role.id = common::make_unique_id("AROA", *env_.random);
+  role.create_date = env_.clock->now();
+  role.last_used.reset();
+  if (auto r = (*tx)->create_role(role); !r) {
+    if (store::is_already_exists(r.error())) return role_exists(role.name);
+    return r.error();
+  }
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return role;
+}
+
+Result<store::Role> IamDomain::get_role(std::string_view account_id, std::string_view name) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  return find_role(**tx, account_id, name);
+}
+
+Result<store::Page<store::Role>> IamDomain::list_roles(std::string_view account_id, const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  return (*tx)->list_roles(account_id, options);
+}
+
+Result<void> IamDomain::delete_role(std::string_view account_id, std::string_view name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, name);
+  if (!role) return role.error();
+  // DeleteConflict reasons in this order: instance profiles, inline, then attached policies.
+  auto profiles = (*tx)->list_instance_profiles_for_role(role->id);
+  if (!profiles) return profiles.error();
+  if (!profiles->empty()) return conflict("Cannot delete entity, must remove roles from instance profile first.");
+  store::ListOptions one;
+  one.max_items = 1;
+  auto inline_policies = (*tx)->list_inline_policies(store::EntityKind::kRole, role->id, one);
+  if (!inline_policies) return inline_policies.error();
+  if (!inline_policies->items.empty()) return conflict("Cannot delete entity, must delete policies first.");
+  auto attached = (*tx)->list_attached_policies(store::EntityKind::kRole, role->id, one);
+  if (!attached) return attached.error();
+  if (!attached->items.empty()) return conflict("Cannot delete entity, must detach all policies first.");
+  if (auto r = (*tx)->delete_role(role->id); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<store::Role> IamDomain::update_role(std::string_view account_id, std::string_view name,
+                                           const std::optional<std::string>& description,
+                                           std::optional<int> max_session_duration) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, name);
+  if (!role) return role.error();
+  store::Role updated = *role;
+  if (description) updated.description = *description;
+  if (max_session_duration) updated.max_session_duration = *max_session_duration;
+  if (updated == *role) return updated;
+  if (auto r = (*tx)->update_role(updated); !r) return r.error();
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return updated;
+}
+
+Result<void> IamDomain::update_assume_role_policy(std::string_view account_id, std::string_view name,
+                                                  std::string_view document) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, name);
+  if (!role) return role.error();
+  if (auto r = check_trust_policy(*this, **tx, document); !r) return r;
+  store::Role updated = *role;
+  updated.trust_policy = std::string(document);
+  if (updated == *role) return {};
+  if (auto r = (*tx)->update_role(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::put_role_policy(std::string_view account_id, std::string_view role_name,
+                                        std::string_view policy_name, std::string_view document) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  policy::ValidateOptions o;
+  o.kind = policy::PolicyKind::kIdentity;
+  o.entity = policy::EntityType::kRole;
+  o.entity_name = role->name;
+  auto doc = policy::parse_policy(document, o);
+  if (!doc) return doc.error();
+  // The quota is on the sum of the role's inline policies (the one replaced excluded).
+  std::size_t total = doc->size;
+  auto others = all_pages<store::InlinePolicy>([&](const store::ListOptions& lo) {
+    return (*tx)->list_inline_policies(store::EntityKind::kRole, role->id, lo);
+  });
+  if (!others) return others.error();
+  for (const store::InlinePolicy& p : *others) {
+    if (p.name != policy_name) total += policy::policy_size(p.document);
+  }
+  if (total > kRolePolicySize) {
+    return limit_exceeded("Maximum policy size of " + std::to_string(kRolePolicySize) + " bytes exceeded for role " +
+                          role->name);
+  }
+  if (auto r = (*tx)->put_inline_policy(store::EntityKind::kRole, role->id,
+                                        store::InlinePolicy{std::string(policy_name), std::string(document)});
+      !r) {
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::InlinePolicy> IamDomain::get_role_policy(std::string_view account_id, std::string_view role_name,
+                                                       std::string_view policy_name) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  auto p = (*tx)->get_inline_policy(store::EntityKind::kRole, role->id, policy_name);
+  if (!p && store::is_not_found(p.error())) return role_policy_not_found(policy_name);
+  return p;
+}
+
+Result<void> IamDomain::delete_role_policy(std::string_view account_id, std::string_view role_name,
+                                           std::string_view policy_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  if (auto r = (*tx)->delete_inline_policy(store::EntityKind::kRole, role->id, policy_name); !r) {
+    if (store::is_not_found(r.error())) return role_policy_not_found(policy_name);
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::InlinePolicy>> IamDomain::list_role_policies(std::string_view account_id,
+                                                                       std::string_view role_name,
+                                                                       const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  return (*tx)->list_inline_policies(store::EntityKind::kRole, role->id, options);
+}
+
+Result<void> IamDomain::attach_role_policy(std::string_view account_id, std::string_view role_name,
+                                           std::string_view arn) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  auto p = attachable_policy(**tx, account_id, arn);
+  if (!p) return p.error();
+  auto attached = all_pages<store::AttachedPolicy>([&](const store::ListOptions& lo) {
+    return (*tx)->list_attached_policies(store::EntityKind::kRole, role->id, lo);
+  });
+  if (!attached) return attached.error();
+  for (const store::AttachedPolicy& a : *attached) {
+    if (a.arn == arn) return {};  // attaching again is a no-op, as in AWS
+  }
+  if (static_cast<int>(attached->size()) >= kPoliciesPerRole) {
+    return limit_exceeded("Cannot exceed quota for PoliciesPerRole: " + std::to_string(kPoliciesPerRole));
+  }
+  if (auto r = (*tx)->attach_policy(store::EntityKind::kRole, role->id, arn); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::detach_role_policy(std::string_view account_id, std::string_view role_name,
+                                           std::string_view arn) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  if (auto r = (*tx)->detach_policy(store::EntityKind::kRole, role->id, arn); !r) {
+    if (store::is_not_found(r.error())) return not_found("Policy " + std::string(arn) + " was not found.");
+    return r;
+  }
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::AttachedPolicy>> IamDomain::list_attached_role_policies(std::string_view account_id,
+                                                                                  std::string_view role_name,
+                                                                                  const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  return (*tx)->list_attached_policies(store::EntityKind::kRole, role->id, options);
+}
+
+Result<void> IamDomain::tag_role(std::string_view account_id, std::string_view role_name, const store::Tags& tags) {
+  if (auto r = check_tag_keys(tags); !r) return r;
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  store::Role updated = *role;
+  for (const store::Tag& t : tags) {
+    auto same = std::find_if(updated.tags.begin(), updated.tags.end(), [&](const store::Tag& existing) {
+      return common::to_lower(existing.key) == common::to_lower(t.key);
+    });
+    if (same != updated.tags.end()) {
+      *same = t;  // a key given again replaces the value and the key's case
+    } else {
+      updated.tags.push_back(t);
+    }
+  }
+  if (updated.tags.size() > kTagsPerRole) return limit_exceeded("The number of tags has reached the maximum limit.");
+  if (updated == *role) return {};
+  if (auto r = (*tx)->update_role(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::untag_role(std::string_view account_id, std::string_view role_name,
+                                   const std::vector<std::string>& keys) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  store::Role updated = *role;
+  std::erase_if(updated.tags, [&](const store::Tag& t) {
+    return std::any_of(keys.begin(), keys.end(),
+                       [&](const std::string& k) { return common::to_lower(k) == common::to_lower(t.key); });
+  });
+  if (updated == *role) return {};
+  if (auto r = (*tx)->update_role(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::Tag>> IamDomain::list_role_tags(std::string_view account_id, std::string_view role_name,
+                                                          const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  return page_of_tags(role->tags, options);
+}
+
+}  // namespace iamd::iam
