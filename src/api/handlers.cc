@@ -63,10 +63,10 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
     t.arn = ctx_.domain.user_arn(*u);
     t.boundary = u->permissions_boundary;
   } else {
-    store::User stub;
-    stub.account_id = c.account_id;
-    stub.name = *name;
-    t.arn = ctx_.domain.user_arn(stub);
+    store::User unsaved;
+    unsaved.account_id = c.account_id;
+    unsaved.name = *name;
+    t.arn = ctx_.domain.user_arn(unsaved);
   }
   return t;
 }
@@ -86,10 +86,10 @@ Result<void> IamHandlers::authorize(std::string_view action, std::string_view re
 }
 
 Result<pi::CreateUserResult> IamHandlers::create_user(const pi::CreateUserRequest& r) {
-  store::User stub;
-  stub.account_id = ctx_.caller.account_id;
-  stub.name = r.user_name;
-  stub.path = r.path.value_or("/");
+  store::User unsaved;
+  unsaved.account_id = ctx_.caller.account_id;
+  unsaved.name = r.user_name;
+  unsaved.path = r.path.value_or("/");
   condition::Context extra;
   std::vector<std::string> keys;
   std::set<std::string> seen;
@@ -104,8 +104,8 @@ Result<pi::CreateUserResult> IamHandlers::create_user(const pi::CreateUserReques
   }
   if (!keys.empty()) extra.set_list("aws:TagKeys", keys);
   if (r.permissions_boundary) extra.set("iam:PermissionsBoundary", *r.permissions_boundary);
-  if (auto a = authorize("iam:CreateUser", ctx_.domain.user_arn(stub), &extra); !a) return a.error();
-  auto u = ctx_.domain.create_user(ctx_.caller.account_id, r.user_name, stub.path, r.permissions_boundary.value_or(""),
+  if (auto a = authorize("iam:CreateUser", ctx_.domain.user_arn(unsaved), &extra); !a) return a.error();
+  auto u = ctx_.domain.create_user(ctx_.caller.account_id, r.user_name, unsaved.path, r.permissions_boundary.value_or(""),
                                    tags);
   if (!u) return fail<pi::CreateUserResult>(u.error());
   pi::CreateUserResult out;

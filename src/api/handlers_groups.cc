@@ -21,10 +21,10 @@ using internal::list_options;
 std::string group_arn(iam::IamDomain& domain, std::string_view account_id, std::string_view name) {
   auto g = domain.get_group(account_id, name);
   if (g) return domain.group_arn(*g);
-  store::Group stub;
-  stub.account_id = std::string(account_id);
-  stub.name = std::string(name);
-  return domain.group_arn(stub);
+  store::Group unsaved;
+  unsaved.account_id = std::string(account_id);
+  unsaved.name = std::string(name);
+  return domain.group_arn(unsaved);
 }
 
 pi::Group to_wire(const iam::IamDomain& domain, const store::Group& g) {
@@ -52,12 +52,12 @@ pi::User member_to_wire(const iam::IamDomain& domain, const store::User& u) {
 }  // namespace
 
 Result<pi::CreateGroupResult> IamHandlers::create_group(const pi::CreateGroupRequest& r) {
-  store::Group stub;
-  stub.account_id = ctx_.caller.account_id;
-  stub.name = r.group_name;
-  stub.path = r.path.value_or("/");
-  if (auto a = authorize("iam:CreateGroup", ctx_.domain.group_arn(stub)); !a) return a.error();
-  auto g = ctx_.domain.create_group(ctx_.caller.account_id, r.group_name, stub.path);
+  store::Group unsaved;
+  unsaved.account_id = ctx_.caller.account_id;
+  unsaved.name = r.group_name;
+  unsaved.path = r.path.value_or("/");
+  if (auto a = authorize("iam:CreateGroup", ctx_.domain.group_arn(unsaved)); !a) return a.error();
+  auto g = ctx_.domain.create_group(ctx_.caller.account_id, r.group_name, unsaved.path);
   if (!g) return fail<pi::CreateGroupResult>(g.error());
   pi::CreateGroupResult out;
   out.group = to_wire(ctx_.domain, *g);

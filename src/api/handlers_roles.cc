@@ -30,10 +30,10 @@ struct RoleTarget {
 RoleTarget role_target(iam::IamDomain& domain, std::string_view account_id, std::string_view name) {
   auto r = domain.get_role(account_id, name);
   if (r) return RoleTarget{domain.role_arn(*r), r->permissions_boundary};
-  store::Role stub;
-  stub.account_id = std::string(account_id);
-  stub.name = std::string(name);
-  return RoleTarget{domain.role_arn(stub), ""};
+  store::Role unsaved;
+  unsaved.account_id = std::string(account_id);
+  unsaved.name = std::string(name);
+  return RoleTarget{domain.role_arn(unsaved), ""};
 }
 
 // iam:PermissionsBoundary with the role's current boundary, when it has one.
