@@ -105,8 +105,8 @@ Result<pi::CreateUserResult> IamHandlers::create_user(const pi::CreateUserReques
   if (!keys.empty()) extra.set_list("aws:TagKeys", keys);
   if (r.permissions_boundary) extra.set("iam:PermissionsBoundary", *r.permissions_boundary);
   if (auto a = authorize("iam:CreateUser", ctx_.domain.user_arn(unsaved), &extra); !a) return a.error();
-  auto u = ctx_.domain.create_user(ctx_.caller.account_id, r.user_name, unsaved.path, r.permissions_boundary.value_or(""),
-                                   tags);
+  auto u = ctx_.domain.create_user(ctx_.caller.account_id, r.user_name, unsaved.path,
+                                   r.permissions_boundary.value_or(""), tags);
   if (!u) return fail<pi::CreateUserResult>(u.error());
   pi::CreateUserResult out;
   out.user = to_wire(ctx_.domain, *u, true);
