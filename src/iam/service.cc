@@ -152,6 +152,17 @@ Result<void> IamDomain::delete_user(std::string_view account_id, std::string_vie
   auto groups = (*tx)->list_groups_for_user(u->id, one);
   if (!groups) return groups.error();
   if (!groups->items.empty()) return conflict("Cannot delete entity, must remove user from all groups first.");
+  // Credentials and devices the user owns: MFA devices have their own message [OBS], the
+  // rest AWS reports as referenced objects [OBS].
+  for (auto kind : {store::ResourceKind::kMfaDevice, store::ResourceKind::kSigningCertificate,
+                    store::ResourceKind::kSshPublicKey, store::ResourceKind::kServiceSpecificCredential}) {
+    auto owned = (*tx)->list_resources(kind, account_id, u->id, one);
+    if (!owned) return owned.error();
+    if (owned->items.empty()) continue;
+    return conflict(kind == store::ResourceKind::kMfaDevice
+                        ? "Cannot delete entity, must delete MFA device first."
+                        : "Cannot delete entity, must remove referenced objects first.");
+  }
   if (auto r = (*tx)->delete_user(u->id); !r) return r;
   return (*tx)->commit();
 }

@@ -169,6 +169,32 @@ struct InstanceProfile {
   friend bool operator==(const InstanceProfile&, const InstanceProfile&) = default;
 };
 
+// Records of the lesser kinds, which the store keeps as opaque bodies encoded by the layer
+// above, with just the fields it needs for identity, order and integrity.
+enum class ResourceKind {
+  kMfaDevice,                  // id: serial number (ARN of a virtual device)
+  kSshPublicKey,               // id: APKA...
+  kSigningCertificate,         // id: certificate id
+  kServerCertificate,          // id: ASCA...
+  kOpenIdConnectProvider,      // id: provider ARN
+  kSamlProvider,               // id: provider ARN
+  kServiceSpecificCredential,  // id: ACCA...
+};
+
+struct Resource {
+  ResourceKind kind = ResourceKind::kMfaDevice;
+  std::string account_id;
+  std::string id;    // unique per kind across the store
+  std::string name;  // unique per kind and account case-insensitively (ASCII); the list order
+  std::string path = "/";
+  // The user the record belongs to (AIDA...), or empty. Deleting that user while this
+  // record exists is Conflict; a record naming a missing user is NotFound.
+  std::string owner_id;
+  Timestamp create_date;
+  std::string body;  // everything else, encoded by the layer above
+  friend bool operator==(const Resource&, const Resource&) = default;
+};
+
 // The principals that hold managed and inline policies.
 enum class EntityKind { kUser, kGroup, kRole };
 

@@ -12,7 +12,7 @@
 //   account case-insensitively (ASCII); lookups by name ignore case, records keep theirs.
 // * Referential integrity is kept by the store: a relation to a missing record is NotFound;
 //   deleting a record that others still refer to is Conflict (a user with access keys, a
-//   login profile, groups, attached or inline policies; a group with members or policies;
+//   login profile, groups, attached or inline policies, or resources it owns; a group with members or policies;
 //   a role with policies or instance profiles; an instance profile with a role; a managed
 //   policy that is attached anywhere). Versions of a deleted policy go with it.
 // * generation() increases by one with every committed transaction that wrote something;
@@ -148,6 +148,16 @@ class ReadTransaction {
                                                                const ListOptions& options) = 0;
   virtual Result<std::vector<InstanceProfile>> list_instance_profiles_for_role(std::string_view role_id) = 0;
 
+  // Records of the lesser kinds (records.h, Resource).
+  virtual Result<Resource> get_resource(ResourceKind kind, std::string_view id) = 0;
+  virtual Result<Resource> get_resource_by_name(ResourceKind kind, std::string_view account_id,
+                                                std::string_view name) = 0;
+  // The account's records of one kind by name (case-folded), filtered by path prefix; with
+  // `owner_id`, only those belonging to that user.
+  virtual Result<Page<Resource>> list_resources(ResourceKind kind, std::string_view account_id,
+                                                std::optional<std::string_view> owner_id,
+                                                const ListOptions& options) = 0;
+
   // Finishes the transaction; nothing more may be called on it. Idempotent.
   virtual void rollback() = 0;
 };
@@ -209,6 +219,13 @@ class Transaction : public ReadTransaction {
   virtual Result<void> delete_instance_profile(std::string_view profile_id) = 0;
   virtual Result<void> add_role_to_instance_profile(std::string_view profile_id, std::string_view role_id) = 0;
   virtual Result<void> remove_role_from_instance_profile(std::string_view profile_id, std::string_view role_id) = 0;
+
+  // AlreadyExists for the same kind and id, or the same kind, account and name; NotFound
+  // when owner_id names a missing user.
+  virtual Result<void> create_resource(const Resource& resource) = 0;
+  // Replaces name, path, owner and body of the record with the same kind and id.
+  virtual Result<void> update_resource(const Resource& resource) = 0;
+  virtual Result<void> delete_resource(ResourceKind kind, std::string_view id) = 0;
 
   // Makes every write visible at once and bumps the generation when anything was written.
   // On failure nothing is applied. Either way the transaction is finished.

@@ -616,6 +616,92 @@ TEST_P(StoreConformance, InstanceProfiles) {
   EXPECT_EQ(batch->role_ids, (std::vector<std::string>{"AROAWEB"}));
 }
 
+Resource resource(ResourceKind kind, std::string id, std::string name, std::string owner = "", std::string path = "/") {
+  Resource r;
+  r.kind = kind;
+  r.account_id = kAccount;
+  r.id = std::move(id);
+  r.name = std::move(name);
+  r.path = std::move(path);
+  r.owner_id = std::move(owner);
+  r.create_date = ts(1700000000, 5);
+  r.body = std::string("{\"bytes\":\"\0\xff\"}", 15);  // opaque, binary-safe
+  return r;
+}
+
+TEST_P(StoreConformance, ResourcesOfTheLesserKinds) {
+  const auto kMfa = ResourceKind::kMfaDevice;
+  const auto kSsh = ResourceKind::kSshPublicKey;
+  auto txn = write();
+  IAMD_ASSERT_OK(txn->create_user(user("alice", "AIDAALICE")));
+  IAMD_ASSERT_OK(txn->create_user(user("bob", "AIDABOB")));
+  Resource phone = resource(kMfa, "arn:aws:iam::111122223333:mfa/Phone", "Phone", "AIDAALICE");
+  IAMD_ASSERT_OK(txn->create_resource(phone));
+  IAMD_ASSERT_OK(txn->create_resource(resource(kMfa, "arn:aws:iam::111122223333:mfa/apps/key", "key", "", "/apps/")));
+  // Same id or same name (any case) within a kind: AlreadyExists; another kind is separate.
+  IAMD_EXPECT_ERROR(txn->create_resource(resource(kMfa, phone.id, "Other")), kAlreadyExists);
+  IAMD_EXPECT_ERROR(txn->create_resource(resource(kMfa, "arn:x", "PHONE")), kAlreadyExists);
+  IAMD_ASSERT_OK(txn->create_resource(resource(kSsh, phone.id, "Phone", "AIDABOB")));
+  IAMD_EXPECT_ERROR(txn->create_resource(resource(kSsh, "APKANOUSER", "k2", "AIDANOPE")), kNotFound);
+  Resource foreign = resource(kSsh, "APKAOTHER", "k3");
+  foreign.account_id = "999999999999";
+  IAMD_EXPECT_ERROR(txn->create_resource(foreign), kNotFound);
+  IAMD_ASSERT_OK(txn->commit());
+
+  auto r = read();
+  auto got = r->get_resource(kMfa, phone.id);
+  IAMD_ASSERT_OK(got);
+  EXPECT_EQ(*got, phone);
+  auto by_name = r->get_resource_by_name(kMfa, kAccount, "pHoNe");
+  IAMD_ASSERT_OK(by_name);
+  EXPECT_EQ(*by_name, phone);
+  IAMD_EXPECT_ERROR(r->get_resource(kSsh, "arn:aws:iam::111122223333:mfa/apps/key"), kNotFound);
+  IAMD_EXPECT_ERROR(r->get_resource_by_name(kMfa, kOtherAccount, "Phone"), kNotFound);
+  auto all = r->list_resources(kMfa, kAccount, std::nullopt, {});
+  IAMD_ASSERT_OK(all);
+  EXPECT_EQ(names(all->items), (std::vector<std::string>{"key", "Phone"}));
+  auto alices = r->list_resources(kMfa, kAccount, std::string_view("AIDAALICE"), {});
+  IAMD_ASSERT_OK(alices);
+  EXPECT_EQ(names(alices->items), (std::vector<std::string>{"Phone"}));
+  auto unowned = r->list_resources(kMfa, kAccount, std::string_view(""), {});
+  IAMD_ASSERT_OK(unowned);
+  EXPECT_EQ(names(unowned->items), (std::vector<std::string>{"key"}));
+  ListOptions apps;
+  apps.path_prefix = "/apps/";
+  auto in_apps = r->list_resources(kMfa, kAccount, std::nullopt, apps);
+  IAMD_ASSERT_OK(in_apps);
+  EXPECT_EQ(names(in_apps->items), (std::vector<std::string>{"key"}));
+  r->rollback();
+
+  // An owner cannot be deleted while it owns a record; update moves and renames.
+  auto w = write();
+  IAMD_EXPECT_ERROR(w->delete_user("AIDAALICE"), kConflict);
+  Resource moved = phone;
+  moved.owner_id = "";
+  moved.name = "Phone2";
+  moved.path = "/x/";
+  moved.body = "{}";
+  moved.create_date = ts(1);  // ignored: the create date is immutable
+  IAMD_ASSERT_OK(w->update_resource(moved));
+  IAMD_EXPECT_ERROR(w->update_resource(resource(kMfa, "arn:none", "n")), kNotFound);
+  Resource clash = moved;
+  clash.name = "KEY";
+  IAMD_EXPECT_ERROR(w->update_resource(clash), kAlreadyExists);
+  Resource to_missing = moved;
+  to_missing.owner_id = "AIDANOPE";
+  IAMD_EXPECT_ERROR(w->update_resource(to_missing), kNotFound);
+  IAMD_ASSERT_OK(w->delete_user("AIDAALICE"));
+  IAMD_EXPECT_ERROR(w->delete_user("AIDABOB"), kConflict);
+  IAMD_ASSERT_OK(w->delete_resource(kSsh, phone.id));
+  IAMD_EXPECT_ERROR(w->delete_resource(kSsh, phone.id), kNotFound);
+  IAMD_ASSERT_OK(w->delete_user("AIDABOB"));
+  IAMD_ASSERT_OK(w->commit());
+  auto after = read()->get_resource(kMfa, phone.id);
+  IAMD_ASSERT_OK(after);
+  moved.create_date = phone.create_date;
+  EXPECT_EQ(*after, moved);
+}
+
 // Follows markers to the end, checking that each page has at most `max_items` items.
 template <class T, class Fetch>
 std::vector<std::string> collect(Fetch fetch, std::size_t max_items, int* pages) {

@@ -39,7 +39,8 @@ struct State {
   std::map<Key2, Attachment> attachments;                                   // (entity id, ARN)
   std::map<Key2, std::string> inline_policies;                              // (entity id, name) -> document
   std::map<std::string, InstanceProfile, std::less<>> instance_profiles;
-  std::set<Key2> profile_roles;  // (profile id, role id)
+  std::set<Key2> profile_roles;                                                     // (profile id, role id)
+  std::map<std::pair<ResourceKind, std::string>, Resource, std::less<>> resources;  // (kind, id)
 };
 
 // A record with the same account and case-folded name, other than `except_id`.
@@ -91,6 +92,16 @@ auto list_named(const Map& map, std::string_view account_id, const ListOptions& 
     }
   }
   return paginate(std::move(rows), options);
+}
+
+const Resource* find_resource_by_name(const State& st, ResourceKind kind, std::string_view account_id,
+                                      std::string_view name, std::string_view except_id) {
+  for (const auto& [key, r] : st.resources) {
+    if (key.first == kind && r.account_id == account_id && common::iequals(r.name, name) && key.second != except_id) {
+      return &r;
+    }
+  }
+  return nullptr;
 }
 
 class MemoryStore;
@@ -285,6 +296,27 @@ class MemoryTransaction final : public Transaction {
     return paginate(std::move(rows), options);
   }
 
+  Result<Resource> get_resource(ResourceKind kind, std::string_view id) override {
+    auto it = s().resources.find(std::pair(kind, std::string(id)));
+    if (it == s().resources.end()) return not_found("resource " + std::string(id));
+    return it->second;
+  }
+  Result<Resource> get_resource_by_name(ResourceKind kind, std::string_view account_id,
+                                        std::string_view name) override {
+    if (auto* r = find_resource_by_name(s(), kind, account_id, name, "")) return *r;
+    return not_found("resource " + std::string(name));
+  }
+  Result<Page<Resource>> list_resources(ResourceKind kind, std::string_view account_id,
+                                        std::optional<std::string_view> owner_id, const ListOptions& options) override {
+    std::vector<std::pair<std::string, Resource>> rows;
+    for (const auto& [key, r] : s().resources) {
+      if (key.first != kind || r.account_id != account_id || !path_has_prefix(r.path, options.path_prefix)) continue;
+      if (owner_id && r.owner_id != *owner_id) continue;
+      rows.emplace_back(common::to_lower(r.name), r);
+    }
+    return paginate(std::move(rows), options);
+  }
+
   Result<InstanceProfile> get_instance_profile(std::string_view account_id, std::string_view name) override {
     if (auto* p = find_by_name(s().instance_profiles, account_id, name)) return with_roles(*p);
     return not_found("instance profile " + std::string(name));
@@ -358,6 +390,9 @@ class MemoryTransaction final : public Transaction {
       if (member == user_id) return conflict("user " + std::string(user_id) + " is in groups");
     }
     if (auto r = check_no_policies(user_id); !r) return r;
+    for (const auto& [key, r] : st.resources) {
+      if (r.owner_id == user_id) return conflict("user " + std::string(user_id) + " owns " + r.id);
+    }
     st.users.erase(st.users.find(user_id));
     return written();
   }
@@ -575,6 +610,43 @@ class MemoryTransaction final : public Transaction {
     if (w().inline_policies.erase(Key2(entity_id, policy_name)) == 0) {
       return not_found("inline policy " + std::string(policy_name));
     }
+    return written();
+  }
+
+  Result<void> create_resource(const Resource& resource) override {
+    State& st = w();
+    if (!st.accounts.contains(resource.account_id)) return not_found("account " + resource.account_id);
+    if (!resource.owner_id.empty() && !st.users.contains(resource.owner_id)) {
+      return not_found("user " + resource.owner_id);
+    }
+    if (st.resources.contains(std::pair(resource.kind, resource.id)) ||
+        find_resource_by_name(st, resource.kind, resource.account_id, resource.name, "")) {
+      return already_exists("resource " + resource.name);
+    }
+    st.resources.emplace(std::pair(resource.kind, resource.id), resource);
+    return written();
+  }
+  Result<void> update_resource(const Resource& resource) override {
+    State& st = w();
+    auto it = st.resources.find(std::pair(resource.kind, resource.id));
+    if (it == st.resources.end()) return not_found("resource " + resource.id);
+    if (!resource.owner_id.empty() && !st.users.contains(resource.owner_id)) {
+      return not_found("user " + resource.owner_id);
+    }
+    if (find_resource_by_name(st, resource.kind, it->second.account_id, resource.name, resource.id)) {
+      return already_exists("resource " + resource.name);
+    }
+    it->second.name = resource.name;
+    it->second.path = resource.path;
+    it->second.owner_id = resource.owner_id;
+    it->second.body = resource.body;
+    return written();
+  }
+  Result<void> delete_resource(ResourceKind kind, std::string_view id) override {
+    State& st = w();
+    auto it = st.resources.find(std::pair(kind, std::string(id)));
+    if (it == st.resources.end()) return not_found("resource " + std::string(id));
+    st.resources.erase(it);
     return written();
   }
 

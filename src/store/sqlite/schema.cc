@@ -173,6 +173,24 @@ CREATE TABLE instance_profile_roles (
 ) WITHOUT ROWID;
 CREATE INDEX instance_profile_roles_role ON instance_profile_roles (role_id);
 )sql",
+    // 2: records of the lesser kinds (MFA devices, SSH keys, certificates, providers,
+    // service-specific credentials) with bodies encoded by the iam module.
+    R"sql(
+CREATE TABLE resources (
+  kind INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  name TEXT NOT NULL,
+  name_folded TEXT NOT NULL,
+  path TEXT NOT NULL,
+  owner_id TEXT REFERENCES users (id),
+  create_date INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (kind, id),
+  UNIQUE (kind, account_id, name_folded)
+) WITHOUT ROWID;
+CREATE INDEX resources_owner ON resources (owner_id) WHERE owner_id IS NOT NULL;
+)sql",
 };
 
 Result<std::int64_t> pragma_integer(Connection& connection, const char* sql) {

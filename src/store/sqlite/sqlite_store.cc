@@ -43,6 +43,8 @@ using internal::not_found;
   "p.update_date, p.aws_managed, (SELECT count(*) FROM attachments a WHERE a.policy_arn = p.arn), "        \
   "(SELECT count(*) FROM users b WHERE b.permissions_boundary = p.arn) + "                                 \
   "(SELECT count(*) FROM roles c WHERE c.permissions_boundary = p.arn) FROM policies p "
+#define IAMD_RESOURCE_SELECT \
+  "SELECT kind, id, account_id, name, path, owner_id, create_date, body, name_folded FROM resources "
 #define IAMD_PATH_FILTER(column, param) "substr(" column ", 1, length(" param ")) = " param
 
 const char* entity_account_sql(EntityKind kind) {
@@ -257,6 +259,31 @@ class SqliteTransaction final : public Transaction {
         options, 2, read_inline, entity_id);
   }
 
+  Result<Resource> get_resource(ResourceKind kind, std::string_view id) override {
+    return query_one<Resource>(IAMD_RESOURCE_SELECT "WHERE kind = ? AND id = ?", "resource " + std::string(id),
+                               read_resource, static_cast<int>(kind), id);
+  }
+  Result<Resource> get_resource_by_name(ResourceKind kind, std::string_view account_id,
+                                        std::string_view name) override {
+    return query_one<Resource>(IAMD_RESOURCE_SELECT "WHERE kind = ? AND account_id = ? AND name_folded = ?",
+                               "resource " + std::string(name), read_resource, static_cast<int>(kind), account_id,
+                               common::to_lower(name));
+  }
+  Result<Page<Resource>> list_resources(ResourceKind kind, std::string_view account_id,
+                                        std::optional<std::string_view> owner_id, const ListOptions& options) override {
+    if (owner_id) {
+      return query_page<Resource>(IAMD_RESOURCE_SELECT
+                                  "WHERE kind = ? AND account_id = ? AND " IAMD_PATH_FILTER(
+                                      "path", "?3") " AND owner_id IS ? AND name_folded > ? "
+                                                    "ORDER BY name_folded LIMIT ?",
+                                  options, 8, read_resource, static_cast<int>(kind), account_id, options.path_prefix,
+                                  null_if_empty(*owner_id));
+    }
+    return query_page<Resource>(IAMD_RESOURCE_SELECT "WHERE kind = ? AND account_id = ? AND " IAMD_PATH_FILTER(
+                                    "path", "?3") " AND name_folded > ? ORDER BY name_folded LIMIT ?",
+                                options, 8, read_resource, static_cast<int>(kind), account_id, options.path_prefix);
+  }
+
   Result<InstanceProfile> get_instance_profile(std::string_view account_id, std::string_view name) override {
     return query_one<InstanceProfile>(
         "SELECT " IAMD_PROFILE_COLUMNS " FROM instance_profiles ip WHERE ip.account_id = ? AND ip.name_folded = ?",
@@ -344,6 +371,9 @@ class SqliteTransaction final : public Transaction {
         return r;
       }
       if (auto r = refuse_if_policies(user_id); !r) return r;
+      if (auto r = refuse_if("SELECT 1 FROM resources WHERE owner_id = ?", who + " owns resources", user_id); !r) {
+        return r;
+      }
       return delete_with_tags("DELETE FROM users WHERE id = ?", user_id);
     });
   }
@@ -579,6 +609,38 @@ class SqliteTransaction final : public Transaction {
       if (auto account = entity_account(kind, entity_id); !account) return account.error();
       return update("DELETE FROM inline_policies WHERE entity_id = ? AND name = ?",
                     "inline policy " + std::string(policy_name), entity_id, policy_name);
+    });
+  }
+
+  Result<void> create_resource(const Resource& resource) override {
+    return write([&]() -> Result<void> {
+      if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", resource.account_id); !r) return r;
+      if (!resource.owner_id.empty()) {
+        if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", resource.owner_id); !r) return r;
+      }
+      return insert_or_exists(
+          "INSERT INTO resources (kind, id, account_id, name, name_folded, path, owner_id, create_date, body) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "resource " + resource.name, static_cast<int>(resource.kind), resource.id, resource.account_id, resource.name,
+          common::to_lower(resource.name), resource.path, null_if_empty(resource.owner_id), resource.create_date,
+          Blob{resource.body});
+    });
+  }
+  Result<void> update_resource(const Resource& resource) override {
+    return write([&]() -> Result<void> {
+      if (!resource.owner_id.empty()) {
+        if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", resource.owner_id); !r) return r;
+      }
+      return update(
+          "UPDATE resources SET name = ?, name_folded = ?, path = ?, owner_id = ?, body = ? WHERE kind = ? AND id = ?",
+          "resource " + resource.id, resource.name, common::to_lower(resource.name), resource.path,
+          null_if_empty(resource.owner_id), Blob{resource.body}, static_cast<int>(resource.kind), resource.id);
+    });
+  }
+  Result<void> delete_resource(ResourceKind kind, std::string_view id) override {
+    return write([&]() -> Result<void> {
+      return update("DELETE FROM resources WHERE kind = ? AND id = ?", "resource " + std::string(id),
+                    static_cast<int>(kind), id);
     });
   }
 
@@ -898,6 +960,18 @@ class SqliteTransaction final : public Transaction {
     if (!s.is_null(5)) k.last_used = AccessKeyLastUsed{s.timestamp(5), s.text(6), s.text(7)};
     k.secret_ciphertext = s.text(8);
     return k;
+  }
+  static Result<Resource> read_resource(Statement& s) {
+    Resource r;
+    r.kind = static_cast<ResourceKind>(s.integer(0));
+    r.id = s.text(1);
+    r.account_id = s.text(2);
+    r.name = s.text(3);
+    r.path = s.text(4);
+    r.owner_id = s.text(5);
+    r.create_date = s.timestamp(6);
+    r.body = s.text(7);
+    return r;
   }
   static Result<Group> read_group(Statement& s) {
     return Group{s.text(1), s.text(2), s.text(3), s.text(0), s.timestamp(4)};
