@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "../fuzz/targets.h"
+#include "saml_target.h"
 
 namespace iamd {
 namespace {
@@ -30,6 +31,9 @@ TEST(FuzzSeeds, PolicyParser) {
 }
 TEST(FuzzSeeds, ArnParser) {
   replay("arn", fuzz::arn_target);
+}
+TEST(FuzzSeeds, SamlMetadataParser) {
+  replay("saml", fuzz::saml_target);
 }
 
 }  // namespace

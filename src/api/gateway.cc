@@ -9,6 +9,7 @@
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "authz/request_context.h"
+#include "common/ids.h"
 #include "common/strings.h"
 #include "protocol/form.h"
 #include "protocol/query.h"
@@ -19,15 +20,6 @@
 namespace iamd::api {
 
 namespace {
-
-std::string new_request_id(common::Random& random) {
-  std::string b = random.bytes(16);
-  b[6] = static_cast<char>((b[6] & 0x0F) | 0x40);  // version 4
-  b[8] = static_cast<char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  std::string hex = common::to_hex(b);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20);
-}
 
 std::string header(const ApiRequest& r, std::string_view name) {
   for (const auto& [k, v] : r.headers) {
@@ -67,6 +59,33 @@ struct Gateway::State final : sigv4::CredentialLookup {
     return c;
   }
 
+  // Last-used bookkeeping [IMPL]: a key's use is written when it has not been recorded in
+  // the last minute or its service or region changed, so a busy key costs one write a
+  // minute, not one per request (AWS itself reports usage with a delay). A failed write
+  // loses only bookkeeping, never the request.
+  void note_use(const std::string& key_id, std::string_view service, std::string_view region) {
+    const common::Timestamp now = clock.now();
+    {
+      std::lock_guard lock(usage_mu);
+      auto it = usage.find(key_id);
+      if (it != usage.end() && it->second.service == service && it->second.region == region &&
+          now.seconds - it->second.at.seconds < kUsageInterval) {
+        return;
+      }
+      if (usage.size() >= kMaxCachedKeys) usage.clear();
+      usage.insert_or_assign(key_id, Usage{now, std::string(service), std::string(region)});
+    }
+    (void)domain.record_access_key_use(key_id, service, region);
+  }
+  struct Usage {
+    common::Timestamp at;
+    std::string service;
+    std::string region;
+  };
+  static constexpr std::int64_t kUsageInterval = 60;  // seconds
+  std::mutex usage_mu;
+  std::unordered_map<std::string, Usage> usage;
+
   struct CachedKey {
     std::uint64_t generation;
     sigv4::Credential credential;
@@ -93,7 +112,7 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   std::string request_id;
   {
     std::lock_guard lock(s.random_mu);
-    request_id = new_request_id(s.random);
+    request_id = common::make_uuid(s.random);
   }
   auto respond = [&](const protocol::Response& r) {
     return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
@@ -118,6 +137,8 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   std::optional<protocol::Service> scope;
   if (verified->service == "sts") scope = protocol::Service::kSts;
   if (verified->service == "iam") scope = protocol::Service::kIam;
+
+  s.note_use(owner.key.id, verified->service, verified->region);
 
   Caller caller;
   caller.account_id = owner.account_id;

@@ -17,6 +17,12 @@ namespace {
 
 using internal::fail;
 using internal::list_options;
+using internal::status_name;
+using internal::to_wire;
+
+}  // namespace
+
+namespace internal {
 
 pi::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full) {
   pi::User w;
@@ -42,7 +48,7 @@ std::string_view status_name(store::AccessKeyStatus s) {
   return s == store::AccessKeyStatus::kActive ? "Active" : "Inactive";
 }
 
-}  // namespace
+}  // namespace internal
 
 IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& name) {
   Target t;
@@ -62,6 +68,9 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
   if (u) {
     t.arn = ctx_.domain.user_arn(*u);
     t.boundary = u->permissions_boundary;
+    tagged_arn_ = t.arn;
+    tagged_ = u->tags;
+    has_tagged_ = true;
   } else {
     store::User unsaved;
     unsaved.account_id = c.account_id;
@@ -71,15 +80,46 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
   return t;
 }
 
+const store::Tags& IamHandlers::resource_tags(std::string_view arn) {
+  if (has_tagged_ && tagged_arn_ == arn) return tagged_;
+  tagged_arn_ = std::string(arn);
+  tagged_.clear();
+  has_tagged_ = true;
+  const Caller& c = ctx_.caller;
+  if (c.user && c.user->tags.size() > 0 && ctx_.domain.user_arn(*c.user) == arn) {
+    tagged_ = c.user->tags;  // the caller itself
+    return tagged_;
+  }
+  const std::string prefix = "arn:" + ctx_.domain.env().partition + ":iam::" + c.account_id + ":";
+  if (!arn.starts_with(prefix)) return tagged_;
+  const std::string_view rest = arn.substr(prefix.size());
+  const std::string name(rest.substr(rest.rfind('/') + 1));
+  if (rest.starts_with("user/")) {
+    if (auto u = ctx_.domain.get_user(c.account_id, name); u && ctx_.domain.user_arn(*u) == arn) tagged_ = u->tags;
+  } else if (rest.starts_with("role/")) {
+    if (auto r = ctx_.domain.get_role(c.account_id, name); r && ctx_.domain.role_arn(*r) == arn) tagged_ = r->tags;
+  }
+  return tagged_;
+}
+
 Result<void> IamHandlers::authorize(std::string_view action, std::string_view resource,
                                     const condition::Context* extra) {
-  if (extra == nullptr) return ctx_.access.authorize(ctx_.caller, action, resource, ctx_.base_context);
+  const store::Tags& tags = resource_tags(resource);
+  if (extra == nullptr && tags.empty()) {
+    return ctx_.access.authorize(ctx_.caller, action, resource, ctx_.base_context);
+  }
   condition::Context merged = ctx_.base_context;
-  for (const auto& e : extra->entries()) {
-    if (e.multi) {
-      merged.set_list(e.key, e.values);
-    } else {
-      merged.set(e.key, e.values.empty() ? std::string() : e.values[0]);
+  for (const store::Tag& t : tags) {
+    merged.set("aws:ResourceTag/" + t.key, t.value);
+    merged.set("iam:ResourceTag/" + t.key, t.value);
+  }
+  if (extra != nullptr) {
+    for (const auto& e : extra->entries()) {
+      if (e.multi) {
+        merged.set_list(e.key, e.values);
+      } else {
+        merged.set(e.key, e.values.empty() ? std::string() : e.values[0]);
+      }
     }
   }
   return ctx_.access.authorize(ctx_.caller, action, resource, merged);
@@ -213,6 +253,31 @@ Result<void> IamHandlers::delete_access_key(const pi::DeleteAccessKeyRequest& r)
     return to_aws_error(d.error());
   }
   return {};
+}
+
+Result<pi::GetAccessKeyLastUsedResult> IamHandlers::get_access_key_last_used(const pi::GetAccessKeyLastUsedRequest& r) {
+  auto usage = ctx_.domain.access_key_usage(ctx_.caller.account_id, r.access_key_id);
+  // The resource is the key's user (the root user for the root's keys); an unknown key is
+  // authorized against "*" before its NoSuchEntity, so a denial reveals nothing.
+  const std::string resource = !usage        ? std::string("*")
+                               : usage->user ? ctx_.domain.user_arn(*usage->user)
+                                             : ctx_.domain.root_arn(ctx_.caller.account_id);
+  if (auto a = authorize("iam:GetAccessKeyLastUsed", resource); !a) return a.error();
+  if (!usage) return fail<pi::GetAccessKeyLastUsedResult>(usage.error());
+  pi::GetAccessKeyLastUsedResult out;
+  if (usage->user) out.user_name = usage->user->name;
+  pi::AccessKeyLastUsed w;
+  // Never used: no date, and "N/A" for service and region, as AWS answers [OBS].
+  if (usage->last_used) {
+    w.last_used_date = usage->last_used->date;
+    w.service_name = usage->last_used->service;
+    w.region = usage->last_used->region;
+  } else {
+    w.service_name = "N/A";
+    w.region = "N/A";
+  }
+  out.access_key_last_used = std::move(w);
+  return out;
 }
 
 Result<void> IamHandlers::put_user_policy(const pi::PutUserPolicyRequest& r) {

@@ -36,6 +36,8 @@ class IamHandlers final : public protocol::iam::IamService {
       const protocol::iam::ListAccessKeysRequest& r) override;
   common::Result<void> update_access_key(const protocol::iam::UpdateAccessKeyRequest& r) override;
   common::Result<void> delete_access_key(const protocol::iam::DeleteAccessKeyRequest& r) override;
+  common::Result<protocol::iam::GetAccessKeyLastUsedResult> get_access_key_last_used(
+      const protocol::iam::GetAccessKeyLastUsedRequest& r) override;
   common::Result<void> put_user_policy(const protocol::iam::PutUserPolicyRequest& r) override;
   common::Result<protocol::iam::GetUserPolicyResult> get_user_policy(
       const protocol::iam::GetUserPolicyRequest& r) override;
@@ -115,6 +117,55 @@ class IamHandlers final : public protocol::iam::IamService {
       const protocol::iam::ListRoleTagsRequest& r) override;
   // ---- end of Roles ----
 
+  // ---- Instance profiles (handlers_instance_profiles.cc) ----
+  common::Result<protocol::iam::CreateInstanceProfileResult> create_instance_profile(
+      const protocol::iam::CreateInstanceProfileRequest& r) override;
+  common::Result<protocol::iam::GetInstanceProfileResult> get_instance_profile(
+      const protocol::iam::GetInstanceProfileRequest& r) override;
+  common::Result<protocol::iam::ListInstanceProfilesResult> list_instance_profiles(
+      const protocol::iam::ListInstanceProfilesRequest& r) override;
+  common::Result<void> delete_instance_profile(const protocol::iam::DeleteInstanceProfileRequest& r) override;
+  common::Result<void> add_role_to_instance_profile(const protocol::iam::AddRoleToInstanceProfileRequest& r) override;
+  common::Result<void> remove_role_from_instance_profile(
+      const protocol::iam::RemoveRoleFromInstanceProfileRequest& r) override;
+  common::Result<protocol::iam::ListInstanceProfilesForRoleResult> list_instance_profiles_for_role(
+      const protocol::iam::ListInstanceProfilesForRoleRequest& r) override;
+  common::Result<void> tag_instance_profile(const protocol::iam::TagInstanceProfileRequest& r) override;
+  common::Result<void> untag_instance_profile(const protocol::iam::UntagInstanceProfileRequest& r) override;
+  common::Result<protocol::iam::ListInstanceProfileTagsResult> list_instance_profile_tags(
+      const protocol::iam::ListInstanceProfileTagsRequest& r) override;
+  common::Result<void> put_role_permissions_boundary(
+      const protocol::iam::PutRolePermissionsBoundaryRequest& r) override;
+  common::Result<void> delete_role_permissions_boundary(
+      const protocol::iam::DeleteRolePermissionsBoundaryRequest& r) override;
+  common::Result<protocol::iam::CreateServiceLinkedRoleResult> create_service_linked_role(
+      const protocol::iam::CreateServiceLinkedRoleRequest& r) override;
+  common::Result<protocol::iam::DeleteServiceLinkedRoleResult> delete_service_linked_role(
+      const protocol::iam::DeleteServiceLinkedRoleRequest& r) override;
+  common::Result<protocol::iam::GetServiceLinkedRoleDeletionStatusResult> get_service_linked_role_deletion_status(
+      const protocol::iam::GetServiceLinkedRoleDeletionStatusRequest& r) override;
+  // ---- end of Instance profiles ----
+
+  // ---- Authorization details (handlers_details.cc) ----
+  common::Result<protocol::iam::GetAccountAuthorizationDetailsResult> get_account_authorization_details(
+      const protocol::iam::GetAccountAuthorizationDetailsRequest& r) override;
+  common::Result<protocol::iam::GenerateCredentialReportResult> generate_credential_report(
+      const protocol::iam::GenerateCredentialReportRequest& r) override;
+  common::Result<protocol::iam::GetCredentialReportResult> get_credential_report(
+      const protocol::iam::GetCredentialReportRequest& r) override;
+  // ---- end of Authorization details ----
+
+  // ---- Simulation (handlers_simulate.cc) ----
+  common::Result<protocol::iam::SimulateCustomPolicyResult> simulate_custom_policy(
+      const protocol::iam::SimulateCustomPolicyRequest& r) override;
+  common::Result<protocol::iam::SimulatePrincipalPolicyResult> simulate_principal_policy(
+      const protocol::iam::SimulatePrincipalPolicyRequest& r) override;
+  common::Result<protocol::iam::GetContextKeysForCustomPolicyResult> get_context_keys_for_custom_policy(
+      const protocol::iam::GetContextKeysForCustomPolicyRequest& r) override;
+  common::Result<protocol::iam::GetContextKeysForPrincipalPolicyResult> get_context_keys_for_principal_policy(
+      const protocol::iam::GetContextKeysForPrincipalPolicyRequest& r) override;
+  // ---- end of Simulation ----
+
   // ---- Account (handlers_account.cc) ----
   common::Result<protocol::iam::GetAccountSummaryResult> get_account_summary(
       const protocol::iam::GetAccountSummaryRequest& r) override;
@@ -134,6 +185,7 @@ class IamHandlers final : public protocol::iam::IamService {
       const protocol::iam::GetLoginProfileRequest& r) override;
   common::Result<void> update_login_profile(const protocol::iam::UpdateLoginProfileRequest& r) override;
   common::Result<void> delete_login_profile(const protocol::iam::DeleteLoginProfileRequest& r) override;
+  common::Result<void> change_password(const protocol::iam::ChangePasswordRequest& r) override;
   common::Result<void> tag_user(const protocol::iam::TagUserRequest& r) override;
   common::Result<void> untag_user(const protocol::iam::UntagUserRequest& r) override;
   common::Result<protocol::iam::ListUserTagsResult> list_user_tags(
@@ -145,6 +197,97 @@ class IamHandlers final : public protocol::iam::IamService {
       const protocol::iam::DeleteUserPermissionsBoundaryRequest& r) override;
   // ---- end of Account ----
 
+  // ---- MFA devices and SSH public keys (handlers_mfa.cc) ----
+  common::Result<protocol::iam::CreateVirtualMFADeviceResult> create_virtual_mfa_device(
+      const protocol::iam::CreateVirtualMFADeviceRequest& r) override;
+  common::Result<void> delete_virtual_mfa_device(const protocol::iam::DeleteVirtualMFADeviceRequest& r) override;
+  common::Result<protocol::iam::ListVirtualMFADevicesResult> list_virtual_mfa_devices(
+      const protocol::iam::ListVirtualMFADevicesRequest& r) override;
+  common::Result<void> enable_mfa_device(const protocol::iam::EnableMFADeviceRequest& r) override;
+  common::Result<void> deactivate_mfa_device(const protocol::iam::DeactivateMFADeviceRequest& r) override;
+  common::Result<void> resync_mfa_device(const protocol::iam::ResyncMFADeviceRequest& r) override;
+  common::Result<protocol::iam::ListMFADevicesResult> list_mfa_devices(
+      const protocol::iam::ListMFADevicesRequest& r) override;
+  common::Result<void> tag_mfa_device(const protocol::iam::TagMFADeviceRequest& r) override;
+  common::Result<void> untag_mfa_device(const protocol::iam::UntagMFADeviceRequest& r) override;
+  common::Result<protocol::iam::ListMFADeviceTagsResult> list_mfa_device_tags(
+      const protocol::iam::ListMFADeviceTagsRequest& r) override;
+  common::Result<protocol::iam::UploadSSHPublicKeyResult> upload_ssh_public_key(
+      const protocol::iam::UploadSSHPublicKeyRequest& r) override;
+  common::Result<protocol::iam::GetSSHPublicKeyResult> get_ssh_public_key(
+      const protocol::iam::GetSSHPublicKeyRequest& r) override;
+  common::Result<protocol::iam::ListSSHPublicKeysResult> list_ssh_public_keys(
+      const protocol::iam::ListSSHPublicKeysRequest& r) override;
+  common::Result<void> update_ssh_public_key(const protocol::iam::UpdateSSHPublicKeyRequest& r) override;
+  common::Result<void> delete_ssh_public_key(const protocol::iam::DeleteSSHPublicKeyRequest& r) override;
+  // ---- end of MFA devices and SSH public keys ----
+
+  // ---- Certificates and service-specific credentials (handlers_certificates.cc) ----
+  common::Result<protocol::iam::UploadSigningCertificateResult> upload_signing_certificate(
+      const protocol::iam::UploadSigningCertificateRequest& r) override;
+  common::Result<protocol::iam::ListSigningCertificatesResult> list_signing_certificates(
+      const protocol::iam::ListSigningCertificatesRequest& r) override;
+  common::Result<void> update_signing_certificate(const protocol::iam::UpdateSigningCertificateRequest& r) override;
+  common::Result<void> delete_signing_certificate(const protocol::iam::DeleteSigningCertificateRequest& r) override;
+  common::Result<protocol::iam::UploadServerCertificateResult> upload_server_certificate(
+      const protocol::iam::UploadServerCertificateRequest& r) override;
+  common::Result<protocol::iam::GetServerCertificateResult> get_server_certificate(
+      const protocol::iam::GetServerCertificateRequest& r) override;
+  common::Result<protocol::iam::ListServerCertificatesResult> list_server_certificates(
+      const protocol::iam::ListServerCertificatesRequest& r) override;
+  common::Result<void> update_server_certificate(const protocol::iam::UpdateServerCertificateRequest& r) override;
+  common::Result<void> delete_server_certificate(const protocol::iam::DeleteServerCertificateRequest& r) override;
+  common::Result<void> tag_server_certificate(const protocol::iam::TagServerCertificateRequest& r) override;
+  common::Result<void> untag_server_certificate(const protocol::iam::UntagServerCertificateRequest& r) override;
+  common::Result<protocol::iam::ListServerCertificateTagsResult> list_server_certificate_tags(
+      const protocol::iam::ListServerCertificateTagsRequest& r) override;
+  common::Result<protocol::iam::CreateServiceSpecificCredentialResult> create_service_specific_credential(
+      const protocol::iam::CreateServiceSpecificCredentialRequest& r) override;
+  common::Result<protocol::iam::ListServiceSpecificCredentialsResult> list_service_specific_credentials(
+      const protocol::iam::ListServiceSpecificCredentialsRequest& r) override;
+  common::Result<protocol::iam::ResetServiceSpecificCredentialResult> reset_service_specific_credential(
+      const protocol::iam::ResetServiceSpecificCredentialRequest& r) override;
+  common::Result<void> update_service_specific_credential(
+      const protocol::iam::UpdateServiceSpecificCredentialRequest& r) override;
+  common::Result<void> delete_service_specific_credential(
+      const protocol::iam::DeleteServiceSpecificCredentialRequest& r) override;
+  // ---- end of Certificates and service-specific credentials ----
+
+  // ---- Identity providers (handlers_providers.cc) ----
+  common::Result<protocol::iam::CreateOpenIDConnectProviderResult> create_open_id_connect_provider(
+      const protocol::iam::CreateOpenIDConnectProviderRequest& r) override;
+  common::Result<protocol::iam::GetOpenIDConnectProviderResult> get_open_id_connect_provider(
+      const protocol::iam::GetOpenIDConnectProviderRequest& r) override;
+  common::Result<protocol::iam::ListOpenIDConnectProvidersResult> list_open_id_connect_providers(
+      const protocol::iam::ListOpenIDConnectProvidersRequest& r) override;
+  common::Result<void> delete_open_id_connect_provider(
+      const protocol::iam::DeleteOpenIDConnectProviderRequest& r) override;
+  common::Result<void> add_client_id_to_open_id_connect_provider(
+      const protocol::iam::AddClientIDToOpenIDConnectProviderRequest& r) override;
+  common::Result<void> remove_client_id_from_open_id_connect_provider(
+      const protocol::iam::RemoveClientIDFromOpenIDConnectProviderRequest& r) override;
+  common::Result<void> update_open_id_connect_provider_thumbprint(
+      const protocol::iam::UpdateOpenIDConnectProviderThumbprintRequest& r) override;
+  common::Result<void> tag_open_id_connect_provider(const protocol::iam::TagOpenIDConnectProviderRequest& r) override;
+  common::Result<void> untag_open_id_connect_provider(
+      const protocol::iam::UntagOpenIDConnectProviderRequest& r) override;
+  common::Result<protocol::iam::ListOpenIDConnectProviderTagsResult> list_open_id_connect_provider_tags(
+      const protocol::iam::ListOpenIDConnectProviderTagsRequest& r) override;
+  common::Result<protocol::iam::CreateSAMLProviderResult> create_saml_provider(
+      const protocol::iam::CreateSAMLProviderRequest& r) override;
+  common::Result<protocol::iam::GetSAMLProviderResult> get_saml_provider(
+      const protocol::iam::GetSAMLProviderRequest& r) override;
+  common::Result<protocol::iam::ListSAMLProvidersResult> list_saml_providers(
+      const protocol::iam::ListSAMLProvidersRequest& r) override;
+  common::Result<protocol::iam::UpdateSAMLProviderResult> update_saml_provider(
+      const protocol::iam::UpdateSAMLProviderRequest& r) override;
+  common::Result<void> delete_saml_provider(const protocol::iam::DeleteSAMLProviderRequest& r) override;
+  common::Result<void> tag_saml_provider(const protocol::iam::TagSAMLProviderRequest& r) override;
+  common::Result<void> untag_saml_provider(const protocol::iam::UntagSAMLProviderRequest& r) override;
+  common::Result<protocol::iam::ListSAMLProviderTagsResult> list_saml_provider_tags(
+      const protocol::iam::ListSAMLProviderTagsRequest& r) override;
+  // ---- end of Identity providers ----
+
  private:
   // The target user's name (the caller when omitted) and ARN (path from the store when the
   // user exists, "/" otherwise, so a denial never reveals whether the user exists).
@@ -154,10 +297,19 @@ class IamHandlers final : public protocol::iam::IamService {
     std::string boundary;
   };
   Target target_user(const std::optional<std::string>& name);
+  // Authorizes with the base context, `extra`, and aws:ResourceTag/iam:ResourceTag when the
+  // resource is a user or role of the account (evaluation.md §6: those resources carry tags).
   common::Result<void> authorize(std::string_view action, std::string_view resource,
                                  const condition::Context* extra = nullptr);
+  // The tags of the user or role `arn` names; empty for other resources or missing ones.
+  // Remembered for the call (an IamHandlers serves one request), so target_user's lookup is
+  // not repeated.
+  const store::Tags& resource_tags(std::string_view arn);
 
   CallContext ctx_;
+  std::string tagged_arn_;
+  store::Tags tagged_;
+  bool has_tagged_ = false;
 };
 
 class StsHandlers final : public protocol::sts::StsService {

@@ -155,6 +155,26 @@ Result<void> IamHandlers::update_login_profile(const pi::UpdateLoginProfileReque
   return {};
 }
 
+Result<void> IamHandlers::change_password(const pi::ChangePasswordRequest& r) {
+  // Only an IAM user changes its own password this way [IMPL: AWS's message is not
+  // documented; InvalidUserType is the model's error for other callers].
+  if (ctx_.caller.is_root()) {
+    return Error{"InvalidUserType", "ChangePassword can be called only by an IAM user.", ""};
+  }
+  // The password policy's AllowUsersToChangePassword grants this to every user on itself.
+  auto open = ctx_.domain.users_may_change_password(ctx_.caller.account_id);
+  if (!open) return to_aws_error(open.error());
+  if (!*open) {
+    if (auto a = authorize("iam:ChangePassword", ctx_.caller.arn); !a) return a;
+  }
+  if (auto c =
+          ctx_.domain.change_password(ctx_.caller.account_id, ctx_.caller.user->id, r.old_password, r.new_password);
+      !c) {
+    return to_aws_error(c.error());
+  }
+  return {};
+}
+
 Result<void> IamHandlers::delete_login_profile(const pi::DeleteLoginProfileRequest& r) {
   Target t = target_user(r.user_name);
   if (auto a = authorize("iam:DeleteLoginProfile", t.arn); !a) return a;

@@ -15,6 +15,8 @@ namespace {
 
 using internal::fail;
 using internal::list_options;
+using internal::request_tags;
+using internal::to_wire;
 
 // Which fields of a Policy an operation returns (api.md §3.1).
 enum class PolicyView { kCreated, kFull, kSummary };
@@ -38,29 +40,6 @@ pi::Policy to_wire(const store::ManagedPolicy& p, PolicyView view) {
   return w;
 }
 
-pi::PolicyVersion to_wire(const store::PolicyVersion& v, bool with_document) {
-  pi::PolicyVersion w;
-  if (with_document) w.document = v.document;
-  w.version_id = v.version_id;
-  w.is_default_version = v.is_default;
-  w.create_date = v.create_date;
-  return w;
-}
-
-// The request's tags as the store keeps them, and the condition keys they set
-// (aws:RequestTag/<key>, aws:TagKeys).
-store::Tags request_tags(const std::vector<pi::Tag>& tags, condition::Context& extra) {
-  store::Tags out;
-  std::vector<std::string> keys;
-  for (const pi::Tag& t : tags) {
-    extra.set("aws:RequestTag/" + t.key, t.value);
-    keys.push_back(t.key);
-    out.push_back(store::Tag{t.key, t.value});
-  }
-  if (!keys.empty()) extra.set_list("aws:TagKeys", keys);
-  return out;
-}
-
 // PermissionsBoundary usage filtering needs boundary references the store does not list.
 Result<void> check_usage_filter(const std::optional<std::string>& filter) {
   if (filter && *filter == "PermissionsBoundary") {
@@ -70,6 +49,15 @@ Result<void> check_usage_filter(const std::optional<std::string>& filter) {
 }
 
 }  // namespace
+
+pi::PolicyVersion internal::to_wire(const store::PolicyVersion& v, bool with_document) {
+  pi::PolicyVersion w;
+  if (with_document) w.document = v.document;
+  w.version_id = v.version_id;
+  w.is_default_version = v.is_default;
+  w.create_date = v.create_date;
+  return w;
+}
 
 Result<pi::CreatePolicyResult> IamHandlers::create_policy(const pi::CreatePolicyRequest& r) {
   const std::string path = r.path.value_or("/");

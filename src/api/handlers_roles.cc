@@ -17,15 +17,18 @@ using common::Result;
 
 namespace {
 
+using internal::boundary_context;
 using internal::fail;
 using internal::list_options;
+using internal::request_tags;
+using internal::role_target;
+using internal::RoleTarget;
+using internal::RoleView;
+using internal::to_wire;
 
-// The role's ARN (with its stored path, or "/" when the role does not exist, so a denial
-// never reveals whether the role exists) and its permissions boundary.
-struct RoleTarget {
-  std::string arn;
-  std::string boundary;
-};
+}  // namespace
+
+namespace internal {
 
 RoleTarget role_target(iam::IamDomain& domain, std::string_view account_id, std::string_view name) {
   auto r = domain.get_role(account_id, name);
@@ -36,36 +39,12 @@ RoleTarget role_target(iam::IamDomain& domain, std::string_view account_id, std:
   return RoleTarget{domain.role_arn(unsaved), ""};
 }
 
-// iam:PermissionsBoundary with the role's current boundary, when it has one.
 condition::Context boundary_context(const RoleTarget& t) {
   condition::Context c;
   if (!t.boundary.empty()) c.set("iam:PermissionsBoundary", t.boundary);
   return c;
 }
 
-// aws:RequestTag/<key> for each tag and aws:TagKeys.
-void add_request_tags(condition::Context& c, const std::vector<pi::Tag>& tags) {
-  std::vector<std::string> keys;
-  for (const pi::Tag& t : tags) {
-    c.set("aws:RequestTag/" + t.key, t.value);
-    keys.push_back(t.key);
-  }
-  if (!keys.empty()) c.set_list("aws:TagKeys", keys);
-}
-
-store::Tags to_store(const std::vector<pi::Tag>& tags) {
-  store::Tags out;
-  for (const pi::Tag& t : tags) out.push_back(store::Tag{t.key, t.value});
-  return out;
-}
-
-enum class RoleView {
-  kCreate,  // no MaxSessionDuration, no RoleLastUsed
-  kGet,     // everything, RoleLastUsed empty when never used
-  kList,    // no PermissionsBoundary, RoleLastUsed or Tags
-};
-
-// The role as each operation returns it (api.md §3.1).
 pi::Role to_wire(const iam::IamDomain& domain, const store::Role& r, RoleView view) {
   pi::Role w;
   w.path = r.path;
@@ -74,6 +53,7 @@ pi::Role to_wire(const iam::IamDomain& domain, const store::Role& r, RoleView vi
   w.arn = domain.role_arn(r);
   w.create_date = r.create_date;
   w.assume_role_policy_document = r.trust_policy;
+  if (view == RoleView::kInProfile) return w;
   if (!r.description.empty()) w.description = r.description;
   if (view != RoleView::kCreate) w.max_session_duration = r.max_session_duration;
   if (view != RoleView::kList) {
@@ -96,7 +76,7 @@ pi::Role to_wire(const iam::IamDomain& domain, const store::Role& r, RoleView vi
   return w;
 }
 
-}  // namespace
+}  // namespace internal
 
 Result<pi::CreateRoleResult> IamHandlers::create_role(const pi::CreateRoleRequest& r) {
   store::Role spec;
@@ -107,9 +87,8 @@ Result<pi::CreateRoleResult> IamHandlers::create_role(const pi::CreateRoleReques
   spec.description = r.description.value_or("");
   spec.max_session_duration = static_cast<int>(r.max_session_duration.value_or(3600));
   spec.permissions_boundary = r.permissions_boundary.value_or("");
-  spec.tags = to_store(r.tags);
   condition::Context extra;
-  add_request_tags(extra, r.tags);
+  spec.tags = request_tags(r.tags, extra);
   if (r.permissions_boundary) extra.set("iam:PermissionsBoundary", *r.permissions_boundary);
   if (auto a = authorize("iam:CreateRole", ctx_.domain.role_arn(spec), &extra); !a) return a.error();
   auto role = ctx_.domain.create_role(spec);
@@ -286,9 +265,9 @@ Result<void> IamHandlers::tag_role(const pi::TagRoleRequest& r) {
   const std::string& account = ctx_.caller.account_id;
   RoleTarget t = role_target(ctx_.domain, account, r.role_name);
   condition::Context extra;
-  add_request_tags(extra, r.tags);
+  store::Tags tags = request_tags(r.tags, extra);
   if (auto a = authorize("iam:TagRole", t.arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.tag_role(account, r.role_name, to_store(r.tags)); !d) return to_aws_error(d.error());
+  if (auto d = ctx_.domain.tag_role(account, r.role_name, tags); !d) return to_aws_error(d.error());
   return {};
 }
 

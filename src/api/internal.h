@@ -5,9 +5,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "api/errors.h"
 #include "common/result.h"
+#include "condition/context.h"
+#include "iam/service.h"
+#include "protocol/iam.h"
 #include "store/store.h"
 
 namespace iamd::api::internal {
@@ -28,5 +33,60 @@ inline store::ListOptions list_options(const std::optional<std::string>& prefix,
   o.max_items = max_items ? static_cast<std::size_t>(*max_items) : 100;
   return o;
 }
+
+// The request's tags as the store keeps them, and the condition keys they set
+// (aws:RequestTag/<key>, aws:TagKeys).
+inline store::Tags request_tags(const std::vector<protocol::iam::Tag>& tags, condition::Context& extra) {
+  store::Tags out;
+  std::vector<std::string> keys;
+  for (const protocol::iam::Tag& t : tags) {
+    extra.set("aws:RequestTag/" + t.key, t.value);
+    keys.push_back(t.key);
+    out.push_back(store::Tag{t.key, t.value});
+  }
+  if (!keys.empty()) extra.set_list("aws:TagKeys", keys);
+  return out;
+}
+
+// ---- Managed policies (defined in handlers_policies.cc) ----
+// A policy version, with its document (GetPolicyVersion, GetAccountAuthorizationDetails)
+// or without (ListPolicyVersions, CreatePolicyVersion).
+protocol::iam::PolicyVersion to_wire(const store::PolicyVersion& v, bool with_document);
+// ---- end of Managed policies ----
+
+// ---- Users (defined in handlers.cc) ----
+// The user as GetUser/CreateUser (`full`: with permissions boundary and tags) or the lists
+// (ListUsers, ListVirtualMFADevices' User) return it.
+protocol::iam::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full);
+// "Active" / "Inactive".
+std::string_view status_name(store::AccessKeyStatus s);
+// ---- end of Users ----
+
+// ---- Roles (defined in handlers_roles.cc) ----
+// The role's ARN (with its stored path, or "/" when the role does not exist, so a denial
+// never reveals whether the role exists) and its permissions boundary.
+struct RoleTarget {
+  std::string arn;
+  std::string boundary;
+};
+RoleTarget role_target(iam::IamDomain& domain, std::string_view account_id, std::string_view name);
+// iam:PermissionsBoundary with the role's current boundary, when it has one.
+condition::Context boundary_context(const RoleTarget& t);
+
+enum class RoleView {
+  kCreate,     // no MaxSessionDuration, no RoleLastUsed
+  kGet,        // everything, RoleLastUsed empty when never used
+  kList,       // no PermissionsBoundary, RoleLastUsed or Tags
+  kInProfile,  // an InstanceProfile's Roles: Path, RoleName, RoleId, Arn, CreateDate, document
+};
+// The role as each operation returns it (api.md §3.1).
+protocol::iam::Role to_wire(const iam::IamDomain& domain, const store::Role& r, RoleView view);
+// ---- end of Roles ----
+
+// ---- Instance profiles (defined in handlers_instance_profiles.cc) ----
+// The InstanceProfile shape: each role with its six basic members (RoleView::kInProfile);
+// `with_tags` false for the listings, which leave tags out as AWS does.
+protocol::iam::InstanceProfile to_wire(const iam::IamDomain& domain, const iam::ProfileWithRoles& p, bool with_tags);
+// ---- end of Instance profiles ----
 
 }  // namespace iamd::api::internal

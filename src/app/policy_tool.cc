@@ -6,6 +6,7 @@
 #include "arn/arn.h"
 #include "authz/authorizer.h"
 #include "authz/policy_set.h"
+#include "authz/simulate.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
 #include "common/time.h"
@@ -68,52 +69,10 @@ bool optional_string(const JsonValue& root, std::string_view key, std::string& o
   return true;
 }
 
-// The principal behind a CallerArn.
-std::optional<policy::PrincipalFacts> principal_from_arn(std::string_view caller) {
-  auto parsed = arn::Arn::parse(caller);
-  if (!parsed) return std::nullopt;
-  policy::PrincipalFacts f;
-  f.arn = std::string(caller);
-  f.account = parsed->account();
-  const std::string& res = parsed->resource();
-  if (parsed->service() == "iam" && res == "root") {
-    f.type = policy::PrincipalType::kRoot;
-  } else if (parsed->service() == "iam" && res.starts_with("user/")) {
-    f.type = policy::PrincipalType::kUser;
-  } else if (parsed->service() == "sts" && res.starts_with("assumed-role/")) {
-    auto parts = common::split(res, '/');
-    if (parts.size() != 3) return std::nullopt;
-    f.type = policy::PrincipalType::kAssumedRole;
-    f.role_arn = "arn:" + parsed->partition() + ":iam::" + parsed->account() + ":role/" + std::string(parts[1]);
-  } else if (parsed->service() == "sts" && res.starts_with("federated-user/")) {
-    f.type = policy::PrincipalType::kFederatedUser;
-  } else {
-    return std::nullopt;
-  }
-  return f;
-}
-
-// Checks a context value against its ContextKeyType.
-bool valid_context_value(std::string_view type, std::string_view v) {
-  std::string_view base = type.ends_with("List") ? type.substr(0, type.size() - 4) : type;
-  if (base == "string") return true;
-  if (base == "numeric") return condition::parse_number(v).has_value();
-  if (base == "boolean") return common::iequals(v, "true") || common::iequals(v, "false");
-  if (base == "ip") return condition::parse_ip_range(v).has_value();
-  if (base == "date") return common::parse_aws_date(v).has_value();
-  if (base == "binary") {
-    std::string bytes;
-    return common::base64_decode(v, bytes);
-  }
-  return false;
-}
-
-void write_position(common::JsonWriter& w, std::string_view key, std::string_view text, std::size_t offset,
-                    int column_shift) {
-  auto [line, col] = policy::line_column(text, offset);
+void write_position(common::JsonWriter& w, std::string_view key, const authz::TextPosition& p) {
   w.key(key).begin_object();
-  w.key("Line").value(static_cast<long long>(line));
-  w.key("Column").value(static_cast<long long>(col + column_shift));
+  w.key("Line").value(static_cast<long long>(p.line));
+  w.key("Column").value(static_cast<long long>(p.column));
   w.end_object();
 }
 
@@ -223,7 +182,7 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
   // Principal and resource owner.
   authz::Request req;
   if (has_caller) {
-    auto p = principal_from_arn(caller);
+    auto p = authz::principal_from_arn(caller);
     if (!p) return fail("InvalidInput", "Invalid CallerArn: " + caller);
     req.principal = *p;
   } else if (has_rp) {
@@ -254,7 +213,7 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
       std::vector<std::string> vals;
       for (const JsonValue& v : values->items) {
         if (!v.is_string()) return fail("InvalidInput", "ContextKeyValues must be strings");
-        if (!valid_context_value(type->text, v.text)) {
+        if (!authz::valid_context_value(type->text, v.text)) {
           return fail("InvalidInput",
                       "Invalid value '" + v.text + "' for context key '" + name->text + "' of type " + type->text);
         }
@@ -286,48 +245,38 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
     if (!n || *n < 0) return fail("InvalidInput", "Invalid Marker");
     start = static_cast<long long>(*n);
   }
-  const long long total = static_cast<long long>(actions.size() * resources.size());
+  auto page = authz::simulate(bundle, req, actions, resources, static_cast<std::size_t>(start),
+                              static_cast<std::size_t>(max_items));
   common::JsonWriter w;
   w.begin_object().key("EvaluationResults").begin_array();
-  authz::Decision d;
-  long long index = 0, written = 0;
-  for (const std::string& action : actions) {
-    for (const std::string& resource : resources) {
-      if (index++ < start || written >= max_items) continue;
-      ++written;
-      req.set_action(action);
-      req.resource = resource;
-      authz::evaluate(bundle, req, d);
+  for (const authz::SimulationResult& r : page.results) {
+    w.begin_object();
+    w.key("EvalActionName").value(r.action);
+    w.key("EvalResourceName").value(r.resource);
+    w.key("EvalDecision").value(authz::decision_name(r.decision));
+    w.key("MatchedStatements").begin_array();
+    for (const authz::SimulatedStatement& m : r.matched) {
       w.begin_object();
-      w.key("EvalActionName").value(action);
-      w.key("EvalResourceName").value(resource);
-      w.key("EvalDecision").value(authz::decision_name(d.decision));
-      w.key("MatchedStatements").begin_array();
-      for (const authz::MatchedStatement& m : d.deciding) {
-        const policy::CompiledPolicy& p = *m.statement->policy;
-        w.begin_object();
-        w.key("SourcePolicyId").value(p.id);
-        w.key("SourcePolicyType").value(m.type == authz::PolicyType::kResourceBased ? "resource" : "none");
-        write_position(w, "StartPosition", p.text, m.statement->begin, 0);
-        write_position(w, "EndPosition", p.text, m.statement->end, 1);
-        w.end_object();
-      }
-      w.end_array();
-      w.key("MissingContextValues").begin_array();
-      for (std::string_view k : d.missing_keys) w.value(k);
-      w.end_array();
-      if (bundle.boundary != nullptr) {
-        w.key("PermissionsBoundaryDecisionDetail").begin_object();
-        w.key("AllowedByPermissionsBoundary").value(d.allowed_by_boundary);
-        w.end_object();
-      }
+      w.key("SourcePolicyId").value(m.statement->policy->id);
+      w.key("SourcePolicyType").value(m.type == authz::PolicyType::kResourceBased ? "resource" : "none");
+      write_position(w, "StartPosition", m.start);
+      write_position(w, "EndPosition", m.end);
       w.end_object();
     }
+    w.end_array();
+    w.key("MissingContextValues").begin_array();
+    for (const std::string& k : r.missing_keys) w.value(k);
+    w.end_array();
+    if (r.allowed_by_boundary) {
+      w.key("PermissionsBoundaryDecisionDetail").begin_object();
+      w.key("AllowedByPermissionsBoundary").value(*r.allowed_by_boundary);
+      w.end_object();
+    }
+    w.end_object();
   }
   w.end_array();
-  bool truncated = start + written < total;
-  w.key("IsTruncated").value(truncated);
-  if (truncated) w.key("Marker").value(std::to_string(start + written));
+  w.key("IsTruncated").value(page.next.has_value());
+  if (page.next) w.key("Marker").value(std::to_string(*page.next));
   w.end_object();
   return ToolOutput{0, w.str() + "\n", ""};
 }

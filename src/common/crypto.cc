@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <cstring>
@@ -100,6 +101,53 @@ Result<std::string> open_sealed(std::string_view key, std::string_view sealed, s
     return Error{"DecryptionFailed", "the sealed data does not open with this key", ""};
   }
   return out;
+}
+
+// ---- One-time passwords and key fingerprints ----
+
+std::string hmac_sha1(std::string_view key, std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), u8(data), data.size(), md, &len);
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string md5(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_md5(), nullptr);
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string hotp(std::string_view secret, std::uint64_t counter, int digits) {
+  std::string message(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    message[static_cast<std::size_t>(i)] = static_cast<char>(counter & 0xff);
+    counter >>= 8;
+  }
+  const std::string mac = hmac_sha1(secret, message);
+  // Dynamic truncation (RFC 4226 §5.3).
+  const std::size_t offset = static_cast<unsigned char>(mac[19]) & 0x0f;
+  const std::uint32_t binary = (static_cast<std::uint32_t>(static_cast<unsigned char>(mac[offset]) & 0x7f) << 24) |
+                               (static_cast<std::uint32_t>(static_cast<unsigned char>(mac[offset + 1])) << 16) |
+                               (static_cast<std::uint32_t>(static_cast<unsigned char>(mac[offset + 2])) << 8) |
+                               static_cast<std::uint32_t>(static_cast<unsigned char>(mac[offset + 3]));
+  std::uint32_t modulus = 1;
+  for (int i = 0; i < digits; ++i) modulus *= 10;
+  std::string code = std::to_string(binary % modulus);
+  const auto width = static_cast<std::size_t>(digits);
+  if (code.size() < width) code.insert(0, width - code.size(), '0');
+  return code;
+}
+
+std::int64_t totp_step(std::int64_t unix_seconds, int step_seconds) {
+  std::int64_t step = unix_seconds / step_seconds;
+  if (unix_seconds % step_seconds < 0) --step;  // floor for times before the epoch
+  return step;
+}
+
+std::string totp(std::string_view secret, std::int64_t unix_seconds, int digits, int step_seconds) {
+  return hotp(secret, static_cast<std::uint64_t>(totp_step(unix_seconds, step_seconds)), digits);
 }
 
 }  // namespace iamd::common

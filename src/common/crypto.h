@@ -47,4 +47,18 @@ Result<std::string> seal(std::string_view key, std::string_view plaintext, std::
 // Fails with code "DecryptionFailed" when the key, data or associated data do not match.
 Result<std::string> open_sealed(std::string_view key, std::string_view sealed, std::string_view associated);
 
+// ---- One-time passwords and key fingerprints (MFA devices, SSH public keys) ----
+// HMAC-SHA1 (RFC 2104): 20 raw bytes, the MAC of HOTP/TOTP.
+std::string hmac_sha1(std::string_view key, std::string_view data);
+// MD5: 16 raw bytes. Only for fingerprints AWS defines with it (SSH public keys), never for
+// security.
+std::string md5(std::string_view data);
+// HOTP (RFC 4226): the code of `counter` under `secret`, `digits` decimal digits zero-padded.
+std::string hotp(std::string_view secret, std::uint64_t counter, int digits = 6);
+// The TOTP time step (RFC 6238) of a Unix time: floor(unix_seconds / step_seconds).
+std::int64_t totp_step(std::int64_t unix_seconds, int step_seconds = 30);
+// TOTP (RFC 6238) with HMAC-SHA1: the HOTP of totp_step(unix_seconds, step_seconds).
+std::string totp(std::string_view secret, std::int64_t unix_seconds, int digits = 6, int step_seconds = 30);
+// ---- end of One-time passwords and key fingerprints ----
+
 }  // namespace iamd::common

@@ -39,4 +39,13 @@ std::string make_account_id(Random& random) {
   return draw("123456789", 1, random) + draw("0123456789", 11, random);
 }
 
+std::string make_uuid(Random& random) {
+  std::string b = random.bytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  std::string hex = to_hex(b);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20);
+}
+
 }  // namespace iamd::common

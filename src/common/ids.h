@@ -17,5 +17,7 @@ std::string make_access_key_id(std::string_view prefix, Random& random);
 std::string make_secret_access_key(Random& random);
 // 12 random decimal digits, not starting with 0.
 std::string make_account_id(Random& random);
+// A random (version 4) UUID in its lowercase 8-4-4-4-12 form: request ids, deletion task ids.
+std::string make_uuid(Random& random);
 
 }  // namespace iamd::common

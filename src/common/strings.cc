@@ -113,4 +113,23 @@ std::string base64_encode(std::string_view in) {
   return out;
 }
 
+std::string base32_encode(std::string_view in) {
+  static constexpr char kB32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out;
+  out.reserve((in.size() + 4) / 5 * 8);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : in) {
+    buffer = (buffer << 8) | static_cast<unsigned char>(c);
+    bits += 8;
+    while (bits >= 5) {
+      out.push_back(kB32[(buffer >> (bits - 5)) & 31]);
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out.push_back(kB32[(buffer << (5 - bits)) & 31]);
+  while (out.size() % 8 != 0) out.push_back('=');
+  return out;
+}
+
 }  // namespace iamd::common

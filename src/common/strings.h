@@ -37,4 +37,8 @@ std::size_t utf8_sequence_length(unsigned char lead);
 bool base64_decode(std::string_view in, std::string& out);
 std::string base64_encode(std::string_view in);
 
+// Base32 (RFC 4648 §6, alphabet A-Z2-7, with padding): the form of TOTP seeds
+// (Base32StringSeed); 20-byte seeds need no padding.
+std::string base32_encode(std::string_view in);
+
 }  // namespace iamd::common

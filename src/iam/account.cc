@@ -90,6 +90,12 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> IamDomain::account_sum
   if (auto a = find_account(**tx, account_id); !a) return a.error();
   auto s = (*tx)->get_account_summary(account_id);
   if (!s) return s.error();
+  auto mfa = internal::count_mfa_devices(**tx, account_id);
+  if (!mfa) return mfa.error();
+  auto providers = internal::count_providers(**tx, account_id);
+  if (!providers) return providers.error();
+  auto certificates = internal::count_certificates(**tx, account_id);
+  if (!certificates) return certificates.error();
   // The keys and fixed quotas AWS reports (identifiers.md §5), in the order AWS lists them.
   return std::vector<std::pair<std::string, std::int64_t>>{
       {"GroupPolicySizeQuota", 5120},
@@ -100,7 +106,7 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> IamDomain::account_sum
       {"AttachedPoliciesPerUserQuota", 10},
       {"Users", s->users},
       {"PoliciesQuota", 1500},
-      {"Providers", 0},
+      {"Providers", *providers},
       {"AccountMFAEnabled", 0},
       {"AccessKeysPerUserQuota", env_.access_keys_per_user},
       {"AssumeRolePolicySizeQuota", 2048},
@@ -110,17 +116,17 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> IamDomain::account_sum
       {"AttachedPoliciesPerGroupQuota", 10},
       {"PolicySizeQuota", 6144},
       {"Groups", s->groups},
-      {"AccountSigningCertificatesPresent", 0},
+      {"AccountSigningCertificatesPresent", certificates->root_signing_certificates ? 1 : 0},
       {"UsersQuota", 5000},
       {"ServerCertificatesQuota", 20},
-      {"MFADevices", 0},
+      {"MFADevices", mfa->devices},
       {"UserPolicySizeQuota", 2048},
       {"PolicyVersionsInUse", s->policy_versions_in_use},
-      {"ServerCertificates", 0},
+      {"ServerCertificates", certificates->server_certificates},
       {"Roles", s->roles},
       {"RolesQuota", 1000},
       {"SigningCertificatesPerUserQuota", 2},
-      {"MFADevicesInUse", 0},
+      {"MFADevicesInUse", mfa->in_use},
       {"RolePolicySizeQuota", 10240},
       {"AttachedPoliciesPerRoleQuota", 10},
       {"AccountAccessKeysPresent", s->root_access_keys > 0 ? 1 : 0},
@@ -292,6 +298,46 @@ Result<void> IamDomain::update_login_profile(std::string_view account_id, std::s
   if (updated == *p) return {};
   if (auto r = (*tx)->update_login_profile(updated); !r) return r;
   return (*tx)->commit();
+}
+
+Result<void> IamDomain::change_password(std::string_view account_id, std::string_view user_id,
+                                        std::string_view old_password, std::string_view new_password) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto a = find_account(**tx, account_id);
+  if (!a) return a.error();
+  auto u = (*tx)->get_user_by_id(user_id);
+  if (!u) return u.error();
+  auto p = (*tx)->get_login_profile(u->id);
+  if (!p) {
+    if (store::is_not_found(p.error())) return login_profile_not_found(u->name);
+    return p.error();
+  }
+  // A wrong old password is AccessDenied [IMPL: AWS's code for it is not documented].
+  if (!verify_password(old_password, p->password_hash)) {
+    return Error{"AccessDenied", "The old password is incorrect.", ""};
+  }
+  if (auto r = check_password(a->password_policy, new_password); !r) return r;
+  // Only the current password is known, so reuse prevention refuses just that one [IMPL].
+  if (a->password_policy && a->password_policy->password_reuse_prevention &&
+      verify_password(new_password, p->password_hash)) {
+    return password_violation("Password does not conform to the account password policy.");
+  }
+  auto hash = hash_password(new_password, *env_.random);
+  if (!hash) return hash.error();
+  store::LoginProfile updated = *p;
+  updated.password_hash = std::move(hash).value();
+  updated.password_reset_required = false;
+  if (auto r = (*tx)->update_login_profile(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<bool> IamDomain::users_may_change_password(std::string_view account_id) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto a = find_account(**tx, account_id);
+  if (!a) return a.error();
+  return a->password_policy && a->password_policy->allow_users_to_change_password;
 }
 
 Result<void> IamDomain::delete_login_profile(std::string_view account_id, std::string_view user_name) {

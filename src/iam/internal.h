@@ -2,12 +2,19 @@
 // policies.cc). Internal to the iam module.
 #pragma once
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/json_writer.h"
 #include "common/result.h"
 #include "iam/service.h"
+#include "policy/json.h"
 #include "store/store.h"
 
 namespace iamd::iam::internal {
@@ -39,5 +46,170 @@ common::Result<std::vector<T>> all_pages(F&& list) {
     o.marker = page->next_marker;
   }
 }
+
+// Tag keys compared case-sensitively (policies, instance profiles: identifiers.md §4).
+inline common::Result<void> validate_tags(const store::Tags& tags) {
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    for (std::size_t j = i + 1; j < tags.size(); ++j) {
+      if (tags[i].key == tags[j].key) return invalid_input("Duplicate tag keys found.");
+    }
+  }
+  return {};
+}
+
+// Adds `add` to `tags`; a key present already (case-sensitive) gets the new value.
+inline void merge_tags(store::Tags& tags, const store::Tags& add) {
+  for (const store::Tag& t : add) {
+    auto same =
+        std::find_if(tags.begin(), tags.end(), [&](const store::Tag& existing) { return existing.key == t.key; });
+    if (same != tags.end()) {
+      same->value = t.value;
+    } else {
+      tags.push_back(t);
+    }
+  }
+}
+
+// Removes the tags with these keys (case-sensitive).
+inline void remove_tags(store::Tags& tags, const std::vector<std::string>& keys) {
+  std::erase_if(tags, [&](const store::Tag& t) { return std::find(keys.begin(), keys.end(), t.key) != keys.end(); });
+}
+
+// A marker of the positional listings (versions, tags): the index of the next item.
+inline common::Result<std::size_t> position_of(const store::ListOptions& options) {
+  if (options.marker.empty()) return std::size_t{0};
+  auto decoded = store::decode_marker(options.marker);
+  if (!decoded) return decoded.error();
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), n);
+  if (ec != std::errc() || end != decoded->data() + decoded->size()) {
+    return invalid_input("Invalid Marker.");
+  }
+  return n;
+}
+
+// One page of a list held in memory, with a positional marker.
+template <class T>
+common::Result<store::Page<T>> page_of(std::vector<T> items, const store::ListOptions& options) {
+  auto start = position_of(options);
+  if (!start) return start.error();
+  const std::size_t limit = std::max<std::size_t>(options.max_items, 1);
+  store::Page<T> page;
+  for (std::size_t i = *start; i < items.size(); ++i) {
+    if (page.items.size() == limit) {
+      page.next_marker = store::encode_marker(std::to_string(i));
+      break;
+    }
+    page.items.push_back(std::move(items[i]));
+  }
+  return page;
+}
+
+// The role of that name, or NotFound in AWS's words.
+inline common::Result<store::Role> find_role(store::ReadTransaction& tx, std::string_view account_id,
+                                             std::string_view name) {
+  auto r = tx.get_role(account_id, name);
+  if (!r && store::is_not_found(r.error())) {
+    return not_found("The role with name " + std::string(name) + " cannot be found.");
+  }
+  return r;
+}
+
+// Service-linked roles live under /aws-service-role/<service>/ (identifiers.md §2); only
+// AWS modifies them: the ordinary role operations answer UnmodifiableEntity.
+inline constexpr std::string_view kServiceRolePath = "/aws-service-role/";
+inline bool is_service_linked(const store::Role& role) {
+  return role.path.starts_with(kServiceRolePath);
+}
+inline common::Result<void> check_modifiable(const store::Role& role) {
+  if (!is_service_linked(role)) return {};
+  return common::Error{
+      "UnmodifiableEntity",
+      "Cannot perform the operation on the protected role '" + role.name + "' - this role is only modifiable by AWS",
+      ""};
+}
+
+// ---- Resource bodies (store::Resource::body): a JSON object written with JsonWriter ----
+// Tags as [{"Key": k, "Value": v}, ...], in their order.
+inline void write_tags(common::JsonWriter& w, std::string_view key, const store::Tags& tags) {
+  w.key(key).begin_array();
+  for (const store::Tag& t : tags) w.begin_object().key("Key").value(t.key).key("Value").value(t.value).end_object();
+  w.end_array();
+}
+inline store::Tags read_tags(const policy::JsonValue& body, std::string_view key) {
+  store::Tags tags;
+  const policy::JsonValue* list = body.find(key);
+  if (list == nullptr || !list->is_array()) return tags;
+  for (const policy::JsonValue& item : list->items) {
+    const policy::JsonValue* k = item.find("Key");
+    const policy::JsonValue* v = item.find("Value");
+    if (k != nullptr && v != nullptr) tags.push_back(store::Tag{k->text, v->text});
+  }
+  return tags;
+}
+// A string member ("" when absent) and an integer member (written with JsonWriter::value(long long)).
+inline std::string read_string(const policy::JsonValue& body, std::string_view key) {
+  const policy::JsonValue* v = body.find(key);
+  return v != nullptr && v->is_string() ? v->text : std::string();
+}
+inline std::optional<std::int64_t> read_int(const policy::JsonValue& body, std::string_view key) {
+  const policy::JsonValue* v = body.find(key);
+  if (v == nullptr || v->kind != policy::JsonValue::Kind::kNumber) return std::nullopt;
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(v->text.data(), v->text.data() + v->text.size(), n);
+  if (ec != std::errc() || end != v->text.data() + v->text.size()) return std::nullopt;
+  return n;
+}
+// ---- end of Resource bodies ----
+
+// ---- MFA devices (mfa.cc) ----
+// GetAccountSummary's MFADevices (every virtual MFA device of the account) and
+// MFADevicesInUse (those enabled for a user).
+struct MfaDeviceCounts {
+  std::int64_t devices = 0;
+  std::int64_t in_use = 0;
+};
+common::Result<MfaDeviceCounts> count_mfa_devices(store::ReadTransaction& tx, std::string_view account_id);
+// ---- end of MFA devices ----
+
+// ---- Identity providers (providers.cc) ----
+// GetAccountSummary's Providers: the account's OpenID Connect and SAML providers.
+common::Result<std::int64_t> count_providers(store::ReadTransaction& tx, std::string_view account_id);
+// ---- end of Identity providers ----
+
+// ---- Certificates (certificates.cc) ----
+// GetAccountSummary's ServerCertificates and AccountSigningCertificatesPresent (the root
+// user has a signing certificate).
+struct CertificateCounts {
+  std::int64_t server_certificates = 0;
+  bool root_signing_certificates = false;
+};
+common::Result<CertificateCounts> count_certificates(store::ReadTransaction& tx, std::string_view account_id);
+// ---- end of Certificates ----
+
+// ---- Instance profiles (instance_profiles.cc) ----
+// A profile with the records of its roles (the InstanceProfile shape carries full roles).
+inline common::Result<ProfileWithRoles> with_roles(store::ReadTransaction& tx, store::InstanceProfile profile) {
+  ProfileWithRoles out;
+  for (const std::string& id : profile.role_ids) {
+    auto role = tx.get_role_by_id(id);
+    if (!role) return role.error();
+    out.roles.push_back(std::move(role).value());
+  }
+  out.profile = std::move(profile);
+  return out;
+}
+
+inline common::Result<std::vector<ProfileWithRoles>> profiles_with_roles(store::ReadTransaction& tx,
+                                                                         std::vector<store::InstanceProfile> profiles) {
+  std::vector<ProfileWithRoles> out;
+  for (store::InstanceProfile& p : profiles) {
+    auto full = with_roles(tx, std::move(p));
+    if (!full) return full.error();
+    out.push_back(std::move(full).value());
+  }
+  return out;
+}
+// ---- end of Instance profiles ----
 
 }  // namespace iamd::iam::internal

@@ -15,6 +15,8 @@ namespace {
 using internal::conflict;
 using internal::invalid_input;
 using internal::not_found;
+using internal::page_of;
+using internal::validate_tags;
 
 using common::Error;
 
@@ -115,44 +117,6 @@ Result<void> validate_managed_document(std::string_view document) {
     return e;
   }
   return {};
-}
-
-Result<void> validate_tags(const store::Tags& tags) {
-  for (std::size_t i = 0; i < tags.size(); ++i) {
-    for (std::size_t j = i + 1; j < tags.size(); ++j) {
-      if (tags[i].key == tags[j].key) return invalid_input("Duplicate tag keys found.");
-    }
-  }
-  return {};
-}
-
-// A marker of the positional listings (versions, tags): the index of the next item.
-Result<std::size_t> position_of(const store::ListOptions& options) {
-  if (options.marker.empty()) return std::size_t{0};
-  auto decoded = store::decode_marker(options.marker);
-  if (!decoded) return decoded.error();
-  std::size_t n = 0;
-  auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), n);
-  if (ec != std::errc() || end != decoded->data() + decoded->size()) {
-    return invalid_input("Invalid Marker.");
-  }
-  return n;
-}
-
-template <class T>
-Result<store::Page<T>> page_of(std::vector<T> items, const store::ListOptions& options) {
-  auto start = position_of(options);
-  if (!start) return start.error();
-  const std::size_t limit = std::max<std::size_t>(options.max_items, 1);
-  store::Page<T> page;
-  for (std::size_t i = *start; i < items.size(); ++i) {
-    if (page.items.size() == limit) {
-      page.next_marker = store::encode_marker(std::to_string(i));
-      break;
-    }
-    page.items.push_back(std::move(items[i]));
-  }
-  return page;
 }
 
 }  // namespace
@@ -402,15 +366,7 @@ Result<void> IamDomain::tag_policy(std::string_view account_id, std::string_view
   auto p = own_policy(**tx, account_id, arn);
   if (!p) return p.error();
   store::ManagedPolicy updated = *p;
-  for (const store::Tag& t : tags) {
-    auto same = std::find_if(updated.tags.begin(), updated.tags.end(),
-                             [&](const store::Tag& existing) { return existing.key == t.key; });
-    if (same != updated.tags.end()) {
-      same->value = t.value;
-    } else {
-      updated.tags.push_back(t);
-    }
-  }
+  internal::merge_tags(updated.tags, tags);
   if (updated.tags.size() > kTagsPerPolicy) {
     return Error{std::string(kLimitExceeded), "The number of tags has reached the maximum limit.", ""};
   }
@@ -425,8 +381,7 @@ Result<void> IamDomain::untag_policy(std::string_view account_id, std::string_vi
   auto p = own_policy(**tx, account_id, arn);
   if (!p) return p.error();
   store::ManagedPolicy updated = *p;
-  std::erase_if(updated.tags,
-                [&](const store::Tag& t) { return std::find(keys.begin(), keys.end(), t.key) != keys.end(); });
+  internal::remove_tags(updated.tags, keys);
   if (updated.tags == p->tags) return {};
   if (auto r = (*tx)->update_policy(updated); !r) return r;
   return (*tx)->commit();

@@ -15,7 +15,9 @@ namespace iamd::iam {
 namespace {
 
 using internal::all_pages;
+using internal::check_modifiable;
 using internal::conflict;
+using internal::find_role;
 using internal::invalid_input;
 using internal::limit_exceeded;
 using internal::not_found;
@@ -31,18 +33,8 @@ Error role_exists(std::string_view name) {
   return Error{std::string(store::kAlreadyExists), "Role with name " + std::string(name) + " already exists.", ""};
 }
 
-Error role_not_found(std::string_view name) {
-  return not_found("The role with name " + std::string(name) + " cannot be found.");
-}
-
 Error role_policy_not_found(std::string_view name) {
   return not_found("The role policy with name " + std::string(name) + " cannot be found.");
-}
-
-Result<store::Role> find_role(store::ReadTransaction& tx, std::string_view account_id, std::string_view name) {
-  auto r = tx.get_role(account_id, name);
-  if (!r && store::is_not_found(r.error())) return role_not_found(name);
-  return r;
 }
 
 Error invalid_principal(const policy::PrincipalEntry& p) {
@@ -182,6 +174,7 @@ Result<void> IamDomain::delete_role(std::string_view account_id, std::string_vie
   if (!tx) return tx.error();
   auto role = find_role(**tx, account_id, name);
   if (!role) return role.error();
+  if (auto m = check_modifiable(*role); !m) return m;
   // DeleteConflict reasons in this order: instance profiles, inline, then attached policies.
   auto profiles = (*tx)->list_instance_profiles_for_role(role->id);
   if (!profiles) return profiles.error();
@@ -220,6 +213,7 @@ Result<void> IamDomain::update_assume_role_policy(std::string_view account_id, s
   if (!tx) return tx.error();
   auto role = find_role(**tx, account_id, name);
   if (!role) return role.error();
+  if (auto m = check_modifiable(*role); !m) return m;
   if (auto r = check_trust_policy(*this, **tx, document); !r) return r;
   store::Role updated = *role;
   updated.trust_policy = std::string(document);
@@ -234,6 +228,7 @@ Result<void> IamDomain::put_role_policy(std::string_view account_id, std::string
   if (!tx) return tx.error();
   auto role = find_role(**tx, account_id, role_name);
   if (!role) return role.error();
+  if (auto m = check_modifiable(*role); !m) return m;
   policy::ValidateOptions o;
   o.kind = policy::PolicyKind::kIdentity;
   o.entity = policy::EntityType::kRole;
@@ -278,6 +273,7 @@ Result<void> IamDomain::delete_role_policy(std::string_view account_id, std::str
   if (!tx) return tx.error();
   auto role = find_role(**tx, account_id, role_name);
   if (!role) return role.error();
+  if (auto m = check_modifiable(*role); !m) return m;
   if (auto r = (*tx)->delete_inline_policy(store::EntityKind::kRole, role->id, policy_name); !r) {
     if (store::is_not_found(r.error())) return role_policy_not_found(policy_name);
     return r;
@@ -301,6 +297,7 @@ Result<void> IamDomain::attach_role_policy(std::string_view account_id, std::str
   if (!tx) return tx.error();
   auto role = find_role(**tx, account_id, role_name);
   if (!role) return role.error();
+  if (auto m = check_modifiable(*role); !m) return m;
   auto p = attachable_policy(**tx, account_id, arn);
   if (!p) return p.error();
   auto attached = all_pages<store::AttachedPolicy>([&](const store::ListOptions& lo) {
@@ -323,6 +320,7 @@ Result<void> IamDomain::detach_role_policy(std::string_view account_id, std::str
   if (!tx) return tx.error();
   auto role = find_role(**tx, account_id, role_name);
   if (!role) return role.error();
+  if (auto m = check_modifiable(*role); !m) return m;
   if (auto r = (*tx)->detach_policy(store::EntityKind::kRole, role->id, arn); !r) {
     if (store::is_not_found(r.error())) return not_found("Policy " + std::string(arn) + " was not found.");
     return r;

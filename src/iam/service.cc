@@ -248,6 +248,33 @@ Result<void> IamDomain::delete_access_key(std::string_view account_id, std::stri
   return (*tx)->commit();
 }
 
+Result<void> IamDomain::record_access_key_use(std::string_view key_id, std::string_view service,
+                                              std::string_view region) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  store::AccessKeyLastUsed used{env_.clock->now(), std::string(service), std::string(region)};
+  if (auto r = (*tx)->record_access_key_use(key_id, used); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<IamDomain::KeyUsage> IamDomain::access_key_usage(std::string_view account_id, std::string_view key_id) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto key = (*tx)->get_access_key(key_id);
+  // A key of another account is as unknown as a missing one.
+  if (!key || key->account_id != account_id) {
+    return not_found("The Access Key with id " + std::string(key_id) + " cannot be found.");
+  }
+  KeyUsage out;
+  out.last_used = key->last_used;
+  if (!key->user_id.empty()) {
+    auto u = (*tx)->get_user_by_id(key->user_id);
+    if (!u) return u.error();
+    out.user = std::move(*u);
+  }
+  return out;
+}
+
 Result<void> IamDomain::check_inline_quota(store::ReadTransaction& tx, const store::User& user,
                                            std::string_view policy_name, std::string_view document) {
   policy::ValidateOptions o;
@@ -403,14 +430,37 @@ Result<store::Page<store::AttachedPolicy>> IamDomain::list_attached_user_policie
 Result<PolicyText> IamDomain::managed_policy_text(store::ReadTransaction& tx, std::string_view arn) {
   if (env_.catalog != nullptr) {
     if (const AwsManagedPolicy* aws = env_.catalog->find_by_arn(arn)) {
-      return PolicyText{aws->arn + "#" + aws->default_version_id, aws->document};
+      return PolicyText{aws->arn + "#" + aws->default_version_id, aws->document, aws->name, "aws-managed"};
     }
   }
   auto p = tx.get_policy(arn);
   if (!p) return p.error();
   auto v = tx.get_policy_version(arn, p->default_version_id);
   if (!v) return v.error();
-  return PolicyText{p->arn + "#" + v->version_id, v->document};
+  return PolicyText{p->arn + "#" + v->version_id, v->document, p->name, "user-managed"};
+}
+
+Result<void> IamDomain::add_entity_policies(store::ReadTransaction& tx, store::EntityKind kind, const std::string& id,
+                                            std::vector<PolicyText>& out) {
+  const std::string_view label = kind == store::EntityKind::kUser    ? "user"
+                                 : kind == store::EntityKind::kGroup ? "group"
+                                                                     : "role";
+  auto inl = all_pages<store::InlinePolicy>(
+      [&](const store::ListOptions& lo) { return tx.list_inline_policies(kind, id, lo); });
+  if (!inl) return inl.error();
+  for (store::InlinePolicy& p : *inl) {
+    std::string key = std::string(label) + "/" + id + "/" + p.name + "#" + common::to_hex(common::sha256(p.document));
+    out.push_back(PolicyText{std::move(key), std::move(p.document), p.name, std::string(label)});
+  }
+  auto attached = all_pages<store::AttachedPolicy>(
+      [&](const store::ListOptions& lo) { return tx.list_attached_policies(kind, id, lo); });
+  if (!attached) return attached.error();
+  for (const store::AttachedPolicy& a : *attached) {
+    auto text = managed_policy_text(tx, a.arn);
+    if (!text) return text.error();
+    out.push_back(std::move(text).value());
+  }
+  return {};
 }
 
 Result<PrincipalPolicyTexts> IamDomain::user_policies(std::string_view user_id) {
@@ -419,30 +469,12 @@ Result<PrincipalPolicyTexts> IamDomain::user_policies(std::string_view user_id) 
   auto u = (*tx)->get_user_by_id(user_id);
   if (!u) return u.error();
   PrincipalPolicyTexts out;
-  auto add_entity = [&](store::EntityKind kind, const std::string& id, std::string_view label) -> Result<void> {
-    auto inl = all_pages<store::InlinePolicy>(
-        [&](const store::ListOptions& lo) { return (*tx)->list_inline_policies(kind, id, lo); });
-    if (!inl) return inl.error();
-    for (store::InlinePolicy& p : *inl) {
-      std::string key = std::string(label) + "/" + id + "/" + p.name + "#" + common::to_hex(common::sha256(p.document));
-      out.identity.push_back(PolicyText{std::move(key), std::move(p.document)});
-    }
-    auto attached = all_pages<store::AttachedPolicy>(
-        [&](const store::ListOptions& lo) { return (*tx)->list_attached_policies(kind, id, lo); });
-    if (!attached) return attached.error();
-    for (const store::AttachedPolicy& a : *attached) {
-      auto text = managed_policy_text(**tx, a.arn);
-      if (!text) return text.error();
-      out.identity.push_back(std::move(text).value());
-    }
-    return {};
-  };
-  if (auto r = add_entity(store::EntityKind::kUser, u->id, "user"); !r) return r.error();
+  if (auto r = add_entity_policies(**tx, store::EntityKind::kUser, u->id, out.identity); !r) return r.error();
   auto groups =
       all_pages<store::Group>([&](const store::ListOptions& lo) { return (*tx)->list_groups_for_user(u->id, lo); });
   if (!groups) return groups.error();
   for (const store::Group& g : *groups) {
-    if (auto r = add_entity(store::EntityKind::kGroup, g.id, "group"); !r) return r.error();
+    if (auto r = add_entity_policies(**tx, store::EntityKind::kGroup, g.id, out.identity); !r) return r.error();
   }
   if (!u->permissions_boundary.empty()) {
     auto text = managed_policy_text(**tx, u->permissions_boundary);
@@ -450,6 +482,50 @@ Result<PrincipalPolicyTexts> IamDomain::user_policies(std::string_view user_id) 
     out.boundary = std::move(text).value();
   }
   return out;
+}
+
+Result<PrincipalPolicyTexts> IamDomain::policies_of_arn(std::string_view account_id, std::string_view arn) {
+  // arn:<partition>:iam::<account>:{user|group|role}/<path><name>
+  const std::string prefix = "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":";
+  auto invalid = [&] { return internal::invalid_input("Invalid ARN: " + std::string(arn)); };
+  if (!arn.starts_with(prefix)) return invalid();
+  std::string_view rest = arn.substr(prefix.size());
+  const auto slash = rest.find('/');
+  const auto last = rest.rfind('/');
+  if (slash == std::string_view::npos) return invalid();
+  const std::string_view type = rest.substr(0, slash);
+  const std::string_view name = rest.substr(last + 1);
+  const std::string path(rest.substr(slash, last - slash + 1));
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto missing = [&](std::string_view what) {
+    return not_found("The " + std::string(what) + " with name " + std::string(name) + " cannot be found.");
+  };
+  if (type == "user") {
+    auto u = (*tx)->get_user(account_id, name);
+    if (!u || u->path != path) return missing("user");
+    (*tx)->rollback();
+    return user_policies(u->id);
+  }
+  PrincipalPolicyTexts out;
+  if (type == "group") {
+    auto g = (*tx)->get_group(account_id, name);
+    if (!g || g->path != path) return missing("group");
+    if (auto r = add_entity_policies(**tx, store::EntityKind::kGroup, g->id, out.identity); !r) return r.error();
+    return out;
+  }
+  if (type == "role") {
+    auto r = (*tx)->get_role(account_id, name);
+    if (!r || r->path != path) return missing("role");
+    if (auto a = add_entity_policies(**tx, store::EntityKind::kRole, r->id, out.identity); !a) return a.error();
+    if (!r->permissions_boundary.empty()) {
+      auto text = managed_policy_text(**tx, r->permissions_boundary);
+      if (!text) return text.error();
+      out.boundary = std::move(text).value();
+    }
+    return out;
+  }
+  return invalid();
 }
 
 }  // namespace iamd::iam

@@ -54,11 +54,58 @@ struct NewAccessKey {
 struct PolicyText {
   std::string cache_key;
   std::string document;
+  // For the simulator: the policy's name and AWS's SourcePolicyType ("user", "group",
+  // "role" for inline policies; "aws-managed", "user-managed" for managed ones).
+  std::string name;
+  std::string source_type;
 };
 
 struct PrincipalPolicyTexts {
   std::vector<PolicyText> identity;  // the user's inline and managed, then each group's
   std::optional<PolicyText> boundary;
+};
+
+// GetAccountAuthorizationDetails' Filter values, as bits.
+inline constexpr unsigned kDetailUsers = 1, kDetailGroups = 2, kDetailRoles = 4, kDetailLocalPolicies = 8,
+                          kDetailAwsPolicies = 16, kDetailAll = 31;
+
+struct UserDetails {
+  store::User user;
+  std::vector<store::InlinePolicy> inline_policies;
+  std::vector<std::string> group_names;
+  std::vector<store::AttachedPolicy> attached;
+};
+struct GroupDetails {
+  store::Group group;
+  std::vector<store::InlinePolicy> inline_policies;
+  std::vector<store::AttachedPolicy> attached;
+};
+struct ProfileWithRoles {
+  store::InstanceProfile profile;
+  std::vector<store::Role> roles;
+};
+struct RoleDetails {
+  store::Role role;
+  std::vector<store::InlinePolicy> inline_policies;
+  std::vector<store::AttachedPolicy> attached;
+  std::vector<ProfileWithRoles> instance_profiles;
+};
+struct PolicyDetails {
+  store::ManagedPolicy policy;
+  std::vector<store::PolicyVersion> versions;  // newest first, with documents
+};
+struct AuthorizationDetails {
+  std::vector<UserDetails> users;
+  std::vector<GroupDetails> groups;
+  std::vector<RoleDetails> roles;
+  std::vector<PolicyDetails> policies;
+  std::string next_marker;  // empty when complete
+};
+
+enum class CredentialReportState { kStarted, kComplete };
+struct CredentialReport {
+  common::Timestamp generated;
+  std::string csv;
 };
 
 class IamDomain {
@@ -85,6 +132,15 @@ class IamDomain {
   Result<void> update_access_key(std::string_view account_id, std::string_view user_name, std::string_view key_id,
                                  store::AccessKeyStatus status);
   Result<void> delete_access_key(std::string_view account_id, std::string_view user_name, std::string_view key_id);
+  // Records that the key signed a request to `service` in `region` (usage bookkeeping: it
+  // leaves the store generation, and so every cache, alone).
+  Result<void> record_access_key_use(std::string_view key_id, std::string_view service, std::string_view region);
+  // GetAccessKeyLastUsed: a key of the account, with its user (empty user: the root user's).
+  struct KeyUsage {
+    std::optional<store::User> user;
+    std::optional<store::AccessKeyLastUsed> last_used;
+  };
+  Result<KeyUsage> access_key_usage(std::string_view account_id, std::string_view key_id);
 
   Result<void> put_user_policy(std::string_view account_id, std::string_view user_name, std::string_view policy_name,
                                std::string_view document);
@@ -201,6 +257,13 @@ class IamDomain {
   Result<void> update_login_profile(std::string_view account_id, std::string_view user_name,
                                     const std::optional<std::string>& password, std::optional<bool> reset_required);
   Result<void> delete_login_profile(std::string_view account_id, std::string_view user_name);
+  // ChangePassword by the user itself: the old password must match; the new one must
+  // satisfy the account's password policy; clears the reset-required flag.
+  Result<void> change_password(std::string_view account_id, std::string_view user_id, std::string_view old_password,
+                               std::string_view new_password);
+  // The password policy's AllowUsersToChangePassword, which lets every IAM user change its
+  // own password without a policy.
+  Result<bool> users_may_change_password(std::string_view account_id);
   Result<void> tag_user(std::string_view account_id, std::string_view user_name, const store::Tags& tags);
   Result<void> untag_user(std::string_view account_id, std::string_view user_name,
                           const std::vector<std::string>& keys);
@@ -249,11 +312,289 @@ class IamDomain {
                                                  const store::ListOptions& options);
   // ---- end of Roles ----
 
+  // ---- Instance profiles (instance_profiles.cc) ----
+  // Instance profiles (at most one role each, 1,000 per account, 50 tags with case-sensitive
+  // keys), role permissions boundaries, and service-linked roles kept as plain data: a role
+  // under /aws-service-role/<service>/ that only these operations create and delete.
+  std::string instance_profile_arn(const store::InstanceProfile& profile) const;
+  // Profiles come with the records of their roles (ProfileWithRoles): the InstanceProfile
+  // shape carries full roles.
+  Result<ProfileWithRoles> create_instance_profile(std::string_view account_id, std::string_view name,
+                                                   std::string_view path, const store::Tags& tags);
+  Result<ProfileWithRoles> get_instance_profile(std::string_view account_id, std::string_view name);
+  Result<store::Page<ProfileWithRoles>> list_instance_profiles(std::string_view account_id,
+                                                               const store::ListOptions& options);
+  Result<void> delete_instance_profile(std::string_view account_id, std::string_view name);
+  Result<void> add_role_to_instance_profile(std::string_view account_id, std::string_view profile_name,
+                                            std::string_view role_name);
+  Result<void> remove_role_from_instance_profile(std::string_view account_id, std::string_view profile_name,
+                                                 std::string_view role_name);
+  Result<store::Page<ProfileWithRoles>> list_instance_profiles_for_role(std::string_view account_id,
+                                                                        std::string_view role_name,
+                                                                        const store::ListOptions& options);
+  Result<void> tag_instance_profile(std::string_view account_id, std::string_view name, const store::Tags& tags);
+  Result<void> untag_instance_profile(std::string_view account_id, std::string_view name,
+                                      const std::vector<std::string>& keys);
+  Result<store::Page<store::Tag>> list_instance_profile_tags(std::string_view account_id, std::string_view name,
+                                                             const store::ListOptions& options);
+  Result<void> put_role_permissions_boundary(std::string_view account_id, std::string_view role_name,
+                                             std::string_view arn);
+  Result<void> delete_role_permissions_boundary(std::string_view account_id, std::string_view role_name);
+  // The role name and path AWS gives the service-linked role of `service`
+  // ("<name>.amazonaws.com"); InvalidInput for a name not of that form.
+  struct ServiceLinkedRoleName {
+    std::string name;
+    std::string path;
+  };
+  Result<ServiceLinkedRoleName> service_linked_role_name(std::string_view service, std::string_view suffix) const;
+  Result<store::Role> create_service_linked_role(std::string_view account_id, std::string_view service,
+                                                 std::string_view description, std::string_view suffix);
+  // Deletes the role at once; returns the deletion task id
+  // "task/aws-service-role/<service>/<RoleName>/<uuid>".
+  Result<std::string> delete_service_linked_role(std::string_view account_id, std::string_view role_name);
+  // The role ARN a deletion task id names (InvalidInput when malformed).
+  Result<std::string> deletion_task_role_arn(std::string_view account_id, std::string_view task_id) const;
+  // SUCCEEDED for a task whose role is gone (deletion is immediate here); NotFound when the
+  // role it names still exists (not a task this server issued).
+  Result<std::string> service_linked_role_deletion_status(std::string_view account_id, std::string_view task_id);
+  // ---- end of Instance profiles ----
+
+  // ---- MFA devices (mfa.cc) ----
+  // Virtual MFA devices, kept as store::Resource kMfaDevice records: id = the serial number
+  // (arn:<p>:iam::<acct>:mfa/<path><name>), name = <path><name> (unique per account, the
+  // list order), owner = the user the device is enabled for. The 20-byte TOTP seed is sealed
+  // with the master key, bound to the serial number. Codes are RFC 6238 (HMAC-SHA1, 30 s,
+  // 6 digits) checked against env().clock. Quotas (identifiers.md §5): 8 MFA devices per
+  // user, 50 tags per device (keys case-sensitive).
+  struct VirtualMfaDevice {
+    std::string serial_number;
+    std::optional<store::User> user;  // the user the device is enabled for
+    std::optional<common::Timestamp> enable_date;
+    store::Tags tags;
+  };
+  struct NewVirtualMfaDevice {
+    VirtualMfaDevice device;
+    std::string base32_seed;  // Base32StringSeed, shown once
+    std::string qr_code_png;  // QRCodePNG: the PNG bytes of the otpauth://totp/ URI
+  };
+  enum class MfaAssignment { kAny, kAssigned, kUnassigned };
+  std::string mfa_serial(std::string_view account_id, std::string_view path, std::string_view name) const;
+  Result<NewVirtualMfaDevice> create_virtual_mfa_device(std::string_view account_id, std::string_view name,
+                                                        std::string_view path, const store::Tags& tags);
+  Result<void> delete_virtual_mfa_device(std::string_view account_id, std::string_view serial_number);
+  Result<store::Page<VirtualMfaDevice>> list_virtual_mfa_devices(std::string_view account_id, MfaAssignment assignment,
+                                                                 const store::ListOptions& options);
+  // The two codes must be consecutive codes of the device (AuthenticationCode1 first).
+  Result<void> enable_mfa_device(std::string_view account_id, std::string_view user_name,
+                                 std::string_view serial_number, std::string_view code1, std::string_view code2);
+  Result<void> deactivate_mfa_device(std::string_view account_id, std::string_view user_name,
+                                     std::string_view serial_number);
+  Result<void> resync_mfa_device(std::string_view account_id, std::string_view user_name,
+                                 std::string_view serial_number, std::string_view code1, std::string_view code2);
+  // The devices enabled for the user; `user_name` empty: the root user's (none can be
+  // enabled through this API: AWS manages root MFA in the console only).
+  Result<store::Page<VirtualMfaDevice>> list_mfa_devices(std::string_view account_id, std::string_view user_name,
+                                                         const store::ListOptions& options);
+  Result<void> tag_mfa_device(std::string_view account_id, std::string_view serial_number, const store::Tags& tags);
+  Result<void> untag_mfa_device(std::string_view account_id, std::string_view serial_number,
+                                const std::vector<std::string>& keys);
+  Result<store::Page<store::Tag>> list_mfa_device_tags(std::string_view account_id, std::string_view serial_number,
+                                                       const store::ListOptions& options);
+  // ---- end of MFA devices ----
+
+  // ---- SSH public keys (ssh_keys.cc) ----
+  // SSH public keys of users (for CodeCommit), kept as store::Resource kSshPublicKey records:
+  // id = name = APKA..., owner = the user. RSA keys of at least 2048 bits, given as an
+  // ssh-rsa line or PEM; 5 per user (identifiers.md §5); the same key twice for a user is
+  // DuplicateSSHPublicKey.
+  struct SshPublicKey {
+    std::string id;  // APKA...
+    std::string user_name;
+    std::string fingerprint;  // MD5 of the key, aa:bb:...
+    std::string body;         // as uploaded, or converted by get_ssh_public_key
+    store::AccessKeyStatus status = store::AccessKeyStatus::kActive;
+    common::Timestamp upload_date;
+  };
+  enum class SshKeyEncoding { kSsh, kPem };
+  Result<SshPublicKey> upload_ssh_public_key(std::string_view account_id, std::string_view user_name,
+                                             std::string_view body);
+  // The key with its body in `encoding` (as uploaded when that was the encoding given).
+  Result<SshPublicKey> get_ssh_public_key(std::string_view account_id, std::string_view user_name,
+                                          std::string_view key_id, SshKeyEncoding encoding);
+  // `user_name` empty: the root user's (it has none).
+  Result<store::Page<SshPublicKey>> list_ssh_public_keys(std::string_view account_id, std::string_view user_name,
+                                                         const store::ListOptions& options);
+  Result<void> update_ssh_public_key(std::string_view account_id, std::string_view user_name, std::string_view key_id,
+                                     store::AccessKeyStatus status);
+  Result<void> delete_ssh_public_key(std::string_view account_id, std::string_view user_name, std::string_view key_id);
+  // ---- end of SSH public keys ----
+
+  // ---- Certificates and service-specific credentials (certificates.cc) ----
+  // Kept as store::Resource records (the rest of each record encoded in Resource::body).
+  // Signing certificates (kSigningCertificate): X.509 certificates of a user, or of the root
+  // user when `user_name` is empty; id = name = the certificate id (Base32 of the
+  // certificate's SHA-1, so the same certificate cannot be uploaded twice:
+  // DuplicateCertificate); 2 per user (identifiers.md §5).
+  // Server certificates (kServerCertificate): id = ASCA..., name = ServerCertificateName
+  // (unique per account), path; the private key is checked against the certificate and sealed
+  // with the master key (bound to the id), never returned; 20 per account; 50 tags (keys
+  // case-sensitive).
+  // Service-specific credentials (kServiceSpecificCredential): id = name = ACCA..., owner =
+  // the user; the password is sealed (bound to the id) and shown on create and reset only;
+  // 2 per user and service.
+  struct SigningCertificate {
+    std::string id;
+    std::string user_name;  // empty: the root user's
+    std::string body;       // as uploaded
+    store::AccessKeyStatus status = store::AccessKeyStatus::kActive;
+    common::Timestamp upload_date;
+  };
+  Result<SigningCertificate> upload_signing_certificate(std::string_view account_id, std::string_view user_name,
+                                                        std::string_view body);
+  Result<store::Page<SigningCertificate>> list_signing_certificates(std::string_view account_id,
+                                                                    std::string_view user_name,
+                                                                    const store::ListOptions& options);
+  Result<void> update_signing_certificate(std::string_view account_id, std::string_view user_name,
+                                          std::string_view certificate_id, store::AccessKeyStatus status);
+  Result<void> delete_signing_certificate(std::string_view account_id, std::string_view user_name,
+                                          std::string_view certificate_id);
+
+  struct ServerCertificate {
+    std::string account_id;
+    std::string name;
+    std::string path = "/";
+    std::string id;  // ASCA...
+    std::string body;
+    std::string chain;  // empty when none was given
+    common::Timestamp upload_date;
+    common::Timestamp expiration;  // the certificate's notAfter
+    store::Tags tags;
+  };
+  std::string server_certificate_arn(const ServerCertificate& certificate) const;
+  // From `spec`: account_id, name, path, body, chain and tags; the rest is made here.
+  Result<ServerCertificate> upload_server_certificate(const ServerCertificate& spec, std::string_view private_key);
+  Result<ServerCertificate> get_server_certificate(std::string_view account_id, std::string_view name);
+  Result<store::Page<ServerCertificate>> list_server_certificates(std::string_view account_id,
+                                                                  const store::ListOptions& options);
+  // Empty optionals keep the current name or path.
+  Result<void> update_server_certificate(std::string_view account_id, std::string_view name,
+                                         const std::optional<std::string>& new_name,
+                                         const std::optional<std::string>& new_path);
+  Result<void> delete_server_certificate(std::string_view account_id, std::string_view name);
+  Result<void> tag_server_certificate(std::string_view account_id, std::string_view name, const store::Tags& tags);
+  Result<void> untag_server_certificate(std::string_view account_id, std::string_view name,
+                                        const std::vector<std::string>& keys);
+  Result<store::Page<store::Tag>> list_server_certificate_tags(std::string_view account_id, std::string_view name,
+                                                               const store::ListOptions& options);
+
+  struct ServiceSpecificCredential {
+    std::string id;  // ACCA...
+    std::string user_name;
+    std::string service_name;
+    std::string service_user_name;  // <user>-at-<account>
+    std::string service_password;   // only from create and reset
+    store::AccessKeyStatus status = store::AccessKeyStatus::kActive;
+    common::Timestamp create_date;
+  };
+  Result<ServiceSpecificCredential> create_service_specific_credential(std::string_view account_id,
+                                                                       std::string_view user_name,
+                                                                       std::string_view service_name);
+  // `service_name` empty: every service's. `user_name` empty: the root user's (it has none).
+  Result<std::vector<ServiceSpecificCredential>> list_service_specific_credentials(std::string_view account_id,
+                                                                                   std::string_view user_name,
+                                                                                   std::string_view service_name);
+  // A new password for the credential.
+  Result<ServiceSpecificCredential> reset_service_specific_credential(std::string_view account_id,
+                                                                      std::string_view user_name,
+                                                                      std::string_view credential_id);
+  Result<void> update_service_specific_credential(std::string_view account_id, std::string_view user_name,
+                                                  std::string_view credential_id, store::AccessKeyStatus status);
+  Result<void> delete_service_specific_credential(std::string_view account_id, std::string_view user_name,
+                                                  std::string_view credential_id);
+  // ---- end of Certificates and service-specific credentials ----
+
+  // ---- Identity providers (providers.cc) ----
+  // OpenID Connect and SAML providers, kept as store::Resource records of kinds
+  // kOpenIdConnectProvider and kSamlProvider: id = the provider ARN, name = the URL without
+  // https:// (OIDC) or the provider name (SAML). Quotas (identifiers.md §5): 100 providers
+  // of each kind per account, 100 client IDs and 5 thumbprints per OIDC provider, 50 tags
+  // (keys case-sensitive). A provider ARN that is no ARN is InvalidInput "ARN <arn> is not
+  // valid."; one naming no provider of the account is NoSuchEntity.
+  struct OidcProvider {
+    std::string arn;
+    std::string url;  // without https://, as GetOpenIDConnectProvider returns it
+    std::vector<std::string> client_ids;
+    std::vector<std::string> thumbprints;
+    store::Tags tags;
+    common::Timestamp create_date;
+  };
+  struct SamlProvider {
+    std::string arn;
+    std::string name;
+    std::string metadata;  // the SAMLMetadataDocument as given
+    common::Timestamp valid_until;
+    store::Tags tags;
+    common::Timestamp create_date;
+  };
+  std::string oidc_provider_arn(std::string_view account_id, std::string_view url) const;
+  std::string saml_provider_arn(std::string_view account_id, std::string_view name) const;
+  Result<OidcProvider> create_oidc_provider(std::string_view account_id, std::string_view url,
+                                            const std::vector<std::string>& client_ids,
+                                            const std::vector<std::string>& thumbprints, const store::Tags& tags);
+  Result<OidcProvider> get_oidc_provider(std::string_view account_id, std::string_view arn);
+  // Every OIDC provider of the account, by URL.
+  Result<std::vector<OidcProvider>> list_oidc_providers(std::string_view account_id);
+  Result<void> delete_oidc_provider(std::string_view account_id, std::string_view arn);
+  // Adding a client ID the provider has already, or removing one it has not, is a no-op.
+  Result<void> add_oidc_client_id(std::string_view account_id, std::string_view arn, std::string_view client_id);
+  Result<void> remove_oidc_client_id(std::string_view account_id, std::string_view arn, std::string_view client_id);
+  Result<void> update_oidc_thumbprints(std::string_view account_id, std::string_view arn,
+                                       const std::vector<std::string>& thumbprints);
+  Result<void> tag_oidc_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags);
+  Result<void> untag_oidc_provider(std::string_view account_id, std::string_view arn,
+                                   const std::vector<std::string>& keys);
+  Result<store::Page<store::Tag>> list_oidc_provider_tags(std::string_view account_id, std::string_view arn,
+                                                          const store::ListOptions& options);
+  Result<SamlProvider> create_saml_provider(std::string_view account_id, std::string_view name,
+                                            std::string_view metadata, const store::Tags& tags);
+  Result<SamlProvider> get_saml_provider(std::string_view account_id, std::string_view arn);
+  // Every SAML provider of the account, by name.
+  Result<std::vector<SamlProvider>> list_saml_providers(std::string_view account_id);
+  Result<void> update_saml_provider(std::string_view account_id, std::string_view arn, std::string_view metadata);
+  Result<void> delete_saml_provider(std::string_view account_id, std::string_view arn);
+  Result<void> tag_saml_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags);
+  Result<void> untag_saml_provider(std::string_view account_id, std::string_view arn,
+                                   const std::vector<std::string>& keys);
+  Result<store::Page<store::Tag>> list_saml_provider_tags(std::string_view account_id, std::string_view arn,
+                                                          const store::ListOptions& options);
+  // ---- end of Identity providers ----
+
+  // GetAccountAuthorizationDetails (authorization_details.cc): `filter` is a set of
+  // kDetail* bits; one read snapshot; at most options.max_items records in all.
+  Result<AuthorizationDetails> authorization_details(std::string_view account_id, unsigned filter,
+                                                     const store::ListOptions& options);
+
+  // The credential report (credential_report.cc): Generate answers kStarted when it made a
+  // new report (synchronously) and kComplete while the last one is under 4 hours old; Get
+  // fails with ReportNotPresent or ReportExpired.
+  Result<CredentialReportState> generate_credential_report(std::string_view account_id);
+  Result<CredentialReport> get_credential_report(std::string_view account_id);
+
   // Every policy document that applies to the user, for the authorizer.
   Result<PrincipalPolicyTexts> user_policies(std::string_view user_id);
+  // The same for a user, group or role of the account named by its ARN (the simulator's
+  // PolicySourceArn): NoSuchEntity when it does not exist, InvalidInput when the ARN names
+  // no such entity.
+  Result<PrincipalPolicyTexts> policies_of_arn(std::string_view account_id, std::string_view arn);
 
  private:
   Result<store::User> find_user(store::ReadTransaction& tx, std::string_view account_id, std::string_view name);
+  // ---- Certificates (certificates.cc) ----
+  // The user a signing certificate or service-specific credential belongs to: {user id,
+  // stored name}, both empty for the root user (`user_name` empty).
+  Result<std::pair<std::string, std::string>> certificate_owner(store::ReadTransaction& tx, std::string_view account_id,
+                                                                std::string_view user_name);
+  // ---- end of Certificates ----
   Result<void> check_inline_quota(store::ReadTransaction& tx, const store::User& user, std::string_view policy_name,
                                   std::string_view document);
   // The managed policy record for an ARN, creating the record of an AWS managed policy
@@ -261,6 +602,10 @@ class IamDomain {
   Result<store::ManagedPolicy> attachable_policy(store::Transaction& tx, std::string_view account_id,
                                                  std::string_view arn);
   Result<PolicyText> managed_policy_text(store::ReadTransaction& tx, std::string_view arn);
+  static Result<CredentialReport> read_credential_report(const store::Resource& record);
+  // The inline and attached policies of one entity, appended to `out`.
+  Result<void> add_entity_policies(store::ReadTransaction& tx, store::EntityKind kind, const std::string& id,
+                                   std::vector<PolicyText>& out);
 
   DomainEnv env_;
 };

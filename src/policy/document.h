@@ -97,6 +97,11 @@ struct PolicyDocument {
 // PackedPolicyTooLarge; its path is a JSONPath to the offending element.
 common::Result<PolicyDocument> parse_policy(std::string_view text, const ValidateOptions& options);
 
+// The condition keys a document refers to, in Condition blocks and as ${...} variables
+// (2012-10-17 only), each once (case-insensitively) in order of appearance: the answer of
+// GetContextKeysForCustomPolicy.
+std::vector<std::string> context_keys(const PolicyDocument& document);
+
 // Characters that count toward a quota: code points outside JSON whitespace that is
 // outside string literals.
 std::size_t policy_size(std::string_view text);

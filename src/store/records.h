@@ -179,6 +179,7 @@ enum class ResourceKind {
   kOpenIdConnectProvider,      // id: provider ARN
   kSamlProvider,               // id: provider ARN
   kServiceSpecificCredential,  // id: ACCA...
+  kCredentialReport,           // id: the account id (one report per account)
 };
 
 struct Resource {

@@ -180,6 +180,9 @@ class Transaction : public ReadTransaction {
   // Replaces status and last used; the other fields are immutable.
   virtual Result<void> update_access_key(const AccessKey& key) = 0;
   virtual Result<void> delete_access_key(std::string_view access_key_id) = 0;
+  // Usage bookkeeping: when and where the key was last used. No policy depends on it, so it
+  // does not count as a write for generation() (caches of policies and keys stay warm).
+  virtual Result<void> record_access_key_use(std::string_view access_key_id, const AccessKeyLastUsed& used) = 0;
 
   virtual Result<void> create_login_profile(const LoginProfile& profile) = 0;
   virtual Result<void> update_login_profile(const LoginProfile& profile) = 0;

@@ -97,6 +97,20 @@ def user_with_key(name, managed=(), inline=None, boundary=None):
     return k["AccessKeyId"], k["SecretAccessKey"]
 
 
+def aws_cli(*args, key=ROOT_KEY, secret=ROOT_SECRET):
+    """Runs `aws iam ARGS` (the real aws CLI) against the server with a private HOME and no
+    config files; returns the parsed JSON output, or None when it printed nothing."""
+    home = os.path.join(os.path.dirname(server.data), "cli-home")  # removed by finish()
+    os.makedirs(home, exist_ok=True)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home,
+           "AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret, "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_CONFIG_FILE": os.path.join(home, "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
+    out = subprocess.run([AWS, "iam", *args, "--endpoint-url", server.endpoint, "--output", "json"],
+                         env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out) if out.strip() else None
+
+
 server = None
 
 

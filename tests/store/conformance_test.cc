@@ -974,6 +974,40 @@ TEST_P(StoreConformance, GenerationBumpsOnCommitOnly) {
   EXPECT_EQ(store_->generation(), g0 + 1);
 }
 
+TEST_P(StoreConformance, UsageRecordsAreKeptButDoNotBumpTheGeneration) {
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_user(user("alice", "AIDAALICE")));
+    AccessKey key;
+    key.id = "AKIAALICE";
+    key.account_id = kAccount;
+    key.user_id = "AIDAALICE";
+    key.create_date = ts(1700000000);
+    key.secret_ciphertext = "sealed";
+    IAMD_ASSERT_OK(w->create_access_key(key));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  const auto g0 = store_->generation();
+  const AccessKeyLastUsed used{ts(1700000100, 7), "iam", "us-east-1"};
+  {
+    auto w = write();
+    IAMD_EXPECT_ERROR(w->record_access_key_use("AKIANOPE", used), kNotFound);
+    IAMD_ASSERT_OK(w->record_access_key_use("AKIAALICE", used));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  EXPECT_EQ(store_->generation(), g0);
+  auto k = read()->get_access_key("AKIAALICE");
+  IAMD_ASSERT_OK(k);
+  ASSERT_TRUE(k->last_used.has_value());
+  EXPECT_EQ(*k->last_used, used);
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->record_access_key_use("AKIAALICE", AccessKeyLastUsed{ts(1700000200), "sts", "eu-west-1"}));
+    w->rollback();
+  }
+  EXPECT_EQ(*read()->get_access_key("AKIAALICE")->last_used, used);
+}
+
 TEST_P(StoreConformance, ReadersSeeTheirSnapshot) {
   auto before = read();
   IAMD_ASSERT_OK(before->get_account(kAccount));  // the snapshot starts with the first read

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string_view>
 
 #include "common/ids.h"
 
@@ -59,6 +60,17 @@ TEST(Ids, ShapesAndDeterminism) {
   OsRandom os;
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(seen.insert(make_access_key_id("AKIA", os)).second);
+}
+
+TEST(Ids, UuidVersion4) {
+  SeededRandom a(7), b(7);
+  std::string u = make_uuid(a);
+  EXPECT_EQ(u, make_uuid(b));
+  ASSERT_EQ(u.size(), 36u);
+  for (std::size_t i : {8u, 13u, 18u, 23u}) EXPECT_EQ(u[i], '-');
+  EXPECT_EQ(u[14], '4');                                               // version 4
+  EXPECT_NE(std::string_view("89ab").find(u[19]), std::string::npos);  // RFC 4122 variant
+  EXPECT_EQ(u.find_first_not_of("0123456789abcdef-"), std::string::npos);
 }
 
 }  // namespace

@@ -412,6 +412,12 @@ class MemoryTransaction final : public Transaction {
     k->last_used = key.last_used;
     return written();
   }
+  Result<void> record_access_key_use(std::string_view access_key_id, const AccessKeyLastUsed& used) override {
+    auto* k = find(w().access_keys, access_key_id);
+    if (k == nullptr) return not_found("access key " + std::string(access_key_id));
+    k->last_used = used;
+    return {};  // published by commit, but not a write that bumps the generation
+  }
   Result<void> delete_access_key(std::string_view access_key_id) override {
     auto& keys = w().access_keys;
     auto it = keys.find(access_key_id);

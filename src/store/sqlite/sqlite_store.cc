@@ -400,6 +400,15 @@ class SqliteTransaction final : public Transaction {
           last_used_field(key, &AccessKeyLastUsed::service), last_used_field(key, &AccessKeyLastUsed::region), key.id);
     });
   }
+  Result<void> record_access_key_use(std::string_view access_key_id, const AccessKeyLastUsed& used) override {
+    assert(write_ && "write on a read transaction");
+    // One statement: atomic on its own, and not marking the transaction dirty.
+    auto r = run("UPDATE access_keys SET last_used_date = ?, last_used_service = ?, last_used_region = ? WHERE id = ?",
+                 used.date, used.service, used.region, access_key_id);
+    if (!r) return r;
+    if (conn().changes() == 0) return not_found("access key " + std::string(access_key_id));
+    return {};
+  }
   Result<void> delete_access_key(std::string_view access_key_id) override {
     return write([&]() -> Result<void> {
       return update("DELETE FROM access_keys WHERE id = ?", "access key " + std::string(access_key_id), access_key_id);

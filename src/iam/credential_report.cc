@@ -1,0 +1,164 @@
+// The credential report (GenerateCredentialReport / GetCredentialReport): one CSV row for
+// the root user and one per IAM user, with AWS's columns and values (N/A, not_supported,
+// no_information, ISO 8601 times with +00:00). Reports are generated synchronously and kept
+// in the store (kCredentialReport, one per account), so they survive a restart; as in AWS a
+// report is current for 4 hours, after which Generate makes a new one and Get answers
+// ReportExpired.
+#include "iam/internal.h"
+#include "iam/service.h"
+
+namespace iamd::iam {
+
+using common::Error;
+using internal::all_pages;
+
+namespace {
+
+constexpr std::int64_t kReportLifetime = 4 * 3600;  // seconds
+constexpr std::string_view kHeader =
+    "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+    "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,"
+    "access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,"
+    "access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
+    "cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+
+// AWS's report times: 2014-02-07T00:22:29+00:00.
+std::string report_time(common::Timestamp t) {
+  std::string s = common::format_iso8601(t);
+  if (!s.empty() && s.back() == 'Z') s.replace(s.size() - 1, 1, "+00:00");
+  return s;
+}
+
+void add_keys(std::string& row, const std::vector<store::AccessKey>& keys) {
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (i >= keys.size()) {
+      row += ",false,N/A,N/A,N/A,N/A";
+      continue;
+    }
+    const store::AccessKey& k = keys[i];
+    row += k.status == store::AccessKeyStatus::kActive ? ",true," : ",false,";
+    row += report_time(k.create_date);
+    if (k.last_used) {
+      row += "," + report_time(k.last_used->date) + "," + k.last_used->region + "," + k.last_used->service;
+    } else {
+      row += ",N/A,N/A,N/A";
+    }
+  }
+}
+
+// The report's record body: the generation time in seconds, a newline, the CSV.
+std::string encode_report(common::Timestamp generated, std::string_view csv) {
+  return std::to_string(generated.seconds) + "\n" + std::string(csv);
+}
+
+}  // namespace
+
+Result<CredentialReportState> IamDomain::generate_credential_report(std::string_view account_id) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  const common::Timestamp now = env_.clock->now();
+  auto existing = (*tx)->get_resource(store::ResourceKind::kCredentialReport, account_id);
+  if (existing) {
+    auto report = read_credential_report(*existing);
+    if (report && now.seconds - report->generated.seconds < kReportLifetime) return CredentialReportState::kComplete;
+  } else if (!store::is_not_found(existing.error())) {
+    return existing.error();
+  }
+  auto account = (*tx)->get_account(account_id);
+  if (!account) return account.error();
+  std::optional<store::PasswordPolicy> policy = account->password_policy;
+
+  std::string csv(kHeader);
+  csv += "\n<root_account>,arn:" + env_.partition + ":iam::" + std::string(account_id) + ":root," +
+         report_time(account->create_date) + ",not_supported,no_information,not_supported,not_supported,";
+  auto root_mfa = (*tx)->list_resources(store::ResourceKind::kMfaDevice, account_id, std::string_view(), {});
+  if (!root_mfa) return root_mfa.error();
+  csv += root_mfa->items.empty() ? "false" : "true";
+  auto root_keys = (*tx)->list_access_keys(account_id, "");
+  if (!root_keys) return root_keys.error();
+  add_keys(csv, *root_keys);
+  csv += ",false,N/A,false,N/A";
+
+  auto users = all_pages<store::User>([&](const store::ListOptions& o) { return (*tx)->list_users(account_id, o); });
+  if (!users) return users.error();
+  for (const store::User& u : *users) {
+    std::string row = "\n" + u.name + "," + user_arn(u) + "," + report_time(u.create_date);
+    auto profile = (*tx)->get_login_profile(u.id);
+    if (profile) {
+      row += ",true,";
+      row += u.password_last_used ? report_time(*u.password_last_used) : "no_information";
+      row += "," + report_time(profile->create_date) + ",";
+      if (policy && policy->max_password_age) {
+        row += report_time(common::Timestamp{
+            profile->create_date.seconds + static_cast<std::int64_t>(*policy->max_password_age) * 86400, 0});
+      } else {
+        row += "N/A";
+      }
+    } else if (store::is_not_found(profile.error())) {
+      row += ",false,N/A,N/A,N/A";
+    } else {
+      return profile.error();
+    }
+    auto mfa = (*tx)->list_resources(store::ResourceKind::kMfaDevice, account_id, std::string_view(u.id), {});
+    if (!mfa) return mfa.error();
+    row += mfa->items.empty() ? ",false" : ",true";
+    auto keys = (*tx)->list_access_keys(account_id, u.id);
+    if (!keys) return keys.error();
+    add_keys(row, *keys);
+    // Signing certificates: read through the domain's own decoding.
+    auto certs = all_pages<SigningCertificate>(
+        [&](const store::ListOptions& o) { return list_signing_certificates(account_id, u.name, o); });
+    if (!certs) return certs.error();
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (i < certs->size()) {
+        row += (*certs)[i].status == store::AccessKeyStatus::kActive ? ",true," : ",false,";
+        row += report_time((*certs)[i].upload_date);
+      } else {
+        row += ",false,N/A";
+      }
+    }
+    csv += row;
+  }
+  store::Resource record;
+  record.kind = store::ResourceKind::kCredentialReport;
+  record.account_id = std::string(account_id);
+  record.id = std::string(account_id);
+  record.name = std::string(account_id);
+  record.create_date = now;
+  record.body = encode_report(now, csv);
+  auto written = existing ? (*tx)->update_resource(record) : (*tx)->create_resource(record);
+  if (!written) return written.error();
+  if (auto c = (*tx)->commit(); !c) return c.error();
+  return CredentialReportState::kStarted;
+}
+
+Result<CredentialReport> IamDomain::read_credential_report(const store::Resource& record) {
+  const auto newline = record.body.find('\n');
+  if (newline == std::string::npos) return Error{"StorageFailure", "unreadable credential report", ""};
+  CredentialReport out;
+  out.generated = common::Timestamp{std::stoll(record.body.substr(0, newline)), 0};
+  out.csv = record.body.substr(newline + 1);
+  return out;
+}
+
+Result<CredentialReport> IamDomain::get_credential_report(std::string_view account_id) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto record = (*tx)->get_resource(store::ResourceKind::kCredentialReport, account_id);
+  if (!record) {
+    if (store::is_not_found(record.error())) {
+      return Error{"ReportNotPresent",
+                   "Credential report not present. To generate a report, call GenerateCredentialReport.", ""};
+    }
+    return record.error();
+  }
+  auto report = read_credential_report(*record);
+  if (!report) return report.error();
+  if (env_.clock->now().seconds - report->generated.seconds >= kReportLifetime) {
+    return Error{"ReportExpired",
+                 "Credential report is expired. To generate a new report, call GenerateCredentialReport.", ""};
+  }
+  return report;
+}
+
+}  // namespace iamd::iam

@@ -1,0 +1,485 @@
+// Instance profiles, role permissions boundaries and service-linked roles. Each public call
+// is one store transaction, like the rest of IamDomain.
+//
+// Service-linked roles are plain data here: CreateServiceLinkedRole makes a role under
+// /aws-service-role/<service>/ trusting the service, DeleteServiceLinkedRole deletes it at
+// once and hands out a deletion task id that encodes the role, so the status of a task needs
+// no record of its own.
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "common/ids.h"
+#include "common/strings.h"
+#include "iam/internal.h"
+#include "iam/service.h"
+
+namespace iamd::iam {
+
+namespace {
+
+using internal::check_modifiable;
+using internal::find_role;
+using internal::invalid_input;
+using internal::is_service_linked;
+using internal::kServiceRolePath;
+using internal::limit_exceeded;
+using internal::not_found;
+using internal::page_of;
+using internal::profiles_with_roles;
+using internal::validate_tags;
+using internal::with_roles;
+
+using common::Error;
+
+// AWS's quotas (identifiers.md §5).
+constexpr std::int64_t kProfilesPerAccount = 1000;
+constexpr std::size_t kRolesPerProfile = 1;
+constexpr std::size_t kTagsPerProfile = 50;
+constexpr std::size_t kMaxRoleName = 64;
+constexpr std::string_view kServiceSuffix = ".amazonaws.com";
+constexpr std::string_view kTaskPrefix = "task/aws-service-role/";
+
+Error profile_not_found(std::string_view name) {
+  return not_found("Instance Profile " + std::string(name) + " cannot be found.");
+}
+
+Result<store::InstanceProfile> find_profile(store::ReadTransaction& tx, std::string_view account_id,
+                                            std::string_view name) {
+  auto p = tx.get_instance_profile(account_id, name);
+  if (!p && store::is_not_found(p.error())) return profile_not_found(name);
+  return p;
+}
+
+// The profile and the role an Add/RemoveRole call names, each NotFound in AWS's words.
+Result<std::pair<store::InstanceProfile, store::Role>> profile_and_role(store::ReadTransaction& tx,
+                                                                        std::string_view account_id,
+                                                                        std::string_view profile_name,
+                                                                        std::string_view role_name) {
+  auto p = find_profile(tx, account_id, profile_name);
+  if (!p) return p.error();
+  auto role = find_role(tx, account_id, role_name);
+  if (!role) return role.error();
+  return std::pair{std::move(p).value(), std::move(role).value()};
+}
+
+// The role-name part AWS gives the service-linked roles of well-known services
+// ("AWSServiceRoleFor" + this), by the service principal's name before ".amazonaws.com".
+struct KnownService {
+  std::string_view service;
+  std::string_view role_part;
+};
+constexpr std::array kKnownServices{
+    KnownService{"access-analyzer", "AccessAnalyzer"},
+    KnownService{"autoscaling", "AutoScaling"},
+    KnownService{"backup", "Backup"},
+    KnownService{"batch", "Batch"},
+    KnownService{"cloud9", "AWSCloud9"},
+    KnownService{"cloudtrail", "CloudTrail"},
+    KnownService{"compute-optimizer", "ComputeOptimizer"},
+    KnownService{"config", "Config"},
+    KnownService{"dax", "DAX"},
+    KnownService{"dynamodb.application-autoscaling", "ApplicationAutoScaling_DynamoDBTable"},
+    KnownService{"ec2.application-autoscaling", "ApplicationAutoScaling_EC2SpotFleetRequest"},
+    KnownService{"ec2fleet", "EC2Fleet"},
+    KnownService{"ecs", "ECS"},
+    KnownService{"ecs.application-autoscaling", "ApplicationAutoScaling_ECSService"},
+    KnownService{"eks", "AmazonEKS"},
+    KnownService{"eks-nodegroup", "AmazonEKSNodegroup"},
+    KnownService{"elasticache", "ElastiCache"},
+    KnownService{"elasticbeanstalk", "ElasticBeanstalk"},
+    KnownService{"elasticfilesystem", "AmazonElasticFileSystem"},
+    KnownService{"elasticloadbalancing", "ElasticLoadBalancing"},
+    KnownService{"elasticmapreduce", "EMRCleanup"},
+    KnownService{"es", "AmazonElasticsearchService"},
+    KnownService{"fsx", "AmazonFSx"},
+    KnownService{"globalaccelerator", "GlobalAccelerator"},
+    KnownService{"guardduty", "AmazonGuardDuty"},
+    KnownService{"inspector", "AmazonInspector"},
+    KnownService{"inspector2", "AmazonInspector2"},
+    KnownService{"kafka", "Kafka"},
+    KnownService{"lakeformation", "LakeFormationDataAccess"},
+    KnownService{"lambda.application-autoscaling", "ApplicationAutoScaling_LambdaConcurrency"},
+    KnownService{"macie", "AmazonMacie"},
+    KnownService{"opensearchservice", "AmazonOpenSearchService"},
+    KnownService{"ops.apigateway", "APIGateway"},
+    KnownService{"organizations", "Organizations"},
+    KnownService{"rds", "RDS"},
+    KnownService{"rds.application-autoscaling", "ApplicationAutoScaling_RDSCluster"},
+    KnownService{"redshift", "Redshift"},
+    KnownService{"replication.dynamodb", "DynamoDBReplication"},
+    KnownService{"replication.ecr", "ECRReplication"},
+    KnownService{"securityhub", "SecurityHub"},
+    KnownService{"spot", "EC2Spot"},
+    KnownService{"spotfleet", "EC2SpotFleet"},
+    KnownService{"ssm", "AmazonSSM"},
+    KnownService{"sso", "SSO"},
+    KnownService{"support", "Support"},
+    KnownService{"transitgateway", "VPCTransitGateway"},
+    KnownService{"trustedadvisor", "TrustedAdvisor"},
+};
+
+bool lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+// [IMPL] A service principal is "<name>.amazonaws.com" where <name> is lowercase letters
+// and digits in words joined by "-" or ".", as every AWS service principal is.
+bool is_service_principal(std::string_view service) {
+  if (!service.ends_with(kServiceSuffix)) return false;
+  std::string_view name = service.substr(0, service.size() - kServiceSuffix.size());
+  if (name.empty() || !lower_alnum(name.front()) || !lower_alnum(name.back())) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (lower_alnum(c)) continue;
+    if ((c != '-' && c != '.') || !lower_alnum(name[i + 1])) return false;
+  }
+  return true;
+}
+
+// [IMPL] For a service missing from kKnownServices: each word of the name capitalized, the
+// separators dropped ("my-service.amazonaws.com" -> "MyService").
+std::string derived_role_part(std::string_view name) {
+  std::string out;
+  bool word_start = true;
+  for (char c : name) {
+    if (c == '-' || c == '.') {
+      word_start = true;
+      continue;
+    }
+    out.push_back(word_start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    word_start = false;
+  }
+  return out;
+}
+
+std::string trust_policy_for(std::string_view service) {
+  // The service name matches [a-z0-9.-]+ (is_service_principal), so it needs no escaping.
+  return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":")" + std::string(service) +
+         R"("},"Action":"sts:AssumeRole"}]})";
+}
+
+Error name_taken(std::string_view name) {
+  // [OBS] AWS answers a second role of the same name with InvalidInput, not EntityAlreadyExists.
+  return invalid_input("Service role name " + std::string(name) +
+                       " has been taken in this account, please try a different suffix.");
+}
+
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    const char c = s[i];
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// The service and role name a deletion task id names.
+struct TaskRole {
+  std::string service;
+  std::string name;
+};
+
+Result<TaskRole> parse_task_id(std::string_view task_id) {
+  // [IMPL] AWS's wording for a malformed task id is not documented.
+  Error malformed = invalid_input("Invalid deletion task id: " + std::string(task_id));
+  if (!task_id.starts_with(kTaskPrefix)) return malformed;
+  std::vector<std::string_view> parts = common::split(task_id.substr(kTaskPrefix.size()), '/');
+  if (parts.size() != 3 || parts[0].empty() || parts[1].empty() || !is_uuid(parts[2])) return malformed;
+  return TaskRole{std::string(parts[0]), std::string(parts[1])};
+}
+
+}  // namespace
+
+std::string IamDomain::instance_profile_arn(const store::InstanceProfile& p) const {
+  return "arn:" + env_.partition + ":iam::" + p.account_id + ":instance-profile" + p.path + p.name;
+}
+
+Result<ProfileWithRoles> IamDomain::create_instance_profile(std::string_view account_id, std::string_view name,
+                                                            std::string_view path, const store::Tags& tags) {
+  if (auto r = validate_tags(tags); !r) return r.error();
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto summary = (*tx)->get_account_summary(account_id);
+  if (!summary) return summary.error();
+  if (summary->instance_profiles >= kProfilesPerAccount) {
+    return limit_exceeded("Cannot exceed quota for InstanceProfilesPerAccount: " + std::to_string(kProfilesPerAccount));
+  }
+  store::InstanceProfile p;
+  p.account_id = std::string(account_id);
+  p.name = std::string(name);
+  p.path = path.empty() ? "/" : std::string(path);
+  p.id = common::make_unique_id("AIPA", *env_.random);
+  p.create_date = env_.clock->now();
+  p.tags = tags;
+  if (auto r = (*tx)->create_instance_profile(p); !r) {
+    if (store::is_already_exists(r.error())) {
+      return Error{std::string(store::kAlreadyExists), "Instance Profile " + p.name + " already exists.", ""};
+    }
+    return r.error();
+  }
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return ProfileWithRoles{std::move(p), {}};
+}
+
+Result<ProfileWithRoles> IamDomain::get_instance_profile(std::string_view account_id, std::string_view name) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto p = find_profile(**tx, account_id, name);
+  if (!p) return p.error();
+  return with_roles(**tx, std::move(p).value());
+}
+
+Result<store::Page<ProfileWithRoles>> IamDomain::list_instance_profiles(std::string_view account_id,
+                                                                        const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto page = (*tx)->list_instance_profiles(account_id, options);
+  if (!page) return page.error();
+  auto items = profiles_with_roles(**tx, std::move(page->items));
+  if (!items) return items.error();
+  return store::Page<ProfileWithRoles>{std::move(items).value(), page->next_marker};
+}
+
+Result<void> IamDomain::delete_instance_profile(std::string_view account_id, std::string_view name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto p = find_profile(**tx, account_id, name);
+  if (!p) return p.error();
+  if (!p->role_ids.empty()) {
+    return internal::conflict("Cannot delete entity, must remove roles from instance profile first.");
+  }
+  if (auto r = (*tx)->delete_instance_profile(p->id); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::add_role_to_instance_profile(std::string_view account_id, std::string_view profile_name,
+                                                     std::string_view role_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto pr = profile_and_role(**tx, account_id, profile_name, role_name);
+  if (!pr) return pr.error();
+  auto& [p, role] = *pr;
+  // [UNCERTAIN] AWS lists UnmodifiableEntity for this operation: the protected roles.
+  if (auto m = check_modifiable(role); !m) return m;
+  // [OBS] Adding the role a profile holds already is LimitExceeded too, not EntityAlreadyExists.
+  if (p.role_ids.size() >= kRolesPerProfile) {
+    return limit_exceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: " +
+                          std::to_string(kRolesPerProfile));
+  }
+  if (auto r = (*tx)->add_role_to_instance_profile(p.id, role.id); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::remove_role_from_instance_profile(std::string_view account_id, std::string_view profile_name,
+                                                          std::string_view role_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto pr = profile_and_role(**tx, account_id, profile_name, role_name);
+  if (!pr) return pr.error();
+  auto& [p, role] = *pr;
+  if (std::find(p.role_ids.begin(), p.role_ids.end(), role.id) == p.role_ids.end()) {
+    // [UNCERTAIN] AWS's wording for a role that is not in the profile.
+    return not_found("The role with name " + role.name + " cannot be found in instance profile " + p.name + ".");
+  }
+  if (auto r = (*tx)->remove_role_from_instance_profile(p.id, role.id); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<store::Page<ProfileWithRoles>> IamDomain::list_instance_profiles_for_role(std::string_view account_id,
+                                                                                 std::string_view role_name,
+                                                                                 const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  auto profiles = (*tx)->list_instance_profiles_for_role(role->id);
+  if (!profiles) return profiles.error();
+  auto items = profiles_with_roles(**tx, std::move(profiles).value());
+  if (!items) return items.error();
+  return page_of(std::move(items).value(), options);
+}
+
+Result<void> IamDomain::tag_instance_profile(std::string_view account_id, std::string_view name,
+                                             const store::Tags& tags) {
+  if (auto r = validate_tags(tags); !r) return r;
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto p = find_profile(**tx, account_id, name);
+  if (!p) return p.error();
+  store::InstanceProfile updated = *p;
+  internal::merge_tags(updated.tags, tags);
+  if (updated.tags.size() > kTagsPerProfile) {
+    return limit_exceeded("The number of tags has reached the maximum limit.");
+  }
+  if (updated == *p) return {};
+  if (auto r = (*tx)->update_instance_profile(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::untag_instance_profile(std::string_view account_id, std::string_view name,
+                                               const std::vector<std::string>& keys) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto p = find_profile(**tx, account_id, name);
+  if (!p) return p.error();
+  store::InstanceProfile updated = *p;
+  internal::remove_tags(updated.tags, keys);
+  if (updated == *p) return {};
+  if (auto r = (*tx)->update_instance_profile(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<store::Page<store::Tag>> IamDomain::list_instance_profile_tags(std::string_view account_id,
+                                                                      std::string_view name,
+                                                                      const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto p = find_profile(**tx, account_id, name);
+  if (!p) return p.error();
+  return page_of(p->tags, options);
+}
+
+// ---- Role permissions boundaries ----
+
+Result<void> IamDomain::put_role_permissions_boundary(std::string_view account_id, std::string_view role_name,
+                                                      std::string_view arn) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  if (auto m = check_modifiable(*role); !m) return m;
+  // As PutUserPermissionsBoundary: a customer managed policy of the account or an AWS managed one.
+  if (auto p = attachable_policy(**tx, account_id, arn); !p) {
+    if (!store::is_not_found(p.error())) return p.error();
+    return invalid_input("Scope ARN: " + std::string(arn) + " does not exist or is not attachable.");
+  }
+  store::Role updated = *role;
+  updated.permissions_boundary = std::string(arn);
+  if (updated == *role) return {};
+  if (auto r = (*tx)->update_role(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+Result<void> IamDomain::delete_role_permissions_boundary(std::string_view account_id, std::string_view role_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  if (auto m = check_modifiable(*role); !m) return m;
+  // [UNCERTAIN] As DeleteUserPermissionsBoundary: removing no boundary succeeds.
+  if (role->permissions_boundary.empty()) return {};
+  store::Role updated = *role;
+  updated.permissions_boundary.clear();
+  if (auto r = (*tx)->update_role(updated); !r) return r;
+  return (*tx)->commit();
+}
+
+// ---- Service-linked roles ----
+
+Result<IamDomain::ServiceLinkedRoleName> IamDomain::service_linked_role_name(std::string_view service,
+                                                                             std::string_view suffix) const {
+  // [UNCERTAIN] AWS's wording for a name that is not a service principal.
+  if (!is_service_principal(service)) return invalid_input("Invalid service name: " + std::string(service));
+  const std::string_view short_name = service.substr(0, service.size() - kServiceSuffix.size());
+  auto known = std::find_if(kKnownServices.begin(), kKnownServices.end(),
+                            [&](const KnownService& k) { return k.service == short_name; });
+  std::string name = "AWSServiceRoleFor";
+  name += known != kKnownServices.end() ? std::string(known->role_part) : derived_role_part(short_name);
+  // [IMPL] Every service accepts a CustomSuffix (AWS refuses it for some services).
+  if (!suffix.empty()) name += "_" + std::string(suffix);
+  if (name.size() > kMaxRoleName) {
+    // [IMPL] The role name must still fit RoleName's 64 characters.
+    return invalid_input("The role name " + name + " is longer than " + std::to_string(kMaxRoleName) +
+                         " characters; use a shorter suffix.");
+  }
+  return ServiceLinkedRoleName{std::move(name), std::string(kServiceRolePath) + std::string(service) + "/"};
+}
+
+Result<store::Role> IamDomain::create_service_linked_role(std::string_view account_id, std::string_view service,
+                                                          std::string_view description, std::string_view suffix) {
+  auto slr = service_linked_role_name(service, suffix);
+  if (!slr) return slr.error();
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  store::Role role;
+  role.account_id = std::string(account_id);
+  role.name = slr->name;
+  role.path = slr->path;
+  role.trust_policy = trust_policy_for(service);
+  // [IMPL] No service-defined default description and no service policy is attached.
+  role.description = std::string(description);
+  role.id = common::make_unique_id("AROA", *env_.random);
+  role.create_date = env_.clock->now();
+  if (auto r = (*tx)->create_role(role); !r) {
+    if (store::is_already_exists(r.error())) return name_taken(role.name);
+    return r.error();
+  }
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return role;
+}
+
+Result<std::string> IamDomain::delete_service_linked_role(std::string_view account_id, std::string_view role_name) {
+  auto tx = env_.store->begin_write();
+  if (!tx) return tx.error();
+  auto role = find_role(**tx, account_id, role_name);
+  if (!role) return role.error();
+  if (!is_service_linked(*role)) {
+    // [UNCERTAIN] AWS's wording for a role that is not service-linked.
+    return invalid_input("Role " + role->name + " is not a service-linked role.");
+  }
+  // The role's policies and profile memberships go with it, as AWS removes a service's
+  // policies on deletion (the ordinary operations cannot add any).
+  auto inline_policies = internal::all_pages<store::InlinePolicy>([&](const store::ListOptions& lo) {
+    return (*tx)->list_inline_policies(store::EntityKind::kRole, role->id, lo);
+  });
+  if (!inline_policies) return inline_policies.error();
+  for (const store::InlinePolicy& p : *inline_policies) {
+    if (auto r = (*tx)->delete_inline_policy(store::EntityKind::kRole, role->id, p.name); !r) return r.error();
+  }
+  auto attached = internal::all_pages<store::AttachedPolicy>([&](const store::ListOptions& lo) {
+    return (*tx)->list_attached_policies(store::EntityKind::kRole, role->id, lo);
+  });
+  if (!attached) return attached.error();
+  for (const store::AttachedPolicy& a : *attached) {
+    if (auto r = (*tx)->detach_policy(store::EntityKind::kRole, role->id, a.arn); !r) return r.error();
+  }
+  auto profiles = (*tx)->list_instance_profiles_for_role(role->id);
+  if (!profiles) return profiles.error();
+  for (const store::InstanceProfile& p : *profiles) {
+    if (auto r = (*tx)->remove_role_from_instance_profile(p.id, role->id); !r) return r.error();
+  }
+  if (auto r = (*tx)->delete_role(role->id); !r) return r.error();
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  // "task" + "/aws-service-role/<service>/" + name + "/" + uuid.
+  return "task" + role->path + role->name + "/" + common::make_uuid(*env_.random);
+}
+
+Result<std::string> IamDomain::deletion_task_role_arn(std::string_view account_id, std::string_view task_id) const {
+  auto task = parse_task_id(task_id);
+  if (!task) return task.error();
+  store::Role role;
+  role.account_id = std::string(account_id);
+  role.name = task->name;
+  role.path = std::string(kServiceRolePath) + task->service + "/";
+  return role_arn(role);
+}
+
+Result<std::string> IamDomain::service_linked_role_deletion_status(std::string_view account_id,
+                                                                   std::string_view task_id) {
+  auto task = parse_task_id(task_id);
+  if (!task) return task.error();
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto role = (*tx)->get_role(account_id, task->name);
+  if (role) {
+    // [IMPL] Deletion is immediate, so a task whose role still exists was not issued here
+    // (or the role was created again since).
+    return not_found("Deletion task " + std::string(task_id) + " cannot be found.");
+  }
+  if (!store::is_not_found(role.error())) return role.error();
+  return std::string("SUCCEEDED");
+}
+
+}  // namespace iamd::iam

@@ -1,0 +1,50 @@
+#include "iam/saml_metadata.h"
+
+#include "common/xml_read.h"
+#include "iam/internal.h"
+
+namespace iamd::iam {
+
+namespace {
+
+using common::XmlElement;
+
+// The first EntityDescriptor that describes an identity provider: the root itself, or a
+// direct child of an EntitiesDescriptor root.
+const XmlElement* identity_provider(const XmlElement& root) {
+  auto is_idp = [](const XmlElement& e) {
+    return e.ns == kSamlMetadataNs && e.name == "EntityDescriptor" &&
+           e.child(kSamlMetadataNs, "IDPSSODescriptor") != nullptr;
+  };
+  if (is_idp(root)) return &root;
+  if (root.ns != kSamlMetadataNs || root.name != "EntitiesDescriptor") return nullptr;
+  for (const XmlElement& c : root.children) {
+    if (is_idp(c)) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+common::Result<SamlMetadata> parse_saml_metadata(std::string_view document) {
+  const common::Error unparsable = internal::invalid_input("Could not parse metadata");
+  auto root = common::read_xml(document);
+  if (!root) return unparsable;
+  const XmlElement* idp = identity_provider(*root);
+  if (idp == nullptr) return unparsable;
+  SamlMetadata out;
+  const common::XmlAttribute* entity_id = idp->attribute("", "entityID");
+  if (entity_id == nullptr || entity_id->value.empty()) return unparsable;
+  out.entity_id = entity_id->value;
+  const common::XmlAttribute* valid_until = idp->attribute("", "validUntil");
+  if (valid_until == nullptr && idp != &*root) valid_until = root->attribute("", "validUntil");
+  if (valid_until != nullptr) {
+    // xs:dateTime; a value that is not one makes the document unusable.
+    auto t = common::parse_aws_date(valid_until->value);
+    if (!t) return unparsable;
+    out.valid_until = *t;
+  }
+  return out;
+}
+
+}  // namespace iamd::iam
