@@ -493,17 +493,8 @@ def _():
 
 @check("aws CLI: upload-server-certificate, list-signing-certificates, create-service-specific-credential")
 def _():
-    home = os.path.join(tmp, "home")
-    os.makedirs(home, exist_ok=True)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home,
-           "AWS_ACCESS_KEY_ID": ROOT_KEY, "AWS_SECRET_ACCESS_KEY": ROOT_SECRET, "AWS_DEFAULT_REGION": "us-east-1",
-           "AWS_CONFIG_FILE": os.path.join(home, "config"),
-           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
-
     def aws(*args):
-        out = subprocess.run([AWS, "iam", *args, "--endpoint-url", server.endpoint, "--output", "json"],
-                             env=env, check=True, capture_output=True, text=True, cwd=pki).stdout
-        return json.loads(out) if out.strip() else None
+        return aws_cli(*args, cwd=pki)
 
     m = aws("upload-server-certificate", "--server-certificate-name", "cli-cert", "--path", "/cli/",
             "--certificate-body", "file://two.pem", "--private-key", "file://two.key")["ServerCertificateMetadata"]

@@ -172,12 +172,8 @@ def _():
 
 @check("aws CLI: get-account-authorization-details")
 def _():
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=ROOT_KEY, AWS_SECRET_ACCESS_KEY=ROOT_SECRET,
-               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
-    out = subprocess.run([AWS, "--endpoint-url", server.endpoint, "iam", "get-account-authorization-details",
-                          "--filter", "Group", "--query", "GroupDetailList[0].GroupName", "--output", "text"],
-                         env=env, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0 and out.stdout.strip() == "devs", (out.stdout, out.stderr)
+    out = aws_cli("get-account-authorization-details", "--filter", "Group")
+    assert [g["GroupName"] for g in out["GroupDetailList"]] == ["devs"], out
 
 
 finish(tmp)

@@ -386,17 +386,7 @@ def _():
 
 @check("aws CLI: create-group, add-user-to-group, get-group")
 def _():
-    home = os.path.join(tmp, "home")
-    os.makedirs(home, exist_ok=True)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home,
-           "AWS_ACCESS_KEY_ID": ROOT_KEY, "AWS_SECRET_ACCESS_KEY": ROOT_SECRET, "AWS_DEFAULT_REGION": "us-east-1",
-           "AWS_CONFIG_FILE": os.path.join(home, "config"),
-           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
-
-    def aws(*args):
-        out = subprocess.run([AWS, "iam", *args, "--endpoint-url", server.endpoint, "--output", "json"],
-                             env=env, check=True, capture_output=True, text=True).stdout
-        return json.loads(out) if out.strip() else None
+    aws = aws_cli
 
     g = aws("create-group", "--group-name", "cli-group", "--path", "/cli/")["Group"]
     assert g["Arn"] == arn("cli-group", "/cli/"), g

@@ -97,9 +97,10 @@ def user_with_key(name, managed=(), inline=None, boundary=None):
     return k["AccessKeyId"], k["SecretAccessKey"]
 
 
-def aws_cli(*args, key=ROOT_KEY, secret=ROOT_SECRET):
+def aws_cli(*args, key=ROOT_KEY, secret=ROOT_SECRET, cwd=None):
     """Runs `aws iam ARGS` (the real aws CLI) against the server with a private HOME and no
-    config files; returns the parsed JSON output, or None when it printed nothing."""
+    config files, in `cwd` (for file:// arguments); returns the parsed JSON output, or None
+    when it printed nothing."""
     home = os.path.join(os.path.dirname(server.data), "cli-home")  # removed by finish()
     os.makedirs(home, exist_ok=True)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home,
@@ -107,7 +108,7 @@ def aws_cli(*args, key=ROOT_KEY, secret=ROOT_SECRET):
            "AWS_CONFIG_FILE": os.path.join(home, "config"),
            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
     out = subprocess.run([AWS, "iam", *args, "--endpoint-url", server.endpoint, "--output", "json"],
-                         env=env, check=True, capture_output=True, text=True).stdout
+                         env=env, check=True, capture_output=True, text=True, cwd=cwd).stdout
     return json.loads(out) if out.strip() else None
 
 

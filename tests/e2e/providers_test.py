@@ -441,17 +441,7 @@ def _():
 
 @check("aws CLI: create-open-id-connect-provider, create-saml-provider from a file, list and get")
 def _():
-    home = os.path.join(tmp, "home")
-    os.makedirs(home, exist_ok=True)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home,
-           "AWS_ACCESS_KEY_ID": ROOT_KEY, "AWS_SECRET_ACCESS_KEY": ROOT_SECRET, "AWS_DEFAULT_REGION": "us-east-1",
-           "AWS_CONFIG_FILE": os.path.join(home, "config"),
-           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
-
-    def aws(*args):
-        out = subprocess.run([AWS, "iam", *args, "--endpoint-url", server.endpoint, "--output", "json"],
-                             env=env, check=True, capture_output=True, text=True).stdout
-        return json.loads(out) if out.strip() else None
+    aws = aws_cli
 
     r = aws("create-open-id-connect-provider", "--url", "https://cli.example.com", "--thumbprint-list", A40,
             "--client-id-list", "cli-app")

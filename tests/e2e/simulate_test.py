@@ -180,14 +180,9 @@ def _():
 
 @check("aws CLI: simulate-custom-policy prints the decision")
 def _():
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=ROOT_KEY, AWS_SECRET_ACCESS_KEY=ROOT_SECRET,
-               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
-    out = subprocess.run([AWS, "--endpoint-url", server.endpoint, "iam", "simulate-custom-policy",
-                          "--policy-input-list", S3_READ, "--action-names", "s3:GetObject",
-                          "--resource-arns", "arn:aws:s3:::bucket/k", "--query",
-                          "EvaluationResults[0].EvalDecision", "--output", "text"],
-                         env=env, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0 and out.stdout.strip() == "allowed", (out.stdout, out.stderr)
+    out = aws_cli("simulate-custom-policy", "--policy-input-list", S3_READ, "--action-names", "s3:GetObject",
+                  "--resource-arns", "arn:aws:s3:::bucket/k")
+    assert out["EvaluationResults"][0]["EvalDecision"] == "allowed", out
 
 
 @check("GetAccessKeyLastUsed: N/A before use; service, region and date after a signed call")
