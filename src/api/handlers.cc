@@ -86,8 +86,8 @@ const store::Tags& IamHandlers::resource_tags(std::string_view arn) {
   tagged_.clear();
   has_tagged_ = true;
   const Caller& c = ctx_.caller;
-  if (c.user && c.user->tags.size() > 0 && ctx_.domain.user_arn(*c.user) == arn) {
-    tagged_ = c.user->tags;  // the caller itself
+  if (c.user && ctx_.domain.user_arn(*c.user) == arn) {
+    tagged_ = c.user->tags;  // the caller itself, as its key resolved it (fresh per generation)
     return tagged_;
   }
   const std::string prefix = "arn:" + ctx_.domain.env().partition + ":iam::" + c.account_id + ":";
