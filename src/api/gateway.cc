@@ -32,7 +32,7 @@ std::string header(const ApiRequest& r, std::string_view name) {
 
 struct Gateway::State final : sigv4::CredentialLookup {
   State(iam::IamDomain& d, const common::Clock& c, common::Random& r)
-      : domain(d), clock(c), random(r), access(d), verifier(*this, c) {}
+      : domain(d), clock(c), access(d), verifier(*this, c), request_ids(r) {}
 
   common::Result<sigv4::Credential> lookup(std::string_view access_key_id, std::string_view) const override {
     // Resolved keys are cached until the store changes (a deactivated or deleted key stops
@@ -65,13 +65,18 @@ struct Gateway::State final : sigv4::CredentialLookup {
   // loses only bookkeeping, never the request.
   void note_use(const std::string& key_id, std::string_view service, std::string_view region) {
     const common::Timestamp now = clock.now();
-    {
-      std::lock_guard lock(usage_mu);
+    auto recent = [&] {
       auto it = usage.find(key_id);
-      if (it != usage.end() && it->second.service == service && it->second.region == region &&
-          now.seconds - it->second.at.seconds < kUsageInterval) {
-        return;
-      }
+      return it != usage.end() && it->second.service == service && it->second.region == region &&
+             now.seconds - it->second.at.seconds < kUsageInterval;
+    };
+    {
+      std::shared_lock lock(usage_mu);  // the common case: recorded within the minute
+      if (recent()) return;
+    }
+    {
+      std::unique_lock lock(usage_mu);
+      if (recent()) return;
       if (usage.size() >= kMaxCachedKeys) usage.clear();
       usage.insert_or_assign(key_id, Usage{now, std::string(service), std::string(region)});
     }
@@ -83,7 +88,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
     std::string region;
   };
   static constexpr std::int64_t kUsageInterval = 60;  // seconds
-  std::mutex usage_mu;
+  std::shared_mutex usage_mu;
   std::unordered_map<std::string, Usage> usage;
 
   struct CachedKey {
@@ -96,10 +101,9 @@ struct Gateway::State final : sigv4::CredentialLookup {
 
   iam::IamDomain& domain;
   const common::Clock& clock;
-  common::Random& random;
   Access access;
   sigv4::Verifier verifier;
-  std::mutex random_mu;  // Random is not required to be thread-safe
+  common::RequestIds request_ids;
 };
 
 Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random)
@@ -109,11 +113,7 @@ Gateway::~Gateway() = default;
 
 ApiResponse Gateway::handle(const ApiRequest& req) {
   State& s = *state_;
-  std::string request_id;
-  {
-    std::lock_guard lock(s.random_mu);
-    request_id = common::make_uuid(s.random);
-  }
+  const std::string request_id = s.request_ids.next();
   auto respond = [&](const protocol::Response& r) {
     return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
   };

@@ -39,13 +39,55 @@ std::string make_account_id(Random& random) {
   return draw("123456789", 1, random) + draw("0123456789", 11, random);
 }
 
-std::string make_uuid(Random& random) {
-  std::string b = random.bytes(16);
+namespace {
+
+// 16 bytes as a version 4 UUID: 8-4-4-4-12 lowercase hex with the version and variant bits.
+std::string format_uuid(std::string b) {
   b[6] = static_cast<char>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  std::string hex = to_hex(b);
+  const std::string hex = to_hex(b);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
          hex.substr(20);
+}
+
+}  // namespace
+
+std::string make_uuid(Random& random) {
+  return format_uuid(random.bytes(16));
+}
+
+namespace {
+
+// SplitMix64's finalizer: a bijection with full avalanche.
+std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+RequestIds::RequestIds(Random& random) {
+  std::uint8_t bytes[16];
+  random.fill(bytes, sizeof bytes);
+  for (int i = 0; i < 2; ++i) {
+    key_[i] = 0;
+    for (int j = 0; j < 8; ++j) key_[i] = (key_[i] << 8) | bytes[i * 8 + j];
+  }
+}
+
+std::string RequestIds::next() {
+  const std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed);
+  // Keyed by both halves; the high word is a bijection of n (4 of its bits then become the
+  // version), so ids do not repeat within 2^60 requests.
+  const std::uint64_t hi = mix64(mix64(n ^ key_[0]) + key_[1]);
+  const std::uint64_t lo = mix64(hi ^ key_[1]) + key_[0];
+  std::string b(16, '\0');
+  for (int i = 0; i < 8; ++i) {
+    b[static_cast<std::size_t>(i)] = static_cast<char>(hi >> (56 - 8 * i));
+    b[static_cast<std::size_t>(8 + i)] = static_cast<char>(lo >> (56 - 8 * i));
+  }
+  return format_uuid(std::move(b));
 }
 
 }  // namespace iamd::common

@@ -73,5 +73,23 @@ TEST(Ids, UuidVersion4) {
   EXPECT_EQ(u.find_first_not_of("0123456789abcdef-"), std::string::npos);
 }
 
+TEST(Ids, RequestIdsAreUuidsUniqueAndKeyedByTheRandomSource) {
+  SeededRandom a(7), b(7), c(8);
+  RequestIds x(a), y(b), z(c);
+  std::set<std::string> seen;
+  for (int i = 0; i < 100000; ++i) {
+    const std::string u = x.next();
+    ASSERT_EQ(u.size(), 36u);
+    ASSERT_EQ(u[14], '4');
+    ASSERT_NE(std::string_view("89ab").find(u[19]), std::string::npos);
+    ASSERT_EQ(u.find_first_not_of("0123456789abcdef-"), std::string::npos);
+    ASSERT_TRUE(seen.insert(u).second) << u;
+    if (i < 3) {
+      EXPECT_EQ(u, y.next());  // the same source gives the same sequence
+      EXPECT_NE(u, z.next());  // another source another one
+    }
+  }
+}
+
 }  // namespace
 }  // namespace iamd::common
