@@ -355,48 +355,25 @@ Result<void> IamDomain::delete_login_profile(std::string_view account_id, std::s
 // ---- User tags, rename, boundary ----
 
 Result<void> IamDomain::tag_user(std::string_view account_id, std::string_view user_name, const store::Tags& tags) {
-  std::set<std::string> seen;
-  for (const store::Tag& t : tags) {
-    if (!seen.insert(common::to_lower(t.key)).second) {
-      return invalid_input("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
-    }
-  }
+  using internal::TagKeys;
+  if (auto r = internal::validate_tags(tags, TagKeys::kCaseInsensitive); !r) return r;
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
-  if (!u) return u.error();
-  store::User updated = *u;
-  for (const store::Tag& t : tags) {
-    // Keys of user tags are case-insensitive: the new tag replaces key and value.
-    auto same = std::find_if(updated.tags.begin(), updated.tags.end(),
-                             [&](const store::Tag& existing) { return common::iequals(existing.key, t.key); });
-    if (same != updated.tags.end()) {
-      *same = t;
-    } else {
-      updated.tags.push_back(t);
-    }
-  }
-  if (updated.tags.size() > kTagsPerUser) {
-    return limit_exceeded("The number of tags has reached the maximum limit.");
-  }
-  if (updated == *u) return {};
-  if (auto r = (*tx)->update_user(updated); !r) return r;
-  return (*tx)->commit();
+  return internal::retag(
+      **tx, [&] { return find_user(**tx, account_id, user_name); },
+      [&](store::Tags& t) { internal::merge_tags(t, tags, TagKeys::kCaseInsensitive); },
+      [&](const store::User& u) { return (*tx)->update_user(u); }, kTagsPerUser);
 }
 
 Result<void> IamDomain::untag_user(std::string_view account_id, std::string_view user_name,
                                    const std::vector<std::string>& keys) {
+  using internal::TagKeys;
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
-  if (!u) return u.error();
-  store::User updated = *u;
-  std::erase_if(updated.tags, [&](const store::Tag& t) {
-    return std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return common::iequals(k, t.key); });
-  });
-  if (updated == *u) return {};
-  if (auto r = (*tx)->update_user(updated); !r) return r;
-  return (*tx)->commit();
+  return internal::retag(
+      **tx, [&] { return find_user(**tx, account_id, user_name); },
+      [&](store::Tags& t) { internal::remove_tags(t, keys, TagKeys::kCaseInsensitive); },
+      [&](const store::User& u) { return (*tx)->update_user(u); }, kTagsPerUser);
 }
 
 Result<void> IamDomain::update_user(std::string_view account_id, std::string_view user_name,

@@ -306,29 +306,20 @@ Result<void> IamDomain::tag_instance_profile(std::string_view account_id, std::s
   if (auto r = validate_tags(tags); !r) return r;
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto p = find_profile(**tx, account_id, name);
-  if (!p) return p.error();
-  store::InstanceProfile updated = *p;
-  internal::merge_tags(updated.tags, tags);
-  if (updated.tags.size() > kTagsPerProfile) {
-    return limit_exceeded("The number of tags has reached the maximum limit.");
-  }
-  if (updated == *p) return {};
-  if (auto r = (*tx)->update_instance_profile(updated); !r) return r;
-  return (*tx)->commit();
+  return internal::retag(
+      **tx, [&] { return find_profile(**tx, account_id, name); },
+      [&](store::Tags& t) { internal::merge_tags(t, tags); },
+      [&](const store::InstanceProfile& p) { return (*tx)->update_instance_profile(p); }, kTagsPerProfile);
 }
 
 Result<void> IamDomain::untag_instance_profile(std::string_view account_id, std::string_view name,
                                                const std::vector<std::string>& keys) {
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto p = find_profile(**tx, account_id, name);
-  if (!p) return p.error();
-  store::InstanceProfile updated = *p;
-  internal::remove_tags(updated.tags, keys);
-  if (updated == *p) return {};
-  if (auto r = (*tx)->update_instance_profile(updated); !r) return r;
-  return (*tx)->commit();
+  return internal::retag(
+      **tx, [&] { return find_profile(**tx, account_id, name); },
+      [&](store::Tags& t) { internal::remove_tags(t, keys); },
+      [&](const store::InstanceProfile& p) { return (*tx)->update_instance_profile(p); }, kTagsPerProfile);
 }
 
 Result<store::Page<store::Tag>> IamDomain::list_instance_profile_tags(std::string_view account_id,

@@ -13,6 +13,7 @@
 
 #include "common/json_writer.h"
 #include "common/result.h"
+#include "common/strings.h"
 #include "iam/service.h"
 #include "policy/json.h"
 #include "store/store.h"
@@ -47,32 +48,62 @@ common::Result<std::vector<T>> all_pages(F&& list) {
   }
 }
 
-// Tag keys compared case-sensitively (policies, instance profiles: identifiers.md §4).
-inline common::Result<void> validate_tags(const store::Tags& tags) {
+// How an entity's tag keys compare (identifiers.md §4): case-insensitively for users and
+// roles, case-sensitively for policies, instance profiles and the lesser kinds.
+enum class TagKeys { kCaseSensitive, kCaseInsensitive };
+
+inline bool same_key(std::string_view a, std::string_view b, TagKeys keys) {
+  return keys == TagKeys::kCaseSensitive ? a == b : common::iequals(a, b);
+}
+
+// The request's tags must not name a key twice.
+inline common::Result<void> validate_tags(const store::Tags& tags, TagKeys keys = TagKeys::kCaseSensitive) {
   for (std::size_t i = 0; i < tags.size(); ++i) {
     for (std::size_t j = i + 1; j < tags.size(); ++j) {
-      if (tags[i].key == tags[j].key) return invalid_input("Duplicate tag keys found.");
+      if (!same_key(tags[i].key, tags[j].key, keys)) continue;
+      return invalid_input(keys == TagKeys::kCaseSensitive
+                               ? "Duplicate tag keys found."
+                               : "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
     }
   }
   return {};
 }
 
-// Adds `add` to `tags`; a key present already (case-sensitive) gets the new value.
-inline void merge_tags(store::Tags& tags, const store::Tags& add) {
+// Adds `add` to `tags`; a key present already gets the new value (case-insensitive keys:
+// the new tag replaces key and value, so the key takes the new case).
+inline void merge_tags(store::Tags& tags, const store::Tags& add, TagKeys keys = TagKeys::kCaseSensitive) {
   for (const store::Tag& t : add) {
-    auto same =
-        std::find_if(tags.begin(), tags.end(), [&](const store::Tag& existing) { return existing.key == t.key; });
+    auto same = std::find_if(tags.begin(), tags.end(),
+                             [&](const store::Tag& existing) { return same_key(existing.key, t.key, keys); });
     if (same != tags.end()) {
-      same->value = t.value;
+      *same = t;
     } else {
       tags.push_back(t);
     }
   }
 }
 
-// Removes the tags with these keys (case-sensitive).
-inline void remove_tags(store::Tags& tags, const std::vector<std::string>& keys) {
-  std::erase_if(tags, [&](const store::Tag& t) { return std::find(keys.begin(), keys.end(), t.key) != keys.end(); });
+// Removes the tags with these keys.
+inline void remove_tags(store::Tags& tags, const std::vector<std::string>& remove,
+                        TagKeys keys = TagKeys::kCaseSensitive) {
+  std::erase_if(tags, [&](const store::Tag& t) {
+    return std::any_of(remove.begin(), remove.end(), [&](const std::string& k) { return same_key(k, t.key, keys); });
+  });
+}
+
+// TagX / UntagX of a record with a `tags` member, in one transaction: `find` reads the record
+// (Result<Record>), `change` edits a copy's tags, `save` writes it; nothing is written when
+// the tags did not change. More than `limit` tags is LimitExceeded.
+template <class Find, class Change, class Save>
+common::Result<void> retag(store::Transaction& tx, Find&& find, Change&& change, Save&& save, std::size_t limit) {
+  auto current = find();
+  if (!current) return current.error();
+  auto updated = *current;
+  change(updated.tags);
+  if (updated.tags.size() > limit) return limit_exceeded("The number of tags has reached the maximum limit.");
+  if (updated.tags == current->tags) return {};
+  if (auto r = save(updated); !r) return r;
+  return tx.commit();
 }
 
 // A marker of the positional listings (versions, tags): the index of the next item.

@@ -363,28 +363,18 @@ Result<void> IamDomain::tag_policy(std::string_view account_id, std::string_view
   if (auto r = validate_tags(tags); !r) return r;
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto p = own_policy(**tx, account_id, arn);
-  if (!p) return p.error();
-  store::ManagedPolicy updated = *p;
-  internal::merge_tags(updated.tags, tags);
-  if (updated.tags.size() > kTagsPerPolicy) {
-    return Error{std::string(kLimitExceeded), "The number of tags has reached the maximum limit.", ""};
-  }
-  if (auto r = (*tx)->update_policy(updated); !r) return r;
-  return (*tx)->commit();
+  return internal::retag(
+      **tx, [&] { return own_policy(**tx, account_id, arn); }, [&](store::Tags& t) { internal::merge_tags(t, tags); },
+      [&](const store::ManagedPolicy& p) { return (*tx)->update_policy(p); }, kTagsPerPolicy);
 }
 
 Result<void> IamDomain::untag_policy(std::string_view account_id, std::string_view arn,
                                      const std::vector<std::string>& keys) {
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto p = own_policy(**tx, account_id, arn);
-  if (!p) return p.error();
-  store::ManagedPolicy updated = *p;
-  internal::remove_tags(updated.tags, keys);
-  if (updated.tags == p->tags) return {};
-  if (auto r = (*tx)->update_policy(updated); !r) return r;
-  return (*tx)->commit();
+  return internal::retag(
+      **tx, [&] { return own_policy(**tx, account_id, arn); }, [&](store::Tags& t) { internal::remove_tags(t, keys); },
+      [&](const store::ManagedPolicy& p) { return (*tx)->update_policy(p); }, kTagsPerPolicy);
 }
 
 Result<store::Page<store::Tag>> IamDomain::list_policy_tags(std::string_view account_id, std::string_view arn,

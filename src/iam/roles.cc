@@ -48,13 +48,7 @@ bool all_digits(std::string_view s) {
 
 // Tag keys of roles are case-insensitive (identifiers.md §4).
 Result<void> check_tag_keys(const store::Tags& tags) {
-  for (std::size_t i = 0; i < tags.size(); ++i) {
-    for (std::size_t j = i + 1; j < tags.size(); ++j) {
-      if (common::to_lower(tags[i].key) == common::to_lower(tags[j].key)) {
-        return invalid_input("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
-      }
-    }
-  }
+  if (auto r = internal::validate_tags(tags, internal::TagKeys::kCaseInsensitive); !r) return r;
   if (tags.size() > kTagsPerRole) return limit_exceeded("The number of tags has reached the maximum limit.");
   return {};
 }
@@ -339,42 +333,25 @@ Result<store::Page<store::AttachedPolicy>> IamDomain::list_attached_role_policie
 }
 
 Result<void> IamDomain::tag_role(std::string_view account_id, std::string_view role_name, const store::Tags& tags) {
+  using internal::TagKeys;
   if (auto r = check_tag_keys(tags); !r) return r;
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto role = find_role(**tx, account_id, role_name);
-  if (!role) return role.error();
-  store::Role updated = *role;
-  for (const store::Tag& t : tags) {
-    auto same = std::find_if(updated.tags.begin(), updated.tags.end(), [&](const store::Tag& existing) {
-      return common::to_lower(existing.key) == common::to_lower(t.key);
-    });
-    if (same != updated.tags.end()) {
-      *same = t;  // a key given again replaces the value and the key's case
-    } else {
-      updated.tags.push_back(t);
-    }
-  }
-  if (updated.tags.size() > kTagsPerRole) return limit_exceeded("The number of tags has reached the maximum limit.");
-  if (updated == *role) return {};
-  if (auto r = (*tx)->update_role(updated); !r) return r;
-  return (*tx)->commit();
+  return internal::retag(
+      **tx, [&] { return find_role(**tx, account_id, role_name); },
+      [&](store::Tags& t) { internal::merge_tags(t, tags, TagKeys::kCaseInsensitive); },
+      [&](const store::Role& r) { return (*tx)->update_role(r); }, kTagsPerRole);
 }
 
 Result<void> IamDomain::untag_role(std::string_view account_id, std::string_view role_name,
                                    const std::vector<std::string>& keys) {
+  using internal::TagKeys;
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto role = find_role(**tx, account_id, role_name);
-  if (!role) return role.error();
-  store::Role updated = *role;
-  std::erase_if(updated.tags, [&](const store::Tag& t) {
-    return std::any_of(keys.begin(), keys.end(),
-                       [&](const std::string& k) { return common::to_lower(k) == common::to_lower(t.key); });
-  });
-  if (updated == *role) return {};
-  if (auto r = (*tx)->update_role(updated); !r) return r;
-  return (*tx)->commit();
+  return internal::retag(
+      **tx, [&] { return find_role(**tx, account_id, role_name); },
+      [&](store::Tags& t) { internal::remove_tags(t, keys, TagKeys::kCaseInsensitive); },
+      [&](const store::Role& r) { return (*tx)->update_role(r); }, kTagsPerRole);
 }
 
 Result<store::Page<store::Tag>> IamDomain::list_role_tags(std::string_view account_id, std::string_view role_name,
