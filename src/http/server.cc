@@ -12,7 +12,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -24,6 +23,7 @@
 #include <condition_variable>
 #include <ctime>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -175,7 +175,8 @@ class RequestParser final : public bhttp::basic_parser<true> {
   bhttp::verb verb_ = bhttp::verb::unknown;
 };
 
-// One accepted TCP connection. Every member function runs on the connection's strand;
+// One accepted TCP connection. Every member function runs on the thread of the event loop
+// the connection belongs to (one loop per worker thread, so no strand is needed);
 // outstanding operations hold a shared_ptr to it, so it lives until its last one completes.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -499,13 +500,16 @@ class Server::Impl {
     unsigned threads = state_.options.threads != 0 ? state_.options.threads : std::thread::hardware_concurrency();
     threads = std::max(threads, 1u);
 
-    ioc_.emplace(static_cast<int>(threads));
-    acceptor_.emplace(net::make_strand(*ioc_));
+    // One event loop per worker thread (concurrency hint 1): a connection stays on the loop
+    // it was accepted onto, round robin, so its handlers never run concurrently and the
+    // loops share nothing but the handler.
+    for (unsigned i = 0; i < threads; ++i) iocs_.push_back(std::make_unique<net::io_context>(1));
+    acceptor_.emplace(iocs_[0]->get_executor());
     accept_timer_.emplace(acceptor_->get_executor());
     auto fail = [&](std::string code, std::string_view what, std::string_view why) {
       accept_timer_.reset();
       acceptor_.reset();
-      ioc_.reset();
+      iocs_.clear();
       return Error{std::move(code), std::string(what) + " " + state_.options.listen + ": " + std::string(why), ""};
     };
     ErrorCode ec;
@@ -522,13 +526,13 @@ class Server::Impl {
     auto local = acceptor_->local_endpoint(ec);
     if (ec) return fail("ListenFailed", "cannot read the bound address of", ec.message());
 
-    work_.emplace(ioc_->get_executor());
+    for (auto& ioc : iocs_) works_.emplace_back(ioc->get_executor());
     accept();
     try {
-      for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run_worker(); });
+      for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this, i] { run_worker(*iocs_[i]); });
     } catch (const std::system_error& e) {
-      work_.reset();
-      ioc_->stop();
+      works_.clear();
+      for (auto& ioc : iocs_) ioc->stop();
       for (auto& t : threads_) t.join();
       threads_.clear();
       return fail("ListenFailed", "cannot start worker threads for", e.what());
@@ -562,15 +566,15 @@ class Server::Impl {
       wait_for_connections(std::chrono::steady_clock::now() + kForceCloseWait);
     }
 
-    work_.reset();
-    ioc_->stop();
+    works_.clear();
+    for (auto& ioc : iocs_) ioc->stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
-    // Destroying the io_context destroys the handlers it still holds, and with them any
+    // Destroying the io_contexts destroys the handlers they still hold, and with them any
     // connection that outlived the waits above.
     accept_timer_.reset();
     acceptor_.reset();
-    ioc_.reset();
+    iocs_.clear();
     port_.store(0);
   }
 
@@ -583,7 +587,8 @@ class Server::Impl {
 
  private:
   void accept() {
-    acceptor_->async_accept(net::make_strand(*ioc_),
+    net::io_context& loop = *iocs_[next_loop_++ % iocs_.size()];
+    acceptor_->async_accept(loop.get_executor(),
                             [this](ErrorCode ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
   }
 
@@ -607,11 +612,11 @@ class Server::Impl {
     accept();
   }
 
-  void run_worker() {
+  void run_worker(net::io_context& ioc) {
     tl_worker_of = &state_;
     for (;;) {
       try {
-        ioc_->run();
+        ioc.run();
         return;
       } catch (...) {
         state_.log("worker thread caught an exception from the event loop");
@@ -634,15 +639,16 @@ class Server::Impl {
     return state_.drained.wait_until(lock, deadline, [&] { return state_.connections.empty(); });
   }
 
-  // Declaration order is destruction order reversed: the io_context (and the connections
-  // its handlers own) goes before the State they point to.
+  // Declaration order is destruction order reversed: the io_contexts (and the connections
+  // their handlers own) go before the State they point to.
   State state_;
   std::mutex lifecycle_;
   bool started_ = false;
   bool running_ = false;
   std::atomic<std::uint16_t> port_{0};
-  std::optional<net::io_context> ioc_;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+  std::vector<std::unique_ptr<net::io_context>> iocs_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> works_;
+  std::size_t next_loop_ = 0;  // the loop of the next accepted connection (accept runs on loop 0)
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::steady_timer> accept_timer_;
   std::vector<std::thread> threads_;
