@@ -40,12 +40,10 @@ pi::Policy to_wire(const store::ManagedPolicy& p, PolicyView view) {
   return w;
 }
 
-// PermissionsBoundary usage filtering needs boundary references the store does not list.
-Result<void> check_usage_filter(const std::optional<std::string>& filter) {
-  if (filter && *filter == "PermissionsBoundary") {
-    return Error{"InvalidInput", "PolicyUsageFilter PermissionsBoundary is not supported by iamd.", ""};
-  }
-  return {};
+// PolicyUsageFilter: PermissionsBoundary selects the policies (or entities) by their use as
+// a permissions boundary; PermissionsPolicy, like no filter, by their use as permissions.
+bool boundaries_only(const std::optional<std::string>& filter) {
+  return filter && *filter == "PermissionsBoundary";
 }
 
 }  // namespace
@@ -84,7 +82,6 @@ Result<pi::GetPolicyResult> IamHandlers::get_policy(const pi::GetPolicyRequest& 
 
 Result<pi::ListPoliciesResult> IamHandlers::list_policies(const pi::ListPoliciesRequest& r) {
   if (auto a = authorize("iam:ListPolicies", "*"); !a) return a.error();
-  if (auto f = check_usage_filter(r.policy_usage_filter); !f) return fail<pi::ListPoliciesResult>(f.error());
   store::PolicyListOptions o;
   o.list = list_options(r.path_prefix, r.marker, r.max_items);
   const std::string scope = r.scope.value_or("All");
@@ -92,7 +89,8 @@ Result<pi::ListPoliciesResult> IamHandlers::list_policies(const pi::ListPolicies
             : scope == "Local" ? store::PolicyScope::kLocal
                                : store::PolicyScope::kAll;
   o.only_attached = r.only_attached.value_or(false);
-  auto page = ctx_.domain.list_policies(ctx_.caller.account_id, o);
+  auto page = boundaries_only(r.policy_usage_filter) ? ctx_.domain.list_boundary_policies(ctx_.caller.account_id, o)
+                                                     : ctx_.domain.list_policies(ctx_.caller.account_id, o);
   if (!page) return fail<pi::ListPoliciesResult>(page.error());
   pi::ListPoliciesResult out;
   for (const store::ManagedPolicy& p : page->items) out.policies.push_back(to_wire(p, PolicyView::kSummary));
@@ -157,15 +155,16 @@ Result<void> IamHandlers::delete_policy_version(const pi::DeletePolicyVersionReq
 Result<pi::ListEntitiesForPolicyResult> IamHandlers::list_entities_for_policy(
     const pi::ListEntitiesForPolicyRequest& r) {
   if (auto a = authorize("iam:ListEntitiesForPolicy", r.policy_arn); !a) return a.error();
-  if (auto f = check_usage_filter(r.policy_usage_filter); !f) return fail<pi::ListEntitiesForPolicyResult>(f.error());
   pi::ListEntitiesForPolicyResult out;
   std::optional<store::EntityKind> kind;
   const std::string filter = r.entity_filter.value_or("");
   if (filter == "User") kind = store::EntityKind::kUser;
   if (filter == "Group") kind = store::EntityKind::kGroup;
   if (filter == "Role") kind = store::EntityKind::kRole;
-  auto page = ctx_.domain.list_entities_for_policy(ctx_.caller.account_id, r.policy_arn, kind,
-                                                   list_options(r.path_prefix, r.marker, r.max_items));
+  const store::ListOptions lo = list_options(r.path_prefix, r.marker, r.max_items);
+  auto page = boundaries_only(r.policy_usage_filter)
+                  ? ctx_.domain.list_boundary_entities(ctx_.caller.account_id, r.policy_arn, kind, lo)
+                  : ctx_.domain.list_entities_for_policy(ctx_.caller.account_id, r.policy_arn, kind, lo);
   if (!page) return fail<pi::ListEntitiesForPolicyResult>(page.error());
   // The policy-kind filters select policies, which are never attached to a policy.
   const bool policies_only = filter == "LocalManagedPolicy" || filter == "AWSManagedPolicy";

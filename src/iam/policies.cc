@@ -2,6 +2,7 @@
 // to the AWS managed policy catalogue (api.md §7.5, identifiers.md §5).
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "common/ids.h"
 #include "iam/internal.h"
@@ -357,6 +358,76 @@ Result<store::Page<store::EntityRef>> IamDomain::list_entities_for_policy(std::s
   // An AWS managed policy never attached has no record yet, and so no entities.
   if (!page && p->aws_managed && store::is_not_found(page.error())) return store::Page<store::EntityRef>{};
   return page;
+}
+
+namespace {
+
+// A user or role of the account with a permissions boundary.
+struct BoundaryHolder {
+  store::EntityRef ref;
+  std::string path;
+  std::string boundary;
+};
+
+// Every user and role of the account that has a permissions boundary: roles first, then
+// users, each by name (ListEntitiesForPolicy's order).
+Result<std::vector<BoundaryHolder>> boundary_holders(store::ReadTransaction& tx, std::string_view account_id) {
+  std::vector<BoundaryHolder> out;
+  auto roles =
+      internal::all_pages<store::Role>([&](const store::ListOptions& o) { return tx.list_roles(account_id, o); });
+  if (!roles) return roles.error();
+  for (const store::Role& r : *roles) {
+    if (r.permissions_boundary.empty()) continue;
+    out.push_back({store::EntityRef{store::EntityKind::kRole, r.id, r.name}, r.path, r.permissions_boundary});
+  }
+  auto users =
+      internal::all_pages<store::User>([&](const store::ListOptions& o) { return tx.list_users(account_id, o); });
+  if (!users) return users.error();
+  for (const store::User& u : *users) {
+    if (u.permissions_boundary.empty()) continue;
+    out.push_back({store::EntityRef{store::EntityKind::kUser, u.id, u.name}, u.path, u.permissions_boundary});
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<store::Page<store::ManagedPolicy>> IamDomain::list_boundary_policies(std::string_view account_id,
+                                                                            const store::PolicyListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto holders = boundary_holders(**tx, account_id);
+  if (!holders) return holders.error();
+  std::map<std::string, int> uses;  // by ARN, so the list comes out sorted
+  for (const BoundaryHolder& h : *holders) ++uses[h.boundary];
+  std::vector<store::ManagedPolicy> items;
+  for (const auto& [arn, count] : uses) {
+    auto p = readable_policy(env_, **tx, account_id, arn);
+    if (!p) continue;  // a boundary whose policy is gone selects nothing
+    if (options.scope == store::PolicyScope::kAws && !p->aws_managed) continue;
+    if (options.scope == store::PolicyScope::kLocal && p->aws_managed) continue;
+    if (!p->path.starts_with(options.list.path_prefix)) continue;
+    p->permissions_boundary_usage_count = count;
+    items.push_back(std::move(p).value());
+  }
+  return internal::page_of(std::move(items), options.list);
+}
+
+Result<store::Page<store::EntityRef>> IamDomain::list_boundary_entities(std::string_view account_id,
+                                                                        std::string_view arn,
+                                                                        std::optional<store::EntityKind> kind,
+                                                                        const store::ListOptions& options) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  if (auto p = readable_policy(env_, **tx, account_id, arn); !p) return p.error();
+  auto holders = boundary_holders(**tx, account_id);
+  if (!holders) return holders.error();
+  std::vector<store::EntityRef> items;
+  for (BoundaryHolder& h : *holders) {
+    if (h.boundary != arn || (kind && *kind != h.ref.kind) || !h.path.starts_with(options.path_prefix)) continue;
+    items.push_back(std::move(h.ref));
+  }
+  return internal::page_of(std::move(items), options);
 }
 
 Result<void> IamDomain::tag_policy(std::string_view account_id, std::string_view arn, const store::Tags& tags) {

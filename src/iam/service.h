@@ -211,6 +211,10 @@ class IamDomain {
   Result<store::ManagedPolicy> get_policy(std::string_view account_id, std::string_view arn);
   Result<store::Page<store::ManagedPolicy>> list_policies(std::string_view account_id,
                                                           const store::PolicyListOptions& options);
+  // PolicyUsageFilter=PermissionsBoundary: the policies some user or role of the account has
+  // as its permissions boundary (scope and path prefix apply), by ARN, with their counts.
+  Result<store::Page<store::ManagedPolicy>> list_boundary_policies(std::string_view account_id,
+                                                                   const store::PolicyListOptions& options);
   Result<void> delete_policy(std::string_view account_id, std::string_view arn);
   Result<store::PolicyVersion> create_policy_version(std::string_view account_id, std::string_view arn,
                                                      std::string_view document, bool set_as_default);
@@ -225,6 +229,11 @@ class IamDomain {
   Result<store::Page<store::EntityRef>> list_entities_for_policy(std::string_view account_id, std::string_view arn,
                                                                  std::optional<store::EntityKind> kind,
                                                                  const store::ListOptions& options);
+  // ListEntitiesForPolicy with PolicyUsageFilter=PermissionsBoundary: the roles, then the
+  // users, whose permissions boundary is the policy (path prefix and kind apply), by name.
+  Result<store::Page<store::EntityRef>> list_boundary_entities(std::string_view account_id, std::string_view arn,
+                                                               std::optional<store::EntityKind> kind,
+                                                               const store::ListOptions& options);
   // Tag keys of policies are case-sensitive (identifiers.md §4); a key given again replaces.
   Result<void> tag_policy(std::string_view account_id, std::string_view arn, const store::Tags& tags);
   Result<void> untag_policy(std::string_view account_id, std::string_view arn, const std::vector<std::string>& keys);

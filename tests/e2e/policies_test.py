@@ -313,6 +313,52 @@ def _():
     assert code == "AccessDenied" and "iam:ListPolicies" in message and "on resource" not in message, message
 
 
+@check("PolicyUsageFilter: PermissionsBoundary lists boundary policies and the users and roles using them")
+def _():
+    iam = client("iam")
+    bound = iam.create_policy(PolicyName="BoundaryOnly", Path="/bounds/", PolicyDocument=json.dumps(allow("s3:*")))["Policy"]
+    s3_read = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    iam.create_user(UserName="bounded-u", PermissionsBoundary=bound["Arn"])
+    iam.create_user(UserName="bounded-v", Path="/ops/", PermissionsBoundary=s3_read)
+    iam.create_role(RoleName="bounded-r", PermissionsBoundary=bound["Arn"], AssumeRolePolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                  "Action": "sts:AssumeRole"}]}))
+    listed = iam.list_policies(PolicyUsageFilter="PermissionsBoundary")["Policies"]
+    assert [(p["PolicyName"], p["PermissionsBoundaryUsageCount"]) for p in listed] == \
+        [("BoundaryOnly", 2), ("AmazonS3ReadOnlyAccess", 1)], listed
+    assert [p["PolicyName"] for p in iam.list_policies(PolicyUsageFilter="PermissionsBoundary", Scope="AWS")[
+        "Policies"]] == ["AmazonS3ReadOnlyAccess"]
+    assert [p["PolicyName"] for p in iam.list_policies(PolicyUsageFilter="PermissionsBoundary",
+                                                        PathPrefix="/bounds/")["Policies"]] == ["BoundaryOnly"]
+    page = iam.list_policies(PolicyUsageFilter="PermissionsBoundary", MaxItems=1)
+    assert page["IsTruncated"] and len(page["Policies"]) == 1, page
+    rest = iam.list_policies(PolicyUsageFilter="PermissionsBoundary", MaxItems=1, Marker=page["Marker"])
+    assert [p["PolicyName"] for p in rest["Policies"]] == ["AmazonS3ReadOnlyAccess"] and not rest["IsTruncated"]
+    # PermissionsPolicy lists like no filter: the boundary-only policy is not attached anywhere.
+    attached = [p["PolicyName"] for p in iam.list_policies(OnlyAttached=True,
+                                                           PolicyUsageFilter="PermissionsPolicy")["Policies"]]
+    assert "BoundaryOnly" not in attached, attached
+    e = iam.list_entities_for_policy(PolicyArn=bound["Arn"], PolicyUsageFilter="PermissionsBoundary")
+    assert [r["RoleName"] for r in e["PolicyRoles"]] == ["bounded-r"], e
+    assert [u["UserName"] for u in e["PolicyUsers"]] == ["bounded-u"] and e["PolicyGroups"] == [], e
+    e = iam.list_entities_for_policy(PolicyArn=bound["Arn"], PolicyUsageFilter="PermissionsBoundary",
+                                     EntityFilter="User")
+    assert e["PolicyRoles"] == [] and [u["UserName"] for u in e["PolicyUsers"]] == ["bounded-u"], e
+    e = iam.list_entities_for_policy(PolicyArn=s3_read, PolicyUsageFilter="PermissionsBoundary", PathPrefix="/ops/")
+    assert [u["UserName"] for u in e["PolicyUsers"]] == ["bounded-v"], e
+    # Not attached as permissions: the plain listing has nobody.
+    plain = iam.list_entities_for_policy(PolicyArn=bound["Arn"])
+    assert plain["PolicyUsers"] == [] and plain["PolicyRoles"] == [], plain
+    iam.delete_user_permissions_boundary(UserName="bounded-u")
+    iam.delete_user_permissions_boundary(UserName="bounded-v")
+    iam.delete_role_permissions_boundary(RoleName="bounded-r")
+    assert iam.list_policies(PolicyUsageFilter="PermissionsBoundary")["Policies"] == []
+    for u in ("bounded-u", "bounded-v"):
+        iam.delete_user(UserName=u)
+    iam.delete_role(RoleName="bounded-r")
+    iam.delete_policy(PolicyArn=bound["Arn"])
+
+
 @check("restart keeps policies, versions and the default")
 def _():
     assert server.stop(signal.SIGTERM) == 0
