@@ -70,6 +70,7 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
     t.boundary = u->permissions_boundary;
     tagged_arn_ = t.arn;
     tagged_ = u->tags;
+    tagged_principal_ = true;
     has_tagged_ = true;
   } else {
     store::User unsaved;
@@ -84,20 +85,33 @@ const store::Tags& IamHandlers::resource_tags(std::string_view arn) {
   if (has_tagged_ && tagged_arn_ == arn) return tagged_;
   tagged_arn_ = std::string(arn);
   tagged_.clear();
+  tagged_principal_ = false;
   has_tagged_ = true;
   const Caller& c = ctx_.caller;
   if (c.user && ctx_.domain.user_arn(*c.user) == arn) {
     tagged_ = c.user->tags;  // the caller itself, as its key resolved it (fresh per generation)
+    tagged_principal_ = true;
     return tagged_;
   }
   const std::string prefix = "arn:" + ctx_.domain.env().partition + ":iam::" + c.account_id + ":";
   if (!arn.starts_with(prefix)) return tagged_;
   const std::string_view rest = arn.substr(prefix.size());
   const std::string name(rest.substr(rest.rfind('/') + 1));
+  // Only a record whose ARN (with its stored path) is the resource lends its tags.
   if (rest.starts_with("user/")) {
     if (auto u = ctx_.domain.get_user(c.account_id, name); u && ctx_.domain.user_arn(*u) == arn) tagged_ = u->tags;
+    tagged_principal_ = true;
   } else if (rest.starts_with("role/")) {
     if (auto r = ctx_.domain.get_role(c.account_id, name); r && ctx_.domain.role_arn(*r) == arn) tagged_ = r->tags;
+    tagged_principal_ = true;
+  } else if (rest.starts_with("policy/")) {
+    if (auto p = ctx_.domain.get_policy(c.account_id, arn); p) tagged_ = p->tags;
+  } else if (rest.starts_with("instance-profile/")) {
+    auto p = ctx_.domain.get_instance_profile(c.account_id, name);
+    if (p && ctx_.domain.instance_profile_arn(p->profile) == arn) tagged_ = p->profile.tags;
+  } else if (rest.starts_with("server-certificate/")) {
+    auto sc = ctx_.domain.get_server_certificate(c.account_id, name);
+    if (sc && ctx_.domain.server_certificate_arn(*sc) == arn) tagged_ = sc->tags;
   }
   return tagged_;
 }
@@ -111,7 +125,7 @@ Result<void> IamHandlers::authorize(std::string_view action, std::string_view re
   condition::Context merged = ctx_.base_context;
   for (const store::Tag& t : tags) {
     merged.set("aws:ResourceTag/" + t.key, t.value);
-    merged.set("iam:ResourceTag/" + t.key, t.value);
+    if (tagged_principal_) merged.set("iam:ResourceTag/" + t.key, t.value);  // users and roles only
   }
   if (extra != nullptr) {
     for (const auto& e : extra->entries()) {

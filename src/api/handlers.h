@@ -297,11 +297,12 @@ class IamHandlers final : public protocol::iam::IamService {
     std::string boundary;
   };
   Target target_user(const std::optional<std::string>& name);
-  // Authorizes with the base context, `extra`, and aws:ResourceTag/iam:ResourceTag when the
-  // resource is a user or role of the account (evaluation.md §6: those resources carry tags).
+  // Authorizes with the base context, `extra`, and the resource's tags (evaluation.md §6):
+  // aws:ResourceTag/<k> for a user, role, customer managed policy, instance profile or server
+  // certificate of the account; iam:ResourceTag/<k> too for users and roles.
   common::Result<void> authorize(std::string_view action, std::string_view resource,
                                  const condition::Context* extra = nullptr);
-  // The tags of the user or role `arn` names; empty for other resources or missing ones.
+  // The tags of the record `arn` names; empty for other resources or missing ones.
   // Remembered for the call (an IamHandlers serves one request), so target_user's lookup is
   // not repeated.
   const store::Tags& resource_tags(std::string_view arn);
@@ -310,6 +311,7 @@ class IamHandlers final : public protocol::iam::IamService {
   std::string tagged_arn_;
   store::Tags tagged_;
   bool has_tagged_ = false;
+  bool tagged_principal_ = false;  // the tagged record is a user or role
 };
 
 class StsHandlers final : public protocol::sts::StsService {

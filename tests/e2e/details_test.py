@@ -142,6 +142,25 @@ def _():
     assert error_of(me.get_role, RoleName="app")[0] == "AccessDenied"
 
 
+@check("aws:ResourceTag of a policy and an instance profile; iam:ResourceTag is for users and roles only")
+def _():
+    iam.tag_policy(PolicyArn=local["Arn"], Tags=[{"Key": "team", "Value": "core"}])
+    iam.tag_instance_profile(InstanceProfileName="app-profile", Tags=[{"Key": "team", "Value": "core"}])
+    key, secret = user_with_key("tag-reader-2", inline={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:GetPolicy", "iam:GetInstanceProfile"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/team": "core"}}},
+        {"Effect": "Allow", "Action": "iam:ListPolicyVersions", "Resource": "*",
+         "Condition": {"StringEquals": {"iam:ResourceTag/team": "core"}}}]})
+    me = client("iam", key, secret)
+    assert me.get_policy(PolicyArn=local["Arn"])["Policy"]["PolicyName"] == "Local"
+    assert me.get_instance_profile(InstanceProfileName="app-profile")["InstanceProfile"]["InstanceProfileName"] \
+        == "app-profile"
+    assert error_of(me.get_policy, PolicyArn=READ_ONLY)[0] == "AccessDenied"  # AWS managed: no tags
+    assert error_of(me.list_policy_versions, PolicyArn=local["Arn"])[0] == "AccessDenied"
+    iam.untag_instance_profile(InstanceProfileName="app-profile", TagKeys=["team"])
+    assert error_of(me.get_instance_profile, InstanceProfileName="app-profile")[0] == "AccessDenied"
+
+
 @check("credential report: not present, STARTED then COMPLETE, AWS's CSV columns and values")
 def _():
     assert error_of(iam.get_credential_report) == (
