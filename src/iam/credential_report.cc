@@ -4,6 +4,8 @@
 // in the store (kCredentialReport, one per account), so they survive a restart; as in AWS a
 // report is current for 4 hours, after which Generate makes a new one and Get answers
 // ReportExpired.
+#include <charconv>
+
 #include "iam/internal.h"
 #include "iam/service.h"
 
@@ -136,7 +138,13 @@ Result<CredentialReport> IamDomain::read_credential_report(const store::Resource
   const auto newline = record.body.find('\n');
   if (newline == std::string::npos) return Error{"StorageFailure", "unreadable credential report", ""};
   CredentialReport out;
-  out.generated = common::Timestamp{std::stoll(record.body.substr(0, newline)), 0};
+  std::int64_t seconds = 0;
+  const char* first = record.body.data();
+  auto [end, ec] = std::from_chars(first, first + newline, seconds);
+  if (ec != std::errc() || end != first + newline) {
+    return Error{"StorageFailure", "unreadable credential report", ""};
+  }
+  out.generated = common::Timestamp{seconds, 0};
   out.csv = record.body.substr(newline + 1);
   return out;
 }
