@@ -119,10 +119,18 @@ const store::Tags& IamHandlers::resource_tags(std::string_view arn) {
 Result<void> IamHandlers::authorize(std::string_view action, std::string_view resource,
                                     const condition::Context* extra) {
   const store::Tags& tags = resource_tags(resource);
-  if (extra == nullptr && tags.empty()) {
-    return ctx_.access.authorize(ctx_.caller, action, resource, ctx_.base_context);
-  }
   condition::Context merged = ctx_.base_context;
+  // aws:ResourceAccount: the account segment of the resource's ARN, when it names one.
+  if (resource.starts_with("arn:")) {
+    std::size_t at = 0;
+    for (int colons = 0; colons < 4 && at != std::string_view::npos; ++colons) at = resource.find(':', at + 1);
+    if (at != std::string_view::npos) {
+      const std::string_view account = resource.substr(at + 1, resource.find(':', at + 1) - at - 1);
+      if (account.size() == 12 && account.find_first_not_of("0123456789") == std::string_view::npos) {
+        merged.set("aws:ResourceAccount", std::string(account));
+      }
+    }
+  }
   for (const store::Tag& t : tags) {
     merged.set("aws:ResourceTag/" + t.key, t.value);
     if (tagged_principal_) merged.set("iam:ResourceTag/" + t.key, t.value);  // users and roles only
@@ -153,6 +161,7 @@ Result<pi::CreateUserResult> IamHandlers::create_user(const pi::CreateUserReques
       return Error{"InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.", ""};
     }
     extra.set("aws:RequestTag/" + t.key, t.value);
+    extra.set("aws:ResourceTag/" + t.key, t.value);  // the new user's tags (evaluation.md §5.2)
     keys.push_back(t.key);
     tags.push_back(store::Tag{t.key, t.value});
   }

@@ -133,7 +133,7 @@ Result<pi::UploadServerCertificateResult> IamHandlers::upload_server_certificate
   spec.body = r.certificate_body;
   spec.chain = r.certificate_chain.value_or("");
   condition::Context extra;
-  spec.tags = request_tags(r.tags, extra);
+  spec.tags = internal::creation_tags(r.tags, extra);
   if (auto a = authorize("iam:UploadServerCertificate", ctx_.domain.server_certificate_arn(spec), &extra); !a) {
     return a.error();
   }

@@ -76,7 +76,7 @@ Result<pi::CreateInstanceProfileResult> IamHandlers::create_instance_profile(
   unsaved.name = r.instance_profile_name;
   unsaved.path = r.path.value_or("/");
   condition::Context extra;
-  store::Tags tags = request_tags(r.tags, extra);
+  store::Tags tags = internal::creation_tags(r.tags, extra);
   if (auto a = authorize("iam:CreateInstanceProfile", ctx_.domain.instance_profile_arn(unsaved), &extra); !a) {
     return a.error();
   }

@@ -54,7 +54,7 @@ Result<pi::CreateVirtualMFADeviceResult> IamHandlers::create_virtual_mfa_device(
   const std::string& account = ctx_.caller.account_id;
   const std::string path = r.path.value_or("/");
   condition::Context extra;
-  store::Tags tags = request_tags(r.tags, extra);
+  store::Tags tags = internal::creation_tags(r.tags, extra);
   if (auto a = authorize("iam:CreateVirtualMFADevice", ctx_.domain.mfa_serial(account, path, r.virtual_mfa_device_name),
                          &extra);
       !a) {

@@ -60,7 +60,7 @@ pi::PolicyVersion internal::to_wire(const store::PolicyVersion& v, bool with_doc
 Result<pi::CreatePolicyResult> IamHandlers::create_policy(const pi::CreatePolicyRequest& r) {
   const std::string path = r.path.value_or("/");
   condition::Context extra;
-  store::Tags tags = request_tags(r.tags, extra);
+  store::Tags tags = internal::creation_tags(r.tags, extra);
   const std::string arn = ctx_.domain.policy_arn(ctx_.caller.account_id, path, r.policy_name);
   if (auto a = authorize("iam:CreatePolicy", arn, &extra); !a) return a.error();
   auto p = ctx_.domain.create_policy(ctx_.caller.account_id, r.policy_name, path, r.description.value_or(""),

@@ -88,7 +88,7 @@ Result<pi::CreateRoleResult> IamHandlers::create_role(const pi::CreateRoleReques
   spec.max_session_duration = static_cast<int>(r.max_session_duration.value_or(3600));
   spec.permissions_boundary = r.permissions_boundary.value_or("");
   condition::Context extra;
-  spec.tags = request_tags(r.tags, extra);
+  spec.tags = internal::creation_tags(r.tags, extra);
   if (r.permissions_boundary) extra.set("iam:PermissionsBoundary", *r.permissions_boundary);
   if (auto a = authorize("iam:CreateRole", ctx_.domain.role_arn(spec), &extra); !a) return a.error();
   auto role = ctx_.domain.create_role(spec);

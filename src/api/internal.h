@@ -48,6 +48,14 @@ inline store::Tags request_tags(const std::vector<protocol::iam::Tag>& tags, con
   return out;
 }
 
+// Create* and Upload*: the request's tags are the new resource's, so they are also its
+// aws:ResourceTag/<key> (evaluation.md §5.2).
+inline store::Tags creation_tags(const std::vector<protocol::iam::Tag>& tags, condition::Context& extra) {
+  store::Tags out = request_tags(tags, extra);
+  for (const store::Tag& t : out) extra.set("aws:ResourceTag/" + t.key, t.value);
+  return out;
+}
+
 // ---- Managed policies (defined in handlers_policies.cc) ----
 // A policy version, with its document (GetPolicyVersion, GetAccountAuthorizationDetails)
 // or without (ListPolicyVersions, CreatePolicyVersion).

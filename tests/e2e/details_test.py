@@ -161,6 +161,21 @@ def _():
     assert error_of(me.get_instance_profile, InstanceProfileName="app-profile")[0] == "AccessDenied"
 
 
+@check("Create* sees its own tags as aws:ResourceTag; aws:ResourceAccount is the resource's account")
+def _():
+    key, secret = user_with_key("creator", inline={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:CreateUser", "iam:CreateRole", "iam:CreatePolicy"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/team": "core"}}},
+        {"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceAccount": ACCOUNT}}}]})
+    me = client("iam", key, secret)
+    me.create_user(UserName="made-core", Tags=[{"Key": "team", "Value": "core"}])
+    assert error_of(me.create_user, UserName="made-edge", Tags=[{"Key": "team", "Value": "edge"}])[0] == "AccessDenied"
+    me.create_policy(PolicyName="made-core", PolicyDocument=DOC, Tags=[{"Key": "team", "Value": "core"}])
+    me.create_role(RoleName="made-core", AssumeRolePolicyDocument=TRUST, Tags=[{"Key": "team", "Value": "core"}])
+    assert me.get_user(UserName="made-core")["User"]["UserName"] == "made-core"
+
+
 @check("credential report: not present, STARTED then COMPLETE, AWS's CSV columns and values")
 def _():
     assert error_of(iam.get_credential_report) == (
