@@ -58,6 +58,7 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
       t.name = c.user->name;
       t.arn = ctx_.domain.user_arn(*c.user);
       t.boundary = c.user->permissions_boundary;
+      t.user = *c.user;  // as its key resolved it (fresh per store generation)
     } else {
       t.arn = c.arn;
     }
@@ -72,6 +73,7 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
     tagged_ = u->tags;
     tagged_principal_ = true;
     has_tagged_ = true;
+    t.user = std::move(*u);
   } else {
     store::User unsaved;
     unsaved.account_id = c.account_id;
@@ -192,6 +194,10 @@ Result<pi::GetUserResult> IamHandlers::get_user(const pi::GetUserRequest& r) {
       if (auto a = (*account)->get_account(ctx_.caller.account_id)) w.create_date = a->create_date;
     }
     out.user = w;
+    return out;
+  }
+  if (t.user) {  // read once, for authorization and the answer
+    out.user = to_wire(ctx_.domain, *t.user, true);
     return out;
   }
   auto u = ctx_.domain.get_user(ctx_.caller.account_id, t.name);

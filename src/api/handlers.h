@@ -4,6 +4,7 @@
 // Operations not overridden here answer InvalidAction "not supported by iamd".
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "api/access.h"
@@ -295,6 +296,7 @@ class IamHandlers final : public protocol::iam::IamService {
     std::string name;
     std::string arn;
     std::string boundary;
+    std::optional<store::User> user;  // the stored user when named and found
   };
   Target target_user(const std::optional<std::string>& name);
   // Authorizes with the base context, `extra`, and the resource's tags (evaluation.md §6):

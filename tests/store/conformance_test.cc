@@ -57,6 +57,60 @@ std::vector<std::string> names(const std::vector<T>& items) {
   return out;
 }
 
+// Lists carry each record's tags in order, whatever way the backend loads them (SQLite
+// reads a page's tags in one query), across page boundaries and for untagged records.
+TEST_P(StoreConformance, ListedRecordsCarryTheirTags) {
+  auto txn = write();
+  std::vector<User> users;
+  for (int i = 0; i < 5; ++i) {
+    User u = user("u" + std::to_string(i), "AIDATAGGED00000000" + std::to_string(i));
+    if (i % 2 == 0) u.tags = {{"z", std::to_string(i)}, {"a", "\"quoted\\"}, {"m", ""}};
+    IAMD_ASSERT_OK(txn->create_user(u));
+    users.push_back(u);
+  }
+  IAMD_ASSERT_OK(txn->create_group(group("g", "AGPATAGGED")));
+  for (const User& u : users) IAMD_ASSERT_OK(txn->add_user_to_group("AGPATAGGED", u.id));
+  Role r1 = role("r1", "AROATAGGED1");
+  r1.tags = {{"k", "v"}};
+  IAMD_ASSERT_OK(txn->create_role(r1));
+  IAMD_ASSERT_OK(txn->create_role(role("r2", "AROATAGGED2")));
+  ManagedPolicy p1 = policy("p1", "ANPATAGGED1");
+  p1.tags = {{"owner", "sec"}, {"Owner", "x"}};
+  IAMD_ASSERT_OK(txn->create_policy(p1));
+  IAMD_ASSERT_OK(txn->create_policy(policy("p2", "ANPATAGGED2")));
+  IAMD_ASSERT_OK(txn->commit());
+
+  auto r = read();
+  ListOptions two;
+  two.max_items = 2;
+  std::vector<User> listed;
+  std::vector<User> in_group;
+  for (std::string marker = "first"; !marker.empty();) {
+    if (marker == "first") marker.clear();
+    two.marker = marker;
+    auto page = r->list_users(kAccount, two);
+    IAMD_ASSERT_OK(page);
+    listed.insert(listed.end(), page->items.begin(), page->items.end());
+    marker = page->next_marker;
+  }
+  EXPECT_EQ(listed, users);
+  auto members = r->list_users_in_group("AGPATAGGED", ListOptions{});
+  IAMD_ASSERT_OK(members);
+  EXPECT_EQ(members->items, users);
+  auto roles = r->list_roles(kAccount, ListOptions{});
+  IAMD_ASSERT_OK(roles);
+  ASSERT_EQ(roles->items.size(), 2u);
+  EXPECT_EQ(roles->items[0].tags, r1.tags);
+  EXPECT_TRUE(roles->items[1].tags.empty());
+  PolicyListOptions local;
+  local.scope = PolicyScope::kLocal;
+  auto policies = r->list_policies(kAccount, local);
+  IAMD_ASSERT_OK(policies);
+  ASSERT_EQ(policies->items.size(), 2u);
+  EXPECT_EQ(policies->items[0].tags, p1.tags);
+  EXPECT_TRUE(policies->items[1].tags.empty());
+}
+
 TEST_P(StoreConformance, AccountsAliasAndPasswordPolicy) {
   auto txn = write();
   IAMD_EXPECT_ERROR(txn->create_account(account(kAccount)), kAlreadyExists);

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -110,10 +111,11 @@ class SqliteTransaction final : public Transaction {
                            read_user(), user_id);
   }
   Result<Page<User>> list_users(std::string_view account_id, const ListOptions& options) override {
-    return query_page<User>("SELECT " IAMD_USER_COLUMNS
-                            ", u.name_folded FROM users u WHERE u.account_id = ? AND " IAMD_PATH_FILTER(
-                                "u.path", "?2") " AND u.name_folded > ? ORDER BY u.name_folded LIMIT ?",
-                            options, 7, read_user(), account_id, options.path_prefix);
+    return with_tags<User>(query_page<User>("SELECT " IAMD_USER_COLUMNS
+                                            ", u.name_folded FROM users u WHERE u.account_id = ? AND " IAMD_PATH_FILTER(
+                                                "u.path", "?2") " AND u.name_folded > ? ORDER BY u.name_folded LIMIT ?",
+                                            options, 7, read_user(false), account_id, options.path_prefix),
+                           &User::id);
   }
 
   Result<AccessKey> get_access_key(std::string_view access_key_id) override {
@@ -160,10 +162,11 @@ class SqliteTransaction final : public Transaction {
   }
   Result<Page<User>> list_users_in_group(std::string_view group_id, const ListOptions& options) override {
     if (auto r = require("SELECT 1 FROM iam_groups WHERE id = ?", "group", group_id); !r) return r.error();
-    return query_page<User>("SELECT " IAMD_USER_COLUMNS
-                            ", u.name_folded FROM group_members m JOIN users u ON u.id = m.user_id "
-                            "WHERE m.group_id = ? AND u.name_folded > ? ORDER BY u.name_folded LIMIT ?",
-                            options, 7, read_user(), group_id);
+    return with_tags<User>(query_page<User>("SELECT " IAMD_USER_COLUMNS
+                                            ", u.name_folded FROM group_members m JOIN users u ON u.id = m.user_id "
+                                            "WHERE m.group_id = ? AND u.name_folded > ? ORDER BY u.name_folded LIMIT ?",
+                                            options, 7, read_user(false), group_id),
+                           &User::id);
   }
 
   Result<Role> get_role(std::string_view account_id, std::string_view name) override {
@@ -175,10 +178,11 @@ class SqliteTransaction final : public Transaction {
                            read_role(), role_id);
   }
   Result<Page<Role>> list_roles(std::string_view account_id, const ListOptions& options) override {
-    return query_page<Role>("SELECT " IAMD_ROLE_COLUMNS
-                            ", r.name_folded FROM roles r WHERE r.account_id = ? AND " IAMD_PATH_FILTER(
-                                "r.path", "?2") " AND r.name_folded > ? ORDER BY r.name_folded LIMIT ?",
-                            options, 11, read_role(), account_id, options.path_prefix);
+    return with_tags<Role>(query_page<Role>("SELECT " IAMD_ROLE_COLUMNS
+                                            ", r.name_folded FROM roles r WHERE r.account_id = ? AND " IAMD_PATH_FILTER(
+                                                "r.path", "?2") " AND r.name_folded > ? ORDER BY r.name_folded LIMIT ?",
+                                            options, 11, read_role(false), account_id, options.path_prefix),
+                           &Role::id);
   }
 
   Result<ManagedPolicy> get_policy(std::string_view arn) override {
@@ -188,13 +192,15 @@ class SqliteTransaction final : public Transaction {
   Result<Page<ManagedPolicy>> list_policies(std::string_view account_id, const PolicyListOptions& options) override {
     // ?2 is the scope: 0 all, 1 AWS managed only, 2 local only.
     const int scope = options.scope == PolicyScope::kAll ? 0 : options.scope == PolicyScope::kAws ? 1 : 2;
-    return query_page<ManagedPolicy>(
-        IAMD_POLICY_SELECT
-        "WHERE ((?2 <> 2 AND p.aws_managed = 1) OR (?2 <> 1 AND p.aws_managed = 0 AND p.account_id = ?1)) "
-        "AND " IAMD_PATH_FILTER("p.path", "?3") " AND (?4 = 0 OR EXISTS (SELECT 1 FROM attachments x "
-                                                "WHERE x.policy_arn = p.arn AND x.account_id = ?1)) "
-                                                "AND p.arn > ?5 ORDER BY p.arn LIMIT ?6",
-        options.list, 0, read_policy(), account_id, scope, options.list.path_prefix, options.only_attached);
+    return with_tags<ManagedPolicy>(
+        query_page<ManagedPolicy>(
+            IAMD_POLICY_SELECT
+            "WHERE ((?2 <> 2 AND p.aws_managed = 1) OR (?2 <> 1 AND p.aws_managed = 0 AND p.account_id = ?1)) "
+            "AND " IAMD_PATH_FILTER("p.path", "?3") " AND (?4 = 0 OR EXISTS (SELECT 1 FROM attachments x "
+                                                    "WHERE x.policy_arn = p.arn AND x.account_id = ?1)) "
+                                                    "AND p.arn > ?5 ORDER BY p.arn LIMIT ?6",
+            options.list, 0, read_policy(false), account_id, scope, options.list.path_prefix, options.only_attached),
+        &ManagedPolicy::arn);
   }
   Result<PolicyVersion> get_policy_version(std::string_view arn, std::string_view version_id) override {
     if (auto r = require("SELECT 1 FROM policies WHERE arn = ?", "policy", arn); !r) return r.error();
@@ -860,6 +866,39 @@ class SqliteTransaction final : public Transaction {
         [](Statement& s) -> Result<std::string> { return s.text(0); }, entity_id);
   }
 
+  // The tags of a page's records in one query, instead of one query per record.
+  template <class T>
+  Result<Page<T>> with_tags(Result<Page<T>> page, std::string T::*owner) {
+    if (!page || page->items.empty()) return page;
+    std::string ids = "[";
+    std::unordered_map<std::string_view, T*> by_owner;
+    for (T& item : page->items) {
+      if (ids.size() > 1) ids += ',';
+      ids += '"';
+      for (char c : item.*owner) {
+        if (c == '"' || c == '\\') ids += '\\';
+        ids += c;
+      }
+      ids += '"';
+      by_owner.emplace(item.*owner, &item);
+    }
+    ids += ']';
+    auto stmt = conn().prepare(
+        "SELECT owner_id, key, value FROM tags WHERE owner_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY owner_id, position");
+    if (!stmt) return stmt.error();
+    (*stmt)->bind(ids);
+    for (;;) {
+      auto row = (*stmt)->step();
+      if (!row) return row.error();
+      if (!*row) return page;
+      const std::string owner_id = (*stmt)->text(0);
+      if (auto it = by_owner.find(owner_id); it != by_owner.end()) {
+        it->second->tags.push_back(Tag{(*stmt)->text(1), (*stmt)->text(2)});
+      }
+    }
+  }
+
   Result<Tags> load_tags(const std::string& owner_id) {
     return query_all<Tag>(
         "SELECT key, value FROM tags WHERE owner_id = ? ORDER BY position",
@@ -942,8 +981,8 @@ class SqliteTransaction final : public Transaction {
       return a;
     };
   }
-  std::function<Result<User>(Statement&)> read_user() {
-    return [this](Statement& s) -> Result<User> {
+  std::function<Result<User>(Statement&)> read_user(bool with_tags = true) {
+    return [this, with_tags](Statement& s) -> Result<User> {
       User u;
       u.id = s.text(0);
       u.account_id = s.text(1);
@@ -952,6 +991,7 @@ class SqliteTransaction final : public Transaction {
       u.create_date = s.timestamp(4);
       u.permissions_boundary = s.text(5);
       u.password_last_used = s.optional_timestamp(6);
+      if (!with_tags) return u;  // the page's tags come in one query (fill_tags)
       auto tags = load_tags(u.id);
       if (!tags) return tags.error();
       u.tags = std::move(*tags);
@@ -985,8 +1025,8 @@ class SqliteTransaction final : public Transaction {
   static Result<Group> read_group(Statement& s) {
     return Group{s.text(1), s.text(2), s.text(3), s.text(0), s.timestamp(4)};
   }
-  std::function<Result<Role>(Statement&)> read_role() {
-    return [this](Statement& s) -> Result<Role> {
+  std::function<Result<Role>(Statement&)> read_role(bool with_tags = true) {
+    return [this, with_tags](Statement& s) -> Result<Role> {
       Role r;
       r.id = s.text(0);
       r.account_id = s.text(1);
@@ -998,14 +1038,15 @@ class SqliteTransaction final : public Transaction {
       r.create_date = s.timestamp(7);
       r.permissions_boundary = s.text(8);
       if (!s.is_null(9)) r.last_used = RoleLastUsed{s.timestamp(9), s.text(10)};
+      if (!with_tags) return r;  // the page's tags come in one query (fill_tags)
       auto tags = load_tags(r.id);
       if (!tags) return tags.error();
       r.tags = std::move(*tags);
       return r;
     };
   }
-  std::function<Result<ManagedPolicy>(Statement&)> read_policy() {
-    return [this](Statement& s) -> Result<ManagedPolicy> {
+  std::function<Result<ManagedPolicy>(Statement&)> read_policy(bool with_tags = true) {
+    return [this, with_tags](Statement& s) -> Result<ManagedPolicy> {
       ManagedPolicy p;
       p.arn = s.text(0);
       p.account_id = s.text(1);
@@ -1019,6 +1060,7 @@ class SqliteTransaction final : public Transaction {
       p.aws_managed = s.integer(9) != 0;
       p.attachment_count = static_cast<int>(s.integer(10));
       p.permissions_boundary_usage_count = static_cast<int>(s.integer(11));
+      if (!with_tags) return p;  // the page's tags come in one query (fill_tags)
       auto tags = load_tags(p.arn);
       if (!tags) return tags.error();
       p.tags = std::move(*tags);
@@ -1182,6 +1224,13 @@ Error open_failure(const std::string& what) {
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& folder) {
   namespace fs = std::filesystem;
   if (sqlite3_threadsafe() == 0) return open_failure("this SQLite library was built without thread support");
+  // Before SQLite's first use in the process: no global allocation statistics. With them on
+  // (SQLite's default), every sqlite3_malloc/free takes one process-wide mutex, and Debian's
+  // build has no lookaside allocator, so concurrent readers on different connections queue on
+  // that mutex for every row (reads stopped scaling at ~2 threads). Nothing of iamd reads
+  // sqlite3_memory_used(). Fails harmlessly (SQLITE_MISUSE) when SQLite is already initialized.
+  static std::once_flag configured;
+  std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec) return open_failure("cannot create data folder " + folder + ": " + ec.message());
