@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -68,6 +69,24 @@ void BM_ListUsers100(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ListUsers100)->ThreadRange(1, 8)->UseRealTime();
+
+// One user per write transaction, from 1..8 threads: the commit rate (group commit shares one
+// sync of the log among the writers that committed meanwhile).
+void BM_CreateUser(benchmark::State& state) {
+  store::Store& s = bench_store();
+  static std::atomic<long> next{0};
+  for (auto _ : state) {
+    const long n = next.fetch_add(1);
+    auto tx = s.begin_write();
+    store::User u;
+    u.account_id = "123456789012";
+    u.name = "w" + std::to_string(n);
+    u.id = "AIDAW" + std::to_string(n);
+    if (!tx || !(*tx)->create_user(u) || !(*tx)->commit()) state.SkipWithError("create_user");
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CreateUser)->ThreadRange(1, 8)->UseRealTime();
 
 }  // namespace
 
