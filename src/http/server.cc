@@ -3,6 +3,8 @@
 // responses are serialized by hand into a reused buffer and written with one gathered write.
 #include "http/server.h"
 
+#include <sys/resource.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
@@ -57,6 +59,11 @@ constexpr std::size_t kKeptBodyCapacity = std::size_t{64} * 1024;
 constexpr std::chrono::milliseconds kForceCloseWait{1000};
 constexpr std::chrono::milliseconds kAcceptRetry{50};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// Descriptors kept free below RLIMIT_NOFILE for everything but connections (the store, the
+// listener, logs).
+constexpr std::size_t kReservedDescriptors = 64;
+// A refused connection is logged at most this often.
+constexpr std::chrono::seconds kRefusalLogInterval{1};
 
 class Connection;
 
@@ -140,7 +147,7 @@ bool has_token(std::string_view value, std::string_view token) {
 // Feeds Beast's parser events straight into a Request.
 class RequestParser final : public bhttp::basic_parser<true> {
  public:
-  explicit RequestParser(Request& request) : request_(request) {}
+  RequestParser(Request& request, std::size_t max_fields) : request_(request), max_fields_(max_fields) {}
   bhttp::verb verb() const { return verb_; }
 
  private:
@@ -152,7 +159,11 @@ class RequestParser final : public bhttp::basic_parser<true> {
     request_.version = version;
   }
   void on_response_impl(int, beast::string_view, int, ErrorCode& ec) override { ec = bhttp::error::bad_version; }
-  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value, ErrorCode&) override {
+  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value, ErrorCode& ec) override {
+    if (request_.headers.size() >= max_fields_) {
+      ec = bhttp::error::header_limit;  // answered 431, as a header over the size limit is
+      return;
+    }
     request_.headers.add({name.data(), name.size()}, {value.data(), value.size()});
   }
   void on_header_impl(ErrorCode&) override {}
@@ -172,6 +183,7 @@ class RequestParser final : public bhttp::basic_parser<true> {
   void on_finish_impl(ErrorCode&) override {}
 
   Request& request_;
+  const std::size_t max_fields_;
   bhttp::verb verb_ = bhttp::verb::unknown;
 };
 
@@ -227,7 +239,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request_.headers.clear();
     if (request_.body.capacity() > kKeptBodyCapacity) request_.body = std::string();
     request_.body.clear();
-    parser_.emplace(request_);
+    parser_.emplace(request_, options().max_header_count);
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options().max_header_bytes, UINT32_MAX)));
     parser_->body_limit(static_cast<std::uint64_t>(options().max_body_bytes));
     if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
@@ -499,6 +511,11 @@ class Server::Impl {
     if (!endpoint) return endpoint.error();
     unsigned threads = state_.options.threads != 0 ? state_.options.threads : std::thread::hardware_concurrency();
     threads = std::max(threads, 1u);
+    connection_cap_ = state_.options.max_connections != 0 ? state_.options.max_connections : SIZE_MAX;
+    if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+                        files.rlim_cur > 2 * kReservedDescriptors) {
+      connection_cap_ = std::min<std::size_t>(connection_cap_, files.rlim_cur - kReservedDescriptors);
+    }
 
     // One event loop per worker thread (concurrency hint 1): a connection stays on the loop
     // it was accepted onto, round robin, so its handlers never run concurrently and the
@@ -603,6 +620,17 @@ class Server::Impl {
       });
       return;
     }
+    // Only this thread adds connections, so the count cannot grow between check and add.
+    std::size_t open = 0;
+    {
+      std::lock_guard lock(state_.mu);
+      open = state_.connections.size();
+    }
+    if (open >= connection_cap_) {
+      refuse(socket, open);
+      accept();
+      return;
+    }
     auto connection = std::make_shared<Connection>(state_, std::move(socket));
     {
       std::lock_guard lock(state_.mu);
@@ -610,6 +638,26 @@ class Server::Impl {
     }
     net::dispatch(connection->executor(), [connection] { connection->start(); });
     accept();
+  }
+
+  // Over the connection cap: one non-blocking write of a 503 (a fresh socket's send buffer
+  // takes it whole), then close. Nothing of the request is read, so the client may see a
+  // reset instead; either way it learns at once that it was not served.
+  void refuse(tcp::socket& socket, std::size_t open) {
+    static constexpr std::string_view kRefusal =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 20\r\n"
+        "Retry-After: 1\r\nConnection: close\r\n\r\nService Unavailable\n";
+    ErrorCode ec;
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(net::buffer(kRefusal.data(), kRefusal.size()), ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_refusal_log_ >= kRefusalLogInterval) {
+      last_refusal_log_ = now;
+      state_.log("connection refused: " + std::to_string(open) + " connections open, the cap is " +
+                 std::to_string(connection_cap_));
+    }
   }
 
   void run_worker(net::io_context& ioc) {
@@ -648,7 +696,9 @@ class Server::Impl {
   std::atomic<std::uint16_t> port_{0};
   std::vector<std::unique_ptr<net::io_context>> iocs_;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> works_;
-  std::size_t next_loop_ = 0;  // the loop of the next accepted connection (accept runs on loop 0)
+  std::size_t next_loop_ = 0;       // the loop of the next accepted connection (accept runs on loop 0)
+  std::size_t connection_cap_ = 0;  // max_connections, bounded by RLIMIT_NOFILE (set by start)
+  std::chrono::steady_clock::time_point last_refusal_log_{};  // accept thread only
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::steady_timer> accept_timer_;
   std::vector<std::thread> threads_;

@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxHeader = 1024;
 constexpr std::size_t kMaxBody = 4096;
+constexpr std::size_t kMaxFields = 20;
 
 struct Reply {
   int status = 0;
@@ -200,6 +201,7 @@ ServerOptions test_options() {
   o.threads = 2;
   o.max_header_bytes = kMaxHeader;
   o.max_body_bytes = kMaxBody;
+  o.max_header_count = kMaxFields;
   o.read_header_timeout = 3s;
   o.read_body_timeout = 3s;
   o.write_timeout = 3s;
@@ -441,6 +443,90 @@ TEST(Server, RejectsBadRequestsAndKeepsServing) {
     EXPECT_EQ(ok->status, 200) << c.name;
   }
   EXPECT_TRUE(connections_drain(*server));
+}
+
+// Host plus 19 fields is the most a request may have; one more gets 431 and a closed
+// connection, however small the fields are.
+TEST(Server, TooManyHeaderFieldsGet431) {
+  auto server = start_server();
+  auto fields = [](std::size_t n) {
+    std::string extra;
+    for (std::size_t i = 0; i < n; ++i) extra += "X-F" + std::to_string(i) + ": v\r\n";
+    return extra;
+  };
+  Client ok(server->port());
+  ASSERT_TRUE(ok.send(get("/fields", fields(kMaxFields - 1))));
+  auto r = ok.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+
+  Client over(server->port());
+  ASSERT_TRUE(over.send(get("/fields", fields(kMaxFields))));
+  r = over.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(over.closed_by_peer());
+
+  // Repeated fields count one by one.
+  Client repeated(server->port());
+  std::string same;
+  for (std::size_t i = 0; i < kMaxFields; ++i) same += "X-Same: v\r\n";
+  ASSERT_TRUE(repeated.send(get("/fields", same)));
+  r = repeated.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(ServerOptions{}.max_header_count, 100u);
+}
+
+// Over max_connections a new connection is answered 503 and closed at once; the ones open
+// keep being served, and a freed slot serves a new connection.
+TEST(Server, ConnectionsOverTheCapAreRefusedAtOnce) {
+  constexpr std::size_t kCap = 3;
+  ServerOptions o = test_options();
+  o.max_connections = kCap;
+  auto server = start_server(o);
+  std::vector<std::unique_ptr<Client>> held;
+  for (std::size_t i = 0; i < kCap; ++i) {
+    held.push_back(std::make_unique<Client>(server->port()));
+    ASSERT_TRUE(held.back()->send(get("/held")));
+    auto r = held.back()->read_reply();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  EXPECT_EQ(server->open_connections(), kCap);
+
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto started = Clock::now();
+    Client refused(server->port());
+    ASSERT_TRUE(refused.connected());
+    refused.send(get("/refused"));  // may fail: the server may already have closed
+    auto r = refused.read_reply();
+    if (r) {
+      EXPECT_EQ(r->status, 503);
+      EXPECT_EQ(r->header("Retry-After"), "1");
+      EXPECT_EQ(r->header("Connection"), "close");
+    }
+    EXPECT_TRUE(refused.closed_by_peer(1s));
+    EXPECT_LT(Clock::now() - started, 1500ms);
+  }
+  EXPECT_EQ(server->open_connections(), kCap);
+
+  for (auto& c : held) {
+    ASSERT_TRUE(c->send(get("/still-served")));
+    auto r = c->read_reply();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  held.pop_back();
+  auto deadline = Clock::now() + 2s;
+  while (server->open_connections() >= kCap && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  Client next(server->port());
+  ASSERT_TRUE(next.send(get("/next")));
+  auto r = next.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(ServerOptions{}.max_connections, 4096u);
 }
 
 TEST(Server, OneConnectionsFailureLeavesOthersAlone) {
