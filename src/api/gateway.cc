@@ -124,6 +124,12 @@ Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Ran
 
 Gateway::~Gateway() = default;
 
+ApiResponse Gateway::error_response(int status) {
+  const std::string request_id = state_->request_ids.next();
+  protocol::Response r = protocol::error_response(protocol::Service::kIam, http_error(status), request_id);
+  return ApiResponse{status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, std::move(r.body)};
+}
+
 ApiResponse Gateway::handle(const ApiRequest& req) {
   State& s = *state_;
   const std::string request_id = s.request_ids.next();

@@ -134,6 +134,26 @@ bool valid_field(const Field& f) {
   return true;
 }
 
+// The response `options.error_response` gives for `status`, with the status forced; nullopt
+// when there is none, it threw or it returned an invalid header.
+std::optional<Response> error_page(const State& state, int status) {
+  if (!state.options.error_response) return std::nullopt;
+  try {
+    Response r = state.options.error_response(status);
+    r.status = status;
+    for (const Field& f : r.headers) {
+      if (!valid_field(f)) {
+        state.log("error_response returned an invalid header");
+        return std::nullopt;
+      }
+    }
+    return r;
+  } catch (...) {
+    state.log("error_response threw an exception");
+    return std::nullopt;
+  }
+}
+
 // Whether a comma-separated header value holds `token` (ASCII case-insensitive).
 bool has_token(std::string_view value, std::string_view token) {
   for (std::string_view part : common::split(value, ',')) {
@@ -347,6 +367,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void set_simple(int status) {
+    if (auto page = error_page(state_, status)) {
+      response_ = std::move(*page);
+      return;
+    }
     response_.status = status;
     response_.headers.clear();
     response_.headers.add("Content-Type", "text/plain; charset=utf-8");
@@ -644,12 +668,35 @@ class Server::Impl {
   // takes it whole), then close. Nothing of the request is read, so the client may see a
   // reset instead; either way it learns at once that it was not served.
   void refuse(tcp::socket& socket, std::size_t open) {
-    static constexpr std::string_view kRefusal =
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 20\r\n"
-        "Retry-After: 1\r\nConnection: close\r\n\r\nService Unavailable\n";
+    Response page;
+    if (auto custom = error_page(state_, 503)) {
+      page = std::move(*custom);
+    } else {
+      page.headers.add("Content-Type", "text/plain; charset=utf-8");
+      page.body = "Service Unavailable\n";
+    }
+    std::string out = "HTTP/1.1 503 Service Unavailable\r\n";
+    for (const Field& f : page.headers) {
+      if (common::iequals(f.name, "connection") || common::iequals(f.name, "content-length") ||
+          common::iequals(f.name, "transfer-encoding")) {
+        continue;
+      }
+      out += f.name;
+      out += ": ";
+      out += f.value;
+      out += "\r\n";
+    }
+    out += "Content-Length: ";
+    append_number(out, page.body.size());
+    out += "\r\nRetry-After: 1\r\nDate: ";
+    out += http_date();
+    out += "\r\nServer: ";
+    out += state_.options.server_name;
+    out += "\r\nConnection: close\r\n\r\n";
+    out += page.body;
     ErrorCode ec;
     socket.non_blocking(true, ec);
-    if (!ec) socket.write_some(net::buffer(kRefusal.data(), kRefusal.size()), ec);
+    if (!ec) socket.write_some(net::buffer(out), ec);
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
     auto now = std::chrono::steady_clock::now();

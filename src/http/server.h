@@ -66,6 +66,14 @@ struct ServerOptions {
   unsigned max_requests_per_connection = 10'000;
   // The value of the Server header.
   std::string server_name = "iamd";
+  // The answer to a request the server refuses itself, given its status: 400 (malformed),
+  // 405 (method), 413, 431, 500 (the handler threw or returned an invalid response) and 503
+  // (over max_connections), so that the service on top can answer in its own error format
+  // (iamd: AWS's XML error with its x-amzn-RequestId). The status, Connection,
+  // Content-Length, Date and Server stay the server's, and 405 gets Allow. Null, or one that
+  // throws or returns an invalid header: the reason phrase as plain text. Called from worker
+  // threads and the accepting thread, concurrently.
+  std::function<Response(int status)> error_response;
   // Receives one line per server-side failure (a handler that threw, an accept error).
   // Lines name the method and path, never the query, headers or body. Called from worker
   // threads, possibly concurrently; null means no log.

@@ -208,8 +208,41 @@ def _():
     few = dict(headers, **{f"X-Extra-{i}": "v" for i in range(80)})
     assert send(method, target, few, body)[0] == 200
     many = dict(headers, **{f"X-Extra-{i}": "v" for i in range(120)})
-    status, _, _ = send(method, target, many, body)
-    assert status == 431, status
+    assert_error(send(method, target, many, body), 431, "RequestHeaderSectionTooLarge")
+
+
+def raw_exchange(data, endpoint=None):
+    """Sends raw bytes on a new connection; returns (status, {header: value}, body) of the answer."""
+    parsed = urllib.parse.urlparse(endpoint or server.endpoint)
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=5) as s:
+        if data:
+            s.sendall(data)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        head, _, rest = received.partition(b"\r\n\r\n")
+        lines = head.decode().split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+        length = int(headers.get("content-length", "0"))
+        while len(rest) < length:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            rest += chunk
+        return int(lines[0].split()[1]), headers, rest[:length].decode()
+
+
+@check("x-amzn-RequestId equals the body's RequestId on the HTTP server's own errors (400, 405, 413, 431)")
+def _():
+    assert_error(raw_exchange(b"G(T / HTTP/1.1\r\nHost: x\r\n\r\n"), 400, "InvalidRequest")
+    assert_error(raw_exchange(b"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"), 405, "MethodNotAllowed")
+    assert_error(raw_exchange(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\nExpect: 100-continue\r\n\r\n"),
+                 413, "RequestEntityTooLarge")
+    assert_error(raw_exchange(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"h" * 70000 + b"\r\n\r\n"), 431,
+                 "RequestHeaderSectionTooLarge")
 
 
 def start_capped(cap):
@@ -242,6 +275,10 @@ def _():
             assert s.recv(65536).startswith(b"HTTP/1.1 403"), "a held connection was not served"
             held.append(s)
         started = time.time()
+        # Sending nothing: the refusal is not lost to a reset caused by unread bytes.
+        assert_error(raw_exchange(b"", endpoint=endpoint), 503, "ServiceUnavailable",
+                     "The request has failed due to a temporary failure of the server.")
+        assert time.time() - started < 2, "the refusal was not prompt"
         s = socket.create_connection((parsed.hostname, parsed.port), timeout=5)
         try:
             s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -256,7 +293,7 @@ def _():
         finally:
             s.close()
         assert data.startswith(b"HTTP/1.1 503") or data == b"reset", data
-        assert time.time() - started < 2, "the refusal was not prompt"
+        assert time.time() - started < 3, "the refusal was not prompt"
         # The held connections are still served.
         held[0].sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         assert held[0].recv(65536).startswith(b"HTTP/1.1 403")

@@ -529,6 +529,83 @@ TEST(Server, ConnectionsOverTheCapAreRefusedAtOnce) {
   EXPECT_EQ(ServerOptions{}.max_connections, 4096u);
 }
 
+// error_response shapes every answer the server gives by itself; the status, Connection,
+// Content-Length and (for 405) Allow stay the server's. One that throws or returns an
+// invalid header falls back to plain text.
+TEST(Server, ErrorResponseShapesTheServersOwnErrors) {
+  ServerOptions o = test_options();
+  o.max_connections = 2;
+  o.error_response = [](int status) {
+    Response r;
+    r.status = 299;  // ignored: the server's status wins
+    r.headers.add("Content-Type", "text/xml");
+    r.headers.add("X-Error-Id", "id-" + std::to_string(status));
+    r.headers.add("Connection", "keep-alive");  // ignored: the connection closes
+    r.body = "<Error>" + std::to_string(status) + "</Error>";
+    return r;
+  };
+  auto server = start_server(o);
+  const Rejection cases[] = {
+      {"malformed", "G(T / HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+      {"header too large", get("/", "X-Big: " + std::string(kMaxHeader, 'h') + "\r\n"), 431},
+      {"body too large", post("/", std::string(kMaxBody + 1, 'b')), 413},
+      {"handler threw", get("/throw"), 500},
+      {"method", "PUT / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", 405},
+  };
+  for (const Rejection& c : cases) {
+    Client client(server->port());
+    ASSERT_TRUE(client.send(c.request)) << c.name;
+    auto r = client.read_reply();
+    ASSERT_TRUE(r) << c.name;
+    EXPECT_EQ(r->status, c.status) << c.name;
+    EXPECT_EQ(r->header("X-Error-Id"), "id-" + std::to_string(c.status)) << c.name;
+    EXPECT_EQ(r->body, "<Error>" + std::to_string(c.status) + "</Error>") << c.name;
+    EXPECT_EQ(r->header("Content-Length"), std::to_string(r->body.size())) << c.name;
+    if (c.status == 405) {
+      EXPECT_EQ(r->header("Allow"), "GET, HEAD, POST");
+    }
+    // Malformed or oversized requests close their connection; 405 and 500 keep it.
+    if (c.status != 405 && c.status != 500) {
+      EXPECT_EQ(r->header("Connection"), "close") << c.name;
+    }
+  }
+  ASSERT_TRUE(connections_drain(*server));
+  Client a(server->port()), b(server->port());
+  ASSERT_TRUE(a.send(get("/a")) && a.read_reply());
+  ASSERT_TRUE(b.send(get("/b")) && b.read_reply());
+  Client refused(server->port());
+  auto r = refused.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->header("X-Error-Id"), "id-503");
+  EXPECT_EQ(r->header("Retry-After"), "1");
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_EQ(r->body, "<Error>503</Error>");
+}
+
+TEST(Server, FailingErrorResponseFallsBackToPlainText) {
+  for (int variant = 0; variant < 2; ++variant) {
+    ServerOptions o = test_options();
+    if (variant == 0) {
+      o.error_response = [](int) -> Response { throw std::runtime_error("no"); };
+    } else {
+      o.error_response = [](int) {
+        Response r;
+        r.headers.add("X-Bad", "a\r\nInjected: yes");
+        return r;
+      };
+    }
+    auto server = start_server(o);
+    Client c(server->port());
+    ASSERT_TRUE(c.send(get("/throw")));
+    auto r = c.read_reply();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 500);
+    EXPECT_EQ(r->body, "Internal Server Error\n");
+    EXPECT_FALSE(r->header("Injected"));
+  }
+}
+
 TEST(Server, OneConnectionsFailureLeavesOthersAlone) {
   auto server = start_server();
   Client good(server->port());
