@@ -31,4 +31,22 @@ common::Error to_aws_error(common::Error e) {
   return e;
 }
 
+common::Error http_error(int status) {
+  switch (status) {
+    case 400:
+      return {"InvalidRequest", "The request is not a valid HTTP/1.1 request.", ""};
+    case 405:
+      return {"MethodNotAllowed", "The HTTP method is not allowed: use GET or POST.", ""};
+    case 413:
+      return {"RequestEntityTooLarge", "The request body is too large.", ""};
+    case 431:
+      return {"RequestHeaderSectionTooLarge", "The request has too many header fields or too large a header.", ""};
+    case 503:
+      return {"ServiceUnavailable", "The request has failed due to a temporary failure of the server.", ""};
+    default:
+      return {"InternalFailure", "The request processing has failed because of an unknown error, exception or failure.",
+              ""};
+  }
+}
+
 }  // namespace iamd::api

@@ -15,6 +15,7 @@
 #include "protocol/query.h"
 #include "protocol/response.h"
 #include "sigv4/errors.h"
+#include "sigv4/regions.h"
 #include "sigv4/verifier.h"
 
 namespace iamd::api {
@@ -32,7 +33,19 @@ std::string header(const ApiRequest& r, std::string_view name) {
 
 struct Gateway::State final : sigv4::CredentialLookup {
   State(iam::IamDomain& d, const common::Clock& c, common::Random& r)
-      : domain(d), clock(c), access(d), verifier(*this, c), request_ids(r) {}
+      : domain(d), clock(c), access(d), verifier(*this, c, verify_options()), request_ids(r) {}
+
+  // The credential scope names IAM or STS and a Region of AWS's table (api.md §1, §5.5).
+  // [UNCERTAIN] AWS's global IAM endpoint accepts only us-east-1 and its STS endpoints the
+  // endpoint's own Region; iamd is one endpoint reached through endpoint_url, for which SDKs
+  // sign with the client's configured Region (botocore 1.29: IAM with eu-west-1 is signed
+  // eu-west-1), so [IMPL] any Region of the `aws` partition is accepted for both services.
+  static sigv4::VerifyOptions verify_options() {
+    sigv4::VerifyOptions o;
+    o.services = {"iam", "sts"};
+    for (std::string_view region : sigv4::aws_regions()) o.regions.emplace_back(region);
+    return o;
+  }
 
   common::Result<sigv4::Credential> lookup(std::string_view access_key_id, std::string_view) const override {
     // Resolved keys are cached until the store changes (a deactivated or deleted key stops
@@ -111,6 +124,12 @@ Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Ran
 
 Gateway::~Gateway() = default;
 
+ApiResponse Gateway::error_response(int status) {
+  const std::string request_id = state_->request_ids.next();
+  protocol::Response r = protocol::error_response(protocol::Service::kIam, http_error(status), request_id);
+  return ApiResponse{status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, std::move(r.body)};
+}
+
 ApiResponse Gateway::handle(const ApiRequest& req) {
   State& s = *state_;
   const std::string request_id = s.request_ids.next();
@@ -118,25 +137,34 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
   };
 
+  // The form is read first only to learn which service the request is for (its Version):
+  // the envelope of errors before authentication and the service the credential scope must
+  // name. A form that cannot be read is answered only after the signature has been checked,
+  // so that a request altered after signing gets SignatureDoesNotMatch, never
+  // MalformedQueryString (404).
   auto params =
       protocol::decode_form(req.query, req.method == "POST" ? std::string_view(req.body) : std::string_view());
-  if (!params) return respond(protocol::error_response(protocol::Service::kIam, params.error(), request_id));
-  // The envelope's namespace before authentication: from Version, else IAM.
   protocol::Service envelope = protocol::Service::kIam;
-  if (const std::string* v = params->find("Version")) {
-    if (auto svc = protocol::service_for_version(*v)) envelope = *svc;
+  std::string_view service;  // empty: not known, the scope may name IAM or STS
+  if (params) {
+    if (const std::string* v = params->find("Version")) {
+      if (auto svc = protocol::service_for_version(*v)) {
+        envelope = *svc;
+        service = protocol::service_info(*svc).name;
+      }
+    }
   }
 
   std::vector<sigv4::HeaderView> headers;
   headers.reserve(req.headers.size());
   for (const auto& [k, v] : req.headers) headers.push_back(sigv4::HeaderView{k, v});
   sigv4::RequestView view{req.method, req.path, req.query, headers, req.body};
-  auto verified = s.verifier.verify(view);
+  auto verified = s.verifier.verify(view, service);
   if (!verified) return respond(protocol::error_response(envelope, to_aws_error(verified.error()), request_id));
+  // The verifier admits only these two services.
+  const protocol::Service scope = verified->service == "sts" ? protocol::Service::kSts : protocol::Service::kIam;
+  if (!params) return respond(protocol::error_response(scope, params.error(), request_id));
   const auto& owner = *std::static_pointer_cast<const iam::KeyOwner>(verified->principal);
-  std::optional<protocol::Service> scope;
-  if (verified->service == "sts") scope = protocol::Service::kSts;
-  if (verified->service == "iam") scope = protocol::Service::kIam;
 
   s.note_use(owner.key.id, verified->service, verified->region);
 

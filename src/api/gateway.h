@@ -42,6 +42,11 @@ class Gateway {
 
   ApiResponse handle(const ApiRequest& request);
 
+  // AWS's error envelope (IAM namespace: the service is not known) for a request the HTTP
+  // server refuses itself, with `status`, http_error()'s code and a new request id in the
+  // body and in x-amzn-RequestId. Thread-safe.
+  ApiResponse error_response(int status);
+
  private:
   struct State;
   std::unique_ptr<State> state_;

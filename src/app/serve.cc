@@ -129,6 +129,8 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   http::ServerOptions hopts;
   hopts.listen = options.listen;
   hopts.threads = options.threads;
+  hopts.max_connections = options.max_connections;
+  hopts.error_response = [&gateway](int status) { return to_http(gateway.error_response(status)); };
   http::Server server(hopts, [&gateway](const http::Request& r) {
     api::ApiRequest a;
     a.method = r.method;

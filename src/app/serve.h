@@ -4,6 +4,7 @@
 // and STS over HTTP until SIGINT or SIGTERM.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <iosfwd>
 #include <string>
@@ -14,6 +15,8 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data = "iamd-data";
   unsigned threads = 0;  // 0: one per core
+  // Connections open at once; more are answered 503 and closed (http::ServerOptions).
+  std::size_t max_connections = 4096;
 };
 
 // Runs until a stop signal; returns the process exit status. Prints the bound address

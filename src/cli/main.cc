@@ -76,6 +76,10 @@ int main(int argc, char** argv) {
   serve->add_option("--data", data_dir, "data folder (SQLite store, master key, root credentials)")
       ->capture_default_str();
   serve->add_option("--threads", serve_options.threads, "worker threads (0: one per core)")->capture_default_str();
+  serve
+      ->add_option("--max-connections", serve_options.max_connections,
+                   "connections open at once; more are answered 503 and closed (0: only the open-file limit)")
+      ->capture_default_str();
 #endif
 
   try {

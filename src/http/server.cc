@@ -3,6 +3,8 @@
 // responses are serialized by hand into a reused buffer and written with one gathered write.
 #include "http/server.h"
 
+#include <sys/resource.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
@@ -57,6 +59,11 @@ constexpr std::size_t kKeptBodyCapacity = std::size_t{64} * 1024;
 constexpr std::chrono::milliseconds kForceCloseWait{1000};
 constexpr std::chrono::milliseconds kAcceptRetry{50};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// Descriptors kept free below RLIMIT_NOFILE for everything but connections (the store, the
+// listener, logs).
+constexpr std::size_t kReservedDescriptors = 64;
+// A refused connection is logged at most this often.
+constexpr std::chrono::seconds kRefusalLogInterval{1};
 
 class Connection;
 
@@ -127,6 +134,26 @@ bool valid_field(const Field& f) {
   return true;
 }
 
+// The response `options.error_response` gives for `status`, with the status forced; nullopt
+// when there is none, it threw or it returned an invalid header.
+std::optional<Response> error_page(const State& state, int status) {
+  if (!state.options.error_response) return std::nullopt;
+  try {
+    Response r = state.options.error_response(status);
+    r.status = status;
+    for (const Field& f : r.headers) {
+      if (!valid_field(f)) {
+        state.log("error_response returned an invalid header");
+        return std::nullopt;
+      }
+    }
+    return r;
+  } catch (...) {
+    state.log("error_response threw an exception");
+    return std::nullopt;
+  }
+}
+
 // Whether a comma-separated header value holds `token` (ASCII case-insensitive).
 bool has_token(std::string_view value, std::string_view token) {
   for (std::string_view part : common::split(value, ',')) {
@@ -140,7 +167,7 @@ bool has_token(std::string_view value, std::string_view token) {
 // Feeds Beast's parser events straight into a Request.
 class RequestParser final : public bhttp::basic_parser<true> {
  public:
-  explicit RequestParser(Request& request) : request_(request) {}
+  RequestParser(Request& request, std::size_t max_fields) : request_(request), max_fields_(max_fields) {}
   bhttp::verb verb() const { return verb_; }
 
  private:
@@ -152,7 +179,11 @@ class RequestParser final : public bhttp::basic_parser<true> {
     request_.version = version;
   }
   void on_response_impl(int, beast::string_view, int, ErrorCode& ec) override { ec = bhttp::error::bad_version; }
-  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value, ErrorCode&) override {
+  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value, ErrorCode& ec) override {
+    if (request_.headers.size() >= max_fields_) {
+      ec = bhttp::error::header_limit;  // answered 431, as a header over the size limit is
+      return;
+    }
     request_.headers.add({name.data(), name.size()}, {value.data(), value.size()});
   }
   void on_header_impl(ErrorCode&) override {}
@@ -172,6 +203,7 @@ class RequestParser final : public bhttp::basic_parser<true> {
   void on_finish_impl(ErrorCode&) override {}
 
   Request& request_;
+  const std::size_t max_fields_;
   bhttp::verb verb_ = bhttp::verb::unknown;
 };
 
@@ -227,7 +259,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request_.headers.clear();
     if (request_.body.capacity() > kKeptBodyCapacity) request_.body = std::string();
     request_.body.clear();
-    parser_.emplace(request_);
+    parser_.emplace(request_, options().max_header_count);
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options().max_header_bytes, UINT32_MAX)));
     parser_->body_limit(static_cast<std::uint64_t>(options().max_body_bytes));
     if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
@@ -335,6 +367,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void set_simple(int status) {
+    if (auto page = error_page(state_, status)) {
+      response_ = std::move(*page);
+      return;
+    }
     response_.status = status;
     response_.headers.clear();
     response_.headers.add("Content-Type", "text/plain; charset=utf-8");
@@ -499,6 +535,11 @@ class Server::Impl {
     if (!endpoint) return endpoint.error();
     unsigned threads = state_.options.threads != 0 ? state_.options.threads : std::thread::hardware_concurrency();
     threads = std::max(threads, 1u);
+    connection_cap_ = state_.options.max_connections != 0 ? state_.options.max_connections : SIZE_MAX;
+    if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+                        files.rlim_cur > 2 * kReservedDescriptors) {
+      connection_cap_ = std::min<std::size_t>(connection_cap_, files.rlim_cur - kReservedDescriptors);
+    }
 
     // One event loop per worker thread (concurrency hint 1): a connection stays on the loop
     // it was accepted onto, round robin, so its handlers never run concurrently and the
@@ -603,6 +644,17 @@ class Server::Impl {
       });
       return;
     }
+    // Only this thread adds connections, so the count cannot grow between check and add.
+    std::size_t open = 0;
+    {
+      std::lock_guard lock(state_.mu);
+      open = state_.connections.size();
+    }
+    if (open >= connection_cap_) {
+      refuse(socket, open);
+      accept();
+      return;
+    }
     auto connection = std::make_shared<Connection>(state_, std::move(socket));
     {
       std::lock_guard lock(state_.mu);
@@ -610,6 +662,49 @@ class Server::Impl {
     }
     net::dispatch(connection->executor(), [connection] { connection->start(); });
     accept();
+  }
+
+  // Over the connection cap: one non-blocking write of a 503 (a fresh socket's send buffer
+  // takes it whole), then close. Nothing of the request is read, so the client may see a
+  // reset instead; either way it learns at once that it was not served.
+  void refuse(tcp::socket& socket, std::size_t open) {
+    Response page;
+    if (auto custom = error_page(state_, 503)) {
+      page = std::move(*custom);
+    } else {
+      page.headers.add("Content-Type", "text/plain; charset=utf-8");
+      page.body = "Service Unavailable\n";
+    }
+    std::string out = "HTTP/1.1 503 Service Unavailable\r\n";
+    for (const Field& f : page.headers) {
+      if (common::iequals(f.name, "connection") || common::iequals(f.name, "content-length") ||
+          common::iequals(f.name, "transfer-encoding")) {
+        continue;
+      }
+      out += f.name;
+      out += ": ";
+      out += f.value;
+      out += "\r\n";
+    }
+    out += "Content-Length: ";
+    append_number(out, page.body.size());
+    out += "\r\nRetry-After: 1\r\nDate: ";
+    out += http_date();
+    out += "\r\nServer: ";
+    out += state_.options.server_name;
+    out += "\r\nConnection: close\r\n\r\n";
+    out += page.body;
+    ErrorCode ec;
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(net::buffer(out), ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_refusal_log_ >= kRefusalLogInterval) {
+      last_refusal_log_ = now;
+      state_.log("connection refused: " + std::to_string(open) + " connections open, the cap is " +
+                 std::to_string(connection_cap_));
+    }
   }
 
   void run_worker(net::io_context& ioc) {
@@ -648,7 +743,9 @@ class Server::Impl {
   std::atomic<std::uint16_t> port_{0};
   std::vector<std::unique_ptr<net::io_context>> iocs_;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> works_;
-  std::size_t next_loop_ = 0;  // the loop of the next accepted connection (accept runs on loop 0)
+  std::size_t next_loop_ = 0;       // the loop of the next accepted connection (accept runs on loop 0)
+  std::size_t connection_cap_ = 0;  // max_connections, bounded by RLIMIT_NOFILE (set by start)
+  std::chrono::steady_clock::time_point last_refusal_log_{};  // accept thread only
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::steady_timer> accept_timer_;
   std::vector<std::thread> threads_;

@@ -2,7 +2,9 @@
 //
 // What it does: HTTP/1.1 keep-alive and HTTP/1.0, pipelined requests answered in order,
 // Expect: 100-continue, chunked request bodies, GET/HEAD/POST (anything else: 405). It
-// enforces a header and a body size limit (431, 413), answers a malformed request with 400
+// enforces limits on the header's size and its number of fields (431) and on the body's
+// size (413), and on the connections open at once (over it a new connection is answered
+// 503 and closed at once), answers a malformed request with 400
 // and closes that connection, and closes connections whose client is too slow (header, body
 // and write timeouts) or idle too long between requests. Every response carries
 // Content-Length, Date and Server; the handler decides the rest (see message.h).
@@ -35,6 +37,18 @@ struct ServerOptions {
   unsigned threads = 0;
   // The request line plus all header fields, in bytes; more gets 431.
   std::size_t max_header_bytes = std::size_t{16} * 1024;
+  // Header fields of one request; more gets 431 ("Request Header Fields Too Large",
+  // RFC 6585 §5, which covers too many fields as well as too large ones). [IMPL] AWS's
+  // front end refuses requests with too many headers but documents no number; 100 is
+  // Apache httpd's LimitRequestFields, far above what SDKs send (about ten).
+  std::size_t max_header_count = 100;
+  // Connections open at once (being served, kept alive or closing). [IMPL] A connection
+  // accepted while this many are open is answered 503 with Retry-After and closed at once,
+  // so that a flood of connections fails fast instead of queueing behind, or starving, the
+  // ones being served. The cap in force is also kept 64 below the process's limit on open
+  // files (RLIMIT_NOFILE), so that accepting never fails for want of descriptors; 0 leaves
+  // only that bound.
+  std::size_t max_connections = 4096;
   // The request body after de-chunking, in bytes; more gets 413.
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
   // From the first byte of a request (from accept, for a connection's first request) to the
@@ -52,6 +66,14 @@ struct ServerOptions {
   unsigned max_requests_per_connection = 10'000;
   // The value of the Server header.
   std::string server_name = "iamd";
+  // The answer to a request the server refuses itself, given its status: 400 (malformed),
+  // 405 (method), 413, 431, 500 (the handler threw or returned an invalid response) and 503
+  // (over max_connections), so that the service on top can answer in its own error format
+  // (iamd: AWS's XML error with its x-amzn-RequestId). The status, Connection,
+  // Content-Length, Date and Server stay the server's, and 405 gets Allow. Null, or one that
+  // throws or returns an invalid header: the reason phrase as plain text. Called from worker
+  // threads and the accepting thread, concurrently.
+  std::function<Response(int status)> error_response;
   // Receives one line per server-side failure (a handler that threw, an accept error).
   // Lines name the method and path, never the query, headers or body. Called from worker
   // threads, possibly concurrently; null means no log.

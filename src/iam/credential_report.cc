@@ -24,6 +24,25 @@ constexpr std::string_view kHeader =
     "access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
     "cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
 
+// One CSV field as RFC 4180 writes it: a value holding a comma, a double quote, CR or LF is
+// enclosed in double quotes with each double quote doubled; any other value is written as
+// it is. User names (which may hold ',') and paths (which may hold '"' and ',') pass
+// through here, and so does every stored value, so no value can add a column or a row.
+// [UNCERTAIN] AWS's report has no quoted field in any documented example; quoting is what
+// its readers (csv modules, spreadsheets) expect.
+std::string csv_field(std::string_view value) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+  std::string out;
+  out.reserve(value.size() + 2);
+  out += '"';
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 // AWS's report times: 2014-02-07T00:22:29+00:00.
 std::string report_time(common::Timestamp t) {
   std::string s = common::format_iso8601(t);
@@ -41,7 +60,12 @@ void add_keys(std::string& row, const std::vector<store::AccessKey>& keys) {
     row += k.status == store::AccessKeyStatus::kActive ? ",true," : ",false,";
     row += report_time(k.create_date);
     if (k.last_used) {
-      row += "," + report_time(k.last_used->date) + "," + k.last_used->region + "," + k.last_used->service;
+      row += ',';
+      row += report_time(k.last_used->date);
+      row += ',';
+      row += csv_field(k.last_used->region);
+      row += ',';
+      row += csv_field(k.last_used->service);
     } else {
       row += ",N/A,N/A,N/A";
     }
@@ -84,7 +108,12 @@ Result<CredentialReportState> IamDomain::generate_credential_report(std::string_
   auto users = all_pages<store::User>([&](const store::ListOptions& o) { return (*tx)->list_users(account_id, o); });
   if (!users) return users.error();
   for (const store::User& u : *users) {
-    std::string row = "\n" + u.name + "," + user_arn(u) + "," + report_time(u.create_date);
+    std::string row = "\n";
+    row += csv_field(u.name);
+    row += ',';
+    row += csv_field(user_arn(u));
+    row += ',';
+    row += report_time(u.create_date);
     auto profile = (*tx)->get_login_profile(u.id);
     if (profile) {
       row += ",true,";

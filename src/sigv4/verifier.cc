@@ -82,12 +82,12 @@ Verifier::Verifier(const CredentialLookup& lookup, const common::Clock& clock, V
                    std::size_t key_cache_capacity)
     : lookup_(lookup), clock_(clock), options_(std::move(options)), cache_(key_cache_capacity) {}
 
-common::Result<VerifiedRequest> Verifier::verify(const Request& request) const {
+common::Result<VerifiedRequest> Verifier::verify(const Request& request, std::string_view service) const {
   thread_local std::vector<HeaderView> storage;
-  return verify(view_of(request, storage));
+  return verify(view_of(request, storage), service);
 }
 
-common::Result<VerifiedRequest> Verifier::verify(const RequestView& r) const {
+common::Result<VerifiedRequest> Verifier::verify(const RequestView& r, std::string_view service) const {
   const HeaderView* auth = find_header(r, "authorization");
   const bool presigned = has_presigned_params(r.query);
   if (auth == nullptr && !presigned) return missing_authentication_token();
@@ -149,13 +149,17 @@ common::Result<VerifiedRequest> Verifier::verify(const RequestView& r) const {
         std::string(scope->date) + "' != '" + std::string(amz_date.substr(0, 8)) + "', from '" + std::string(amz_date) +
         "'.");
   }
+  // The region is echoed only inside AWS's error text; the encoder of the response escapes it.
   if (scope->region.empty() || !allowed(options_.regions, scope->region)) {
     return signature_does_not_match("Credential should be scoped to a valid region, not '" +
-                                    std::string(scope->region) + "'.");
+                                    std::string(scope->region) + "'. ");
   }
-  if (scope->service.empty() || !allowed(options_.services, scope->service)) {
-    std::string expected = options_.services.empty() ? std::string() : options_.services.front();
-    return signature_does_not_match("Credential should be scoped to correct service: '" + expected + "'.");
+  if (scope->service.empty() || !allowed(options_.services, scope->service) ||
+      (!service.empty() && scope->service != service)) {
+    std::string_view expected = service;
+    if (expected.empty() && !options_.services.empty()) expected = options_.services.front();
+    return signature_does_not_match("Credential should be scoped to correct service: '" + std::string(expected) +
+                                    "'. ");
   }
   if (!list_contains(signed_headers, "host")) {
     return incomplete_signature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");

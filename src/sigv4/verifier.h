@@ -4,12 +4,11 @@
 // must be present (MissingAuthenticationToken), not both (IncompleteSignature); it must parse
 // (IncompleteSignature); X-Amz-Date (or, for the header form without it, Date) must be in
 // ISO 8601 basic form; the credential scope must have five elements, end in aws4_request,
-// carry the request's date and, when VerifyOptions restrict them, an allowed region and
-// service (SignatureDoesNotMatch); host must be signed; the time must be within the skew
-// window, or for a presigned request before X-Amz-Date + X-Amz-Expires; then the lookup
-// finds the secret (its error is passed through, e.g. InvalidClientTokenId or ExpiredToken);
-// then the payload hash and the signature are recomputed and compared in constant time
-// (SignatureDoesNotMatch).
+// carry the request's date, an allowed region and the service the request is for
+// (SignatureDoesNotMatch, with AWS's texts, ../shared/spec/api.md §5.5); host must be signed; the time must be within
+// the skew window, or for a presigned request before X-Amz-Date + X-Amz-Expires; then the lookup finds the secret (its
+// error is passed through, e.g. InvalidClientTokenId or ExpiredToken); then the payload hash and the signature are
+// recomputed and compared in constant time (SignatureDoesNotMatch).
 #pragma once
 
 #include <cstdint>
@@ -48,7 +47,11 @@ class CredentialLookup {
 struct VerifyOptions {
   // Allowed distance between X-Amz-Date and the clock, both ways (AWS: 15 minutes).
   std::int64_t max_skew_seconds = 900;
-  // Allowed credential-scope regions and services; empty allows any.
+  // Allowed credential-scope regions and services; empty allows any. A scope naming
+  // another region is refused with "Credential should be scoped to a valid region, not
+  // '<region>'. ", one naming another service with "Credential should be scoped to correct
+  // service: '<service>'. " (both SignatureDoesNotMatch; [OBS] texts, trailing space
+  // included, as IAM and STS answer them: aws-sdk-php#493, cognitect-labs/aws-api#27).
   std::vector<std::string> regions;
   std::vector<std::string> services;
   // Accept X-Amz-Content-SHA256: UNSIGNED-PAYLOAD (IAM and STS do not).
@@ -75,8 +78,11 @@ class Verifier {
   Verifier(const CredentialLookup& lookup, const common::Clock& clock, VerifyOptions options = {},
            std::size_t key_cache_capacity = 4096);
 
-  common::Result<VerifiedRequest> verify(const RequestView& request) const;
-  common::Result<VerifiedRequest> verify(const Request& request) const;
+  // `service` is the service the request is for (the server knows it from the request
+  // before authenticating it: IAM or STS); the scope must name exactly it, and the error
+  // names it. Empty: any of VerifyOptions::services (the error names the first).
+  common::Result<VerifiedRequest> verify(const RequestView& request, std::string_view service = {}) const;
+  common::Result<VerifiedRequest> verify(const Request& request, std::string_view service = {}) const;
 
   const SigningKeyCache& key_cache() const { return cache_; }
   const VerifyOptions& options() const { return options_; }

@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxHeader = 1024;
 constexpr std::size_t kMaxBody = 4096;
+constexpr std::size_t kMaxFields = 20;
 
 struct Reply {
   int status = 0;
@@ -200,6 +201,7 @@ ServerOptions test_options() {
   o.threads = 2;
   o.max_header_bytes = kMaxHeader;
   o.max_body_bytes = kMaxBody;
+  o.max_header_count = kMaxFields;
   o.read_header_timeout = 3s;
   o.read_body_timeout = 3s;
   o.write_timeout = 3s;
@@ -441,6 +443,167 @@ TEST(Server, RejectsBadRequestsAndKeepsServing) {
     EXPECT_EQ(ok->status, 200) << c.name;
   }
   EXPECT_TRUE(connections_drain(*server));
+}
+
+// Host plus 19 fields is the most a request may have; one more gets 431 and a closed
+// connection, however small the fields are.
+TEST(Server, TooManyHeaderFieldsGet431) {
+  auto server = start_server();
+  auto fields = [](std::size_t n) {
+    std::string extra;
+    for (std::size_t i = 0; i < n; ++i) extra += "X-F" + std::to_string(i) + ": v\r\n";
+    return extra;
+  };
+  Client ok(server->port());
+  ASSERT_TRUE(ok.send(get("/fields", fields(kMaxFields - 1))));
+  auto r = ok.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+
+  Client over(server->port());
+  ASSERT_TRUE(over.send(get("/fields", fields(kMaxFields))));
+  r = over.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(over.closed_by_peer());
+
+  // Repeated fields count one by one.
+  Client repeated(server->port());
+  std::string same;
+  for (std::size_t i = 0; i < kMaxFields; ++i) same += "X-Same: v\r\n";
+  ASSERT_TRUE(repeated.send(get("/fields", same)));
+  r = repeated.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(ServerOptions{}.max_header_count, 100u);
+}
+
+// Over max_connections a new connection is answered 503 and closed at once; the ones open
+// keep being served, and a freed slot serves a new connection.
+TEST(Server, ConnectionsOverTheCapAreRefusedAtOnce) {
+  constexpr std::size_t kCap = 3;
+  ServerOptions o = test_options();
+  o.max_connections = kCap;
+  auto server = start_server(o);
+  std::vector<std::unique_ptr<Client>> held;
+  for (std::size_t i = 0; i < kCap; ++i) {
+    held.push_back(std::make_unique<Client>(server->port()));
+    ASSERT_TRUE(held.back()->send(get("/held")));
+    auto r = held.back()->read_reply();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  EXPECT_EQ(server->open_connections(), kCap);
+
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto started = Clock::now();
+    Client refused(server->port());
+    ASSERT_TRUE(refused.connected());
+    refused.send(get("/refused"));  // may fail: the server may already have closed
+    auto r = refused.read_reply();
+    if (r) {
+      EXPECT_EQ(r->status, 503);
+      EXPECT_EQ(r->header("Retry-After"), "1");
+      EXPECT_EQ(r->header("Connection"), "close");
+    }
+    EXPECT_TRUE(refused.closed_by_peer(1s));
+    EXPECT_LT(Clock::now() - started, 1500ms);
+  }
+  EXPECT_EQ(server->open_connections(), kCap);
+
+  for (auto& c : held) {
+    ASSERT_TRUE(c->send(get("/still-served")));
+    auto r = c->read_reply();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  held.pop_back();
+  auto deadline = Clock::now() + 2s;
+  while (server->open_connections() >= kCap && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  Client next(server->port());
+  ASSERT_TRUE(next.send(get("/next")));
+  auto r = next.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(ServerOptions{}.max_connections, 4096u);
+}
+
+// error_response shapes every answer the server gives by itself; the status, Connection,
+// Content-Length and (for 405) Allow stay the server's. One that throws or returns an
+// invalid header falls back to plain text.
+TEST(Server, ErrorResponseShapesTheServersOwnErrors) {
+  ServerOptions o = test_options();
+  o.max_connections = 2;
+  o.error_response = [](int status) {
+    Response r;
+    r.status = 299;  // ignored: the server's status wins
+    r.headers.add("Content-Type", "text/xml");
+    r.headers.add("X-Error-Id", "id-" + std::to_string(status));
+    r.headers.add("Connection", "keep-alive");  // ignored: the connection closes
+    r.body = "<Error>" + std::to_string(status) + "</Error>";
+    return r;
+  };
+  auto server = start_server(o);
+  const Rejection cases[] = {
+      {"malformed", "G(T / HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+      {"header too large", get("/", "X-Big: " + std::string(kMaxHeader, 'h') + "\r\n"), 431},
+      {"body too large", post("/", std::string(kMaxBody + 1, 'b')), 413},
+      {"handler threw", get("/throw"), 500},
+      {"method", "PUT / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", 405},
+  };
+  for (const Rejection& c : cases) {
+    Client client(server->port());
+    ASSERT_TRUE(client.send(c.request)) << c.name;
+    auto r = client.read_reply();
+    ASSERT_TRUE(r) << c.name;
+    EXPECT_EQ(r->status, c.status) << c.name;
+    EXPECT_EQ(r->header("X-Error-Id"), "id-" + std::to_string(c.status)) << c.name;
+    EXPECT_EQ(r->body, "<Error>" + std::to_string(c.status) + "</Error>") << c.name;
+    EXPECT_EQ(r->header("Content-Length"), std::to_string(r->body.size())) << c.name;
+    if (c.status == 405) {
+      EXPECT_EQ(r->header("Allow"), "GET, HEAD, POST");
+    }
+    // Malformed or oversized requests close their connection; 405 and 500 keep it.
+    if (c.status != 405 && c.status != 500) {
+      EXPECT_EQ(r->header("Connection"), "close") << c.name;
+    }
+  }
+  ASSERT_TRUE(connections_drain(*server));
+  Client a(server->port()), b(server->port());
+  ASSERT_TRUE(a.send(get("/a")) && a.read_reply());
+  ASSERT_TRUE(b.send(get("/b")) && b.read_reply());
+  Client refused(server->port());
+  auto r = refused.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->header("X-Error-Id"), "id-503");
+  EXPECT_EQ(r->header("Retry-After"), "1");
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_EQ(r->body, "<Error>503</Error>");
+}
+
+TEST(Server, FailingErrorResponseFallsBackToPlainText) {
+  for (int variant = 0; variant < 2; ++variant) {
+    ServerOptions o = test_options();
+    if (variant == 0) {
+      o.error_response = [](int) -> Response { throw std::runtime_error("no"); };
+    } else {
+      o.error_response = [](int) {
+        Response r;
+        r.headers.add("X-Bad", "a\r\nInjected: yes");
+        return r;
+      };
+    }
+    auto server = start_server(o);
+    Client c(server->port());
+    ASSERT_TRUE(c.send(get("/throw")));
+    auto r = c.read_reply();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 500);
+    EXPECT_EQ(r->body, "Internal Server Error\n");
+    EXPECT_FALSE(r->header("Injected"));
+  }
 }
 
 TEST(Server, OneConnectionsFailureLeavesOthersAlone) {

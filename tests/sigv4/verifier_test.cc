@@ -11,6 +11,7 @@
 #include "common/strings.h"
 #include "sigv4/crypto.h"
 #include "sigv4/errors.h"
+#include "sigv4/regions.h"
 #include "sigv4/signer.h"
 #include "vectors.h"
 
@@ -166,14 +167,14 @@ TEST_F(VerifierTest, ErrorPaths) {
        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20150831' != "
        "'20150830', from '20150830T123600Z'."},
       {"region not allowed", [](Request& r) { replace_in_header(r, "Authorization", "/us-east-1/", "/mars-1/"); },
-       "SignatureDoesNotMatch", "Credential should be scoped to a valid region, not 'mars-1'.",
+       "SignatureDoesNotMatch", "Credential should be scoped to a valid region, not 'mars-1'. ",
        [](VerifyOptions& o) {
          o.regions = {"us-east-1", "eu-west-1"};
        }},
       {"empty region", [](Request& r) { replace_in_header(r, "Authorization", "/us-east-1/", "//"); },
-       "SignatureDoesNotMatch", "Credential should be scoped to a valid region, not ''."},
+       "SignatureDoesNotMatch", "Credential should be scoped to a valid region, not ''. "},
       {"service not allowed", [](Request& r) { replace_in_header(r, "Authorization", "/iam/", "/s3/"); },
-       "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'iam'.",
+       "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'iam'. ",
        [](VerifyOptions& o) {
          o.services = {"iam", "sts"};
        }},
@@ -250,6 +251,66 @@ TEST_F(VerifierTest, ErrorPaths) {
     if (!c.message.empty()) {
       EXPECT_EQ(result.error().message, c.message);
     }
+  }
+}
+
+// The scope must name the service the request is for (the gateway knows it from the
+// request's Version) and a Region of AWS's table; the errors name the expected service.
+TEST_F(VerifierTest, ScopeNamesTheRequestedServiceAndARealRegion) {
+  VerifyOptions o;
+  o.services = {"iam", "sts"};
+  for (std::string_view region : aws_regions()) o.regions.emplace_back(region);
+  Verifier v(lookup_, clock_, o);
+  struct Case {
+    const char* name;
+    Request request;
+    std::string_view service;
+    const char* message;  // empty: accepted
+  };
+  const std::vector<Case> cases = {
+      {"iam for iam", iam_post(), "iam", ""},
+      {"iam, service not known", iam_post(), "", ""},
+      {"sts for sts", sts_presigned(), "sts", ""},
+      {"regional sts", sts_presigned(60, params("AKIDEXAMPLE", kSecret, "", "eu-west-1", "sts")), "sts", ""},
+      {"iam signed in another region", iam_post(params("AKIDEXAMPLE", kSecret, "", "ap-southeast-7")), "iam", ""},
+      {"iam scope for an sts request", iam_post(), "sts", "Credential should be scoped to correct service: 'sts'. "},
+      {"sts scope for an iam request", sts_presigned(), "iam",
+       "Credential should be scoped to correct service: 'iam'. "},
+      {"s3 scope", iam_post(params("AKIDEXAMPLE", kSecret, "", "us-east-1", "s3")), "iam",
+       "Credential should be scoped to correct service: 'iam'. "},
+      {"s3 scope, service not known", iam_post(params("AKIDEXAMPLE", kSecret, "", "us-east-1", "s3")), "",
+       "Credential should be scoped to correct service: 'iam'. "},
+      {"invented region", iam_post(params("AKIDEXAMPLE", kSecret, "", "xx-fake-1")), "iam",
+       "Credential should be scoped to a valid region, not 'xx-fake-1'. "},
+      {"region in upper case", iam_post(params("AKIDEXAMPLE", kSecret, "", "US-EAST-1")), "iam",
+       "Credential should be scoped to a valid region, not 'US-EAST-1'. "},
+      {"region with markup", iam_post(params("AKIDEXAMPLE", kSecret, "", "us-east-1\"<x>")), "iam",
+       "Credential should be scoped to a valid region, not 'us-east-1\"<x>'. "},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto r = v.verify(c.request, c.service);
+    if (std::string_view(c.message).empty()) {
+      ASSERT_TRUE(r.has_value()) << r.error().message;
+      continue;
+    }
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, "SignatureDoesNotMatch");
+    EXPECT_EQ(r.error().message, c.message);
+  }
+}
+
+TEST(Regions, TableIsSortedUniqueAndComplete) {
+  auto regions = aws_regions();
+  ASSERT_FALSE(regions.empty());
+  for (std::size_t i = 1; i < regions.size(); ++i) EXPECT_LT(regions[i - 1], regions[i]);
+  for (std::string_view r : regions) EXPECT_TRUE(is_aws_region(r)) << r;
+  for (std::string_view r : {"us-east-1", "eu-west-1", "ap-southeast-7", "mx-central-1", "il-central-1", "ca-west-1"}) {
+    EXPECT_TRUE(is_aws_region(r)) << r;
+  }
+  for (std::string_view r :
+       {"", "xx-fake-1", "us-east-1 ", "US-EAST-1", "aws-global", "us-gov-west-1", "cn-north-1", "us-east-1,x"}) {
+    EXPECT_FALSE(is_aws_region(r)) << r;
   }
 }
 
