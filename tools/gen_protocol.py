@@ -552,7 +552,10 @@ class ServiceGen:
         return out
 
     def send_empty(self, struct_name, member_name):
-        """Whether an empty list or map member is written as <Name/> (meaningless for scalars)."""
+        """Whether an empty list or map member is written as <Name/> (false for scalars)."""
+        member_shape = self.shapes[self.shapes[struct_name]["members"][member_name]["shape"]]
+        if member_shape["type"] not in ("list", "map"):
+            return False
         rule = self.empty_list_rules.get((struct_name, member_name))
         if rule is None:
             return self.default_send_empty(struct_name, member_name)
