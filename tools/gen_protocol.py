@@ -3,7 +3,8 @@
 
 Usage: tools/gen_protocol.py OUT_DIR MODEL_DIR
 
-Writes into OUT_DIR/protocol/:
+Reads MODEL_DIR/iam.json, MODEL_DIR/sts.json and MODEL_DIR/empty_lists.txt (which empty lists
+responses carry: see that file). Writes into OUT_DIR/protocol/:
   iam.h, sts.h                   request/result structs, the IamService / StsService handler
                                  interfaces, dispatch() and operation_names()
   iam.cc, sts.cc                 shape and member tables, Visit<T> specialisations, the default
@@ -24,6 +25,13 @@ A member of a structure that some operation's input reaches is a plain value whe
 requires it (the decoder guarantees it is present) and std::optional otherwise. A member of a
 structure only outputs reach is always std::optional (lists and maps excepted): AWS omits some
 "required" output members (GetUser for the root user has no UserName), so handlers decide.
+
+Empty lists in responses (models/empty_lists.txt). Each list or map member of a structure gets
+one rule, emitted as MemberInfo::send_empty: by default an empty list is sent as <Name/> when
+the model requires the member or when it is a member of an operation's result element, and
+left out otherwise; the file overrides that per member (`send`, `omit`), or marks it `handler`:
+then the member is std::optional<std::vector<...>> and a handler that sets it (even empty) has
+it sent, for shapes that several operations return with different answers (Policy.Tags).
 
 Pattern translation (Java regex, as AWS's validator runs it, to a code-point NFA):
   * the whole value must match; `^` and `$` are position assertions;
@@ -483,7 +491,7 @@ class PatternTables:
 
 
 class ServiceGen:
-    def __init__(self, file_name, namespace, enum_name, class_name, model, patterns):
+    def __init__(self, file_name, namespace, enum_name, class_name, model, patterns, empty_list_rules):
         self.file = file_name
         self.ns = namespace
         self.enum = enum_name
@@ -495,6 +503,8 @@ class ServiceGen:
         self.check_supported()
         self.input_structs = self.reach([op["input"]["shape"] for op in self.ops.values() if "input" in op])
         self.output_structs = self.reach([op["output"]["shape"] for op in self.ops.values() if "output" in op])
+        self.result_shapes = {op["output"]["shape"] for op in self.ops.values() if "output" in op}
+        self.empty_list_rules = self.check_empty_list_rules(empty_list_rules)
         self.type_names = {}  # shape name -> C++ struct name
         self.op_types = {}  # op -> (request type, result type or None)
         self.aliases = []  # (alias, target)
@@ -517,6 +527,39 @@ class ServiceGen:
                     if self.shapes[n]["type"] == "map":
                         fail("%s: %s has a map input, which the Query decoder does not support" %
                              (self.file, op["name"]))
+
+    def default_send_empty(self, struct_name, member_name):
+        required = member_name in self.shapes[struct_name].get("required", [])
+        return required or struct_name in self.result_shapes
+
+    def check_empty_list_rules(self, rules):
+        """Validates this service's lines of models/empty_lists.txt; {(shape, member): rule}."""
+        out = {}
+        for (struct_name, member_name), (rule, location) in sorted(rules.items()):
+            where = "%s: %s %s.%s" % (location, self.file, struct_name, member_name)
+            shape = self.shapes.get(struct_name)
+            if shape is None or shape["type"] != "structure" or member_name not in shape.get("members", {}):
+                fail("%s: no such structure member in the model" % where)
+            if self.shapes[shape["members"][member_name]["shape"]]["type"] not in ("list", "map"):
+                fail("%s: not a list or map" % where)
+            if struct_name not in self.output_structs:
+                fail("%s: no response contains this structure" % where)
+            if rule == "handler" and struct_name in self.input_structs:
+                fail("%s: 'handler' would change a request structure too" % where)
+            if rule != "handler" and (rule == "send") == self.default_send_empty(struct_name, member_name):
+                fail("%s: '%s' is already the default" % (where, rule))
+            out[(struct_name, member_name)] = rule
+        return out
+
+    def send_empty(self, struct_name, member_name):
+        """Whether an empty list or map member is written as <Name/> (false for scalars)."""
+        member_shape = self.shapes[self.shapes[struct_name]["members"][member_name]["shape"]]
+        if member_shape["type"] not in ("list", "map"):
+            return False
+        rule = self.empty_list_rules.get((struct_name, member_name))
+        if rule is None:
+            return self.default_send_empty(struct_name, member_name)
+        return rule == "send"
 
     def children(self, shape):
         refs = [m["shape"] for m in shape.get("members", {}).values()]
@@ -633,10 +676,12 @@ class ServiceGen:
         shape = self.shapes[shape_name]
         t = shape["type"]
         if t == "list":
-            return "std::vector<%s>" % self.field_type(shape["member"]["shape"], False)
+            vector = "std::vector<%s>" % self.field_type(shape["member"]["shape"], False)
+            return "std::optional<%s>" % vector if optional_rule else vector
         if t == "map":
-            return "std::vector<std::pair<%s, %s>>" % (self.field_type(shape["key"]["shape"], False),
-                                                       self.field_type(shape["value"]["shape"], False))
+            pairs = "std::vector<std::pair<%s, %s>>" % (self.field_type(shape["key"]["shape"], False),
+                                                        self.field_type(shape["value"]["shape"], False))
+            return "std::optional<%s>" % pairs if optional_rule else pairs
         base = {"string": "std::string", "blob": "std::string", "integer": "std::int64_t", "long": "std::int64_t",
                 "boolean": "bool", "timestamp": "common::Timestamp"}.get(t)
         if base is None:
@@ -652,6 +697,8 @@ class ServiceGen:
             t = self.shapes[ref["shape"]]["type"]
             is_required = member_name in required
             optional = t not in ("list", "map") and (not is_required or not input_side)
+            if self.empty_list_rules.get((name, member_name)) == "handler":
+                optional = True  # present (even empty) or left out: the handler says
             ctype = self.field_type(ref["shape"], optional)
             init = ""
             if not optional and t in ("integer", "long"):
@@ -703,7 +750,9 @@ class ServiceGen:
         out.append("// Optional members are std::optional; in structures an operation's input reaches, members")
         out.append("// the model requires are plain values (present once decoded); structures only outputs reach")
         out.append("// have every scalar optional. Lists are std::vector (an unset optional list is empty),")
-        out.append("// maps std::vector<std::pair>. Thread-safety: plain value types.")
+        out.append("// maps std::vector<std::pair>; whether an empty one is sent follows models/empty_lists.txt,")
+        out.append("// and the members it marks `handler` are std::optional<std::vector>: set (even empty) ->")
+        out.append("// sent, unset -> left out. Thread-safety: plain value types.")
         out.append("#pragma once")
         out.append("")
         for inc in ("cstdint", "optional", "span", "string", "string_view", "utility", "vector"):
@@ -774,8 +823,9 @@ class ServiceGen:
             members = []
             for member_name, field, ctype, init, ref, is_required in fields:
                 wire = ref.get("locationName", member_name)
-                members.append("{%s, %s, %d, %s}" % (cpp_string(member_name), cpp_string(wire),
-                                                    self.shape_id(ref["shape"]), "true" if is_required else "false"))
+                members.append("{%s, %s, %d, %s, %s}" % (
+                    cpp_string(member_name), cpp_string(wire), self.shape_id(ref["shape"]),
+                    "true" if is_required else "false", "true" if self.send_empty(name, member_name) else "false"))
             visits.append("template <>")
             visits.append("struct Visit<%s::%s> {" % (self.ns, cname))
             if fields:
@@ -895,6 +945,33 @@ class ServiceGen:
         return out
 
 
+EMPTY_LIST_RULES = ("send", "omit", "handler")
+
+
+def read_empty_list_rules(path):
+    """{service: {(shape, member): rule}} from models/empty_lists.txt."""
+    rules = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        fail("%s: %s" % (path, e))
+    for number, line in enumerate(lines, 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        fields = line.split()
+        if len(fields) != 3 or fields[1].count(".") != 1 or fields[2] not in EMPTY_LIST_RULES:
+            fail("%s:%d: expected 'SERVICE SHAPE.Member send|omit|handler', got %r" % (path, number, line))
+        service, target, rule = fields
+        key = tuple(target.split("."))
+        per_service = rules.setdefault(service, {})
+        if key in per_service:
+            fail("%s:%d: %s has a second rule" % (path, number, target))
+        per_service[key] = (rule, "%s:%d" % (path, number))
+    return rules
+
+
 def write(path, text):
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
@@ -907,11 +984,16 @@ def main():
     model_dir = sys.argv[2]
     os.makedirs(out_dir, exist_ok=True)
     patterns = PatternTables()
+    empty_list_rules = read_empty_list_rules(os.path.join(model_dir, "empty_lists.txt"))
+    unknown = set(empty_list_rules) - {file_name for file_name, _, _, _ in SERVICES}
+    if unknown:
+        fail("%s: unknown service %s" % (os.path.join(model_dir, "empty_lists.txt"), ", ".join(sorted(unknown))))
     errors = {}
     for file_name, namespace, enum_name, class_name in SERVICES:
         with open(os.path.join(model_dir, file_name + ".json"), encoding="utf-8") as f:
             model = json.load(f)
-        gen = ServiceGen(file_name, namespace, enum_name, class_name, model, patterns)
+        gen = ServiceGen(file_name, namespace, enum_name, class_name, model, patterns,
+                         empty_list_rules.get(file_name, {}))
         source = gen.source()  # fills the shape tables
         write(os.path.join(out_dir, file_name + ".h"), gen.header())
         write(os.path.join(out_dir, file_name + ".cc"), source)

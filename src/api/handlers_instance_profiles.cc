@@ -61,8 +61,9 @@ pi::InstanceProfile to_wire(const iam::IamDomain& domain, const iam::ProfileWith
   w.arn = domain.instance_profile_arn(p.profile);
   w.create_date = p.profile.create_date;
   for (const store::Role& r : p.roles) w.roles.push_back(to_wire(domain, r, RoleView::kInProfile));
-  if (with_tags) {
-    for (const store::Tag& t : p.profile.tags) w.tags.push_back(pi::Tag{t.key, t.value});
+  if (with_tags && !p.profile.tags.empty()) {
+    w.tags.emplace();
+    for (const store::Tag& t : p.profile.tags) w.tags->push_back(pi::Tag{t.key, t.value});
   }
   return w;
 }
@@ -96,6 +97,8 @@ Result<pi::GetInstanceProfileResult> IamHandlers::get_instance_profile(const pi:
   if (!p) return fail<pi::GetInstanceProfileResult>(p.error());
   pi::GetInstanceProfileResult out;
   out.instance_profile = to_wire(ctx_.domain, *p, true);
+  // Tags is a `handler` member (models/empty_lists.txt): GetInstanceProfile sends it empty too.
+  if (!out.instance_profile->tags) out.instance_profile->tags.emplace();
   return out;
 }
 

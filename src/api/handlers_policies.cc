@@ -34,8 +34,11 @@ pi::Policy to_wire(const store::ManagedPolicy& p, PolicyView view) {
   w.create_date = p.create_date;
   w.update_date = p.update_date;
   if (view == PolicyView::kFull && !p.description.empty()) w.description = p.description;
-  if (view != PolicyView::kSummary) {
-    for (const store::Tag& t : p.tags) w.tags.push_back(pi::Tag{t.key, t.value});
+  // Tags is a `handler` member (models/empty_lists.txt): GetPolicy sends it even when empty,
+  // CreatePolicy only when tags were given, the listings never.
+  if (view == PolicyView::kFull || (view == PolicyView::kCreated && !p.tags.empty())) {
+    w.tags.emplace();
+    for (const store::Tag& t : p.tags) w.tags->push_back(pi::Tag{t.key, t.value});
   }
   return w;
 }

@@ -56,6 +56,9 @@ struct MemberInfo {
   std::string_view wire;  // query key and XML element name (locationName, else the name)
   std::uint16_t shape;
   bool required;
+  // Lists and maps: an empty one is written as <Name/> rather than left out. The rule is
+  // per structure member, from the model and models/empty_lists.txt (tools/gen_protocol.py).
+  bool send_empty;
 };
 
 struct ServiceModel {
@@ -263,29 +266,30 @@ std::vector<std::string> decode_request(const ServiceModel& model, const Params&
 struct EncodeContext {
   XmlWriter& w;
   const ServiceModel& model;
-  int depth = 0;  // 0: the members of the <OpResult> element itself
 };
 
 // Members that are plain (not optional) values are always written; optional members only
-// when set; lists when non-empty, or as <Name/> when the model requires them or when they
-// are members of the result itself (AWS sends <AttachedPolicies/> for an empty listing,
-// and SDKs then show an empty list; nested optional lists such as User.Tags are omitted).
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+// when set. Lists and maps when non-empty; an empty one as <Name/> when `send_empty` (the
+// member's rule, MemberInfo::send_empty: AWS sends <AttachedPolicies/> for an empty listing
+// and <MatchedStatements/> in a simulation result, SDKs then show []) or when it is the value
+// of a set std::optional (a `handler` member: GetPolicy's <Tags/>), and left out otherwise
+// (User.Tags: boto3 then has no key). Scalars ignore `send_empty`.
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty,
                   const std::string& v);
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required, std::int64_t v);
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required, bool v);
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty, std::int64_t v);
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty, bool v);
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty,
                   const common::Timestamp& v);
 template <class T>
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty,
                   const std::optional<T>& v);
 template <ModelStruct T>
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required, const T& v);
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty, const T& v);
 template <class T>
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty,
                   const std::vector<T>& v);
 template <class K, class V>
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty,
                   const std::vector<std::pair<K, V>>& v);
 
 class Encoder {
@@ -293,7 +297,7 @@ class Encoder {
   explicit Encoder(EncodeContext& ctx) : ctx_(ctx) {}
   template <class T>
   void operator()(const MemberInfo& m, const T& field) {
-    encode_value(ctx_, ctx_.model.shapes[m.shape], m.wire, m.required, field);
+    encode_value(ctx_, ctx_.model.shapes[m.shape], m.wire, m.send_empty, field);
   }
 
  private:
@@ -308,15 +312,13 @@ void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view n
 template <ModelStruct T>
 void encode_value(EncodeContext& ctx, const ShapeInfo&, std::string_view name, bool, const T& v) {
   ctx.w.open(name);
-  ++ctx.depth;
   Encoder e(ctx);
   Visit<T>::members(e, v);
-  --ctx.depth;
   ctx.w.close(name);
 }
 
 template <class T>
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty,
                   const std::vector<T>& v) {
   const ShapeInfo& element = ctx.model.shapes[shape.member];
   if (shape.flattened) {
@@ -324,7 +326,7 @@ void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view n
     return;
   }
   if (v.empty()) {
-    if (required || ctx.depth == 0) ctx.w.empty(name);
+    if (send_empty) ctx.w.empty(name);
     return;
   }
   ctx.w.open(name);
@@ -333,14 +335,14 @@ void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view n
 }
 
 template <class K, class V>
-void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool required,
+void encode_value(EncodeContext& ctx, const ShapeInfo& shape, std::string_view name, bool send_empty,
                   const std::vector<std::pair<K, V>>& v) {
   const ShapeInfo& key_shape = ctx.model.shapes[shape.member];
   const ShapeInfo& value_shape = ctx.model.shapes[shape.value];
   std::string_view entry = shape.flattened ? name : shape.member_name;
   if (!shape.flattened) {
     if (v.empty()) {
-      if (required || ctx.depth == 0) ctx.w.empty(name);
+      if (send_empty) ctx.w.empty(name);
       return;
     }
     ctx.w.open(name);

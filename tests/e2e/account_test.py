@@ -104,7 +104,9 @@ def _():
 @check("Login profile: create, get (no password), update, delete, errors")
 def _():
     iam = client("iam")
-    iam.create_user(UserName="alice")
+    created = iam.create_user(UserName="alice")["User"]
+    # Untagged: CreateUser and GetUser leave Tags out, as AWS does (models/empty_lists.txt).
+    assert "Tags" not in created and "Tags" not in iam.get_user(UserName="alice")["User"], created
     r = iam.create_login_profile(UserName="alice", Password="Correct-Horse-9", PasswordResetRequired=True)
     lp = r["LoginProfile"]
     assert lp["UserName"] == "alice" and lp["PasswordResetRequired"] is True and "CreateDate" in lp, lp

@@ -57,6 +57,10 @@ def _():
     profiles = r["InstanceProfileList"]
     assert [p["InstanceProfileName"] for p in profiles] == ["app-profile"], profiles
     assert profiles[0]["Roles"][0]["RoleName"] == "app", profiles
+    # Empty lists of a detail entry are sent, as AWS does (models/empty_lists.txt): boto3 shows [].
+    assert "AttachedManagedPolicies" in r and r["AttachedManagedPolicies"] == [], r
+    assert "Tags" in r and r["Tags"] == [], r
+    assert "Tags" not in profiles[0], profiles
     policies = {p["PolicyName"]: p for p in d["Policies"]}
     # Customer managed policies and the AWS managed policies in use, nothing else.
     assert sorted(policies) == ["IAMReadOnlyAccess", "Local"], sorted(policies)
@@ -111,6 +115,28 @@ def _():
         PaginationConfig={"PageSize": 3}) for u in p["UserDetailList"]]
     assert users == ["ann", "p0", "p1", "p2", "p3", "p4"], users
     assert error_of(iam.get_account_authorization_details, Marker="Zgarbage")[0] == "InvalidInput"
+
+
+@check("empty lists of a detail entry are sent as AWS sends them (boto3 shows []), absent members stay absent")
+def _():
+    iam.create_role(RoleName="bare", AssumeRolePolicyDocument=TRUST)
+    iam.create_group(GroupName="bare-group")
+    try:
+        d = iam.get_account_authorization_details(Filter=["User", "Role", "Group"])
+        [user] = [u for u in d["UserDetailList"] if u["UserName"] == "p0"]
+        for key in ("UserPolicyList", "GroupList", "AttachedManagedPolicies", "Tags"):
+            assert key in user and user[key] == [], (key, user)
+        assert "PermissionsBoundary" not in user, user
+        [group] = [g for g in d["GroupDetailList"] if g["GroupName"] == "bare-group"]
+        for key in ("GroupPolicyList", "AttachedManagedPolicies"):
+            assert key in group and group[key] == [], (key, group)
+        [role] = [r for r in d["RoleDetailList"] if r["RoleName"] == "bare"]
+        for key in ("InstanceProfileList", "RolePolicyList", "AttachedManagedPolicies", "Tags"):
+            assert key in role and role[key] == [], (key, role)
+        assert "PermissionsBoundary" not in role, role
+        assert d["Policies"] == [], d["Policies"]
+    finally:
+        iam.delete_group(GroupName="bare-group")
 
 
 @check("authorization: iam:GetAccountAuthorizationDetails on *; IAMReadOnlyAccess allows it")

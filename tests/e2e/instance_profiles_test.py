@@ -106,6 +106,10 @@ def _():
     iam = client("iam")
     g = iam.get_instance_profile(InstanceProfileName="TAGGED")["InstanceProfile"]
     assert g["InstanceProfileName"] == "tagged" and g["Tags"][0] == {"Key": "team", "Value": "core"}, g
+    # Untagged: GetInstanceProfile still sends "Tags": [] (CreateInstanceProfile and the
+    # listings leave it out; models/empty_lists.txt).
+    w = iam.get_instance_profile(InstanceProfileName="web")["InstanceProfile"]
+    assert "Tags" in w and w["Tags"] == [], w
     assert error_of(iam.get_instance_profile, InstanceProfileName="nope") == \
         ("NoSuchEntity", "Instance Profile nope cannot be found.", 404)
 

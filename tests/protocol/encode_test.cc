@@ -1,7 +1,10 @@
 // Responses compared with literal XML in AWS's shape (api.md §3, §4).
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "protocol/iam.h"
 #include "protocol/iam_test_service.h"
@@ -188,12 +191,15 @@ TEST(Encode, AuthorizationDetailsDocumentsAreUrlEncoded) {
             "      <member>\n"
             "        <RoleName>r</RoleName>\n"
             "        <AssumeRolePolicyDocument>%7B%22a%22%3A%201%7D</AssumeRolePolicyDocument>\n"
+            "        <InstanceProfileList/>\n"
             "        <RolePolicyList>\n"
             "          <member>\n"
             "            <PolicyName>inline</PolicyName>\n"
             "            <PolicyDocument>%7B%22b%22%3A%22%25%22%7D</PolicyDocument>\n"
             "          </member>\n"
             "        </RolePolicyList>\n"
+            "        <AttachedManagedPolicies/>\n"
+            "        <Tags/>\n"
             "      </member>\n"
             "    </RoleDetailList>\n"
             "    <Policies>\n"
@@ -388,8 +394,9 @@ TEST(Encode, UnsupportedOperationIsNeverAFakeSuccess) {
             std::string::npos);
 }
 
-// Empty lists that are members of the result itself are sent as <Name/> (SDKs then show []);
-// empty optional lists inside nested structures (User.Tags) are left out.
+// By default (no line in models/empty_lists.txt) empty lists that are members of the result
+// itself are sent as <Name/> (SDKs then show []); empty lists inside nested structures
+// (User.Tags) are left out.
 TEST(Encode, EmptyResultListsAreSentNestedOnesOmitted) {
   iam::EmptyResultIamService svc;
   Response r = iam::dispatch(svc, "ListAttachedUserPolicies",
@@ -402,6 +409,150 @@ TEST(Encode, EmptyResultListsAreSentNestedOnesOmitted) {
   rec.create_user_result.user = u;
   Response c = iam::dispatch(rec, "CreateUser", params("Action=CreateUser&Version=2010-05-08&UserName=bob"), "rid");
   EXPECT_EQ(c.body.find("<Tags"), std::string::npos) << c.body;
+}
+
+// The rules of models/empty_lists.txt, one per structure member (issue 10).
+
+// A member marked `handler` can say "present but empty"; the others stay plain vectors.
+static_assert(std::is_same_v<decltype(iam::Policy::tags), std::optional<std::vector<iam::Tag>>>);
+static_assert(std::is_same_v<decltype(iam::InstanceProfile::tags), std::optional<std::vector<iam::Tag>>>);
+static_assert(std::is_same_v<decltype(iam::User::tags), std::vector<iam::Tag>>);
+static_assert(std::is_same_v<decltype(iam::Role::tags), std::vector<iam::Tag>>);
+
+class RulesIam : public iam::IamService {
+ public:
+  iam::SimulateCustomPolicyResult simulate_result;
+  common::Result<iam::SimulateCustomPolicyResult> simulate_custom_policy(
+      const iam::SimulateCustomPolicyRequest&) override {
+    return simulate_result;
+  }
+  iam::GetPolicyResult get_policy_result;
+  common::Result<iam::GetPolicyResult> get_policy(const iam::GetPolicyRequest&) override { return get_policy_result; }
+  iam::GetAccountAuthorizationDetailsResult details_result;
+  common::Result<iam::GetAccountAuthorizationDetailsResult> get_account_authorization_details(
+      const iam::GetAccountAuthorizationDetailsRequest&) override {
+    return details_result;
+  }
+};
+
+// `send` on nested members: a simulation result carries <MatchedStatements/> and
+// <MissingContextValues/> when they are empty, as AWS does; members without a rule
+// (EvalDecisionDetails, ResourceSpecificResults) are still left out.
+TEST(Encode, SimulationResultsSendEmptyStatementLists) {
+  RulesIam svc;
+  iam::EvaluationResult e;
+  e.eval_action_name = "s3:GetObject";
+  e.eval_resource_name = "*";
+  e.eval_decision = "implicitDeny";
+  iam::ResourceSpecificResult rs;
+  rs.eval_resource_name = "arn:aws:s3:::b";
+  rs.eval_resource_decision = "implicitDeny";
+  e.resource_specific_results = {rs};
+  svc.simulate_result.evaluation_results = {e};
+  svc.simulate_result.is_truncated = false;
+  Response r = iam::dispatch(
+      svc, "SimulateCustomPolicy",
+      params("Action=SimulateCustomPolicy&PolicyInputList.member.1=%7B%7D&ActionNames.member.1=s3%3AGetObject"), "rid");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body,
+            "<SimulateCustomPolicyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\n"
+            "  <SimulateCustomPolicyResult>\n"
+            "    <EvaluationResults>\n"
+            "      <member>\n"
+            "        <EvalActionName>s3:GetObject</EvalActionName>\n"
+            "        <EvalResourceName>*</EvalResourceName>\n"
+            "        <EvalDecision>implicitDeny</EvalDecision>\n"
+            "        <MatchedStatements/>\n"
+            "        <MissingContextValues/>\n"
+            "        <ResourceSpecificResults>\n"
+            "          <member>\n"
+            "            <EvalResourceName>arn:aws:s3:::b</EvalResourceName>\n"
+            "            <EvalResourceDecision>implicitDeny</EvalResourceDecision>\n"
+            "            <MatchedStatements/>\n"
+            "            <MissingContextValues/>\n"
+            "          </member>\n"
+            "        </ResourceSpecificResults>\n"
+            "      </member>\n"
+            "    </EvaluationResults>\n"
+            "    <IsTruncated>false</IsTruncated>\n"
+            "  </SimulateCustomPolicyResult>\n"
+            "  <ResponseMetadata>\n"
+            "    <RequestId>rid</RequestId>\n"
+            "  </ResponseMetadata>\n"
+            "</SimulateCustomPolicyResponse>\n");
+}
+
+// `handler`: Policy.Tags set but empty is sent as <Tags/> (GetPolicy); unset, it is left out
+// (CreatePolicy, ListPolicies).
+TEST(Encode, HandlerListsArePresentButEmptyOnlyWhenSet) {
+  RulesIam svc;
+  iam::Policy p;
+  p.policy_name = "p";
+  p.tags.emplace();
+  svc.get_policy_result.policy = p;
+  const Params get = params("Action=GetPolicy&PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Fp");
+  Response r = iam::dispatch(svc, "GetPolicy", get, "rid");
+  EXPECT_NE(r.body.find("    <Policy>\n      <PolicyName>p</PolicyName>\n      <Tags/>\n    </Policy>\n"),
+            std::string::npos)
+      << r.body;
+  svc.get_policy_result.policy->tags.reset();
+  r = iam::dispatch(svc, "GetPolicy", get, "rid");
+  EXPECT_EQ(r.body.find("<Tags"), std::string::npos) << r.body;
+  svc.get_policy_result.policy->tags = std::vector<iam::Tag>{{"k", "v"}};
+  r = iam::dispatch(svc, "GetPolicy", get, "rid");
+  EXPECT_NE(r.body.find("<Tags>\n        <member>\n          <Key>k</Key>"), std::string::npos) << r.body;
+}
+
+// `send` in account authorization details: every policy, group and attachment list of a
+// user, group and role detail, and a role's InstanceProfileList and Tags.
+TEST(Encode, AuthorizationDetailsSendEmptyMemberLists) {
+  RulesIam svc;
+  svc.details_result.user_detail_list = {iam::UserDetail{}};
+  svc.details_result.group_detail_list = {iam::GroupDetail{}};
+  svc.details_result.policies = {iam::ManagedPolicyDetail{}};
+  Response r =
+      iam::dispatch(svc, "GetAccountAuthorizationDetails", params("Action=GetAccountAuthorizationDetails"), "rid");
+  EXPECT_NE(r.body.find("    <UserDetailList>\n"
+                        "      <member>\n"
+                        "        <UserPolicyList/>\n"
+                        "        <GroupList/>\n"
+                        "        <AttachedManagedPolicies/>\n"
+                        "        <Tags/>\n"
+                        "      </member>\n"
+                        "    </UserDetailList>\n"
+                        "    <GroupDetailList>\n"
+                        "      <member>\n"
+                        "        <GroupPolicyList/>\n"
+                        "        <AttachedManagedPolicies/>\n"
+                        "      </member>\n"
+                        "    </GroupDetailList>\n"
+                        "    <RoleDetailList/>\n"
+                        "    <Policies>\n"
+                        "      <member>\n"
+                        "        <PolicyVersionList/>\n"
+                        "      </member>\n"
+                        "    </Policies>\n"),
+            std::string::npos)
+      << r.body;
+}
+
+// `omit` on members of a result: CreateOpenIDConnectProvider, CreateSAMLProvider and
+// UploadServerCertificate carry Tags only when tags were given, while GetOpenIDConnectProvider
+// keeps the default and sends its empty lists.
+TEST(Encode, CreateResultsOmitEmptyTags) {
+  iam::EmptyResultIamService svc;
+  Response oidc =
+      iam::dispatch(svc, "CreateOpenIDConnectProvider",
+                    params("Action=CreateOpenIDConnectProvider&Url=https%3A%2F%2Fexample.org&ThumbprintList="), "rid");
+  EXPECT_EQ(oidc.status, 200) << oidc.body;
+  EXPECT_EQ(oidc.body.find("<Tags"), std::string::npos) << oidc.body;
+  Response got = iam::dispatch(
+      svc, "GetOpenIDConnectProvider",
+      params("Action=GetOpenIDConnectProvider&OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Aoidc-"
+             "provider%2Fexample.org"),
+      "rid");
+  EXPECT_EQ(got.status, 200) << got.body;
+  EXPECT_NE(got.body.find("<ClientIDList/>\n    <ThumbprintList/>\n    <Tags/>"), std::string::npos) << got.body;
 }
 
 }  // namespace
