@@ -1,0 +1,243 @@
+// The gateway end to end without HTTP: requests signed by the project's own signer
+// (sigv4/signer.h), on the memory store with a fixed clock and seeded randomness, so every
+// answer is deterministic. Each row is one request and the status, error code and text
+// it must get.
+#include "api/gateway.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "iam/catalog.h"
+#include "iam/service.h"
+#include "sigv4/signer.h"
+#include "store/store.h"
+
+namespace iamd::api {
+namespace {
+
+constexpr const char* kAccount = "123456789012";
+constexpr const char* kRootKey = "AKIAGATEWAYROOT00001";
+constexpr const char* kRootSecret = "gatewayrootsecretgatewayrootsecretgatewa";
+const common::Timestamp kNow{1'764'000'000, 0};  // 2025-11-24T16:00:00Z
+
+std::string form_encode(const std::map<std::string, std::string>& params) {
+  std::string out;
+  for (const auto& [k, v] : params) {
+    if (!out.empty()) out += '&';
+    for (const std::string* s : {&k, &v}) {
+      for (unsigned char c : *s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+          out += static_cast<char>(c);
+        } else {
+          static const char* hex = "0123456789ABCDEF";
+          out += '%';
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        }
+      }
+      if (s == &k) out += '=';
+    }
+  }
+  return out;
+}
+
+// What a test request changes from a correctly signed one.
+struct Signing {
+  std::string key = kRootKey;
+  std::string secret = kRootSecret;
+  std::string service;  // empty: from the action's Version (iam or sts)
+  std::string region = "us-east-1";
+  std::int64_t skew_seconds = 0;   // signing time minus the server's clock
+  std::string tamper_body_suffix;  // appended to the body after signing
+  bool unsigned_request = false;
+};
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  GatewayTest() : clock_(kNow), random_(42), gateway_random_(7) {
+    auto s = store::open_store("memory:");
+    EXPECT_TRUE(s.has_value());
+    store_ = std::move(*s);
+    iam::DomainEnv env;
+    env.store = store_.get();
+    env.clock = &clock_;
+    env.random = &random_;
+    env.master_key = std::string(32, 'k');
+    env.catalog = &iam::ManagedCatalog::builtin();
+    domain_ = std::make_unique<iam::IamDomain>(env);
+    auto b = domain_->bootstrap(kAccount, kRootKey, kRootSecret);
+    EXPECT_TRUE(b.has_value()) << b.error().message;
+    gateway_ = std::make_unique<Gateway>(*domain_, clock_, gateway_random_);
+  }
+
+  ApiResponse call(std::map<std::string, std::string> params, const Signing& how = {}) {
+    const bool sts = params["Action"] == "GetCallerIdentity";
+    params.emplace("Version", sts ? "2011-06-15" : "2010-05-08");
+    sigv4::Request r;
+    r.method = "POST";
+    r.path = "/";
+    r.headers = {{"Host", "iamd.test"}, {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+    r.body = form_encode(params);
+    if (!how.unsigned_request) {
+      sigv4::SigningParams p;
+      p.access_key_id = how.key;
+      p.secret_access_key = how.secret;
+      p.region = how.region;
+      p.service = how.service.empty() ? (sts ? "sts" : "iam") : how.service;
+      p.time = common::Timestamp{kNow.seconds + how.skew_seconds, 0};
+      sigv4::sign(r, p);
+    }
+    ApiRequest a;
+    a.method = r.method;
+    a.path = r.path;
+    a.headers = r.headers;
+    a.body = r.body + how.tamper_body_suffix;
+    a.source_ip = "127.0.0.1";
+    return gateway_->handle(a);
+  }
+
+  static std::string header(const ApiResponse& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == name) return v;
+    }
+    return "";
+  }
+  static std::string element(const std::string& xml, const std::string& name) {
+    const std::size_t open = xml.find("<" + name + ">");
+    if (open == std::string::npos) return "";
+    const std::size_t start = open + name.size() + 2;
+    return xml.substr(start, xml.find("</" + name + ">", start) - start);
+  }
+
+  common::FixedClock clock_;
+  common::SeededRandom random_;
+  common::SeededRandom gateway_random_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<iam::IamDomain> domain_;
+  std::unique_ptr<Gateway> gateway_;
+};
+
+struct Case {
+  const char* name;
+  std::map<std::string, std::string> params;
+  Signing signing;
+  int status;
+  const char* code;     // empty: success
+  const char* message;  // a part of the message; empty: not checked
+};
+
+TEST_F(GatewayTest, SignedRequestsGetAwsAnswers) {
+  const std::vector<Case> cases = {
+      {"root identity", {{"Action", "GetCallerIdentity"}}, {}, 200, "", ""},
+      {"create a user", {{"Action", "CreateUser"}, {"UserName", "alice"}}, {}, 200, "", ""},
+      {"the same name again, other case",
+       {{"Action", "CreateUser"}, {"UserName", "ALICE"}},
+       {},
+       409,
+       "EntityAlreadyExists",
+       "User with name ALICE already exists."},
+      {"read it back", {{"Action", "GetUser"}, {"UserName", "alice"}}, {}, 200, "", ""},
+      {"a missing user", {{"Action", "GetUser"}, {"UserName", "nobody"}}, {}, 404, "NoSuchEntity", "nobody"},
+      {"unknown key",
+       {{"Action", "GetCallerIdentity"}},
+       {.key = "AKIAUNKNOWNKEY000001"},
+       403,
+       "InvalidClientTokenId",
+       "The security token included in the request is invalid."},
+      {"wrong secret",
+       {{"Action", "GetCallerIdentity"}},
+       {.secret = "not-the-secret-not-the-secret-not-the-se"},
+       403,
+       "SignatureDoesNotMatch",
+       "The request signature we calculated does not match"},
+      {"scope of another service",
+       {{"Action", "ListUsers"}},
+       {.service = "s3"},
+       403,
+       "SignatureDoesNotMatch",
+       "Credential should be scoped to correct service"},
+      {"scope with an unknown region",
+       {{"Action", "ListUsers"}},
+       {.region = "xx-fake-1"},
+       403,
+       "SignatureDoesNotMatch",
+       "Credential should be scoped to a valid region"},
+      {"signed 20 minutes ago",
+       {{"Action", "ListUsers"}},
+       {.skew_seconds = -20 * 60},
+       403,
+       "SignatureDoesNotMatch",
+       "Signature expired"},
+      {"body changed after signing",
+       {{"Action", "ListUsers"}},
+       {.tamper_body_suffix = "&PathPrefix=%2Fx%2F"},
+       403,
+       "SignatureDoesNotMatch",
+       ""},
+      {"unsigned", {{"Action", "ListUsers"}}, {.unsigned_request = true}, 403, "MissingAuthenticationToken", ""},
+      {"an invalid name",
+       {{"Action", "CreateUser"}, {"UserName", "bad name!"}},
+       {},
+       400,
+       "ValidationError",
+       "userName"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const ApiResponse r = call(c.params, c.signing);
+    EXPECT_EQ(r.status, c.status) << r.body;
+    EXPECT_EQ(element(r.body, "Code"), c.code) << r.body;
+    if (*c.message != '\0') {
+      EXPECT_NE(r.body.find(c.message), std::string::npos) << r.body;
+    }
+    // Every answer, success or error, names its request id in the header and the body.
+    const std::string id = header(r, "x-amzn-RequestId");
+    EXPECT_FALSE(id.empty());
+    EXPECT_EQ(element(r.body, "RequestId"), id) << r.body;
+  }
+}
+
+TEST_F(GatewayTest, AUserWithoutPoliciesIsDeniedWithAwsMessage) {
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "bob"}}).status, 200);
+  const ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "bob"}});
+  ASSERT_EQ(key.status, 200) << key.body;
+  Signing as_bob;
+  as_bob.key = element(key.body, "AccessKeyId");
+  as_bob.secret = element(key.body, "SecretAccessKey");
+  ASSERT_FALSE(as_bob.key.empty());
+  // Allowed without a policy: who am I.
+  const ApiResponse me = call({{"Action", "GetCallerIdentity"}}, as_bob);
+  EXPECT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(element(me.body, "Arn"), std::string("arn:aws:iam::") + kAccount + ":user/bob");
+  const ApiResponse denied = call({{"Action", "ListUsers"}}, as_bob);
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(element(denied.body, "Code"), "AccessDenied");
+  EXPECT_EQ(element(denied.body, "Message"),
+            std::string("User: arn:aws:iam::") + kAccount +
+                ":user/bob is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::" + kAccount +
+                ":user/ because no identity-based policy allows the iam:ListUsers action");
+  // An inline policy takes effect on the very next request.
+  ASSERT_EQ(
+      call({{"Action", "PutUserPolicy"},
+            {"UserName", "bob"},
+            {"PolicyName", "list"},
+            {"PolicyDocument",
+             R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]})"}})
+          .status,
+      200);
+  EXPECT_EQ(call({{"Action", "ListUsers"}}, as_bob).status, 200);
+  // A deactivated key stops working at once.
+  ASSERT_EQ(
+      call({{"Action", "UpdateAccessKey"}, {"UserName", "bob"}, {"AccessKeyId", as_bob.key}, {"Status", "Inactive"}})
+          .status,
+      200);
+  const ApiResponse inactive = call({{"Action", "ListUsers"}}, as_bob);
+  EXPECT_EQ(inactive.status, 403);
+  EXPECT_EQ(element(inactive.body, "Code"), "InvalidClientTokenId");
+}
+
+}  // namespace
+}  // namespace iamd::api
