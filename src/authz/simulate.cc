@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "arn/arn.h"
 #include "authz/policy_set.h"
@@ -10,7 +11,6 @@
 #include "common/time.h"
 #include "condition/values.h"
 #include "policy/compiled.h"
-#include "policy/json.h"
 
 namespace iamd::authz {
 
@@ -18,10 +18,28 @@ namespace {
 
 using common::Error;
 
-TextPosition position(std::string_view text, std::size_t offset, int column_shift) {
-  auto [line, column] = policy::line_column(text, offset);
-  return TextPosition{line, column + column_shift};
-}
+// Line and column of byte offsets in one policy text (as policy::line_column counts them),
+// from an index of line starts built once per policy: a statement reported for every
+// result of a page costs a binary search, not a scan of its policy.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text) : size_(text.size()) {
+    starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') starts_.push_back(i + 1);
+    }
+  }
+  TextPosition position(std::size_t offset, int column_shift) const {
+    offset = std::min(offset, size_);
+    auto after = std::upper_bound(starts_.begin(), starts_.end(), offset);
+    const std::size_t line = static_cast<std::size_t>(after - starts_.begin());
+    return TextPosition{static_cast<int>(line), static_cast<int>(offset - *(after - 1)) + 1 + column_shift};
+  }
+
+ private:
+  std::size_t size_;
+  std::vector<std::size_t> starts_;
+};
 
 Error invalid_input(std::string message) {
   return Error{"InvalidInput", std::move(message), ""};
@@ -97,6 +115,7 @@ SimulationPage simulate(const PolicyBundle& bundle, Request request, const std::
   const std::size_t total = actions.size() * resources.size();
   if (resources.empty() || start >= total) return page;
   Decision d;
+  std::unordered_map<const policy::CompiledPolicy*, LineIndex> lines;
   // The grid position is computed, not counted up to: a Marker far into a large grid costs
   // nothing.
   for (std::size_t index = start; index < total; ++index) {
@@ -114,10 +133,11 @@ SimulationPage simulate(const PolicyBundle& bundle, Request request, const std::
     r.resource = resource;
     r.decision = d.decision;
     for (const MatchedStatement& m : d.deciding) {
-      const std::string& text = m.statement->policy->text;
+      const policy::CompiledPolicy* p = m.statement->policy;
+      const LineIndex& lines_of = lines.try_emplace(p, p->text).first->second;
       r.matched.push_back(
           SimulatedStatement{m.statement, m.type, m.type == PolicyType::kResourceBased ? "resource" : "none",
-                             position(text, m.statement->begin, 0), position(text, m.statement->end, 1)});
+                             lines_of.position(m.statement->begin, 0), lines_of.position(m.statement->end, 1)});
     }
     for (std::string_view k : d.missing_keys) r.missing_keys.emplace_back(k);
     if (bundle.boundary != nullptr) r.allowed_by_boundary = d.allowed_by_boundary;
@@ -147,7 +167,9 @@ std::uint64_t estimate_cost(const std::vector<const policy::CompiledPolicy*>& po
   std::uint64_t cost = 0;
   for (const policy::CompiledPolicy* p : policies) {
     for (const policy::CompiledStatement& st : p->statements) {
-      cost += 16;  // visiting the statement
+      // Visiting the statement and, when it decides, reporting it (a MatchedStatements
+      // entry of a few hundred bytes in the response).
+      cost += 512;
       for (const common::Glob& a : st.actions) cost += pattern_cost(common::decode_glob(a.encoded()), 128, 0);
       for (const policy::ResourcePattern& r : st.resources) cost += pattern_cost(r.raw, n, n);
       for (const policy::CompiledPrincipal& pr : st.principals) cost += pr.value.size() + 1;

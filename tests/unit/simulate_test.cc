@@ -143,6 +143,29 @@ TEST(Simulate, APageIsCutToTheBudgetAndTheMarkerGoesOn) {
   EXPECT_EQ(refusal(in, limits).substr(0, 56), "InvalidInput: The simulation is too large to evaluate: t");
 }
 
+// Every statement that decides is reported with its position: thousands of "Allow *"
+// statements in each of many policies count against the budget as well.
+TEST(Simulate, ManyDecidingStatementsAreBoundedToo) {
+  std::string statements;
+  for (int i = 0; i < 2500; ++i)
+    statements += std::string(i ? "," : "") + R"({"Effect":"Allow","Action":"*","Resource":"*"})";
+  const std::string wide = R"({"Version":"2012-10-17","Statement":[)" + statements + "]}";
+  ASSERT_LT(wide.size(), 131072u);
+  SimulationInput in = basic();
+  in.actions.assign(100, "s3:GetObject");
+  in.max_items = 1000;
+  in.policy_inputs.assign(100, wide);
+  EXPECT_EQ(refusal(in).substr(0, 56), "InvalidInput: The simulation is too large to evaluate: t");
+  in.policy_inputs.assign(20, wide);
+  auto r = run_simulation(in);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_FALSE(r->page.results.empty());
+  EXPECT_LT(r->page.results.size(), 10u);
+  EXPECT_TRUE(r->marker.has_value());
+  EXPECT_EQ(r->page.results[0].matched.size(), 20u * 2500);
+  EXPECT_EQ(r->page.results[0].matched.back().start.line, 1);
+}
+
 TEST(Simulate, AMarkerFarBeyondTheGridIsAnEmptyLastPage) {
   SimulationInput in = basic();
   in.actions.assign(1000, "s3:GetObject");
