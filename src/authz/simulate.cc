@@ -161,7 +161,7 @@ common::Result<SimulationPolicy> compile_simulation_policy(std::string_view text
 }
 
 std::uint64_t estimate_cost(const std::vector<const policy::CompiledPolicy*>& policies, std::size_t text_length,
-                            std::size_t values_per_key) {
+                            std::size_t values_per_key, std::size_t action_length) {
   const std::uint64_t n = std::max<std::size_t>(text_length, 1);
   const std::uint64_t v = std::max<std::size_t>(values_per_key, 1);
   std::uint64_t cost = 0;
@@ -170,7 +170,7 @@ std::uint64_t estimate_cost(const std::vector<const policy::CompiledPolicy*>& po
       // Visiting the statement and, when it decides, reporting it (a MatchedStatements
       // entry of a few hundred bytes in the response).
       cost += 512;
-      for (const common::Glob& a : st.actions) cost += pattern_cost(common::decode_glob(a.encoded()), 128, 0);
+      for (const common::Glob& a : st.actions) cost += pattern_cost(common::decode_glob(a.encoded()), action_length, 0);
       for (const policy::ResourcePattern& r : st.resources) cost += pattern_cost(r.raw, n, n);
       for (const policy::CompiledPrincipal& pr : st.principals) cost += pr.value.size() + 1;
       for (const condition::Clause& c : st.conditions) {
@@ -329,7 +329,9 @@ common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const
   if (resource_policy) all.push_back(resource_policy->compiled.get());
   std::size_t text_length = std::max<std::size_t>({128, longest_value, principal->arn.size()});
   for (const std::string& r : resources) text_length = std::max(text_length, r.size());
-  const std::uint64_t per_evaluation = estimate_cost(all, text_length, most_values);
+  std::size_t action_length = 128;  // ActionNameType's max; the offline CLI does not check it
+  for (const std::string& a : in.actions) action_length = std::max(action_length, a.size());
+  const std::uint64_t per_evaluation = estimate_cost(all, text_length, most_values, action_length);
   if (per_evaluation > limits.work_budget) {
     return invalid_input(
         "The simulation is too large to evaluate: the policies' patterns would take too long to match. Use fewer "

@@ -130,11 +130,12 @@ common::Result<SimulationPolicy> compile_simulation_policy(std::string_view text
                                                            std::string id, std::string source_type);
 
 // The estimated matching work of evaluating `policies` once against text of at most
-// `text_length` characters with at most `values_per_key` values per context key: a
+// `text_length` characters (requested actions: `action_length`) with at most
+// `values_per_key` values per context key: a
 // pattern with at most one leading or trailing `*` is linear; any other glob (or a policy
 // variable) may cost its length times the text's (common::glob_match is O(pattern x text)).
 std::uint64_t estimate_cost(const std::vector<const policy::CompiledPolicy*>& policies, std::size_t text_length,
-                            std::size_t values_per_key);
+                            std::size_t values_per_key, std::size_t action_length = 128);
 
 // The whole operation: limits, compilation, principal, context, pagination and evaluation.
 common::Result<SimulationOutput> run_simulation(const SimulationInput& input, const SimulationLimits& limits = {});
