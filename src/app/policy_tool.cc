@@ -1,11 +1,15 @@
 #include "app/policy_tool.h"
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 #include <vector>
 
 #include "authz/authorizer.h"
 #include "authz/simulate.h"
 #include "common/json_writer.h"
+#include "common/result.h"
+#include "common/strings.h"
 #include "condition/values.h"
 #include "policy/document.h"
 #include "policy/json.h"
@@ -71,6 +75,110 @@ void write_position(common::JsonWriter& w, std::string_view key, const authz::Te
   w.end_object();
 }
 
+// ---- The model's constraints on SimulateCustomPolicyRequest ---------------------------------
+// Over the API the protocol layer checks them (generated from models/iam.json) before the
+// operation runs; the offline tool has no protocol layer (it is built without the server
+// modules too), so it applies the same constraints here, with the same ValidationError text
+// and in the same (model) order.
+
+// Code points of UTF-8 text (JSON strings are valid UTF-8).
+std::vector<char32_t> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const std::size_t n = std::min(common::utf8_sequence_length(lead), s.size() - i);
+    char32_t c = n == 1 ? lead : lead & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(c);
+    i += n;
+  }
+  return out;
+}
+
+struct ModelCheck {
+  std::vector<std::string> failures;
+
+  void fail(std::string_view value, std::string_view path, std::string_view constraint) {
+    failures.push_back("Value '" + std::string(value) + "' at '" + std::string(path) +
+                       "' failed to satisfy constraint: " + std::string(constraint));
+  }
+  void null(std::string_view path) {
+    failures.push_back("Value null at '" + std::string(path) +
+                       "' failed to satisfy constraint: Member must not be null");
+  }
+  // Length in code points, then the pattern: policyDocumentType's (tab, LF, CR, U+0020-U+00FF)
+  // or markerType's (U+0020-U+00FF).
+  enum class Pattern { kNone, kPolicy, kMarker };
+  void string(std::string_view value, std::string_view path, std::size_t min, std::size_t max,
+              Pattern pattern = Pattern::kNone) {
+    const std::vector<char32_t> cps = code_points(value);
+    if (cps.size() < min) fail(value, path, "Member must have length greater than or equal to " + std::to_string(min));
+    if (cps.size() > max) fail(value, path, "Member must have length less than or equal to " + std::to_string(max));
+    if (pattern == Pattern::kNone) return;
+    bool ok = !cps.empty();
+    for (char32_t c : cps) {
+      const bool control = pattern == Pattern::kPolicy && (c == 0x09 || c == 0x0A || c == 0x0D);
+      ok = ok && (control || (c >= 0x20 && c <= 0xFF));
+    }
+    if (!ok) {
+      fail(value, path,
+           pattern == Pattern::kPolicy
+               ? "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+               : "Member must satisfy regular expression pattern: [\\u0020-\\u00FF]+");
+    }
+  }
+  void strings(const std::vector<std::string>& values, std::string_view member, std::size_t min, std::size_t max,
+               Pattern pattern = Pattern::kNone) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      string(values[i], std::string(member) + "." + std::to_string(i + 1) + ".member", min, max, pattern);
+    }
+  }
+  std::optional<common::Error> error() const {
+    if (failures.empty()) return std::nullopt;
+    std::string message = std::to_string(failures.size()) +
+                          (failures.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+    for (std::size_t i = 0; i < failures.size(); ++i) message += (i > 0 ? "; " : "") + failures[i];
+    return common::Error{"ValidationError", message, ""};
+  }
+};
+
+// SimulateCustomPolicyRequest's member constraints (models/iam.json), in model order.
+std::optional<common::Error> check_model(const JsonValue& in, const authz::SimulationInput& r,
+                                         const std::optional<std::string>& handling) {
+  using P = ModelCheck::Pattern;
+  ModelCheck m;
+  if (in.find("PolicyInputList") == nullptr) m.null("policyInputList");
+  m.strings(r.policy_inputs, "policyInputList", 1, 131072, P::kPolicy);
+  m.strings(r.boundary_inputs, "permissionsBoundaryPolicyInputList", 1, 131072, P::kPolicy);
+  if (in.find("ActionNames") == nullptr) m.null("actionNames");
+  m.strings(r.actions, "actionNames", 3, 128);
+  m.strings(r.resources, "resourceArns", 1, 2048);
+  if (r.resource_policy) m.string(*r.resource_policy, "resourcePolicy", 1, 131072, P::kPolicy);
+  if (r.resource_owner) m.string(*r.resource_owner, "resourceOwner", 1, 2048);
+  if (r.caller_arn) m.string(*r.caller_arn, "callerArn", 1, 2048);
+  static constexpr std::string_view kTypes[] = {"string",  "stringList",  "numeric", "numericList",
+                                                "boolean", "booleanList", "ip",      "ipList",
+                                                "binary",  "binaryList",  "date",    "dateList"};
+  for (std::size_t i = 0; i < r.context_entries.size(); ++i) {
+    const authz::ContextEntryInput& e = r.context_entries[i];
+    const std::string path = "contextEntries." + std::to_string(i + 1) + ".member.";
+    if (e.name) m.string(*e.name, path + "contextKeyName", 5, 256);
+    if (e.type && std::find(std::begin(kTypes), std::end(kTypes), *e.type) == std::end(kTypes)) {
+      m.fail(*e.type, path + "contextKeyType",
+             "Member must satisfy enum value set: [string, stringList, numeric, numericList, boolean, booleanList, "
+             "ip, ipList, binary, binaryList, date, dateList]");
+    }
+  }
+  if (handling) m.string(*handling, "resourceHandlingOption", 1, 64);
+  if (r.max_items && *r.max_items < 1) {
+    m.fail(std::to_string(*r.max_items), "maxItems", "Member must have value greater than or equal to 1");
+  }
+  if (r.max_items && *r.max_items > 1000) {
+    m.fail(std::to_string(*r.max_items), "maxItems", "Member must have value less than or equal to 1000");
+  }
+  if (r.marker) m.string(*r.marker, "marker", 1, 320, P::kMarker);
+  return m.error();
+}
 }  // namespace
 
 ToolOutput validate_policy(std::string_view text, std::string_view kind, std::string_view entity) {
@@ -129,22 +237,6 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
         "InvalidInput",
         "PolicyInputList, PermissionsBoundaryPolicyInputList, ActionNames and ResourceArns must be lists of strings");
   }
-  // The required members, with the API's ValidationError text (its model validation).
-  std::vector<std::string> missing;
-  for (std::string_view member : {"policyInputList", "actionNames"}) {
-    std::string key(member);
-    key[0] = static_cast<char>(key[0] - 'a' + 'A');
-    if (in.find(key) == nullptr) {
-      missing.push_back("Value null at '" + std::string(member) +
-                        "' failed to satisfy constraint: Member must not be null");
-    }
-  }
-  if (!missing.empty()) {
-    std::string message = std::to_string(missing.size()) +
-                          (missing.size() == 1 ? " validation error detected: " : " validation errors detected: ");
-    for (std::size_t i = 0; i < missing.size(); ++i) message += (i > 0 ? "; " : "") + missing[i];
-    return fail("ValidationError", message);
-  }
   std::string text;
   bool present = false;
   auto optional = [&](std::string_view key, std::optional<std::string>& out) {
@@ -152,9 +244,12 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
     if (present) out = text;
     return true;
   };
+  std::optional<std::string> handling;
   if (!optional("ResourcePolicy", request.resource_policy) || !optional("ResourceOwner", request.resource_owner) ||
-      !optional("CallerArn", request.caller_arn) || !optional("Marker", request.marker)) {
-    return fail("InvalidInput", "ResourcePolicy, ResourceOwner, CallerArn and Marker must be strings");
+      !optional("CallerArn", request.caller_arn) || !optional("Marker", request.marker) ||
+      !optional("ResourceHandlingOption", handling)) {
+    return fail("InvalidInput",
+                "ResourcePolicy, ResourceOwner, CallerArn, ResourceHandlingOption and Marker must be strings");
   }
   if (const JsonValue* m = in.find("MaxItems")) {
     auto n = m->kind == JsonValue::Kind::kNumber ? condition::parse_number(m->text) : std::nullopt;
@@ -182,6 +277,7 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
     }
   }
 
+  if (auto e = check_model(in, request, handling)) return fail(e->code, e->message);
   auto out = authz::run_simulation(request);
   if (!out) return fail(out.error().code, out.error().message);
   common::JsonWriter w;

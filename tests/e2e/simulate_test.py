@@ -177,6 +177,29 @@ BAD_SIMULATIONS = [
      "simpler wildcard patterns, or shorter ResourceArns and context values."),
 ]
 
+LONG_ACTION = "s3:" + "G" * 200
+WIDE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b\u0100/*"}]}, ensure_ascii=False)
+TYPES = "[string, stringList, numeric, numericList, boolean, booleanList, ip, ipList, binary, binaryList, date, dateList]"
+# The model's constraints: the protocol layer checks them over the API, the CLI in their stead.
+MODEL_ERRORS = [
+    ("action name of 203 characters", dict(PolicyInputList=[S3_READ], ActionNames=[LONG_ACTION]),
+     f"1 validation error detected: Value '{LONG_ACTION}' at 'actionNames.1.member' failed to satisfy constraint: "
+     "Member must have length less than or equal to 128"),
+    ("unknown context key type", dict(PolicyInputList=[S3_READ], ActionNames=S3, ContextEntries=[
+        {"ContextKeyName": "aws:username", "ContextKeyValues": ["a"], "ContextKeyType": "text"}]),
+     "1 validation error detected: Value 'text' at 'contextEntries.1.member.contextKeyType' failed to satisfy "
+     f"constraint: Member must satisfy enum value set: {TYPES}"),
+    ("a character above U+00FF in a policy", dict(PolicyInputList=[S3_READ, WIDE_POLICY], ActionNames=S3),
+     f"1 validation error detected: Value '{WIDE_POLICY}' at 'policyInputList.2.member' failed to satisfy "
+     "constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"),
+    ("two failures, in model order", dict(PolicyInputList=[S3_READ], ActionNames=[LONG_ACTION], ContextEntries=[
+        {"ContextKeyName": "aws:username", "ContextKeyValues": ["a"], "ContextKeyType": "text"}]),
+     f"2 validation errors detected: Value '{LONG_ACTION}' at 'actionNames.1.member' failed to satisfy constraint: "
+     "Member must have length less than or equal to 128; Value 'text' at 'contextEntries.1.member.contextKeyType' "
+     f"failed to satisfy constraint: Member must satisfy enum value set: {TYPES}"),
+]
+
 
 @check("SimulateCustomPolicy: the API and `iamd policy simulate` give the same error for the same bad input")
 def _():
@@ -188,6 +211,10 @@ def _():
         assert error_of(iam.simulate_custom_policy, **request) == ("InvalidInput", message, 400), name
         # A backstop only: the refusals above are decided before any evaluation.
         assert time.monotonic() - started < 30, name
+    for name, request, message in MODEL_ERRORS:
+        status, cli = cli_simulate(request)
+        assert (status, cli) == (1, ("ValidationError", message)), (name, status, cli)
+        assert error_of(iam.simulate_custom_policy, **request) == ("ValidationError", message, 400), name
 
 
 @check("SimulateCustomPolicy: large but valid requests answer on both; a page is cut short to the work budget")
