@@ -1,17 +1,16 @@
 #include "app/policy_tool.h"
 
-#include <memory>
+#include <algorithm>
+#include <iterator>
+#include <optional>
 #include <vector>
 
-#include "arn/arn.h"
 #include "authz/authorizer.h"
-#include "authz/policy_set.h"
 #include "authz/simulate.h"
 #include "common/json_writer.h"
+#include "common/result.h"
 #include "common/strings.h"
-#include "common/time.h"
 #include "condition/values.h"
-#include "policy/compiled.h"
 #include "policy/document.h"
 #include "policy/json.h"
 
@@ -76,6 +75,110 @@ void write_position(common::JsonWriter& w, std::string_view key, const authz::Te
   w.end_object();
 }
 
+// ---- The model's constraints on SimulateCustomPolicyRequest ---------------------------------
+// Over the API the protocol layer checks them (generated from models/iam.json) before the
+// operation runs; the offline tool has no protocol layer (it is built without the server
+// modules too), so it applies the same constraints here, with the same ValidationError text
+// and in the same (model) order.
+
+// Code points of UTF-8 text (JSON strings are valid UTF-8).
+std::vector<char32_t> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const std::size_t n = std::min(common::utf8_sequence_length(lead), s.size() - i);
+    char32_t c = n == 1 ? lead : lead & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(c);
+    i += n;
+  }
+  return out;
+}
+
+struct ModelCheck {
+  std::vector<std::string> failures;
+
+  void fail(std::string_view value, std::string_view path, std::string_view constraint) {
+    failures.push_back("Value '" + std::string(value) + "' at '" + std::string(path) +
+                       "' failed to satisfy constraint: " + std::string(constraint));
+  }
+  void null(std::string_view path) {
+    failures.push_back("Value null at '" + std::string(path) +
+                       "' failed to satisfy constraint: Member must not be null");
+  }
+  // Length in code points, then the pattern: policyDocumentType's (tab, LF, CR, U+0020-U+00FF)
+  // or markerType's (U+0020-U+00FF).
+  enum class Pattern { kNone, kPolicy, kMarker };
+  void string(std::string_view value, std::string_view path, std::size_t min, std::size_t max,
+              Pattern pattern = Pattern::kNone) {
+    const std::vector<char32_t> cps = code_points(value);
+    if (cps.size() < min) fail(value, path, "Member must have length greater than or equal to " + std::to_string(min));
+    if (cps.size() > max) fail(value, path, "Member must have length less than or equal to " + std::to_string(max));
+    if (pattern == Pattern::kNone) return;
+    bool ok = !cps.empty();
+    for (char32_t c : cps) {
+      const bool control = pattern == Pattern::kPolicy && (c == 0x09 || c == 0x0A || c == 0x0D);
+      ok = ok && (control || (c >= 0x20 && c <= 0xFF));
+    }
+    if (!ok) {
+      fail(value, path,
+           pattern == Pattern::kPolicy
+               ? "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+               : "Member must satisfy regular expression pattern: [\\u0020-\\u00FF]+");
+    }
+  }
+  void strings(const std::vector<std::string>& values, std::string_view member, std::size_t min, std::size_t max,
+               Pattern pattern = Pattern::kNone) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      string(values[i], std::string(member) + "." + std::to_string(i + 1) + ".member", min, max, pattern);
+    }
+  }
+  std::optional<common::Error> error() const {
+    if (failures.empty()) return std::nullopt;
+    std::string message = std::to_string(failures.size()) +
+                          (failures.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+    for (std::size_t i = 0; i < failures.size(); ++i) message += (i > 0 ? "; " : "") + failures[i];
+    return common::Error{"ValidationError", message, ""};
+  }
+};
+
+// SimulateCustomPolicyRequest's member constraints (models/iam.json), in model order.
+std::optional<common::Error> check_model(const JsonValue& in, const authz::SimulationInput& r,
+                                         const std::optional<std::string>& handling) {
+  using P = ModelCheck::Pattern;
+  ModelCheck m;
+  if (in.find("PolicyInputList") == nullptr) m.null("policyInputList");
+  m.strings(r.policy_inputs, "policyInputList", 1, 131072, P::kPolicy);
+  m.strings(r.boundary_inputs, "permissionsBoundaryPolicyInputList", 1, 131072, P::kPolicy);
+  if (in.find("ActionNames") == nullptr) m.null("actionNames");
+  m.strings(r.actions, "actionNames", 3, 128);
+  m.strings(r.resources, "resourceArns", 1, 2048);
+  if (r.resource_policy) m.string(*r.resource_policy, "resourcePolicy", 1, 131072, P::kPolicy);
+  if (r.resource_owner) m.string(*r.resource_owner, "resourceOwner", 1, 2048);
+  if (r.caller_arn) m.string(*r.caller_arn, "callerArn", 1, 2048);
+  static constexpr std::string_view kTypes[] = {"string",  "stringList",  "numeric", "numericList",
+                                                "boolean", "booleanList", "ip",      "ipList",
+                                                "binary",  "binaryList",  "date",    "dateList"};
+  for (std::size_t i = 0; i < r.context_entries.size(); ++i) {
+    const authz::ContextEntryInput& e = r.context_entries[i];
+    const std::string path = "contextEntries." + std::to_string(i + 1) + ".member.";
+    if (e.name) m.string(*e.name, path + "contextKeyName", 5, 256);
+    if (e.type && std::find(std::begin(kTypes), std::end(kTypes), *e.type) == std::end(kTypes)) {
+      m.fail(*e.type, path + "contextKeyType",
+             "Member must satisfy enum value set: [string, stringList, numeric, numericList, boolean, booleanList, "
+             "ip, ipList, binary, binaryList, date, dateList]");
+    }
+  }
+  if (handling) m.string(*handling, "resourceHandlingOption", 1, 64);
+  if (r.max_items && *r.max_items < 1) {
+    m.fail(std::to_string(*r.max_items), "maxItems", "Member must have value greater than or equal to 1");
+  }
+  if (r.max_items && *r.max_items > 1000) {
+    m.fail(std::to_string(*r.max_items), "maxItems", "Member must have value less than or equal to 1000");
+  }
+  if (r.marker) m.string(*r.marker, "marker", 1, 320, P::kMarker);
+  return m.error();
+}
 }  // namespace
 
 ToolOutput validate_policy(std::string_view text, std::string_view kind, std::string_view entity) {
@@ -106,6 +209,7 @@ ToolOutput validate_policy(std::string_view text, std::string_view kind, std::st
 }
 
 ToolOutput simulate_custom_policy(std::string_view request_json) {
+  // Only the JSON is read here; the operation is authz::run_simulation, as over the API.
   auto json = policy::parse_json(request_json);
   if (!json || !json->is_object()) return fail("InvalidInput", "the --cli-input-json file is not a JSON object");
   const JsonValue& in = *json;
@@ -125,131 +229,60 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
     for (std::string_view name : kKnown) known = known || k == name;
     if (!known) return fail("InvalidInput", "Unknown parameter in input: \"" + k + "\"");
   }
-  std::vector<std::string> inputs, boundaries, actions, resources;
-  if (!string_list(in, "PolicyInputList", inputs) ||
-      !string_list(in, "PermissionsBoundaryPolicyInputList", boundaries) || !string_list(in, "ActionNames", actions) ||
-      !string_list(in, "ResourceArns", resources)) {
+  authz::SimulationInput request;
+  if (!string_list(in, "PolicyInputList", request.policy_inputs) ||
+      !string_list(in, "PermissionsBoundaryPolicyInputList", request.boundary_inputs) ||
+      !string_list(in, "ActionNames", request.actions) || !string_list(in, "ResourceArns", request.resources)) {
     return fail(
         "InvalidInput",
         "PolicyInputList, PermissionsBoundaryPolicyInputList, ActionNames and ResourceArns must be lists of strings");
   }
-  if (in.find("PolicyInputList") == nullptr)
-    return fail("ValidationError", "Missing required parameter in input: \"PolicyInputList\"");
-  if (actions.empty()) return fail("ValidationError", "Missing required parameter in input: \"ActionNames\"");
-  if (resources.empty()) resources.push_back("*");
-  std::string resource_policy_text, owner, caller, marker;
-  bool has_rp = false, has_owner = false, has_caller = false, has_marker = false;
-  if (!optional_string(in, "ResourcePolicy", resource_policy_text, has_rp) ||
-      !optional_string(in, "ResourceOwner", owner, has_owner) ||
-      !optional_string(in, "CallerArn", caller, has_caller) || !optional_string(in, "Marker", marker, has_marker)) {
-    return fail("InvalidInput", "ResourcePolicy, ResourceOwner, CallerArn and Marker must be strings");
+  std::string text;
+  bool present = false;
+  auto optional = [&](std::string_view key, std::optional<std::string>& out) {
+    if (!optional_string(in, key, text, present)) return false;
+    if (present) out = text;
+    return true;
+  };
+  std::optional<std::string> handling;
+  if (!optional("ResourcePolicy", request.resource_policy) || !optional("ResourceOwner", request.resource_owner) ||
+      !optional("CallerArn", request.caller_arn) || !optional("Marker", request.marker) ||
+      !optional("ResourceHandlingOption", handling)) {
+    return fail("InvalidInput",
+                "ResourcePolicy, ResourceOwner, CallerArn, ResourceHandlingOption and Marker must be strings");
   }
-  long long max_items = 1000;
   if (const JsonValue* m = in.find("MaxItems")) {
     auto n = m->kind == JsonValue::Kind::kNumber ? condition::parse_number(m->text) : std::nullopt;
-    if (!n || *n < 1 || *n > 1000 || *n != static_cast<long long>(*n)) {
-      return fail("ValidationError", "MaxItems must be an integer between 1 and 1000");
+    if (!n || *n != static_cast<double>(static_cast<long long>(*n))) {
+      return fail("InvalidInput", "MaxItems must be an integer");
     }
-    max_items = static_cast<long long>(*n);
+    request.max_items = static_cast<std::int64_t>(*n);
   }
-
-  // Policies.
-  std::vector<std::shared_ptr<const policy::CompiledPolicy>> identity, boundary;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    policy::ValidateOptions o;
-    o.kind = policy::PolicyKind::kIdentity;
-    o.entity = policy::EntityType::kRole;
-    auto c = policy::compile_text(inputs[i], o, "PolicyInputList." + std::to_string(i + 1));
-    if (!c) return fail(c.error().code, c.error().message);
-    identity.push_back(*c);
-  }
-  for (std::size_t i = 0; i < boundaries.size(); ++i) {
-    policy::ValidateOptions o;
-    o.kind = policy::PolicyKind::kBoundary;
-    auto c = policy::compile_text(boundaries[i], o, "PermissionsBoundaryPolicyInputList." + std::to_string(i + 1));
-    if (!c) return fail(c.error().code, c.error().message);
-    boundary.push_back(*c);
-  }
-  std::shared_ptr<const policy::CompiledPolicy> resource_policy;
-  if (has_rp) {
-    policy::ValidateOptions o;
-    o.kind = policy::PolicyKind::kResource;
-    auto c = policy::compile_text(resource_policy_text, o, "ResourcePolicy");
-    if (!c) return fail(c.error().code, c.error().message);
-    resource_policy = *c;
-  }
-
-  // Principal and resource owner.
-  authz::Request req;
-  if (has_caller) {
-    auto p = authz::principal_from_arn(caller);
-    if (!p) return fail("InvalidInput", "Invalid CallerArn: " + caller);
-    req.principal = *p;
-  } else if (has_rp) {
-    return fail("InvalidInput", "CallerArn is required when a ResourcePolicy is given");
-  }
-  if (has_owner) {
-    std::string account = owner;
-    if (!arn::is_account_id(owner)) {
-      auto a = arn::Arn::parse(owner);
-      if (!a || !arn::is_account_id(a->account())) return fail("InvalidInput", "Invalid ResourceOwner: " + owner);
-      account = a->account();
-    }
-    req.resource_account = account;
-  }
-  req.principal.has_boundary = !boundary.empty();
-
-  // Context.
   if (const JsonValue* entries = in.find("ContextEntries")) {
     if (!entries->is_array()) return fail("InvalidInput", "ContextEntries must be a list");
     for (const JsonValue& e : entries->items) {
-      const JsonValue* name = e.is_object() ? e.find("ContextKeyName") : nullptr;
-      const JsonValue* values = e.is_object() ? e.find("ContextKeyValues") : nullptr;
-      const JsonValue* type = e.is_object() ? e.find("ContextKeyType") : nullptr;
-      if (name == nullptr || !name->is_string() || values == nullptr || !values->is_array() || type == nullptr ||
-          !type->is_string()) {
-        return fail("InvalidInput", "each context entry needs ContextKeyName, ContextKeyValues and ContextKeyType");
+      if (!e.is_object()) return fail("InvalidInput", "each context entry must be an object");
+      authz::ContextEntryInput entry;
+      const JsonValue* name = e.find("ContextKeyName");
+      const JsonValue* type = e.find("ContextKeyType");
+      if ((name != nullptr && !name->is_string()) || (type != nullptr && !type->is_string())) {
+        return fail("InvalidInput", "ContextKeyName and ContextKeyType must be strings");
       }
-      std::vector<std::string> vals;
-      for (const JsonValue& v : values->items) {
-        if (!v.is_string()) return fail("InvalidInput", "ContextKeyValues must be strings");
-        if (!authz::valid_context_value(type->text, v.text)) {
-          return fail("InvalidInput",
-                      "Invalid value '" + v.text + "' for context key '" + name->text + "' of type " + type->text);
-        }
-        vals.push_back(v.text);
+      if (name != nullptr) entry.name = name->text;
+      if (type != nullptr) entry.type = type->text;
+      if (!string_list(e, "ContextKeyValues", entry.values)) {
+        return fail("InvalidInput", "ContextKeyValues must be a list of strings");
       }
-      if (type->text.ends_with("List")) {
-        req.context.set_list(name->text, std::move(vals));
-      } else if (vals.size() == 1) {
-        req.context.set(name->text, std::move(vals[0]));
-      } else {
-        return fail("InvalidInput",
-                    "context key '" + name->text + "' of type " + type->text + " takes exactly one value");
-      }
+      request.context_entries.push_back(std::move(entry));
     }
   }
 
-  authz::PolicySet identity_set(identity);
-  authz::PolicySet boundary_set(boundary);
-  authz::PolicySet resource_set(resource_policy ? std::vector{resource_policy}
-                                                : std::vector<std::shared_ptr<const policy::CompiledPolicy>>{});
-  authz::PolicyBundle bundle;
-  bundle.identity = &identity_set;
-  bundle.boundary = boundary.empty() ? nullptr : &boundary_set;
-  bundle.resource = resource_policy ? &resource_set : nullptr;
-
-  long long start = 0;
-  if (has_marker) {
-    auto n = condition::parse_number(marker);
-    if (!n || *n < 0) return fail("InvalidInput", "Invalid Marker");
-    start = static_cast<long long>(*n);
-  }
-  auto page = authz::simulate(bundle, req, actions, resources, static_cast<std::size_t>(start),
-                              static_cast<std::size_t>(max_items));
+  if (auto e = check_model(in, request, handling)) return fail(e->code, e->message);
+  auto out = authz::run_simulation(request);
+  if (!out) return fail(out.error().code, out.error().message);
   common::JsonWriter w;
   w.begin_object().key("EvaluationResults").begin_array();
-  for (const authz::SimulationResult& r : page.results) {
+  for (const authz::SimulationResult& r : out->page.results) {
     w.begin_object();
     w.key("EvalActionName").value(r.action);
     w.key("EvalResourceName").value(r.resource);
@@ -258,7 +291,7 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
     for (const authz::SimulatedStatement& m : r.matched) {
       w.begin_object();
       w.key("SourcePolicyId").value(m.statement->policy->id);
-      w.key("SourcePolicyType").value(m.type == authz::PolicyType::kResourceBased ? "resource" : "none");
+      w.key("SourcePolicyType").value(m.source_type);
       write_position(w, "StartPosition", m.start);
       write_position(w, "EndPosition", m.end);
       w.end_object();
@@ -275,8 +308,8 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
     w.end_object();
   }
   w.end_array();
-  w.key("IsTruncated").value(page.next.has_value());
-  if (page.next) w.key("Marker").value(std::to_string(*page.next));
+  w.key("IsTruncated").value(out->marker.has_value());
+  if (out->marker) w.key("Marker").value(*out->marker);
   w.end_object();
   return ToolOutput{0, w.str() + "\n", ""};
 }

@@ -22,7 +22,8 @@ struct ToolOutput {
 ToolOutput validate_policy(std::string_view text, std::string_view kind, std::string_view entity);
 
 // Takes the JSON of an AWS SimulateCustomPolicy request (the --cli-input-json form) and
-// answers with the JSON of its response.
+// answers with the JSON of its response. The operation is authz::run_simulation, the one the
+// server runs: the same limits, errors and messages; only the JSON is read and written here.
 ToolOutput simulate_custom_policy(std::string_view request_json);
 
 }  // namespace iamd::app

@@ -37,6 +37,8 @@ struct ValidateOptions {
   int managed_policy_quota = 6144;        // customer managed; 0 = none (AWS managed policies)
   int trust_policy_quota = 2048;          // ACLSizePerRole, adjustable in AWS
   int control_policy_quota = 5120;        // SCP/RCP (Organizations quota)
+  bool size_quota = true;                 // false: no size quota of the kind (the simulator's inputs)
+  std::string partition = "aws";          // kTrust: the partition principal ARNs must name
 };
 
 // A string or list of strings element (Action, Resource, principal values).
@@ -96,6 +98,16 @@ struct PolicyDocument {
 // Parses and validates. The error's code is MalformedPolicyDocument, LimitExceeded or
 // PackedPolicyTooLarge; its path is a JSONPath to the offending element.
 common::Result<PolicyDocument> parse_policy(std::string_view text, const ValidateOptions& options);
+
+// MalformedPolicyDocument "Invalid principal in policy: "AWS":"<value>"" for a principal of a
+// role trust policy. The element is named as IAM names it: AWS, SERVICE [OBS], FEDERATED and
+// CANONICALUSER [UNCERTAIN: by analogy with SERVICE].
+common::Error invalid_trust_principal(const PrincipalEntry& p);
+
+// Whether `action` may appear in a role trust policy: sts:AssumeRole,
+// sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity, sts:TagSession,
+// sts:SetSourceIdentity, sts:SetContext (case-insensitive, no wildcards).
+bool trust_policy_action(std::string_view action);
 
 // The condition keys a document refers to, in Condition blocks and as ${...} variables
 // (2012-10-17 only), each once (case-insensitively) in order of appearance: the answer of

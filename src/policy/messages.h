@@ -27,7 +27,12 @@ inline constexpr std::string_view kIamPath =
     "IAM resource path must either be \"*\" or start with user/, federated-user/, role/, group/, instance-profile/, "
     "mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.";
 inline constexpr std::string_view kNoPrincipalAllowed = "Policy document should not specify a principal.";
-inline constexpr std::string_view kProhibitedResource = "Has prohibited field Resource.";
+// [OBS] aws-recorded-errors.md (UpdateAssumeRolePolicy): no final period.
+inline constexpr std::string_view kProhibitedResource = "Has prohibited field Resource";
+// [UNCERTAIN] not recorded; the same form with the element's name.
+inline constexpr std::string_view kProhibitedNotResource = "Has prohibited field NotResource";
+// [OBS] aws-recorded-errors.md (UpdateAssumeRolePolicy with a non-STS action).
+inline constexpr std::string_view kTrustActions = "AssumeRole policy may only specify STS AssumeRole actions.";
 inline constexpr std::string_view kNoPrincipals =
     "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a "
     "statement with no principals!";

@@ -140,7 +140,7 @@ def _():
 
     malformed = lambda m: ("MalformedPolicyDocument", m, 400)  # noqa: E731
     assert err("{not json") == malformed("This policy contains invalid Json")
-    assert err(trust(Resource="*")) == malformed("Has prohibited field Resource.")
+    assert err(trust(Resource="*")) == malformed("Has prohibited field Resource")
     no_principal = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]})
     assert err(no_principal) == malformed(
         "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: "
@@ -172,8 +172,88 @@ def _():
     iam.update_assume_role_policy(RoleName="app", PolicyDocument=new)
     assert iam.get_role(RoleName="App")["Role"]["AssumeRolePolicyDocument"] == json.loads(new)
     assert error_of(iam.update_assume_role_policy, RoleName="App", PolicyDocument=trust(Resource="*")) == \
-        ("MalformedPolicyDocument", "Has prohibited field Resource.", 400)
+        ("MalformedPolicyDocument", "Has prohibited field Resource", 400)
     assert iam.get_role(RoleName="App")["Role"]["AssumeRolePolicyDocument"] == json.loads(new)
+
+
+def cli_validate_trust(document):
+    """(code, message) of `iamd policy validate --type trust FILE`, or "valid"."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        f.write(document)
+    try:
+        r = subprocess.run([IAMD, "policy", "validate", "--type", "trust", f.name], capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    if r.returncode == 0:
+        return "valid"
+    code, _, message = r.stdout.splitlines()[0].partition(": ")
+    return code, message
+
+
+def trust_with(statement):
+    return json.dumps({"Version": "2012-10-17", "Statement": [dict({"Effect": "Allow"}, **statement)]})
+
+
+# Bad trust policies that need no stored state: the API's answer (CreateRole and
+# UpdateAssumeRolePolicy) must be the CLI's, word for word.
+BAD_TRUST = [
+    ("invalid JSON", "{not json", "This policy contains invalid Json"),
+    ("Resource", trust(Resource="*"), "Has prohibited field Resource"),
+    ("NotResource", trust(NotResource="*"), "Has prohibited field NotResource"),
+    ("non-STS action", trust_with({"Principal": {"AWS": ACCOUNT}, "Action": "s3:GetObject"}),
+     "AssumeRole policy may only specify STS AssumeRole actions."),
+    ("sts:*", trust_with({"Principal": {"AWS": ACCOUNT}, "Action": "sts:*"}),
+     "AssumeRole policy may only specify STS AssumeRole actions."),
+    ("no principal", trust_with({"Action": "sts:AssumeRole"}),
+     "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: "
+     "The passed in policy has a statement with no principals!"),
+    ("NotPrincipal", trust_with({"NotPrincipal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}),
+     'Invalid principal in policy: "NotPrincipal"'),
+    ("short account id", trust({"AWS": "12345"}), 'Invalid principal in policy: "AWS":"12345"'),
+    ("group ARN", trust({"AWS": f"arn:aws:iam::{ACCOUNT}:group/g"}),
+     f'Invalid principal in policy: "AWS":"arn:aws:iam::{ACCOUNT}:group/g"'),
+    ("other partition", trust({"AWS": f"arn:aws-cn:iam::{ACCOUNT}:root"}),
+     f'Invalid principal in policy: "AWS":"arn:aws-cn:iam::{ACCOUNT}:root"'),
+    ("wildcard in ARN", trust({"AWS": f"arn:aws:iam::{ACCOUNT}:user/*"}),
+     f'Invalid principal in policy: "AWS":"arn:aws:iam::{ACCOUNT}:user/*"'),
+    ("bare service name", trust({"Service": "lambda"}), 'Invalid principal in policy: "SERVICE":"lambda"'),
+    ("empty service", trust({"Service": ""}), 'Invalid principal in policy: "SERVICE":""'),
+    ("unknown federated host", trust({"Federated": "login.example.com"}),
+     'Invalid principal in policy: "FEDERATED":"login.example.com"'),
+    ("canonical user", trust({"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}),
+     'Invalid principal in policy: "CANONICALUSER":'
+     '"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"'),
+]
+
+
+@check("trust policies: CreateRole, UpdateAssumeRolePolicy and `iamd policy validate --type trust` agree")
+def _():
+    iam = client("iam")
+    iam.create_role(RoleName="trust-target", AssumeRolePolicyDocument=trust())
+    before = iam.get_role(RoleName="trust-target")["Role"]["AssumeRolePolicyDocument"]
+    for name, document, message in BAD_TRUST:
+        want = ("MalformedPolicyDocument", message)
+        assert cli_validate_trust(document) == want, (name, cli_validate_trust(document))
+        code, msg, status = error_of(iam.create_role, RoleName="trust-bad", AssumeRolePolicyDocument=document)
+        assert (code, msg, status) == want + (400,), (name, code, msg)
+        code, msg, status = error_of(iam.update_assume_role_policy, RoleName="trust-target", PolicyDocument=document)
+        assert (code, msg, status) == want + (400,), (name, code, msg)
+    assert "trust-bad" not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    assert iam.get_role(RoleName="trust-target")["Role"]["AssumeRolePolicyDocument"] == before
+    # Every principal form and STS action AWS accepts passes both.
+    good = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": [ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root", "*",
+                                                  f"arn:aws:sts::{ACCOUNT}:assumed-role/R/s",
+                                                  f"arn:aws:sts::{ACCOUNT}:federated-user/f"],
+                                          "Service": ["lambda.amazonaws.com", "states.eu-west-1.amazonaws.com"]},
+         "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"]},
+        {"Effect": "Allow", "Principal": {"Federated": [f"arn:aws:iam::{ACCOUNT}:saml-provider/idp",
+                                                        "cognito-identity.amazonaws.com"]},
+         "Action": ["sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"]}]})
+    assert cli_validate_trust(good) == "valid"
+    iam.update_assume_role_policy(RoleName="trust-target", PolicyDocument=good)
+    assert iam.get_role(RoleName="trust-target")["Role"]["AssumeRolePolicyDocument"] == json.loads(good)
+    iam.delete_role(RoleName="trust-target")
 
 
 @check("UpdateRole and UpdateRoleDescription")

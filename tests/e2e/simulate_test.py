@@ -6,7 +6,9 @@ GetContextKeysForPrincipalPolicy, GetAccessKeyLastUsed (with last-used recording
 ChangePassword. Run by ctest as e2e_simulate:
     tests/e2e/simulate_test.py PATH/TO/iamd
 """
+import re
 import sys
+import time
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from harness import *  # noqa: E402,F401,F403 (the shared scaffolding)
@@ -98,6 +100,151 @@ def _():
                                    CallerArn=f"arn:aws:iam::{ACCOUNT}:user/ann")["EvaluationResults"][0]
     assert r["EvalDecision"] == "allowed", r
     assert r["MatchedStatements"][0]["SourcePolicyType"] == "resource", r
+
+
+def cli_simulate(request):
+    """Runs `iamd policy simulate --cli-input-json` on `request`: (0, output JSON) or
+    (status, (code, message)) parsed from the aws-CLI-style error line."""
+    path = os.path.join(tmp, "sim-request.json")
+    with open(path, "w") as f:
+        json.dump(request, f)
+    r = subprocess.run([IAMD, "policy", "simulate", "--cli-input-json", "file://" + path],
+                       capture_output=True, text=True, timeout=120)
+    if r.returncode == 0:
+        return 0, json.loads(r.stdout)
+    m = re.match(r"An error occurred \((\w+)\) when calling the SimulateCustomPolicy operation: (.*)$",
+                 r.stderr.rstrip("\n"), re.S)
+    assert m, r.stderr
+    return r.returncode, (m.group(1), m.group(2))
+
+
+def general_globs(n):
+    """An identity policy of n resource patterns that glob_match cannot take the fast way."""
+    return doc({"Effect": "Allow", "Action": "s3:GetObject",
+                "Resource": [f"arn:aws:s3:::*a*b*c*{i}*?" for i in range(n)]})
+
+
+S3 = ["s3:GetObject"]
+BAD_SIMULATIONS = [
+    ("not JSON", dict(PolicyInputList=["{nope"], ActionNames=S3), "Syntax errors in policy."),
+    ("action without vendor", dict(PolicyInputList=[doc({"Effect": "Allow", "Action": "GetObject", "Resource": "*"})],
+                                   ActionNames=S3),
+     "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."),
+    ("principal in an identity policy",
+     dict(PolicyInputList=[doc({"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"})],
+          ActionNames=S3), "Policy document should not specify a principal."),
+    ("boundary of version 2008", dict(PolicyInputList=[S3_READ], ActionNames=S3, PermissionsBoundaryPolicyInputList=[
+        json.dumps({"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})]),
+     "Policy document must be version 2012-10-17 or greater."),
+    ("two boundaries", dict(PolicyInputList=[S3_READ], ActionNames=S3,
+                            PermissionsBoundaryPolicyInputList=[S3_READ, S3_READ]),
+     "Only one permissions boundary policy can be simulated; PermissionsBoundaryPolicyInputList has 2."),
+    ("resource policy without caller", dict(PolicyInputList=[S3_READ], ActionNames=S3, ResourcePolicy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*",
+                                                  "Resource": "*"}]})),
+     "CallerArn must be specified when a ResourcePolicy is given."),
+    ("bad CallerArn", dict(PolicyInputList=[S3_READ], ActionNames=S3, CallerArn="arn:aws:s3:::bucket"),
+     "Invalid CallerArn: arn:aws:s3:::bucket"),
+    ("bad ResourceOwner", dict(PolicyInputList=[S3_READ], ActionNames=S3, ResourceOwner="someone"),
+     "Invalid ResourceOwner: someone"),
+    ("bad ip context value", dict(PolicyInputList=[S3_READ], ActionNames=S3, ContextEntries=[
+        {"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["not-an-ip"], "ContextKeyType": "ip"}]),
+     "Invalid value 'not-an-ip' for context key 'aws:SourceIp' of type ip."),
+    ("two values for a single-valued type", dict(PolicyInputList=[S3_READ], ActionNames=S3, ContextEntries=[
+        {"ContextKeyName": "aws:username", "ContextKeyValues": ["a", "b"], "ContextKeyType": "string"}]),
+     "Context key 'aws:username' of type string takes exactly one value."),
+    ("bad Marker", dict(PolicyInputList=[S3_READ], ActionNames=S3, Marker="garbage"), "Invalid Marker."),
+    # Input limits ([IMPL] counts; one boundary [AWS]).
+    ("1001 ActionNames", dict(PolicyInputList=[S3_READ], ActionNames=[f"s3:A{i}" for i in range(1001)]),
+     "The number of ActionNames cannot exceed 1000."),
+    ("1001 ResourceArns", dict(PolicyInputList=[S3_READ], ActionNames=S3,
+                               ResourceArns=[f"arn:aws:s3:::b/{i}" for i in range(1001)]),
+     "The number of ResourceArns cannot exceed 1000."),
+    ("101 policies", dict(PolicyInputList=[S3_READ] * 101, ActionNames=S3),
+     "The number of PolicyInputList entries cannot exceed 100."),
+    ("101 context entries", dict(PolicyInputList=[S3_READ], ActionNames=S3, ContextEntries=[
+        {"ContextKeyName": f"ctx:key{i}", "ContextKeyValues": ["v"], "ContextKeyType": "string"} for i in range(101)]),
+     "The number of ContextEntries cannot exceed 100."),
+    ("101 context values", dict(PolicyInputList=[S3_READ], ActionNames=S3, ContextEntries=[
+        {"ContextKeyName": "aws:TagKeys", "ContextKeyValues": [f"k{i}" for i in range(101)],
+         "ContextKeyType": "stringList"}]),
+     "The number of ContextKeyValues of context key 'aws:TagKeys' cannot exceed 100."),
+    ("context value of 2049 characters", dict(PolicyInputList=[S3_READ], ActionNames=S3, ContextEntries=[
+        {"ContextKeyName": "aws:username", "ContextKeyValues": ["u" * 2049], "ContextKeyType": "string"}]),
+     "A value of context key 'aws:username' cannot be longer than 2048 characters."),
+    # Work: thousands of general globs against a 2,048-character ARN is refused, not run.
+    ("pathological globs", dict(PolicyInputList=[general_globs(4000)], ActionNames=S3,
+                                ResourceArns=["arn:aws:s3:::" + "abc" * 678]),
+     "The simulation is too large to evaluate: the policies' patterns would take too long to match. Use fewer or "
+     "simpler wildcard patterns, or shorter ResourceArns and context values."),
+]
+
+LONG_ACTION = "s3:" + "G" * 200
+WIDE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b\u0100/*"}]}, ensure_ascii=False)
+TYPES = "[string, stringList, numeric, numericList, boolean, booleanList, ip, ipList, binary, binaryList, date, dateList]"
+# The model's constraints: the protocol layer checks them over the API, the CLI in their stead.
+MODEL_ERRORS = [
+    ("action name of 203 characters", dict(PolicyInputList=[S3_READ], ActionNames=[LONG_ACTION]),
+     f"1 validation error detected: Value '{LONG_ACTION}' at 'actionNames.1.member' failed to satisfy constraint: "
+     "Member must have length less than or equal to 128"),
+    ("unknown context key type", dict(PolicyInputList=[S3_READ], ActionNames=S3, ContextEntries=[
+        {"ContextKeyName": "aws:username", "ContextKeyValues": ["a"], "ContextKeyType": "text"}]),
+     "1 validation error detected: Value 'text' at 'contextEntries.1.member.contextKeyType' failed to satisfy "
+     f"constraint: Member must satisfy enum value set: {TYPES}"),
+    ("a character above U+00FF in a policy", dict(PolicyInputList=[S3_READ, WIDE_POLICY], ActionNames=S3),
+     f"1 validation error detected: Value '{WIDE_POLICY}' at 'policyInputList.2.member' failed to satisfy "
+     "constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"),
+    ("two failures, in model order", dict(PolicyInputList=[S3_READ], ActionNames=[LONG_ACTION], ContextEntries=[
+        {"ContextKeyName": "aws:username", "ContextKeyValues": ["a"], "ContextKeyType": "text"}]),
+     f"2 validation errors detected: Value '{LONG_ACTION}' at 'actionNames.1.member' failed to satisfy constraint: "
+     "Member must have length less than or equal to 128; Value 'text' at 'contextEntries.1.member.contextKeyType' "
+     f"failed to satisfy constraint: Member must satisfy enum value set: {TYPES}"),
+]
+
+
+@check("SimulateCustomPolicy: the API and `iamd policy simulate` give the same error for the same bad input")
+def _():
+    iam = client("iam")
+    for name, request, message in BAD_SIMULATIONS:
+        started = time.monotonic()
+        status, cli = cli_simulate(request)
+        assert (status, cli) == (1, ("InvalidInput", message)), (name, status, cli)
+        assert error_of(iam.simulate_custom_policy, **request) == ("InvalidInput", message, 400), name
+        # A backstop only: the refusals above are decided before any evaluation.
+        assert time.monotonic() - started < 30, name
+    for name, request, message in MODEL_ERRORS:
+        status, cli = cli_simulate(request)
+        assert (status, cli) == (1, ("ValidationError", message)), (name, status, cli)
+        assert error_of(iam.simulate_custom_policy, **request) == ("ValidationError", message, 400), name
+
+
+@check("SimulateCustomPolicy: large but valid requests answer on both; a page is cut short to the work budget")
+def _():
+    iam = client("iam")
+    # A 4,000-character identity policy: over the inline quota of a user, within the API's.
+    big = doc(*[{"Sid": f"S{i}", "Effect": "Allow", "Action": f"s3:Get{i}*", "Resource": f"arn:aws:s3:::bucket{i}/*"}
+                for i in range(60)])
+    assert len(big.replace(" ", "")) > 4000
+    actions = [f"s3:Get{i}Object" for i in range(1000)]
+    request = dict(PolicyInputList=[big], ActionNames=actions, ResourceArns=["arn:aws:s3:::bucket7/k"], MaxItems=1000)
+    status, out = cli_simulate(request)
+    assert status == 0, out
+    r = iam.simulate_custom_policy(**request)
+    assert not r["IsTruncated"] and not out["IsTruncated"], r["IsTruncated"]
+    api = [(e["EvalActionName"], e["EvalDecision"]) for e in r["EvaluationResults"]]
+    assert api == [(e["EvalActionName"], e["EvalDecision"]) for e in out["EvaluationResults"]]
+    assert len(api) == 1000 and api[7] == ("s3:Get7Object", "allowed") and api[8][1] == "implicitDeny", api[:9]
+    # General globs within the budget: the page holds fewer than MaxItems, with a Marker to go on.
+    request = dict(PolicyInputList=[general_globs(300)], ActionNames=[f"s3:A{i}" for i in range(1000)],
+                   ResourceArns=["arn:aws:s3:::" + "x" * 1000], MaxItems=1000)
+    page = iam.simulate_custom_policy(**request)
+    n = len(page["EvaluationResults"])
+    assert page["IsTruncated"] and 0 < n < 1000, (page["IsTruncated"], n)
+    status, out = cli_simulate(request)
+    assert status == 0 and len(out["EvaluationResults"]) == n and out["Marker"] == page["Marker"], out.get("Marker")
+    nxt = iam.simulate_custom_policy(Marker=page["Marker"], **request)
+    assert nxt["EvaluationResults"][0]["EvalActionName"] == f"s3:A{n}", nxt["EvaluationResults"][0]
 
 
 @check("SimulatePrincipalPolicy: a user's inline, attached and group policies, and its boundary")
