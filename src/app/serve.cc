@@ -101,8 +101,8 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
       return 1;
     }
   }
-  auto present =
-      domain.bootstrap_root(root.account_id, root.access_key_id, root.secret_access_key, plan->apply, plan->replaces);
+  auto present = domain.bootstrap_root(root.account_id, root.access_key_id, root.secret_access_key, plan->apply,
+                                       plan->applied_key_id);
   if (!present) {
     err << "iamd: cannot set up the account: " << present.error().message << "\n";
     return 1;

@@ -30,7 +30,7 @@ std::string IamDomain::root_arn(std::string_view account_id) const {
 }
 
 Result<bool> IamDomain::bootstrap_root(std::string_view account_id, std::string_view root_key_id,
-                                       std::string_view root_secret, bool install, std::string_view replaces) {
+                                       std::string_view root_secret, bool install, std::string_view previous_key_id) {
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
   auto account = (*tx)->get_account(account_id);
@@ -40,6 +40,16 @@ Result<bool> IamDomain::bootstrap_root(std::string_view account_id, std::string_
     a.id = std::string(account_id);
     a.create_date = env_.clock->now();
     if (auto r = (*tx)->create_account(a); !r) return r.error();
+  }
+  if (install && !previous_key_id.empty()) {
+    // The root key applied before stops working when it is another key, or the same id in
+    // another account (IAMD_ACCOUNT_ID changed). Only a root key is removed; one already
+    // deleted is left so.
+    auto old = (*tx)->get_access_key(previous_key_id);
+    if (!old && !store::is_not_found(old.error())) return old.error();
+    if (old && old->user_id.empty() && (old->id != root_key_id || old->account_id != account_id)) {
+      if (auto r = (*tx)->delete_access_key(previous_key_id); !r) return r.error();
+    }
   }
   auto existing = (*tx)->get_access_key(root_key_id);
   if (!existing && !store::is_not_found(existing.error())) return existing.error();
@@ -52,14 +62,6 @@ Result<bool> IamDomain::bootstrap_root(std::string_view account_id, std::string_
   if (!install) {
     if (auto r = (*tx)->commit(); !r) return r.error();
     return existing.has_value();
-  }
-  if (!replaces.empty() && replaces != root_key_id) {
-    // Only a root key of this account is removed; one already deleted is left so.
-    auto old = (*tx)->get_access_key(replaces);
-    if (!old && !store::is_not_found(old.error())) return old.error();
-    if (old && old->account_id == account_id && old->user_id.empty()) {
-      if (auto r = (*tx)->delete_access_key(replaces); !r) return r.error();
-    }
   }
   auto sealed = common::seal(env_.master_key, root_secret, root_key_id, *env_.random);
   if (!sealed) return sealed.error();

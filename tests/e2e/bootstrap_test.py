@@ -166,6 +166,16 @@ def _():
 
 assert rot.stop() == 0
 
+
+@check("changing IAMD_ACCOUNT_ID alone moves the root key to the new account")
+def _():
+    moved = new_server("account")
+    moved.start()
+    assert arn_of(ROOT_KEY, ROOT_SECRET) == ROOT_ARN
+    restart(moved, {ACCOUNT_ENV: "210987654321"})
+    assert arn_of(ROOT_KEY, ROOT_SECRET) == "arn:aws:iam::210987654321:root"
+    assert moved.stop() == 0
+
 # ---------------------------------------------------------------- first start, aws CLI
 
 first = new_server("first", env=NO_ROOT_ENV)
@@ -317,6 +327,43 @@ def _():
     restart(loose)
     assert arn_of(ROOT_KEY, SECRET1B) == ROOT_ARN
     assert mode(aws) == 0o600 and "aws_secret_access_key = " + SECRET1B in read(aws)
+
+
+# ---------------------------------------------------------------- README's first command
+
+
+@check("scripts/run builds only the iamd target of the Release configuration, then serves")
+def _():
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sandbox = os.path.join(tmp, "run-sandbox")
+    bin_dir = os.path.join(sandbox, "bin")
+    os.makedirs(os.path.join(sandbox, "scripts"))
+    os.makedirs(os.path.join(sandbox, "build-release", "src", "cli"))
+    os.makedirs(bin_dir)
+    log = os.path.join(sandbox, "log")
+    shutil.copy(os.path.join(repo, "scripts", "run"), os.path.join(sandbox, "scripts", "run"))
+
+    def stub(path, name):
+        with open(path, "w") as f:
+            f.write(f'#!/bin/sh\necho "{name} $*" >> "{log}"\n')
+        os.chmod(path, 0o755)
+
+    # Stand-ins that record how they are called: the package installer, the build tools, iamd.
+    stub(os.path.join(sandbox, "scripts", "setup"), "setup")
+    stub(os.path.join(sandbox, "scripts", "build"), "build")
+    for tool in ("cmake", "ninja", "make"):
+        stub(os.path.join(bin_dir, tool), tool)
+    stub(os.path.join(sandbox, "build-release", "src", "cli", "iamd"), "iamd")
+    subprocess.run([os.path.join(sandbox, "scripts", "run")], check=True, cwd=sandbox,
+                   env={"PATH": bin_dir + ":/usr/bin:/bin"})
+    calls = read(log).splitlines()
+    builds = [c.split() for c in calls if c.split()[0] in ("ninja", "make", "build")]
+    assert builds, calls
+    for b in builds:
+        assert b[0] == "ninja" and b[-1] == "iamd" and "build-release" in b, calls  # one target, nothing else
+    configure = [c for c in calls if c.startswith("cmake ")]
+    assert configure and all("CMAKE_BUILD_TYPE=Release" in c for c in configure), calls
+    assert calls[-1] == "iamd serve --listen 127.0.0.1:8080 --data iamd-data", calls
 
 
 finish(tmp)
