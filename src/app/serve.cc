@@ -3,79 +3,48 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include <cstdlib>
+#include <filesystem>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "api/gateway.h"
 #include "app/data_dir.h"
-#include "arn/arn.h"
-#include "common/ids.h"
+#include "app/root_credentials.h"
 #include "http/server.h"
 #include "iam/catalog.h"
 #include "iam/service.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace iamd::app {
 
 namespace {
 
-struct RootCredentials {
-  std::string account_id;
-  std::string access_key_id;
-  std::string secret_access_key;
-};
+// The data folder's store subfolder (the SQLite backend).
+constexpr const char* kStoreFolder = "store";
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
+// Makes the store's folder and files and the credential files private before anything opens
+// them, noting what was open to others (docs/operations.md).
+common::Result<void> tighten_data_dir(const std::filesystem::path& data, std::vector<std::string>& notes) {
+  const std::filesystem::path folder = data / kStoreFolder;
+  if (auto r = ensure_private_dir(folder, notes); !r) return r;
+  const std::string db(store::sqlite::kDatabaseFile);
+  for (const std::string& name : {db, db + "-wal", db + "-shm", std::string(store::sqlite::kLockFile)}) {
+    if (auto r = tighten_private_file(folder / name, notes); !r) return r;
+  }
+  for (const char* name : {kRootCredentialsFile, kAwsCredentialsFile}) {
+    if (auto r = tighten_private_file(data / name, notes); !r) return r;
+  }
+  return {};
 }
 
-std::string field(const std::string& text, const std::string& key) {
-  std::size_t pos = text.find(key + "=");
-  if (pos == std::string::npos) return "";
-  pos += key.size() + 1;
-  std::size_t end = text.find('\n', pos);
-  return text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-}
-
-// The root credentials: the environment wins, then the file written at first start, then
-// new ones (written to the file, 0600, and printed once).
-common::Result<RootCredentials> root_credentials(const std::filesystem::path& dir, common::Random& random,
-                                                 std::ostream& out) {
-  const std::filesystem::path file = dir / "root-credentials";
-  RootCredentials c;
-  std::error_code ec;
-  bool from_file = std::filesystem::exists(file, ec);
-  if (from_file) {
-    auto text = read_file(file);
-    if (!text) return text.error();
-    c.account_id = field(*text, "account_id");
-    c.access_key_id = field(*text, "access_key_id");
-    c.secret_access_key = field(*text, "secret_access_key");
-  }
-  if (std::string v = env("IAMD_ACCOUNT_ID"); !v.empty()) c.account_id = v;
-  if (std::string v = env("IAMD_ROOT_ACCESS_KEY_ID"); !v.empty()) c.access_key_id = v;
-  if (std::string v = env("IAMD_ROOT_SECRET_ACCESS_KEY"); !v.empty()) c.secret_access_key = v;
-  if (!c.account_id.empty() && !arn::is_account_id(c.account_id)) {
-    return common::Error{"InvalidConfiguration", "IAMD_ACCOUNT_ID must be 12 digits, got '" + c.account_id + "'", ""};
-  }
-  if (!c.access_key_id.empty() && (c.access_key_id.size() < 16 || c.access_key_id.size() > 128)) {
-    return common::Error{"InvalidConfiguration", "IAMD_ROOT_ACCESS_KEY_ID must be 16 to 128 characters", ""};
-  }
-  bool generated = false;
-  if (c.account_id.empty()) c.account_id = common::make_account_id(random), generated = true;
-  if (c.access_key_id.empty()) c.access_key_id = common::make_access_key_id("AKIA", random), generated = true;
-  if (c.secret_access_key.empty()) c.secret_access_key = common::make_secret_access_key(random), generated = true;
-  std::string text = "account_id=" + c.account_id + "\naccess_key_id=" + c.access_key_id +
-                     "\nsecret_access_key=" + c.secret_access_key + "\n";
-  if (auto w = write_private_file(file, text); !w) return w.error();
-  if (generated) {
-    out << "iamd: created account " << c.account_id << " with root access key\n"
-        << "  aws_access_key_id     = " << c.access_key_id << "\n"
-        << "  aws_secret_access_key = " << c.secret_access_key << "\n"
-        << "  (shown once; also in " << file.string() << ", readable only by you)\n";
-  }
-  return c;
+// The endpoint a client on this machine uses for `listen` (a wildcard address means loopback).
+std::string client_endpoint(const std::string& listen, unsigned short port) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "[::]") host = "[::1]";
+  return "http://" + host + ":" + std::to_string(port);
 }
 
 http::Response to_http(const api::ApiResponse& r) {
@@ -103,16 +72,22 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     err << "iamd: " << dir.error().message << "\n";
     return 1;
   }
-  auto store = store::open_store("sqlite:" + (options.data / "store").string());
+  if (auto t = tighten_data_dir(options.data, dir->notes); !t) {
+    err << "iamd: " << t.error().message << "\n";
+    return 1;
+  }
+  for (const std::string& note : dir->notes) err << "iamd: warning: " << note << "\n";
+  auto store = store::open_store("sqlite:" + (options.data / kStoreFolder).string());
   if (!store) {
     err << "iamd: cannot open the store: " << store.error().message << "\n";
     return 1;
   }
-  auto root = root_credentials(options.data, random, out);
-  if (!root) {
-    err << "iamd: " << root.error().message << "\n";
+  auto plan = plan_root_credentials(options.data, root_credentials_from_environment(), random);
+  if (!plan) {
+    err << "iamd: " << plan.error().message << "\n";
     return 1;
   }
+  const RootCredentials& root = plan->credentials;
   iam::DomainEnv denv;
   denv.store = store->get();
   denv.clock = &clock;
@@ -120,9 +95,41 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   denv.master_key = dir->master_key;
   denv.catalog = &iam::ManagedCatalog::builtin();
   iam::IamDomain domain(denv);
-  if (auto b = domain.bootstrap(root->account_id, root->access_key_id, root->secret_access_key); !b) {
-    err << "iamd: cannot create the account: " << b.error().message << "\n";
+  if (plan->apply) {
+    if (auto w = save_root_credentials(options.data, *plan, false); !w) {
+      err << "iamd: " << w.error().message << "\n";
+      return 1;
+    }
+  }
+  auto present = domain.bootstrap_root(root.account_id, root.access_key_id, root.secret_access_key, plan->apply,
+                                       plan->applied_key_id);
+  if (!present) {
+    err << "iamd: cannot set up the account: " << present.error().message << "\n";
     return 1;
+  }
+  if (auto w = save_root_credentials(options.data, *plan, plan->apply); !w) {
+    err << "iamd: " << w.error().message << "\n";
+    return 1;
+  }
+  std::error_code ec;
+  std::filesystem::path aws_file = std::filesystem::absolute(options.data / kAwsCredentialsFile, ec);
+  if (ec) aws_file = options.data / kAwsCredentialsFile;
+  if (plan->generated) {
+    out << "iamd: " << (plan->account_generated ? "created account " : "new root access key for account ")
+        << root.account_id << (plan->account_generated ? " with root access key\n" : "\n")
+        << "  aws_access_key_id     = " << root.access_key_id << "\n"
+        << "  aws_secret_access_key = " << root.secret_access_key << "\n"
+        << "  (shown once; kept in " << (options.data / kRootCredentialsFile).string() << " and, for the aws CLI, in "
+        << aws_file.string() << " (profile " << kAwsProfile << "), readable only by you)\n";
+  } else if (plan->apply) {
+    out << "iamd: root access key " << root.access_key_id << " installed"
+        << (plan->replaces.empty() ? std::string() : " (replaces " + plan->replaces + ", which no longer works)")
+        << "\n";
+  }
+  if (!*present) {
+    err << "iamd: warning: the root access key " << root.access_key_id
+        << " was deleted through the API and stays deleted; to issue a new one, see docs/operations.md"
+           " (Rotating the root access key)\n";
   }
   common::OsRandom gateway_random;
   api::Gateway gateway(domain, clock, gateway_random);
@@ -147,7 +154,19 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     return 1;
   }
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
-  out << "iamd: account " << root->account_id << ", data in " << options.data.string() << "\n";
+  const std::string endpoint = client_endpoint(options.listen, server.port());
+  out << "iamd: account " << root.account_id << ", data in " << options.data.string() << "\n";
+  if (plan->generated) {
+    // [IMPL] The secret is printed only when it was just generated, like the key itself.
+    out << "iamd: to keep the root key in your aws CLI configuration (profile " << kAwsProfile << "):\n"
+        << "  aws configure set aws_access_key_id " << root.access_key_id << " --profile " << kAwsProfile << "\n"
+        << "  aws configure set aws_secret_access_key " << root.secret_access_key << " --profile " << kAwsProfile
+        << "\n"
+        << "  aws configure set region " << kAwsRegion << " --profile " << kAwsProfile << "\n"
+        << "  aws --profile " << kAwsProfile << " --endpoint-url " << endpoint << " iam list-users\n";
+  }
+  out << "iamd: aws CLI: AWS_SHARED_CREDENTIALS_FILE=" << aws_file.string() << " aws --profile " << kAwsProfile
+      << " --endpoint-url " << endpoint << " sts get-caller-identity\n";
   out << "iamd: listening on http://" << (host.empty() ? "0.0.0.0" : host) << ":" << server.port() << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);

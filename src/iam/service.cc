@@ -29,8 +29,8 @@ std::string IamDomain::root_arn(std::string_view account_id) const {
   return "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":root";
 }
 
-Result<void> IamDomain::bootstrap(std::string_view account_id, std::string_view root_key_id,
-                                  std::string_view root_secret) {
+Result<bool> IamDomain::bootstrap_root(std::string_view account_id, std::string_view root_key_id,
+                                       std::string_view root_secret, bool install, std::string_view previous_key_id) {
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
   auto account = (*tx)->get_account(account_id);
@@ -39,29 +39,66 @@ Result<void> IamDomain::bootstrap(std::string_view account_id, std::string_view 
     store::Account a;
     a.id = std::string(account_id);
     a.create_date = env_.clock->now();
-    if (auto r = (*tx)->create_account(a); !r) return r;
+    if (auto r = (*tx)->create_account(a); !r) return r.error();
+  }
+  if (install && !previous_key_id.empty()) {
+    // The root key applied before stops working when it is another key, or the same id in
+    // another account (IAMD_ACCOUNT_ID changed). Only a root key is removed; one already
+    // deleted is left so.
+    auto old = (*tx)->get_access_key(previous_key_id);
+    if (!old && !store::is_not_found(old.error())) return old.error();
+    if (old && old->user_id.empty() && (old->id != root_key_id || old->account_id != account_id)) {
+      if (auto r = (*tx)->delete_access_key(previous_key_id); !r) return r.error();
+    }
+  }
+  auto existing = (*tx)->get_access_key(root_key_id);
+  if (!existing && !store::is_not_found(existing.error())) return existing.error();
+  if (existing && (existing->account_id != account_id || !existing->user_id.empty())) {
+    return Error{"InvalidConfiguration",
+                 "the root access key id " + std::string(root_key_id) +
+                     " is already the access key of an IAM user or of another account; choose another",
+                 ""};
+  }
+  if (!install) {
+    if (auto r = (*tx)->commit(); !r) return r.error();
+    return existing.has_value();
   }
   auto sealed = common::seal(env_.master_key, root_secret, root_key_id, *env_.random);
   if (!sealed) return sealed.error();
-  auto existing = (*tx)->get_access_key(root_key_id);
   if (existing) {
-    // The configured root secret wins (IAMD_ROOT_SECRET_ACCESS_KEY may change between starts).
     auto current = common::open_sealed(env_.master_key, existing->secret_ciphertext, root_key_id);
     if (!current || *current != root_secret) {
-      store::AccessKey k = *existing;
+      // The store updates a key's status and last use only: a new secret is a new key with
+      // the same id (deleted and created in this transaction). [IMPL] Its status stays, its
+      // creation date and last use start again.
+      store::AccessKey k;
+      k.id = existing->id;
+      k.account_id = existing->account_id;
+      k.status = existing->status;
+      k.create_date = env_.clock->now();
       k.secret_ciphertext = *sealed;
-      if (auto r = (*tx)->update_access_key(k); !r) return r;
+      if (auto r = (*tx)->delete_access_key(root_key_id); !r) return r.error();
+      if (auto r = (*tx)->create_access_key(k); !r) return r.error();
     }
   } else {
-    if (!store::is_not_found(existing.error())) return existing.error();
+    // [IMPL] Installed even when the root user already has two keys made through the API:
+    // the operator's configuration is how root access is recovered.
     store::AccessKey k;
     k.id = std::string(root_key_id);
     k.account_id = std::string(account_id);
     k.create_date = env_.clock->now();
     k.secret_ciphertext = *sealed;
-    if (auto r = (*tx)->create_access_key(k); !r) return r;
+    if (auto r = (*tx)->create_access_key(k); !r) return r.error();
   }
-  return (*tx)->commit();
+  if (auto r = (*tx)->commit(); !r) return r.error();
+  return true;
+}
+
+Result<void> IamDomain::bootstrap(std::string_view account_id, std::string_view root_key_id,
+                                  std::string_view root_secret) {
+  auto r = bootstrap_root(account_id, root_key_id, root_secret, true, {});
+  if (!r) return r.error();
+  return {};
 }
 
 Result<KeyOwner> IamDomain::resolve_access_key(std::string_view access_key_id) {

@@ -116,7 +116,16 @@ class IamDomain {
   std::string user_arn(const store::User& user) const;
   std::string root_arn(std::string_view account_id) const;
 
-  // First start: the account and its root access key (idempotent).
+  // Start-up (app/root_credentials.h has the rule): makes sure the account exists; with
+  // `install`, makes (root_key_id, root_secret) a root access key of the account (created,
+  // or its secret replaced) and deletes the root key `previous_key_id` (the one applied
+  // before) when it is another key or belongs to another account, in one transaction.
+  // Without `install` the root keys are left as they are, so a root key deleted through the
+  // API stays deleted. Fails when root_key_id is a key of an IAM user or of another account.
+  // Returns whether the root key root_key_id exists afterwards.
+  Result<bool> bootstrap_root(std::string_view account_id, std::string_view root_key_id, std::string_view root_secret,
+                              bool install, std::string_view previous_key_id);
+  // bootstrap_root with install and nothing replaced (idempotent).
   Result<void> bootstrap(std::string_view account_id, std::string_view root_key_id, std::string_view root_secret);
   Result<KeyOwner> resolve_access_key(std::string_view access_key_id);
 

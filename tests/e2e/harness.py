@@ -44,30 +44,51 @@ def check(name):
 
 
 class Server:
-    def __init__(self, data):
+    """One `iamd serve` on a free port. `env`: variables to set over the defaults (the root
+    key above), a value None removes one; `umask`: the umask the server runs under. `lines`
+    holds what it printed (stdout and stderr) up to the "listening on" line."""
+
+    def __init__(self, data, env=None, umask=None):
         self.data = data
+        self.env = dict(env or {})
+        self.umask = umask
         self.proc = None
         self.endpoint = None
+        self.lines = []
 
     def start(self):
         env = dict(os.environ, IAMD_ACCOUNT_ID=ACCOUNT, IAMD_ROOT_ACCESS_KEY_ID=ROOT_KEY,
                    IAMD_ROOT_SECRET_ACCESS_KEY=ROOT_SECRET)
+        for name, value in self.env.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        extra = {} if self.umask is None else {"umask": self.umask}
+        self.lines = []
         self.proc = subprocess.Popen([IAMD, "serve", "--listen", "127.0.0.1:0", "--data", self.data],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, **extra)
         deadline = time.time() + 20
         while time.time() < deadline:
             line = self.proc.stdout.readline()
             if not line:
                 break
+            self.lines.append(line)
             if "listening on http://" in line:
                 self.endpoint = line.strip().split("listening on ")[1]
                 return
-        raise RuntimeError("iamd did not start")
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=20)
+        raise RuntimeError("iamd did not start: " + "".join(self.lines))
 
     def stop(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
         self.proc.wait(timeout=20)
         return self.proc.returncode
+
+    def output(self):
+        return "".join(self.lines)
 
 
 def client(service, key=ROOT_KEY, secret=ROOT_SECRET):
@@ -125,9 +146,10 @@ def start_server(name):
 
 
 def finish(tmp):
-    """Stops the server, removes the folder, prints the summary and exits."""
+    """Stops the server (when running), removes the folder, prints the summary and exits."""
     try:
-        server.stop(signal.SIGINT)
+        if server is not None and server.proc is not None and server.proc.poll() is None:
+            server.stop(signal.SIGINT)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     passed = sum(1 for r in results if r[1])

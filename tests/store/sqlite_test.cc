@@ -1,11 +1,13 @@
 // What only the SQLite backend promises: durability across reopen and kill -9, the schema
 // version check, and clear open errors.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
@@ -265,6 +267,49 @@ TEST(SqliteStore, UnusableFolderIsRefused) {
   auto on_file = open_store("sqlite:" + file.string());
   ASSERT_FALSE(on_file.has_value());
   EXPECT_EQ(on_file.error().code, kStorageFailure);
+}
+
+mode_t mode_of(const std::filesystem::path& p) {
+  struct stat st {};
+  ::lstat(p.c_str(), &st);
+  return st.st_mode & 07777;
+}
+
+TEST(SqliteStore, FolderAndFilesArePrivateWhateverTheUmask) {
+  TempFolder folder;
+  const mode_t old = ::umask(0);
+  auto store = open_ok(folder);
+  ::umask(old);
+  ASSERT_TRUE(store);
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE(tx.has_value());
+    ASSERT_TRUE((*tx)->create_account(account(kAccount)).has_value());
+    ASSERT_TRUE((*tx)->commit().has_value());
+  }
+  EXPECT_EQ(mode_of(folder.path()), 0700u);
+  const std::string db = database_file(folder);
+  for (const std::string& file : {db, db + "-wal", db + "-shm", (folder.path() / sqlite::kLockFile).string()}) {
+    ASSERT_TRUE(std::filesystem::exists(file)) << file;
+    EXPECT_EQ(mode_of(file), 0600u) << file;
+  }
+  store.reset();
+  // A database file left open to others (an earlier version) is made private on open.
+  ::chmod(db.c_str(), 0644);
+  EXPECT_TRUE(open_ok(folder));
+  EXPECT_EQ(mode_of(db), 0600u);
+}
+
+TEST(SqliteStore, LinkInPlaceOfTheDatabaseIsRefused) {
+  TempFolder folder;
+  std::filesystem::create_directories(folder.path());
+  const auto elsewhere = folder.path() / "elsewhere.db";
+  { std::ofstream(elsewhere) << ""; }
+  std::filesystem::create_symlink(elsewhere, database_file(folder));
+  auto store = open_store("sqlite:" + folder.str());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().message.find("symbolic link"), std::string::npos) << store.error().message;
+  EXPECT_EQ(std::filesystem::file_size(elsewhere), 0u);
 }
 
 TEST(SqliteStore, OneOwnerAtATime) {

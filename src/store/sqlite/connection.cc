@@ -91,7 +91,8 @@ std::optional<Timestamp> Statement::optional_timestamp(int column) const {
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& file, bool reader) {
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  // NOFOLLOW: a symbolic link in place of the database file is refused, not followed.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
   const int rc = sqlite3_open_v2(file.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = "cannot open " + file + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -112,7 +113,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& file, bo
     return internal::make_error(kStorageFailure, file + ": cannot switch the journal to WAL mode");
   }
   mode->reset();
-  for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  // temp_store=MEMORY: no temporary files (which SQLite would create 0644 less the umask).
+  for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
     if (auto r = connection->exec(pragma); !r)
       return internal::make_error(kStorageFailure, file + ": " + r.error().message);
   }

@@ -79,8 +79,9 @@ class Statement {
 
 class Connection {
  public:
-  // Opens `file` (creating it when missing), sets the busy timeout and the pragmas
-  // (WAL, synchronous=FULL, foreign_keys=ON; query_only for readers).
+  // Opens `file` (creating it when missing; a symbolic link is refused), sets the busy
+  // timeout and the pragmas (WAL, synchronous=FULL, foreign_keys=ON, temp_store=MEMORY;
+  // query_only for readers).
   static Result<std::unique_ptr<Connection>> open(const std::string& file, bool reader);
   ~Connection();
   Connection(const Connection&) = delete;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -1269,6 +1270,46 @@ Error open_failure(const std::string& what) {
   return internal::make_error(kStorageFailure, what);
 }
 
+// The store is private whatever the process's umask (docs/operations.md): its folder is
+// created 0700 and its files 0600 before SQLite opens them; SQLite gives the -wal and -shm
+// files the mode of the database file. Links in place of the files are not followed.
+Result<void> make_private_folder(const std::string& folder) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(folder, ec)) {
+    if (!fs::is_directory(folder, ec)) return open_failure("data folder " + folder + " is not a directory");
+    return {};
+  }
+  const fs::path path(folder);
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (ec) return open_failure("cannot create data folder " + folder + ": " + ec.message());
+  if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+    return open_failure("cannot create data folder " + folder + ": " + std::strerror(errno));
+  }
+  if (::chmod(folder.c_str(), 0700) != 0) return open_failure("cannot chmod " + folder + ": " + std::strerror(errno));
+  return {};
+}
+
+// Opens (creating it when missing) a file of the store with mode 0600; returns the descriptor.
+Result<int> open_private_file(const std::string& file) {
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == ELOOP) return open_failure(file + " is a symbolic link; the store follows no links");
+    return open_failure("cannot open " + file + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return open_failure(file + " is not a regular file");
+  }
+  if ((st.st_mode & 0777) != 0600 && ::fchmod(fd, 0600) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return open_failure("cannot chmod " + file + ": " + std::strerror(err));
+  }
+  return fd;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& folder) {
@@ -1281,14 +1322,12 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& folder) {
   // sqlite3_memory_used(). Fails harmlessly (SQLITE_MISUSE) when SQLite is already initialized.
   static std::once_flag configured;
   std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  if (ec) return open_failure("cannot create data folder " + folder + ": " + ec.message());
-  if (!fs::is_directory(folder, ec)) return open_failure("data folder " + folder + " is not a directory");
+  if (auto r = make_private_folder(folder); !r) return r.error();
 
   const std::string lock_path = (fs::path(folder) / kLockFile).string();
-  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd < 0) return open_failure("cannot open " + lock_path + ": " + std::strerror(errno));
+  auto lock = open_private_file(lock_path);
+  if (!lock) return lock.error();
+  const int lock_fd = *lock;
   if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     ::close(lock_fd);
@@ -1297,6 +1336,22 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& folder) {
   }
 
   const std::string file = (fs::path(folder) / kDatabaseFile).string();
+  // Created (or tightened) here so that SQLite, which would create it 0644 less the umask,
+  // finds it private; the -wal and -shm files take its mode.
+  auto db_fd = open_private_file(file);
+  if (!db_fd) {
+    ::close(lock_fd);
+    return db_fd.error();
+  }
+  ::close(*db_fd);
+  // Left by an earlier version or a crash: made private too before SQLite reuses them.
+  for (const char* suffix : {"-wal", "-shm"}) {
+    struct stat st {};
+    const std::string side = file + suffix;
+    if (::lstat(side.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0077) != 0) {
+      ::chmod(side.c_str(), 0600);
+    }
+  }
   auto writer = Connection::open(file, false);
   if (!writer) {
     ::close(lock_fd);

@@ -33,7 +33,8 @@ inline constexpr std::string_view kDatabaseFile = "iamd.db";
 inline constexpr std::string_view kLockFile = "iamd.lock";
 
 // Opens (creating when missing) the data folder and its database, migrating it to
-// kSchemaVersion.
+// kSchemaVersion. The folder is created 0700 and the lock and database files 0600 (also
+// -wal and -shm, which SQLite creates with the database's mode), whatever the umask.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& folder);
 
 }  // namespace iamd::store::sqlite
