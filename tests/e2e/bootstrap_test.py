@@ -332,13 +332,13 @@ def _():
 # ---------------------------------------------------------------- README's first command
 
 
-@check("scripts/run builds only the iamd target of the Release configuration, then serves")
+@check("scripts/run installs the server's packages only and builds only the iamd target (Release, no tests), then serves")
 def _():
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     sandbox = os.path.join(tmp, "run-sandbox")
     bin_dir = os.path.join(sandbox, "bin")
     os.makedirs(os.path.join(sandbox, "scripts"))
-    os.makedirs(os.path.join(sandbox, "build-release", "src", "cli"))
+    os.makedirs(os.path.join(sandbox, "build-server", "src", "cli"))
     os.makedirs(bin_dir)
     log = os.path.join(sandbox, "log")
     shutil.copy(os.path.join(repo, "scripts", "run"), os.path.join(sandbox, "scripts", "run"))
@@ -353,16 +353,18 @@ def _():
     stub(os.path.join(sandbox, "scripts", "build"), "build")
     for tool in ("cmake", "ninja", "make"):
         stub(os.path.join(bin_dir, tool), tool)
-    stub(os.path.join(sandbox, "build-release", "src", "cli", "iamd"), "iamd")
+    stub(os.path.join(sandbox, "build-server", "src", "cli", "iamd"), "iamd")
     subprocess.run([os.path.join(sandbox, "scripts", "run")], check=True, cwd=sandbox,
                    env={"PATH": bin_dir + ":/usr/bin:/bin"})
     calls = read(log).splitlines()
     builds = [c.split() for c in calls if c.split()[0] in ("ninja", "make", "build")]
     assert builds, calls
     for b in builds:
-        assert b[0] == "ninja" and b[-1] == "iamd" and "build-release" in b, calls  # one target, nothing else
+        assert b[0] == "ninja" and b[-1] == "iamd" and "build-server" in b, calls  # one target, nothing else
     configure = [c for c in calls if c.startswith("cmake ")]
-    assert configure and all("CMAKE_BUILD_TYPE=Release" in c for c in configure), calls
+    assert configure and all("CMAKE_BUILD_TYPE=Release" in c and "IAMD_TESTS=OFF" in c and "IAMD_BENCH=OFF" in c
+                             for c in configure), calls
+    assert "setup server" in calls, calls  # no test, benchmark or fuzzing packages
     assert calls[-1] == "iamd serve --listen 127.0.0.1:8080 --data iamd-data", calls
 
 
