@@ -15,6 +15,8 @@
 #include "common/result.h"
 #include "common/time.h"
 #include "iam/catalog.h"
+#include "iam/password.h"
+#include "iam/quotas.h"
 #include "store/store.h"
 
 namespace iamd::iam {
@@ -27,12 +29,13 @@ inline constexpr std::string_view kMalformedPolicy = "MalformedPolicyDocument";
 struct DomainEnv {
   store::Store* store = nullptr;
   const common::Clock* clock = nullptr;
-  common::Random* random = nullptr;
-  std::string master_key;  // 32 bytes: seals access key secrets
+  common::Random* random = nullptr;  // thread-safe (password salts are drawn outside transactions)
+  std::string master_key;            // 32 bytes: seals access key secrets
   std::string partition = "aws";
   const ManagedCatalog* catalog = nullptr;
-  int access_keys_per_user = 2;
-  int managed_policies_per_user = 20;
+  Quotas quotas;  // AWS's defaults unless configured
+  // Console passwords; null: Argon2id with the default parameters.
+  const PasswordHasher* passwords = nullptr;
 };
 
 // Who an access key belongs to, with its plaintext secret (for SigV4 only).
@@ -597,6 +600,7 @@ class IamDomain {
   Result<PrincipalPolicyTexts> policies_of_arn(std::string_view account_id, std::string_view arn);
 
  private:
+  const PasswordHasher& passwords() const;
   Result<store::User> find_user(store::ReadTransaction& tx, std::string_view account_id, std::string_view name);
   // ---- Certificates (certificates.cc) ----
   // The user a signing certificate or service-specific credential belongs to: {user id,
@@ -604,8 +608,6 @@ class IamDomain {
   Result<std::pair<std::string, std::string>> certificate_owner(store::ReadTransaction& tx, std::string_view account_id,
                                                                 std::string_view user_name);
   // ---- end of Certificates ----
-  Result<void> check_inline_quota(store::ReadTransaction& tx, const store::User& user, std::string_view policy_name,
-                                  std::string_view document);
   // The managed policy record for an ARN, creating the record of an AWS managed policy
   // from the catalogue on first use.
   Result<store::ManagedPolicy> attachable_policy(store::Transaction& tx, std::string_view account_id,
