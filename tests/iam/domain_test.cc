@@ -307,6 +307,9 @@ TEST_F(DomainTest, PolicyTagsAreCaseSensitive) {
 }
 
 // ---- DeleteUser's DeleteConflict order ----
+// Each message is AWS's (aws-recorded-errors.md, api.md §DeleteConflict [OBS]); the order
+// when several hold at once is the domain's (service.cc): [UNCERTAIN] no recording shows a
+// user with several at once. Pinned here so that a change to it is deliberate.
 
 TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
   ASSERT_TRUE(domain_->create_user(kAccount, "busy", "/", "", {}).has_value());
