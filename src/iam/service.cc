@@ -102,9 +102,7 @@ Result<store::User> IamDomain::create_user(std::string_view account_id, std::str
     }
   }
   // [UNCERTAIN] whether AWS reports the quota before a name already taken.
-  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id, {Quota::kUsersPerAccount}); !q) {
-    return q.error();
-  }
+  if (auto q = check_user_room(**tx, account_id); !q) return q.error();
   store::User u;
   u.account_id = std::string(account_id);
   u.name = std::string(name);
@@ -121,6 +119,35 @@ Result<store::User> IamDomain::create_user(std::string_view account_id, std::str
   }
   if (auto r = (*tx)->commit(); !r) return r.error();
   return u;
+}
+
+Result<void> IamDomain::check_user_room(store::Transaction& tx, std::string_view account_id) {
+  const std::int64_t quota = env_.quotas[Quota::kUsersPerAccount];
+  // Read inside the write transaction: every CreateUser that committed before it began has
+  // counted itself in `created` already.
+  const std::uint64_t created = user_counts_->created.load();
+  {
+    std::lock_guard lock(user_counts_->mu);
+    auto it = user_counts_->bound.find(account_id);
+    if (it != user_counts_->bound.end()) {
+      const auto& [count, then] = it->second;
+      if (count + static_cast<std::int64_t>(created - then) < quota) {
+        ++user_counts_->created;
+        return {};
+      }
+    }
+  }
+  auto summary = tx.get_account_summary(account_id);
+  if (!summary) return summary.error();
+  {
+    std::lock_guard lock(user_counts_->mu);
+    user_counts_->bound.insert_or_assign(std::string(account_id), std::pair{summary->users, created});
+  }
+  if (auto q = env_.quotas.check_room(Quota::kUsersPerAccount, static_cast<std::size_t>(summary->users)); !q) {
+    return q;
+  }
+  ++user_counts_->created;  // before the commit, which may fail: the bound only grows looser
+  return {};
 }
 
 Result<store::User> IamDomain::get_user(std::string_view account_id, std::string_view name) {

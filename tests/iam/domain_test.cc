@@ -264,6 +264,43 @@ TEST_F(DomainTest, AccountQuotasAsConfigured) {
   EXPECT_TRUE(domain_->create_user(kAccount, "c", "/", "", {}).has_value());
 }
 
+TEST_F(DomainTest, UsersPerAccountHoldsWithDeletesAndConcurrentCreates) {
+  Quotas q;
+  q.set(Quota::kUsersPerAccount, 5);
+  make_domain(q);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(domain_->create_user(kAccount, "u" + std::to_string(i), "/", "", {}));
+  expect_error(domain_->create_user(kAccount, "u5", "/", "", {}).error(), "LimitExceeded",
+               "Cannot exceed quota for UsersPerAccount: 5");
+  ASSERT_TRUE(domain_->delete_user(kAccount, "u0").has_value());
+  ASSERT_TRUE(domain_->delete_user(kAccount, "u1").has_value());
+  // A name already taken fails after the quota check: it must not use up room.
+  EXPECT_EQ(domain_->create_user(kAccount, "u2", "/", "", {}).error().code, "AlreadyExists");
+  std::atomic<int> ok{0}, limited{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = domain_->create_user(kAccount, "racer" + std::to_string(i), "/", "", {});
+      if (r) {
+        ++ok;
+      } else if (r.error().code == "LimitExceeded") {
+        ++limited;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 2);
+  EXPECT_EQ(limited.load(), 10);
+  store::ListOptions all;
+  all.max_items = 100;
+  EXPECT_EQ(domain_->list_users(kAccount, all)->items.size(), 5u);
+}
+
+TEST_F(DomainTest, CreateUserCountsTheAccountsUsersOnlyNearTheQuota) {
+  const int before = store_->counts_in_writes();
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(domain_->create_user(kAccount, "u" + std::to_string(i), "/", "", {}));
+  EXPECT_EQ(store_->counts_in_writes() - before, 1);  // the first CreateUser of the account only
+}
+
 TEST_F(DomainTest, InlinePolicySizesFollowTheAppliedQuota) {
   Quotas q;
   q.set(Quota::kUserPolicySize, 120);

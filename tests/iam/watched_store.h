@@ -19,20 +19,25 @@ class WatchedStore final : public Store {
   int open_writes() const { return open_writes_.load(); }
   static int open_writes_on_this_thread() { return open_here_; }
   int writes_begun() const { return writes_begun_.load(); }
+  // get_account_summary calls inside write transactions.
+  int counts_in_writes() const { return counts_in_writes_.load(); }
 
   Result<std::unique_ptr<ReadTransaction>> begin_read() override { return inner_->begin_read(); }
   Result<std::unique_ptr<Transaction>> begin_write() override {
     auto tx = inner_->begin_write();
     if (!tx) return tx.error();
     ++writes_begun_;
-    return std::unique_ptr<Transaction>(std::make_unique<Tx>(std::move(tx).value(), open_writes_));
+    return std::unique_ptr<Transaction>(std::make_unique<Tx>(std::move(tx).value(), open_writes_, counts_in_writes_));
   }
   std::uint64_t generation() const override { return inner_->generation(); }
 
  private:
   class Tx final : public Transaction {
    public:
-    Tx(std::unique_ptr<Transaction> inner, std::atomic<int>& open) : inner_(std::move(inner)), open_(open) { ++open_; }
+    Tx(std::unique_ptr<Transaction> inner, std::atomic<int>& open, std::atomic<int>& counts)
+        : inner_(std::move(inner)), open_(open), counts_(counts) {
+      ++open_;
+    }
     ~Tx() override { rollback(); }
     void rollback() override {
       inner_->rollback();
@@ -50,6 +55,7 @@ class WatchedStore final : public Store {
       return inner_->get_account_by_alias(alias);
     }
     Result<AccountSummary> get_account_summary(std::string_view account_id) override {
+      ++counts_;  // linear in the account's records: counted by tests that care
       return inner_->get_account_summary(account_id);
     }
     Result<User> get_user(std::string_view account_id, std::string_view name) override {
@@ -224,6 +230,7 @@ class WatchedStore final : public Store {
     }
     std::unique_ptr<Transaction> inner_;
     std::atomic<int>& open_;
+    std::atomic<int>& counts_;
     bool finished_ = false;
   };
 
@@ -231,6 +238,7 @@ class WatchedStore final : public Store {
   static inline thread_local int open_here_ = 0;
   std::atomic<int> open_writes_{0};
   std::atomic<int> writes_begun_{0};
+  std::atomic<int> counts_in_writes_{0};
 };
 
 }  // namespace iamd::store::testing
