@@ -1,5 +1,7 @@
 #include "api/access.h"
 
+#include <optional>
+
 #include "authz/authorizer.h"
 
 namespace iamd::api {
@@ -48,7 +50,8 @@ common::Result<std::shared_ptr<const authz::PrincipalPolicies>> Access::policies
 }
 
 common::Result<void> Access::authorize(const Caller& caller, std::string_view action, std::string_view resource,
-                                       const condition::Context& context) {
+                                       const condition::Context& context,
+                                       const std::shared_ptr<const policy::CompiledPolicy>& grant) {
   authz::Request req;
   req.principal.account = caller.account_id;
   req.principal.arn = caller.arn;
@@ -59,6 +62,7 @@ common::Result<void> Access::authorize(const Caller& caller, std::string_view ac
   authz::PolicyBundle bundle;
   std::shared_ptr<const authz::PrincipalPolicies> policies;
   authz::PolicySet none;
+  std::optional<authz::PolicySet> granted;
   if (caller.is_root()) {
     req.principal.type = policy::PrincipalType::kRoot;
     bundle.identity = &none;
@@ -70,6 +74,12 @@ common::Result<void> Access::authorize(const Caller& caller, std::string_view ac
     if (!p) return common::Error{"AccessDenied", authz::access_denied_message(req, authz::Decision{}, false), ""};
     policies = *p;
     bundle.identity = &policies->identity;
+    if (grant != nullptr) {
+      auto identity = policies->identity.policies();
+      identity.push_back(grant);
+      granted.emplace(std::move(identity));
+      bundle.identity = &*granted;
+    }
     bundle.boundary = policies->boundary.get();
     req.principal.has_boundary = policies->boundary != nullptr;
   }

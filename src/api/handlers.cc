@@ -118,8 +118,8 @@ const store::Tags& IamHandlers::resource_tags(std::string_view arn) {
   return tagged_;
 }
 
-Result<void> IamHandlers::authorize(std::string_view action, std::string_view resource,
-                                    const condition::Context* extra) {
+Result<void> IamHandlers::authorize(std::string_view action, std::string_view resource, const condition::Context* extra,
+                                    const std::shared_ptr<const policy::CompiledPolicy>& grant) {
   const store::Tags& tags = resource_tags(resource);
   condition::Context merged = ctx_.base_context;
   // aws:ResourceAccount: the account segment of the resource's ARN, when it names one.
@@ -146,7 +146,7 @@ Result<void> IamHandlers::authorize(std::string_view action, std::string_view re
       }
     }
   }
-  return ctx_.access.authorize(ctx_.caller, action, resource, merged);
+  return ctx_.access.authorize(ctx_.caller, action, resource, merged, grant);
 }
 
 Result<pi::CreateUserResult> IamHandlers::create_user(const pi::CreateUserRequest& r) {

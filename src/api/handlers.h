@@ -302,8 +302,13 @@ class IamHandlers final : public protocol::iam::IamService {
   // Authorizes with the base context, `extra`, and the resource's tags (evaluation.md §6):
   // aws:ResourceTag/<k> for a user, role, customer managed policy, instance profile or server
   // certificate of the account; iam:ResourceTag/<k> too for users and roles.
+  // `grant`: an account-level permission (Access::authorize).
   common::Result<void> authorize(std::string_view action, std::string_view resource,
-                                 const condition::Context* extra = nullptr);
+                                 const condition::Context* extra = nullptr,
+                                 const std::shared_ptr<const policy::CompiledPolicy>& grant = nullptr);
+  // What the password policy's AllowUsersToChangePassword gives every IAM user: ChangePassword
+  // on itself and GetAccountPasswordPolicy; null when it is off or the caller is no IAM user.
+  common::Result<std::shared_ptr<const policy::CompiledPolicy>> password_grant();
   // The tags of the record `arn` names; empty for other resources or missing ones.
   // Remembered for the call (an IamHandlers serves one request), so target_user's lookup is
   // not repeated.

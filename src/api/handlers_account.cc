@@ -8,7 +8,9 @@
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/internal.h"
+#include "common/json_writer.h"
 #include "common/strings.h"
+#include "policy/compiled.h"
 
 namespace iamd::api {
 
@@ -78,9 +80,37 @@ Result<pi::ListAccountAliasesResult> IamHandlers::list_account_aliases(const pi:
   return out;
 }
 
+Result<std::shared_ptr<const policy::CompiledPolicy>> IamHandlers::password_grant() {
+  if (ctx_.caller.is_root()) return std::shared_ptr<const policy::CompiledPolicy>();
+  auto open = ctx_.domain.users_may_change_password(ctx_.caller.account_id);
+  if (!open) return to_aws_error(open.error());
+  if (!*open) return std::shared_ptr<const policy::CompiledPolicy>();
+  // AWS: the option "gives IAM users permissions to iam:ChangePassword for only their user and
+  // to the iam:GetAccountPasswordPolicy action ... applied at the account-level for all users"
+  // (PasswordPolicy.AllowUsersToChangePassword). Evaluated as an identity-based policy of
+  // the user, so an explicit Deny wins over it, as it wins over any Allow [AWS: evaluation
+  // logic]. [UNCERTAIN] that the user's permissions boundary also limits it: AWS does not
+  // say; a boundary limits every identity-based Allow, and this is treated as one.
+  common::JsonWriter w;
+  w.begin_object().key("Version").value("2012-10-17").key("Statement").begin_array();
+  w.begin_object().key("Effect").value("Allow").key("Action").value("iam:ChangePassword");
+  w.key("Resource").value(ctx_.caller.arn).end_object();
+  w.begin_object().key("Effect").value("Allow").key("Action").value("iam:GetAccountPasswordPolicy");
+  w.key("Resource").value("*").end_object();
+  w.end_array().end_object();
+  policy::ValidateOptions o;
+  o.kind = policy::PolicyKind::kIdentity;
+  o.inline_policy_quota = 1 << 20;  // not a stored policy: no size quota
+  auto compiled = policy::compile_text(w.str(), o, "AllowUsersToChangePassword");
+  if (!compiled) return Error{"ServiceFailure", "The request processing has failed because of an unknown error.", ""};
+  return *compiled;
+}
+
 Result<pi::GetAccountPasswordPolicyResult> IamHandlers::get_account_password_policy(
     const pi::GetAccountPasswordPolicyRequest&) {
-  if (auto a = authorize("iam:GetAccountPasswordPolicy", "*"); !a) return a.error();
+  auto grant = password_grant();
+  if (!grant) return grant.error();
+  if (auto a = authorize("iam:GetAccountPasswordPolicy", "*", nullptr, *grant); !a) return a.error();
   auto p = ctx_.domain.get_password_policy(ctx_.caller.account_id);
   if (!p) return fail<pi::GetAccountPasswordPolicyResult>(p.error());
   pi::PasswordPolicy w;
@@ -161,12 +191,11 @@ Result<void> IamHandlers::change_password(const pi::ChangePasswordRequest& r) {
   if (ctx_.caller.is_root()) {
     return Error{"InvalidUserType", "ChangePassword can be called only by an IAM user.", ""};
   }
-  // The password policy's AllowUsersToChangePassword grants this to every user on itself.
-  auto open = ctx_.domain.users_may_change_password(ctx_.caller.account_id);
-  if (!open) return to_aws_error(open.error());
-  if (!*open) {
-    if (auto a = authorize("iam:ChangePassword", ctx_.caller.arn); !a) return a;
-  }
+  // The password policy's AllowUsersToChangePassword grants this to every user on itself,
+  // under the same explicit denies and boundary as any other permission (password_grant).
+  auto grant = password_grant();
+  if (!grant) return grant.error();
+  if (auto a = authorize("iam:ChangePassword", ctx_.caller.arn, nullptr, *grant); !a) return a;
   if (auto c =
           ctx_.domain.change_password(ctx_.caller.account_id, ctx_.caller.user->id, r.old_password, r.new_password);
       !c) {

@@ -14,13 +14,11 @@ namespace iamd::iam {
 namespace {
 
 using internal::invalid_input;
-using internal::limit_exceeded;
 using internal::not_found;
 
 using common::Error;
 
 constexpr std::string_view kPasswordPolicyViolation = "PasswordPolicyViolation";
-constexpr std::size_t kTagsPerUser = 50;
 // AWS's symbols for password policies ("! @ # $ % ^ & * ( ) _ + - = [ ] { } | '").
 constexpr std::string_view kPasswordSymbols = "!@#$%^&*()_+-=[]{}|'";
 
@@ -96,41 +94,43 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> IamDomain::account_sum
   if (!providers) return providers.error();
   auto certificates = internal::count_certificates(**tx, account_id);
   if (!certificates) return certificates.error();
-  // The keys and fixed quotas AWS reports (identifiers.md §5), in the order AWS lists them.
+  // The counts and the quotas (from the one table, as applied) in the order AWS lists them.
+  const Quotas& q = env_.quotas;
+  auto quota = [&](Quota id) { return std::pair<std::string, std::int64_t>{quota_info(id).summary_key, q[id]}; };
   return std::vector<std::pair<std::string, std::int64_t>>{
-      {"GroupPolicySizeQuota", 5120},
-      {"InstanceProfilesQuota", 1000},
+      quota(Quota::kGroupPolicySize),
+      quota(Quota::kInstanceProfilesPerAccount),
       {"Policies", s->policies},
-      {"GroupsPerUserQuota", 10},
+      quota(Quota::kGroupsPerUser),
       {"InstanceProfiles", s->instance_profiles},
-      {"AttachedPoliciesPerUserQuota", 10},
+      quota(Quota::kAttachedPoliciesPerUser),
       {"Users", s->users},
-      {"PoliciesQuota", 1500},
+      quota(Quota::kPoliciesPerAccount),
       {"Providers", *providers},
       {"AccountMFAEnabled", 0},
-      {"AccessKeysPerUserQuota", env_.access_keys_per_user},
-      {"AssumeRolePolicySizeQuota", 2048},
-      {"PolicyVersionsInUseQuota", 10000},
+      quota(Quota::kAccessKeysPerUser),
+      quota(Quota::kAssumeRolePolicySize),
+      quota(Quota::kPolicyVersionsInUse),
       {"GlobalEndpointTokenVersion", 1},
-      {"VersionsPerPolicyQuota", 5},
-      {"AttachedPoliciesPerGroupQuota", 10},
-      {"PolicySizeQuota", 6144},
+      quota(Quota::kVersionsPerPolicy),
+      quota(Quota::kAttachedPoliciesPerGroup),
+      quota(Quota::kPolicySize),
       {"Groups", s->groups},
       {"AccountSigningCertificatesPresent", certificates->root_signing_certificates ? 1 : 0},
-      {"UsersQuota", 5000},
-      {"ServerCertificatesQuota", 20},
+      quota(Quota::kUsersPerAccount),
+      quota(Quota::kServerCertificatesPerAccount),
       {"MFADevices", mfa->devices},
-      {"UserPolicySizeQuota", 2048},
+      quota(Quota::kUserPolicySize),
       {"PolicyVersionsInUse", s->policy_versions_in_use},
       {"ServerCertificates", certificates->server_certificates},
       {"Roles", s->roles},
-      {"RolesQuota", 1000},
-      {"SigningCertificatesPerUserQuota", 2},
+      quota(Quota::kRolesPerAccount),
+      quota(Quota::kSigningCertificatesPerUser),
       {"MFADevicesInUse", mfa->in_use},
-      {"RolePolicySizeQuota", 10240},
-      {"AttachedPoliciesPerRoleQuota", 10},
+      quota(Quota::kRolePolicySize),
+      quota(Quota::kAttachedPoliciesPerRole),
       {"AccountAccessKeysPresent", s->root_access_keys > 0 ? 1 : 0},
-      {"GroupsQuota", 300},
+      quota(Quota::kGroupsPerAccount),
   };
 }
 
@@ -227,23 +227,44 @@ Result<void> IamDomain::delete_password_policy(std::string_view account_id) {
 
 // ---- Login profiles ----
 
+// Argon2id costs tens of milliseconds by design, and the store has one writer: passwords are
+// hashed and verified with no write transaction open. The checks run first in a read
+// transaction (so a refused request costs no hash), then again in the write transaction,
+// which writes only when what the hash was computed against is unchanged.
+
+const PasswordHasher& IamDomain::passwords() const {
+  static const Argon2idHasher argon2id;
+  return env_.passwords != nullptr ? *env_.passwords : argon2id;
+}
+
 Result<IamDomain::UserLoginProfile> IamDomain::create_login_profile(std::string_view account_id,
                                                                     std::string_view user_name,
                                                                     std::string_view password, bool reset_required) {
+  // The account's password policy, the user, and no login profile yet.
+  auto check = [&](store::ReadTransaction& tx) -> Result<store::User> {
+    auto a = find_account(tx, account_id);
+    if (!a) return a.error();
+    auto u = find_user(tx, account_id, user_name);
+    if (!u) return u.error();
+    if (auto existing = tx.get_login_profile(u->id); existing) {
+      return Error{std::string(store::kAlreadyExists), "Login Profile for user " + u->name + " already exists.", ""};
+    } else if (!store::is_not_found(existing.error())) {
+      return existing.error();
+    }
+    if (auto r = check_password(a->password_policy, password); !r) return r.error();
+    return u;
+  };
+  {
+    auto rx = env_.store->begin_read();
+    if (!rx) return rx.error();
+    if (auto c = check(**rx); !c) return c.error();
+  }
+  auto hash = passwords().hash(password, *env_.random);
+  if (!hash) return hash.error();
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto a = find_account(**tx, account_id);
-  if (!a) return a.error();
-  auto u = find_user(**tx, account_id, user_name);
+  auto u = check(**tx);
   if (!u) return u.error();
-  if (auto existing = (*tx)->get_login_profile(u->id); existing) {
-    return Error{std::string(store::kAlreadyExists), "Login Profile for user " + u->name + " already exists.", ""};
-  } else if (!store::is_not_found(existing.error())) {
-    return existing.error();
-  }
-  if (auto r = check_password(a->password_policy, password); !r) return r.error();
-  auto hash = hash_password(password, *env_.random);
-  if (!hash) return hash.error();
   store::LoginProfile p;
   p.user_id = u->id;
   p.password_hash = std::move(hash).value();
@@ -276,24 +297,39 @@ Result<IamDomain::UserLoginProfile> IamDomain::get_login_profile(std::string_vie
 Result<void> IamDomain::update_login_profile(std::string_view account_id, std::string_view user_name,
                                              const std::optional<std::string>& password,
                                              std::optional<bool> reset_required) {
+  // The user's login profile, and the new password against the account's password policy.
+  auto check = [&](store::ReadTransaction& tx) -> Result<store::LoginProfile> {
+    auto a = find_account(tx, account_id);
+    if (!a) return a.error();
+    auto u = find_user(tx, account_id, user_name);
+    if (!u) return u.error();
+    auto p = tx.get_login_profile(u->id);
+    if (!p) {
+      if (store::is_not_found(p.error())) return login_profile_not_found(u->name);
+      return p.error();
+    }
+    if (password) {
+      if (auto r = check_password(a->password_policy, *password); !r) return r.error();
+    }
+    return p;
+  };
+  std::optional<std::string> hash;
+  if (password) {
+    {
+      auto rx = env_.store->begin_read();
+      if (!rx) return rx.error();
+      if (auto c = check(**rx); !c) return c.error();
+    }
+    auto h = passwords().hash(*password, *env_.random);
+    if (!h) return h.error();
+    hash = std::move(h).value();
+  }
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto a = find_account(**tx, account_id);
-  if (!a) return a.error();
-  auto u = find_user(**tx, account_id, user_name);
-  if (!u) return u.error();
-  auto p = (*tx)->get_login_profile(u->id);
-  if (!p) {
-    if (store::is_not_found(p.error())) return login_profile_not_found(u->name);
-    return p.error();
-  }
+  auto p = check(**tx);
+  if (!p) return p.error();
   store::LoginProfile updated = *p;
-  if (password) {
-    if (auto r = check_password(a->password_policy, *password); !r) return r;
-    auto hash = hash_password(*password, *env_.random);
-    if (!hash) return hash.error();
-    updated.password_hash = std::move(hash).value();
-  }
+  if (hash) updated.password_hash = *hash;
   if (reset_required) updated.password_reset_required = *reset_required;
   if (updated == *p) return {};
   if (auto r = (*tx)->update_login_profile(updated); !r) return r;
@@ -302,34 +338,60 @@ Result<void> IamDomain::update_login_profile(std::string_view account_id, std::s
 
 Result<void> IamDomain::change_password(std::string_view account_id, std::string_view user_id,
                                         std::string_view old_password, std::string_view new_password) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto a = find_account(**tx, account_id);
-  if (!a) return a.error();
-  auto u = (*tx)->get_user_by_id(user_id);
-  if (!u) return u.error();
-  auto p = (*tx)->get_login_profile(u->id);
-  if (!p) {
-    if (store::is_not_found(p.error())) return login_profile_not_found(u->name);
-    return p.error();
+  // What the hashes are computed against: the stored hash and the password policy.
+  struct Seen {
+    std::optional<store::PasswordPolicy> policy;
+    store::LoginProfile profile;
+  };
+  auto read = [&](store::ReadTransaction& tx) -> Result<Seen> {
+    auto a = find_account(tx, account_id);
+    if (!a) return a.error();
+    auto u = tx.get_user_by_id(user_id);
+    if (!u) return u.error();
+    auto p = tx.get_login_profile(u->id);
+    if (!p) {
+      if (store::is_not_found(p.error())) return login_profile_not_found(u->name);
+      return p.error();
+    }
+    return Seen{a->password_policy, std::move(p).value()};
+  };
+  // A concurrent change of the password or the policy between the read and the write makes
+  // the checks start over; [IMPL] after a few such rounds, EntityTemporarilyUnmodifiable
+  // (one of ChangePassword's modelled errors).
+  constexpr int kRounds = 3;
+  for (int round = 0; round < kRounds; ++round) {
+    Seen seen;
+    {
+      auto rx = env_.store->begin_read();
+      if (!rx) return rx.error();
+      auto s = read(**rx);
+      if (!s) return s.error();
+      seen = std::move(s).value();
+    }
+    // A wrong old password is AccessDenied [IMPL: AWS's code for it is not documented].
+    if (!passwords().verify(old_password, seen.profile.password_hash)) {
+      return Error{"AccessDenied", "The old password is incorrect.", ""};
+    }
+    if (auto r = check_password(seen.policy, new_password); !r) return r;
+    // Only the current password is known, so reuse prevention refuses just that one [IMPL].
+    if (seen.policy && seen.policy->password_reuse_prevention &&
+        passwords().verify(new_password, seen.profile.password_hash)) {
+      return password_violation("Password does not conform to the account password policy.");
+    }
+    auto hash = passwords().hash(new_password, *env_.random);
+    if (!hash) return hash.error();
+    auto tx = env_.store->begin_write();
+    if (!tx) return tx.error();
+    auto now = read(**tx);
+    if (!now) return now.error();
+    if (now->profile.password_hash != seen.profile.password_hash || now->policy != seen.policy) continue;
+    store::LoginProfile updated = now->profile;
+    updated.password_hash = std::move(hash).value();
+    updated.password_reset_required = false;
+    if (auto r = (*tx)->update_login_profile(updated); !r) return r;
+    return (*tx)->commit();
   }
-  // A wrong old password is AccessDenied [IMPL: AWS's code for it is not documented].
-  if (!verify_password(old_password, p->password_hash)) {
-    return Error{"AccessDenied", "The old password is incorrect.", ""};
-  }
-  if (auto r = check_password(a->password_policy, new_password); !r) return r;
-  // Only the current password is known, so reuse prevention refuses just that one [IMPL].
-  if (a->password_policy && a->password_policy->password_reuse_prevention &&
-      verify_password(new_password, p->password_hash)) {
-    return password_violation("Password does not conform to the account password policy.");
-  }
-  auto hash = hash_password(new_password, *env_.random);
-  if (!hash) return hash.error();
-  store::LoginProfile updated = *p;
-  updated.password_hash = std::move(hash).value();
-  updated.password_reset_required = false;
-  if (auto r = (*tx)->update_login_profile(updated); !r) return r;
-  return (*tx)->commit();
+  return Error{"EntityTemporarilyUnmodifiable", "The password was changed concurrently; try again.", ""};
 }
 
 Result<bool> IamDomain::users_may_change_password(std::string_view account_id) {
@@ -362,7 +424,7 @@ Result<void> IamDomain::tag_user(std::string_view account_id, std::string_view u
   return internal::retag(
       **tx, [&] { return find_user(**tx, account_id, user_name); },
       [&](store::Tags& t) { internal::merge_tags(t, tags, TagKeys::kCaseInsensitive); },
-      [&](const store::User& u) { return (*tx)->update_user(u); }, kTagsPerUser);
+      [&](const store::User& u) { return (*tx)->update_user(u); }, env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
 Result<void> IamDomain::untag_user(std::string_view account_id, std::string_view user_name,
@@ -373,7 +435,7 @@ Result<void> IamDomain::untag_user(std::string_view account_id, std::string_view
   return internal::retag(
       **tx, [&] { return find_user(**tx, account_id, user_name); },
       [&](store::Tags& t) { internal::remove_tags(t, keys, TagKeys::kCaseInsensitive); },
-      [&](const store::User& u) { return (*tx)->update_user(u); }, kTagsPerUser);
+      [&](const store::User& u) { return (*tx)->update_user(u); }, env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
 Result<void> IamDomain::update_user(std::string_view account_id, std::string_view user_name,

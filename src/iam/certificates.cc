@@ -20,7 +20,6 @@ namespace {
 
 using common::Error;
 using internal::all_pages;
-using internal::limit_exceeded;
 using internal::not_found;
 using internal::read_int;
 using internal::read_string;
@@ -28,12 +27,6 @@ using internal::read_tags;
 using internal::write_tags;
 using store::AccessKeyStatus;
 using store::ResourceKind;
-
-// AWS's quotas (identifiers.md §5).
-constexpr std::size_t kSigningCertificatesPerUser = 2;
-constexpr std::size_t kServerCertificatesPerAccount = 20;
-constexpr std::size_t kTagsPerServerCertificate = 50;
-constexpr std::size_t kCredentialsPerUserAndService = 2;
 
 // AWS error codes with no domain counterpart: they pass through the API edge's table as they are.
 constexpr std::string_view kMalformedCertificate = "MalformedCertificate";
@@ -332,10 +325,7 @@ Result<IamDomain::SigningCertificate> IamDomain::upload_signing_certificate(std:
     return (*tx)->list_resources(ResourceKind::kSigningCertificate, account_id, r.owner_id, o);
   });
   if (!owned) return owned.error();
-  if (owned->size() >= kSigningCertificatesPerUser) {
-    return limit_exceeded("Cannot exceed quota for CertificatesPerUser: " +
-                          std::to_string(kSigningCertificatesPerUser));
-  }
+  if (auto q = env_.quotas.check_room(Quota::kSigningCertificatesPerUser, owned->size()); !q) return q.error();
   r.create_date = env_.clock->now();
   r.body = signing_body(body, AccessKeyStatus::kActive);
   if (auto c = (*tx)->create_resource(r); !c) return c.error();
@@ -401,8 +391,8 @@ std::string IamDomain::server_certificate_arn(const ServerCertificate& c) const 
 Result<IamDomain::ServerCertificate> IamDomain::upload_server_certificate(const ServerCertificate& spec,
                                                                           std::string_view private_key) {
   if (auto t = internal::validate_tags(spec.tags); !t) return t.error();
-  if (spec.tags.size() > kTagsPerServerCertificate) {
-    return limit_exceeded("The number of tags has reached the maximum limit.");
+  if (spec.tags.size() > env_.quotas.size_of(Quota::kTagsPerResource)) {
+    return env_.quotas.exceeded(Quota::kTagsPerResource);
   }
   StoredServerCertificate s;
   ServerCertificate& c = s.certificate;
@@ -423,11 +413,7 @@ Result<IamDomain::ServerCertificate> IamDomain::upload_server_certificate(const 
     return (*tx)->list_resources(ResourceKind::kServerCertificate, c.account_id, std::nullopt, o);
   });
   if (!all) return all.error();
-  if (all->size() >= kServerCertificatesPerAccount) {
-    // [UNCERTAIN] AWS's quota name in the message.
-    return limit_exceeded("Cannot exceed quota for ServerCertificatesPerAccount: " +
-                          std::to_string(kServerCertificatesPerAccount));
-  }
+  if (auto q = env_.quotas.check_room(Quota::kServerCertificatesPerAccount, all->size()); !q) return q.error();
   c.id = common::make_unique_id("ASCA", *env_.random);
   c.upload_date = env_.clock->now();
   auto sealed = seal_base64(env_, private_key, c.id);
@@ -497,8 +483,8 @@ Result<void> IamDomain::tag_server_certificate(std::string_view account_id, std:
   if (!s) return s.error();
   StoredServerCertificate updated = *s;
   internal::merge_tags(updated.certificate.tags, tags);
-  if (updated.certificate.tags.size() > kTagsPerServerCertificate) {
-    return limit_exceeded("The number of tags has reached the maximum limit.");
+  if (updated.certificate.tags.size() > env_.quotas.size_of(Quota::kTagsPerResource)) {
+    return env_.quotas.exceeded(Quota::kTagsPerResource);
   }
   if (updated.certificate.tags == s->certificate.tags) return {};
   return save(**tx, updated);
@@ -545,10 +531,8 @@ Result<IamDomain::ServiceSpecificCredential> IamDomain::create_service_specific_
     if (!other) return other.error();
     if (other->credential.service_name == service_name) taken.push_back(other->credential.service_user_name);
   }
-  if (taken.size() >= kCredentialsPerUserAndService) {
-    // [UNCERTAIN] AWS's quota name in the message.
-    return limit_exceeded("Cannot exceed quota for ServiceSpecificCredentialsPerUser: " +
-                          std::to_string(kCredentialsPerUserAndService));
+  if (auto q = env_.quotas.check_room(Quota::kServiceCredentialsPerUserAndService, taken.size()); !q) {
+    return q.error();
   }
   StoredCredential s;
   ServiceSpecificCredential& c = s.credential;

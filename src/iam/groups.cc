@@ -13,15 +13,9 @@ namespace {
 
 using internal::all_pages;
 using internal::conflict;
-using internal::limit_exceeded;
 using internal::not_found;
 
 using common::Error;
-
-// AWS's fixed quotas (identifiers.md §5).
-constexpr int kGroupsPerUser = 10;
-constexpr int kPoliciesPerGroup = 10;
-constexpr std::size_t kGroupPolicySize = 5120;
 
 Error group_exists(std::string_view name) {
   return Error{std::string(store::kAlreadyExists), "Group with name " + std::string(name) + " already exists.", ""};
@@ -43,30 +37,6 @@ Result<store::User> find_member(store::ReadTransaction& tx, std::string_view acc
   return u;
 }
 
-// Validates the document and the aggregate quota on the group's inline policies (the one
-// being replaced excluded).
-Result<void> check_group_inline_quota(store::ReadTransaction& tx, const store::Group& group,
-                                      std::string_view policy_name, std::string_view document) {
-  policy::ValidateOptions o;
-  o.kind = policy::PolicyKind::kIdentity;
-  o.entity = policy::EntityType::kGroup;
-  o.entity_name = group.name;
-  auto doc = policy::parse_policy(document, o);
-  if (!doc) return doc.error();
-  std::size_t total = doc->size;
-  auto others = all_pages<store::InlinePolicy>(
-      [&](const store::ListOptions& lo) { return tx.list_inline_policies(store::EntityKind::kGroup, group.id, lo); });
-  if (!others) return others.error();
-  for (const store::InlinePolicy& p : *others) {
-    if (p.name != policy_name) total += policy::policy_size(p.document);
-  }
-  if (total > kGroupPolicySize) {
-    return limit_exceeded("Maximum policy size of " + std::to_string(kGroupPolicySize) + " bytes exceeded for group " +
-                          group.name);
-  }
-  return {};
-}
-
 }  // namespace
 
 std::string IamDomain::group_arn(const store::Group& g) const {
@@ -77,6 +47,9 @@ Result<store::Group> IamDomain::create_group(std::string_view account_id, std::s
                                              std::string_view path) {
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
+  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id, {Quota::kGroupsPerAccount}); !q) {
+    return q.error();
+  }
   store::Group g;
   g.account_id = std::string(account_id);
   g.name = std::string(name);
@@ -167,9 +140,7 @@ Result<void> IamDomain::add_user_to_group(std::string_view account_id, std::stri
   if (!groups) return groups.error();
   const bool member = std::any_of(groups->begin(), groups->end(), [&](const store::Group& x) { return x.id == g->id; });
   if (member) return {};  // adding again is a no-op, as in AWS
-  if (static_cast<int>(groups->size()) >= kGroupsPerUser) {
-    return limit_exceeded("Cannot exceed quota for GroupsPerUser: " + std::to_string(kGroupsPerUser));
-  }
+  if (auto q = env_.quotas.check_room(Quota::kGroupsPerUser, groups->size()); !q) return q;
   if (auto r = (*tx)->add_user_to_group(g->id, u->id); !r) {
     // The membership appeared between the listing and the write: still a no-op.
     if (store::is_already_exists(r.error())) return {};
@@ -212,7 +183,11 @@ Result<void> IamDomain::put_group_policy(std::string_view account_id, std::strin
   if (!tx) return tx.error();
   auto g = find_group(**tx, account_id, group_name);
   if (!g) return g.error();
-  if (auto r = check_group_inline_quota(**tx, *g, policy_name, document); !r) return r;
+  if (auto r = internal::check_inline_policy(**tx, env_.quotas, policy::EntityType::kGroup, g->id, g->name, policy_name,
+                                             document);
+      !r) {
+    return r;
+  }
   if (auto r = (*tx)->put_inline_policy(store::EntityKind::kGroup, g->id,
                                         store::InlinePolicy{std::string(policy_name), std::string(document)});
       !r) {
@@ -274,9 +249,7 @@ Result<void> IamDomain::attach_group_policy(std::string_view account_id, std::st
   for (const store::AttachedPolicy& a : *attached) {
     if (a.arn == arn) return {};  // attaching again is a no-op, as in AWS
   }
-  if (static_cast<int>(attached->size()) >= kPoliciesPerGroup) {
-    return limit_exceeded("Cannot exceed quota for PoliciesPerGroup: " + std::to_string(kPoliciesPerGroup));
-  }
+  if (auto q = env_.quotas.check_room(Quota::kAttachedPoliciesPerGroup, attached->size()); !q) return q;
   if (auto r = (*tx)->attach_policy(store::EntityKind::kGroup, g->id, arn); !r) return r;
   return (*tx)->commit();
 }

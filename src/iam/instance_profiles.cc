@@ -23,7 +23,6 @@ using internal::find_role;
 using internal::invalid_input;
 using internal::is_service_linked;
 using internal::kServiceRolePath;
-using internal::limit_exceeded;
 using internal::not_found;
 using internal::page_of;
 using internal::profiles_with_roles;
@@ -32,10 +31,6 @@ using internal::with_roles;
 
 using common::Error;
 
-// AWS's quotas (identifiers.md §5).
-constexpr std::int64_t kProfilesPerAccount = 1000;
-constexpr std::size_t kRolesPerProfile = 1;
-constexpr std::size_t kTagsPerProfile = 50;
 constexpr std::size_t kMaxRoleName = 64;
 constexpr std::string_view kServiceSuffix = ".amazonaws.com";
 constexpr std::string_view kTaskPrefix = "task/aws-service-role/";
@@ -201,10 +196,8 @@ Result<ProfileWithRoles> IamDomain::create_instance_profile(std::string_view acc
   if (auto r = validate_tags(tags); !r) return r.error();
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
-  auto summary = (*tx)->get_account_summary(account_id);
-  if (!summary) return summary.error();
-  if (summary->instance_profiles >= kProfilesPerAccount) {
-    return limit_exceeded("Cannot exceed quota for InstanceProfilesPerAccount: " + std::to_string(kProfilesPerAccount));
+  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id, {Quota::kInstanceProfilesPerAccount}); !q) {
+    return q.error();
   }
   store::InstanceProfile p;
   p.account_id = std::string(account_id);
@@ -264,10 +257,7 @@ Result<void> IamDomain::add_role_to_instance_profile(std::string_view account_id
   // [UNCERTAIN] AWS lists UnmodifiableEntity for this operation: the protected roles.
   if (auto m = check_modifiable(role); !m) return m;
   // [OBS] Adding the role a profile holds already is LimitExceeded too, not EntityAlreadyExists.
-  if (p.role_ids.size() >= kRolesPerProfile) {
-    return limit_exceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: " +
-                          std::to_string(kRolesPerProfile));
-  }
+  if (auto q = env_.quotas.check_room(Quota::kRolesPerInstanceProfile, p.role_ids.size()); !q) return q;
   if (auto r = (*tx)->add_role_to_instance_profile(p.id, role.id); !r) return r;
   return (*tx)->commit();
 }
@@ -309,7 +299,8 @@ Result<void> IamDomain::tag_instance_profile(std::string_view account_id, std::s
   return internal::retag(
       **tx, [&] { return find_profile(**tx, account_id, name); },
       [&](store::Tags& t) { internal::merge_tags(t, tags); },
-      [&](const store::InstanceProfile& p) { return (*tx)->update_instance_profile(p); }, kTagsPerProfile);
+      [&](const store::InstanceProfile& p) { return (*tx)->update_instance_profile(p); },
+      env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
 Result<void> IamDomain::untag_instance_profile(std::string_view account_id, std::string_view name,
@@ -319,7 +310,8 @@ Result<void> IamDomain::untag_instance_profile(std::string_view account_id, std:
   return internal::retag(
       **tx, [&] { return find_profile(**tx, account_id, name); },
       [&](store::Tags& t) { internal::remove_tags(t, keys); },
-      [&](const store::InstanceProfile& p) { return (*tx)->update_instance_profile(p); }, kTagsPerProfile);
+      [&](const store::InstanceProfile& p) { return (*tx)->update_instance_profile(p); },
+      env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
 Result<store::Page<store::Tag>> IamDomain::list_instance_profile_tags(std::string_view account_id,
@@ -394,6 +386,9 @@ Result<store::Role> IamDomain::create_service_linked_role(std::string_view accou
   if (!slr) return slr.error();
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
+  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id, {Quota::kRolesPerAccount}); !q) {
+    return q.error();
+  }
   store::Role role;
   role.account_id = std::string(account_id);
   role.name = slr->name;

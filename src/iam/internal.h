@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include "common/result.h"
 #include "common/strings.h"
 #include "iam/service.h"
+#include "policy/document.h"
 #include "policy/json.h"
 #include "store/store.h"
 
@@ -31,6 +33,29 @@ inline common::Error limit_exceeded(std::string message) {
 }
 inline common::Error invalid_input(std::string message) {
   return common::Error{std::string(store::kInvalidInput), std::move(message), ""};
+}
+
+// The quota on the inline policies of an entity of that type, together.
+inline Quota inline_size_quota(policy::EntityType entity) {
+  return entity == policy::EntityType::kUser    ? Quota::kUserPolicySize
+         : entity == policy::EntityType::kGroup ? Quota::kGroupPolicySize
+                                                : Quota::kRolePolicySize;
+}
+
+// Validation options for a document the domain stores, with the applied size quotas:
+// kIdentity for the inline policies of `entity` (named `entity_name` in the message),
+// kManaged, kTrust.
+inline policy::ValidateOptions validate_options(const Quotas& quotas, policy::PolicyKind kind,
+                                                policy::EntityType entity = policy::EntityType::kUser,
+                                                std::string_view entity_name = {}) {
+  policy::ValidateOptions o;
+  o.kind = kind;
+  o.entity = entity;
+  o.entity_name = std::string(entity_name);
+  o.managed_policy_quota = static_cast<int>(quotas[Quota::kPolicySize]);
+  o.trust_policy_quota = static_cast<int>(quotas[Quota::kAssumeRolePolicySize]);
+  o.inline_policy_quota = static_cast<int>(quotas[inline_size_quota(entity)]);
+  return o;
 }
 
 // Reads every page of a paginated store listing: `list(ListOptions)` returns a Page<T>.
@@ -192,6 +217,19 @@ inline std::optional<std::int64_t> read_int(const policy::JsonValue& body, std::
   return n;
 }
 // ---- end of Resource bodies ----
+
+// LimitExceeded when the account has as many users, groups, roles, customer managed
+// policies, instance profiles or policy versions as the quota allows, for each quota named. Call it inside the write
+// transaction that creates one, so that concurrent creates cannot pass it together.
+common::Result<void> check_account_room(store::ReadTransaction& tx, const Quotas& quotas, std::string_view account_id,
+                                        std::initializer_list<Quota> quotas_to_check);
+
+// Validates an inline policy of a user, group or role and the quota on that entity's inline
+// policies together (the policy of the same name, which this one replaces, left out). Call
+// it inside the write transaction that stores the policy.
+common::Result<void> check_inline_policy(store::ReadTransaction& tx, const Quotas& quotas, policy::EntityType entity,
+                                         const std::string& entity_id, std::string_view entity_name,
+                                         std::string_view policy_name, std::string_view document);
 
 // ---- MFA devices (mfa.cc) ----
 // GetAccountSummary's MFADevices (every virtual MFA device of the account) and

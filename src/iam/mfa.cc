@@ -16,13 +16,10 @@ namespace {
 
 using common::Error;
 using internal::conflict;
-using internal::limit_exceeded;
 using internal::not_found;
 
 constexpr auto kMfa = store::ResourceKind::kMfaDevice;
-constexpr std::size_t kSeedBytes = 20;      // 160 bits, RFC 4226 §4's recommendation
-constexpr int kDevicesPerUser = 8;          // identifiers.md §5
-constexpr std::size_t kTagsPerDevice = 50;  // identifiers.md §5
+constexpr std::size_t kSeedBytes = 20;  // 160 bits, RFC 4226 §4's recommendation
 // [IMPL] How far from the server's clock the codes may be, in 30 s steps. Enabling takes a
 // device that should be in sync (±5 minutes); resyncing exists for devices that drifted
 // (±30 minutes around the drift last seen).
@@ -296,13 +293,10 @@ Result<void> IamDomain::enable_mfa_device(std::string_view account_id, std::stri
     return Error{std::string(store::kAlreadyExists), "MFA Device is already in use.", ""};
   }
   store::ListOptions all;
-  all.max_items = kDevicesPerUser + 1;
+  all.max_items = env_.quotas.size_of(Quota::kMfaDevicesPerUser) + 1;
   auto enabled = (*tx)->list_resources(kMfa, account_id, user->id, all);
   if (!enabled) return enabled.error();
-  if (static_cast<int>(enabled->items.size()) >= kDevicesPerUser) {
-    // [UNCERTAIN] by analogy with the other "Cannot exceed quota for ..." texts.
-    return limit_exceeded("Cannot exceed quota for MFADevicesPerUser: " + std::to_string(kDevicesPerUser));
-  }
+  if (auto q = env_.quotas.check_room(Quota::kMfaDevicesPerUser, enabled->items.size()); !q) return q;
   auto seed = open_seed(env_, *device);
   if (!seed) return seed.error();
   const common::Timestamp now = env_.clock->now();
@@ -391,7 +385,8 @@ Result<void> IamDomain::tag_mfa_device(std::string_view account_id, std::string_
       current.push_back(t);
     }
   }
-  if (current.size() > kTagsPerDevice) return limit_exceeded("The number of tags has reached the maximum limit.");
+  if (current.size() > env_.quotas.size_of(Quota::kTagsPerResource))
+    return env_.quotas.exceeded(Quota::kTagsPerResource);
   if (current == before) return {};
   return save(**tx, std::move(device).value());
 }

@@ -21,9 +21,6 @@ using internal::validate_tags;
 
 using common::Error;
 
-constexpr int kVersionsPerPolicy = 5;
-constexpr std::size_t kTagsPerPolicy = 50;
-
 Error policy_not_found(std::string_view arn) {
   return not_found("Policy " + std::string(arn) + " was not found.");
 }
@@ -108,15 +105,9 @@ Result<store::ManagedPolicy> own_policy(store::ReadTransaction& tx, std::string_
   return p;
 }
 
-Result<void> validate_managed_document(std::string_view document) {
-  policy::ValidateOptions o;
-  o.kind = policy::PolicyKind::kManaged;
-  auto doc = policy::parse_policy(document, o);
-  if (!doc) {
-    Error e = doc.error();
-    if (e.code == "LimitExceeded") e.code = std::string(kLimitExceeded);
-    return e;
-  }
+Result<void> validate_managed_document(const Quotas& quotas, std::string_view document) {
+  auto doc = policy::parse_policy(document, internal::validate_options(quotas, policy::PolicyKind::kManaged));
+  if (!doc) return doc.error();
   return {};
 }
 
@@ -131,9 +122,14 @@ Result<store::ManagedPolicy> IamDomain::create_policy(std::string_view account_i
                                                       std::string_view path, std::string_view description,
                                                       std::string_view document, const store::Tags& tags) {
   if (auto r = validate_tags(tags); !r) return r.error();
-  if (auto r = validate_managed_document(document); !r) return r.error();
+  if (auto r = validate_managed_document(env_.quotas, document); !r) return r.error();
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
+  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id,
+                                            {Quota::kPoliciesPerAccount, Quota::kPolicyVersionsInUse});
+      !q) {
+    return q.error();
+  }
   store::ManagedPolicy p;
   p.account_id = std::string(account_id);
   p.name = std::string(name);
@@ -246,14 +242,12 @@ Result<store::PolicyVersion> IamDomain::create_policy_version(std::string_view a
   if (!tx) return tx.error();
   auto p = own_policy(**tx, account_id, arn);
   if (!p) return p.error();
-  if (auto r = validate_managed_document(document); !r) return r.error();
+  if (auto r = validate_managed_document(env_.quotas, document); !r) return r.error();
   auto versions = (*tx)->list_policy_versions(arn);
   if (!versions) return versions.error();
-  if (static_cast<int>(versions->size()) >= kVersionsPerPolicy) {
-    return Error{std::string(kLimitExceeded),
-                 "A managed policy can have up to 5 versions. Before you create a new version, you must delete an "
-                 "existing version.",
-                 ""};
+  if (auto q = env_.quotas.check_room(Quota::kVersionsPerPolicy, versions->size()); !q) return q.error();
+  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id, {Quota::kPolicyVersionsInUse}); !q) {
+    return q.error();
   }
   // The next number after every version still stored (the default included).
   long highest = version_number(p->default_version_id);
@@ -436,7 +430,8 @@ Result<void> IamDomain::tag_policy(std::string_view account_id, std::string_view
   if (!tx) return tx.error();
   return internal::retag(
       **tx, [&] { return own_policy(**tx, account_id, arn); }, [&](store::Tags& t) { internal::merge_tags(t, tags); },
-      [&](const store::ManagedPolicy& p) { return (*tx)->update_policy(p); }, kTagsPerPolicy);
+      [&](const store::ManagedPolicy& p) { return (*tx)->update_policy(p); },
+      env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
 Result<void> IamDomain::untag_policy(std::string_view account_id, std::string_view arn,
@@ -445,7 +440,8 @@ Result<void> IamDomain::untag_policy(std::string_view account_id, std::string_vi
   if (!tx) return tx.error();
   return internal::retag(
       **tx, [&] { return own_policy(**tx, account_id, arn); }, [&](store::Tags& t) { internal::remove_tags(t, keys); },
-      [&](const store::ManagedPolicy& p) { return (*tx)->update_policy(p); }, kTagsPerPolicy);
+      [&](const store::ManagedPolicy& p) { return (*tx)->update_policy(p); },
+      env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
 Result<store::Page<store::Tag>> IamDomain::list_policy_tags(std::string_view account_id, std::string_view arn,

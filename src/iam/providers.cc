@@ -20,14 +20,7 @@ namespace {
 using common::Error;
 using internal::all_pages;
 using internal::invalid_input;
-using internal::limit_exceeded;
 using internal::not_found;
-
-// AWS's default quotas (identifiers.md §5).
-constexpr std::size_t kProvidersPerAccount = 100;
-constexpr std::size_t kClientIdsPerProvider = 100;
-constexpr std::size_t kThumbprintsPerProvider = 5;
-constexpr std::size_t kTagsPerProvider = 50;
 
 using OidcProvider = IamDomain::OidcProvider;
 using SamlProvider = IamDomain::SamlProvider;
@@ -45,10 +38,6 @@ Error provider_not_found(const OidcProvider*, std::string_view arn) {
 // [OBS] GetSAMLProvider and DeleteSAMLProvider (the other SAML operations by analogy).
 Error provider_not_found(const SamlProvider*, std::string_view arn) {
   return not_found("Manifest not found for arn " + std::string(arn));
-}
-
-Error too_many_tags() {
-  return limit_exceeded("The number of tags has reached the maximum limit.");
 }
 
 // ---- Validation ----
@@ -84,18 +73,13 @@ common::Result<std::string> oidc_url(std::string_view url) {
 // [OBS] more than five is InvalidInput with this message (which says "fewer than 5" of a
 // list of 5, as AWS does). [UNCERTAIN, third-party observation] AWS checks no hex charset and
 // stores thumbprints lowercased.
-common::Result<std::vector<std::string>> thumbprints_of(const std::vector<std::string>& given) {
-  if (given.size() > kThumbprintsPerProvider) {
-    return invalid_input("Thumbprint list must contain fewer than 5 entries.");
+common::Result<std::vector<std::string>> thumbprints_of(const Quotas& quotas, const std::vector<std::string>& given) {
+  if (given.size() > quotas.size_of(Quota::kThumbprintsPerOidcProvider)) {
+    return quotas.exceeded(Quota::kThumbprintsPerOidcProvider);
   }
   std::vector<std::string> out;
   for (const std::string& t : given) out.push_back(common::to_lower(t));
   return out;
-}
-
-Error client_id_quota() {
-  return limit_exceeded("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: " +
-                        std::to_string(kClientIdsPerProvider));
 }
 
 // Provider ARNs arrive as text: one that is no ARN at all is InvalidInput as AWS words it.
@@ -235,11 +219,12 @@ common::Result<void> modify(store::Store& st, std::string_view account_id, std::
 }
 
 template <class P>
-common::Result<void> tag(store::Store& st, std::string_view account_id, std::string_view arn, const store::Tags& tags) {
+common::Result<void> tag(store::Store& st, const Quotas& quotas, std::string_view account_id, std::string_view arn,
+                         const store::Tags& tags) {
   if (auto v = internal::validate_tags(tags); !v) return v;
   return modify<P>(st, account_id, arn, [&](P& p) -> common::Result<void> {
     internal::merge_tags(p.tags, tags);
-    if (p.tags.size() > kTagsPerProvider) return too_many_tags();
+    if (p.tags.size() > quotas.size_of(Quota::kTagsPerResource)) return quotas.exceeded(Quota::kTagsPerResource);
     return {};
   });
 }
@@ -280,7 +265,7 @@ common::Result<std::vector<P>> list_all(store::Store& st, std::string_view accou
 
 // A new provider of the account: AlreadyExists for its name (`exists`), then the quota.
 common::Result<void> create(store::Transaction& tx, const store::Resource& record, const Error& exists,
-                            std::string_view quota) {
+                            const Quotas& quotas, Quota quota) {
   if (auto same = tx.get_resource_by_name(record.kind, record.account_id, record.name); same) {
     return exists;
   } else if (!store::is_not_found(same.error())) {
@@ -289,11 +274,7 @@ common::Result<void> create(store::Transaction& tx, const store::Resource& recor
   auto existing = all_pages<store::Resource>(
       [&](const store::ListOptions& o) { return tx.list_resources(record.kind, record.account_id, std::nullopt, o); });
   if (!existing) return existing.error();
-  if (existing->size() >= kProvidersPerAccount) {
-    // [UNCERTAIN] the quota's name in AWS's message.
-    return limit_exceeded("Cannot exceed quota for " + std::string(quota) + ": " +
-                          std::to_string(kProvidersPerAccount));
-  }
+  if (auto q = quotas.check_room(quota, existing->size()); !q) return q;
   if (auto c = tx.create_resource(record); !c) {
     if (store::is_already_exists(c.error())) return exists;
     return c;
@@ -353,9 +334,11 @@ Result<OidcProvider> IamDomain::create_oidc_provider(std::string_view account_id
   // AWS's order: URL, thumbprints, client IDs, tags, then the account's providers.
   auto bare = oidc_url(url);
   if (!bare) return bare.error();
-  auto prints = thumbprints_of(thumbprints);
+  auto prints = thumbprints_of(env_.quotas, thumbprints);
   if (!prints) return prints.error();
-  if (client_ids.size() > kClientIdsPerProvider) return client_id_quota();
+  if (client_ids.size() > env_.quotas.size_of(Quota::kClientIdsPerOidcProvider)) {
+    return env_.quotas.exceeded(Quota::kClientIdsPerOidcProvider);
+  }
   if (auto v = internal::validate_tags(tags); !v) return v.error();
   OidcProvider p;
   p.arn = oidc_provider_arn(account_id, url);
@@ -369,7 +352,8 @@ Result<OidcProvider> IamDomain::create_oidc_provider(std::string_view account_id
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
   Error exists{std::string(store::kAlreadyExists), "Provider with url " + std::string(url) + " already exists.", ""};
-  if (auto c = create(**tx, record_of(account_id, p.url, p.create_date, p), exists, "OpenIdConnectProvidersPerAccount");
+  if (auto c = create(**tx, record_of(account_id, p.url, p.create_date, p), exists, env_.quotas,
+                      Quota::kOidcProvidersPerAccount);
       !c) {
     return c.error();
   }
@@ -404,7 +388,7 @@ Result<void> IamDomain::add_oidc_client_id(std::string_view account_id, std::str
                                            std::string_view client_id) {
   return modify<OidcProvider>(*env_.store, account_id, arn, [&](OidcProvider& p) -> common::Result<void> {
     if (std::find(p.client_ids.begin(), p.client_ids.end(), client_id) != p.client_ids.end()) return {};
-    if (p.client_ids.size() >= kClientIdsPerProvider) return client_id_quota();
+    if (auto q = env_.quotas.check_room(Quota::kClientIdsPerOidcProvider, p.client_ids.size()); !q) return q;
     p.client_ids.emplace_back(client_id);
     return {};
   });
@@ -420,7 +404,7 @@ Result<void> IamDomain::remove_oidc_client_id(std::string_view account_id, std::
 
 Result<void> IamDomain::update_oidc_thumbprints(std::string_view account_id, std::string_view arn,
                                                 const std::vector<std::string>& thumbprints) {
-  auto prints = thumbprints_of(thumbprints);
+  auto prints = thumbprints_of(env_.quotas, thumbprints);
   if (!prints) return prints.error();
   return modify<OidcProvider>(*env_.store, account_id, arn, [&](OidcProvider& p) -> common::Result<void> {
     p.thumbprints = *prints;
@@ -429,7 +413,7 @@ Result<void> IamDomain::update_oidc_thumbprints(std::string_view account_id, std
 }
 
 Result<void> IamDomain::tag_oidc_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags) {
-  return tag<OidcProvider>(*env_.store, account_id, arn, tags);
+  return tag<OidcProvider>(*env_.store, env_.quotas, account_id, arn, tags);
 }
 
 Result<void> IamDomain::untag_oidc_provider(std::string_view account_id, std::string_view arn,
@@ -460,7 +444,9 @@ Result<SamlProvider> IamDomain::create_saml_provider(std::string_view account_id
   if (!tx) return tx.error();
   // Seen in AWS's answers: "Provider with name <name> already exists."
   Error exists{std::string(store::kAlreadyExists), "Provider with name " + p.name + " already exists.", ""};
-  if (auto c = create(**tx, record_of(account_id, p.name, p.create_date, p), exists, "SAMLProvidersPerAccount"); !c) {
+  if (auto c = create(**tx, record_of(account_id, p.name, p.create_date, p), exists, env_.quotas,
+                      Quota::kSamlProvidersPerAccount);
+      !c) {
     return c.error();
   }
   return p;
@@ -496,7 +482,7 @@ Result<void> IamDomain::delete_saml_provider(std::string_view account_id, std::s
 }
 
 Result<void> IamDomain::tag_saml_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags) {
-  return tag<SamlProvider>(*env_.store, account_id, arn, tags);
+  return tag<SamlProvider>(*env_.store, env_.quotas, account_id, arn, tags);
 }
 
 Result<void> IamDomain::untag_saml_provider(std::string_view account_id, std::string_view arn,

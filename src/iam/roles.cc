@@ -19,15 +19,9 @@ using internal::check_modifiable;
 using internal::conflict;
 using internal::find_role;
 using internal::invalid_input;
-using internal::limit_exceeded;
 using internal::not_found;
 
 using common::Error;
-
-// AWS's default quotas (identifiers.md §5).
-constexpr int kPoliciesPerRole = 10;
-constexpr std::size_t kRolePolicySize = 10240;
-constexpr std::size_t kTagsPerRole = 50;
 
 Error role_exists(std::string_view name) {
   return Error{std::string(store::kAlreadyExists), "Role with name " + std::string(name) + " already exists.", ""};
@@ -42,9 +36,9 @@ bool all_digits(std::string_view s) {
 }
 
 // Tag keys of roles are case-insensitive (identifiers.md §4).
-Result<void> check_tag_keys(const store::Tags& tags) {
+Result<void> check_tag_keys(const Quotas& quotas, const store::Tags& tags) {
   if (auto r = internal::validate_tags(tags, internal::TagKeys::kCaseInsensitive); !r) return r;
-  if (tags.size() > kTagsPerRole) return limit_exceeded("The number of tags has reached the maximum limit.");
+  if (tags.size() > quotas.size_of(Quota::kTagsPerResource)) return quotas.exceeded(Quota::kTagsPerResource);
   return {};
 }
 
@@ -73,8 +67,7 @@ Result<store::Page<store::Tag>> page_of_tags(const store::Tags& tags, const stor
 // `iamd policy validate --type trust`); here only that the IAM users and roles it names
 // exist when it is saved (policy-language.md §1.2).
 Result<void> check_trust_policy(const IamDomain& domain, store::ReadTransaction& tx, std::string_view document) {
-  policy::ValidateOptions o;
-  o.kind = policy::PolicyKind::kTrust;
+  policy::ValidateOptions o = internal::validate_options(domain.env().quotas, policy::PolicyKind::kTrust);
   o.partition = domain.env().partition;
   auto doc = policy::parse_policy(document, o);
   if (!doc) return doc.error();
@@ -115,9 +108,12 @@ std::string IamDomain::role_arn(const store::Role& r) const {
 }
 
 Result<store::Role> IamDomain::create_role(const store::Role& spec) {
-  if (auto r = check_tag_keys(spec.tags); !r) return r.error();
+  if (auto r = check_tag_keys(env_.quotas, spec.tags); !r) return r.error();
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
+  if (auto q = internal::check_account_room(**tx, env_.quotas, spec.account_id, {Quota::kRolesPerAccount}); !q) {
+    return q.error();
+  }
   if (auto r = check_trust_policy(*this, **tx, spec.trust_policy); !r) return r.error();
   if (!spec.permissions_boundary.empty()) {
     if (auto p = attachable_policy(**tx, spec.account_id, spec.permissions_boundary); !p) {
@@ -209,24 +205,10 @@ Result<void> IamDomain::put_role_policy(std::string_view account_id, std::string
   auto role = find_role(**tx, account_id, role_name);
   if (!role) return role.error();
   if (auto m = check_modifiable(*role); !m) return m;
-  policy::ValidateOptions o;
-  o.kind = policy::PolicyKind::kIdentity;
-  o.entity = policy::EntityType::kRole;
-  o.entity_name = role->name;
-  auto doc = policy::parse_policy(document, o);
-  if (!doc) return doc.error();
-  // The quota is on the sum of the role's inline policies (the one replaced excluded).
-  std::size_t total = doc->size;
-  auto others = all_pages<store::InlinePolicy>([&](const store::ListOptions& lo) {
-    return (*tx)->list_inline_policies(store::EntityKind::kRole, role->id, lo);
-  });
-  if (!others) return others.error();
-  for (const store::InlinePolicy& p : *others) {
-    if (p.name != policy_name) total += policy::policy_size(p.document);
-  }
-  if (total > kRolePolicySize) {
-    return limit_exceeded("Maximum policy size of " + std::to_string(kRolePolicySize) + " bytes exceeded for role " +
-                          role->name);
+  if (auto r = internal::check_inline_policy(**tx, env_.quotas, policy::EntityType::kRole, role->id, role->name,
+                                             policy_name, document);
+      !r) {
+    return r;
   }
   if (auto r = (*tx)->put_inline_policy(store::EntityKind::kRole, role->id,
                                         store::InlinePolicy{std::string(policy_name), std::string(document)});
@@ -287,9 +269,7 @@ Result<void> IamDomain::attach_role_policy(std::string_view account_id, std::str
   for (const store::AttachedPolicy& a : *attached) {
     if (a.arn == arn) return {};  // attaching again is a no-op, as in AWS
   }
-  if (static_cast<int>(attached->size()) >= kPoliciesPerRole) {
-    return limit_exceeded("Cannot exceed quota for PoliciesPerRole: " + std::to_string(kPoliciesPerRole));
-  }
+  if (auto q = env_.quotas.check_room(Quota::kAttachedPoliciesPerRole, attached->size()); !q) return q;
   if (auto r = (*tx)->attach_policy(store::EntityKind::kRole, role->id, arn); !r) return r;
   return (*tx)->commit();
 }
@@ -320,13 +300,13 @@ Result<store::Page<store::AttachedPolicy>> IamDomain::list_attached_role_policie
 
 Result<void> IamDomain::tag_role(std::string_view account_id, std::string_view role_name, const store::Tags& tags) {
   using internal::TagKeys;
-  if (auto r = check_tag_keys(tags); !r) return r;
+  if (auto r = check_tag_keys(env_.quotas, tags); !r) return r;
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
   return internal::retag(
       **tx, [&] { return find_role(**tx, account_id, role_name); },
       [&](store::Tags& t) { internal::merge_tags(t, tags, TagKeys::kCaseInsensitive); },
-      [&](const store::Role& r) { return (*tx)->update_role(r); }, kTagsPerRole);
+      [&](const store::Role& r) { return (*tx)->update_role(r); }, env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
 Result<void> IamDomain::untag_role(std::string_view account_id, std::string_view role_name,
@@ -337,7 +317,7 @@ Result<void> IamDomain::untag_role(std::string_view account_id, std::string_view
   return internal::retag(
       **tx, [&] { return find_role(**tx, account_id, role_name); },
       [&](store::Tags& t) { internal::remove_tags(t, keys, TagKeys::kCaseInsensitive); },
-      [&](const store::Role& r) { return (*tx)->update_role(r); }, kTagsPerRole);
+      [&](const store::Role& r) { return (*tx)->update_role(r); }, env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
 Result<store::Page<store::Tag>> IamDomain::list_role_tags(std::string_view account_id, std::string_view role_name,

@@ -138,6 +138,8 @@ Result<store::User> IamDomain::create_user(std::string_view account_id, std::str
       return Error{"InvalidInput", "Scope ARN: " + std::string(boundary) + " does not exist or is not attachable.", ""};
     }
   }
+  // [UNCERTAIN] whether AWS reports the quota before a name already taken.
+  if (auto q = check_user_room(**tx, account_id); !q) return q.error();
   store::User u;
   u.account_id = std::string(account_id);
   u.name = std::string(name);
@@ -154,6 +156,35 @@ Result<store::User> IamDomain::create_user(std::string_view account_id, std::str
   }
   if (auto r = (*tx)->commit(); !r) return r.error();
   return u;
+}
+
+Result<void> IamDomain::check_user_room(store::Transaction& tx, std::string_view account_id) {
+  const std::int64_t quota = env_.quotas[Quota::kUsersPerAccount];
+  // Read inside the write transaction: every CreateUser that committed before it began has
+  // counted itself in `created` already.
+  const std::uint64_t created = user_counts_->created.load();
+  {
+    std::lock_guard lock(user_counts_->mu);
+    auto it = user_counts_->bound.find(account_id);
+    if (it != user_counts_->bound.end()) {
+      const auto& [count, then] = it->second;
+      if (count + static_cast<std::int64_t>(created - then) < quota) {
+        ++user_counts_->created;
+        return {};
+      }
+    }
+  }
+  auto summary = tx.get_account_summary(account_id);
+  if (!summary) return summary.error();
+  {
+    std::lock_guard lock(user_counts_->mu);
+    user_counts_->bound.insert_or_assign(std::string(account_id), std::pair{summary->users, created});
+  }
+  if (auto q = env_.quotas.check_room(Quota::kUsersPerAccount, static_cast<std::size_t>(summary->users)); !q) {
+    return q;
+  }
+  ++user_counts_->created;  // before the commit, which may fail: the bound only grows looser
+  return {};
 }
 
 Result<store::User> IamDomain::get_user(std::string_view account_id, std::string_view name) {
@@ -217,10 +248,7 @@ Result<NewAccessKey> IamDomain::create_access_key(std::string_view account_id, s
   }
   auto keys = (*tx)->list_access_keys(account_id, user_id);
   if (!keys) return keys.error();
-  if (static_cast<int>(keys->size()) >= env_.access_keys_per_user) {
-    return Error{std::string(kLimitExceeded),
-                 "Cannot exceed quota for AccessKeysPerUser: " + std::to_string(env_.access_keys_per_user), ""};
-  }
+  if (auto q = env_.quotas.check_room(Quota::kAccessKeysPerUser, keys->size()); !q) return q.error();
   out.key.id = common::make_access_key_id("AKIA", *env_.random);
   out.key.account_id = std::string(account_id);
   out.key.user_id = user_id;
@@ -312,29 +340,57 @@ Result<IamDomain::KeyUsage> IamDomain::access_key_usage(std::string_view account
   return out;
 }
 
-Result<void> IamDomain::check_inline_quota(store::ReadTransaction& tx, const store::User& user,
-                                           std::string_view policy_name, std::string_view document) {
-  policy::ValidateOptions o;
-  o.kind = policy::PolicyKind::kIdentity;
-  o.entity = policy::EntityType::kUser;
-  o.entity_name = user.name;
-  auto doc = policy::parse_policy(document, o);
-  if (!doc) {
-    common::Error e = doc.error();
-    if (e.code == "LimitExceeded") e.code = std::string(kLimitExceeded);
-    return e;
+Result<void> internal::check_account_room(store::ReadTransaction& tx, const Quotas& quotas, std::string_view account_id,
+                                          std::initializer_list<Quota> quotas_to_check) {
+  auto summary = tx.get_account_summary(account_id);
+  if (!summary) return summary.error();
+  for (Quota quota : quotas_to_check) {
+    std::int64_t count = 0;
+    switch (quota) {
+      case Quota::kUsersPerAccount:
+        count = summary->users;
+        break;
+      case Quota::kGroupsPerAccount:
+        count = summary->groups;
+        break;
+      case Quota::kRolesPerAccount:
+        count = summary->roles;
+        break;
+      case Quota::kPoliciesPerAccount:
+        count = summary->policies;
+        break;
+      case Quota::kInstanceProfilesPerAccount:
+        count = summary->instance_profiles;
+        break;
+      case Quota::kPolicyVersionsInUse:
+        count = summary->policy_versions_in_use;
+        break;
+      default:
+        return common::Error{"ServiceFailure", "not a quota of the account summary", ""};
+    }
+    if (auto r = quotas.check_room(quota, static_cast<std::size_t>(count)); !r) return r;
   }
-  // The quota is on the sum of the user's inline policies (the one replaced excluded).
+  return {};
+}
+
+Result<void> internal::check_inline_policy(store::ReadTransaction& tx, const Quotas& quotas, policy::EntityType entity,
+                                           const std::string& entity_id, std::string_view entity_name,
+                                           std::string_view policy_name, std::string_view document) {
+  auto doc =
+      policy::parse_policy(document, validate_options(quotas, policy::PolicyKind::kIdentity, entity, entity_name));
+  if (!doc) return doc.error();
+  const store::EntityKind kind = entity == policy::EntityType::kUser    ? store::EntityKind::kUser
+                                 : entity == policy::EntityType::kGroup ? store::EntityKind::kGroup
+                                                                        : store::EntityKind::kRole;
   std::size_t total = doc->size;
   auto others = all_pages<store::InlinePolicy>(
-      [&](const store::ListOptions& lo) { return tx.list_inline_policies(store::EntityKind::kUser, user.id, lo); });
+      [&](const store::ListOptions& lo) { return tx.list_inline_policies(kind, entity_id, lo); });
   if (!others) return others.error();
   for (const store::InlinePolicy& p : *others) {
     if (p.name != policy_name) total += policy::policy_size(p.document);
   }
-  if (total > 2048) {
-    return Error{std::string(kLimitExceeded), "Maximum policy size of 2048 bytes exceeded for user " + user.name, ""};
-  }
+  const Quota quota = inline_size_quota(entity);
+  if (total > quotas.size_of(quota)) return quotas.inline_size_exceeded(quota, entity_name);
   return {};
 }
 
@@ -344,7 +400,11 @@ Result<void> IamDomain::put_user_policy(std::string_view account_id, std::string
   if (!tx) return tx.error();
   auto u = find_user(**tx, account_id, user_name);
   if (!u) return u.error();
-  if (auto r = check_inline_quota(**tx, *u, policy_name, document); !r) return r;
+  if (auto r = internal::check_inline_policy(**tx, env_.quotas, policy::EntityType::kUser, u->id, u->name, policy_name,
+                                             document);
+      !r) {
+    return r;
+  }
   if (auto r = (*tx)->put_inline_policy(store::EntityKind::kUser, u->id,
                                         store::InlinePolicy{std::string(policy_name), std::string(document)});
       !r) {
@@ -433,10 +493,7 @@ Result<void> IamDomain::attach_user_policy(std::string_view account_id, std::str
   for (const store::AttachedPolicy& a : *attached) {
     if (a.arn == arn) return {};  // attaching again is a no-op, as in AWS
   }
-  if (static_cast<int>(attached->size()) >= env_.managed_policies_per_user) {
-    return Error{std::string(kLimitExceeded),
-                 "Cannot exceed quota for PoliciesPerUser: " + std::to_string(env_.managed_policies_per_user), ""};
-  }
+  if (auto q = env_.quotas.check_room(Quota::kAttachedPoliciesPerUser, attached->size()); !q) return q;
   if (auto r = (*tx)->attach_policy(store::EntityKind::kUser, u->id, arn); !r) return r;
   return (*tx)->commit();
 }

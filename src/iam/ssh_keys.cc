@@ -14,11 +14,9 @@ namespace iamd::iam {
 namespace {
 
 using common::Error;
-using internal::limit_exceeded;
 using internal::not_found;
 
 constexpr auto kSsh = store::ResourceKind::kSshPublicKey;
-constexpr int kKeysPerUser = 5;     // identifiers.md §5
 constexpr int kMinimumBits = 2048;  // API_UploadSSHPublicKey: "The minimum bit-length of the public key is 2048 bits."
 
 // A key record's body: the key as uploaded, its wire form and its state.
@@ -119,7 +117,7 @@ Result<IamDomain::SshPublicKey> IamDomain::upload_ssh_public_key(std::string_vie
   }
   if (key->bits < kMinimumBits) return Error{"InvalidPublicKey", "Invalid public key", ""};
   store::ListOptions all;
-  all.max_items = kKeysPerUser + 1;
+  all.max_items = env_.quotas.size_of(Quota::kSshPublicKeysPerUser) + 1;
   auto existing = (*tx)->list_resources(kSsh, account_id, user->id, all);
   if (!existing) return existing.error();
   SshBody b;
@@ -134,10 +132,7 @@ Result<IamDomain::SshPublicKey> IamDomain::upload_ssh_public_key(std::string_vie
       return Error{"DuplicateSSHPublicKey", "The SSH public key you tried to upload is a duplicate.", ""};
     }
   }
-  if (static_cast<int>(existing->items.size()) >= kKeysPerUser) {
-    // [UNCERTAIN] by analogy with the other "Cannot exceed quota for ..." texts.
-    return limit_exceeded("Cannot exceed quota for SSHPublicKeysPerUser: " + std::to_string(kKeysPerUser));
-  }
+  if (auto q = env_.quotas.check_room(Quota::kSshPublicKeysPerUser, existing->items.size()); !q) return q.error();
   store::Resource r;
   r.kind = kSsh;
   r.account_id = std::string(account_id);

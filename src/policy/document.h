@@ -35,6 +35,7 @@ struct ValidateOptions {
   EntityType entity = EntityType::kUser;  // kIdentity: the inline quota and message
   std::string entity_name = "alice";      // kIdentity: the name in the LimitExceeded message
   int managed_policy_quota = 6144;        // customer managed; 0 = none (AWS managed policies)
+  int inline_policy_quota = 0;            // kIdentity; 0 = AWS's default for `entity` (2048, 5120, 10240)
   int trust_policy_quota = 2048;          // ACLSizePerRole, adjustable in AWS
   int control_policy_quota = 5120;        // SCP/RCP (Organizations quota)
   bool size_quota = true;                 // false: no size quota of the kind (the simulator's inputs)

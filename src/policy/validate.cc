@@ -289,7 +289,10 @@ common::Result<void> check_size(const PolicyDocument& doc, const ValidateOptions
       }
       break;
     case PolicyKind::kIdentity: {
-      std::size_t max = o.entity == EntityType::kUser ? 2048 : o.entity == EntityType::kGroup ? 5120 : 10240;
+      std::size_t max = o.inline_policy_quota > 0        ? static_cast<std::size_t>(o.inline_policy_quota)
+                        : o.entity == EntityType::kUser  ? 2048
+                        : o.entity == EntityType::kGroup ? 5120
+                                                         : 10240;
       std::string_view type = o.entity == EntityType::kUser    ? "user"
                               : o.entity == EntityType::kGroup ? "group"
                                                                : "role";

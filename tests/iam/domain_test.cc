@@ -1,0 +1,489 @@
+// Domain tests of IamDomain on the memory store, with a fixed clock and seeded randomness:
+// the quota table (enforced and reported alike, also under concurrent requests), DeleteUser's
+// DeleteConflict order, tag rules, the credential report's lifetime, access key usage
+// bookkeeping, and console passwords, which are never hashed or verified while a store write
+// transaction is open.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/crypto.h"
+#include "common/time.h"
+#include "iam/quotas.h"
+#include "iam/service.h"
+#include "store/memory/memory_store.h"
+#include "watched_store.h"
+
+namespace iamd::iam {
+namespace {
+
+constexpr std::string_view kAccount = "123456789012";
+constexpr std::string_view kAllowS3 =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
+constexpr std::string_view kTrust =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
+
+// SeededRandom behind a mutex: the domain draws salts outside transactions, from any thread.
+class LockedRandom final : public common::Random {
+ public:
+  explicit LockedRandom(std::uint64_t seed) : inner_(seed) {}
+  void fill(std::uint8_t* out, std::size_t n) override {
+    std::lock_guard lock(mu_);
+    inner_.fill(out, n);
+  }
+
+ private:
+  std::mutex mu_;
+  common::SeededRandom inner_;
+};
+
+// A cheap, recognisable hasher that records whether its caller held a store write transaction
+// whenever it hashed or verified, and can run a hook (a concurrent change) on verify.
+class WatchingHasher final : public PasswordHasher {
+ public:
+  WatchingHasher() = default;
+  Result<std::string> hash(std::string_view password, common::Random& random) const override {
+    note();
+    ++hashes;
+    return "hash:" + common::to_hex(random.bytes(4)) + ":" + std::string(password);
+  }
+  bool verify(std::string_view password, const std::string& encoded) const override {
+    note();
+    ++verifies;
+    if (on_verify) {
+      auto hook = std::move(on_verify);
+      on_verify = nullptr;
+      hook();
+    }
+    const auto at = encoded.find(':', 5);
+    return at != std::string::npos && encoded.substr(at + 1) == password;
+  }
+
+  mutable std::atomic<int> hashes{0}, verifies{0}, under_write_lock{0};
+  mutable std::function<void()> on_verify;
+
+ private:
+  void note() const {
+    if (store::testing::WatchedStore::open_writes_on_this_thread() > 0) ++under_write_lock;
+  }
+};
+
+class DomainTest : public ::testing::Test {
+ protected:
+  DomainTest() : clock_(common::Timestamp{1'700'000'000, 0}), random_(42) {}
+
+  void SetUp() override { make_domain(Quotas{}); }
+
+  void make_domain(const Quotas& quotas) {
+    auto inner = store::memory::open_memory_store();
+    ASSERT_TRUE(inner.has_value());
+    store_ = std::make_unique<store::testing::WatchedStore>(std::move(inner).value());
+    hasher_ = std::make_unique<WatchingHasher>();
+    DomainEnv env;
+    env.store = store_.get();
+    env.clock = &clock_;
+    env.random = &random_;
+    env.master_key = std::string(32, 'k');
+    env.catalog = &ManagedCatalog::builtin();
+    env.quotas = quotas;
+    env.passwords = hasher_.get();
+    domain_ = std::make_unique<IamDomain>(env);
+    ASSERT_TRUE(domain_->bootstrap(kAccount, "AKIAROOTEXAMPLE00001", "rootsecret").has_value());
+  }
+
+  std::string policy(int i) {
+    auto p = domain_->create_policy(kAccount, "p" + std::to_string(i), "/", "", kAllowS3, {});
+    EXPECT_TRUE(p.has_value()) << (p ? "" : p.error().message);
+    return p ? p->arn : "";
+  }
+
+  store::Role role_spec(std::string name) {
+    store::Role r;
+    r.account_id = std::string(kAccount);
+    r.name = std::move(name);
+    r.trust_policy = std::string(kTrust);
+    return r;
+  }
+
+  static void expect_error(const common::Error& e, std::string_view code, std::string_view message) {
+    EXPECT_EQ(e.code, code);
+    EXPECT_EQ(e.message, message);
+  }
+
+  common::FixedClock clock_;
+  LockedRandom random_;
+  std::unique_ptr<store::testing::WatchedStore> store_;
+  std::unique_ptr<WatchingHasher> hasher_;
+  std::unique_ptr<IamDomain> domain_;
+};
+
+// ---- The quota table ----
+
+TEST(QuotaTable, RowsAreInEnumOrderWithAwsDefaults) {
+  for (std::size_t i = 0; i < kQuotaCount; ++i) EXPECT_EQ(static_cast<std::size_t>(kQuotaTable[i].id), i);
+  EXPECT_EQ(quota_info(Quota::kAttachedPoliciesPerUser).aws_default, 10);
+  EXPECT_EQ(quota_info(Quota::kAttachedPoliciesPerGroup).aws_default, 10);
+  EXPECT_EQ(quota_info(Quota::kAttachedPoliciesPerRole).aws_default, 10);
+  EXPECT_EQ(quota_info(Quota::kAccessKeysPerUser).aws_default, 2);
+  EXPECT_EQ(quota_info(Quota::kVersionsPerPolicy).aws_default, 5);
+  EXPECT_EQ(quota_info(Quota::kTagsPerResource).aws_default, 50);
+  Quotas q;
+  EXPECT_EQ(q.exceeded(Quota::kAttachedPoliciesPerUser).message, "Cannot exceed quota for PoliciesPerUser: 10");
+  EXPECT_EQ(q.exceeded(Quota::kAttachedPoliciesPerUser).code, "LimitExceeded");
+  EXPECT_TRUE(q.check_room(Quota::kAccessKeysPerUser, 1).has_value());
+  EXPECT_FALSE(q.check_room(Quota::kAccessKeysPerUser, 2).has_value());
+}
+
+TEST_F(DomainTest, SummaryReportsEveryQuotaOfTheTableAsApplied) {
+  Quotas q;
+  q.set(Quota::kAttachedPoliciesPerUser, 20);
+  q.set(Quota::kUsersPerAccount, 7);
+  make_domain(q);
+  auto summary = domain_->account_summary(kAccount);
+  ASSERT_TRUE(summary.has_value());
+  std::map<std::string, std::int64_t> m(summary->begin(), summary->end());
+  int reported = 0;
+  for (const QuotaInfo& info : kQuotaTable) {
+    if (info.summary_key.empty()) continue;
+    ++reported;
+    ASSERT_TRUE(m.count(std::string(info.summary_key))) << info.summary_key;
+    EXPECT_EQ(m[std::string(info.summary_key)], q[info.id]) << info.summary_key;
+  }
+  EXPECT_EQ(reported, 19);
+  EXPECT_EQ(m["AttachedPoliciesPerUserQuota"], 20);
+  EXPECT_EQ(m["UsersQuota"], 7);
+}
+
+TEST_F(DomainTest, AttachedManagedPoliciesPerUserGroupAndRole) {
+  std::vector<std::string> arns;
+  for (int i = 0; i < 11; ++i) arns.push_back(policy(i));
+  ASSERT_TRUE(domain_->create_user(kAccount, "u", "/", "", {}).has_value());
+  ASSERT_TRUE(domain_->create_group(kAccount, "g", "/").has_value());
+  ASSERT_TRUE(domain_->create_role(role_spec("r")).has_value());
+  struct Kind {
+    std::function<Result<void>(const std::string&)> attach;
+    std::string_view message;
+  };
+  std::vector<Kind> kinds = {
+      {[&](const std::string& a) { return domain_->attach_user_policy(kAccount, "u", a); },
+       "Cannot exceed quota for PoliciesPerUser: 10"},
+      {[&](const std::string& a) { return domain_->attach_group_policy(kAccount, "g", a); },
+       "Cannot exceed quota for PoliciesPerGroup: 10"},
+      {[&](const std::string& a) { return domain_->attach_role_policy(kAccount, "r", a); },
+       "Cannot exceed quota for PoliciesPerRole: 10"},
+  };
+  for (const Kind& k : kinds) {
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(k.attach(arns[i]).has_value()) << k.message << " " << i;
+    auto eleventh = k.attach(arns[10]);
+    ASSERT_FALSE(eleventh.has_value()) << k.message;
+    expect_error(eleventh.error(), "LimitExceeded", k.message);
+    EXPECT_TRUE(k.attach(arns[4]).has_value());  // attached already: no new attachment
+  }
+  // An AWS managed policy counts the same way.
+  auto aws = domain_->attach_user_policy(kAccount, "u", "arn:aws:iam::aws:policy/ReadOnlyAccess");
+  ASSERT_FALSE(aws.has_value());
+  EXPECT_EQ(aws.error().message, "Cannot exceed quota for PoliciesPerUser: 10");
+}
+
+TEST_F(DomainTest, AttachedPoliciesQuotaHoldsUnderConcurrentAttaches) {
+  std::vector<std::string> arns;
+  for (int i = 0; i < 24; ++i) arns.push_back(policy(i));
+  ASSERT_TRUE(domain_->create_user(kAccount, "racer", "/", "", {}).has_value());
+  std::atomic<int> ok{0}, limited{0};
+  std::vector<std::thread> threads;
+  for (const std::string& arn : arns) {
+    threads.emplace_back([&, arn] {
+      auto r = domain_->attach_user_policy(kAccount, "racer", arn);
+      if (r) {
+        ++ok;
+      } else if (r.error().code == "LimitExceeded") {
+        ++limited;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 10);
+  EXPECT_EQ(limited.load(), 14);
+  store::ListOptions all;
+  all.max_items = 100;
+  EXPECT_EQ(domain_->list_attached_user_policies(kAccount, "racer", all)->items.size(), 10u);
+}
+
+TEST_F(DomainTest, AccessKeysPerUserAndRoot) {
+  ASSERT_TRUE(domain_->create_user(kAccount, "k", "/", "", {}).has_value());
+  ASSERT_TRUE(domain_->create_access_key(kAccount, "k").has_value());
+  ASSERT_TRUE(domain_->create_access_key(kAccount, "k").has_value());
+  auto third = domain_->create_access_key(kAccount, "k");
+  ASSERT_FALSE(third.has_value());
+  expect_error(third.error(), "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2");
+  // The root user has one from bootstrap: one more, then the quota.
+  ASSERT_TRUE(domain_->create_access_key(kAccount, "").has_value());
+  EXPECT_EQ(domain_->create_access_key(kAccount, "").error().message, "Cannot exceed quota for AccessKeysPerUser: 2");
+}
+
+TEST_F(DomainTest, VersionsPerPolicy) {
+  const std::string arn = policy(0);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(domain_->create_policy_version(kAccount, arn, kAllowS3, false));
+  auto sixth = domain_->create_policy_version(kAccount, arn, kAllowS3, false);
+  ASSERT_FALSE(sixth.has_value());
+  expect_error(sixth.error(), "LimitExceeded",
+               "A managed policy can have up to 5 versions. Before you create a new version, you must delete an "
+               "existing version.");
+}
+
+TEST_F(DomainTest, AccountQuotasAsConfigured) {
+  Quotas q;
+  q.set(Quota::kUsersPerAccount, 2);
+  q.set(Quota::kGroupsPerAccount, 1);
+  q.set(Quota::kRolesPerAccount, 1);
+  q.set(Quota::kPoliciesPerAccount, 1);
+  make_domain(q);
+  ASSERT_TRUE(domain_->create_user(kAccount, "a", "/", "", {}).has_value());
+  ASSERT_TRUE(domain_->create_user(kAccount, "b", "/", "", {}).has_value());
+  expect_error(domain_->create_user(kAccount, "c", "/", "", {}).error(), "LimitExceeded",
+               "Cannot exceed quota for UsersPerAccount: 2");
+  ASSERT_TRUE(domain_->create_group(kAccount, "g1", "/").has_value());
+  expect_error(domain_->create_group(kAccount, "g2", "/").error(), "LimitExceeded",
+               "Cannot exceed quota for GroupsPerAccount: 1");
+  ASSERT_TRUE(domain_->create_role(role_spec("r1")).has_value());
+  expect_error(domain_->create_role(role_spec("r2")).error(), "LimitExceeded",
+               "Cannot exceed quota for RolesPerAccount: 1");
+  expect_error(domain_->create_service_linked_role(kAccount, "elasticbeanstalk.amazonaws.com", "", "").error(),
+               "LimitExceeded", "Cannot exceed quota for RolesPerAccount: 1");
+  policy(1);
+  expect_error(domain_->create_policy(kAccount, "p2", "/", "", kAllowS3, {}).error(), "LimitExceeded",
+               "Cannot exceed quota for PoliciesPerAccount: 1");
+  // Deleting makes room again.
+  ASSERT_TRUE(domain_->delete_user(kAccount, "a").has_value());
+  EXPECT_TRUE(domain_->create_user(kAccount, "c", "/", "", {}).has_value());
+}
+
+TEST_F(DomainTest, UsersPerAccountHoldsWithDeletesAndConcurrentCreates) {
+  Quotas q;
+  q.set(Quota::kUsersPerAccount, 5);
+  make_domain(q);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(domain_->create_user(kAccount, "u" + std::to_string(i), "/", "", {}));
+  expect_error(domain_->create_user(kAccount, "u5", "/", "", {}).error(), "LimitExceeded",
+               "Cannot exceed quota for UsersPerAccount: 5");
+  ASSERT_TRUE(domain_->delete_user(kAccount, "u0").has_value());
+  ASSERT_TRUE(domain_->delete_user(kAccount, "u1").has_value());
+  // A name already taken fails after the quota check: it must not use up room.
+  EXPECT_EQ(domain_->create_user(kAccount, "u2", "/", "", {}).error().code, "AlreadyExists");
+  std::atomic<int> ok{0}, limited{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = domain_->create_user(kAccount, "racer" + std::to_string(i), "/", "", {});
+      if (r) {
+        ++ok;
+      } else if (r.error().code == "LimitExceeded") {
+        ++limited;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 2);
+  EXPECT_EQ(limited.load(), 10);
+  store::ListOptions all;
+  all.max_items = 100;
+  EXPECT_EQ(domain_->list_users(kAccount, all)->items.size(), 5u);
+}
+
+TEST_F(DomainTest, CreateUserCountsTheAccountsUsersOnlyNearTheQuota) {
+  const int before = store_->counts_in_writes();
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(domain_->create_user(kAccount, "u" + std::to_string(i), "/", "", {}));
+  EXPECT_EQ(store_->counts_in_writes() - before, 1);  // the first CreateUser of the account only
+}
+
+TEST_F(DomainTest, InlinePolicySizesFollowTheAppliedQuota) {
+  Quotas q;
+  q.set(Quota::kUserPolicySize, 120);
+  make_domain(q);
+  ASSERT_TRUE(domain_->create_user(kAccount, "small", "/", "", {}).has_value());
+  ASSERT_TRUE(domain_->put_user_policy(kAccount, "small", "one", kAllowS3).has_value());  // 89 characters
+  auto second = domain_->put_user_policy(kAccount, "small", "two", kAllowS3);
+  ASSERT_FALSE(second.has_value());
+  expect_error(second.error(), "LimitExceeded", "Maximum policy size of 120 bytes exceeded for user small");
+  // Replacing the one policy is no addition.
+  EXPECT_TRUE(domain_->put_user_policy(kAccount, "small", "one", kAllowS3).has_value());
+}
+
+// ---- Tag rules ----
+
+TEST_F(DomainTest, UserTagsAreCaseInsensitiveAndFifty) {
+  ASSERT_TRUE(domain_->create_user(kAccount, "t", "/", "", {}).has_value());
+  store::Tags fifty;
+  for (int i = 0; i < 50; ++i) fifty.push_back(store::Tag{"k" + std::to_string(i), "v"});
+  ASSERT_TRUE(domain_->tag_user(kAccount, "t", fifty).has_value());
+  // The same key in another case replaces (and takes the new case): still 50.
+  ASSERT_TRUE(domain_->tag_user(kAccount, "t", {store::Tag{"K7", "new"}}).has_value());
+  auto u = domain_->get_user(kAccount, "t");
+  ASSERT_EQ(u->tags.size(), 50u);
+  EXPECT_EQ(u->tags[7].key, "K7");
+  EXPECT_EQ(u->tags[7].value, "new");
+  expect_error(domain_->tag_user(kAccount, "t", {store::Tag{"one-more", "v"}}).error(), "LimitExceeded",
+               "The number of tags has reached the maximum limit.");
+  expect_error(domain_->tag_user(kAccount, "t", {store::Tag{"a", "1"}, store::Tag{"A", "2"}}).error(), "InvalidInput",
+               "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+  EXPECT_EQ(domain_->get_user(kAccount, "t")->tags.size(), 50u);  // refused calls change nothing
+}
+
+TEST_F(DomainTest, PolicyTagsAreCaseSensitive) {
+  const std::string arn = policy(0);
+  ASSERT_TRUE(domain_->tag_policy(kAccount, arn, {store::Tag{"env", "a"}, store::Tag{"Env", "b"}}).has_value());
+  store::ListOptions o;
+  EXPECT_EQ(domain_->list_policy_tags(kAccount, arn, o)->items.size(), 2u);
+  expect_error(domain_->tag_policy(kAccount, arn, {store::Tag{"x", "1"}, store::Tag{"x", "2"}}).error(), "InvalidInput",
+               "Duplicate tag keys found.");
+}
+
+// ---- DeleteUser's DeleteConflict order ----
+// Each message is AWS's (aws-recorded-errors.md, api.md §DeleteConflict [OBS]); the order
+// when several hold at once is the domain's (service.cc): [UNCERTAIN] no recording shows a
+// user with several at once. Pinned here so that a change to it is deliberate.
+
+TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
+  ASSERT_TRUE(domain_->create_user(kAccount, "busy", "/", "", {}).has_value());
+  ASSERT_TRUE(domain_->create_login_profile(kAccount, "busy", "Initial-Passw0rd!", false).has_value());
+  auto key = domain_->create_access_key(kAccount, "busy");
+  ASSERT_TRUE(key.has_value());
+  ASSERT_TRUE(domain_->put_user_policy(kAccount, "busy", "inline", kAllowS3).has_value());
+  const std::string arn = policy(0);
+  ASSERT_TRUE(domain_->attach_user_policy(kAccount, "busy", arn).has_value());
+  ASSERT_TRUE(domain_->create_group(kAccount, "team", "/").has_value());
+  ASSERT_TRUE(domain_->add_user_to_group(kAccount, "team", "busy").has_value());
+  auto credential = domain_->create_service_specific_credential(kAccount, "busy", "codecommit.amazonaws.com");
+  ASSERT_TRUE(credential.has_value());
+
+  const std::vector<std::pair<std::string_view, std::function<Result<void>()>>> steps = {
+      {"Cannot delete entity, must delete login profile first.",
+       [&] { return domain_->delete_login_profile(kAccount, "busy"); }},
+      {"Cannot delete entity, must delete access keys first.",
+       [&] { return domain_->delete_access_key(kAccount, "busy", key->key.id); }},
+      {"Cannot delete entity, must delete policies first.",
+       [&] { return domain_->delete_user_policy(kAccount, "busy", "inline"); }},
+      {"Cannot delete entity, must detach all policies first.",
+       [&] { return domain_->detach_user_policy(kAccount, "busy", arn); }},
+      {"Cannot delete entity, must remove user from all groups first.",
+       [&] { return domain_->remove_user_from_group(kAccount, "team", "busy"); }},
+      {"Cannot delete entity, must remove referenced objects first.",
+       [&] { return domain_->delete_service_specific_credential(kAccount, "busy", credential->id); }},
+  };
+  for (const auto& [message, remove] : steps) {
+    auto d = domain_->delete_user(kAccount, "busy");
+    ASSERT_FALSE(d.has_value()) << message;
+    expect_error(d.error(), "Conflict", message);
+    ASSERT_TRUE(remove().has_value()) << message;
+  }
+  EXPECT_TRUE(domain_->delete_user(kAccount, "busy").has_value());
+}
+
+// ---- Credential report lifetime ----
+
+TEST_F(DomainTest, CredentialReportLivesFourHours) {
+  EXPECT_EQ(domain_->get_credential_report(kAccount).error().code, "ReportNotPresent");
+  EXPECT_EQ(domain_->generate_credential_report(kAccount).value(), CredentialReportState::kStarted);
+  EXPECT_EQ(domain_->generate_credential_report(kAccount).value(), CredentialReportState::kComplete);
+  ASSERT_TRUE(domain_->get_credential_report(kAccount).has_value());
+  clock_.set(common::Timestamp{clock_.now().seconds + 4 * 3600 - 1, 0});
+  ASSERT_TRUE(domain_->get_credential_report(kAccount).has_value());
+  clock_.set(common::Timestamp{clock_.now().seconds + 1, 0});
+  expect_error(domain_->get_credential_report(kAccount).error(), "ReportExpired",
+               "Credential report is expired. To generate a new report, call GenerateCredentialReport.");
+  EXPECT_EQ(domain_->generate_credential_report(kAccount).value(), CredentialReportState::kStarted);
+  EXPECT_EQ(domain_->get_credential_report(kAccount)->generated.seconds, clock_.now().seconds);
+}
+
+// ---- Access key usage ----
+
+TEST_F(DomainTest, AccessKeyUseIsBookkeepingOutsideTheGeneration) {
+  ASSERT_TRUE(domain_->create_user(kAccount, "user", "/", "", {}).has_value());
+  auto key = domain_->create_access_key(kAccount, "user");
+  ASSERT_TRUE(key.has_value());
+  EXPECT_FALSE(domain_->access_key_usage(kAccount, key->key.id)->last_used.has_value());
+  const std::uint64_t generation = store_->generation();
+  ASSERT_TRUE(domain_->record_access_key_use(key->key.id, "iam", "us-east-1").has_value());
+  EXPECT_EQ(store_->generation(), generation);  // caches of policies and keys stay warm
+  auto used = domain_->access_key_usage(kAccount, key->key.id);
+  ASSERT_TRUE(used->last_used.has_value());
+  EXPECT_EQ(used->last_used->date.seconds, clock_.now().seconds);
+  EXPECT_EQ(used->last_used->service, "iam");
+  EXPECT_EQ(used->user->name, "user");
+  // A key of another account is unknown here.
+  EXPECT_EQ(domain_->access_key_usage("210987654321", key->key.id).error().code, "NotFound");
+}
+
+// ---- Console passwords and the single writer ----
+
+TEST_F(DomainTest, PasswordsAreNeverHashedOrVerifiedInsideAWriteTransaction) {
+  ASSERT_TRUE(domain_->create_user(kAccount, "pw", "/", "", {}).has_value());
+  ASSERT_TRUE(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", true).has_value());
+  ASSERT_TRUE(domain_->update_login_profile(kAccount, "pw", std::string("Second-Passw0rd!"), std::nullopt));
+  auto user = domain_->get_user(kAccount, "pw");
+  EXPECT_EQ(domain_->change_password(kAccount, user->id, "wrong", "Third-Passw0rd!").error().code, "AccessDenied");
+  ASSERT_TRUE(domain_->change_password(kAccount, user->id, "Second-Passw0rd!", "Third-Passw0rd!").has_value());
+  EXPECT_FALSE(domain_->get_login_profile(kAccount, "pw")->profile.password_reset_required);
+  EXPECT_GE(hasher_->hashes.load(), 3);
+  EXPECT_GE(hasher_->verifies.load(), 2);
+  EXPECT_EQ(hasher_->under_write_lock.load(), 0);
+}
+
+TEST_F(DomainTest, WrongPasswordsTakeNoWriteTransaction) {
+  ASSERT_TRUE(domain_->create_user(kAccount, "pw", "/", "", {}).has_value());
+  ASSERT_TRUE(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", false).has_value());
+  const std::string id = domain_->get_user(kAccount, "pw")->id;
+  const int writes = store_->writes_begun();
+  std::vector<std::thread> threads;
+  std::atomic<int> denied{0}, created{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      for (int j = 0; j < 4; ++j) {
+        auto r = domain_->change_password(kAccount, id, "wrong-" + std::to_string(i), "Another-Passw0rd!");
+        if (!r && r.error().code == "AccessDenied") ++denied;
+      }
+    });
+    threads.emplace_back([&, i] {
+      if (domain_->create_user(kAccount, "other-" + std::to_string(i), "/", "", {})) ++created;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(denied.load(), 32);
+  EXPECT_EQ(created.load(), 8);
+  EXPECT_EQ(store_->writes_begun() - writes, 8);  // the CreateUser calls only
+  EXPECT_EQ(hasher_->under_write_lock.load(), 0);
+}
+
+TEST_F(DomainTest, ChangePasswordStartsOverWhenThePasswordChangesMeanwhile) {
+  ASSERT_TRUE(domain_->create_user(kAccount, "pw", "/", "", {}).has_value());
+  ASSERT_TRUE(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", false).has_value());
+  const std::string id = domain_->get_user(kAccount, "pw")->id;
+  // While the old password is being checked, an administrator sets another one.
+  hasher_->on_verify = [&] {
+    ASSERT_TRUE(domain_->update_login_profile(kAccount, "pw", std::string("Admin-Set-Passw0rd!"), std::nullopt));
+  };
+  auto r = domain_->change_password(kAccount, id, "Initial-Passw0rd!", "Mine-Passw0rd!");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "AccessDenied");  // checked again against the new hash
+  const std::string stored = domain_->get_login_profile(kAccount, "pw")->profile.password_hash;
+  EXPECT_TRUE(hasher_->verify("Admin-Set-Passw0rd!", stored));  // the administrator's password stands
+  EXPECT_EQ(hasher_->under_write_lock.load(), 0);
+}
+
+TEST_F(DomainTest, LoginProfileChecksComeBeforeTheHash) {
+  ASSERT_TRUE(domain_->create_user(kAccount, "pw", "/", "", {}).has_value());
+  EXPECT_EQ(domain_->create_login_profile(kAccount, "pw", "short", false).error().code, "PasswordPolicyViolation");
+  EXPECT_EQ(domain_->create_login_profile(kAccount, "nobody", "Initial-Passw0rd!", false).error().code, "NotFound");
+  EXPECT_EQ(hasher_->hashes.load(), 0);
+  ASSERT_TRUE(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", false).has_value());
+  EXPECT_EQ(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", false).error().code, "AlreadyExists");
+  EXPECT_EQ(hasher_->hashes.load(), 1);
+}
+
+}  // namespace
+}  // namespace iamd::iam
