@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "common/crypto.h"
-#include "common/qrcode.h"
 #include "common/strings.h"
+#include "formats/qrcode.h"
 #include "iam/internal.h"
 #include "iam/service.h"
 
@@ -221,7 +221,7 @@ Result<IamDomain::NewVirtualMfaDevice> IamDomain::create_virtual_mfa_device(std:
   // ?secret=$Base32String, AccountName being the account alias, else the account id [IMPL].
   const std::string account_name = account->alias.value_or(std::string(account_id));
   auto png =
-      common::qr_code_png("otpauth://totp/" + std::string(name) + "@" + account_name + "?secret=" + out.base32_seed);
+      formats::qr_code_png("otpauth://totp/" + std::string(name) + "@" + account_name + "?secret=" + out.base32_seed);
   if (!png) return png.error();
   out.qr_code_png = std::move(png).value();
 
