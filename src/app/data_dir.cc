@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "crypto/crypto.h"
+
 namespace iamd::app {
 
 namespace {
@@ -65,7 +67,7 @@ common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common:
 
   const std::filesystem::path key_path = root / "master.key";
   if (!std::filesystem::exists(key_path, ec)) {
-    std::string key = random.bytes(common::kSealKeySize);
+    std::string key = random.bytes(crypto::kSealKeySize);
     if (auto w = write_private_file(key_path, key); !w) return w.error();
     d.master_key = std::move(key);
     d.created = true;
@@ -79,7 +81,7 @@ common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common:
   }
   auto key = read_file(key_path);
   if (!key) return key.error();
-  if (key->size() != common::kSealKeySize) {
+  if (key->size() != crypto::kSealKeySize) {
     return common::Error{"DataDirError", key_path.string() + " is not a 32-byte key (damaged or not iamd's)", ""};
   }
   d.master_key = std::move(key).value();

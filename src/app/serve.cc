@@ -10,6 +10,7 @@
 #include "app/data_dir.h"
 #include "arn/arn.h"
 #include "common/ids.h"
+#include "crypto/crypto.h"
 #include "http/server.h"
 #include "iam/catalog.h"
 #include "iam/service.h"
@@ -96,7 +97,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  common::OsRandom random;
+  crypto::OsRandom random;
   common::SystemClock clock;
   auto dir = open_data_dir(options.data, random);
   if (!dir) {
@@ -124,7 +125,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     err << "iamd: cannot create the account: " << b.error().message << "\n";
     return 1;
   }
-  common::OsRandom gateway_random;
+  crypto::OsRandom gateway_random;
   api::Gateway gateway(domain, clock, gateway_random);
   http::ServerOptions hopts;
   hopts.listen = options.listen;

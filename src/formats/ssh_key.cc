@@ -12,17 +12,17 @@
 #include <memory>
 #include <vector>
 
-#include "common/crypto.h"
 #include "common/strings.h"
+#include "crypto/crypto.h"
 
 namespace iamd::formats {
 
 using common::base64_decode;
 using common::base64_encode;
 using common::Error;
-using common::md5;
 using common::Result;
 using common::to_hex;
+using crypto::md5;
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include "common/ids.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
+#include "crypto/crypto.h"
 #include "formats/x509.h"
 #include "iam/internal.h"
 #include "iam/service.h"
@@ -285,7 +286,7 @@ std::string new_service_password(common::Random& random) {
 }
 
 Result<std::string> seal_base64(const DomainEnv& env, std::string_view secret, std::string_view id) {
-  auto sealed = common::seal(env.master_key, secret, id, *env.random);
+  auto sealed = crypto::seal(env.master_key, secret, id, *env.random);
   if (!sealed) return sealed.error();
   return common::base64_encode(*sealed);
 }

@@ -1,14 +1,20 @@
-// HOTP/TOTP and base32 (common/crypto.h, strings.h): the pieces behind virtual MFA devices.
+// HOTP/TOTP and base32 (crypto/crypto.h, common/strings.h): the pieces behind virtual MFA devices.
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <string>
 
-#include "common/crypto.h"
 #include "common/strings.h"
+#include "crypto/crypto.h"
 
 namespace iamd::common {
 namespace {
+
+using crypto::hmac_sha1;
+using crypto::hotp;
+using crypto::md5;
+using crypto::totp;
+using crypto::totp_step;
 
 // RFC 6238 Appendix B, the SHA-1 column: seed "12345678901234567890", 8 digits, 30 s steps.
 struct TotpCase {
