@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "common/xml_read.h"
+#include "formats/xml_read.h"
 #include "iam/saml_metadata.h"
 
 namespace iamd::fuzz {
@@ -15,10 +15,10 @@ namespace iamd::fuzz {
 namespace saml_detail {
 
 // Walks the tree (depth is bounded by the reader) and checks what the reader promises.
-inline std::size_t count(const common::XmlElement& e, int depth) {
-  if (depth > common::kMaxXmlDepth || e.name.empty()) __builtin_trap();
+inline std::size_t count(const formats::XmlElement& e, int depth) {
+  if (depth > formats::kMaxXmlDepth || e.name.empty()) __builtin_trap();
   std::size_t n = 1;
-  for (const common::XmlElement& c : e.children) n += count(c, depth + 1);
+  for (const formats::XmlElement& c : e.children) n += count(c, depth + 1);
   return n;
 }
 
@@ -26,8 +26,8 @@ inline std::size_t count(const common::XmlElement& e, int depth) {
 
 inline void saml_target(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (auto root = common::read_xml(text)) {
-    if (saml_detail::count(*root, 1) > common::kMaxXmlElements) __builtin_trap();
+  if (auto root = formats::read_xml(text)) {
+    if (saml_detail::count(*root, 1) > formats::kMaxXmlElements) __builtin_trap();
   }
   auto metadata = iam::parse_saml_metadata(text);
   if (metadata && metadata->entity_id.empty()) __builtin_trap();

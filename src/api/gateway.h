@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/crypto.h"
+#include "common/random.h"
 #include "common/time.h"
 #include "iam/service.h"
 

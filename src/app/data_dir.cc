@@ -9,6 +9,9 @@
 #include <cstring>
 #include <utility>
 
+#include "common/strings.h"
+#include "crypto/crypto.h"
+
 namespace iamd::app {
 
 namespace {
@@ -93,7 +96,7 @@ common::Result<std::string> read_file(const std::filesystem::path& path) {
 common::Result<void> write_private_file(const std::filesystem::path& path, std::string_view content) {
   // A random name created exclusively: a file or link planted in the folder is never opened,
   // truncated or followed (O_EXCL fails on an existing name, links included).
-  common::OsRandom random;
+  crypto::OsRandom random;
   const std::filesystem::path dir = path.parent_path();
   std::filesystem::path tmp;
   int raw = -1;
@@ -171,7 +174,7 @@ common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common:
   struct stat st {};
   if (::lstat(key_path.c_str(), &st) != 0) {
     if (errno != ENOENT) return io_error("cannot stat", key_path, errno);
-    std::string key = random.bytes(common::kSealKeySize);
+    std::string key = random.bytes(crypto::kSealKeySize);
     if (auto w = write_private_file(key_path, key); !w) return w.error();
     d.master_key = std::move(key);
     d.created = true;
@@ -185,7 +188,7 @@ common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common:
   }
   auto key = read_file(key_path);
   if (!key) return key.error();
-  if (key->size() != common::kSealKeySize) {
+  if (key->size() != crypto::kSealKeySize) {
     return common::Error{"DataDirError", key_path.string() + " is not a 32-byte key (damaged or not iamd's)", ""};
   }
   d.master_key = std::move(key).value();

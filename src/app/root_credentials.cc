@@ -6,8 +6,10 @@
 #include <map>
 
 #include "app/data_dir.h"
+#include "crypto/crypto.h"
 #include "arn/arn.h"
 #include "common/ids.h"
+#include "common/strings.h"
 
 namespace iamd::app {
 
@@ -37,7 +39,7 @@ std::map<std::string, std::string> parse_fields(const std::string& text) {
 }
 
 std::string digest(const RootCredentials& c) {
-  return common::to_hex(common::sha256(c.account_id + "\n" + c.access_key_id + "\n" + c.secret_access_key));
+  return common::to_hex(crypto::sha256(c.account_id + "\n" + c.access_key_id + "\n" + c.secret_access_key));
 }
 
 bool is_word(const std::string& s) {

@@ -16,7 +16,7 @@
 #include <filesystem>
 #include <string>
 
-#include "common/crypto.h"
+#include "common/random.h"
 #include "common/result.h"
 
 namespace iamd::app {

@@ -11,6 +11,7 @@
 #include "api/gateway.h"
 #include "app/data_dir.h"
 #include "app/root_credentials.h"
+#include "crypto/crypto.h"
 #include "http/server.h"
 #include "iam/catalog.h"
 #include "iam/service.h"
@@ -65,7 +66,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  common::OsRandom random;
+  crypto::OsRandom random;
   common::SystemClock clock;
   auto dir = open_data_dir(options.data, random);
   if (!dir) {
@@ -131,7 +132,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
         << " was deleted through the API and stays deleted; to issue a new one, see docs/operations.md"
            " (Rotating the root access key)\n";
   }
-  common::OsRandom gateway_random;
+  crypto::OsRandom gateway_random;
   api::Gateway gateway(domain, clock, gateway_random);
   http::ServerOptions hopts;
   hopts.listen = options.listen;

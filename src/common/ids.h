@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/crypto.h"
+#include "common/random.h"
 
 namespace iamd::common {
 

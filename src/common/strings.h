@@ -40,5 +40,7 @@ std::string base64_encode(std::string_view in);
 // Base32 (RFC 4648 §6, alphabet A-Z2-7, with padding): the form of TOTP seeds
 // (Base32StringSeed); 20-byte seeds need no padding.
 std::string base32_encode(std::string_view in);
+// Lowercase hex, two digits a byte (digests, fingerprints).
+std::string to_hex(std::string_view bytes);
 
 }  // namespace iamd::common

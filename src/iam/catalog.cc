@@ -1,7 +1,7 @@
 #include "iam/catalog.h"
 
-#include "common/crypto.h"
 #include "common/json_writer.h"
+#include "crypto/crypto.h"
 #include "policy/json.h"
 
 // The catalogue file, linked in by catalog_data.S.
@@ -59,7 +59,7 @@ std::string text_of(const JsonValue& obj, std::string_view key) {
 
 std::string stable_policy_id(std::string_view arn) {
   static constexpr char kBase32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::string digest = common::sha256(arn);
+  std::string digest = crypto::sha256(arn);
   std::string id = "ANPA";
   for (int i = 0; i < 17; ++i)
     id.push_back(kBase32[static_cast<unsigned char>(digest[static_cast<std::size_t>(i)]) % 32]);

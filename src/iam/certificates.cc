@@ -9,7 +9,8 @@
 #include "common/ids.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
-#include "common/x509.h"
+#include "crypto/crypto.h"
+#include "formats/x509.h"
 #include "iam/internal.h"
 #include "iam/service.h"
 #include "policy/json.h"
@@ -168,11 +169,11 @@ Result<void> save(store::Transaction& tx, const StoredServerCertificate& s) {
 
 // The certificate, its key and its chain as AWS checks them: the body parses, the key parses
 // and is the certificate's, and each certificate of the chain issued the one before it.
-Result<common::X509Certificate> check_server_certificate(std::string_view body, std::string_view private_key,
-                                                         std::string_view chain) {
-  auto certificate = common::parse_pem_certificate(body);
+Result<formats::X509Certificate> check_server_certificate(std::string_view body, std::string_view private_key,
+                                                          std::string_view chain) {
+  auto certificate = formats::parse_pem_certificate(body);
   if (!certificate) return malformed("Unable to parse certificate. Please ensure the certificate is in PEM format.");
-  auto key = common::private_key_public_key(private_key);
+  auto key = formats::private_key_public_key(private_key);
   // [UNCERTAIN] AWS's message for a private key that does not parse.
   if (!key) return malformed("Unable to parse private key. Please ensure the private key is in PEM format.");
   if (*key != certificate->public_key) {
@@ -180,7 +181,7 @@ Result<common::X509Certificate> check_server_certificate(std::string_view body, 
                  "Unable to validate certificate key pair. Please ensure the private key matches the certificate.", ""};
   }
   if (chain.empty()) return certificate;
-  auto links = common::parse_pem_certificates(chain);
+  auto links = formats::parse_pem_certificates(chain);
   // [UNCERTAIN] AWS's message for a chain that does not parse.
   if (!links) {
     return malformed("Unable to parse certificate chain. Please ensure the certificate chain is in PEM format.");
@@ -194,9 +195,9 @@ Result<common::X509Certificate> check_server_certificate(std::string_view body, 
         "certificate is: " +
         std::to_string(index));
   };
-  if (!common::issued_by(*certificate, links->front())) return broken(-1);
+  if (!formats::issued_by(*certificate, links->front())) return broken(-1);
   for (std::size_t i = 0; i + 1 < links->size(); ++i) {
-    if (!common::issued_by((*links)[i], (*links)[i + 1])) return broken(static_cast<int>(i));
+    if (!formats::issued_by((*links)[i], (*links)[i + 1])) return broken(static_cast<int>(i));
   }
   return certificate;
 }
@@ -278,7 +279,7 @@ std::string new_service_password(common::Random& random) {
 }
 
 Result<std::string> seal_base64(const DomainEnv& env, std::string_view secret, std::string_view id) {
-  auto sealed = common::seal(env.master_key, secret, id, *env.random);
+  auto sealed = crypto::seal(env.master_key, secret, id, *env.random);
   if (!sealed) return sealed.error();
   return common::base64_encode(*sealed);
 }
@@ -307,7 +308,7 @@ Result<IamDomain::SigningCertificate> IamDomain::upload_signing_certificate(std:
   auto owner = certificate_owner(**tx, account_id, user_name);
   if (!owner) return owner.error();
   r.owner_id = owner->first;
-  auto certificate = common::parse_pem_certificate(body);
+  auto certificate = formats::parse_pem_certificate(body);
   // [OBS] AWS quotes the whole body it could not parse.
   if (!certificate) return malformed("Certificate " + std::string(body) + " is malformed.");
   // [IMPL] The id is the Base32 of the certificate's SHA-1 (32 characters of A-Z2-7, the shape

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "common/crypto.h"
-#include "common/qrcode.h"
 #include "common/strings.h"
+#include "crypto/crypto.h"
+#include "formats/qrcode.h"
 #include "iam/internal.h"
 #include "iam/service.h"
 
@@ -113,7 +113,7 @@ Result<void> save(store::Transaction& tx, Device d) {
 }
 
 Result<std::string> open_seed(const DomainEnv& env, const Device& d) {
-  auto seed = common::open_sealed(env.master_key, d.body.sealed_seed, d.record.id);
+  auto seed = crypto::open_sealed(env.master_key, d.body.sealed_seed, d.record.id);
   if (!seed) return Error{std::string(store::kStorageFailure), "the seed of " + d.record.id + " does not open", ""};
   return seed;
 }
@@ -128,8 +128,8 @@ std::optional<std::int64_t> consecutive_step(std::string_view seed, std::string_
       if (d == 0 && sign < 0) continue;
       const std::int64_t step = center + sign * d;
       if (step < 0) continue;
-      if (common::constant_time_equals(common::hotp(seed, static_cast<std::uint64_t>(step)), code1) &&
-          common::constant_time_equals(common::hotp(seed, static_cast<std::uint64_t>(step + 1)), code2)) {
+      if (crypto::constant_time_equals(crypto::hotp(seed, static_cast<std::uint64_t>(step)), code1) &&
+          crypto::constant_time_equals(crypto::hotp(seed, static_cast<std::uint64_t>(step + 1)), code2)) {
         return step;
       }
     }
@@ -204,7 +204,7 @@ Result<IamDomain::NewVirtualMfaDevice> IamDomain::create_virtual_mfa_device(std:
   r.create_date = env_.clock->now();
   const std::string seed = env_.random->bytes(kSeedBytes);
   MfaBody body;
-  auto sealed = common::seal(env_.master_key, seed, r.id, *env_.random);
+  auto sealed = crypto::seal(env_.master_key, seed, r.id, *env_.random);
   if (!sealed) return sealed.error();
   body.sealed_seed = std::move(sealed).value();
   body.tags = tags;
@@ -218,7 +218,7 @@ Result<IamDomain::NewVirtualMfaDevice> IamDomain::create_virtual_mfa_device(std:
   // ?secret=$Base32String, AccountName being the account alias, else the account id [IMPL].
   const std::string account_name = account->alias.value_or(std::string(account_id));
   auto png =
-      common::qr_code_png("otpauth://totp/" + std::string(name) + "@" + account_name + "?secret=" + out.base32_seed);
+      formats::qr_code_png("otpauth://totp/" + std::string(name) + "@" + account_name + "?secret=" + out.base32_seed);
   if (!png) return png.error();
   out.qr_code_png = std::move(png).value();
 
@@ -300,7 +300,7 @@ Result<void> IamDomain::enable_mfa_device(std::string_view account_id, std::stri
   auto seed = open_seed(env_, *device);
   if (!seed) return seed.error();
   const common::Timestamp now = env_.clock->now();
-  const std::int64_t now_step = common::totp_step(now.seconds);
+  const std::int64_t now_step = crypto::totp_step(now.seconds);
   // Code 1 is usually the previous step's: search around it.
   auto step = consecutive_step(*seed, code1, code2, now_step - 1, kEnableWindow);
   if (!step) return invalid_code();
@@ -334,7 +334,7 @@ Result<void> IamDomain::resync_mfa_device(std::string_view account_id, std::stri
   if (!device) return device.error();
   auto seed = open_seed(env_, *device);
   if (!seed) return seed.error();
-  const std::int64_t now_step = common::totp_step(env_.clock->now().seconds);
+  const std::int64_t now_step = crypto::totp_step(env_.clock->now().seconds);
   auto step = consecutive_step(*seed, code1, code2, now_step + device->body.drift - 1, kResyncWindow);
   // Codes already used (by EnableMFADevice or an earlier resync) do not count again.
   if (!step || *step <= device->body.last_step) return invalid_code();

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/crypto.h"
+#include "common/random.h"
 #include "common/result.h"
 
 namespace iamd::iam {

@@ -1,13 +1,13 @@
 #include "iam/saml_metadata.h"
 
-#include "common/xml_read.h"
+#include "formats/xml_read.h"
 #include "iam/internal.h"
 
 namespace iamd::iam {
 
 namespace {
 
-using common::XmlElement;
+using formats::XmlElement;
 
 // The first EntityDescriptor that describes an identity provider: the root itself, or a
 // direct child of an EntitiesDescriptor root.
@@ -28,15 +28,15 @@ const XmlElement* identity_provider(const XmlElement& root) {
 
 common::Result<SamlMetadata> parse_saml_metadata(std::string_view document) {
   const common::Error unparsable = internal::invalid_input("Could not parse metadata");
-  auto root = common::read_xml(document);
+  auto root = formats::read_xml(document);
   if (!root) return unparsable;
   const XmlElement* idp = identity_provider(*root);
   if (idp == nullptr) return unparsable;
   SamlMetadata out;
-  const common::XmlAttribute* entity_id = idp->attribute("", "entityID");
+  const formats::XmlAttribute* entity_id = idp->attribute("", "entityID");
   if (entity_id == nullptr || entity_id->value.empty()) return unparsable;
   out.entity_id = entity_id->value;
-  const common::XmlAttribute* valid_until = idp->attribute("", "validUntil");
+  const formats::XmlAttribute* valid_until = idp->attribute("", "validUntil");
   if (valid_until == nullptr && idp != &*root) valid_until = root->attribute("", "validUntil");
   if (valid_until != nullptr) {
     // xs:dateTime; a value that is not one makes the document unusable.

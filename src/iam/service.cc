@@ -1,6 +1,8 @@
 #include "iam/service.h"
 
 #include "common/ids.h"
+#include "common/strings.h"
+#include "crypto/crypto.h"
 #include "iam/internal.h"
 #include "policy/document.h"
 
@@ -63,10 +65,10 @@ Result<bool> IamDomain::bootstrap_root(std::string_view account_id, std::string_
     if (auto r = (*tx)->commit(); !r) return r.error();
     return existing.has_value();
   }
-  auto sealed = common::seal(env_.master_key, root_secret, root_key_id, *env_.random);
+  auto sealed = crypto::seal(env_.master_key, root_secret, root_key_id, *env_.random);
   if (!sealed) return sealed.error();
   if (existing) {
-    auto current = common::open_sealed(env_.master_key, existing->secret_ciphertext, root_key_id);
+    auto current = crypto::open_sealed(env_.master_key, existing->secret_ciphertext, root_key_id);
     if (!current || *current != root_secret) {
       // The store updates a key's status and last use only: a new secret is a new key with
       // the same id (deleted and created in this transaction). [IMPL] Its status stays, its
@@ -106,7 +108,7 @@ Result<KeyOwner> IamDomain::resolve_access_key(std::string_view access_key_id) {
   if (!tx) return tx.error();
   auto key = (*tx)->get_access_key(access_key_id);
   if (!key) return key.error();
-  auto secret = common::open_sealed(env_.master_key, key->secret_ciphertext, key->id);
+  auto secret = crypto::open_sealed(env_.master_key, key->secret_ciphertext, key->id);
   if (!secret) return Error{"StorageFailure", "the secret of " + key->id + " does not open with this master key", ""};
   KeyOwner owner;
   owner.account_id = key->account_id;
@@ -254,7 +256,7 @@ Result<NewAccessKey> IamDomain::create_access_key(std::string_view account_id, s
   out.key.user_id = user_id;
   out.key.create_date = env_.clock->now();
   out.secret = common::make_secret_access_key(*env_.random);
-  auto sealed = common::seal(env_.master_key, out.secret, out.key.id, *env_.random);
+  auto sealed = crypto::seal(env_.master_key, out.secret, out.key.id, *env_.random);
   if (!sealed) return sealed.error();
   out.key.secret_ciphertext = *sealed;
   if (auto r = (*tx)->create_access_key(out.key); !r) return r.error();
@@ -543,7 +545,7 @@ Result<void> IamDomain::add_entity_policies(store::ReadTransaction& tx, store::E
       [&](const store::ListOptions& lo) { return tx.list_inline_policies(kind, id, lo); });
   if (!inl) return inl.error();
   for (store::InlinePolicy& p : *inl) {
-    std::string key = std::string(label) + "/" + id + "/" + p.name + "#" + common::to_hex(common::sha256(p.document));
+    std::string key = std::string(label) + "/" + id + "/" + p.name + "#" + common::to_hex(crypto::sha256(p.document));
     out.push_back(PolicyText{std::move(key), std::move(p.document), p.name, std::string(label)});
   }
   auto attached = all_pages<store::AttachedPolicy>(

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/crypto.h"
+#include "common/random.h"
 #include "common/result.h"
 #include "common/time.h"
 #include "iam/catalog.h"

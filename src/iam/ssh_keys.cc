@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "common/ids.h"
-#include "common/ssh_key.h"
 #include "common/strings.h"
+#include "formats/ssh_key.h"
 #include "iam/internal.h"
 #include "iam/service.h"
 
@@ -106,10 +106,10 @@ Result<IamDomain::SshPublicKey> IamDomain::upload_ssh_public_key(std::string_vie
   if (!tx) return tx.error();
   auto user = find_user(**tx, account_id, user_name);
   if (!user) return user.error();
-  auto key = common::parse_rsa_public_key(body);
+  auto key = formats::parse_rsa_public_key(body);
   if (!key) {
     // [UNCERTAIN] AWS's wording for both.
-    if (key.error().code == common::kUnrecognizedKeyEncoding) {
+    if (key.error().code == formats::kUnrecognizedKeyEncoding) {
       return Error{"UnrecognizedPublicKeyEncoding", "The public key encoding format is unsupported or unrecognized.",
                    ""};
     }
@@ -122,9 +122,9 @@ Result<IamDomain::SshPublicKey> IamDomain::upload_ssh_public_key(std::string_vie
   if (!existing) return existing.error();
   SshBody b;
   b.text = std::string(body);
-  b.encoding = key->encoding == common::PublicKeyEncoding::kSsh ? SshKeyEncoding::kSsh : SshKeyEncoding::kPem;
+  b.encoding = key->encoding == formats::PublicKeyEncoding::kSsh ? SshKeyEncoding::kSsh : SshKeyEncoding::kPem;
   b.wire = key->wire;
-  b.fingerprint = common::ssh_md5_fingerprint(key->wire);
+  b.fingerprint = formats::ssh_md5_fingerprint(key->wire);
   for (const store::Resource& r : existing->items) {
     auto other = decode_body(r);
     if (!other) return other.error();
@@ -156,9 +156,9 @@ Result<IamDomain::SshPublicKey> IamDomain::get_ssh_public_key(std::string_view a
   SshPublicKey k = to_key(key->record, b, key->user.name);
   if (encoding == b.encoding) return k;  // as uploaded
   if (encoding == SshKeyEncoding::kSsh) {
-    k.body = common::ssh_public_key_line(b.wire);
+    k.body = formats::ssh_public_key_line(b.wire);
   } else {
-    auto pem = common::pem_public_key(b.wire);
+    auto pem = formats::pem_public_key(b.wire);
     if (!pem) return Error{"UnrecognizedPublicKeyEncoding", "The public key cannot be converted to PEM.", ""};
     k.body = std::move(pem).value();
   }

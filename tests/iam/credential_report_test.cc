@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/crypto.h"
+#include "common/random.h"
 #include "common/time.h"
 #include "iam/service.h"
 #include "store/store.h"

@@ -13,7 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "common/crypto.h"
+#include "common/random.h"
+#include "common/strings.h"
 #include "common/time.h"
 #include "iam/quotas.h"
 #include "iam/service.h"

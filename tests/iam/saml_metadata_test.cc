@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/time.h"
-#include "common/xml_read.h"
+#include "formats/xml_read.h"
 
 namespace iamd::iam {
 namespace {
@@ -69,7 +69,7 @@ TEST(SamlMetadata, Table) {
 
 TEST(XmlRead, TreeNamespacesTextAndAttributes) {
   auto root =
-      common::read_xml(R"(<a xmlns="urn:a" xmlns:b="urn:b" b:x="1" y="&lt;2&#x41;"><b:c>t<![CDATA[<u>]]></b:c></a>)");
+      formats::read_xml(R"(<a xmlns="urn:a" xmlns:b="urn:b" b:x="1" y="&lt;2&#x41;"><b:c>t<![CDATA[<u>]]></b:c></a>)");
   ASSERT_TRUE(root) << root.error().message;
   EXPECT_EQ(root->ns, "urn:a");
   EXPECT_EQ(root->name, "a");
@@ -77,7 +77,7 @@ TEST(XmlRead, TreeNamespacesTextAndAttributes) {
   EXPECT_EQ(root->attribute("urn:b", "x")->value, "1");
   ASSERT_NE(root->attribute("", "y"), nullptr);
   EXPECT_EQ(root->attribute("", "y")->value, "<2A");
-  const common::XmlElement* c = root->child("urn:b", "c");
+  const formats::XmlElement* c = root->child("urn:b", "c");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->text, "t<u>");
   EXPECT_EQ(root->child("urn:a", "c"), nullptr);
@@ -85,10 +85,10 @@ TEST(XmlRead, TreeNamespacesTextAndAttributes) {
 
 TEST(XmlRead, Refusals) {
   std::string deep;
-  for (int i = 0; i < common::kMaxXmlDepth + 1; ++i) deep += "<x>";
-  for (int i = 0; i < common::kMaxXmlDepth + 1; ++i) deep += "</x>";
+  for (int i = 0; i < formats::kMaxXmlDepth + 1; ++i) deep += "<x>";
+  for (int i = 0; i < formats::kMaxXmlDepth + 1; ++i) deep += "</x>";
   std::string wide = "<r>";
-  for (std::size_t i = 0; i < common::kMaxXmlElements; ++i) wide += "<x/>";
+  for (std::size_t i = 0; i < formats::kMaxXmlElements; ++i) wide += "<x/>";
   wide += "</r>";
   const std::pair<std::string, std::string> cases[] = {
       {deep, "nest deeper than 64"},
@@ -99,16 +99,16 @@ TEST(XmlRead, Refusals) {
       {"", "no element found"},
   };
   for (const auto& [text, why] : cases) {
-    auto r = common::read_xml(text);
+    auto r = formats::read_xml(text);
     ASSERT_FALSE(r) << why;
     EXPECT_EQ(r.error().code, "InvalidInput");
     EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
   }
   // The limits themselves are allowed.
   std::string at_limit;
-  for (int i = 0; i < common::kMaxXmlDepth; ++i) at_limit += "<x>";
-  for (int i = 0; i < common::kMaxXmlDepth; ++i) at_limit += "</x>";
-  EXPECT_TRUE(common::read_xml(at_limit));
+  for (int i = 0; i < formats::kMaxXmlDepth; ++i) at_limit += "<x>";
+  for (int i = 0; i < formats::kMaxXmlDepth; ++i) at_limit += "</x>";
+  EXPECT_TRUE(formats::read_xml(at_limit));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "common/crypto.h"
+#include "crypto/crypto.h"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,18 @@
 #include <string_view>
 
 #include "common/ids.h"
+#include "common/random.h"
+#include "common/strings.h"
 
 namespace iamd::common {
 namespace {
+
+using crypto::constant_time_equals;
+using crypto::kSealKeySize;
+using crypto::open_sealed;
+using crypto::OsRandom;
+using crypto::seal;
+using crypto::sha256;
 
 TEST(Crypto, Sha256KnownAnswers) {
   EXPECT_EQ(to_hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

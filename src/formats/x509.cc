@@ -1,4 +1,4 @@
-#include "common/x509.h"
+#include "formats/x509.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -10,7 +10,12 @@
 #include <ctime>
 #include <memory>
 
-namespace iamd::common {
+namespace iamd::formats {
+
+using common::days_from_civil;
+using common::Error;
+using common::Result;
+using common::Timestamp;
 
 namespace {
 
@@ -130,4 +135,4 @@ Result<std::string> private_key_public_key(std::string_view pem) {
   return der;
 }
 
-}  // namespace iamd::common
+}  // namespace iamd::formats

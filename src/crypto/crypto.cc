@@ -1,4 +1,4 @@
-#include "common/crypto.h"
+#include "crypto/crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -8,27 +8,15 @@
 #include <cstring>
 #include <memory>
 
-namespace iamd::common {
+namespace iamd::crypto {
 
-std::string Random::bytes(std::size_t n) {
-  std::string out(n, '\0');
-  fill(reinterpret_cast<std::uint8_t*>(out.data()), n);
-  return out;
-}
+using common::Error;
+using common::Random;
+using common::Result;
 
 void OsRandom::fill(std::uint8_t* out, std::size_t n) {
   // RAND_bytes only fails when the OS entropy source is unusable: nothing can continue.
   if (RAND_bytes(out, static_cast<int>(n)) != 1) std::abort();
-}
-
-void SeededRandom::fill(std::uint8_t* out, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    state_ += 0x9E3779B97F4A7C15ULL;
-    std::uint64_t z = state_;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    out[i] = static_cast<std::uint8_t>(z ^ (z >> 31));
-  }
 }
 
 std::string sha256(std::string_view data) {
@@ -36,18 +24,6 @@ std::string sha256(std::string_view data) {
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
   return std::string(reinterpret_cast<char*>(md), len);
-}
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char c : bytes) {
-    auto b = static_cast<unsigned char>(c);
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
 }
 
 bool constant_time_equals(std::string_view a, std::string_view b) {
@@ -150,4 +126,4 @@ std::string totp(std::string_view secret, std::int64_t unix_seconds, int digits,
   return hotp(secret, static_cast<std::uint64_t>(totp_step(unix_seconds, step_seconds)), digits);
 }
 
-}  // namespace iamd::common
+}  // namespace iamd::crypto

@@ -15,7 +15,7 @@
 
 #include "common/result.h"
 
-namespace iamd::common {
+namespace iamd::formats {
 
 inline constexpr int kMaxXmlDepth = 64;
 inline constexpr std::size_t kMaxXmlElements = 100000;
@@ -40,6 +40,6 @@ struct XmlElement {
 
 // Parses a whole document and returns its root element. The error (code "InvalidInput")
 // says what was wrong and where ("line L, column C: ...").
-Result<XmlElement> read_xml(std::string_view text);
+common::Result<XmlElement> read_xml(std::string_view text);
 
-}  // namespace iamd::common
+}  // namespace iamd::formats

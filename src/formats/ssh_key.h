@@ -1,7 +1,7 @@
 // RSA public keys as IAM takes them for SSH (UploadSSHPublicKey): OpenSSH's one-line form
 // ("ssh-rsa AAAA... comment", the RFC 4253 §6.6 wire format in base64) or PEM (X.509
 // SubjectPublicKeyInfo "PUBLIC KEY", or PKCS#1 "RSA PUBLIC KEY"), converted both ways.
-// OpenSSL stays inside common/ssh_key.cc. Thread-safety: free functions, thread-safe.
+// OpenSSL stays inside formats/ssh_key.cc. Thread-safety: free functions, thread-safe.
 #pragma once
 
 #include <string>
@@ -9,7 +9,7 @@
 
 #include "common/result.h"
 
-namespace iamd::common {
+namespace iamd::formats {
 
 // Error codes of parse_rsa_public_key.
 inline constexpr std::string_view kUnrecognizedKeyEncoding = "UnrecognizedKeyEncoding";  // not RSA in either form
@@ -23,13 +23,13 @@ struct RsaPublicKey {
   int bits = 0;                                          // size of the modulus
 };
 
-Result<RsaPublicKey> parse_rsa_public_key(std::string_view text);
+common::Result<RsaPublicKey> parse_rsa_public_key(std::string_view text);
 
 // "ssh-rsa <base64 of the wire format>" (no comment).
 std::string ssh_public_key_line(std::string_view wire);
 // The SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----", 64-column base64, final newline).
-Result<std::string> pem_public_key(std::string_view wire);
+common::Result<std::string> pem_public_key(std::string_view wire);
 // MD5 of the wire format as colon-separated lowercase hex pairs (ssh-keygen -E md5 -l).
 std::string ssh_md5_fingerprint(std::string_view wire);
 
-}  // namespace iamd::common
+}  // namespace iamd::formats

@@ -1,4 +1,4 @@
-#include "common/ssh_key.h"
+#include "formats/ssh_key.h"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -12,10 +12,17 @@
 #include <memory>
 #include <vector>
 
-#include "common/crypto.h"
 #include "common/strings.h"
+#include "crypto/crypto.h"
 
-namespace iamd::common {
+namespace iamd::formats {
+
+using common::base64_decode;
+using common::base64_encode;
+using common::Error;
+using common::Result;
+using common::to_hex;
+using crypto::md5;
 
 namespace {
 
@@ -225,4 +232,4 @@ std::string ssh_md5_fingerprint(std::string_view wire) {
   return out;
 }
 
-}  // namespace iamd::common
+}  // namespace iamd::formats

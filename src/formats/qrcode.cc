@@ -1,4 +1,4 @@
-#include "common/qrcode.h"
+#include "formats/qrcode.h"
 
 #include <qrencode.h>
 #include <zlib.h>
@@ -6,7 +6,10 @@
 #include <cstdint>
 #include <memory>
 
-namespace iamd::common {
+namespace iamd::formats {
+
+using common::Error;
+using common::Result;
 
 namespace {
 
@@ -75,4 +78,4 @@ Result<std::string> qr_code_png(std::string_view text, int scale) {
   return png;
 }
 
-}  // namespace iamd::common
+}  // namespace iamd::formats

@@ -1,6 +1,7 @@
-// Cryptography the server needs outside SigV4, with OpenSSL kept inside common/crypto.cc:
-// secure randomness behind an injectable interface, SHA-256, and AES-256-GCM sealing for
-// secrets at rest (access key secrets under the master key) and sealed session tokens.
+// Cryptography the server needs outside SigV4, with OpenSSL kept inside crypto/crypto.cc:
+// the operating system's randomness behind common::Random, SHA-256, and AES-256-GCM sealing
+// for secrets at rest (access key secrets under the master key) and sealed session tokens.
+// Outside common, so the policy engine links no OpenSSL (test: engine_links).
 // Thread-safety: free functions are thread-safe; OsRandom is thread-safe.
 #pragma once
 
@@ -8,44 +9,27 @@
 #include <string>
 #include <string_view>
 
+#include "common/random.h"
 #include "common/result.h"
 
-namespace iamd::common {
-
-// Randomness is injected, so ids, keys and nonces are deterministic in tests.
-class Random {
- public:
-  virtual ~Random() = default;
-  virtual void fill(std::uint8_t* out, std::size_t n) = 0;
-  std::string bytes(std::size_t n);
-};
+namespace iamd::crypto {
 
 // The operating system's CSPRNG (OpenSSL RAND_bytes).
-class OsRandom final : public Random {
+class OsRandom final : public common::Random {
  public:
   void fill(std::uint8_t* out, std::size_t n) override;
 };
 
-// A deterministic generator for tests (splitmix64); never for production secrets.
-class SeededRandom final : public Random {
- public:
-  explicit SeededRandom(std::uint64_t seed) : state_(seed) {}
-  void fill(std::uint8_t* out, std::size_t n) override;
-
- private:
-  std::uint64_t state_;
-};
-
-std::string sha256(std::string_view data);   // 32 raw bytes
-std::string to_hex(std::string_view bytes);  // lowercase
+std::string sha256(std::string_view data);  // 32 raw bytes
 bool constant_time_equals(std::string_view a, std::string_view b);
 
 // AES-256-GCM with a 96-bit random nonce. The sealed form is nonce | ciphertext | tag;
 // `associated` is authenticated but not encrypted (bind a secret to its owner's id).
 inline constexpr std::size_t kSealKeySize = 32;
-Result<std::string> seal(std::string_view key, std::string_view plaintext, std::string_view associated, Random& random);
+common::Result<std::string> seal(std::string_view key, std::string_view plaintext, std::string_view associated,
+                                 common::Random& random);
 // Fails with code "DecryptionFailed" when the key, data or associated data do not match.
-Result<std::string> open_sealed(std::string_view key, std::string_view sealed, std::string_view associated);
+common::Result<std::string> open_sealed(std::string_view key, std::string_view sealed, std::string_view associated);
 
 // ---- One-time passwords and key fingerprints (MFA devices, SSH public keys) ----
 // HMAC-SHA1 (RFC 2104): 20 raw bytes, the MAC of HOTP/TOTP.
@@ -61,4 +45,4 @@ std::int64_t totp_step(std::int64_t unix_seconds, int step_seconds = 30);
 std::string totp(std::string_view secret, std::int64_t unix_seconds, int digits = 6, int step_seconds = 30);
 // ---- end of One-time passwords and key fingerprints ----
 
-}  // namespace iamd::common
+}  // namespace iamd::crypto

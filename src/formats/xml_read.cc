@@ -1,4 +1,4 @@
-#include "common/xml_read.h"
+#include "formats/xml_read.h"
 
 #include <expat.h>
 
@@ -7,7 +7,10 @@
 #include <optional>
 #include <utility>
 
-namespace iamd::common {
+namespace iamd::formats {
+
+using common::Error;
+using common::Result;
 
 namespace {
 
@@ -132,4 +135,4 @@ Result<XmlElement> read_xml(std::string_view text) {
   return std::move(*b.root);
 }
 
-}  // namespace iamd::common
+}  // namespace iamd::formats
