@@ -28,7 +28,7 @@
 namespace iamd::store::sqlite {
 
 // The schema version this build writes and the newest it can open.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 inline constexpr std::string_view kDatabaseFile = "iamd.db";
 inline constexpr std::string_view kLockFile = "iamd.lock";
 
