@@ -11,10 +11,11 @@
 //
 // Threads and processes: one process owns the folder at a time (an exclusive flock on
 // `iamd.lock`; a second open, in this or another process, fails while the first Store
-// lives), which is what lets generation() be an in-memory counter. Inside the process there
-// is one writer connection, lent to one write transaction at a time (begin_write() waits for
-// it), and a pool of reader connections, one per concurrent read transaction, created on
-// demand and reused. WAL lets the readers run beside the writer on their own snapshot.
+// lives), which is what lets generation() and the change log (store/changes.h) live in
+// memory. Inside the process there is one writer connection, lent to one write transaction
+// at a time (begin_write() waits for it), and a pool of reader connections, one per
+// concurrent read transaction, created on demand and reused. WAL lets the readers run beside
+// the writer on their own snapshot.
 // Connections are opened in SQLite's multi-thread mode: each is used by one transaction,
 // hence one thread, at a time. Each connection caches its prepared statements.
 #pragma once
