@@ -1344,6 +1344,53 @@ TEST_P(StoreConformance, DerivedCacheDropsOnlyWhatAChangeTouches) {
   EXPECT_EQ(small.size(), 1u);
 }
 
+// Under concurrent writes, a lookup that starts after a commit returned never answers with
+// what the cache held before that commit (builds racing with writes are never kept as fresh).
+TEST_P(StoreConformance, DerivedCacheIsNeverStaleAfterACommit) {
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_user(user("alice", "AIDAALICE", "/0/")));
+    IAMD_ASSERT_OK(w->create_user(user("bob", "AIDABOB")));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  DerivedCache<int> cache(*store_, 10);
+  using Built = DerivedCache<int>::Built;
+  auto build = [&]() -> Result<Built> {
+    auto r = store_->begin_read();
+    if (!r) return r.error();
+    auto u = (*r)->get_user_by_id("AIDAALICE");
+    if (!u) return u.error();
+    return Built{std::stoi(u->path.substr(1)), {change_key(Topic::kUser, "AIDAALICE")}};
+  };
+  constexpr int kWrites = 200;
+  std::atomic<int> committed{0};
+  std::atomic<int> stale{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      while (!done.load()) {
+        const int floor = committed.load();
+        auto v = cache.get("alice", build);
+        if (!v || *v < floor) ++stale;
+      }
+    });
+  }
+  for (int n = 1; n <= kWrites; ++n) {
+    auto w = write();
+    IAMD_ASSERT_OK(w->update_user(user("alice", "AIDAALICE", "/" + std::to_string(n) + "/")));
+    if (n % 3 == 0) IAMD_ASSERT_OK(w->update_user(user("bob", "AIDABOB", "/" + std::to_string(n) + "/")));
+    IAMD_ASSERT_OK(w->commit());
+    committed.store(n);
+  }
+  done.store(true);
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(stale.load(), 0);
+  auto last = cache.get("alice", build);
+  IAMD_ASSERT_OK(last);
+  EXPECT_EQ(*last, kWrites);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::Values("memory", "sqlite"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
