@@ -325,6 +325,18 @@ TEST(OpenStore, RejectsUnknownUrls) {
   IAMD_EXPECT_OK(memory);
 }
 
+// The change log is bounded: a shard that overflows forgets its keys and answers with its
+// floor, never with less than the true generation of a key's last change.
+TEST(ChangeLog, ForgetsSafelyWhenFull) {
+  ChangeLog log(16);  // one key per shard
+  EXPECT_EQ(log.last_change("u:nobody"), 0u);
+  for (std::uint64_t g = 1; g <= 100; ++g) log.publish(g, {"u:AIDA" + std::to_string(g)});
+  EXPECT_LE(log.size(), 16u);
+  for (std::uint64_t g = 1; g <= 100; ++g) EXPECT_GE(log.last_change("u:AIDA" + std::to_string(g)), g) << g;
+  log.publish(101, {"u:AIDA100"});
+  EXPECT_EQ(log.last_change("u:AIDA100"), 101u);
+}
+
 TEST(Markers, RoundTripAndRejectForeignText) {
   for (const char* key : {"a", "user01", "Gname", "arn:aws:iam::aws:policy/x"}) {
     auto decoded = decode_marker(encode_marker(key));
