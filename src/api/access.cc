@@ -3,15 +3,30 @@
 #include <optional>
 
 #include "authz/authorizer.h"
+#include "common/strings.h"
+#include "crypto/crypto.h"
 
 namespace iamd::api {
 
 namespace {
 
+// The compiled-document cache key: where the text comes from and the SHA-256 of the text
+// itself, so that a policy deleted and created again with the same ARN and version id (or
+// any other reuse of a name) can never find a document compiled from other text. [IMPL] The
+// AWS managed catalogue is fixed for the life of the process: its "<arn>#<version>" names
+// one text, and its large documents are not hashed on every build.
+std::string document_key(const iam::PolicyText& text) {
+  if (text.source_type == "aws-managed") return text.cache_key;
+  std::string key = text.cache_key;
+  key += "#sha256:";
+  key += common::to_hex(crypto::sha256(text.document));
+  return key;
+}
+
 common::Result<std::shared_ptr<const policy::CompiledPolicy>> compile_cached(authz::CompiledPolicyCache& cache,
                                                                              const iam::PolicyText& text,
                                                                              policy::PolicyKind kind) {
-  return cache.get(text.cache_key, [&]() -> common::Result<std::shared_ptr<const policy::CompiledPolicy>> {
+  return cache.get(document_key(text), [&]() -> common::Result<std::shared_ptr<const policy::CompiledPolicy>> {
     policy::ValidateOptions o;
     o.kind = kind;
     o.managed_policy_quota = 0;  // stored documents were checked when written
@@ -23,30 +38,27 @@ common::Result<std::shared_ptr<const policy::CompiledPolicy>> compile_cached(aut
 }  // namespace
 
 common::Result<std::shared_ptr<const authz::PrincipalPolicies>> Access::policies_of(const store::User& user) {
-  const std::uint64_t generation = domain_.env().store->generation();
-  return principals_.get(
-      "user/" + user.id, generation, [&]() -> common::Result<std::shared_ptr<const authz::PrincipalPolicies>> {
-        auto texts = domain_.user_policies(user.id);
-        if (!texts) return texts.error();
-        std::vector<std::shared_ptr<const policy::CompiledPolicy>> identity;
-        for (const iam::PolicyText& t : texts->identity) {
-          // Inline policies may be 2008-10-17 and are not managed: validate them as inline.
-          auto c = compile_cached(
-              compiled_, t,
-              t.cache_key.starts_with("arn:") ? policy::PolicyKind::kManaged : policy::PolicyKind::kIdentity);
-          if (!c) return c.error();
-          identity.push_back(*c);
-        }
-        auto p = std::make_shared<authz::PrincipalPolicies>();
-        p->identity = authz::PolicySet(std::move(identity));
-        if (texts->boundary) {
-          auto c = compile_cached(compiled_, *texts->boundary, policy::PolicyKind::kManaged);
-          if (!c) return c.error();
-          p->boundary = std::make_unique<authz::PolicySet>(std::vector{*c});
-        }
-        p->generation = generation;
-        return std::shared_ptr<const authz::PrincipalPolicies>(std::move(p));
-      });
+  using Built = decltype(principals_)::Built;
+  return principals_.get("user/" + user.id, [&]() -> common::Result<Built> {
+    auto texts = domain_.user_policies(user.id);
+    if (!texts) return texts.error();
+    std::vector<std::shared_ptr<const policy::CompiledPolicy>> identity;
+    for (const iam::PolicyText& t : texts->identity) {
+      // Inline policies may be 2008-10-17 and are not managed: validate them as inline.
+      auto c = compile_cached(
+          compiled_, t, t.cache_key.starts_with("arn:") ? policy::PolicyKind::kManaged : policy::PolicyKind::kIdentity);
+      if (!c) return c.error();
+      identity.push_back(*c);
+    }
+    auto p = std::make_shared<authz::PrincipalPolicies>();
+    p->identity = authz::PolicySet(std::move(identity));
+    if (texts->boundary) {
+      auto c = compile_cached(compiled_, *texts->boundary, policy::PolicyKind::kManaged);
+      if (!c) return c.error();
+      p->boundary = std::make_unique<authz::PolicySet>(std::vector{*c});
+    }
+    return Built{std::shared_ptr<const authz::PrincipalPolicies>(std::move(p)), std::move(texts->depends_on)};
+  });
 }
 
 common::Result<void> Access::authorize(const Caller& caller, std::string_view action, std::string_view resource,

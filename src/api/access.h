@@ -1,9 +1,12 @@
-// Authorization of one call: builds the caller's policy sets (cached per principal and
-// invalidated by the store generation; each policy version compiled once), evaluates the
-// request, and turns a denial into AWS's AccessDenied error with its message.
+// Authorization of one call: builds the caller's policy sets (cached per principal until a
+// record they were built from changes: store/derived_cache.h; each policy document compiled
+// once, keyed by its digest), evaluates the request, and turns a denial into AWS's
+// AccessDenied error with its message.
 // Thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -11,12 +14,13 @@
 #include "authz/policy_cache.h"
 #include "condition/context.h"
 #include "iam/service.h"
+#include "store/derived_cache.h"
 
 namespace iamd::api {
 
 class Access {
  public:
-  explicit Access(iam::IamDomain& domain) : domain_(domain) {}
+  explicit Access(iam::IamDomain& domain) : domain_(domain), principals_(*domain.env().store, kMaxPrincipals) {}
 
   // Allows or denies `action` on `resource` (an ARN, or "*") for the caller. `context`
   // holds the request's keys (environment, principal and operation-specific). `grant`, when
@@ -27,11 +31,18 @@ class Access {
                                  const condition::Context& context,
                                  const std::shared_ptr<const policy::CompiledPolicy>& grant = nullptr);
 
+  // For tests and diagnostics: principals' policy sets built so far (first use or stale),
+  // those cached now, and compiled documents cached now.
+  std::uint64_t policy_set_builds() const { return principals_.builds(); }
+  std::size_t cached_policy_sets() const { return principals_.size(); }
+  std::size_t cached_documents() const { return compiled_.size(); }
+
  private:
+  static constexpr std::size_t kMaxPrincipals = 100000;
   common::Result<std::shared_ptr<const authz::PrincipalPolicies>> policies_of(const store::User& user);
 
   iam::IamDomain& domain_;
-  authz::PrincipalPolicyCache principals_;
+  store::DerivedCache<std::shared_ptr<const authz::PrincipalPolicies>> principals_;
   authz::CompiledPolicyCache compiled_;
 };
 

@@ -17,6 +17,7 @@
 #include "sigv4/errors.h"
 #include "sigv4/regions.h"
 #include "sigv4/verifier.h"
+#include "store/derived_cache.h"
 
 namespace iamd::api {
 
@@ -33,7 +34,12 @@ std::string header(const ApiRequest& r, std::string_view name) {
 
 struct Gateway::State final : sigv4::CredentialLookup {
   State(iam::IamDomain& d, const common::Clock& c, common::Random& r)
-      : domain(d), clock(c), access(d), verifier(*this, c, verify_options()), request_ids(r) {}
+      : domain(d),
+        clock(c),
+        access(d),
+        keys(*d.env().store, kMaxCachedKeys),
+        verifier(*this, c, verify_options()),
+        request_ids(r) {}
 
   // The credential scope names IAM or STS and a Region of AWS's table (api.md §1, §5.5).
   // [UNCERTAIN] AWS's global IAM endpoint accepts only us-east-1 and its STS endpoints the
@@ -48,27 +54,28 @@ struct Gateway::State final : sigv4::CredentialLookup {
   }
 
   common::Result<sigv4::Credential> lookup(std::string_view access_key_id, std::string_view) const override {
-    // Resolved keys are cached until the store changes (a deactivated or deleted key stops
-    // working with the very next request), sparing a store read and an AES-GCM open.
-    const std::uint64_t generation = domain.env().store->generation();
-    std::string key(access_key_id);
-    {
-      std::shared_lock lock(keys_mu);
-      auto it = keys.find(key);
-      if (it != keys.end() && it->second.generation == generation) return it->second.credential;
+    // Resolved keys are cached until the key's record or its user's record changes (a
+    // deactivated or deleted key stops working with the very next request; a write to any
+    // other key or user leaves it warm), sparing a store read and an AES-GCM open.
+    using Built = KeyCache::Built;
+    auto cached = keys.get(std::string(access_key_id), [&]() -> common::Result<Built> {
+      auto owner = domain.resolve_access_key(access_key_id);
+      if (!owner) return owner.error();
+      Built built;
+      built.depends_on.push_back(store::change_key(store::Topic::kAccessKey, owner->key.id));
+      if (owner->user) built.depends_on.push_back(store::change_key(store::Topic::kUser, owner->user->id));
+      built.value = std::make_shared<const iam::KeyOwner>(std::move(owner).value());
+      return built;
+    });
+    if (!cached) {
+      if (store::is_not_found(cached.error())) return sigv4::invalid_client_token_id();
+      return to_aws_error(cached.error());
     }
-    auto owner = domain.resolve_access_key(access_key_id);
-    if (!owner) {
-      if (store::is_not_found(owner.error())) return sigv4::invalid_client_token_id();
-      return to_aws_error(owner.error());
-    }
+    const std::shared_ptr<const iam::KeyOwner>& owner = *cached;
     if (owner->key.status != store::AccessKeyStatus::kActive) return sigv4::invalid_client_token_id();
     sigv4::Credential c;
     c.secret_access_key = owner->secret;
-    c.principal = std::make_shared<const iam::KeyOwner>(std::move(owner).value());
-    std::unique_lock lock(keys_mu);
-    if (keys.size() >= kMaxCachedKeys) keys.clear();
-    keys.insert_or_assign(std::move(key), CachedKey{generation, c});
+    c.principal = owner;
     return c;
   }
 
@@ -104,17 +111,13 @@ struct Gateway::State final : sigv4::CredentialLookup {
   std::shared_mutex usage_mu;
   std::unordered_map<std::string, Usage> usage;
 
-  struct CachedKey {
-    std::uint64_t generation;
-    sigv4::Credential credential;
-  };
   static constexpr std::size_t kMaxCachedKeys = 100000;
-  mutable std::shared_mutex keys_mu;
-  mutable std::unordered_map<std::string, CachedKey> keys;
+  using KeyCache = store::DerivedCache<std::shared_ptr<const iam::KeyOwner>>;
 
   iam::IamDomain& domain;
   const common::Clock& clock;
   Access access;
+  mutable KeyCache keys;  // resolved access keys, active or not
   sigv4::Verifier verifier;
   common::RequestIds request_ids;
 };
@@ -123,6 +126,13 @@ Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Ran
     : state_(std::make_unique<State>(domain, clock, random)) {}
 
 Gateway::~Gateway() = default;
+
+std::uint64_t Gateway::key_builds() const {
+  return state_->keys.builds();
+}
+std::uint64_t Gateway::policy_set_builds() const {
+  return state_->access.policy_set_builds();
+}
 
 ApiResponse Gateway::error_response(int status) {
   const std::string request_id = state_->request_ids.next();

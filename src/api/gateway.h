@@ -6,6 +6,7 @@
 // Thread-safe: handle() may run on many threads at once.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -46,6 +47,11 @@ class Gateway {
   // server refuses itself, with `status`, http_error()'s code and a new request id in the
   // body and in x-amzn-RequestId. Thread-safe.
   ApiResponse error_response(int status);
+
+  // For tests and diagnostics: access keys resolved from the store so far (first use, or
+  // after a change to the key or its user) and callers' policy sets built so far.
+  std::uint64_t key_builds() const;
+  std::uint64_t policy_set_builds() const;
 
  private:
   struct State;

@@ -6,10 +6,10 @@
 #include <map>
 
 #include "app/data_dir.h"
-#include "crypto/crypto.h"
 #include "arn/arn.h"
 #include "common/ids.h"
 #include "common/strings.h"
+#include "crypto/crypto.h"
 
 namespace iamd::app {
 

@@ -17,35 +17,6 @@ void insert_bounded(Map& entries, std::deque<std::string>& order, std::size_t ca
 
 }  // namespace
 
-common::Result<std::shared_ptr<const PrincipalPolicies>> PrincipalPolicyCache::get(const std::string& key,
-                                                                                   std::uint64_t generation,
-                                                                                   const Builder& build) {
-  {
-    std::shared_lock lock(mu_);
-    auto it = entries_.find(key);
-    if (it != entries_.end() && it->second->generation == generation) return it->second;
-  }
-  auto built = build();
-  if (!built) return built;
-  std::unique_lock lock(mu_);
-  // Keep the newer of a racing build and ours.
-  auto it = entries_.find(key);
-  if (it != entries_.end() && it->second->generation > (*built)->generation) return it->second;
-  insert_bounded(entries_, order_, capacity_, key, *built);
-  return built;
-}
-
-void PrincipalPolicyCache::clear() {
-  std::unique_lock lock(mu_);
-  entries_.clear();
-  order_.clear();
-}
-
-std::size_t PrincipalPolicyCache::size() const {
-  std::shared_lock lock(mu_);
-  return entries_.size();
-}
-
 common::Result<std::shared_ptr<const policy::CompiledPolicy>> CompiledPolicyCache::get(const std::string& key,
                                                                                        const Compiler& compile) {
   {

@@ -249,8 +249,9 @@ Result<store::PolicyVersion> IamDomain::create_policy_version(std::string_view a
   if (auto q = internal::check_account_room(**tx, env_.quotas, account_id, {Quota::kPolicyVersionsInUse}); !q) {
     return q.error();
   }
-  // The next number after every version still stored (the default included).
-  long highest = version_number(p->default_version_id);
+  // The next number after every version the policy ever had: as in AWS, the number of a
+  // deleted version is not given again (the store keeps the highest one).
+  long highest = std::max(version_number(p->default_version_id), static_cast<long>(p->highest_version_number));
   for (const store::PolicyVersion& v : *versions) highest = std::max(highest, version_number(v.version_id));
   store::PolicyVersion v;
   v.version_id = "v" + std::to_string(highest + 1);

@@ -537,24 +537,29 @@ Result<PolicyText> IamDomain::managed_policy_text(store::ReadTransaction& tx, st
 }
 
 Result<void> IamDomain::add_entity_policies(store::ReadTransaction& tx, store::EntityKind kind, const std::string& id,
-                                            std::vector<PolicyText>& out) {
+                                            PrincipalPolicyTexts& out) {
   const std::string_view label = kind == store::EntityKind::kUser    ? "user"
                                  : kind == store::EntityKind::kGroup ? "group"
                                                                      : "role";
+  out.depends_on.push_back(store::change_key(kind == store::EntityKind::kUser    ? store::Topic::kUserPolicies
+                                             : kind == store::EntityKind::kGroup ? store::Topic::kGroupPolicies
+                                                                                 : store::Topic::kRolePolicies,
+                                             id));
   auto inl = all_pages<store::InlinePolicy>(
       [&](const store::ListOptions& lo) { return tx.list_inline_policies(kind, id, lo); });
   if (!inl) return inl.error();
   for (store::InlinePolicy& p : *inl) {
     std::string key = std::string(label) + "/" + id + "/" + p.name + "#" + common::to_hex(crypto::sha256(p.document));
-    out.push_back(PolicyText{std::move(key), std::move(p.document), p.name, std::string(label)});
+    out.identity.push_back(PolicyText{std::move(key), std::move(p.document), p.name, std::string(label)});
   }
   auto attached = all_pages<store::AttachedPolicy>(
       [&](const store::ListOptions& lo) { return tx.list_attached_policies(kind, id, lo); });
   if (!attached) return attached.error();
   for (const store::AttachedPolicy& a : *attached) {
+    out.depends_on.push_back(store::change_key(store::Topic::kPolicy, a.arn));
     auto text = managed_policy_text(tx, a.arn);
     if (!text) return text.error();
-    out.push_back(std::move(text).value());
+    out.identity.push_back(std::move(text).value());
   }
   return {};
 }
@@ -565,14 +570,16 @@ Result<PrincipalPolicyTexts> IamDomain::user_policies(std::string_view user_id) 
   auto u = (*tx)->get_user_by_id(user_id);
   if (!u) return u.error();
   PrincipalPolicyTexts out;
-  if (auto r = add_entity_policies(**tx, store::EntityKind::kUser, u->id, out.identity); !r) return r.error();
+  out.depends_on.push_back(store::change_key(store::Topic::kUser, u->id));  // the boundary
+  if (auto r = add_entity_policies(**tx, store::EntityKind::kUser, u->id, out); !r) return r.error();
   auto groups =
       all_pages<store::Group>([&](const store::ListOptions& lo) { return (*tx)->list_groups_for_user(u->id, lo); });
   if (!groups) return groups.error();
   for (const store::Group& g : *groups) {
-    if (auto r = add_entity_policies(**tx, store::EntityKind::kGroup, g.id, out.identity); !r) return r.error();
+    if (auto r = add_entity_policies(**tx, store::EntityKind::kGroup, g.id, out); !r) return r.error();
   }
   if (!u->permissions_boundary.empty()) {
+    out.depends_on.push_back(store::change_key(store::Topic::kPolicy, u->permissions_boundary));
     auto text = managed_policy_text(**tx, u->permissions_boundary);
     if (!text) return text.error();
     out.boundary = std::move(text).value();
@@ -607,14 +614,16 @@ Result<PrincipalPolicyTexts> IamDomain::policies_of_arn(std::string_view account
   if (type == "group") {
     auto g = (*tx)->get_group(account_id, name);
     if (!g || g->path != path) return missing("group");
-    if (auto r = add_entity_policies(**tx, store::EntityKind::kGroup, g->id, out.identity); !r) return r.error();
+    if (auto r = add_entity_policies(**tx, store::EntityKind::kGroup, g->id, out); !r) return r.error();
     return out;
   }
   if (type == "role") {
     auto r = (*tx)->get_role(account_id, name);
     if (!r || r->path != path) return missing("role");
-    if (auto a = add_entity_policies(**tx, store::EntityKind::kRole, r->id, out.identity); !a) return a.error();
+    out.depends_on.push_back(store::change_key(store::Topic::kRole, r->id));
+    if (auto a = add_entity_policies(**tx, store::EntityKind::kRole, r->id, out); !a) return a.error();
     if (!r->permissions_boundary.empty()) {
+      out.depends_on.push_back(store::change_key(store::Topic::kPolicy, r->permissions_boundary));
       auto text = managed_policy_text(**tx, r->permissions_boundary);
       if (!text) return text.error();
       out.boundary = std::move(text).value();

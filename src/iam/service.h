@@ -58,8 +58,10 @@ struct NewAccessKey {
   std::string user_name;
 };
 
-// A policy document that applies to a principal, with a cache key that changes whenever
-// the document can ("<arn>#<version>", "user/<id>/<name>#<digest>").
+// A policy document that applies to a principal, with the name of its source
+// ("<arn>#<version>", "user/<id>/<name>#<digest>"). [IMPL] The name alone does not identify
+// the text (a policy deleted and created again has the same ARN and version id): caches of
+// compiled documents also key by the document's digest (api/access.cc).
 struct PolicyText {
   std::string cache_key;
   std::string document;
@@ -72,6 +74,10 @@ struct PolicyText {
 struct PrincipalPolicyTexts {
   std::vector<PolicyText> identity;  // the user's inline and managed, then each group's
   std::optional<PolicyText> boundary;
+  // The store change keys (store::change_key) of every record the texts were read from: the
+  // principal's record and policy relations, each group's policy relations, each managed
+  // policy (attached or boundary). A cache of the compiled texts is fresh while none changed.
+  std::vector<std::string> depends_on;
 };
 
 // GetAccountAuthorizationDetails' Filter values, as bits.
@@ -647,7 +653,7 @@ class IamDomain {
   static Result<CredentialReport> read_credential_report(const store::Resource& record);
   // The inline and attached policies of one entity, appended to `out`.
   Result<void> add_entity_policies(store::ReadTransaction& tx, store::EntityKind kind, const std::string& id,
-                                   std::vector<PolicyText>& out);
+                                   PrincipalPolicyTexts& out);
 
   DomainEnv env_;
 };

@@ -1,6 +1,7 @@
 // Helpers shared by the backends; not part of the store's interface.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,36 @@ inline char kind_sort_letter(EntityKind kind) {
 
 inline bool path_has_prefix(std::string_view path, std::string_view prefix) {
   return path.substr(0, prefix.size()) == prefix;
+}
+
+// The change key of writes to a user's, group's or role's policies (inline, attachments).
+inline Topic policies_topic(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kUser:
+      return Topic::kUserPolicies;
+    case EntityKind::kGroup:
+      return Topic::kGroupPolicies;
+    case EntityKind::kRole:
+      break;
+  }
+  return Topic::kRolePolicies;
+}
+inline std::string resource_change_key(ResourceKind kind, std::string_view id) {
+  std::string kind_and_id = std::to_string(static_cast<int>(kind));
+  kind_and_id += ':';
+  kind_and_id += id;
+  return change_key(Topic::kResource, kind_and_id);
+}
+
+// N of a policy version id "vN" (N >= 1); 0 for any other id.
+inline std::int64_t version_number(std::string_view version_id) {
+  if (version_id.size() < 2 || version_id.size() > 12 || version_id[0] != 'v') return 0;
+  std::int64_t n = 0;
+  for (char c : version_id.substr(1)) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
 }
 
 // The page size actually used: AWS's MaxItems is 1..1000, a zero means one.

@@ -145,6 +145,11 @@ struct ManagedPolicy {
   // permissions boundary.
   int attachment_count = 0;
   int permissions_boundary_usage_count = 0;
+  // The highest N of the version ids "vN" the policy has ever had, deleted versions
+  // included: maintained by the store (create_policy_version raises it, nothing lowers it)
+  // and ignored by create_policy and update_policy. The next version is v<N+1>: as in AWS,
+  // a version id is never reused after DeleteVersion.
+  std::int64_t highest_version_number = 0;
   friend bool operator==(const ManagedPolicy&, const ManagedPolicy&) = default;
 };
 

@@ -16,8 +16,10 @@
 //   a role with policies or instance profiles; an instance profile with a role; a managed
 //   policy that is attached anywhere). Versions of a deleted policy go with it.
 // * generation() increases by one with every committed transaction that wrote something;
-//   a rolled-back or read-only transaction leaves it alone. Caches of compiled policies
-//   compare it to know when to drop their entries.
+//   a rolled-back or read-only transaction leaves it alone. Each write names the record it
+//   changes by a change key (store/changes.h); last_change(key) is the generation of the
+//   newest committed write to it, published before that generation is: caches of values
+//   derived from records (store/derived_cache.h) drop only entries whose records changed.
 // * Lists are sorted by a stable key (name case-folded, ARN for policies), and paginated:
 //   `next_marker` is an opaque string, empty when the list is complete; passing it back as
 //   ListOptions::marker continues after the last item returned. A marker that the store did
@@ -38,6 +40,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "store/changes.h"
 #include "store/records.h"
 
 namespace iamd::store {
@@ -246,6 +249,11 @@ class Store {
   virtual Result<std::unique_ptr<Transaction>> begin_write() = 0;
   // The number of committed transactions that wrote something, since the store was created.
   virtual std::uint64_t generation() const = 0;
+  // The generation of the newest committed write that changed the record named by `key`
+  // (change_key()); 0 when none is known (or a floor, when the change log forgot it: never
+  // lower than the true value). Read generation() first: the answer then covers every write
+  // up to it.
+  virtual std::uint64_t last_change(std::string_view key) const = 0;
 };
 
 // Opens a backend by URL: "memory:" (empty, lives as long as the Store) or

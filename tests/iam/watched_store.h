@@ -30,6 +30,7 @@ class WatchedStore final : public Store {
     return std::unique_ptr<Transaction>(std::make_unique<Tx>(std::move(tx).value(), open_writes_, counts_in_writes_));
   }
   std::uint64_t generation() const override { return inner_->generation(); }
+  std::uint64_t last_change(std::string_view key) const override { return inner_->last_change(key); }
 
  private:
   class Tx final : public Transaction {

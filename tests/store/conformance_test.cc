@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/strings.h"
+#include "store/derived_cache.h"
 #include "store/store.h"
 #include "store_test_util.h"
 
@@ -423,6 +426,7 @@ TEST_P(StoreConformance, ManagedPoliciesAndVersions) {
   auto r = read();
   auto got = r->get_policy(p.arn);
   IAMD_ASSERT_OK(got);
+  p.highest_version_number = 2;  // kept by the store
   EXPECT_EQ(*got, p);
   auto versions = r->list_policy_versions(p.arn);
   IAMD_ASSERT_OK(versions);
@@ -1147,6 +1151,244 @@ TEST_P(StoreConformance, ConcurrentReadersWithOneWriterAtATime) {
   auto counter = read()->get_role_by_id("AROACOUNTER");
   IAMD_ASSERT_OK(counter);
   EXPECT_EQ(counter->description, std::to_string(kWriters * kCommitsPerWriter));
+}
+
+// As in AWS, a version id is never given again after DeleteVersion: the store keeps the
+// highest version number a policy ever had, and deleting versions does not lower it.
+TEST_P(StoreConformance, PolicyKeepsItsHighestVersionNumber) {
+  ManagedPolicy p = policy("Counted", "ANPACOUNTED");
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_policy(p));
+    IAMD_ASSERT_OK(w->create_policy_version(p.arn, version("v1", "{}")));
+    IAMD_ASSERT_OK(w->create_policy_version(p.arn, version("v2", "{}")));
+    IAMD_ASSERT_OK(w->create_policy_version(p.arn, version("v3", "{}")));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  auto got = read()->get_policy(p.arn);
+  IAMD_ASSERT_OK(got);
+  EXPECT_EQ(got->highest_version_number, 3);
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->delete_policy_version(p.arn, "v3"));
+    IAMD_ASSERT_OK(w->delete_policy_version(p.arn, "v2"));
+    // update_policy and a version id that is not "vN" leave it alone.
+    ManagedPolicy changed = p;
+    changed.highest_version_number = 0;
+    changed.description = "changed";
+    IAMD_ASSERT_OK(w->update_policy(changed));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  got = read()->get_policy(p.arn);
+  IAMD_ASSERT_OK(got);
+  EXPECT_EQ(got->highest_version_number, 3);
+  ListOptions all;
+  auto listed = read()->list_policies(kAccount, PolicyListOptions{all, PolicyScope::kLocal, false});
+  IAMD_ASSERT_OK(listed);
+  ASSERT_EQ(listed->items.size(), 1u);
+  EXPECT_EQ(listed->items[0].highest_version_number, 3);
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_policy_version(p.arn, version("v4", "{}")));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  got = read()->get_policy(p.arn);
+  IAMD_ASSERT_OK(got);
+  EXPECT_EQ(got->highest_version_number, 4);
+  // A new policy under the same ARN starts again.
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->delete_policy_version(p.arn, "v4"));
+    IAMD_ASSERT_OK(w->delete_policy(p.arn));
+    IAMD_ASSERT_OK(w->create_policy(policy("Counted", "ANPACOUNTED2")));
+    IAMD_ASSERT_OK(w->create_policy_version(p.arn, version("v1", "{}")));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  got = read()->get_policy(p.arn);
+  IAMD_ASSERT_OK(got);
+  EXPECT_EQ(got->highest_version_number, 1);
+}
+
+// Each committed write names the record it changed; last_change() answers with the
+// generation of the newest write to it, and only committed writes count.
+TEST_P(StoreConformance, ChangeKeysNameWhatEachCommitWrote) {
+  const std::string arn = "arn:aws:iam::111122223333:policy/p";
+  auto at = [&](Topic topic, std::string_view id) { return store_->last_change(change_key(topic, id)); };
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_user(user("alice", "AIDAALICE")));
+    IAMD_ASSERT_OK(w->create_user(user("bob", "AIDABOB")));
+    IAMD_ASSERT_OK(w->create_group(group("g", "AGPAG")));
+    IAMD_ASSERT_OK(w->create_policy(policy("p", "ANPAP")));
+    IAMD_ASSERT_OK(w->create_policy_version(arn, version("v1", "{}")));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  const auto g1 = store_->generation();
+  EXPECT_EQ(at(Topic::kUser, "AIDAALICE"), g1);
+  EXPECT_EQ(at(Topic::kUser, "AIDABOB"), g1);
+  EXPECT_EQ(at(Topic::kGroup, "AGPAG"), g1);
+  EXPECT_EQ(at(Topic::kPolicy, arn), g1);
+  EXPECT_LT(at(Topic::kUserPolicies, "AIDAALICE"), g1);
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->put_inline_policy(EntityKind::kUser, "AIDAALICE", {"i", "{}"}));
+    IAMD_ASSERT_OK(w->add_user_to_group("AGPAG", "AIDAALICE"));
+    IAMD_ASSERT_OK(w->attach_policy(EntityKind::kGroup, "AGPAG", arn));
+    IAMD_EXPECT_ERROR(w->create_user(user("bob", "AIDABOB")), kAlreadyExists);  // failed: nothing
+    IAMD_ASSERT_OK(w->commit());
+  }
+  const auto g2 = store_->generation();
+  EXPECT_EQ(g2, g1 + 1);
+  EXPECT_EQ(at(Topic::kUserPolicies, "AIDAALICE"), g2);
+  EXPECT_EQ(at(Topic::kGroupPolicies, "AGPAG"), g2);
+  EXPECT_EQ(at(Topic::kUser, "AIDAALICE"), g1);  // the records themselves did not change
+  EXPECT_EQ(at(Topic::kUser, "AIDABOB"), g1);
+  EXPECT_EQ(at(Topic::kGroup, "AGPAG"), g1);
+  EXPECT_EQ(at(Topic::kPolicy, arn), g1);  // attaching changes the entity's relations only
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_policy_version(arn, version("v2", "{}")));
+    w->rollback();
+  }
+  EXPECT_EQ(store_->generation(), g2);
+  EXPECT_EQ(at(Topic::kPolicy, arn), g1);
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_policy_version(arn, version("v2", "{}")));
+    User bob = user("bob", "AIDABOB");
+    bob.tags = {{"team", "b"}};
+    IAMD_ASSERT_OK(w->update_user(bob));
+    AccessKey key;
+    key.id = "AKIABOB";
+    key.account_id = kAccount;
+    key.user_id = "AIDABOB";
+    key.create_date = ts(1700000000);
+    key.secret_ciphertext = "sealed";
+    IAMD_ASSERT_OK(w->create_access_key(key));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  const auto g3 = store_->generation();
+  EXPECT_EQ(at(Topic::kPolicy, arn), g3);
+  EXPECT_EQ(at(Topic::kUser, "AIDABOB"), g3);
+  EXPECT_EQ(at(Topic::kAccessKey, "AKIABOB"), g3);
+  EXPECT_EQ(at(Topic::kUser, "AIDAALICE"), g1);
+  EXPECT_EQ(at(Topic::kUserPolicies, "AIDAALICE"), g2);
+  {
+    auto w = write();  // usage bookkeeping is no change
+    IAMD_ASSERT_OK(w->record_access_key_use("AKIABOB", AccessKeyLastUsed{ts(1700000100), "iam", "us-east-1"}));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  EXPECT_EQ(at(Topic::kAccessKey, "AKIABOB"), g3);
+}
+
+// The cache of derived values over this store: a write to one record rebuilds only the
+// entries built from it; a build that races with a write to its records is rebuilt.
+TEST_P(StoreConformance, DerivedCacheDropsOnlyWhatAChangeTouches) {
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_user(user("alice", "AIDAALICE")));
+    IAMD_ASSERT_OK(w->create_user(user("bob", "AIDABOB")));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  DerivedCache<std::string> cache(*store_, 100);
+  using Built = DerivedCache<std::string>::Built;
+  std::function<void()> during_build;
+  auto path_of = [&](const std::string& id) {
+    return [&, id]() -> Result<Built> {
+      auto r = read();
+      auto u = r->get_user_by_id(id);
+      if (!u) return u.error();
+      if (during_build) std::exchange(during_build, nullptr)();
+      return Built{u->path, {change_key(Topic::kUser, id)}};
+    };
+  };
+  auto get = [&](const std::string& id) {
+    auto v = cache.get(id, path_of(id));
+    EXPECT_TRUE(v.has_value());
+    return v ? *v : std::string();
+  };
+  auto set_path = [&](const std::string& name, const std::string& id, const std::string& path) {
+    auto w = write();
+    IAMD_ASSERT_OK(w->update_user(user(name, id, path)));
+    IAMD_ASSERT_OK(w->commit());
+  };
+  EXPECT_EQ(get("AIDAALICE"), "/");
+  EXPECT_EQ(get("AIDABOB"), "/");
+  EXPECT_EQ(cache.builds(), 2u);
+  EXPECT_EQ(get("AIDAALICE"), "/");
+  EXPECT_EQ(cache.builds(), 2u);
+
+  set_path("alice", "AIDAALICE", "/a/");
+  EXPECT_EQ(get("AIDABOB"), "/");  // still warm
+  EXPECT_EQ(cache.builds(), 2u);
+  EXPECT_EQ(get("AIDAALICE"), "/a/");
+  EXPECT_EQ(cache.builds(), 3u);
+  EXPECT_EQ(get("AIDAALICE"), "/a/");
+  EXPECT_EQ(cache.builds(), 3u);
+
+  // A write lands after the build read the record and before the entry is stored: the next
+  // lookup must not take the entry for fresh.
+  set_path("bob", "AIDABOB", "/b1/");
+  during_build = [&] { set_path("bob", "AIDABOB", "/b2/"); };
+  EXPECT_EQ(get("AIDABOB"), "/b1/");  // what the build read
+  EXPECT_EQ(get("AIDABOB"), "/b2/");
+  EXPECT_EQ(get("AIDABOB"), "/b2/");
+  EXPECT_EQ(cache.builds(), 5u);
+
+  // Failed builds cache nothing; the capacity holds.
+  EXPECT_FALSE(cache.get("AIDANOPE", path_of("AIDANOPE")).has_value());
+  EXPECT_EQ(cache.size(), 2u);
+  DerivedCache<std::string> small(*store_, 1);
+  ASSERT_TRUE(small.get("AIDAALICE", path_of("AIDAALICE")).has_value());
+  ASSERT_TRUE(small.get("AIDABOB", path_of("AIDABOB")).has_value());
+  EXPECT_EQ(small.size(), 1u);
+}
+
+// Under concurrent writes, a lookup that starts after a commit returned never answers with
+// what the cache held before that commit (builds racing with writes are never kept as fresh).
+TEST_P(StoreConformance, DerivedCacheIsNeverStaleAfterACommit) {
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_user(user("alice", "AIDAALICE", "/0/")));
+    IAMD_ASSERT_OK(w->create_user(user("bob", "AIDABOB")));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  DerivedCache<int> cache(*store_, 10);
+  using Built = DerivedCache<int>::Built;
+  auto build = [&]() -> Result<Built> {
+    auto r = store_->begin_read();
+    if (!r) return r.error();
+    auto u = (*r)->get_user_by_id("AIDAALICE");
+    if (!u) return u.error();
+    return Built{std::stoi(u->path.substr(1)), {change_key(Topic::kUser, "AIDAALICE")}};
+  };
+  constexpr int kWrites = 200;
+  std::atomic<int> committed{0};
+  std::atomic<int> stale{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      while (!done.load()) {
+        const int floor = committed.load();
+        auto v = cache.get("alice", build);
+        if (!v || *v < floor) ++stale;
+      }
+    });
+  }
+  for (int n = 1; n <= kWrites; ++n) {
+    auto w = write();
+    IAMD_ASSERT_OK(w->update_user(user("alice", "AIDAALICE", "/" + std::to_string(n) + "/")));
+    if (n % 3 == 0) IAMD_ASSERT_OK(w->update_user(user("bob", "AIDABOB", "/" + std::to_string(n) + "/")));
+    IAMD_ASSERT_OK(w->commit());
+    committed.store(n);
+  }
+  done.store(true);
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(stale.load(), 0);
+  auto last = cache.get("alice", build);
+  IAMD_ASSERT_OK(last);
+  EXPECT_EQ(*last, kWrites);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::Values("memory", "sqlite"),

@@ -1,6 +1,7 @@
 // What only the SQLite backend promises: durability across reopen and kill -9, the schema
 // version check, and clear open errors.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -231,6 +232,41 @@ TEST(SqliteStore, NewerSchemaIsRefused) {
   EXPECT_NE(store.error().message.find("newer"), std::string::npos) << store.error().message;
 }
 
+// Migration 3 on a database of schema 2 (made here by taking the column away again): each
+// policy starts from the highest version number still stored.
+TEST(SqliteStore, Schema2DatabaseGetsItsPoliciesHighestVersionNumbers) {
+  TempFolder folder;
+  const ManagedPolicy p = policy("Old", "ANPAOLD");
+  {
+    auto store = open_ok(folder);
+    ASSERT_TRUE(store);
+    auto w = store->begin_write();
+    ASSERT_TRUE(w.has_value());
+    IAMD_ASSERT_OK((*w)->create_account(account(kAccount)));
+    IAMD_ASSERT_OK((*w)->create_policy(p));
+    for (const char* v : {"v1", "v2", "v3"}) IAMD_ASSERT_OK((*w)->create_policy_version(p.arn, version(v, "{}")));
+    IAMD_ASSERT_OK((*w)->delete_policy_version(p.arn, "v2"));
+    IAMD_ASSERT_OK((*w)->commit());
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(database_file(folder).c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, "ALTER TABLE policies DROP COLUMN highest_version_number; PRAGMA user_version = 2;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  EXPECT_EQ(read_header_field(database_file(folder), 60), 2u);
+  auto store = open_ok(folder);
+  ASSERT_TRUE(store);
+  auto r = store->begin_read();
+  ASSERT_TRUE(r.has_value());
+  auto got = (*r)->get_policy(p.arn);
+  IAMD_ASSERT_OK(got);
+  EXPECT_EQ(got->highest_version_number, 3);
+}
+
 TEST(SqliteStore, ForeignSqliteDatabaseIsRefused) {
   TempFolder folder;
   { ASSERT_TRUE(open_ok(folder)); }
@@ -332,6 +368,18 @@ TEST(OpenStore, RejectsUnknownUrls) {
   }
   auto memory = open_store("memory:");
   IAMD_EXPECT_OK(memory);
+}
+
+// The change log is bounded: a shard that overflows forgets its keys and answers with its
+// floor, never with less than the true generation of a key's last change.
+TEST(ChangeLog, ForgetsSafelyWhenFull) {
+  ChangeLog log(16);  // one key per shard
+  EXPECT_EQ(log.last_change("u:nobody"), 0u);
+  for (std::uint64_t g = 1; g <= 100; ++g) log.publish(g, {"u:AIDA" + std::to_string(g)});
+  EXPECT_LE(log.size(), 16u);
+  for (std::uint64_t g = 1; g <= 100; ++g) EXPECT_GE(log.last_change("u:AIDA" + std::to_string(g)), g) << g;
+  log.publish(101, {"u:AIDA100"});
+  EXPECT_EQ(log.last_change("u:AIDA100"), 101u);
 }
 
 TEST(Markers, RoundTripAndRejectForeignText) {

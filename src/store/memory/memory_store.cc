@@ -347,7 +347,7 @@ class MemoryTransaction final : public Transaction {
     if (st.accounts.contains(account.id)) return already_exists("account " + account.id);
     if (account.alias && alias_taken(*account.alias, account.id)) return already_exists("alias " + *account.alias);
     st.accounts.emplace(account.id, account);
-    return written();
+    return written(change_key(Topic::kAccount, account.id));
   }
   Result<void> update_account(const Account& account) override {
     State& st = w();
@@ -356,7 +356,7 @@ class MemoryTransaction final : public Transaction {
     if (account.alias && alias_taken(*account.alias, account.id)) return already_exists("alias " + *account.alias);
     a->alias = account.alias;
     a->password_policy = account.password_policy;
-    return written();
+    return written(change_key(Topic::kAccount, account.id));
   }
 
   Result<void> create_user(const User& user) override {
@@ -366,7 +366,7 @@ class MemoryTransaction final : public Transaction {
       return already_exists("user " + user.name);
     }
     st.users.emplace(user.id, user);
-    return written();
+    return written(change_key(Topic::kUser, user.id));
   }
   Result<void> update_user(const User& user) override {
     State& st = w();
@@ -377,7 +377,7 @@ class MemoryTransaction final : public Transaction {
     updated.account_id = u->account_id;
     updated.create_date = u->create_date;
     *u = std::move(updated);
-    return written();
+    return written(change_key(Topic::kUser, user.id));
   }
   Result<void> delete_user(std::string_view user_id) override {
     State& st = w();
@@ -394,7 +394,7 @@ class MemoryTransaction final : public Transaction {
       if (r.owner_id == user_id) return conflict("user " + std::string(user_id) + " owns " + r.id);
     }
     st.users.erase(st.users.find(user_id));
-    return written();
+    return written(change_key(Topic::kUser, user_id));
   }
 
   Result<void> create_access_key(const AccessKey& key) override {
@@ -403,14 +403,14 @@ class MemoryTransaction final : public Transaction {
     if (!key.user_id.empty() && !st.users.contains(key.user_id)) return not_found("user " + key.user_id);
     if (st.access_keys.contains(key.id)) return already_exists("access key " + key.id);
     st.access_keys.emplace(key.id, key);
-    return written();
+    return written(change_key(Topic::kAccessKey, key.id));
   }
   Result<void> update_access_key(const AccessKey& key) override {
     auto* k = find(w().access_keys, key.id);
     if (k == nullptr) return not_found("access key " + key.id);
     k->status = key.status;
     k->last_used = key.last_used;
-    return written();
+    return written(change_key(Topic::kAccessKey, key.id));
   }
   Result<void> record_access_key_use(std::string_view access_key_id, const AccessKeyLastUsed& used) override {
     auto* k = find(w().access_keys, access_key_id);
@@ -423,7 +423,7 @@ class MemoryTransaction final : public Transaction {
     auto it = keys.find(access_key_id);
     if (it == keys.end()) return not_found("access key " + std::string(access_key_id));
     keys.erase(it);
-    return written();
+    return written(change_key(Topic::kAccessKey, access_key_id));
   }
 
   Result<void> create_login_profile(const LoginProfile& profile) override {
@@ -431,21 +431,21 @@ class MemoryTransaction final : public Transaction {
     if (!st.users.contains(profile.user_id)) return not_found("user " + profile.user_id);
     if (st.login_profiles.contains(profile.user_id)) return already_exists("login profile of " + profile.user_id);
     st.login_profiles.emplace(profile.user_id, profile);
-    return written();
+    return written(change_key(Topic::kLoginProfile, profile.user_id));
   }
   Result<void> update_login_profile(const LoginProfile& profile) override {
     auto* p = find(w().login_profiles, profile.user_id);
     if (p == nullptr) return not_found("login profile of " + profile.user_id);
     p->password_hash = profile.password_hash;
     p->password_reset_required = profile.password_reset_required;
-    return written();
+    return written(change_key(Topic::kLoginProfile, profile.user_id));
   }
   Result<void> delete_login_profile(std::string_view user_id) override {
     auto& profiles = w().login_profiles;
     auto it = profiles.find(user_id);
     if (it == profiles.end()) return not_found("login profile of " + std::string(user_id));
     profiles.erase(it);
-    return written();
+    return written(change_key(Topic::kLoginProfile, user_id));
   }
 
   Result<void> create_group(const Group& group) override {
@@ -455,7 +455,7 @@ class MemoryTransaction final : public Transaction {
       return already_exists("group " + group.name);
     }
     st.groups.emplace(group.id, group);
-    return written();
+    return written(change_key(Topic::kGroup, group.id));
   }
   Result<void> update_group(const Group& group) override {
     State& st = w();
@@ -464,7 +464,7 @@ class MemoryTransaction final : public Transaction {
     if (find_by_name(st.groups, g->account_id, group.name, group.id)) return already_exists("group " + group.name);
     g->name = group.name;
     g->path = group.path;
-    return written();
+    return written(change_key(Topic::kGroup, group.id));
   }
   Result<void> delete_group(std::string_view group_id) override {
     State& st = w();
@@ -475,7 +475,7 @@ class MemoryTransaction final : public Transaction {
     }
     if (auto r = check_no_policies(group_id); !r) return r;
     st.groups.erase(st.groups.find(group_id));
-    return written();
+    return written(change_key(Topic::kGroup, group_id));
   }
   Result<void> add_user_to_group(std::string_view group_id, std::string_view user_id) override {
     State& st = w();
@@ -484,14 +484,14 @@ class MemoryTransaction final : public Transaction {
     if (!st.members.emplace(group_id, user_id).second) {
       return already_exists("user " + std::string(user_id) + " is in group " + std::string(group_id));
     }
-    return written();
+    return written(change_key(Topic::kUserPolicies, user_id));
   }
   Result<void> remove_user_from_group(std::string_view group_id, std::string_view user_id) override {
     State& st = w();
     if (st.members.erase(Key2(group_id, user_id)) == 0) {
       return not_found("user " + std::string(user_id) + " is not in group " + std::string(group_id));
     }
-    return written();
+    return written(change_key(Topic::kUserPolicies, user_id));
   }
 
   Result<void> create_role(const Role& role) override {
@@ -501,7 +501,7 @@ class MemoryTransaction final : public Transaction {
       return already_exists("role " + role.name);
     }
     st.roles.emplace(role.id, role);
-    return written();
+    return written(change_key(Topic::kRole, role.id));
   }
   Result<void> update_role(const Role& role) override {
     State& st = w();
@@ -512,7 +512,7 @@ class MemoryTransaction final : public Transaction {
     updated.account_id = r->account_id;
     updated.create_date = r->create_date;
     *r = std::move(updated);
-    return written();
+    return written(change_key(Topic::kRole, role.id));
   }
   Result<void> delete_role(std::string_view role_id) override {
     State& st = w();
@@ -522,7 +522,7 @@ class MemoryTransaction final : public Transaction {
       if (member == role_id) return conflict("role " + std::string(role_id) + " is in instance profiles");
     }
     st.roles.erase(st.roles.find(role_id));
-    return written();
+    return written(change_key(Topic::kRole, role_id));
   }
 
   Result<void> create_policy(const ManagedPolicy& policy) override {
@@ -539,9 +539,10 @@ class MemoryTransaction final : public Transaction {
     ManagedPolicy stored = policy;
     stored.attachment_count = 0;
     stored.permissions_boundary_usage_count = 0;
+    stored.highest_version_number = 0;
     st.policies.emplace(policy.arn, std::move(stored));
     st.versions.emplace(policy.arn, std::vector<PolicyVersion>{});
-    return written();
+    return written(change_key(Topic::kPolicy, policy.arn));
   }
   Result<void> update_policy(const ManagedPolicy& policy) override {
     auto* p = find(w().policies, policy.arn);
@@ -550,7 +551,7 @@ class MemoryTransaction final : public Transaction {
     p->default_version_id = policy.default_version_id;
     p->update_date = policy.update_date;
     p->tags = policy.tags;
-    return written();
+    return written(change_key(Topic::kPolicy, policy.arn));
   }
   Result<void> delete_policy(std::string_view arn) override {
     State& st = w();
@@ -560,7 +561,7 @@ class MemoryTransaction final : public Transaction {
     }
     st.policies.erase(st.policies.find(arn));
     st.versions.erase(st.versions.find(arn));
-    return written();
+    return written(change_key(Topic::kPolicy, arn));
   }
   Result<void> create_policy_version(std::string_view arn, const PolicyVersion& version) override {
     State& st = w();
@@ -572,7 +573,9 @@ class MemoryTransaction final : public Transaction {
     PolicyVersion stored = version;
     stored.is_default = false;
     versions->push_back(std::move(stored));
-    return written();
+    ManagedPolicy& p = st.policies.find(arn)->second;
+    p.highest_version_number = std::max(p.highest_version_number, internal::version_number(version.version_id));
+    return written(change_key(Topic::kPolicy, arn));
   }
   Result<void> delete_policy_version(std::string_view arn, std::string_view version_id) override {
     State& st = w();
@@ -584,7 +587,7 @@ class MemoryTransaction final : public Transaction {
                            [&](const PolicyVersion& v) { return v.version_id == version_id; });
     if (it == versions.end()) return not_found("policy version " + std::string(version_id));
     versions.erase(it);
-    return written();
+    return written(change_key(Topic::kPolicy, arn));
   }
 
   Result<void> attach_policy(EntityKind kind, std::string_view entity_id, std::string_view arn) override {
@@ -594,7 +597,7 @@ class MemoryTransaction final : public Transaction {
     if (!st.attachments.emplace(Key2(entity_id, arn), Attachment{kind, entity_account(kind, entity_id)}).second) {
       return already_exists("policy " + std::string(arn) + " is attached to " + std::string(entity_id));
     }
-    return written();
+    return written(change_key(internal::policies_topic(kind), entity_id));
   }
   Result<void> detach_policy(EntityKind kind, std::string_view entity_id, std::string_view arn) override {
     State& st = w();
@@ -602,13 +605,13 @@ class MemoryTransaction final : public Transaction {
     if (st.attachments.erase(Key2(entity_id, arn)) == 0) {
       return not_found("policy " + std::string(arn) + " is not attached to " + std::string(entity_id));
     }
-    return written();
+    return written(change_key(internal::policies_topic(kind), entity_id));
   }
 
   Result<void> put_inline_policy(EntityKind kind, std::string_view entity_id, const InlinePolicy& policy) override {
     if (!entity_exists(kind, entity_id)) return entity_not_found(kind, entity_id);
     w().inline_policies[Key2(entity_id, policy.name)] = policy.document;
-    return written();
+    return written(change_key(internal::policies_topic(kind), entity_id));
   }
   Result<void> delete_inline_policy(EntityKind kind, std::string_view entity_id,
                                     std::string_view policy_name) override {
@@ -616,7 +619,7 @@ class MemoryTransaction final : public Transaction {
     if (w().inline_policies.erase(Key2(entity_id, policy_name)) == 0) {
       return not_found("inline policy " + std::string(policy_name));
     }
-    return written();
+    return written(change_key(internal::policies_topic(kind), entity_id));
   }
 
   Result<void> create_resource(const Resource& resource) override {
@@ -630,7 +633,7 @@ class MemoryTransaction final : public Transaction {
       return already_exists("resource " + resource.name);
     }
     st.resources.emplace(std::pair(resource.kind, resource.id), resource);
-    return written();
+    return written(internal::resource_change_key(resource.kind, resource.id));
   }
   Result<void> update_resource(const Resource& resource) override {
     State& st = w();
@@ -646,14 +649,14 @@ class MemoryTransaction final : public Transaction {
     it->second.path = resource.path;
     it->second.owner_id = resource.owner_id;
     it->second.body = resource.body;
-    return written();
+    return written(internal::resource_change_key(resource.kind, resource.id));
   }
   Result<void> delete_resource(ResourceKind kind, std::string_view id) override {
     State& st = w();
     auto it = st.resources.find(std::pair(kind, std::string(id)));
     if (it == st.resources.end()) return not_found("resource " + std::string(id));
     st.resources.erase(it);
-    return written();
+    return written(internal::resource_change_key(kind, id));
   }
 
   Result<void> create_instance_profile(const InstanceProfile& profile) override {
@@ -666,14 +669,14 @@ class MemoryTransaction final : public Transaction {
     InstanceProfile stored = profile;
     stored.role_ids.clear();
     st.instance_profiles.emplace(profile.id, std::move(stored));
-    return written();
+    return written(change_key(Topic::kInstanceProfile, profile.id));
   }
   Result<void> update_instance_profile(const InstanceProfile& profile) override {
     auto* p = find(w().instance_profiles, profile.id);
     if (p == nullptr) return not_found("instance profile " + profile.id);
     p->path = profile.path;
     p->tags = profile.tags;
-    return written();
+    return written(change_key(Topic::kInstanceProfile, profile.id));
   }
   Result<void> delete_instance_profile(std::string_view profile_id) override {
     State& st = w();
@@ -683,7 +686,7 @@ class MemoryTransaction final : public Transaction {
       return conflict("instance profile " + std::string(profile_id) + " has a role");
     }
     st.instance_profiles.erase(st.instance_profiles.find(profile_id));
-    return written();
+    return written(change_key(Topic::kInstanceProfile, profile_id));
   }
   Result<void> add_role_to_instance_profile(std::string_view profile_id, std::string_view role_id) override {
     State& st = w();
@@ -692,13 +695,13 @@ class MemoryTransaction final : public Transaction {
     if (!st.profile_roles.emplace(profile_id, role_id).second) {
       return already_exists("role " + std::string(role_id) + " is in instance profile " + std::string(profile_id));
     }
-    return written();
+    return written(change_key(Topic::kInstanceProfile, profile_id));
   }
   Result<void> remove_role_from_instance_profile(std::string_view profile_id, std::string_view role_id) override {
     if (w().profile_roles.erase(Key2(profile_id, role_id)) == 0) {
       return not_found("role " + std::string(role_id) + " is not in instance profile " + std::string(profile_id));
     }
-    return written();
+    return written(change_key(Topic::kInstanceProfile, profile_id));
   }
 
   Result<void> commit() override;
@@ -712,8 +715,10 @@ class MemoryTransaction final : public Transaction {
     assert(working_ && "write on a read transaction or a finished one");
     return *working_;
   }
-  Result<void> written() {
+  // Marks the transaction dirty and notes the change key of the record written.
+  Result<void> written(std::string key) {
     dirty_ = true;
+    changes_.push_back(std::move(key));
     return {};
   }
 
@@ -814,6 +819,7 @@ class MemoryTransaction final : public Transaction {
   MemoryStore* store_ = nullptr;           // write transactions: holds the writer slot until finished
   std::shared_ptr<State> working_;         // write transactions
   bool dirty_ = false;
+  std::vector<std::string> changes_;  // change keys of the writes, published by commit
 };
 
 class MemoryStore final : public Store {
@@ -838,13 +844,19 @@ class MemoryStore final : public Store {
     return std::unique_ptr<Transaction>(std::make_unique<MemoryTransaction>(*this, *base));
   }
   std::uint64_t generation() const override { return generation_.load(std::memory_order_acquire); }
+  std::uint64_t last_change(std::string_view key) const override { return changes_.last_change(key); }
 
-  // Called by a finishing write transaction; `state` is null on rollback.
-  void finish_write(std::shared_ptr<const State> state, bool dirty) {
+  // Called by a finishing write transaction; `state` is null on rollback. `changes` are the
+  // change keys of its writes, published before the new generation is.
+  void finish_write(std::shared_ptr<const State> state, bool dirty, const std::vector<std::string>& changes) {
     if (state) {
       std::lock_guard lock(mu_);
       current_ = std::move(state);
-      if (dirty) generation_.fetch_add(1, std::memory_order_acq_rel);
+      if (dirty) {
+        const std::uint64_t next = generation_.load(std::memory_order_relaxed) + 1;
+        changes_.publish(next, changes);
+        generation_.store(next, std::memory_order_release);
+      }
     }
     {
       std::lock_guard lock(writer_mu_);
@@ -857,6 +869,7 @@ class MemoryStore final : public Store {
   std::mutex mu_;  // guards current_
   std::shared_ptr<const State> current_;
   std::atomic<std::uint64_t> generation_{0};
+  ChangeLog changes_;
   std::mutex writer_mu_;  // guards writer_active_
   std::condition_variable writer_free_;
   bool writer_active_ = false;
@@ -866,14 +879,14 @@ void MemoryTransaction::rollback() {
   snapshot_.reset();
   if (store_ != nullptr) {
     working_.reset();
-    std::exchange(store_, nullptr)->finish_write(nullptr, false);
+    std::exchange(store_, nullptr)->finish_write(nullptr, false, {});
   }
 }
 
 Result<void> MemoryTransaction::commit() {
   assert(store_ != nullptr && "commit on a read transaction or a finished one");
   std::shared_ptr<const State> state = std::move(working_);
-  std::exchange(store_, nullptr)->finish_write(std::move(state), dirty_);
+  std::exchange(store_, nullptr)->finish_write(std::move(state), dirty_, changes_);
   return {};
 }
 

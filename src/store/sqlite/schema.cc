@@ -191,6 +191,16 @@ CREATE TABLE resources (
 ) WITHOUT ROWID;
 CREATE INDEX resources_owner ON resources (owner_id) WHERE owner_id IS NOT NULL;
 )sql",
+    // 3: the highest version number each policy has ever had, so that a version id is never
+    // reused after DeleteVersion (ManagedPolicy::highest_version_number). Databases of schema 2
+    // start from the highest version still stored: numbers deleted before the upgrade cannot
+    // be known.
+    R"sql(
+ALTER TABLE policies ADD COLUMN highest_version_number INTEGER NOT NULL DEFAULT 0;
+UPDATE policies SET highest_version_number = coalesce(
+  (SELECT max(CAST(substr(v.version_id, 2) AS INTEGER)) FROM policy_versions v
+   WHERE v.policy_arn = policies.arn AND v.version_id GLOB 'v[0-9]*'), 0);
+)sql",
 };
 
 Result<std::int64_t> pragma_integer(Connection& connection, const char* sql) {

@@ -44,7 +44,8 @@ using internal::not_found;
   "SELECT p.arn, p.account_id, p.name, p.path, p.id, p.description, p.default_version_id, p.create_date, " \
   "p.update_date, p.aws_managed, (SELECT count(*) FROM attachments a WHERE a.policy_arn = p.arn), "        \
   "(SELECT count(*) FROM users b WHERE b.permissions_boundary = p.arn) + "                                 \
-  "(SELECT count(*) FROM roles c WHERE c.permissions_boundary = p.arn) FROM policies p "
+  "(SELECT count(*) FROM roles c WHERE c.permissions_boundary = p.arn), p.highest_version_number "         \
+  "FROM policies p "
 #define IAMD_RESOURCE_SELECT \
   "SELECT kind, id, account_id, name, path, owner_id, create_date, body, name_folded FROM resources "
 #define IAMD_PATH_FILTER(column, param) "substr(" column ", 1, length(" param ")) = " param
@@ -317,7 +318,7 @@ class SqliteTransaction final : public Transaction {
 
   // Writes. Each runs inside a savepoint (see write()).
   Result<void> create_account(const Account& account) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kAccount, account.id), [&]() -> Result<void> {
       if (auto r = insert_or_exists("INSERT INTO accounts (id, alias, create_date) VALUES (?, ?, ?)",
                                     "account " + account.id, account.id, account.alias, account.create_date);
           !r) {
@@ -327,7 +328,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_account(const Account& account) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kAccount, account.id), [&]() -> Result<void> {
       if (auto r =
               update("UPDATE accounts SET alias = ? WHERE id = ?", "account " + account.id, account.alias, account.id);
           !r) {
@@ -338,7 +339,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<void> create_user(const User& user) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kUser, user.id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", user.account_id); !r) return r;
       if (auto r = insert_or_exists(
               "INSERT INTO users (id, account_id, name, name_folded, path, create_date, permissions_boundary, "
@@ -352,7 +353,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_user(const User& user) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kUser, user.id), [&]() -> Result<void> {
       if (auto r = update("UPDATE users SET name = ?, name_folded = ?, path = ?, permissions_boundary = ?, "
                           "password_last_used = ? WHERE id = ?",
                           "user " + user.id, user.name, common::to_lower(user.name), user.path,
@@ -364,7 +365,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> delete_user(std::string_view user_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kUser, user_id), [&]() -> Result<void> {
       const std::string who = "user " + std::string(user_id);
       if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", user_id); !r) return r;
       if (auto r = refuse_if("SELECT 1 FROM access_keys WHERE user_id = ?", who + " has access keys", user_id); !r) {
@@ -386,7 +387,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<void> create_access_key(const AccessKey& key) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kAccessKey, key.id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", key.account_id); !r) return r;
       if (!key.user_id.empty()) {
         if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", key.user_id); !r) return r;
@@ -399,7 +400,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_access_key(const AccessKey& key) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kAccessKey, key.id), [&]() -> Result<void> {
       return update(
           "UPDATE access_keys SET status = ?, last_used_date = ?, last_used_service = ?, last_used_region = ? "
           "WHERE id = ?",
@@ -417,13 +418,13 @@ class SqliteTransaction final : public Transaction {
     return {};
   }
   Result<void> delete_access_key(std::string_view access_key_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kAccessKey, access_key_id), [&]() -> Result<void> {
       return update("DELETE FROM access_keys WHERE id = ?", "access key " + std::string(access_key_id), access_key_id);
     });
   }
 
   Result<void> create_login_profile(const LoginProfile& profile) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kLoginProfile, profile.user_id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", profile.user_id); !r) return r;
       return insert_or_exists(
           "INSERT INTO login_profiles (user_id, password_hash, password_reset_required, create_date) "
@@ -433,21 +434,21 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_login_profile(const LoginProfile& profile) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kLoginProfile, profile.user_id), [&]() -> Result<void> {
       return update("UPDATE login_profiles SET password_hash = ?, password_reset_required = ? WHERE user_id = ?",
                     "login profile of " + profile.user_id, profile.password_hash, profile.password_reset_required,
                     profile.user_id);
     });
   }
   Result<void> delete_login_profile(std::string_view user_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kLoginProfile, user_id), [&]() -> Result<void> {
       return update("DELETE FROM login_profiles WHERE user_id = ?", "login profile of " + std::string(user_id),
                     user_id);
     });
   }
 
   Result<void> create_group(const Group& group) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kGroup, group.id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", group.account_id); !r) return r;
       return insert_or_exists(
           "INSERT INTO iam_groups (id, account_id, name, name_folded, path, create_date) VALUES (?, ?, ?, ?, ?, ?)",
@@ -456,13 +457,13 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_group(const Group& group) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kGroup, group.id), [&]() -> Result<void> {
       return update("UPDATE iam_groups SET name = ?, name_folded = ?, path = ? WHERE id = ?", "group " + group.id,
                     group.name, common::to_lower(group.name), group.path, group.id);
     });
   }
   Result<void> delete_group(std::string_view group_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kGroup, group_id), [&]() -> Result<void> {
       const std::string what = "group " + std::string(group_id);
       if (auto r = require("SELECT 1 FROM iam_groups WHERE id = ?", "group", group_id); !r) return r;
       if (auto r = refuse_if("SELECT 1 FROM group_members WHERE group_id = ?", what + " has members", group_id); !r) {
@@ -473,7 +474,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> add_user_to_group(std::string_view group_id, std::string_view user_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kUserPolicies, user_id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM iam_groups WHERE id = ?", "group", group_id); !r) return r;
       if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", user_id); !r) return r;
       return insert_or_exists("INSERT INTO group_members (group_id, user_id) VALUES (?, ?)",
@@ -482,14 +483,14 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> remove_user_from_group(std::string_view group_id, std::string_view user_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kUserPolicies, user_id), [&]() -> Result<void> {
       return update("DELETE FROM group_members WHERE group_id = ? AND user_id = ?",
                     "user " + std::string(user_id) + " is not in group " + std::string(group_id), group_id, user_id);
     });
   }
 
   Result<void> create_role(const Role& role) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kRole, role.id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", role.account_id); !r) return r;
       if (auto r = insert_or_exists(
               "INSERT INTO roles (id, account_id, name, name_folded, path, trust_policy, description, "
@@ -505,7 +506,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_role(const Role& role) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kRole, role.id), [&]() -> Result<void> {
       if (auto r = update("UPDATE roles SET name = ?, name_folded = ?, path = ?, trust_policy = ?, description = ?, "
                           "max_session_duration = ?, permissions_boundary = ?, last_used_date = ?, "
                           "last_used_region = ? WHERE id = ?",
@@ -519,7 +520,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> delete_role(std::string_view role_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kRole, role_id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM roles WHERE id = ?", "role", role_id); !r) return r;
       if (auto r = refuse_if_policies(role_id); !r) return r;
       if (auto r = refuse_if("SELECT 1 FROM instance_profile_roles WHERE role_id = ?",
@@ -532,7 +533,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<void> create_policy(const ManagedPolicy& policy) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kPolicy, policy.arn), [&]() -> Result<void> {
       if (!policy.aws_managed) {
         if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", policy.account_id); !r) return r;
       }
@@ -549,7 +550,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_policy(const ManagedPolicy& policy) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kPolicy, policy.arn), [&]() -> Result<void> {
       if (auto r = update("UPDATE policies SET description = ?, default_version_id = ?, update_date = ? WHERE arn = ?",
                           "policy " + policy.arn, policy.description, policy.default_version_id, policy.update_date,
                           policy.arn);
@@ -560,7 +561,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> delete_policy(std::string_view arn) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kPolicy, arn), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM policies WHERE arn = ?", "policy", arn); !r) return r;
       if (auto r = refuse_if("SELECT 1 FROM attachments WHERE policy_arn = ?",
                              "policy " + std::string(arn) + " is attached", arn);
@@ -572,15 +573,20 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> create_policy_version(std::string_view arn, const PolicyVersion& version) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kPolicy, arn), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM policies WHERE arn = ?", "policy", arn); !r) return r;
-      return insert_or_exists(
-          "INSERT INTO policy_versions (policy_arn, version_id, document, create_date) VALUES (?, ?, ?, ?)",
-          "policy version " + version.version_id, arn, version.version_id, version.document, version.create_date);
+      if (auto r = insert_or_exists(
+              "INSERT INTO policy_versions (policy_arn, version_id, document, create_date) VALUES (?, ?, ?, ?)",
+              "policy version " + version.version_id, arn, version.version_id, version.document, version.create_date);
+          !r) {
+        return r;
+      }
+      return run("UPDATE policies SET highest_version_number = max(highest_version_number, ?) WHERE arn = ?",
+                 internal::version_number(version.version_id), arn);
     });
   }
   Result<void> delete_policy_version(std::string_view arn, std::string_view version_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kPolicy, arn), [&]() -> Result<void> {
       auto is_default = query_one<bool>(
           "SELECT default_version_id = ? FROM policies WHERE arn = ?", "policy " + std::string(arn),
           [](Statement& s) -> Result<bool> { return s.integer(0) != 0; }, version_id, arn);
@@ -592,7 +598,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<void> attach_policy(EntityKind kind, std::string_view entity_id, std::string_view arn) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(internal::policies_topic(kind), entity_id), [&]() -> Result<void> {
       auto account = entity_account(kind, entity_id);
       if (!account) return account.error();
       if (auto r = require("SELECT 1 FROM policies WHERE arn = ?", "policy", arn); !r) return r;
@@ -603,7 +609,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> detach_policy(EntityKind kind, std::string_view entity_id, std::string_view arn) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(internal::policies_topic(kind), entity_id), [&]() -> Result<void> {
       if (auto account = entity_account(kind, entity_id); !account) return account.error();
       return update("DELETE FROM attachments WHERE entity_id = ? AND policy_arn = ?",
                     "policy " + std::string(arn) + " is not attached to " + std::string(entity_id), entity_id, arn);
@@ -611,7 +617,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<void> put_inline_policy(EntityKind kind, std::string_view entity_id, const InlinePolicy& policy) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(internal::policies_topic(kind), entity_id), [&]() -> Result<void> {
       if (auto account = entity_account(kind, entity_id); !account) return account.error();
       return run(
           "INSERT INTO inline_policies (entity_id, name, document) VALUES (?, ?, ?) "
@@ -621,7 +627,7 @@ class SqliteTransaction final : public Transaction {
   }
   Result<void> delete_inline_policy(EntityKind kind, std::string_view entity_id,
                                     std::string_view policy_name) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(internal::policies_topic(kind), entity_id), [&]() -> Result<void> {
       if (auto account = entity_account(kind, entity_id); !account) return account.error();
       return update("DELETE FROM inline_policies WHERE entity_id = ? AND name = ?",
                     "inline policy " + std::string(policy_name), entity_id, policy_name);
@@ -629,7 +635,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<void> create_resource(const Resource& resource) override {
-    return write([&]() -> Result<void> {
+    return write(internal::resource_change_key(resource.kind, resource.id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", resource.account_id); !r) return r;
       if (!resource.owner_id.empty()) {
         if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", resource.owner_id); !r) return r;
@@ -643,7 +649,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_resource(const Resource& resource) override {
-    return write([&]() -> Result<void> {
+    return write(internal::resource_change_key(resource.kind, resource.id), [&]() -> Result<void> {
       if (!resource.owner_id.empty()) {
         if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", resource.owner_id); !r) return r;
       }
@@ -654,14 +660,14 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> delete_resource(ResourceKind kind, std::string_view id) override {
-    return write([&]() -> Result<void> {
+    return write(internal::resource_change_key(kind, id), [&]() -> Result<void> {
       return update("DELETE FROM resources WHERE kind = ? AND id = ?", "resource " + std::string(id),
                     static_cast<int>(kind), id);
     });
   }
 
   Result<void> create_instance_profile(const InstanceProfile& profile) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kInstanceProfile, profile.id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", profile.account_id); !r) return r;
       if (auto r =
               insert_or_exists("INSERT INTO instance_profiles (id, account_id, name, name_folded, path, create_date) "
@@ -675,7 +681,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_instance_profile(const InstanceProfile& profile) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kInstanceProfile, profile.id), [&]() -> Result<void> {
       if (auto r = update("UPDATE instance_profiles SET path = ? WHERE id = ?", "instance profile " + profile.id,
                           profile.path, profile.id);
           !r) {
@@ -685,7 +691,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> delete_instance_profile(std::string_view profile_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kInstanceProfile, profile_id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM instance_profiles WHERE id = ?", "instance profile", profile_id); !r) {
         return r;
       }
@@ -698,7 +704,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> add_role_to_instance_profile(std::string_view profile_id, std::string_view role_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kInstanceProfile, profile_id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM instance_profiles WHERE id = ?", "instance profile", profile_id); !r) {
         return r;
       }
@@ -709,7 +715,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> remove_role_from_instance_profile(std::string_view profile_id, std::string_view role_id) override {
-    return write([&]() -> Result<void> {
+    return write(change_key(Topic::kInstanceProfile, profile_id), [&]() -> Result<void> {
       return update("DELETE FROM instance_profile_roles WHERE profile_id = ? AND role_id = ?",
                     "role " + std::string(role_id) + " is not in instance profile " + std::string(profile_id),
                     profile_id, role_id);
@@ -723,9 +729,10 @@ class SqliteTransaction final : public Transaction {
   }
 
   // Runs `body` inside a savepoint, so that a failing write leaves the transaction as it
-  // was before the call; marks the transaction dirty when it succeeds.
+  // was before the call; marks the transaction dirty and notes `change` (the change key of
+  // the record written) when it succeeds.
   template <class Body>
-  Result<void> write(Body&& body) {
+  Result<void> write(std::string change, Body&& body) {
     assert(write_ && "write on a read transaction");
     if (auto r = conn().exec("SAVEPOINT op"); !r) return r;
     Result<void> result = body();
@@ -733,6 +740,7 @@ class SqliteTransaction final : public Transaction {
       result = conn().exec("RELEASE op");
       if (result) {
         dirty_ = true;
+        changes_.push_back(std::move(change));
         return result;
       }
     }
@@ -1061,6 +1069,7 @@ class SqliteTransaction final : public Transaction {
       p.aws_managed = s.integer(9) != 0;
       p.attachment_count = static_cast<int>(s.integer(10));
       p.permissions_boundary_usage_count = static_cast<int>(s.integer(11));
+      p.highest_version_number = s.integer(12);
       if (!with_tags) return p;  // the page's tags come in one query (fill_tags)
       auto tags = load_tags(p.arn);
       if (!tags) return tags.error();
@@ -1097,6 +1106,7 @@ class SqliteTransaction final : public Transaction {
   std::unique_ptr<Connection> reader_;  // read transactions: the pooled connection, returned at the end
   bool write_;
   bool dirty_ = false;
+  std::vector<std::string> changes_;  // change keys of the writes, published at commit
 };
 
 class SqliteStore final : public Store {
@@ -1187,14 +1197,19 @@ class SqliteStore final : public Store {
   }
 
   std::uint64_t generation() const override { return generation_.load(std::memory_order_acquire); }
+  std::uint64_t last_change(std::string_view key) const override { return changes_.last_change(key); }
 
   void release_reader(std::unique_ptr<Connection> connection) {
     std::lock_guard lock(readers_mu_);
     idle_readers_.push_back(std::move(connection));
   }
-  // `generation` is the committed generation when the write transaction wrote something.
-  void release_writer(std::optional<std::uint64_t> generation) {
-    if (generation) generation_.store(*generation, std::memory_order_release);
+  // `generation` is the committed generation when the write transaction wrote something,
+  // `changes` the change keys of its writes: published before the generation is.
+  void release_writer(std::optional<std::uint64_t> generation, const std::vector<std::string>& changes = {}) {
+    if (generation) {
+      changes_.publish(*generation, changes);
+      generation_.store(*generation, std::memory_order_release);
+    }
     {
       std::lock_guard lock(writer_mu_);
       writer_active_ = false;
@@ -1218,6 +1233,7 @@ class SqliteStore final : public Store {
   std::mutex readers_mu_;  // guards idle_readers_
   std::vector<std::unique_ptr<Connection>> idle_readers_;
   std::atomic<std::uint64_t> generation_;
+  ChangeLog changes_;
 };
 
 void SqliteTransaction::rollback() {
@@ -1253,7 +1269,7 @@ Result<void> SqliteTransaction::commit() {
   connection_ = nullptr;
   SqliteStore* store = std::exchange(store_, nullptr);
   const std::uint64_t seq = dirty_ && store->group_commit() ? store->note_commit() : 0;
-  store->release_writer(generation);
+  store->release_writer(generation, changes_);
   if (seq != 0) return store->make_durable(seq);  // after the writer is free for the next one
   return {};
 }

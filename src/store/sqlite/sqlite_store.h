@@ -11,10 +11,11 @@
 //
 // Threads and processes: one process owns the folder at a time (an exclusive flock on
 // `iamd.lock`; a second open, in this or another process, fails while the first Store
-// lives), which is what lets generation() be an in-memory counter. Inside the process there
-// is one writer connection, lent to one write transaction at a time (begin_write() waits for
-// it), and a pool of reader connections, one per concurrent read transaction, created on
-// demand and reused. WAL lets the readers run beside the writer on their own snapshot.
+// lives), which is what lets generation() and the change log (store/changes.h) live in
+// memory. Inside the process there is one writer connection, lent to one write transaction
+// at a time (begin_write() waits for it), and a pool of reader connections, one per
+// concurrent read transaction, created on demand and reused. WAL lets the readers run beside
+// the writer on their own snapshot.
 // Connections are opened in SQLite's multi-thread mode: each is used by one transaction,
 // hence one thread, at a time. Each connection caches its prepared statements.
 #pragma once
@@ -28,7 +29,7 @@
 namespace iamd::store::sqlite {
 
 // The schema version this build writes and the newest it can open.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 inline constexpr std::string_view kDatabaseFile = "iamd.db";
 inline constexpr std::string_view kLockFile = "iamd.lock";
 
