@@ -5,6 +5,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "policy/json.h"
 
@@ -100,6 +102,31 @@ TEST(ManagedCatalog, NothingIsReadUntilTheFirstLookup) {
   EXPECT_EQ(p->document().substr(0, 14), R"({"Statement":[)");
   EXPECT_EQ(&p->document(), &p->document());
   EXPECT_EQ(c.documents_made(), 1u);
+}
+
+// Many threads asking at once build one index and make each document once.
+TEST(ManagedCatalog, FirstUseFromManyThreadsAtOnce) {
+  ManagedCatalog c(ManagedCatalog::embedded_text());
+  constexpr int kThreads = 8;
+  std::vector<const AwsManagedPolicy*> found(kThreads);
+  std::vector<const std::string*> documents(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&c, &found, &documents, t] {
+      found[static_cast<std::size_t>(t)] = c.find_by_arn("arn:aws:iam::aws:policy/ReadOnlyAccess");
+      if (found[static_cast<std::size_t>(t)] != nullptr) {
+        documents[static_cast<std::size_t>(t)] = &found[static_cast<std::size_t>(t)]->document();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_NE(found[0], nullptr);
+  for (int t = 1; t < kThreads; ++t) {
+    EXPECT_EQ(found[static_cast<std::size_t>(t)], found[0]);
+    EXPECT_EQ(documents[static_cast<std::size_t>(t)], documents[0]);
+  }
+  EXPECT_EQ(c.documents_made(), 1u);
+  EXPECT_FALSE(documents[0]->empty());
 }
 
 // The same for the catalogue compiled in: in a fresh process (the "threadsafe" death test
