@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/json_writer.h"
 #include "policy/json.h"
 
 namespace iamd::iam {
@@ -69,6 +70,58 @@ TEST(ManagedCatalog, DocumentsMatchTheDataFile) {
     ASSERT_TRUE(served.has_value()) << m.key;
     EXPECT_TRUE(same(*served, *m.value.find("Document"), same)) << m.key;
     EXPECT_EQ(p->default_version_id, m.value.find("DefaultVersionId")->text) << m.key;
+  }
+}
+
+// Byte for byte, each served document is the compact serialization of the published value
+// (members in published order, strings as common::append_json_string writes them): what
+// the catalogue served before it was read lazily.
+void write_compact(const policy::JsonValue& v, std::string& out) {
+  using Kind = policy::JsonValue::Kind;
+  switch (v.kind) {
+    case Kind::kNull:
+      out += "null";
+      break;
+    case Kind::kBool:
+      out += v.boolean ? "true" : "false";
+      break;
+    case Kind::kNumber:
+      out += v.text;
+      break;
+    case Kind::kString:
+      common::append_json_string(out, v.text);
+      break;
+    case Kind::kArray:
+      out.push_back('[');
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out.push_back(',');
+        write_compact(v.items[i], out);
+      }
+      out.push_back(']');
+      break;
+    case Kind::kObject:
+      out.push_back('{');
+      for (std::size_t i = 0; i < v.members.size(); ++i) {
+        if (i) out.push_back(',');
+        common::append_json_string(out, v.members[i].key);
+        out.push_back(':');
+        write_compact(v.members[i].value, out);
+      }
+      out.push_back('}');
+      break;
+  }
+}
+
+TEST(ManagedCatalog, DocumentsAreTheCompactPublishedText) {
+  auto root = policy::parse_json(ManagedCatalog::embedded_text());
+  ASSERT_TRUE(root.has_value());
+  const ManagedCatalog& c = ManagedCatalog::builtin();
+  for (const policy::JsonMember& m : root->find("policies")->members) {
+    std::string expected;
+    write_compact(*m.value.find("Document"), expected);
+    const AwsManagedPolicy* p = c.find_by_name(m.key);
+    ASSERT_NE(p, nullptr) << m.key;
+    EXPECT_EQ(p->document(), expected) << m.key;
   }
 }
 
