@@ -124,7 +124,7 @@ Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view a
             if (const AwsManagedPolicy* aws = env_.catalog->find_by_arn(p.arn)) {
               store::PolicyVersion v;
               v.version_id = aws->default_version_id;
-              v.document = aws->document;
+              v.document = aws->document();
               v.create_date = p.create_date;
               v.is_default = true;
               d.versions.push_back(std::move(v));

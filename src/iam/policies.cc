@@ -74,7 +74,7 @@ Result<store::PolicyVersion> catalogue_version(const DomainEnv& env, const store
   if (aws == nullptr) return version_not_found(p.arn, p.default_version_id);
   store::PolicyVersion v;
   v.version_id = aws->default_version_id;
-  v.document = aws->document;
+  v.document = aws->document();
   v.create_date = p.update_date;
   v.is_default = true;
   return v;

@@ -526,7 +526,7 @@ Result<store::Page<store::AttachedPolicy>> IamDomain::list_attached_user_policie
 Result<PolicyText> IamDomain::managed_policy_text(store::ReadTransaction& tx, std::string_view arn) {
   if (env_.catalog != nullptr) {
     if (const AwsManagedPolicy* aws = env_.catalog->find_by_arn(arn)) {
-      return PolicyText{aws->arn + "#" + aws->default_version_id, aws->document, aws->name, "aws-managed"};
+      return PolicyText{aws->arn + "#" + aws->default_version_id, aws->document(), aws->name, "aws-managed"};
     }
   }
   auto p = tx.get_policy(arn);
