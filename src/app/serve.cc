@@ -68,6 +68,13 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
 
   crypto::OsRandom random;
   common::SystemClock clock;
+  iam::Quotas quotas;  // checked before anything is opened or written
+  for (const std::string& q : options.quotas) {
+    if (auto a = quotas.apply(q); !a) {
+      err << "iamd: --quota: " << a.error().message << "\n";
+      return 1;
+    }
+  }
   auto dir = open_data_dir(options.data, random);
   if (!dir) {
     err << "iamd: " << dir.error().message << "\n";
@@ -95,6 +102,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   denv.random = &random;
   denv.master_key = dir->master_key;
   denv.catalog = &iam::ManagedCatalog::builtin();
+  denv.quotas = quotas;
   iam::IamDomain domain(denv);
   if (plan->apply) {
     if (auto w = save_root_credentials(options.data, *plan, false); !w) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace iamd::app {
 
@@ -17,6 +18,8 @@ struct ServeOptions {
   unsigned threads = 0;  // 0: one per core
   // Connections open at once; more are answered 503 and closed (http::ServerOptions).
   std::size_t max_connections = 4096;
+  // "NAME=VALUE" settings of IAM quotas (iam::Quotas::apply); AWS's defaults otherwise.
+  std::vector<std::string> quotas;
 };
 
 // Runs until a stop signal; returns the process exit status. Prints the bound address

@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
       ->add_option("--max-connections", serve_options.max_connections,
                    "connections open at once; more are answered 503 and closed (0: only the open-file limit)")
       ->capture_default_str();
+  serve->add_option("--quota", serve_options.quotas,
+                    "NAME=VALUE: an IAM quota other than AWS's default, e.g. UsersQuota=20000 (repeatable)");
 #endif
 
   try {

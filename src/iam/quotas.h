@@ -85,6 +85,12 @@ class Quotas {
   std::size_t size_of(Quota q) const { return static_cast<std::size_t>(values_[static_cast<std::size_t>(q)]); }
   constexpr void set(Quota q, std::int64_t value) { values_[static_cast<std::size_t>(q)] = value; }
 
+  // Applies an operator's setting "NAME=VALUE" (`iamd serve --quota`): NAME is the quota's
+  // GetAccountSummary key (e.g. UsersQuota) or its name in AWS's LimitExceeded message (e.g.
+  // UsersPerAccount); VALUE a whole number from 1 to 1,000,000,000. Anything else is
+  // InvalidConfiguration with the reason, and nothing is changed.
+  common::Result<void> apply(std::string_view setting);
+
   // LimitExceeded when `count` things exist already (adding one would pass the quota):
   // "Cannot exceed quota for <Name>: <value>".
   common::Result<void> check_room(Quota q, std::size_t count) const;

@@ -45,11 +45,13 @@ def check(name):
 
 class Server:
     """One `iamd serve` on a free port. `env`: variables to set over the defaults (the root
-    key above), a value None removes one; `umask`: the umask the server runs under. `lines`
-    holds what it printed (stdout and stderr) up to the "listening on" line."""
+    key above), a value None removes one; `umask`: the umask the server runs under; `args`:
+    more `iamd serve` options. `lines` holds what it printed (stdout and stderr) up to the
+    "listening on" line."""
 
-    def __init__(self, data, env=None, umask=None):
+    def __init__(self, data, env=None, umask=None, args=()):
         self.data = data
+        self.args = list(args)
         self.env = dict(env or {})
         self.umask = umask
         self.proc = None
@@ -66,7 +68,7 @@ class Server:
                 env[name] = value
         extra = {} if self.umask is None else {"umask": self.umask}
         self.lines = []
-        self.proc = subprocess.Popen([IAMD, "serve", "--listen", "127.0.0.1:0", "--data", self.data],
+        self.proc = subprocess.Popen([IAMD, "serve", "--listen", "127.0.0.1:0", "--data", self.data, *self.args],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, **extra)
         deadline = time.time() + 20
         while time.time() < deadline:

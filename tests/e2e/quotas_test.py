@@ -176,4 +176,34 @@ def _():
     victim.change_password(OldPassword="Initial-Passw0rd!", NewPassword="Another-Passw0rd!")
 
 
+@check("iamd serve --quota: an operator's quota is enforced and reported; a bad setting stops the start, writing nothing")
+def _():
+    import os
+    import subprocess
+    data = os.path.join(tmp, "quota-data")
+    other = Server(data, args=["--quota", "UsersQuota=3", "--quota", "AttachedPoliciesPerUserQuota=1"])
+    other.start()
+    try:
+        c = boto3.session.Session().client("iam", endpoint_url=other.endpoint, region_name="us-east-1",
+                                           aws_access_key_id=ROOT_KEY, aws_secret_access_key=ROOT_SECRET)
+        for i in range(3):
+            c.create_user(UserName=f"q{i}")
+        e = error_of(c.create_user, UserName="q3")
+        assert e[:2] == ("LimitExceeded", "Cannot exceed quota for UsersPerAccount: 3"), e
+        summary = c.get_account_summary()["SummaryMap"]
+        assert summary["UsersQuota"] == 3 and summary["AttachedPoliciesPerUserQuota"] == 1, summary
+        c.attach_user_policy(UserName="q0", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        e = error_of(c.attach_user_policy, UserName="q0", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+        assert e[:2] == ("LimitExceeded", "Cannot exceed quota for PoliciesPerUser: 1"), e
+    finally:
+        other.stop()
+    for bad, says in (("Bogus=1", "unknown quota 'Bogus'"), ("UsersQuota=0", "whole number"),
+                      ("UsersQuota", "whole number"), ("UsersQuota=1e3", "whole number")):
+        fresh = os.path.join(tmp, "never-" + bad.replace("=", "-"))
+        p = subprocess.run([IAMD, "serve", "--listen", "127.0.0.1:0", "--data", fresh, "--quota", bad],
+                           capture_output=True, text=True, timeout=20)
+        assert p.returncode == 1 and says in p.stderr, (bad, p.returncode, p.stderr)
+        assert not os.path.exists(fresh), bad  # nothing created
+
+
 finish(tmp)
