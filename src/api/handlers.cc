@@ -1,9 +1,11 @@
 #include "api/handlers.h"
 
+#include <array>
 #include <set>
 
 #include "api/errors.h"
 #include "api/internal.h"
+#include "arn/arn.h"
 #include "common/strings.h"
 
 namespace iamd::api {
@@ -42,6 +44,14 @@ pi::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full) 
     for (const store::Tag& t : u.tags) w.tags.push_back(pi::Tag{t.key, t.value});
   }
   return w;
+}
+
+std::string list_resource(const iam::IamDomain& domain, std::string_view account, std::string_view kind,
+                          std::string_view prefix) {
+  std::string resource(kind);
+  resource += '/';
+  if (prefix.size() > 1) resource += prefix.substr(1);
+  return arn::iam_arn(domain.env().partition, account, resource);
 }
 
 std::string_view status_name(store::AccessKeyStatus s) {
@@ -95,7 +105,7 @@ const store::Tags& IamHandlers::resource_tags(std::string_view arn) {
     tagged_principal_ = true;
     return tagged_;
   }
-  const std::string prefix = "arn:" + ctx_.domain.env().partition + ":iam::" + c.account_id + ":";
+  const std::string prefix = ::iamd::arn::iam_arn(ctx_.domain.env().partition, c.account_id, "");
   if (!arn.starts_with(prefix)) return tagged_;
   const std::string_view rest = arn.substr(prefix.size());
   const std::string name(rest.substr(rest.rfind('/') + 1));
@@ -123,15 +133,9 @@ Result<void> IamHandlers::authorize(std::string_view action, std::string_view re
   const store::Tags& tags = resource_tags(resource);
   condition::Context merged = ctx_.base_context;
   // aws:ResourceAccount: the account segment of the resource's ARN, when it names one.
-  if (resource.starts_with("arn:")) {
-    std::size_t at = 0;
-    for (int colons = 0; colons < 4 && at != std::string_view::npos; ++colons) at = resource.find(':', at + 1);
-    if (at != std::string_view::npos) {
-      const std::string_view account = resource.substr(at + 1, resource.find(':', at + 1) - at - 1);
-      if (account.size() == 12 && account.find_first_not_of("0123456789") == std::string_view::npos) {
-        merged.set("aws:ResourceAccount", std::string(account));
-      }
-    }
+  std::array<std::string_view, 6> parts;
+  if (arn::split6(resource, parts) && parts[0] == "arn" && arn::is_account_id(parts[4])) {
+    merged.set("aws:ResourceAccount", std::string(parts[4]));
   }
   for (const store::Tag& t : tags) {
     merged.set("aws:ResourceTag/" + t.key, t.value);
@@ -209,8 +213,7 @@ Result<pi::GetUserResult> IamHandlers::get_user(const pi::GetUserRequest& r) {
 Result<pi::ListUsersResult> IamHandlers::list_users(const pi::ListUsersRequest& r) {
   std::string prefix = r.path_prefix.value_or("/");
   // Real IAM evaluates ListUsers against user/ + the path prefix (policy-language.md §3.3).
-  std::string resource = "arn:" + ctx_.domain.env().partition + ":iam::" + ctx_.caller.account_id + ":user/" +
-                         (prefix.size() > 1 ? prefix.substr(1) : std::string());
+  const std::string resource = internal::list_resource(ctx_.domain, ctx_.caller.account_id, "user", prefix);
   if (auto a = authorize("iam:ListUsers", resource); !a) return a.error();
   auto page = ctx_.domain.list_users(ctx_.caller.account_id, list_options(prefix, r.marker, r.max_items));
   if (!page) return fail<pi::ListUsersResult>(page.error());

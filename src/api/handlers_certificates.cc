@@ -164,8 +164,8 @@ Result<pi::GetServerCertificateResult> IamHandlers::get_server_certificate(const
 Result<pi::ListServerCertificatesResult> IamHandlers::list_server_certificates(
     const pi::ListServerCertificatesRequest& r) {
   std::string prefix = r.path_prefix.value_or("/");
-  std::string resource = "arn:" + ctx_.domain.env().partition + ":iam::" + ctx_.caller.account_id +
-                         ":server-certificate/" + (prefix.size() > 1 ? prefix.substr(1) : std::string());
+  const std::string resource =
+      internal::list_resource(ctx_.domain, ctx_.caller.account_id, "server-certificate", prefix);
   if (auto a = authorize("iam:ListServerCertificates", resource); !a) return a.error();
   auto page = ctx_.domain.list_server_certificates(ctx_.caller.account_id, list_options(prefix, r.marker, r.max_items));
   if (!page) return fail<pi::ListServerCertificatesResult>(page.error());

@@ -80,8 +80,7 @@ Result<pi::GetGroupResult> IamHandlers::get_group(const pi::GetGroupRequest& r) 
 Result<pi::ListGroupsResult> IamHandlers::list_groups(const pi::ListGroupsRequest& r) {
   std::string prefix = r.path_prefix.value_or("/");
   // Like ListUsers: evaluated against group/ + the path prefix (policy-language.md §3.3).
-  std::string resource = "arn:" + ctx_.domain.env().partition + ":iam::" + ctx_.caller.account_id + ":group/" +
-                         (prefix.size() > 1 ? prefix.substr(1) : std::string());
+  const std::string resource = internal::list_resource(ctx_.domain, ctx_.caller.account_id, "group", prefix);
   if (auto a = authorize("iam:ListGroups", resource); !a) return a.error();
   auto page = ctx_.domain.list_groups(ctx_.caller.account_id, list_options(prefix, r.marker, r.max_items));
   if (!page) return fail<pi::ListGroupsResult>(page.error());

@@ -105,8 +105,7 @@ Result<pi::GetInstanceProfileResult> IamHandlers::get_instance_profile(const pi:
 Result<pi::ListInstanceProfilesResult> IamHandlers::list_instance_profiles(const pi::ListInstanceProfilesRequest& r) {
   std::string prefix = r.path_prefix.value_or("/");
   // Like ListRoles: evaluated against instance-profile/ + the path prefix.
-  std::string resource = "arn:" + ctx_.domain.env().partition + ":iam::" + ctx_.caller.account_id +
-                         ":instance-profile/" + (prefix.size() > 1 ? prefix.substr(1) : std::string());
+  const std::string resource = internal::list_resource(ctx_.domain, ctx_.caller.account_id, "instance-profile", prefix);
   if (auto a = authorize("iam:ListInstanceProfiles", resource); !a) return a.error();
   auto page = ctx_.domain.list_instance_profiles(ctx_.caller.account_id, list_options(prefix, r.marker, r.max_items));
   if (!page) return fail<pi::ListInstanceProfilesResult>(page.error());

@@ -113,8 +113,7 @@ Result<pi::GetRoleResult> IamHandlers::get_role(const pi::GetRoleRequest& r) {
 Result<pi::ListRolesResult> IamHandlers::list_roles(const pi::ListRolesRequest& r) {
   std::string prefix = r.path_prefix.value_or("/");
   // Like ListUsers: evaluated against role/ + the path prefix (policy-language.md §3.3).
-  std::string resource = "arn:" + ctx_.domain.env().partition + ":iam::" + ctx_.caller.account_id + ":role/" +
-                         (prefix.size() > 1 ? prefix.substr(1) : std::string());
+  const std::string resource = internal::list_resource(ctx_.domain, ctx_.caller.account_id, "role", prefix);
   if (auto a = authorize("iam:ListRoles", resource); !a) return a.error();
   auto page = ctx_.domain.list_roles(ctx_.caller.account_id, list_options(prefix, r.marker, r.max_items));
   if (!page) return fail<pi::ListRolesResult>(page.error());

@@ -104,7 +104,7 @@ std::optional<policy::PrincipalFacts> principal_of_source(std::string_view sourc
     const std::string name = a->resource().substr(a->resource().rfind('/') + 1);
     f.type = policy::PrincipalType::kAssumedRole;
     f.role_arn = std::string(source_arn);
-    f.arn = "arn:" + a->partition() + ":sts::" + a->account() + ":assumed-role/" + name + "/SimulatePrincipalPolicy";
+    f.arn = arn::sts_arn(a->partition(), a->account(), "assumed-role/" + name + "/SimulatePrincipalPolicy");
   }
   return f;
 }

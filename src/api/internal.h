@@ -68,6 +68,11 @@ protocol::iam::PolicyVersion to_wire(const store::PolicyVersion& v, bool with_do
 protocol::iam::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full);
 // "Active" / "Inactive".
 std::string_view status_name(store::AccessKeyStatus s);
+
+// The resource a List* call is authorized against: "<kind>/" and the path prefix without its
+// leading "/" (policy-language.md §3.3), in the caller's account.
+std::string list_resource(const iam::IamDomain& domain, std::string_view account, std::string_view kind,
+                          std::string_view prefix);
 // ---- end of Users ----
 
 // ---- Roles (defined in handlers_roles.cc) ----

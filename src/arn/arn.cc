@@ -31,6 +31,33 @@ common::Result<Arn> Arn::parse(std::string_view text) {
   return Arn(std::string(p[1]), std::string(p[2]), std::string(p[3]), std::string(p[4]), std::string(p[5]));
 }
 
+namespace {
+
+std::string global_arn(std::string_view partition, std::string_view service, std::string_view account,
+                       std::string_view resource) {
+  std::string s;
+  s.reserve(8 + partition.size() + service.size() + account.size() + resource.size());
+  s += "arn:";
+  s += partition;
+  s += ':';
+  s += service;
+  s += "::";
+  s += account;
+  s += ':';
+  s += resource;
+  return s;
+}
+
+}  // namespace
+
+std::string iam_arn(std::string_view partition, std::string_view account, std::string_view resource) {
+  return global_arn(partition, "iam", account, resource);
+}
+
+std::string sts_arn(std::string_view partition, std::string_view account, std::string_view resource) {
+  return global_arn(partition, "sts", account, resource);
+}
+
 std::string Arn::to_string() const {
   std::string s = "arn:";
   s += partition_;

@@ -36,6 +36,13 @@ class Arn {
   std::string partition_, service_, region_, account_, resource_;
 };
 
+// The one place ARNs of IAM and STS are spelled: "arn:<partition>:iam::<account>:<resource>"
+// and "arn:<partition>:sts::<account>:<resource>" (no region). `resource` is what follows the
+// account, e.g. "user" + path + name, "root", "policy/...". With an empty `resource` the
+// result is the prefix every ARN of that account and service starts with.
+std::string iam_arn(std::string_view partition, std::string_view account, std::string_view resource);
+std::string sts_arn(std::string_view partition, std::string_view account, std::string_view resource);
+
 // True for a 12-digit account id.
 bool is_account_id(std::string_view s);
 

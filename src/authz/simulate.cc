@@ -86,7 +86,7 @@ std::optional<policy::PrincipalFacts> principal_from_arn(std::string_view caller
     auto parts = common::split(res, '/');
     if (parts.size() != 3) return std::nullopt;
     f.type = policy::PrincipalType::kAssumedRole;
-    f.role_arn = "arn:" + parsed->partition() + ":iam::" + parsed->account() + ":role/" + std::string(parts[1]);
+    f.role_arn = arn::iam_arn(parsed->partition(), parsed->account(), "role/" + std::string(parts[1]));
   } else if (parsed->service() == "sts" && res.starts_with("federated-user/")) {
     f.type = policy::PrincipalType::kFederatedUser;
   } else {

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "arn/arn.h"
 #include "crypto/crypto.h"
 #include "policy/json.h"
 
@@ -274,7 +275,7 @@ Result<std::unique_ptr<ManagedCatalog::Index>> ManagedCatalog::build_index(std::
     AwsManagedPolicy& a = index->policies[i];
     a.name = std::move(e.name);
     a.path = e.path.empty() ? std::string("/") : std::move(e.path);
-    a.arn = "arn:" + std::string(partition) + ":iam::aws:policy" + a.path + a.name;
+    a.arn = arn::iam_arn(partition, "aws", "policy" + a.path + a.name);
     a.policy_id = stable_policy_id(a.arn);
     a.default_version_id = std::move(e.default_version_id);
     a.create_date = std::move(e.create_date);

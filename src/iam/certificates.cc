@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "arn/arn.h"
 #include "common/ids.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
@@ -386,7 +387,7 @@ Result<void> IamDomain::delete_signing_certificate(std::string_view account_id, 
 // ---- Server certificates ----
 
 std::string IamDomain::server_certificate_arn(const ServerCertificate& c) const {
-  return "arn:" + env_.partition + ":iam::" + c.account_id + ":server-certificate" + c.path + c.name;
+  return arn::iam_arn(env_.partition, c.account_id, "server-certificate" + c.path + c.name);
 }
 
 Result<IamDomain::ServerCertificate> IamDomain::upload_server_certificate(const ServerCertificate& spec,

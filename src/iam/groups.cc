@@ -2,6 +2,7 @@
 // policies. Each public call is one store transaction, like the rest of IamDomain.
 #include <algorithm>
 
+#include "arn/arn.h"
 #include "common/ids.h"
 #include "iam/internal.h"
 #include "iam/service.h"
@@ -40,7 +41,7 @@ Result<store::User> find_member(store::ReadTransaction& tx, std::string_view acc
 }  // namespace
 
 std::string IamDomain::group_arn(const store::Group& g) const {
-  return "arn:" + env_.partition + ":iam::" + g.account_id + ":group" + g.path + g.name;
+  return arn::iam_arn(env_.partition, g.account_id, "group" + g.path + g.name);
 }
 
 Result<store::Group> IamDomain::create_group(std::string_view account_id, std::string_view name,

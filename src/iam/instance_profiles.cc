@@ -9,6 +9,7 @@
 #include <array>
 #include <utility>
 
+#include "arn/arn.h"
 #include "common/ids.h"
 #include "common/strings.h"
 #include "iam/internal.h"
@@ -188,7 +189,7 @@ Result<TaskRole> parse_task_id(std::string_view task_id) {
 }  // namespace
 
 std::string IamDomain::instance_profile_arn(const store::InstanceProfile& p) const {
-  return "arn:" + env_.partition + ":iam::" + p.account_id + ":instance-profile" + p.path + p.name;
+  return arn::iam_arn(env_.partition, p.account_id, "instance-profile" + p.path + p.name);
 }
 
 Result<ProfileWithRoles> IamDomain::create_instance_profile(std::string_view account_id, std::string_view name,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "arn/arn.h"
 #include "common/strings.h"
 #include "crypto/crypto.h"
 #include "formats/qrcode.h"
@@ -181,7 +182,7 @@ Result<MfaDeviceCounts> count_mfa_devices(store::ReadTransaction& tx, std::strin
 }  // namespace internal
 
 std::string IamDomain::mfa_serial(std::string_view account_id, std::string_view path, std::string_view name) const {
-  return "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":mfa" + std::string(path) + std::string(name);
+  return arn::iam_arn(env_.partition, account_id, "mfa" + std::string(path) + std::string(name));
 }
 
 Result<IamDomain::NewVirtualMfaDevice> IamDomain::create_virtual_mfa_device(std::string_view account_id,

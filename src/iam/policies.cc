@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "arn/arn.h"
 #include "common/ids.h"
 #include "iam/internal.h"
 #include "iam/service.h"
@@ -38,7 +39,7 @@ long version_number(std::string_view version_id) {
 }
 
 bool is_aws_managed_arn(const DomainEnv& env, std::string_view arn) {
-  const std::string prefix = "arn:" + env.partition + ":iam::aws:";
+  const std::string prefix = arn::iam_arn(env.partition, "aws", "");
   return arn.substr(0, prefix.size()) == prefix;
 }
 
@@ -114,8 +115,8 @@ Result<void> validate_managed_document(const Quotas& quotas, std::string_view do
 }  // namespace
 
 std::string IamDomain::policy_arn(std::string_view account_id, std::string_view path, std::string_view name) const {
-  return "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":policy" +
-         (path.empty() ? std::string("/") : std::string(path)) + std::string(name);
+  return arn::iam_arn(env_.partition, account_id,
+                      "policy" + (path.empty() ? std::string("/") : std::string(path)) + std::string(name));
 }
 
 Result<store::ManagedPolicy> IamDomain::create_policy(std::string_view account_id, std::string_view name,

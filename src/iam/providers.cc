@@ -320,11 +320,11 @@ common::Result<std::int64_t> internal::count_providers(store::ReadTransaction& t
 
 std::string IamDomain::oidc_provider_arn(std::string_view account_id, std::string_view url) const {
   std::string_view rest = url.starts_with("https://") ? url.substr(8) : url;
-  return "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":oidc-provider/" + std::string(rest);
+  return arn::iam_arn(env_.partition, account_id, "oidc-provider/" + std::string(rest));
 }
 
 std::string IamDomain::saml_provider_arn(std::string_view account_id, std::string_view name) const {
-  return "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":saml-provider/" + std::string(name);
+  return arn::iam_arn(env_.partition, account_id, "saml-provider/" + std::string(name));
 }
 
 Result<OidcProvider> IamDomain::create_oidc_provider(std::string_view account_id, std::string_view url,

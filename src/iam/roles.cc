@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "arn/arn.h"
 #include "common/ids.h"
 #include "common/strings.h"
 #include "iam/internal.h"
@@ -104,7 +105,7 @@ Result<void> check_trust_policy(const IamDomain& domain, store::ReadTransaction&
 }  // namespace
 
 std::string IamDomain::role_arn(const store::Role& r) const {
-  return "arn:" + env_.partition + ":iam::" + r.account_id + ":role" + r.path + r.name;
+  return arn::iam_arn(env_.partition, r.account_id, "role" + r.path + r.name);
 }
 
 Result<store::Role> IamDomain::create_role(const store::Role& spec) {

@@ -1,5 +1,6 @@
 #include "iam/service.h"
 
+#include "arn/arn.h"
 #include "common/ids.h"
 #include "common/strings.h"
 #include "crypto/crypto.h"
@@ -24,11 +25,11 @@ std::string path_or_root(std::string_view path) {
 IamDomain::IamDomain(DomainEnv env) : env_(std::move(env)) {}
 
 std::string IamDomain::user_arn(const store::User& u) const {
-  return "arn:" + env_.partition + ":iam::" + u.account_id + ":user" + u.path + u.name;
+  return arn::iam_arn(env_.partition, u.account_id, "user" + u.path + u.name);
 }
 
 std::string IamDomain::root_arn(std::string_view account_id) const {
-  return "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":root";
+  return arn::iam_arn(env_.partition, account_id, "root");
 }
 
 Result<bool> IamDomain::bootstrap_root(std::string_view account_id, std::string_view root_key_id,
@@ -589,7 +590,7 @@ Result<PrincipalPolicyTexts> IamDomain::user_policies(std::string_view user_id) 
 
 Result<PrincipalPolicyTexts> IamDomain::policies_of_arn(std::string_view account_id, std::string_view arn) {
   // arn:<partition>:iam::<account>:{user|group|role}/<path><name>
-  const std::string prefix = "arn:" + env_.partition + ":iam::" + std::string(account_id) + ":";
+  const std::string prefix = arn::iam_arn(env_.partition, account_id, "");
   auto invalid = [&] { return internal::invalid_input("Invalid ARN: " + std::string(arn)); };
   if (!arn.starts_with(prefix)) return invalid();
   std::string_view rest = arn.substr(prefix.size());

@@ -66,3 +66,32 @@ TEST(Arn, SegmentWiseMatching) {
 
 }  // namespace
 }  // namespace iamd::arn
+
+namespace iamd::arn {
+namespace {
+
+// IAM and STS ARNs are spelled in one place; with an empty resource, the account's prefix.
+TEST(ArnBuilders, IamAndStsArns) {
+  struct Row {
+    std::string got;
+    const char* want;
+  };
+  const Row rows[] = {
+      {iam_arn("aws", "123456789012", "user/eng/alice"), "arn:aws:iam::123456789012:user/eng/alice"},
+      {iam_arn("aws-cn", "123456789012", "root"), "arn:aws-cn:iam::123456789012:root"},
+      {iam_arn("aws", "aws", "policy/AdministratorAccess"), "arn:aws:iam::aws:policy/AdministratorAccess"},
+      {iam_arn("aws", "123456789012", ""), "arn:aws:iam::123456789012:"},
+      {sts_arn("aws", "123456789012", "assumed-role/r/s"), "arn:aws:sts::123456789012:assumed-role/r/s"},
+  };
+  for (const Row& r : rows) {
+    EXPECT_EQ(r.got, r.want);
+    if (!r.got.ends_with(":")) {
+      auto parsed = Arn::parse(r.got);
+      ASSERT_TRUE(parsed.has_value()) << r.got;
+      EXPECT_EQ(parsed->to_string(), r.got);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace iamd::arn
