@@ -33,17 +33,14 @@ common::Result<Arn> Arn::parse(std::string_view text) {
 
 namespace {
 
-std::string global_arn(std::string_view partition, std::string_view service, std::string_view account,
-                       std::string_view resource) {
+std::string join(std::string_view partition, std::string_view service, std::string_view region,
+                 std::string_view account, std::string_view resource) {
   std::string s;
-  s.reserve(8 + partition.size() + service.size() + account.size() + resource.size());
-  s += "arn:";
-  s += partition;
-  s += ':';
-  s += service;
-  s += "::";
-  s += account;
-  s += ':';
+  s.reserve(8 + partition.size() + service.size() + region.size() + account.size() + resource.size());
+  for (std::string_view part : {std::string_view("arn"), partition, service, region, account}) {
+    s += part;
+    s += ':';
+  }
   s += resource;
   return s;
 }
@@ -51,25 +48,15 @@ std::string global_arn(std::string_view partition, std::string_view service, std
 }  // namespace
 
 std::string iam_arn(std::string_view partition, std::string_view account, std::string_view resource) {
-  return global_arn(partition, "iam", account, resource);
+  return join(partition, "iam", "", account, resource);
 }
 
 std::string sts_arn(std::string_view partition, std::string_view account, std::string_view resource) {
-  return global_arn(partition, "sts", account, resource);
+  return join(partition, "sts", "", account, resource);
 }
 
 std::string Arn::to_string() const {
-  std::string s = "arn:";
-  s += partition_;
-  s += ':';
-  s += service_;
-  s += ':';
-  s += region_;
-  s += ':';
-  s += account_;
-  s += ':';
-  s += resource_;
-  return s;
+  return join(partition_, service_, region_, account_, resource_);
 }
 
 bool is_account_id(std::string_view s) {
