@@ -68,7 +68,6 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
       t.name = c.user->name;
       t.arn = ctx_.domain.user_arn(*c.user);
       t.boundary = c.user->permissions_boundary;
-      t.user = *c.user;  // as its key resolved it (fresh per store generation)
     } else {
       t.arn = c.arn;
     }
@@ -200,8 +199,11 @@ Result<pi::GetUserResult> IamHandlers::get_user(const pi::GetUserRequest& r) {
     out.user = w;
     return out;
   }
-  if (t.user) {  // read once, for authorization and the answer
-    out.user = to_wire(ctx_.domain, *t.user, true);
+  // Read once, for authorization and the answer: the named user, or the caller itself as its
+  // key resolved it (fresh per store generation).
+  const store::User* known = t.user ? &*t.user : (!r.user_name && ctx_.caller.user ? &*ctx_.caller.user : nullptr);
+  if (known != nullptr) {
+    out.user = to_wire(ctx_.domain, *known, true);
     return out;
   }
   auto u = ctx_.domain.get_user(ctx_.caller.account_id, t.name);

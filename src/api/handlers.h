@@ -296,7 +296,7 @@ class IamHandlers final : public protocol::iam::IamService {
     std::string name;
     std::string arn;
     std::string boundary;
-    std::optional<store::User> user;  // the stored user when named and found
+    std::optional<store::User> user;  // the stored user when named and found (not the caller)
   };
   Target target_user(const std::optional<std::string>& name);
   // Authorizes with the base context, `extra`, and the resource's tags (evaluation.md §6):
