@@ -78,10 +78,6 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
   if (u) {
     t.arn = ctx_.domain.user_arn(*u);
     t.boundary = u->permissions_boundary;
-    tagged_arn_ = t.arn;
-    tagged_ = u->tags;
-    tagged_principal_ = true;
-    has_tagged_ = true;
     t.user = std::move(*u);
   } else {
     store::User unsaved;
@@ -92,64 +88,25 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
   return t;
 }
 
-const store::Tags& IamHandlers::resource_tags(std::string_view arn) {
-  if (has_tagged_ && tagged_arn_ == arn) return tagged_;
-  tagged_arn_ = std::string(arn);
-  tagged_.clear();
-  tagged_principal_ = false;
-  has_tagged_ = true;
-  const Caller& c = ctx_.caller;
-  if (c.user && ctx_.domain.user_arn(*c.user) == arn) {
-    tagged_ = c.user->tags;  // the caller itself, as its key resolved it (fresh per generation)
-    tagged_principal_ = true;
-    return tagged_;
-  }
-  const std::string prefix = ::iamd::arn::iam_arn(ctx_.domain.env().partition, c.account_id, "");
-  if (!arn.starts_with(prefix)) return tagged_;
-  const std::string_view rest = arn.substr(prefix.size());
-  const std::string name(rest.substr(rest.rfind('/') + 1));
-  // Only a record whose ARN (with its stored path) is the resource lends its tags.
-  if (rest.starts_with("user/")) {
-    if (auto u = ctx_.domain.get_user(c.account_id, name); u && ctx_.domain.user_arn(*u) == arn) tagged_ = u->tags;
-    tagged_principal_ = true;
-  } else if (rest.starts_with("role/")) {
-    if (auto r = ctx_.domain.get_role(c.account_id, name); r && ctx_.domain.role_arn(*r) == arn) tagged_ = r->tags;
-    tagged_principal_ = true;
-  } else if (rest.starts_with("policy/")) {
-    if (auto p = ctx_.domain.get_policy(c.account_id, arn); p) tagged_ = p->tags;
-  } else if (rest.starts_with("instance-profile/")) {
-    auto p = ctx_.domain.get_instance_profile(c.account_id, name);
-    if (p && ctx_.domain.instance_profile_arn(p->profile) == arn) tagged_ = p->profile.tags;
-  } else if (rest.starts_with("server-certificate/")) {
-    auto sc = ctx_.domain.get_server_certificate(c.account_id, name);
-    if (sc && ctx_.domain.server_certificate_arn(*sc) == arn) tagged_ = sc->tags;
-  }
-  return tagged_;
+Result<void> IamHandlers::begin_operation(std::string_view operation, const protocol::Params& params) {
+  return pipe_.begin("iam", operation, params);
+}
+
+Result<void> IamHandlers::end_operation(Result<void> outcome) {
+  return pipe_.end(std::move(outcome));
+}
+
+Result<void> StsHandlers::begin_operation(std::string_view operation, const protocol::Params& params) {
+  return pipe_.begin("sts", operation, params);
+}
+
+Result<void> StsHandlers::end_operation(Result<void> outcome) {
+  return pipe_.end(std::move(outcome));
 }
 
 Result<void> IamHandlers::authorize(std::string_view action, std::string_view resource, const condition::Context* extra,
                                     const std::shared_ptr<const policy::CompiledPolicy>& grant) {
-  const store::Tags& tags = resource_tags(resource);
-  condition::Context merged = ctx_.base_context;
-  // aws:ResourceAccount: the account segment of the resource's ARN, when it names one.
-  std::array<std::string_view, 6> parts;
-  if (arn::split6(resource, parts) && parts[0] == "arn" && arn::is_account_id(parts[4])) {
-    merged.set("aws:ResourceAccount", std::string(parts[4]));
-  }
-  for (const store::Tag& t : tags) {
-    merged.set("aws:ResourceTag/" + t.key, t.value);
-    if (tagged_principal_) merged.set("iam:ResourceTag/" + t.key, t.value);  // users and roles only
-  }
-  if (extra != nullptr) {
-    for (const auto& e : extra->entries()) {
-      if (e.multi) {
-        merged.set_list(e.key, e.values);
-      } else {
-        merged.set(e.key, e.values.empty() ? std::string() : e.values[0]);
-      }
-    }
-  }
-  return ctx_.access.authorize(ctx_.caller, action, resource, merged, grant);
+  return pipe_.authorize(action, resource, extra, grant);
 }
 
 Result<pi::CreateUserResult> IamHandlers::create_user(const pi::CreateUserRequest& r) {

@@ -9,6 +9,7 @@
 
 #include "api/access.h"
 #include "api/caller.h"
+#include "api/pipeline.h"
 #include "condition/context.h"
 #include "iam/service.h"
 #include "protocol/iam.h"
@@ -16,16 +17,13 @@
 
 namespace iamd::api {
 
-struct CallContext {
-  iam::IamDomain& domain;
-  Access& access;
-  const Caller& caller;
-  const condition::Context& base_context;  // environment and principal keys
-};
-
 class IamHandlers final : public protocol::iam::IamService {
  public:
-  explicit IamHandlers(CallContext ctx) : ctx_(ctx) {}
+  explicit IamHandlers(CallContext ctx) : ctx_(ctx), pipe_(ctx) {}
+
+  // The pipeline's steps before and after each operation (api/pipeline.h).
+  common::Result<void> begin_operation(std::string_view operation, const protocol::Params& params) override;
+  common::Result<void> end_operation(common::Result<void> outcome) override;
 
   common::Result<protocol::iam::CreateUserResult> create_user(const protocol::iam::CreateUserRequest& r) override;
   common::Result<protocol::iam::GetUserResult> get_user(const protocol::iam::GetUserRequest& r) override;
@@ -309,26 +307,23 @@ class IamHandlers final : public protocol::iam::IamService {
   // What the password policy's AllowUsersToChangePassword gives every IAM user: ChangePassword
   // on itself and GetAccountPasswordPolicy; null when it is off or the caller is no IAM user.
   common::Result<std::shared_ptr<const policy::CompiledPolicy>> password_grant();
-  // The tags of the record `arn` names; empty for other resources or missing ones.
-  // Remembered for the call (an IamHandlers serves one request), so target_user's lookup is
-  // not repeated.
-  const store::Tags& resource_tags(std::string_view arn);
+  iam::Groups& groups() { return ctx_.domain.groups; }
 
   CallContext ctx_;
-  std::string tagged_arn_;
-  store::Tags tagged_;
-  bool has_tagged_ = false;
-  bool tagged_principal_ = false;  // the tagged record is a user or role
+  Pipeline pipe_;
 };
 
 class StsHandlers final : public protocol::sts::StsService {
  public:
-  explicit StsHandlers(CallContext ctx) : ctx_(ctx) {}
+  explicit StsHandlers(CallContext ctx) : ctx_(ctx), pipe_(ctx) {}
+  common::Result<void> begin_operation(std::string_view operation, const protocol::Params& params) override;
+  common::Result<void> end_operation(common::Result<void> outcome) override;
   common::Result<protocol::sts::GetCallerIdentityResult> get_caller_identity(
       const protocol::sts::GetCallerIdentityRequest& r) override;
 
  private:
   CallContext ctx_;
+  Pipeline pipe_;
 };
 
 }  // namespace iamd::api

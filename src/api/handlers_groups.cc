@@ -1,6 +1,6 @@
-// The IAM group operations. Each one authorizes against the group's ARN
-// (arn:<p>:iam::<acct>:group/<path><GroupName>, evaluation.md §6) before calling the domain;
-// ListGroupsForUser is a user operation and uses the user's ARN.
+// The IAM group operations. The pipeline (api/pipeline.h) has resolved and authorized each
+// one against the group's ARN (arn:<p>:iam::<acct>:group/<path><GroupName>, evaluation.md §6;
+// ListGroupsForUser: the user's) in the transaction these run in.
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/internal.h"
@@ -8,24 +8,11 @@
 namespace iamd::api {
 
 namespace pi = protocol::iam;
-using common::Error;
 using common::Result;
 
 namespace {
 
-using internal::fail;
 using internal::list_options;
-
-// The group's ARN with its stored path, or with "/" when the group does not exist, so a
-// denial never reveals whether the group exists.
-std::string group_arn(iam::IamDomain& domain, std::string_view account_id, std::string_view name) {
-  auto g = domain.get_group(account_id, name);
-  if (g) return domain.group_arn(*g);
-  store::Group unsaved;
-  unsaved.account_id = std::string(account_id);
-  unsaved.name = std::string(name);
-  return domain.group_arn(unsaved);
-}
 
 pi::Group to_wire(const iam::IamDomain& domain, const store::Group& g) {
   pi::Group w;
@@ -52,23 +39,16 @@ pi::User member_to_wire(const iam::IamDomain& domain, const store::User& u) {
 }  // namespace
 
 Result<pi::CreateGroupResult> IamHandlers::create_group(const pi::CreateGroupRequest& r) {
-  store::Group unsaved;
-  unsaved.account_id = ctx_.caller.account_id;
-  unsaved.name = r.group_name;
-  unsaved.path = r.path.value_or("/");
-  if (auto a = authorize("iam:CreateGroup", ctx_.domain.group_arn(unsaved)); !a) return a.error();
-  auto g = ctx_.domain.create_group(ctx_.caller.account_id, r.group_name, unsaved.path);
-  if (!g) return fail<pi::CreateGroupResult>(g.error());
+  auto g = groups().create_group(pipe_.write(), r.group_name, r.path.value_or("/"));
+  if (!g) return g.error();
   pi::CreateGroupResult out;
   out.group = to_wire(ctx_.domain, *g);
   return out;
 }
 
 Result<pi::GetGroupResult> IamHandlers::get_group(const pi::GetGroupRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:GetGroup", group_arn(ctx_.domain, account, r.group_name)); !a) return a.error();
-  auto m = ctx_.domain.get_group_members(account, r.group_name, list_options(std::nullopt, r.marker, r.max_items));
-  if (!m) return fail<pi::GetGroupResult>(m.error());
+  auto m = groups().get_group_members(pipe_.read(), r.group_name, list_options(std::nullopt, r.marker, r.max_items));
+  if (!m) return m.error();
   pi::GetGroupResult out;
   out.group = to_wire(ctx_.domain, m->group);
   for (const store::User& u : m->users.items) out.users.push_back(member_to_wire(ctx_.domain, u));
@@ -78,12 +58,8 @@ Result<pi::GetGroupResult> IamHandlers::get_group(const pi::GetGroupRequest& r) 
 }
 
 Result<pi::ListGroupsResult> IamHandlers::list_groups(const pi::ListGroupsRequest& r) {
-  std::string prefix = r.path_prefix.value_or("/");
-  // Like ListUsers: evaluated against group/ + the path prefix (policy-language.md §3.3).
-  const std::string resource = internal::list_resource(ctx_.domain, ctx_.caller.account_id, "group", prefix);
-  if (auto a = authorize("iam:ListGroups", resource); !a) return a.error();
-  auto page = ctx_.domain.list_groups(ctx_.caller.account_id, list_options(prefix, r.marker, r.max_items));
-  if (!page) return fail<pi::ListGroupsResult>(page.error());
+  auto page = groups().list_groups(pipe_.read(), list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListGroupsResult out;
   for (const store::Group& g : page->items) out.groups.push_back(to_wire(ctx_.domain, g));
   out.is_truncated = page->is_truncated();
@@ -92,55 +68,35 @@ Result<pi::ListGroupsResult> IamHandlers::list_groups(const pi::ListGroupsReques
 }
 
 Result<void> IamHandlers::update_group(const pi::UpdateGroupRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
   // AWS requires permission on the group under its old and under its new name and path.
-  auto current = ctx_.domain.get_group(account, r.group_name);
-  store::Group before;
-  before.account_id = account;
-  before.name = r.group_name;
-  if (current) before = *current;
-  if (auto a = authorize("iam:UpdateGroup", ctx_.domain.group_arn(before)); !a) return a;
   if (r.new_group_name || r.new_path) {
-    store::Group after = before;
+    store::Group after;
+    if (const auto& g = pipe_.target().group) after = *g;
+    after.account_id = ctx_.caller.account_id;
+    if (after.name.empty()) after.name = r.group_name;
     if (r.new_group_name) after.name = *r.new_group_name;
     if (r.new_path) after.path = *r.new_path;
-    if (auto a = authorize("iam:UpdateGroup", ctx_.domain.group_arn(after)); !a) return a;
+    if (auto a = pipe_.authorize("iam:UpdateGroup", ctx_.domain.group_arn(after)); !a) return a;
   }
-  if (auto u = ctx_.domain.update_group(account, r.group_name, r.new_group_name, r.new_path); !u) {
-    return to_aws_error(u.error());
-  }
-  return {};
+  return groups().update_group(pipe_.write(), r.group_name, r.new_group_name, r.new_path);
 }
 
 Result<void> IamHandlers::delete_group(const pi::DeleteGroupRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:DeleteGroup", group_arn(ctx_.domain, account, r.group_name)); !a) return a;
-  if (auto d = ctx_.domain.delete_group(account, r.group_name); !d) return to_aws_error(d.error());
-  return {};
+  return groups().delete_group(pipe_.write(), r.group_name);
 }
 
 Result<void> IamHandlers::add_user_to_group(const pi::AddUserToGroupRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:AddUserToGroup", group_arn(ctx_.domain, account, r.group_name)); !a) return a;
-  if (auto d = ctx_.domain.add_user_to_group(account, r.group_name, r.user_name); !d) return to_aws_error(d.error());
-  return {};
+  return groups().add_user_to_group(pipe_.write(), r.group_name, r.user_name);
 }
 
 Result<void> IamHandlers::remove_user_from_group(const pi::RemoveUserFromGroupRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:RemoveUserFromGroup", group_arn(ctx_.domain, account, r.group_name)); !a) return a;
-  if (auto d = ctx_.domain.remove_user_from_group(account, r.group_name, r.user_name); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return groups().remove_user_from_group(pipe_.write(), r.group_name, r.user_name);
 }
 
 Result<pi::ListGroupsForUserResult> IamHandlers::list_groups_for_user(const pi::ListGroupsForUserRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:ListGroupsForUser", t.arn); !a) return a.error();
-  auto page = ctx_.domain.list_groups_for_user(ctx_.caller.account_id, r.user_name,
-                                               list_options(std::nullopt, r.marker, r.max_items));
-  if (!page) return fail<pi::ListGroupsForUserResult>(page.error());
+  auto page =
+      groups().list_groups_for_user(pipe_.read(), r.user_name, list_options(std::nullopt, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListGroupsForUserResult out;
   for (const store::Group& g : page->items) out.groups.push_back(to_wire(ctx_.domain, g));
   out.is_truncated = page->is_truncated();
@@ -149,44 +105,27 @@ Result<pi::ListGroupsForUserResult> IamHandlers::list_groups_for_user(const pi::
 }
 
 Result<void> IamHandlers::put_group_policy(const pi::PutGroupPolicyRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:PutGroupPolicy", group_arn(ctx_.domain, account, r.group_name)); !a) return a;
-  if (auto p = ctx_.domain.put_group_policy(account, r.group_name, r.policy_name, r.policy_document); !p) {
-    return to_aws_error(p.error());
-  }
-  return {};
+  return groups().put_group_policy(pipe_.write(), r.group_name, r.policy_name, r.policy_document);
 }
 
 Result<pi::GetGroupPolicyResult> IamHandlers::get_group_policy(const pi::GetGroupPolicyRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:GetGroupPolicy", group_arn(ctx_.domain, account, r.group_name)); !a) return a.error();
-  auto g = ctx_.domain.get_group(account, r.group_name);
-  if (!g) return fail<pi::GetGroupPolicyResult>(g.error());
-  auto p = ctx_.domain.get_group_policy(account, r.group_name, r.policy_name);
-  if (!p) return fail<pi::GetGroupPolicyResult>(p.error());
+  auto p = groups().get_group_policy(pipe_.read(), r.group_name, r.policy_name);
+  if (!p) return p.error();
   pi::GetGroupPolicyResult out;
-  out.group_name = g->name;
+  out.group_name = pipe_.target().name;  // as stored
   out.policy_name = p->name;
   out.policy_document = p->document;
   return out;
 }
 
 Result<void> IamHandlers::delete_group_policy(const pi::DeleteGroupPolicyRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:DeleteGroupPolicy", group_arn(ctx_.domain, account, r.group_name)); !a) return a;
-  if (auto d = ctx_.domain.delete_group_policy(account, r.group_name, r.policy_name); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return groups().delete_group_policy(pipe_.write(), r.group_name, r.policy_name);
 }
 
 Result<pi::ListGroupPoliciesResult> IamHandlers::list_group_policies(const pi::ListGroupPoliciesRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:ListGroupPolicies", group_arn(ctx_.domain, account, r.group_name)); !a) {
-    return a.error();
-  }
-  auto page = ctx_.domain.list_group_policies(account, r.group_name, list_options(std::nullopt, r.marker, r.max_items));
-  if (!page) return fail<pi::ListGroupPoliciesResult>(page.error());
+  auto page =
+      groups().list_group_policies(pipe_.read(), r.group_name, list_options(std::nullopt, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListGroupPoliciesResult out;
   for (const store::InlinePolicy& p : page->items) out.policy_names.push_back(p.name);
   out.is_truncated = page->is_truncated();
@@ -195,40 +134,18 @@ Result<pi::ListGroupPoliciesResult> IamHandlers::list_group_policies(const pi::L
 }
 
 Result<void> IamHandlers::attach_group_policy(const pi::AttachGroupPolicyRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra;
-  extra.set("iam:PolicyARN", r.policy_arn);
-  if (auto a = authorize("iam:AttachGroupPolicy", group_arn(ctx_.domain, account, r.group_name), &extra); !a) {
-    return a;
-  }
-  if (auto d = ctx_.domain.attach_group_policy(account, r.group_name, r.policy_arn); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return groups().attach_group_policy(pipe_.write(), r.group_name, r.policy_arn);
 }
 
 Result<void> IamHandlers::detach_group_policy(const pi::DetachGroupPolicyRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra;
-  extra.set("iam:PolicyARN", r.policy_arn);
-  if (auto a = authorize("iam:DetachGroupPolicy", group_arn(ctx_.domain, account, r.group_name), &extra); !a) {
-    return a;
-  }
-  if (auto d = ctx_.domain.detach_group_policy(account, r.group_name, r.policy_arn); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return groups().detach_group_policy(pipe_.write(), r.group_name, r.policy_arn);
 }
 
 Result<pi::ListAttachedGroupPoliciesResult> IamHandlers::list_attached_group_policies(
     const pi::ListAttachedGroupPoliciesRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:ListAttachedGroupPolicies", group_arn(ctx_.domain, account, r.group_name)); !a) {
-    return a.error();
-  }
-  auto page = ctx_.domain.list_attached_group_policies(account, r.group_name,
-                                                       list_options(r.path_prefix, r.marker, r.max_items));
-  if (!page) return fail<pi::ListAttachedGroupPoliciesResult>(page.error());
+  auto page = groups().list_attached_group_policies(pipe_.read(), r.group_name,
+                                                    list_options(r.path_prefix, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListAttachedGroupPoliciesResult out;
   for (const store::AttachedPolicy& p : page->items) {
     pi::AttachedPolicy w;

@@ -464,7 +464,7 @@ Result<void> IamDomain::put_user_permissions_boundary(std::string_view account_i
   if (!tx) return tx.error();
   auto u = find_user(**tx, account_id, user_name);
   if (!u) return u.error();
-  if (auto p = attachable_policy(**tx, account_id, arn); !p) {
+  if (auto p = internal::attachable_policy(env_, **tx, account_id, arn); !p) {
     if (!store::is_not_found(p.error())) return p.error();
     return invalid_input("Scope ARN: " + std::string(arn) + " does not exist or is not attachable.");
   }

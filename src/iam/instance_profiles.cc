@@ -335,7 +335,7 @@ Result<void> IamDomain::put_role_permissions_boundary(std::string_view account_i
   if (!role) return role.error();
   if (auto m = check_modifiable(*role); !m) return m;
   // As PutUserPermissionsBoundary: a customer managed policy of the account or an AWS managed one.
-  if (auto p = attachable_policy(**tx, account_id, arn); !p) {
+  if (auto p = internal::attachable_policy(env_, **tx, account_id, arn); !p) {
     if (!store::is_not_found(p.error())) return p.error();
     return invalid_input("Scope ARN: " + std::string(arn) + " does not exist or is not attachable.");
   }

@@ -58,6 +58,11 @@ inline policy::ValidateOptions validate_options(const Quotas& quotas, policy::Po
   return o;
 }
 
+// The managed policy record for an ARN (a customer managed policy of the account, or an AWS
+// managed one), creating the record of an AWS managed policy from the catalogue on first use.
+common::Result<store::ManagedPolicy> attachable_policy(const DomainEnv& env, store::Transaction& tx,
+                                                       std::string_view account_id, std::string_view arn);
+
 // Reads every page of a paginated store listing: `list(ListOptions)` returns a Page<T>.
 template <class T, class F>
 common::Result<std::vector<T>> all_pages(F&& list) {

@@ -114,6 +114,10 @@ Result<void> validate_managed_document(const Quotas& quotas, std::string_view do
 
 }  // namespace
 
+Result<store::ManagedPolicy> IamDomain::find_policy(const Read& rd, std::string_view arn) {
+  return readable_policy(env_, rd.tx, rd.account_id, arn);
+}
+
 std::string IamDomain::policy_arn(std::string_view account_id, std::string_view path, std::string_view name) const {
   return arn::iam_arn(env_.partition, account_id,
                       "policy" + (path.empty() ? std::string("/") : std::string(path)) + std::string(name));

@@ -117,7 +117,7 @@ Result<store::Role> IamDomain::create_role(const store::Role& spec) {
   }
   if (auto r = check_trust_policy(*this, **tx, spec.trust_policy); !r) return r.error();
   if (!spec.permissions_boundary.empty()) {
-    if (auto p = attachable_policy(**tx, spec.account_id, spec.permissions_boundary); !p) {
+    if (auto p = internal::attachable_policy(env_, **tx, spec.account_id, spec.permissions_boundary); !p) {
       return invalid_input("Scope ARN: " + spec.permissions_boundary + " does not exist or is not attachable.");
     }
   }
@@ -261,7 +261,7 @@ Result<void> IamDomain::attach_role_policy(std::string_view account_id, std::str
   auto role = find_role(**tx, account_id, role_name);
   if (!role) return role.error();
   if (auto m = check_modifiable(*role); !m) return m;
-  auto p = attachable_policy(**tx, account_id, arn);
+  auto p = internal::attachable_policy(env_, **tx, account_id, arn);
   if (!p) return p.error();
   auto attached = all_pages<store::AttachedPolicy>([&](const store::ListOptions& lo) {
     return (*tx)->list_attached_policies(store::EntityKind::kRole, role->id, lo);

@@ -137,7 +137,7 @@ Result<store::User> IamDomain::create_user(std::string_view account_id, std::str
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
   if (!boundary.empty()) {
-    if (auto p = attachable_policy(**tx, account_id, boundary); !p) {
+    if (auto p = internal::attachable_policy(env_, **tx, account_id, boundary); !p) {
       return Error{"InvalidInput", "Scope ARN: " + std::string(boundary) + " does not exist or is not attachable.", ""};
     }
   }
@@ -454,8 +454,10 @@ Result<store::Page<store::InlinePolicy>> IamDomain::list_user_policies(std::stri
   return (*tx)->list_inline_policies(store::EntityKind::kUser, u->id, options);
 }
 
-Result<store::ManagedPolicy> IamDomain::attachable_policy(store::Transaction& tx, std::string_view account_id,
-                                                          std::string_view arn) {
+namespace internal {
+
+Result<store::ManagedPolicy> attachable_policy(const DomainEnv& env_, store::Transaction& tx,
+                                               std::string_view account_id, std::string_view arn) {
   auto p = tx.get_policy(arn);
   if (p) {
     if (p->aws_managed || p->account_id == account_id) return p;
@@ -482,13 +484,15 @@ Result<store::ManagedPolicy> IamDomain::attachable_policy(store::Transaction& tx
   return m;
 }
 
+}  // namespace internal
+
 Result<void> IamDomain::attach_user_policy(std::string_view account_id, std::string_view user_name,
                                            std::string_view arn) {
   auto tx = env_.store->begin_write();
   if (!tx) return tx.error();
   auto u = find_user(**tx, account_id, user_name);
   if (!u) return u.error();
-  auto p = attachable_policy(**tx, account_id, arn);
+  auto p = internal::attachable_policy(env_, **tx, account_id, arn);
   if (!p) return p.error();
   auto attached = all_pages<store::AttachedPolicy>(
       [&](const store::ListOptions& lo) { return (*tx)->list_attached_policies(store::EntityKind::kUser, u->id, lo); });

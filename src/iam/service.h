@@ -21,6 +21,8 @@
 #include "common/result.h"
 #include "common/time.h"
 #include "iam/catalog.h"
+#include "iam/env.h"
+#include "iam/groups.h"
 #include "iam/password.h"
 #include "iam/quotas.h"
 #include "store/store.h"
@@ -28,21 +30,6 @@
 namespace iamd::iam {
 
 using common::Result;
-
-inline constexpr std::string_view kLimitExceeded = "LimitExceeded";
-inline constexpr std::string_view kMalformedPolicy = "MalformedPolicyDocument";
-
-struct DomainEnv {
-  store::Store* store = nullptr;
-  const common::Clock* clock = nullptr;
-  common::Random* random = nullptr;  // thread-safe (password salts are drawn outside transactions)
-  std::string master_key;            // 32 bytes: seals access key secrets
-  std::string partition = "aws";
-  const ManagedCatalog* catalog = nullptr;
-  Quotas quotas;  // AWS's defaults unless configured
-  // Console passwords; null: Argon2id with the default parameters.
-  const PasswordHasher* passwords = nullptr;
-};
 
 // Who an access key belongs to, with its plaintext secret (for SigV4 only).
 struct KeyOwner {
@@ -126,6 +113,12 @@ struct CredentialReport {
 class IamDomain {
  public:
   explicit IamDomain(DomainEnv env);
+  IamDomain(const IamDomain&) = delete;
+  IamDomain& operator=(const IamDomain&) = delete;
+
+  // The customer managed policy of the account, or the AWS managed policy, with this ARN
+  // (NotFound otherwise), as the operation pipeline resolves a policy target.
+  Result<store::ManagedPolicy> find_policy(const Read& rd, std::string_view arn);
 
   const DomainEnv& env() const { return env_; }
   std::string user_arn(const store::User& user) const;
@@ -185,39 +178,6 @@ class IamDomain {
   // Quotas are AWS's fixed ones (identifiers.md §5): 10 groups per user, 10 managed
   // policies per group, 5,120 bytes of inline policy per group.
   std::string group_arn(const store::Group& group) const;
-  Result<store::Group> create_group(std::string_view account_id, std::string_view name, std::string_view path);
-  Result<store::Group> get_group(std::string_view account_id, std::string_view name);
-  // The group and one page of its members (GetGroup).
-  struct GroupMembers {
-    store::Group group;
-    store::Page<store::User> users;
-  };
-  Result<GroupMembers> get_group_members(std::string_view account_id, std::string_view name,
-                                         const store::ListOptions& options);
-  Result<store::Page<store::Group>> list_groups(std::string_view account_id, const store::ListOptions& options);
-  // Empty optionals keep the current name or path.
-  Result<void> update_group(std::string_view account_id, std::string_view name,
-                            const std::optional<std::string>& new_name, const std::optional<std::string>& new_path);
-  Result<void> delete_group(std::string_view account_id, std::string_view name);
-  // Adding a member again is a no-op, as in AWS.
-  Result<void> add_user_to_group(std::string_view account_id, std::string_view group_name, std::string_view user_name);
-  Result<void> remove_user_from_group(std::string_view account_id, std::string_view group_name,
-                                      std::string_view user_name);
-  Result<store::Page<store::Group>> list_groups_for_user(std::string_view account_id, std::string_view user_name,
-                                                         const store::ListOptions& options);
-  Result<void> put_group_policy(std::string_view account_id, std::string_view group_name, std::string_view policy_name,
-                                std::string_view document);
-  Result<store::InlinePolicy> get_group_policy(std::string_view account_id, std::string_view group_name,
-                                               std::string_view policy_name);
-  Result<void> delete_group_policy(std::string_view account_id, std::string_view group_name,
-                                   std::string_view policy_name);
-  Result<store::Page<store::InlinePolicy>> list_group_policies(std::string_view account_id, std::string_view group_name,
-                                                               const store::ListOptions& options);
-  Result<void> attach_group_policy(std::string_view account_id, std::string_view group_name, std::string_view arn);
-  Result<void> detach_group_policy(std::string_view account_id, std::string_view group_name, std::string_view arn);
-  Result<store::Page<store::AttachedPolicy>> list_attached_group_policies(std::string_view account_id,
-                                                                          std::string_view group_name,
-                                                                          const store::ListOptions& options);
   // ---- end of Groups ----
 
   // ---- Managed policies (policies.cc) ----
@@ -645,10 +605,6 @@ class IamDomain {
   Result<std::pair<std::string, std::string>> certificate_owner(store::ReadTransaction& tx, std::string_view account_id,
                                                                 std::string_view user_name);
   // ---- end of Certificates ----
-  // The managed policy record for an ARN, creating the record of an AWS managed policy
-  // from the catalogue on first use.
-  Result<store::ManagedPolicy> attachable_policy(store::Transaction& tx, std::string_view account_id,
-                                                 std::string_view arn);
   Result<PolicyText> managed_policy_text(store::ReadTransaction& tx, std::string_view arn);
   static Result<CredentialReport> read_credential_report(const store::Resource& record);
   // The inline and attached policies of one entity, appended to `out`.
@@ -656,6 +612,10 @@ class IamDomain {
                                    PrincipalPolicyTexts& out);
 
   DomainEnv env_;
+
+ public:
+  // The families of the domain, each over env_ (so declared after it).
+  Groups groups{env_};
 };
 
 }  // namespace iamd::iam

@@ -390,8 +390,15 @@ Response invoke(Svc& service, const ServiceModel& model, const OperationEntry<Sv
   Req request{};
   std::vector<std::string> failures = decode_request(model, params, request);
   if (!failures.empty()) return error_response(model.service, validation_error(failures), request_id);
+  if (auto begun = service.begin_operation(op.name, params); !begun) {
+    return error_response(model.service, begun.error(), request_id);
+  }
   common::Result<Res> result = (service.*Method)(request);
-  if (!result) return error_response(model.service, result.error(), request_id);
+  common::Result<void> outcome;
+  if (!result) outcome = result.error();
+  if (auto ended = service.end_operation(std::move(outcome)); !ended) {
+    return error_response(model.service, ended.error(), request_id);
+  }
   if constexpr (std::is_void_v<Res>) {
     XmlWriter w;
     begin_response(w, model, op.name);

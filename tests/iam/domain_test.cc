@@ -98,6 +98,17 @@ class DomainTest : public ::testing::Test {
     ASSERT_TRUE(domain_->bootstrap(kAccount, "AKIAROOTEXAMPLE00001", "rootsecret").has_value());
   }
 
+  // One domain call in a transaction of its own (committed when a write succeeds), as the
+  // pipeline runs it for an operation.
+  template <class F>
+  auto write(F&& f) -> decltype(f(std::declval<const Write&>())) {
+    return in_write(*store_, kAccount, std::forward<F>(f));
+  }
+  template <class F>
+  auto read(F&& f) -> decltype(f(std::declval<const Read&>())) {
+    return in_read(*store_, kAccount, std::forward<F>(f));
+  }
+
   std::string policy(int i) {
     auto p = domain_->create_policy(kAccount, "p" + std::to_string(i), "/", "", kAllowS3, {});
     EXPECT_TRUE(p.has_value()) << (p ? "" : p.error().message);
@@ -165,7 +176,7 @@ TEST_F(DomainTest, AttachedManagedPoliciesPerUserGroupAndRole) {
   std::vector<std::string> arns;
   for (int i = 0; i < 11; ++i) arns.push_back(policy(i));
   ASSERT_TRUE(domain_->create_user(kAccount, "u", "/", "", {}).has_value());
-  ASSERT_TRUE(domain_->create_group(kAccount, "g", "/").has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "g", "/"); }).has_value());
   ASSERT_TRUE(domain_->create_role(role_spec("r")).has_value());
   struct Kind {
     std::function<Result<void>(const std::string&)> attach;
@@ -174,7 +185,9 @@ TEST_F(DomainTest, AttachedManagedPoliciesPerUserGroupAndRole) {
   std::vector<Kind> kinds = {
       {[&](const std::string& a) { return domain_->attach_user_policy(kAccount, "u", a); },
        "Cannot exceed quota for PoliciesPerUser: 10"},
-      {[&](const std::string& a) { return domain_->attach_group_policy(kAccount, "g", a); },
+      {[&](const std::string& a) {
+         return write([&](const Write& w) { return domain_->groups.attach_group_policy(w, "g", a); });
+       },
        "Cannot exceed quota for PoliciesPerGroup: 10"},
       {[&](const std::string& a) { return domain_->attach_role_policy(kAccount, "r", a); },
        "Cannot exceed quota for PoliciesPerRole: 10"},
@@ -249,9 +262,9 @@ TEST_F(DomainTest, AccountQuotasAsConfigured) {
   ASSERT_TRUE(domain_->create_user(kAccount, "b", "/", "", {}).has_value());
   expect_error(domain_->create_user(kAccount, "c", "/", "", {}).error(), "LimitExceeded",
                "Cannot exceed quota for UsersPerAccount: 2");
-  ASSERT_TRUE(domain_->create_group(kAccount, "g1", "/").has_value());
-  expect_error(domain_->create_group(kAccount, "g2", "/").error(), "LimitExceeded",
-               "Cannot exceed quota for GroupsPerAccount: 1");
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "g1", "/"); }).has_value());
+  expect_error(write([&](const Write& w) { return domain_->groups.create_group(w, "g2", "/"); }).error(),
+               "LimitExceeded", "Cannot exceed quota for GroupsPerAccount: 1");
   ASSERT_TRUE(domain_->create_role(role_spec("r1")).has_value());
   expect_error(domain_->create_role(role_spec("r2")).error(), "LimitExceeded",
                "Cannot exceed quota for RolesPerAccount: 1");
@@ -357,8 +370,8 @@ TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
   ASSERT_TRUE(domain_->put_user_policy(kAccount, "busy", "inline", kAllowS3).has_value());
   const std::string arn = policy(0);
   ASSERT_TRUE(domain_->attach_user_policy(kAccount, "busy", arn).has_value());
-  ASSERT_TRUE(domain_->create_group(kAccount, "team", "/").has_value());
-  ASSERT_TRUE(domain_->add_user_to_group(kAccount, "team", "busy").has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "team", "/"); }).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.add_user_to_group(w, "team", "busy"); }).has_value());
   auto credential = domain_->create_service_specific_credential(kAccount, "busy", "codecommit.amazonaws.com");
   ASSERT_TRUE(credential.has_value());
 
@@ -372,7 +385,9 @@ TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
       {"Cannot delete entity, must detach all policies first.",
        [&] { return domain_->detach_user_policy(kAccount, "busy", arn); }},
       {"Cannot delete entity, must remove user from all groups first.",
-       [&] { return domain_->remove_user_from_group(kAccount, "team", "busy"); }},
+       [&] {
+         return write([&](const Write& w) { return domain_->groups.remove_user_from_group(w, "team", "busy"); });
+       }},
       {"Cannot delete entity, must remove referenced objects first.",
        [&] { return domain_->delete_service_specific_credential(kAccount, "busy", credential->id); }},
   };

@@ -30,6 +30,12 @@ constexpr const char* kAllowListUsers =
 
 class CacheTest : public ::testing::Test {
  protected:
+  // One domain call in a write transaction of its own, committed when it succeeds.
+  template <class F>
+  auto write(F&& f) {
+    return iam::in_write(*domain_->env().store, kAccount, std::forward<F>(f));
+  }
+
   void SetUp() override {
     auto opened = store::open_store("memory:");
     ASSERT_TRUE(opened.has_value());
@@ -46,7 +52,7 @@ class CacheTest : public ::testing::Test {
       ASSERT_TRUE(domain_->create_user(kAccount, name, "/", "", {}).has_value());
       ASSERT_TRUE(domain_->put_user_policy(kAccount, name, "get", kAllowGetUser).has_value());
     }
-    ASSERT_TRUE(domain_->create_group(kAccount, "team", "/").has_value());
+    ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->groups.create_group(w, "team", "/"); }).has_value());
   }
 
   Caller caller(const std::string& name) {
@@ -110,10 +116,23 @@ TEST_F(CacheTest, AWriteToOnePrincipalKeepsTheOthersPolicySetWarm) {
       {"boundary", [&] { ASSERT_TRUE(domain_->put_user_permissions_boundary(kAccount, "alice", list)); }, false, false},
       {"boundary deleted", [&] { ASSERT_TRUE(domain_->delete_user_permissions_boundary(kAccount, "alice")); }, true,
        false},
-      {"group joined", [&] { ASSERT_TRUE(domain_->add_user_to_group(kAccount, "team", "alice")); }, true, false},
-      {"group policy", [&] { ASSERT_TRUE(domain_->put_group_policy(kAccount, "team", "list", kAllowListUsers)); }, true,
-       true},
-      {"group attachment", [&] { ASSERT_TRUE(domain_->attach_group_policy(kAccount, "team", deny)); }, false, true},
+      {"group joined",
+       [&] {
+         ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->groups.add_user_to_group(w, "team", "alice"); }));
+       },
+       true, false},
+      {"group policy",
+       [&] {
+         ASSERT_TRUE(write([&](const iam::Write& w) {
+           return domain_->groups.put_group_policy(w, "team", "list", kAllowListUsers);
+         }));
+       },
+       true, true},
+      {"group attachment",
+       [&] {
+         ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->groups.attach_group_policy(w, "team", deny); }));
+       },
+       false, true},
       {"new default version",
        [&] { ASSERT_TRUE(domain_->create_policy_version(kAccount, deny, kAllowListUsers, true)); }, true, true},
       {"old default again", [&] { ASSERT_TRUE(domain_->set_default_policy_version(kAccount, deny, "v1")); }, false,

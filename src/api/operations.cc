@@ -1,0 +1,91 @@
+// The operation table (api/operations.h): one row per operation, grouped by family. Rows are
+// in any order; find_operation() looks them up by name.
+#include "api/operations.h"
+
+#include <algorithm>
+#include <array>
+#include <span>
+#include <vector>
+
+namespace iamd::api {
+
+namespace {
+
+using M = Mode;
+using R = Resource;
+
+constexpr Operation kIam[] = {
+    // ---- Users, access keys, user policies ----
+    // ---- end of Users ----
+
+    // ---- Groups ----
+    {"CreateGroup", "iam:CreateGroup", R::kGroup, "GroupName", kCreates, M::kWrite},
+    {"GetGroup", "iam:GetGroup", R::kGroup, "GroupName", 0, M::kRead},
+    {"ListGroups", "iam:ListGroups", R::kList, "group", 0, M::kRead},
+    // UpdateGroup: also authorized on the group's new name and path (its handler).
+    {"UpdateGroup", "iam:UpdateGroup", R::kGroup, "GroupName", 0, M::kWrite},
+    {"DeleteGroup", "iam:DeleteGroup", R::kGroup, "GroupName", 0, M::kWrite},
+    {"AddUserToGroup", "iam:AddUserToGroup", R::kGroup, "GroupName", 0, M::kWrite},
+    {"RemoveUserFromGroup", "iam:RemoveUserFromGroup", R::kGroup, "GroupName", 0, M::kWrite},
+    {"ListGroupsForUser", "iam:ListGroupsForUser", R::kUser, "UserName", 0, M::kRead},
+    {"PutGroupPolicy", "iam:PutGroupPolicy", R::kGroup, "GroupName", 0, M::kWrite},
+    {"GetGroupPolicy", "iam:GetGroupPolicy", R::kGroup, "GroupName", 0, M::kRead},
+    {"DeleteGroupPolicy", "iam:DeleteGroupPolicy", R::kGroup, "GroupName", 0, M::kWrite},
+    {"ListGroupPolicies", "iam:ListGroupPolicies", R::kGroup, "GroupName", 0, M::kRead},
+    {"AttachGroupPolicy", "iam:AttachGroupPolicy", R::kGroup, "GroupName", kPolicyArn, M::kWrite},
+    {"DetachGroupPolicy", "iam:DetachGroupPolicy", R::kGroup, "GroupName", kPolicyArn, M::kWrite},
+    {"ListAttachedGroupPolicies", "iam:ListAttachedGroupPolicies", R::kGroup, "GroupName", 0, M::kRead},
+    // ---- end of Groups ----
+
+    // ---- Managed policies ----
+    // ---- end of Managed policies ----
+
+    // ---- Roles ----
+    // ---- end of Roles ----
+
+    // ---- Instance profiles and service-linked roles ----
+    // ---- end of Instance profiles ----
+
+    // ---- Account, login profiles, user tags and boundaries ----
+    // ---- end of Account ----
+
+    // ---- MFA devices and SSH public keys ----
+    // ---- end of MFA ----
+
+    // ---- Certificates and service-specific credentials ----
+    // ---- end of Certificates ----
+
+    // ---- Identity providers ----
+    // ---- end of Identity providers ----
+
+    // ---- Authorization details, credential report, simulation ----
+    // ---- end of Details ----
+};
+
+constexpr Operation kSts[] = {
+    // Never authorized by policy: it succeeds even under an explicit deny (evaluation.md §4.1).
+    {"GetCallerIdentity", "sts:GetCallerIdentity", R::kAny, "", 0, M::kUnauthorized},
+};
+
+std::vector<const Operation*> sorted(std::span<const Operation> rows) {
+  std::vector<const Operation*> out;
+  for (const Operation& op : rows) out.push_back(&op);
+  std::sort(out.begin(), out.end(), [](const Operation* a, const Operation* b) { return a->name < b->name; });
+  return out;
+}
+
+const Operation* find_in(const std::vector<const Operation*>& rows, std::string_view name) {
+  auto it = std::lower_bound(rows.begin(), rows.end(), name,
+                             [](const Operation* op, std::string_view n) { return op->name < n; });
+  return it != rows.end() && (*it)->name == name ? *it : nullptr;
+}
+
+}  // namespace
+
+const Operation* find_operation(std::string_view service, std::string_view name) {
+  static const std::vector<const Operation*> iam = sorted(kIam);
+  static const std::vector<const Operation*> sts = sorted(kSts);
+  return find_in(service == "sts" ? sts : iam, name);
+}
+
+}  // namespace iamd::api

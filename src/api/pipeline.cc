@@ -1,0 +1,393 @@
+#include "api/pipeline.h"
+
+#include <array>
+#include <cassert>
+#include <utility>
+#include <vector>
+
+#include "api/errors.h"
+#include "arn/arn.h"
+#include "common/json_writer.h"
+#include "policy/compiled.h"
+
+namespace iamd::api {
+
+using common::Error;
+using common::Result;
+
+namespace {
+
+// The value of request member `name`, or null.
+const std::string* member(const protocol::Params& params, std::string_view name) {
+  return name.empty() ? nullptr : params.find(name);
+}
+
+// The values of a list member `name` (name.member.N), in order.
+std::vector<std::string> list_member(const protocol::Params& params, std::string_view name) {
+  std::vector<std::string> out;
+  const std::string prefix = std::string(name) + ".member.";
+  for (std::uint32_t i : params.list_indices(prefix, true)) {
+    if (const std::string* v = params.find(prefix + std::to_string(i))) out.push_back(*v);
+  }
+  return out;
+}
+
+// The request's Tags.member.N.Key/Value pairs, in order.
+store::Tags request_tags(const protocol::Params& params) {
+  store::Tags out;
+  for (std::uint32_t i : params.list_indices("Tags.member.", false)) {
+    const std::string base = "Tags.member." + std::to_string(i);
+    const std::string* k = params.find(base + ".Key");
+    const std::string* v = params.find(base + ".Value");
+    if (k != nullptr) out.push_back(store::Tag{*k, v != nullptr ? *v : std::string()});
+  }
+  return out;
+}
+
+bool is_principal(Resource r) {
+  return r == Resource::kUser || r == Resource::kRole;
+}
+
+// The resource type word of an IAM ARN ("user", "group", ...).
+std::string_view type_word(Resource r) {
+  switch (r) {
+    case Resource::kUser:
+      return "user";
+    case Resource::kGroup:
+      return "group";
+    case Resource::kRole:
+      return "role";
+    case Resource::kPolicy:
+      return "policy";
+    case Resource::kInstanceProfile:
+      return "instance-profile";
+    case Resource::kServerCertificate:
+      return "server-certificate";
+    case Resource::kMfaDevice:
+      return "mfa";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+store::ReadTransaction* Pipeline::tx() {
+  if (write_) return write_.get();
+  return read_.get();
+}
+
+iam::Read Pipeline::read() {
+  store::ReadTransaction* t = tx();
+  assert(t != nullptr && "the operation has no open transaction");
+  return iam::Read{ctx_.caller.account_id, *t};
+}
+
+iam::Write Pipeline::write() {
+  assert(write_ && "the operation has no write transaction");
+  return iam::Write{ctx_.caller.account_id, *write_};
+}
+
+Result<void> Pipeline::begin(std::string_view service, std::string_view name, const protocol::Params& params) {
+  op_ = find_operation(service, name);
+  params_ = &params;
+  if (op_ == nullptr || op_->mode == Mode::kUnauthorized) return {};
+  // The request's own condition keys (evaluation.md §5.2): fixed for the call.
+  if ((op_->keys & kRequestTags) != 0) {
+    store::Tags tags = request_tags(params);
+    std::vector<std::string> keys;
+    for (const store::Tag& t : tags) {
+      request_keys_.set("aws:RequestTag/" + t.key, t.value);
+      keys.push_back(t.key);
+    }
+    if (!keys.empty()) request_keys_.set_list("aws:TagKeys", keys);
+  }
+  if ((op_->keys & kTagKeys) != 0) {
+    std::vector<std::string> keys = list_member(params, "TagKeys");
+    if (!keys.empty()) request_keys_.set_list("aws:TagKeys", keys);
+  }
+  if ((op_->keys & kPolicyArn) != 0) {
+    if (const std::string* v = member(params, "PolicyArn")) request_keys_.set("iam:PolicyARN", *v);
+  }
+  if ((op_->keys & kRequestBoundary) != 0) {
+    if (const std::string* v = member(params, "PermissionsBoundary")) request_keys_.set("iam:PermissionsBoundary", *v);
+  }
+  if (op_->mode == Mode::kWrite) {
+    auto w = ctx_.domain.env().store->begin_write();
+    if (!w) return to_aws_error(w.error());
+    write_ = std::move(w).value();
+  } else {
+    auto r = ctx_.domain.env().store->begin_read();
+    if (!r) return to_aws_error(r.error());
+    read_ = std::move(r).value();
+  }
+  return resolve_and_authorize();
+}
+
+Result<iam::Write> Pipeline::begin_write() {
+  assert(op_ != nullptr && op_->mode == Mode::kPrepared && !write_);
+  read_.reset();
+  auto w = ctx_.domain.env().store->begin_write();
+  if (!w) return to_aws_error(w.error());
+  write_ = std::move(w).value();
+  target_ = Target{};
+  if (auto a = resolve_and_authorize(); !a) return a.error();
+  return write();
+}
+
+Result<void> Pipeline::end(Result<void> outcome) {
+  if (!outcome) {
+    if (write_) write_->rollback();
+    write_.reset();
+    read_.reset();
+    return to_aws_error(outcome.error());
+  }
+  read_.reset();
+  if (write_) {
+    auto committed = write_->commit();
+    write_.reset();
+    if (!committed) return to_aws_error(committed.error());
+  }
+  return {};
+}
+
+Result<void> Pipeline::resolve_and_authorize() {
+  if (op_->resource == Resource::kCustom) return {};
+  if (auto r = resolve(); !r) return r;
+  std::shared_ptr<const policy::CompiledPolicy> grant;
+  if ((op_->keys & kPasswordGrant) != 0) {
+    auto g = password_grant();
+    if (!g) return g.error();
+    grant = std::move(g).value();
+  }
+  condition::Context extra = request_keys_;
+  if ((op_->keys & kTargetBoundary) != 0 && !target_.boundary.empty()) {
+    extra.set("iam:PermissionsBoundary", target_.boundary);
+  }
+  store::Tags tags = target_.tags;
+  if ((op_->keys & kCreates) != 0) tags = request_tags(*params_);  // the new record's tags
+  return authorize_with(op_->action, target_.arn, tags, target_.principal, extra, grant);
+}
+
+Result<void> Pipeline::resolve() {
+  const iam::DomainEnv& env = ctx_.domain.env();
+  const std::string& account = ctx_.caller.account_id;
+  store::ReadTransaction& t = *tx();
+  Target& out = target_;
+  out.principal = is_principal(op_->resource);
+  const std::string* given = member(*params_, op_->member);
+  auto unsaved = [&](std::string_view path) {
+    out.name = given != nullptr ? *given : std::string();
+    out.arn =
+        arn::iam_arn(env.partition, account, std::string(type_word(op_->resource)) + std::string(path) + out.name);
+  };
+  // A lookup's failure other than NotFound is the operation's error.
+  auto missing = [](const Error& e) { return store::is_not_found(e); };
+
+  if ((op_->keys & kCreates) != 0) {
+    const std::string* path = member(*params_, "Path");
+    unsaved(path != nullptr ? std::string_view(*path) : std::string_view("/"));
+    return {};
+  }
+  switch (op_->resource) {
+    case Resource::kAny:
+      out.arn = "*";
+      return {};
+    case Resource::kList: {
+      const std::string* prefix = member(*params_, "PathPrefix");
+      std::string resource(op_->member);
+      resource += '/';
+      if (prefix != nullptr && prefix->size() > 1) resource += prefix->substr(1);
+      out.arn = arn::iam_arn(env.partition, account, resource);
+      return {};
+    }
+    case Resource::kUser: {
+      if (given == nullptr) {
+        // The caller itself, as its key resolved it (fresh per store generation).
+        const Caller& c = ctx_.caller;
+        out.arn = c.arn;
+        if (c.user) {
+          out.name = c.user->name;
+          out.user = c.user;
+          out.tags = c.user->tags;
+          out.boundary = c.user->permissions_boundary;
+          out.found = true;
+        }
+        return {};
+      }
+      auto u = t.get_user(account, *given);
+      if (!u) {
+        if (!missing(u.error())) return to_aws_error(u.error());
+        unsaved("/");
+        return {};
+      }
+      out.arn = ctx_.domain.user_arn(*u);
+      out.name = u->name;
+      out.tags = u->tags;
+      out.boundary = u->permissions_boundary;
+      out.found = true;
+      out.user = std::move(u).value();
+      return {};
+    }
+    case Resource::kGroup: {
+      if (given == nullptr) return {};
+      auto g = t.get_group(account, *given);
+      if (!g) {
+        if (!missing(g.error())) return to_aws_error(g.error());
+        unsaved("/");
+        return {};
+      }
+      out.arn = ctx_.domain.group_arn(*g);
+      out.name = g->name;
+      out.found = true;
+      out.group = std::move(g).value();
+      return {};
+    }
+    case Resource::kRole: {
+      if (given == nullptr) return {};
+      auto r = t.get_role(account, *given);
+      if (!r) {
+        if (!missing(r.error())) return to_aws_error(r.error());
+        unsaved("/");
+        return {};
+      }
+      out.arn = ctx_.domain.role_arn(*r);
+      out.name = r->name;
+      out.tags = r->tags;
+      out.boundary = r->permissions_boundary;
+      out.found = true;
+      out.role = std::move(r).value();
+      return {};
+    }
+    case Resource::kInstanceProfile: {
+      if (given == nullptr) return {};
+      auto p = t.get_instance_profile(account, *given);
+      if (!p) {
+        if (!missing(p.error())) return to_aws_error(p.error());
+        unsaved("/");
+        return {};
+      }
+      out.arn = ctx_.domain.instance_profile_arn(*p);
+      out.name = p->name;
+      out.tags = p->tags;
+      out.found = true;
+      out.instance_profile = std::move(p).value();
+      return {};
+    }
+    case Resource::kPolicy: {
+      if (given == nullptr) return {};
+      out.arn = *given;  // a policy's ARN is its name
+      auto p = ctx_.domain.find_policy(read(), *given);
+      if (!p) {
+        if (!missing(p.error())) return to_aws_error(p.error());
+        return {};
+      }
+      out.name = p->name;
+      out.tags = p->tags;
+      out.found = true;
+      out.policy = std::move(p).value();
+      return {};
+    }
+    default:
+      // Resources whose members are ARNs: authorized as given (families resolve their records).
+      if (given != nullptr) out.arn = *given;
+      return {};
+  }
+}
+
+Result<void> Pipeline::authorize(std::string_view action, std::string_view resource, const condition::Context* extra,
+                                 const std::shared_ptr<const policy::CompiledPolicy>& grant) {
+  // The resource's tags, from the operation's snapshot (or one of its own).
+  std::unique_ptr<store::ReadTransaction> own;
+  store::ReadTransaction* t = tx();
+  if (t == nullptr) {
+    auto r = ctx_.domain.env().store->begin_read();
+    if (!r) return to_aws_error(r.error());
+    own = std::move(r).value();
+    t = own.get();
+  }
+  store::Tags tags;
+  bool principal = false;
+  const Caller& c = ctx_.caller;
+  const iam::IamDomain& d = ctx_.domain;
+  const std::string prefix = arn::iam_arn(d.env().partition, c.account_id, "");
+  if (target_.found && target_.arn == resource) {
+    tags = target_.tags;
+    principal = target_.principal;
+  } else if (c.user && d.user_arn(*c.user) == resource) {
+    tags = c.user->tags;
+    principal = true;
+  } else if (resource.starts_with(prefix)) {
+    const std::string_view rest = resource.substr(prefix.size());
+    const std::string name(rest.substr(rest.rfind('/') + 1));
+    // Only a record whose ARN (with its stored path) is the resource lends its tags.
+    if (rest.starts_with("user/")) {
+      if (auto u = t->get_user(c.account_id, name); u && d.user_arn(*u) == resource) tags = u->tags;
+      principal = true;
+    } else if (rest.starts_with("role/")) {
+      if (auto r = t->get_role(c.account_id, name); r && d.role_arn(*r) == resource) tags = r->tags;
+      principal = true;
+    } else if (rest.starts_with("policy/")) {
+      if (auto p = t->get_policy(resource); p && p->account_id == c.account_id) tags = p->tags;
+    } else if (rest.starts_with("instance-profile/")) {
+      if (auto p = t->get_instance_profile(c.account_id, name); p && d.instance_profile_arn(*p) == resource) {
+        tags = p->tags;
+      }
+    }
+  }
+  return authorize_with(action, resource, tags, principal, extra != nullptr ? *extra : condition::Context(), grant);
+}
+
+Result<void> Pipeline::authorize_with(std::string_view action, std::string_view resource, const store::Tags& tags,
+                                      bool principal, const condition::Context& extra,
+                                      const std::shared_ptr<const policy::CompiledPolicy>& grant) {
+  condition::Context merged = ctx_.base_context;
+  // aws:ResourceAccount: the account segment of the resource's ARN, when it names one.
+  std::array<std::string_view, 6> parts;
+  if (arn::split6(resource, parts) && parts[0] == "arn" && arn::is_account_id(parts[4])) {
+    merged.set("aws:ResourceAccount", std::string(parts[4]));
+  }
+  for (const store::Tag& t : tags) {
+    merged.set("aws:ResourceTag/" + t.key, t.value);
+    if (principal) merged.set("iam:ResourceTag/" + t.key, t.value);  // users and roles only
+  }
+  for (const auto& e : extra.entries()) {
+    if (e.multi) {
+      merged.set_list(e.key, e.values);
+    } else {
+      merged.set(e.key, e.values.empty() ? std::string() : e.values[0]);
+    }
+  }
+  return ctx_.access.authorize(ctx_.caller, action, resource, merged, grant);
+}
+
+Result<std::shared_ptr<const policy::CompiledPolicy>> Pipeline::password_grant() {
+  const Caller& c = ctx_.caller;
+  if (c.is_root()) return std::shared_ptr<const policy::CompiledPolicy>();
+  auto account = tx()->get_account(c.account_id);
+  if (!account) return to_aws_error(account.error());
+  if (!account->password_policy || !account->password_policy->allow_users_to_change_password) {
+    return std::shared_ptr<const policy::CompiledPolicy>();
+  }
+  // AWS: the option "gives IAM users permissions to iam:ChangePassword for only their user and
+  // to the iam:GetAccountPasswordPolicy action ... applied at the account-level for all users"
+  // (PasswordPolicy.AllowUsersToChangePassword). Evaluated as an identity-based policy of
+  // the user, so an explicit Deny wins over it, as it wins over any Allow [AWS: evaluation
+  // logic]. [UNCERTAIN] that the user's permissions boundary also limits it: AWS does not
+  // say; a boundary limits every identity-based Allow, and this is treated as one.
+  common::JsonWriter w;
+  w.begin_object().key("Version").value("2012-10-17").key("Statement").begin_array();
+  w.begin_object().key("Effect").value("Allow").key("Action").value("iam:ChangePassword");
+  w.key("Resource").value(c.arn).end_object();
+  w.begin_object().key("Effect").value("Allow").key("Action").value("iam:GetAccountPasswordPolicy");
+  w.key("Resource").value("*").end_object();
+  w.end_array().end_object();
+  policy::ValidateOptions o;
+  o.kind = policy::PolicyKind::kIdentity;
+  o.inline_policy_quota = 1 << 20;  // not a stored policy: no size quota
+  auto compiled = policy::compile_text(w.str(), o, "AllowUsersToChangePassword");
+  if (!compiled) return Error{"ServiceFailure", "The request processing has failed because of an unknown error.", ""};
+  return *compiled;
+}
+
+}  // namespace iamd::api

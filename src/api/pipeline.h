@@ -1,0 +1,108 @@
+// The operation pipeline: what happens to every request between its decoding and its
+// answer, in one place. Per operation it reads the row of the operation table
+// (api/operations.h) and
+//   1. opens the operation's transaction (one read snapshot, or the write transaction),
+//   2. resolves the target once, in that transaction: the stored record and its canonical ARN
+//      (stored path, stored case of the name), or the ARN it would have when it does not exist
+//      (path "/", so a denial never reveals whether it exists),
+//   3. gathers the condition keys: the caller's and the environment's (the gateway's), the
+//      target's tags and boundary, and what the row says the request supplies,
+//   4. authorizes the action on the target (a denial is AccessDenied),
+//   5. lets the handler run the domain call in the same transaction (Pipeline::read/write),
+//   6. commits a write, and maps domain errors to AWS's at the edge (api/errors.h).
+// One Pipeline serves one request on one thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/access.h"
+#include "api/caller.h"
+#include "api/operations.h"
+#include "common/result.h"
+#include "condition/context.h"
+#include "iam/scope.h"
+#include "iam/service.h"
+#include "protocol/form.h"
+#include "store/store.h"
+
+namespace iamd::api {
+
+struct CallContext {
+  iam::IamDomain& domain;
+  Access& access;
+  const Caller& caller;
+  const condition::Context& base_context;  // environment and principal keys
+};
+
+// The resource an operation acts on, resolved in the operation's transaction.
+struct Target {
+  std::string arn;   // canonical; "*" for Resource::kAny
+  std::string name;  // the stored name, or the request's when not found; empty for the root user
+  bool found = false;
+  // The record, for the kinds the pipeline reads (one of them, when found).
+  std::optional<store::User> user;
+  std::optional<store::Group> group;
+  std::optional<store::Role> role;
+  std::optional<store::ManagedPolicy> policy;
+  std::optional<store::InstanceProfile> instance_profile;
+  store::Tags tags;        // aws:ResourceTag/<k>
+  bool principal = false;  // a user or role: iam:ResourceTag/<k> as well
+  std::string boundary;    // the target's permissions boundary ARN, when it has one
+};
+
+class Pipeline {
+ public:
+  explicit Pipeline(CallContext ctx) : ctx_(ctx) {}
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Steps 1-4 for operation `name` of `service` ("iam", "sts"). An operation without a row
+  // passes through: its handler authorizes itself (Pipeline::authorize).
+  common::Result<void> begin(std::string_view service, std::string_view name, const protocol::Params& params);
+  // Step 6: commits a write that succeeded (rolls back otherwise); maps any error to AWS's.
+  common::Result<void> end(common::Result<void> outcome);
+
+  const CallContext& context() const { return ctx_; }
+  const Caller& caller() const { return ctx_.caller; }
+  std::string_view account_id() const { return ctx_.caller.account_id; }
+  const Operation* operation() const { return op_; }
+  const Target& target() const { return target_; }
+
+  // The operation's transaction (asserts one is open: Mode::kRead/kWrite after begin, or
+  // after begin_write). write() asserts it is a write transaction.
+  iam::Read read();
+  iam::Write write();
+
+  // Mode::kPrepared: closes the read snapshot, opens the write transaction, and resolves and
+  // authorizes the target again in it (what changed meanwhile counts).
+  common::Result<iam::Write> begin_write();
+
+  // One more authorization in the operation's snapshot (or a snapshot of its own when the
+  // operation has no row): with the base keys, the resource's tags (when it is a record of
+  // the caller's account) and `extra`. `grant`: Access::authorize's account-level grant.
+  common::Result<void> authorize(std::string_view action, std::string_view resource,
+                                 const condition::Context* extra = nullptr,
+                                 const std::shared_ptr<const policy::CompiledPolicy>& grant = nullptr);
+
+ private:
+  common::Result<void> resolve_and_authorize();
+  common::Result<void> resolve();
+  common::Result<void> authorize_with(std::string_view action, std::string_view resource, const store::Tags& tags,
+                                      bool principal, const condition::Context& extra,
+                                      const std::shared_ptr<const policy::CompiledPolicy>& grant);
+  common::Result<std::shared_ptr<const policy::CompiledPolicy>> password_grant();
+  store::ReadTransaction* tx();
+
+  CallContext ctx_;
+  const Operation* op_ = nullptr;
+  const protocol::Params* params_ = nullptr;
+  std::unique_ptr<store::ReadTransaction> read_;
+  std::unique_ptr<store::Transaction> write_;
+  Target target_;
+  condition::Context request_keys_;  // what the request supplies (Operation::keys)
+};
+
+}  // namespace iamd::api

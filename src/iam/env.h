@@ -1,0 +1,34 @@
+// The environment every family of the IAM domain works in: references to the store, clock,
+// randomness, keys, catalogue and quotas, shared by all of them (one per server).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/random.h"
+#include "common/time.h"
+#include "iam/catalog.h"
+#include "iam/password.h"
+#include "iam/quotas.h"
+#include "store/store.h"
+
+namespace iamd::iam {
+
+using common::Result;
+
+inline constexpr std::string_view kLimitExceeded = "LimitExceeded";
+inline constexpr std::string_view kMalformedPolicy = "MalformedPolicyDocument";
+
+struct DomainEnv {
+  store::Store* store = nullptr;
+  const common::Clock* clock = nullptr;
+  common::Random* random = nullptr;  // thread-safe (password salts are drawn outside transactions)
+  std::string master_key;            // 32 bytes: seals access key secrets
+  std::string partition = "aws";
+  const ManagedCatalog* catalog = nullptr;
+  Quotas quotas;  // AWS's defaults unless configured
+  // Console passwords; null: Argon2id with the default parameters.
+  const PasswordHasher* passwords = nullptr;
+};
+
+}  // namespace iamd::iam
