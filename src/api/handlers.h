@@ -307,7 +307,17 @@ class IamHandlers final : public protocol::iam::IamService {
   // What the password policy's AllowUsersToChangePassword gives every IAM user: ChangePassword
   // on itself and GetAccountPasswordPolicy; null when it is off or the caller is no IAM user.
   common::Result<std::shared_ptr<const policy::CompiledPolicy>> password_grant();
+  // The domain's families.
+  iam::Users& users() { return ctx_.domain.users; }
   iam::Groups& groups() { return ctx_.domain.groups; }
+  iam::Accounts& accounts() { return ctx_.domain.accounts; }
+  iam::Policies& policies() { return ctx_.domain.policies; }
+  iam::Roles& roles() { return ctx_.domain.roles; }
+  iam::InstanceProfiles& instance_profiles() { return ctx_.domain.instance_profiles; }
+  iam::Providers& providers() { return ctx_.domain.providers; }
+  iam::MfaDevices& mfa_devices() { return ctx_.domain.mfa_devices; }
+  iam::SshKeys& ssh_keys() { return ctx_.domain.ssh_keys; }
+  iam::Certificates& certificates() { return ctx_.domain.certificates; }
 
   CallContext ctx_;
   Pipeline pipe_;

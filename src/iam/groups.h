@@ -10,6 +10,7 @@
 
 #include "iam/env.h"
 #include "iam/scope.h"
+#include "iam/types.h"
 
 namespace iamd::iam {
 

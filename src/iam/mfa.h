@@ -1,0 +1,23 @@
+// The domain family of virtual MFA devices (mfa.cc): each function one step of a unit of work (iam/scope.h).
+// [being moved here from IamDomain]
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "iam/env.h"
+#include "iam/scope.h"
+#include "iam/types.h"
+
+namespace iamd::iam {
+
+class MfaDevices {
+ public:
+  explicit MfaDevices(const DomainEnv& env) : env_(env) {}
+
+ private:
+  [[maybe_unused]] const DomainEnv& env_;
+};
+
+}  // namespace iamd::iam
