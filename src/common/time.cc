@@ -144,10 +144,27 @@ std::string format_iso8601(Timestamp t) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   y += (m <= 2);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m, d,
-                static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60), static_cast<int>(rem % 60));
-  return buf;
+  const int hh = static_cast<int>(rem / 3600), mm = static_cast<int>(rem % 3600 / 60), ss = static_cast<int>(rem % 60);
+  if (y < 0 || y > 9999) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m, d, hh, mm, ss);
+    return buf;
+  }
+  // The common case without printf (answers carry one or more dates per record).
+  char buf[20] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0', 'Z'};
+  auto two = [&](int at, unsigned v) {
+    buf[at] = static_cast<char>('0' + v / 10);
+    buf[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  const auto year = static_cast<unsigned>(y);
+  two(0, year / 100);
+  two(2, year % 100);
+  two(5, m);
+  two(8, d);
+  two(11, static_cast<unsigned>(hh));
+  two(14, static_cast<unsigned>(mm));
+  two(17, static_cast<unsigned>(ss));
+  return std::string(buf, sizeof buf);
 }
 
 Timestamp SystemClock::now() const {

@@ -29,9 +29,22 @@ std::size_t valid_sequence(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+// Printable ASCII that goes out as it is (no '&', '<', '>').
+constexpr bool is_plain(unsigned char c) {
+  return c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>';
+}
+
 void append_xml_escaped(std::string& out, std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
+    // Runs of plain characters (nearly all of an answer) are appended at once.
+    std::size_t run = i;
+    while (run < text.size() && is_plain(static_cast<unsigned char>(text[run]))) ++run;
+    if (run != i) {
+      out.append(text.data() + i, run - i);
+      i = run;
+      if (i == text.size()) break;
+    }
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {

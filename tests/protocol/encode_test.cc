@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "protocol/iam.h"
@@ -380,6 +381,21 @@ TEST(Encode, XmlEscapingAndUrlEncoding) {
   append_xml_escaped(out, "a&b<c>d\"e'f\r\n\tg\x01h\xFFi\xC3\xA9");
   EXPECT_EQ(out, "a&amp;b&lt;c&gt;d\"e'f&#xD;\n\tg\xEF\xBF\xBDh\xEF\xBF\xBDi\xC3\xA9");
   EXPECT_EQ(url_encode("a b+c%d/~_-.\xC3\xA9"), "a%20b%2Bc%25d%2F~_-.%C3%A9");
+  // Plain runs before, between and after what is escaped, appended to what is there.
+  const std::pair<std::string_view, std::string_view> runs[] = {
+      {"", ""},
+      {"plain text only", "plain text only"},
+      {"<", "&lt;"},
+      {"&&", "&amp;&amp;"},
+      {"ab>cd", "ab&gt;cd"},
+      {"x\xC3\xA9yz", "x\xC3\xA9yz"},
+      {"tail&", "tail&amp;"},
+  };
+  for (const auto& [in, want] : runs) {
+    std::string appended = "[";
+    append_xml_escaped(appended, in);
+    EXPECT_EQ(appended, "[" + std::string(want)) << in;
+  }
 }
 
 TEST(Encode, UnsupportedOperationIsNeverAFakeSuccess) {

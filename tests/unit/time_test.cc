@@ -44,6 +44,19 @@ TEST(AwsDate, FormatRoundTrip) {
   EXPECT_EQ(format_iso8601(Timestamp{1749988800, 0}), "2025-06-15T12:00:00Z");
   EXPECT_EQ(format_iso8601(Timestamp{0, 0}), "1970-01-01T00:00:00Z");
   EXPECT_EQ(parse_aws_date(format_iso8601(Timestamp{951782400, 0}))->seconds, 951782400);  // 2000-02-29
+  // Every field's width and both sides of the four-digit years (formatted without printf).
+  const struct {
+    std::int64_t seconds;
+    const char* text;
+  } cases[] = {
+      {-1, "1969-12-31T23:59:59Z"},
+      {1234567890, "2009-02-13T23:31:30Z"},
+      {1709164805, "2024-02-29T00:00:05Z"},
+      {253402300799, "9999-12-31T23:59:59Z"},
+      {253402300800, "10000-01-01T00:00:00Z"},
+      {-62167219200, "0000-01-01T00:00:00Z"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(format_iso8601(Timestamp{c.seconds, 0}), c.text) << c.seconds;
 }
 
 TEST(Clock, FixedClockIsInjectable) {
