@@ -8,6 +8,7 @@
 #include "api/access.h"
 #include "api/errors.h"
 #include "api/handlers.h"
+#include "api/operations.h"
 #include "authz/request_context.h"
 #include "common/ids.h"
 #include "common/strings.h"
@@ -132,6 +133,35 @@ std::uint64_t Gateway::key_builds() const {
 }
 std::uint64_t Gateway::policy_set_builds() const {
   return state_->access.policy_set_builds();
+}
+
+namespace {
+
+// The raw value of parameter `name` in a form (`a=1&b=2`), when it is there.
+std::optional<std::string_view> form_value(std::string_view form, std::string_view name) {
+  while (!form.empty()) {
+    const std::size_t amp = form.find('&');
+    const std::string_view pair = form.substr(0, amp);
+    if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
+      return pair.substr(name.size() + 1);
+    }
+    if (amp == std::string_view::npos) break;
+    form.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool Gateway::may_write(std::string_view query, std::string_view body) {
+  std::optional<std::string_view> action = form_value(body, "Action");
+  if (!action) action = form_value(query, "Action");
+  if (!action) return false;  // answered with an error before any store access
+  // IAM and STS share no operation name.
+  const Operation* op = find_operation("iam", *action);
+  if (op == nullptr) op = find_operation("sts", *action);
+  if (op == nullptr) return true;  // an operation still without its row: it may write
+  return op->mode == Mode::kWrite || op->mode == Mode::kPrepared;
 }
 
 ApiResponse Gateway::error_response(int status) {

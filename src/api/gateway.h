@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,11 @@ class Gateway {
   Gateway& operator=(const Gateway&) = delete;
 
   ApiResponse handle(const ApiRequest& request);
+
+  // Whether the request (its query and form body, undecoded) may be an operation that writes
+  // to the store: its Action names an operation whose row (api/operations.h) writes, or none
+  // (what cannot be told cheaply counts as a write). Cheap: no decoding beyond finding Action.
+  static bool may_write(std::string_view query, std::string_view body);
 
   // AWS's error envelope (IAM namespace: the service is not known) for a request the HTTP
   // server refuses itself, with `status`, http_error()'s code and a new request id in the

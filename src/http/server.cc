@@ -14,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -83,6 +84,8 @@ struct State {
   const ServerOptions options;
   const Handler handler;
   std::atomic<bool> stopping{false};
+  // Runs the requests options.may_block marks (created by start() when it is set).
+  std::unique_ptr<net::thread_pool> blocking;
 
   mutable std::mutex mu;
   std::condition_variable drained;
@@ -331,6 +334,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
         [[fallthrough]];
       case bhttp::verb::get:
       case bhttp::verb::post:
+        if (state_.blocking && may_block()) {
+          // On the pool; the response is written back on this connection's loop.
+          net::post(*state_.blocking, [self = shared_from_this(), keep_alive] {
+            tl_worker_of = &self->state_;
+            self->call_handler();
+            net::post(self->executor(), [self, keep_alive] { self->write_response(keep_alive, false); });
+          });
+          return;
+        }
         call_handler();
         break;
       default:
@@ -339,6 +351,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
         break;
     }
     write_response(keep_alive, false);
+  }
+
+  bool may_block() {
+    try {
+      return options().may_block(request_);
+    } catch (...) {
+      return false;
+    }
   }
 
   void call_handler() {
@@ -567,6 +587,14 @@ class Server::Impl {
     auto local = acceptor_->local_endpoint(ec);
     if (ec) return fail("ListenFailed", "cannot read the bound address of", ec.message());
 
+    if (state_.options.may_block) {
+      const unsigned pool = state_.options.blocking_threads != 0 ? state_.options.blocking_threads : 4 * threads;
+      try {
+        state_.blocking = std::make_unique<net::thread_pool>(pool);
+      } catch (const std::system_error& e) {
+        return fail("ListenFailed", "cannot start the blocking threads for", e.what());
+      }
+    }
     for (auto& ioc : iocs_) works_.emplace_back(ioc->get_executor());
     accept();
     try {
@@ -576,6 +604,10 @@ class Server::Impl {
       for (auto& ioc : iocs_) ioc->stop();
       for (auto& t : threads_) t.join();
       threads_.clear();
+      if (state_.blocking) {
+        state_.blocking->join();
+        state_.blocking.reset();
+      }
       return fail("ListenFailed", "cannot start worker threads for", e.what());
     }
     port_.store(local.port());
@@ -607,6 +639,12 @@ class Server::Impl {
       wait_for_connections(std::chrono::steady_clock::now() + kForceCloseWait);
     }
 
+    // Requests still running on the blocking pool finish (their responses are posted to loops
+    // that still run, or dropped with them below).
+    if (state_.blocking) {
+      state_.blocking->join();
+      state_.blocking.reset();
+    }
     works_.clear();
     for (auto& ioc : iocs_) ioc->stop();
     for (auto& t : threads_) t.join();

@@ -11,8 +11,9 @@
 //
 // How it runs: `threads` worker threads share one io_context; each connection lives on its
 // own strand, reads one request at a time into buffers it reuses, and runs the handler
-// synchronously on the worker thread that completed the read. There is no thread per
-// request or per connection.
+// synchronously on the worker thread that completed the read, except requests that
+// ServerOptions::may_block marks, which run on a small pool of their own. There is no thread
+// per request or per connection.
 #pragma once
 
 #include <chrono>
@@ -64,6 +65,16 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{5'000};
   // Requests served on one connection before the server closes it; 0 means no limit.
   unsigned max_requests_per_connection = 10'000;
+  // Requests that may wait on something slower than the CPU (iamd: operations that write and
+  // wait for the store's log sync). Those for which this returns true run on a separate pool
+  // of `blocking_threads` threads instead of their connection's event loop, so that the wait
+  // never stalls the loop's other connections; their connection resumes on its loop with the
+  // response. Called on the event loop for every request: it must be cheap and must not
+  // throw. Null: every request runs on its event loop.
+  std::function<bool(const Request&)> may_block;
+  // Threads of that pool; 0 means 4 per worker thread. [IMPL] More concurrent writers let
+  // group commit share one sync among more of them.
+  unsigned blocking_threads = 0;
   // The value of the Server header.
   std::string server_name = "iamd";
   // The answer to a request the server refuses itself, given its status: 400 (malformed),

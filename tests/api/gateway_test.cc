@@ -241,3 +241,32 @@ TEST_F(GatewayTest, AUserWithoutPoliciesIsDeniedWithAwsMessage) {
 
 }  // namespace
 }  // namespace iamd::api
+
+namespace iamd::api {
+namespace {
+
+// Which requests the HTTP server runs off its event loops: those whose Action is an
+// operation that writes (its row's Mode), found without decoding the form.
+TEST(GatewayMayWrite, FollowsTheOperationTable) {
+  const struct {
+    std::string_view query, body;
+    bool writes;
+  } cases[] = {
+      {"", "Action=CreateGroup&Version=2010-05-08&GroupName=g", true},
+      {"", "Version=2010-05-08&GroupName=g&Action=DeleteGroup", true},
+      {"", "Action=ListGroups&Version=2010-05-08", false},
+      {"", "Action=GetGroup&GroupName=Action%3DCreateGroup", false},
+      {"Action=AddUserToGroup&Version=2010-05-08", "", true},
+      {"Action=GetCallerIdentity&Version=2011-06-15", "", false},
+      {"", "Version=2010-05-08", false},                        // no Action: refused before any store access
+      {"", "Action=NoSuchOperation&Version=2010-05-08", true},  // what cannot be told counts as a write
+      {"", "XAction=CreateGroup&Action=GetGroup", false},
+      {"", "", false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Gateway::may_write(c.query, c.body), c.writes) << c.query << " | " << c.body;
+  }
+}
+
+}  // namespace
+}  // namespace iamd::api

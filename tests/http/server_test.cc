@@ -836,6 +836,52 @@ TEST(Server, StopLetsInFlightRequestsFinishAndClosesIdleConnections) {
   server->stop();  // idempotent
 }
 
+// A request marked may_block runs off the event loop: with one worker thread, a second
+// connection is answered while the first one's handler is still waiting, the blocked
+// connection then gets its answer and keeps serving, and stop() waits for such a handler.
+TEST(Server, BlockingRequestsDoNotStallTheEventLoop) {
+  ServerOptions o = test_options();
+  o.threads = 1;
+  o.may_block = [](const Request& r) { return r.path() == "/sleep"; };
+  std::atomic<bool> handler_entered{false};
+  auto server = start_server(o, [&](const Request& r) {
+    if (r.path() == "/sleep") handler_entered = true;
+    return test_handler(r);
+  });
+  Client blocked(server->port());
+  ASSERT_TRUE(blocked.send(get("/sleep")));
+  auto deadline = Clock::now() + 2s;
+  while (!handler_entered && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(handler_entered);
+  auto began = Clock::now();
+  Client other(server->port());
+  ASSERT_TRUE(other.send(get("/quick")));
+  auto quick = other.read_reply();
+  ASSERT_TRUE(quick);
+  EXPECT_EQ(quick->status, 200);
+  EXPECT_LT(Clock::now() - began, 200ms);  // the sleeping handler holds 300 ms
+  auto slept = blocked.read_reply();
+  ASSERT_TRUE(slept);
+  EXPECT_EQ(slept->body, "slept");
+  ASSERT_TRUE(blocked.send(get("/again")));  // the connection carries on, on its loop
+  auto again = blocked.read_reply();
+  ASSERT_TRUE(again);
+  EXPECT_NE(again->body.find("path=/again"), std::string::npos);
+
+  handler_entered = false;
+  ASSERT_TRUE(blocked.send(get("/sleep")));
+  deadline = Clock::now() + 2s;
+  while (!handler_entered && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(handler_entered);
+  std::thread stopper([&] { server->stop(); });
+  auto last = blocked.read_reply();
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->body, "slept");
+  EXPECT_EQ(last->header("Connection"), "close");
+  stopper.join();
+  EXPECT_EQ(server->open_connections(), 0u);
+}
+
 TEST(Server, StopClosesConnectionsStillBusyAfterTheGracePeriod) {
   ServerOptions o = test_options();
   o.read_body_timeout = 10s;
