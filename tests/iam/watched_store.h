@@ -1,6 +1,7 @@
 // A Store for tests that wraps another and counts the write transactions open at any moment,
-// so a test can assert that something (a password hash) never runs while one is open. Reads
-// pass straight through. Thread-safe as the wrapped store is.
+// so a test can assert that something (a password hash) never runs while one is open, and
+// the transactions begun, so a test can assert how many one operation opens. Read
+// transactions pass straight through. Thread-safe as the wrapped store is.
 #pragma once
 
 #include <atomic>
@@ -19,10 +20,14 @@ class WatchedStore final : public Store {
   int open_writes() const { return open_writes_.load(); }
   static int open_writes_on_this_thread() { return open_here_; }
   int writes_begun() const { return writes_begun_.load(); }
+  int reads_begun() const { return reads_begun_.load(); }
   // get_account_summary calls inside write transactions.
   int counts_in_writes() const { return counts_in_writes_.load(); }
 
-  Result<std::unique_ptr<ReadTransaction>> begin_read() override { return inner_->begin_read(); }
+  Result<std::unique_ptr<ReadTransaction>> begin_read() override {
+    ++reads_begun_;
+    return inner_->begin_read();
+  }
   Result<std::unique_ptr<Transaction>> begin_write() override {
     auto tx = inner_->begin_write();
     if (!tx) return tx.error();
@@ -239,6 +244,7 @@ class WatchedStore final : public Store {
   static inline thread_local int open_here_ = 0;
   std::atomic<int> open_writes_{0};
   std::atomic<int> writes_begun_{0};
+  std::atomic<int> reads_begun_{0};
   std::atomic<int> counts_in_writes_{0};
 };
 
