@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../iam/watched_store.h"
 #include "iam/catalog.h"
 #include "iam/service.h"
 #include "sigv4/signer.h"
@@ -60,7 +61,9 @@ class GatewayTest : public ::testing::Test {
   GatewayTest() : clock_(kNow), random_(42), gateway_random_(7) {
     auto s = store::open_store("memory:");
     EXPECT_TRUE(s.has_value());
-    store_ = std::move(*s);
+    auto watched = std::make_unique<store::testing::WatchedStore>(std::move(*s));
+    watched_ = watched.get();
+    store_ = std::move(watched);
     iam::DomainEnv env;
     env.store = store_.get();
     env.clock = &clock_;
@@ -116,6 +119,7 @@ class GatewayTest : public ::testing::Test {
   common::SeededRandom random_;
   common::SeededRandom gateway_random_;
   std::unique_ptr<store::Store> store_;
+  store::testing::WatchedStore* watched_ = nullptr;  // store_, counting transactions
   std::unique_ptr<iam::IamDomain> domain_;
   std::unique_ptr<Gateway> gateway_;
 };
@@ -197,6 +201,46 @@ TEST_F(GatewayTest, SignedRequestsGetAwsAnswers) {
     const std::string id = header(r, "x-amzn-RequestId");
     EXPECT_FALSE(id.empty());
     EXPECT_EQ(element(r.body, "RequestId"), id) << r.body;
+  }
+}
+
+// The pipeline reads an operation's state once: the target resolved, the call authorized
+// and the domain run in one transaction (a read snapshot, or the write transaction), never a
+// second one (before the pipeline, GetGroup read the group twice, in two snapshots).
+TEST_F(GatewayTest, EachOperationRunsInOneTransaction) {
+  const std::string managed = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+  const char* allow = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})";
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "member"}}).status, 200);
+  struct Step {
+    std::map<std::string, std::string> params;
+    int reads, writes;
+  };
+  const Step steps[] = {
+      {{{"Action", "CreateGroup"}, {"GroupName", "team"}, {"Path", "/p/"}}, 0, 1},
+      {{{"Action", "GetGroup"}, {"GroupName", "TEAM"}}, 1, 0},
+      {{{"Action", "ListGroups"}}, 1, 0},
+      {{{"Action", "AddUserToGroup"}, {"GroupName", "team"}, {"UserName", "member"}}, 0, 1},
+      {{{"Action", "ListGroupsForUser"}, {"UserName", "member"}}, 1, 0},
+      {{{"Action", "PutGroupPolicy"}, {"GroupName", "team"}, {"PolicyName", "s3"}, {"PolicyDocument", allow}}, 0, 1},
+      {{{"Action", "GetGroupPolicy"}, {"GroupName", "team"}, {"PolicyName", "s3"}}, 1, 0},
+      {{{"Action", "ListGroupPolicies"}, {"GroupName", "team"}}, 1, 0},
+      {{{"Action", "AttachGroupPolicy"}, {"GroupName", "team"}, {"PolicyArn", managed}}, 0, 1},
+      {{{"Action", "ListAttachedGroupPolicies"}, {"GroupName", "team"}}, 1, 0},
+      {{{"Action", "DetachGroupPolicy"}, {"GroupName", "team"}, {"PolicyArn", managed}}, 0, 1},
+      {{{"Action", "DeleteGroupPolicy"}, {"GroupName", "team"}, {"PolicyName", "s3"}}, 0, 1},
+      {{{"Action", "RemoveUserFromGroup"}, {"GroupName", "team"}, {"UserName", "member"}}, 0, 1},
+      {{{"Action", "UpdateGroup"}, {"GroupName", "team"}, {"NewGroupName", "crew"}}, 0, 1},
+      {{{"Action", "GetGroup"}, {"GroupName", "nobody"}}, 1, 0},  // NoSuchEntity, from the same snapshot
+      {{{"Action", "DeleteGroup"}, {"GroupName", "crew"}}, 0, 1},
+  };
+  for (const Step& step : steps) {
+    const int reads = watched_->reads_begun(), writes = watched_->writes_begun();
+    ApiResponse r = call(step.params);
+    const std::string action = step.params.at("Action");
+    EXPECT_EQ(r.status, action == "GetGroup" && step.params.at("GroupName") == "nobody" ? 404 : 200)
+        << action << ": " << r.body;
+    EXPECT_EQ(watched_->reads_begun() - reads, step.reads) << action;
+    EXPECT_EQ(watched_->writes_begun() - writes, step.writes) << action;
   }
 }
 
