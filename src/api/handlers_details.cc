@@ -68,12 +68,11 @@ Result<unsigned> filter_bits(const std::vector<std::string>& filter) {
 
 Result<pi::GetAccountAuthorizationDetailsResult> IamHandlers::get_account_authorization_details(
     const pi::GetAccountAuthorizationDetailsRequest& r) {
-  if (auto a = authorize("iam:GetAccountAuthorizationDetails", "*"); !a) return a.error();
   auto bits = filter_bits(r.filter);
   if (!bits) return bits.error();
-  auto details = ctx_.domain.authorization_details(ctx_.caller.account_id, *bits,
-                                                   internal::list_options(std::nullopt, r.marker, r.max_items));
-  if (!details) return fail<pi::GetAccountAuthorizationDetailsResult>(details.error());
+  auto details = ctx_.domain.reports.authorization_details(pipe_.read(), *bits,
+                                                           internal::list_options(std::nullopt, r.marker, r.max_items));
+  if (!details) return details.error();
   pi::GetAccountAuthorizationDetailsResult out;
   for (const iam::UserDetails& d : details->users) {
     pi::UserDetail w;

@@ -59,6 +59,14 @@ constexpr Operation kIam[] = {
     // ---- end of Identity providers ----
 
     // ---- Authorization details, credential report, simulation ----
+    // Actions without a resource type: authorized on "*" (the simulator's principal
+    // operations on the ARN the caller names as PolicySourceArn, as given).
+    {"GetAccountAuthorizationDetails", "iam:GetAccountAuthorizationDetails", R::kAny, "", 0, M::kRead},
+    {"SimulateCustomPolicy", "iam:SimulateCustomPolicy", R::kAny, "", 0, M::kRead},
+    {"GetContextKeysForCustomPolicy", "iam:GetContextKeysForCustomPolicy", R::kAny, "", 0, M::kRead},
+    {"SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy", R::kArn, "PolicySourceArn", 0, M::kRead},
+    {"GetContextKeysForPrincipalPolicy", "iam:GetContextKeysForPrincipalPolicy", R::kArn, "PolicySourceArn", 0,
+     M::kRead},
     // ---- end of Details ----
 };
 

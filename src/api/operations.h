@@ -23,6 +23,7 @@ enum class Resource : std::uint8_t {
   kOidcProvider,  // ARN in `member`
   kSamlProvider,  // ARN in `member`
   kMfaDevice,     // serial number (an ARN) in `member`
+  kArn,           // the ARN in `member`, as given (the simulator's PolicySourceArn)
   // "<member>/<PathPrefix without its leading />" in the caller's account: the List* operations
   // over a path (ListUsers: member "user").
   kList,

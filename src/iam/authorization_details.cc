@@ -17,8 +17,8 @@ constexpr unsigned kSectionFilter[] = {kDetailUsers, kDetailGroups, kDetailRoles
 
 }  // namespace
 
-Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view account_id, unsigned filter,
-                                                              const store::ListOptions& options) {
+Result<AuthorizationDetails> Reports::authorization_details(const Read& rd, unsigned filter,
+                                                            const store::ListOptions& options) {
   // The marker: one section letter, then the store's marker within that section.
   std::size_t section = 0;
   std::string inner;
@@ -28,17 +28,15 @@ Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view a
     section = static_cast<std::size_t>(found - std::begin(kSections));
     inner = options.marker.substr(1);
   }
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
   AuthorizationDetails out;
   std::size_t left = std::max<std::size_t>(options.max_items, 1);
   auto inline_of = [&](store::EntityKind kind, const std::string& id) {
     return all_pages<store::InlinePolicy>(
-        [&](const store::ListOptions& lo) { return (*tx)->list_inline_policies(kind, id, lo); });
+        [&](const store::ListOptions& lo) { return rd.tx.list_inline_policies(kind, id, lo); });
   };
   auto attached_of = [&](store::EntityKind kind, const std::string& id) {
     return all_pages<store::AttachedPolicy>(
-        [&](const store::ListOptions& lo) { return (*tx)->list_attached_policies(kind, id, lo); });
+        [&](const store::ListOptions& lo) { return rd.tx.list_attached_policies(kind, id, lo); });
   };
   for (; section < std::size(kSections); ++section, inner.clear()) {
     if ((filter & kSectionFilter[section]) == 0) continue;
@@ -49,7 +47,7 @@ Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view a
     std::size_t got = 0;
     switch (kSections[section]) {
       case 'U': {
-        auto page = (*tx)->list_users(account_id, page_options);
+        auto page = rd.tx.list_users(rd.account_id, page_options);
         if (!page) return page.error();
         for (store::User& u : page->items) {
           UserDetails d;
@@ -58,7 +56,7 @@ Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view a
           auto att = attached_of(store::EntityKind::kUser, u.id);
           if (!att) return att.error();
           auto groups = all_pages<store::Group>(
-              [&](const store::ListOptions& lo) { return (*tx)->list_groups_for_user(u.id, lo); });
+              [&](const store::ListOptions& lo) { return rd.tx.list_groups_for_user(u.id, lo); });
           if (!groups) return groups.error();
           for (const store::Group& g : *groups) d.group_names.push_back(g.name);
           d.inline_policies = std::move(*inl);
@@ -71,7 +69,7 @@ Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view a
         break;
       }
       case 'G': {
-        auto page = (*tx)->list_groups(account_id, page_options);
+        auto page = rd.tx.list_groups(rd.account_id, page_options);
         if (!page) return page.error();
         for (store::Group& g : page->items) {
           GroupDetails d;
@@ -89,7 +87,7 @@ Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view a
         break;
       }
       case 'R': {
-        auto page = (*tx)->list_roles(account_id, page_options);
+        auto page = rd.tx.list_roles(rd.account_id, page_options);
         if (!page) return page.error();
         for (store::Role& r : page->items) {
           RoleDetails d;
@@ -97,9 +95,9 @@ Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view a
           if (!inl) return inl.error();
           auto att = attached_of(store::EntityKind::kRole, r.id);
           if (!att) return att.error();
-          auto profiles = (*tx)->list_instance_profiles_for_role(r.id);
+          auto profiles = rd.tx.list_instance_profiles_for_role(r.id);
           if (!profiles) return profiles.error();
-          auto full = internal::profiles_with_roles(**tx, std::move(*profiles));
+          auto full = internal::profiles_with_roles(rd.tx, std::move(*profiles));
           if (!full) return full.error();
           d.instance_profiles = std::move(*full);
           d.inline_policies = std::move(*inl);
@@ -116,7 +114,7 @@ Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view a
         po.list = page_options;
         po.scope = kSections[section] == 'L' ? store::PolicyScope::kLocal : store::PolicyScope::kAws;
         po.only_attached = kSections[section] == 'A';
-        auto page = (*tx)->list_policies(account_id, po);
+        auto page = rd.tx.list_policies(rd.account_id, po);
         if (!page) return page.error();
         for (store::ManagedPolicy& p : page->items) {
           PolicyDetails d;
@@ -130,7 +128,7 @@ Result<AuthorizationDetails> IamDomain::authorization_details(std::string_view a
               d.versions.push_back(std::move(v));
             }
           } else {
-            auto versions = (*tx)->list_policy_versions(p.arn);
+            auto versions = rd.tx.list_policy_versions(p.arn);
             if (!versions) return versions.error();
             d.versions.assign(versions->rbegin(), versions->rend());  // newest first, as AWS lists them
           }

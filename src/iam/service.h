@@ -31,6 +31,7 @@
 #include "iam/policies.h"
 #include "iam/providers.h"
 #include "iam/quotas.h"
+#include "iam/reports.h"
 #include "iam/roles.h"
 #include "iam/ssh_keys.h"
 #include "iam/types.h"
@@ -493,11 +494,6 @@ class IamDomain {
                                                           const store::ListOptions& options);
   // ---- end of Identity providers ----
 
-  // GetAccountAuthorizationDetails (authorization_details.cc): `filter` is a set of
-  // kDetail* bits; one read snapshot; at most options.max_items records in all.
-  Result<AuthorizationDetails> authorization_details(std::string_view account_id, unsigned filter,
-                                                     const store::ListOptions& options);
-
   // The credential report (credential_report.cc): Generate answers kStarted when it made a
   // new report (synchronously) and kComplete while the last one is under 4 hours old; Get
   // fails with ReportNotPresent or ReportExpired.
@@ -556,6 +552,7 @@ class IamDomain {
   MfaDevices mfa_devices{env_};
   SshKeys ssh_keys{env_};
   Certificates certificates{env_};
+  Reports reports{env_};
 };
 
 }  // namespace iamd::iam
