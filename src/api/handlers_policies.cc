@@ -1,21 +1,17 @@
-// Managed policy operations (api.md §7.5): each authorizes iam:<Operation> on the policy's
-// ARN (ListPolicies on "*", evaluation.md §6), then calls the domain. Documents go out as
-// stored; the protocol layer URL-encodes them.
-#include "api/errors.h"
+// Managed policy operations (api.md §7.5). The pipeline (api/pipeline.h) has resolved and
+// authorized each one against the policy's ARN (ListPolicies: "*", evaluation.md §6) in the
+// transaction these run in. Documents go out as stored; the protocol layer URL-encodes them.
 #include "api/handlers.h"
 #include "api/internal.h"
 
 namespace iamd::api {
 
 namespace pi = protocol::iam;
-using common::Error;
 using common::Result;
 
 namespace {
 
-using internal::fail;
 using internal::list_options;
-using internal::request_tags;
 using internal::to_wire;
 
 // Which fields of a Policy an operation returns (api.md §3.1).
@@ -61,30 +57,25 @@ pi::PolicyVersion internal::to_wire(const store::PolicyVersion& v, bool with_doc
 }
 
 Result<pi::CreatePolicyResult> IamHandlers::create_policy(const pi::CreatePolicyRequest& r) {
-  const std::string path = r.path.value_or("/");
-  condition::Context extra;
-  store::Tags tags = internal::creation_tags(r.tags, extra);
-  const std::string arn = ctx_.domain.policy_arn(ctx_.caller.account_id, path, r.policy_name);
-  if (auto a = authorize("iam:CreatePolicy", arn, &extra); !a) return a.error();
-  auto p = ctx_.domain.create_policy(ctx_.caller.account_id, r.policy_name, path, r.description.value_or(""),
-                                     r.policy_document, tags);
-  if (!p) return fail<pi::CreatePolicyResult>(p.error());
+  store::Tags tags;
+  for (const pi::Tag& t : r.tags) tags.push_back(store::Tag{t.key, t.value});
+  auto p = policies().create_policy(pipe_.write(), r.policy_name, r.path.value_or("/"), r.description.value_or(""),
+                                    r.policy_document, tags);
+  if (!p) return p.error();
   pi::CreatePolicyResult out;
   out.policy = to_wire(*p, PolicyView::kCreated);
   return out;
 }
 
 Result<pi::GetPolicyResult> IamHandlers::get_policy(const pi::GetPolicyRequest& r) {
-  if (auto a = authorize("iam:GetPolicy", r.policy_arn); !a) return a.error();
-  auto p = ctx_.domain.get_policy(ctx_.caller.account_id, r.policy_arn);
-  if (!p) return fail<pi::GetPolicyResult>(p.error());
+  auto p = policies().get_policy(pipe_.read(), r.policy_arn);
+  if (!p) return p.error();
   pi::GetPolicyResult out;
   out.policy = to_wire(*p, PolicyView::kFull);
   return out;
 }
 
 Result<pi::ListPoliciesResult> IamHandlers::list_policies(const pi::ListPoliciesRequest& r) {
-  if (auto a = authorize("iam:ListPolicies", "*"); !a) return a.error();
   store::PolicyListOptions o;
   o.list = list_options(r.path_prefix, r.marker, r.max_items);
   const std::string scope = r.scope.value_or("All");
@@ -92,9 +83,9 @@ Result<pi::ListPoliciesResult> IamHandlers::list_policies(const pi::ListPolicies
             : scope == "Local" ? store::PolicyScope::kLocal
                                : store::PolicyScope::kAll;
   o.only_attached = r.only_attached.value_or(false);
-  auto page = boundaries_only(r.policy_usage_filter) ? ctx_.domain.list_boundary_policies(ctx_.caller.account_id, o)
-                                                     : ctx_.domain.list_policies(ctx_.caller.account_id, o);
-  if (!page) return fail<pi::ListPoliciesResult>(page.error());
+  auto page = boundaries_only(r.policy_usage_filter) ? policies().list_boundary_policies(pipe_.read(), o)
+                                                     : policies().list_policies(pipe_.read(), o);
+  if (!page) return page.error();
   pi::ListPoliciesResult out;
   for (const store::ManagedPolicy& p : page->items) out.policies.push_back(to_wire(p, PolicyView::kSummary));
   out.is_truncated = page->is_truncated();
@@ -103,35 +94,30 @@ Result<pi::ListPoliciesResult> IamHandlers::list_policies(const pi::ListPolicies
 }
 
 Result<void> IamHandlers::delete_policy(const pi::DeletePolicyRequest& r) {
-  if (auto a = authorize("iam:DeletePolicy", r.policy_arn); !a) return a;
-  if (auto d = ctx_.domain.delete_policy(ctx_.caller.account_id, r.policy_arn); !d) return to_aws_error(d.error());
-  return {};
+  return policies().delete_policy(pipe_.write(), r.policy_arn);
 }
 
 Result<pi::CreatePolicyVersionResult> IamHandlers::create_policy_version(const pi::CreatePolicyVersionRequest& r) {
-  if (auto a = authorize("iam:CreatePolicyVersion", r.policy_arn); !a) return a.error();
-  auto v = ctx_.domain.create_policy_version(ctx_.caller.account_id, r.policy_arn, r.policy_document,
-                                             r.set_as_default.value_or(false));
-  if (!v) return fail<pi::CreatePolicyVersionResult>(v.error());
+  auto v = policies().create_policy_version(pipe_.write(), r.policy_arn, r.policy_document,
+                                            r.set_as_default.value_or(false));
+  if (!v) return v.error();
   pi::CreatePolicyVersionResult out;
   out.policy_version = to_wire(*v, false);
   return out;
 }
 
 Result<pi::GetPolicyVersionResult> IamHandlers::get_policy_version(const pi::GetPolicyVersionRequest& r) {
-  if (auto a = authorize("iam:GetPolicyVersion", r.policy_arn); !a) return a.error();
-  auto v = ctx_.domain.get_policy_version(ctx_.caller.account_id, r.policy_arn, r.version_id);
-  if (!v) return fail<pi::GetPolicyVersionResult>(v.error());
+  auto v = policies().get_policy_version(pipe_.read(), r.policy_arn, r.version_id);
+  if (!v) return v.error();
   pi::GetPolicyVersionResult out;
   out.policy_version = to_wire(*v, true);
   return out;
 }
 
 Result<pi::ListPolicyVersionsResult> IamHandlers::list_policy_versions(const pi::ListPolicyVersionsRequest& r) {
-  if (auto a = authorize("iam:ListPolicyVersions", r.policy_arn); !a) return a.error();
-  auto page = ctx_.domain.list_policy_versions(ctx_.caller.account_id, r.policy_arn,
-                                               list_options(std::nullopt, r.marker, r.max_items));
-  if (!page) return fail<pi::ListPolicyVersionsResult>(page.error());
+  auto page =
+      policies().list_policy_versions(pipe_.read(), r.policy_arn, list_options(std::nullopt, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListPolicyVersionsResult out;
   for (const store::PolicyVersion& v : page->items) out.versions.push_back(to_wire(v, false));
   out.is_truncated = page->is_truncated();
@@ -140,24 +126,15 @@ Result<pi::ListPolicyVersionsResult> IamHandlers::list_policy_versions(const pi:
 }
 
 Result<void> IamHandlers::set_default_policy_version(const pi::SetDefaultPolicyVersionRequest& r) {
-  if (auto a = authorize("iam:SetDefaultPolicyVersion", r.policy_arn); !a) return a;
-  if (auto s = ctx_.domain.set_default_policy_version(ctx_.caller.account_id, r.policy_arn, r.version_id); !s) {
-    return to_aws_error(s.error());
-  }
-  return {};
+  return policies().set_default_policy_version(pipe_.write(), r.policy_arn, r.version_id);
 }
 
 Result<void> IamHandlers::delete_policy_version(const pi::DeletePolicyVersionRequest& r) {
-  if (auto a = authorize("iam:DeletePolicyVersion", r.policy_arn); !a) return a;
-  if (auto d = ctx_.domain.delete_policy_version(ctx_.caller.account_id, r.policy_arn, r.version_id); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return policies().delete_policy_version(pipe_.write(), r.policy_arn, r.version_id);
 }
 
 Result<pi::ListEntitiesForPolicyResult> IamHandlers::list_entities_for_policy(
     const pi::ListEntitiesForPolicyRequest& r) {
-  if (auto a = authorize("iam:ListEntitiesForPolicy", r.policy_arn); !a) return a.error();
   pi::ListEntitiesForPolicyResult out;
   std::optional<store::EntityKind> kind;
   const std::string filter = r.entity_filter.value_or("");
@@ -166,9 +143,9 @@ Result<pi::ListEntitiesForPolicyResult> IamHandlers::list_entities_for_policy(
   if (filter == "Role") kind = store::EntityKind::kRole;
   const store::ListOptions lo = list_options(r.path_prefix, r.marker, r.max_items);
   auto page = boundaries_only(r.policy_usage_filter)
-                  ? ctx_.domain.list_boundary_entities(ctx_.caller.account_id, r.policy_arn, kind, lo)
-                  : ctx_.domain.list_entities_for_policy(ctx_.caller.account_id, r.policy_arn, kind, lo);
-  if (!page) return fail<pi::ListEntitiesForPolicyResult>(page.error());
+                  ? policies().list_boundary_entities(pipe_.read(), r.policy_arn, kind, lo)
+                  : policies().list_entities_for_policy(pipe_.read(), r.policy_arn, kind, lo);
+  if (!page) return page.error();
   // The policy-kind filters select policies, which are never attached to a policy.
   const bool policies_only = filter == "LocalManagedPolicy" || filter == "AWSManagedPolicy";
   for (const store::EntityRef& e : policies_only ? std::vector<store::EntityRef>{} : page->items) {
@@ -190,28 +167,19 @@ Result<pi::ListEntitiesForPolicyResult> IamHandlers::list_entities_for_policy(
 }
 
 Result<void> IamHandlers::tag_policy(const pi::TagPolicyRequest& r) {
-  condition::Context extra;
-  store::Tags tags = request_tags(r.tags, extra);
-  if (auto a = authorize("iam:TagPolicy", r.policy_arn, &extra); !a) return a;
-  if (auto t = ctx_.domain.tag_policy(ctx_.caller.account_id, r.policy_arn, tags); !t) return to_aws_error(t.error());
-  return {};
+  store::Tags tags;
+  for (const pi::Tag& t : r.tags) tags.push_back(store::Tag{t.key, t.value});
+  return policies().tag_policy(pipe_.write(), r.policy_arn, tags);
 }
 
 Result<void> IamHandlers::untag_policy(const pi::UntagPolicyRequest& r) {
-  condition::Context extra;
-  if (!r.tag_keys.empty()) extra.set_list("aws:TagKeys", r.tag_keys);
-  if (auto a = authorize("iam:UntagPolicy", r.policy_arn, &extra); !a) return a;
-  if (auto t = ctx_.domain.untag_policy(ctx_.caller.account_id, r.policy_arn, r.tag_keys); !t) {
-    return to_aws_error(t.error());
-  }
-  return {};
+  return policies().untag_policy(pipe_.write(), r.policy_arn, r.tag_keys);
 }
 
 Result<pi::ListPolicyTagsResult> IamHandlers::list_policy_tags(const pi::ListPolicyTagsRequest& r) {
-  if (auto a = authorize("iam:ListPolicyTags", r.policy_arn); !a) return a.error();
-  auto page = ctx_.domain.list_policy_tags(ctx_.caller.account_id, r.policy_arn,
-                                           list_options(std::nullopt, r.marker, r.max_items));
-  if (!page) return fail<pi::ListPolicyTagsResult>(page.error());
+  auto page =
+      policies().list_policy_tags(pipe_.read(), r.policy_arn, list_options(std::nullopt, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListPolicyTagsResult out;
   for (const store::Tag& t : page->items) out.tags.push_back(pi::Tag{t.key, t.value});
   out.is_truncated = page->is_truncated();

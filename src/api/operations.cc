@@ -38,9 +38,41 @@ constexpr Operation kIam[] = {
     // ---- end of Groups ----
 
     // ---- Managed policies ----
+    {"CreatePolicy", "iam:CreatePolicy", R::kPolicy, "PolicyName", kCreates | kRequestTags, M::kWrite},
+    {"GetPolicy", "iam:GetPolicy", R::kPolicy, "PolicyArn", 0, M::kRead},
+    {"ListPolicies", "iam:ListPolicies", R::kAny, "", 0, M::kRead},
+    {"DeletePolicy", "iam:DeletePolicy", R::kPolicy, "PolicyArn", 0, M::kWrite},
+    {"CreatePolicyVersion", "iam:CreatePolicyVersion", R::kPolicy, "PolicyArn", 0, M::kWrite},
+    {"GetPolicyVersion", "iam:GetPolicyVersion", R::kPolicy, "PolicyArn", 0, M::kRead},
+    {"ListPolicyVersions", "iam:ListPolicyVersions", R::kPolicy, "PolicyArn", 0, M::kRead},
+    {"SetDefaultPolicyVersion", "iam:SetDefaultPolicyVersion", R::kPolicy, "PolicyArn", 0, M::kWrite},
+    {"DeletePolicyVersion", "iam:DeletePolicyVersion", R::kPolicy, "PolicyArn", 0, M::kWrite},
+    {"ListEntitiesForPolicy", "iam:ListEntitiesForPolicy", R::kPolicy, "PolicyArn", 0, M::kRead},
+    {"TagPolicy", "iam:TagPolicy", R::kPolicy, "PolicyArn", kRequestTags, M::kWrite},
+    {"UntagPolicy", "iam:UntagPolicy", R::kPolicy, "PolicyArn", kTagKeys, M::kWrite},
+    {"ListPolicyTags", "iam:ListPolicyTags", R::kPolicy, "PolicyArn", 0, M::kRead},
     // ---- end of Managed policies ----
 
     // ---- Roles ----
+    // The role's current boundary is iam:PermissionsBoundary where AWS supplies it
+    // (kTargetBoundary): not for GetRolePolicy, the role's listings, TagRole or UntagRole.
+    {"CreateRole", "iam:CreateRole", R::kRole, "RoleName", kCreates | kRequestTags | kRequestBoundary, M::kWrite},
+    {"GetRole", "iam:GetRole", R::kRole, "RoleName", kTargetBoundary, M::kRead},
+    {"ListRoles", "iam:ListRoles", R::kList, "role", 0, M::kRead},
+    {"DeleteRole", "iam:DeleteRole", R::kRole, "RoleName", kTargetBoundary, M::kWrite},
+    {"UpdateRole", "iam:UpdateRole", R::kRole, "RoleName", kTargetBoundary, M::kWrite},
+    {"UpdateRoleDescription", "iam:UpdateRoleDescription", R::kRole, "RoleName", kTargetBoundary, M::kWrite},
+    {"UpdateAssumeRolePolicy", "iam:UpdateAssumeRolePolicy", R::kRole, "RoleName", kTargetBoundary, M::kWrite},
+    {"PutRolePolicy", "iam:PutRolePolicy", R::kRole, "RoleName", kTargetBoundary, M::kWrite},
+    {"GetRolePolicy", "iam:GetRolePolicy", R::kRole, "RoleName", 0, M::kRead},
+    {"DeleteRolePolicy", "iam:DeleteRolePolicy", R::kRole, "RoleName", kTargetBoundary, M::kWrite},
+    {"ListRolePolicies", "iam:ListRolePolicies", R::kRole, "RoleName", 0, M::kRead},
+    {"AttachRolePolicy", "iam:AttachRolePolicy", R::kRole, "RoleName", kTargetBoundary | kPolicyArn, M::kWrite},
+    {"DetachRolePolicy", "iam:DetachRolePolicy", R::kRole, "RoleName", kTargetBoundary | kPolicyArn, M::kWrite},
+    {"ListAttachedRolePolicies", "iam:ListAttachedRolePolicies", R::kRole, "RoleName", 0, M::kRead},
+    {"TagRole", "iam:TagRole", R::kRole, "RoleName", kRequestTags, M::kWrite},
+    {"UntagRole", "iam:UntagRole", R::kRole, "RoleName", kTagKeys, M::kWrite},
+    {"ListRoleTags", "iam:ListRoleTags", R::kRole, "RoleName", 0, M::kRead},
     // ---- end of Roles ----
 
     // ---- Instance profiles and service-linked roles ----

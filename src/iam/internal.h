@@ -286,4 +286,21 @@ inline common::Result<std::vector<ProfileWithRoles>> profiles_with_roles(store::
 }
 // ---- end of Instance profiles ----
 
+// ---- Managed policies and roles (policies.cc, roles.cc) ----
+// TagX / UntagX of a record with a `tags` member, as one step of the caller's write
+// transaction (retag without its commit): `find` reads the record (Result<Record>), `change`
+// edits a copy's tags, `save` writes it; nothing is written when the tags did not change.
+// More than `limit` tags is LimitExceeded.
+template <class Find, class Change, class Save>
+common::Result<void> update_tags(Find&& find, Change&& change, Save&& save, std::size_t limit) {
+  auto current = find();
+  if (!current) return current.error();
+  auto updated = *current;
+  change(updated.tags);
+  if (updated.tags.size() > limit) return limit_exceeded("The number of tags has reached the maximum limit.");
+  if (updated.tags == current->tags) return {};
+  return save(updated);
+}
+// ---- end of Managed policies and roles ----
+
 }  // namespace iamd::iam::internal

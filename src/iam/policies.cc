@@ -38,6 +38,12 @@ long version_number(std::string_view version_id) {
   return n;
 }
 
+std::string make_policy_arn(const DomainEnv& env, std::string_view account_id, std::string_view path,
+                            std::string_view name) {
+  return arn::iam_arn(env.partition, account_id,
+                      "policy" + (path.empty() ? std::string("/") : std::string(path)) + std::string(name));
+}
+
 bool is_aws_managed_arn(const DomainEnv& env, std::string_view arn) {
   const std::string prefix = arn::iam_arn(env.partition, "aws", "");
   return arn.substr(0, prefix.size()) == prefix;
@@ -119,34 +125,31 @@ Result<store::ManagedPolicy> IamDomain::find_policy(const Read& rd, std::string_
 }
 
 std::string IamDomain::policy_arn(std::string_view account_id, std::string_view path, std::string_view name) const {
-  return arn::iam_arn(env_.partition, account_id,
-                      "policy" + (path.empty() ? std::string("/") : std::string(path)) + std::string(name));
+  return make_policy_arn(env_, account_id, path, name);
 }
 
-Result<store::ManagedPolicy> IamDomain::create_policy(std::string_view account_id, std::string_view name,
-                                                      std::string_view path, std::string_view description,
-                                                      std::string_view document, const store::Tags& tags) {
+Result<store::ManagedPolicy> Policies::create_policy(const Write& wr, std::string_view name, std::string_view path,
+                                                     std::string_view description, std::string_view document,
+                                                     const store::Tags& tags) {
   if (auto r = validate_tags(tags); !r) return r.error();
   if (auto r = validate_managed_document(env_.quotas, document); !r) return r.error();
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id,
+  if (auto q = internal::check_account_room(wr.tx, env_.quotas, wr.account_id,
                                             {Quota::kPoliciesPerAccount, Quota::kPolicyVersionsInUse});
       !q) {
     return q.error();
   }
   store::ManagedPolicy p;
-  p.account_id = std::string(account_id);
+  p.account_id = std::string(wr.account_id);
   p.name = std::string(name);
   p.path = path.empty() ? std::string("/") : std::string(path);
-  p.arn = policy_arn(account_id, p.path, name);
+  p.arn = make_policy_arn(env_, wr.account_id, p.path, name);
   p.id = common::make_unique_id("ANPA", *env_.random);
   p.description = std::string(description);
   p.default_version_id = "v1";
   p.create_date = env_.clock->now();
   p.update_date = p.create_date;
   p.tags = tags;
-  if (auto r = (*tx)->create_policy(p); !r) {
+  if (auto r = wr.tx.create_policy(p); !r) {
     if (store::is_already_exists(r.error())) {
       return Error{std::string(store::kAlreadyExists),
                    "A policy called " + p.name + " already exists. Duplicate names are not allowed.", ""};
@@ -157,25 +160,20 @@ Result<store::ManagedPolicy> IamDomain::create_policy(std::string_view account_i
   v.version_id = "v1";
   v.document = std::string(document);
   v.create_date = p.create_date;
-  if (auto r = (*tx)->create_policy_version(p.arn, v); !r) return r.error();
-  if (auto r = (*tx)->commit(); !r) return r.error();
+  if (auto r = wr.tx.create_policy_version(p.arn, v); !r) return r.error();
   return p;
 }
 
-Result<store::ManagedPolicy> IamDomain::get_policy(std::string_view account_id, std::string_view arn) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  return readable_policy(env_, **tx, account_id, arn);
+Result<store::ManagedPolicy> Policies::get_policy(const Read& rd, std::string_view arn) {
+  return readable_policy(env_, rd.tx, rd.account_id, arn);
 }
 
-Result<store::Page<store::ManagedPolicy>> IamDomain::list_policies(std::string_view account_id,
-                                                                   const store::PolicyListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
+Result<store::Page<store::ManagedPolicy>> Policies::list_policies(const Read& rd,
+                                                                  const store::PolicyListOptions& options) {
   // The store has every attached policy, AWS managed ones included, and every customer
   // managed one: it answers these listings alone.
   if (options.only_attached || options.scope == store::PolicyScope::kLocal || env_.catalog == nullptr) {
-    return (*tx)->list_policies(account_id, options);
+    return rd.tx.list_policies(rd.account_id, options);
   }
   std::string after;
   if (!options.list.marker.empty()) {
@@ -191,7 +189,7 @@ Result<store::Page<store::ManagedPolicy>> IamDomain::list_policies(std::string_v
     store::PolicyListOptions local = options;
     local.scope = store::PolicyScope::kLocal;
     local.list.max_items = limit;
-    auto locals = (*tx)->list_policies(account_id, local);
+    auto locals = rd.tx.list_policies(rd.account_id, local);
     if (!locals) return locals.error();
     if (locals->is_truncated()) return locals;
     page.items = std::move(locals->items);
@@ -215,43 +213,39 @@ Result<store::Page<store::ManagedPolicy>> IamDomain::list_policies(std::string_v
       page.next_marker = store::encode_marker(page.items.back().arn);
       break;
     }
-    auto p = aws_policy(env_, **tx, a.arn);
+    auto p = aws_policy(env_, rd.tx, a.arn);
     if (!p) return p.error();
     page.items.push_back(std::move(p).value());
   }
   return page;
 }
 
-Result<void> IamDomain::delete_policy(std::string_view account_id, std::string_view arn) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto p = own_policy(**tx, account_id, arn);
+Result<void> Policies::delete_policy(const Write& wr, std::string_view arn) {
+  auto p = own_policy(wr.tx, wr.account_id, arn);
   if (!p) return p.error();
   if (p->attachment_count > 0 || p->permissions_boundary_usage_count > 0) {
     return conflict("Cannot delete a policy attached to entities.");
   }
-  auto versions = (*tx)->list_policy_versions(arn);
+  auto versions = wr.tx.list_policy_versions(arn);
   if (!versions) return versions.error();
   if (versions->size() > 1) {
     return conflict(
         "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. "
         "The default version is deleted with the policy.");
   }
-  if (auto r = (*tx)->delete_policy(arn); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.delete_policy(arn); !r) return r;
+  return {};
 }
 
-Result<store::PolicyVersion> IamDomain::create_policy_version(std::string_view account_id, std::string_view arn,
-                                                              std::string_view document, bool set_as_default) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto p = own_policy(**tx, account_id, arn);
+Result<store::PolicyVersion> Policies::create_policy_version(const Write& wr, std::string_view arn,
+                                                             std::string_view document, bool set_as_default) {
+  auto p = own_policy(wr.tx, wr.account_id, arn);
   if (!p) return p.error();
   if (auto r = validate_managed_document(env_.quotas, document); !r) return r.error();
-  auto versions = (*tx)->list_policy_versions(arn);
+  auto versions = wr.tx.list_policy_versions(arn);
   if (!versions) return versions.error();
   if (auto q = env_.quotas.check_room(Quota::kVersionsPerPolicy, versions->size()); !q) return q.error();
-  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id, {Quota::kPolicyVersionsInUse}); !q) {
+  if (auto q = internal::check_account_room(wr.tx, env_.quotas, wr.account_id, {Quota::kPolicyVersionsInUse}); !q) {
     return q.error();
   }
   // The next number after every version the policy ever had: as in AWS, the number of a
@@ -262,40 +256,34 @@ Result<store::PolicyVersion> IamDomain::create_policy_version(std::string_view a
   v.version_id = "v" + std::to_string(highest + 1);
   v.document = std::string(document);
   v.create_date = env_.clock->now();
-  if (auto r = (*tx)->create_policy_version(arn, v); !r) return r.error();
+  if (auto r = wr.tx.create_policy_version(arn, v); !r) return r.error();
   if (set_as_default) {
     store::ManagedPolicy updated = *p;
     updated.default_version_id = v.version_id;
     updated.update_date = v.create_date;
-    if (auto r = (*tx)->update_policy(updated); !r) return r.error();
+    if (auto r = wr.tx.update_policy(updated); !r) return r.error();
     v.is_default = true;
   }
-  if (auto r = (*tx)->commit(); !r) return r.error();
   return v;
 }
 
-Result<store::PolicyVersion> IamDomain::get_policy_version(std::string_view account_id, std::string_view arn,
-                                                           std::string_view version_id) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto p = readable_policy(env_, **tx, account_id, arn);
+Result<store::PolicyVersion> Policies::get_policy_version(const Read& rd, std::string_view arn,
+                                                          std::string_view version_id) {
+  auto p = readable_policy(env_, rd.tx, rd.account_id, arn);
   if (!p) return p.error();
   if (p->aws_managed) {
     // The catalogue holds the default version of each AWS managed policy.
     if (version_id != p->default_version_id) return version_not_found(arn, version_id);
     return catalogue_version(env_, *p);
   }
-  auto v = (*tx)->get_policy_version(arn, version_id);
+  auto v = rd.tx.get_policy_version(arn, version_id);
   if (!v && store::is_not_found(v.error())) return version_not_found(arn, version_id);
   return v;
 }
 
-Result<store::Page<store::PolicyVersion>> IamDomain::list_policy_versions(std::string_view account_id,
-                                                                          std::string_view arn,
-                                                                          const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto p = readable_policy(env_, **tx, account_id, arn);
+Result<store::Page<store::PolicyVersion>> Policies::list_policy_versions(const Read& rd, std::string_view arn,
+                                                                         const store::ListOptions& options) {
+  auto p = readable_policy(env_, rd.tx, rd.account_id, arn);
   if (!p) return p.error();
   std::vector<store::PolicyVersion> versions;
   if (p->aws_managed) {
@@ -303,7 +291,7 @@ Result<store::Page<store::PolicyVersion>> IamDomain::list_policy_versions(std::s
     if (!v) return v.error();
     versions.push_back(std::move(v).value());
   } else {
-    auto stored = (*tx)->list_policy_versions(arn);
+    auto stored = rd.tx.list_policy_versions(arn);
     if (!stored) return stored.error();
     versions = std::move(stored).value();
     std::sort(versions.begin(), versions.end(), [](const store::PolicyVersion& a, const store::PolicyVersion& b) {
@@ -313,13 +301,10 @@ Result<store::Page<store::PolicyVersion>> IamDomain::list_policy_versions(std::s
   return page_of(std::move(versions), options);
 }
 
-Result<void> IamDomain::set_default_policy_version(std::string_view account_id, std::string_view arn,
-                                                   std::string_view version_id) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto p = own_policy(**tx, account_id, arn);
+Result<void> Policies::set_default_policy_version(const Write& wr, std::string_view arn, std::string_view version_id) {
+  auto p = own_policy(wr.tx, wr.account_id, arn);
   if (!p) return p.error();
-  auto v = (*tx)->get_policy_version(arn, version_id);
+  auto v = wr.tx.get_policy_version(arn, version_id);
   if (!v) {
     if (store::is_not_found(v.error())) return version_not_found(arn, version_id);
     return v.error();
@@ -328,33 +313,27 @@ Result<void> IamDomain::set_default_policy_version(std::string_view account_id, 
   store::ManagedPolicy updated = *p;
   updated.default_version_id = v->version_id;
   updated.update_date = env_.clock->now();
-  if (auto r = (*tx)->update_policy(updated); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.update_policy(updated); !r) return r;
+  return {};
 }
 
-Result<void> IamDomain::delete_policy_version(std::string_view account_id, std::string_view arn,
-                                              std::string_view version_id) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto p = own_policy(**tx, account_id, arn);
+Result<void> Policies::delete_policy_version(const Write& wr, std::string_view arn, std::string_view version_id) {
+  auto p = own_policy(wr.tx, wr.account_id, arn);
   if (!p) return p.error();
   if (p->default_version_id == version_id) return conflict("Cannot delete the default version of a policy.");
-  if (auto r = (*tx)->delete_policy_version(arn, version_id); !r) {
+  if (auto r = wr.tx.delete_policy_version(arn, version_id); !r) {
     if (store::is_not_found(r.error())) return version_not_found(arn, version_id);
     return r;
   }
-  return (*tx)->commit();
+  return {};
 }
 
-Result<store::Page<store::EntityRef>> IamDomain::list_entities_for_policy(std::string_view account_id,
-                                                                          std::string_view arn,
-                                                                          std::optional<store::EntityKind> kind,
-                                                                          const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto p = readable_policy(env_, **tx, account_id, arn);
+Result<store::Page<store::EntityRef>> Policies::list_entities_for_policy(const Read& rd, std::string_view arn,
+                                                                         std::optional<store::EntityKind> kind,
+                                                                         const store::ListOptions& options) {
+  auto p = readable_policy(env_, rd.tx, rd.account_id, arn);
   if (!p) return p.error();
-  auto page = (*tx)->list_entities_for_policy(account_id, arn, kind, options);
+  auto page = rd.tx.list_entities_for_policy(rd.account_id, arn, kind, options);
   // An AWS managed policy never attached has no record yet, and so no entities.
   if (!page && p->aws_managed && store::is_not_found(page.error())) return store::Page<store::EntityRef>{};
   return page;
@@ -392,17 +371,15 @@ Result<std::vector<BoundaryHolder>> boundary_holders(store::ReadTransaction& tx,
 
 }  // namespace
 
-Result<store::Page<store::ManagedPolicy>> IamDomain::list_boundary_policies(std::string_view account_id,
-                                                                            const store::PolicyListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto holders = boundary_holders(**tx, account_id);
+Result<store::Page<store::ManagedPolicy>> Policies::list_boundary_policies(const Read& rd,
+                                                                           const store::PolicyListOptions& options) {
+  auto holders = boundary_holders(rd.tx, rd.account_id);
   if (!holders) return holders.error();
   std::map<std::string, int> uses;  // by ARN, so the list comes out sorted
   for (const BoundaryHolder& h : *holders) ++uses[h.boundary];
   std::vector<store::ManagedPolicy> items;
   for (const auto& [arn, count] : uses) {
-    auto p = readable_policy(env_, **tx, account_id, arn);
+    auto p = readable_policy(env_, rd.tx, rd.account_id, arn);
     if (!p) continue;  // a boundary whose policy is gone selects nothing
     if (options.scope == store::PolicyScope::kAws && !p->aws_managed) continue;
     if (options.scope == store::PolicyScope::kLocal && p->aws_managed) continue;
@@ -413,14 +390,11 @@ Result<store::Page<store::ManagedPolicy>> IamDomain::list_boundary_policies(std:
   return internal::page_of(std::move(items), options.list);
 }
 
-Result<store::Page<store::EntityRef>> IamDomain::list_boundary_entities(std::string_view account_id,
-                                                                        std::string_view arn,
-                                                                        std::optional<store::EntityKind> kind,
-                                                                        const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  if (auto p = readable_policy(env_, **tx, account_id, arn); !p) return p.error();
-  auto holders = boundary_holders(**tx, account_id);
+Result<store::Page<store::EntityRef>> Policies::list_boundary_entities(const Read& rd, std::string_view arn,
+                                                                       std::optional<store::EntityKind> kind,
+                                                                       const store::ListOptions& options) {
+  if (auto p = readable_policy(env_, rd.tx, rd.account_id, arn); !p) return p.error();
+  auto holders = boundary_holders(rd.tx, rd.account_id);
   if (!holders) return holders.error();
   std::vector<store::EntityRef> items;
   for (BoundaryHolder& h : *holders) {
@@ -430,31 +404,24 @@ Result<store::Page<store::EntityRef>> IamDomain::list_boundary_entities(std::str
   return internal::page_of(std::move(items), options);
 }
 
-Result<void> IamDomain::tag_policy(std::string_view account_id, std::string_view arn, const store::Tags& tags) {
+Result<void> Policies::tag_policy(const Write& wr, std::string_view arn, const store::Tags& tags) {
   if (auto r = validate_tags(tags); !r) return r;
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  return internal::retag(
-      **tx, [&] { return own_policy(**tx, account_id, arn); }, [&](store::Tags& t) { internal::merge_tags(t, tags); },
-      [&](const store::ManagedPolicy& p) { return (*tx)->update_policy(p); },
-      env_.quotas.size_of(Quota::kTagsPerResource));
+  return internal::update_tags([&] { return own_policy(wr.tx, wr.account_id, arn); },
+                               [&](store::Tags& t) { internal::merge_tags(t, tags); },
+                               [&](const store::ManagedPolicy& p) { return wr.tx.update_policy(p); },
+                               env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
-Result<void> IamDomain::untag_policy(std::string_view account_id, std::string_view arn,
-                                     const std::vector<std::string>& keys) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  return internal::retag(
-      **tx, [&] { return own_policy(**tx, account_id, arn); }, [&](store::Tags& t) { internal::remove_tags(t, keys); },
-      [&](const store::ManagedPolicy& p) { return (*tx)->update_policy(p); },
-      env_.quotas.size_of(Quota::kTagsPerResource));
+Result<void> Policies::untag_policy(const Write& wr, std::string_view arn, const std::vector<std::string>& keys) {
+  return internal::update_tags([&] { return own_policy(wr.tx, wr.account_id, arn); },
+                               [&](store::Tags& t) { internal::remove_tags(t, keys); },
+                               [&](const store::ManagedPolicy& p) { return wr.tx.update_policy(p); },
+                               env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
-Result<store::Page<store::Tag>> IamDomain::list_policy_tags(std::string_view account_id, std::string_view arn,
-                                                            const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto p = readable_policy(env_, **tx, account_id, arn);
+Result<store::Page<store::Tag>> Policies::list_policy_tags(const Read& rd, std::string_view arn,
+                                                           const store::ListOptions& options) {
+  auto p = readable_policy(env_, rd.tx, rd.account_id, arn);
   if (!p) return p.error();
   return page_of(p->tags, options);
 }

@@ -113,48 +113,9 @@ class IamDomain {
   // ---- end of Groups ----
 
   // ---- Managed policies (policies.cc) ----
-  // Customer managed policies of the account and read access to AWS managed ones. AWS
-  // managed policies come from the catalogue; the store holds a record of one only once it
-  // is attached somewhere (attachable_policy), and that record supplies its counts.
-  // ListPolicies pages over the store's customer managed policies and then over the
-  // catalogue sorted by ARN (local ARNs sort first), so nothing is copied at start-up.
-  // Quotas (identifiers.md §5): 6,144 characters per document, 5 versions per policy.
+  // The operations are the Policies family's (iam/policies.h); find_policy (above) resolves
+  // the pipeline's policy targets.
   std::string policy_arn(std::string_view account_id, std::string_view path, std::string_view name) const;
-  Result<store::ManagedPolicy> create_policy(std::string_view account_id, std::string_view name, std::string_view path,
-                                             std::string_view description, std::string_view document,
-                                             const store::Tags& tags);
-  // A customer managed policy of the account or an AWS managed policy.
-  Result<store::ManagedPolicy> get_policy(std::string_view account_id, std::string_view arn);
-  Result<store::Page<store::ManagedPolicy>> list_policies(std::string_view account_id,
-                                                          const store::PolicyListOptions& options);
-  // PolicyUsageFilter=PermissionsBoundary: the policies some user or role of the account has
-  // as its permissions boundary (scope and path prefix apply), by ARN, with their counts.
-  Result<store::Page<store::ManagedPolicy>> list_boundary_policies(std::string_view account_id,
-                                                                   const store::PolicyListOptions& options);
-  Result<void> delete_policy(std::string_view account_id, std::string_view arn);
-  Result<store::PolicyVersion> create_policy_version(std::string_view account_id, std::string_view arn,
-                                                     std::string_view document, bool set_as_default);
-  Result<store::PolicyVersion> get_policy_version(std::string_view account_id, std::string_view arn,
-                                                  std::string_view version_id);
-  // Newest first; documents included (the API edge leaves them out).
-  Result<store::Page<store::PolicyVersion>> list_policy_versions(std::string_view account_id, std::string_view arn,
-                                                                 const store::ListOptions& options);
-  Result<void> set_default_policy_version(std::string_view account_id, std::string_view arn,
-                                          std::string_view version_id);
-  Result<void> delete_policy_version(std::string_view account_id, std::string_view arn, std::string_view version_id);
-  Result<store::Page<store::EntityRef>> list_entities_for_policy(std::string_view account_id, std::string_view arn,
-                                                                 std::optional<store::EntityKind> kind,
-                                                                 const store::ListOptions& options);
-  // ListEntitiesForPolicy with PolicyUsageFilter=PermissionsBoundary: the roles, then the
-  // users, whose permissions boundary is the policy (path prefix and kind apply), by name.
-  Result<store::Page<store::EntityRef>> list_boundary_entities(std::string_view account_id, std::string_view arn,
-                                                               std::optional<store::EntityKind> kind,
-                                                               const store::ListOptions& options);
-  // Tag keys of policies are case-sensitive (identifiers.md §4); a key given again replaces.
-  Result<void> tag_policy(std::string_view account_id, std::string_view arn, const store::Tags& tags);
-  Result<void> untag_policy(std::string_view account_id, std::string_view arn, const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_policy_tags(std::string_view account_id, std::string_view arn,
-                                                   const store::ListOptions& options);
   // ---- end of Managed policies ----
 
   // ---- Account (account.cc) ----
@@ -201,40 +162,8 @@ class IamDomain {
   // ---- end of Account ----
 
   // ---- Roles (roles.cc) ----
-  // Trust policies are validated as PolicyKind::kTrust, and their IAM user and role
-  // principals must exist when saved. Quotas (identifiers.md §5): 10 managed policies and
-  // 10,240 bytes of inline policy per role, 50 tags; role tag keys are case-insensitive.
+  // The operations are the Roles family's (iam/roles.h).
   std::string role_arn(const store::Role& role) const;
-  // From `spec`: account_id, name, path, trust_policy, description, max_session_duration,
-  // permissions_boundary and tags; the id and create date are made here.
-  Result<store::Role> create_role(const store::Role& spec);
-  Result<store::Role> get_role(std::string_view account_id, std::string_view name);
-  Result<store::Page<store::Role>> list_roles(std::string_view account_id, const store::ListOptions& options);
-  Result<void> delete_role(std::string_view account_id, std::string_view name);
-  // Empty optionals keep the current value; returns the role as updated.
-  Result<store::Role> update_role(std::string_view account_id, std::string_view name,
-                                  const std::optional<std::string>& description,
-                                  std::optional<int> max_session_duration);
-  Result<void> update_assume_role_policy(std::string_view account_id, std::string_view name, std::string_view document);
-  Result<void> put_role_policy(std::string_view account_id, std::string_view role_name, std::string_view policy_name,
-                               std::string_view document);
-  Result<store::InlinePolicy> get_role_policy(std::string_view account_id, std::string_view role_name,
-                                              std::string_view policy_name);
-  Result<void> delete_role_policy(std::string_view account_id, std::string_view role_name,
-                                  std::string_view policy_name);
-  Result<store::Page<store::InlinePolicy>> list_role_policies(std::string_view account_id, std::string_view role_name,
-                                                              const store::ListOptions& options);
-  Result<void> attach_role_policy(std::string_view account_id, std::string_view role_name, std::string_view arn);
-  Result<void> detach_role_policy(std::string_view account_id, std::string_view role_name, std::string_view arn);
-  Result<store::Page<store::AttachedPolicy>> list_attached_role_policies(std::string_view account_id,
-                                                                         std::string_view role_name,
-                                                                         const store::ListOptions& options);
-  // A key given again (in any case) replaces the tag.
-  Result<void> tag_role(std::string_view account_id, std::string_view role_name, const store::Tags& tags);
-  Result<void> untag_role(std::string_view account_id, std::string_view role_name,
-                          const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_role_tags(std::string_view account_id, std::string_view role_name,
-                                                 const store::ListOptions& options);
   // ---- end of Roles ----
 
   // ---- Instance profiles (instance_profiles.cc) ----

@@ -110,7 +110,9 @@ class DomainTest : public ::testing::Test {
   }
 
   std::string policy(int i) {
-    auto p = domain_->create_policy(kAccount, "p" + std::to_string(i), "/", "", kAllowS3, {});
+    auto p = write([&](const Write& w) {
+      return domain_->policies.create_policy(w, "p" + std::to_string(i), "/", "", kAllowS3, {});
+    });
     EXPECT_TRUE(p.has_value()) << (p ? "" : p.error().message);
     return p ? p->arn : "";
   }
@@ -177,7 +179,7 @@ TEST_F(DomainTest, AttachedManagedPoliciesPerUserGroupAndRole) {
   for (int i = 0; i < 11; ++i) arns.push_back(policy(i));
   ASSERT_TRUE(domain_->create_user(kAccount, "u", "/", "", {}).has_value());
   ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "g", "/"); }).has_value());
-  ASSERT_TRUE(domain_->create_role(role_spec("r")).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->roles.create_role(w, role_spec("r")); }).has_value());
   struct Kind {
     std::function<Result<void>(const std::string&)> attach;
     std::string_view message;
@@ -189,7 +191,9 @@ TEST_F(DomainTest, AttachedManagedPoliciesPerUserGroupAndRole) {
          return write([&](const Write& w) { return domain_->groups.attach_group_policy(w, "g", a); });
        },
        "Cannot exceed quota for PoliciesPerGroup: 10"},
-      {[&](const std::string& a) { return domain_->attach_role_policy(kAccount, "r", a); },
+      {[&](const std::string& a) {
+         return write([&](const Write& w) { return domain_->roles.attach_role_policy(w, "r", a); });
+       },
        "Cannot exceed quota for PoliciesPerRole: 10"},
   };
   for (const Kind& k : kinds) {
@@ -243,8 +247,11 @@ TEST_F(DomainTest, AccessKeysPerUserAndRoot) {
 
 TEST_F(DomainTest, VersionsPerPolicy) {
   const std::string arn = policy(0);
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(domain_->create_policy_version(kAccount, arn, kAllowS3, false));
-  auto sixth = domain_->create_policy_version(kAccount, arn, kAllowS3, false);
+  auto add_version = [&] {
+    return write([&](const Write& w) { return domain_->policies.create_policy_version(w, arn, kAllowS3, false); });
+  };
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(add_version());
+  auto sixth = add_version();
   ASSERT_FALSE(sixth.has_value());
   expect_error(sixth.error(), "LimitExceeded",
                "A managed policy can have up to 5 versions. Before you create a new version, you must delete an "
@@ -265,14 +272,15 @@ TEST_F(DomainTest, AccountQuotasAsConfigured) {
   ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "g1", "/"); }).has_value());
   expect_error(write([&](const Write& w) { return domain_->groups.create_group(w, "g2", "/"); }).error(),
                "LimitExceeded", "Cannot exceed quota for GroupsPerAccount: 1");
-  ASSERT_TRUE(domain_->create_role(role_spec("r1")).has_value());
-  expect_error(domain_->create_role(role_spec("r2")).error(), "LimitExceeded",
-               "Cannot exceed quota for RolesPerAccount: 1");
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->roles.create_role(w, role_spec("r1")); }).has_value());
+  expect_error(write([&](const Write& w) { return domain_->roles.create_role(w, role_spec("r2")); }).error(),
+               "LimitExceeded", "Cannot exceed quota for RolesPerAccount: 1");
   expect_error(domain_->create_service_linked_role(kAccount, "elasticbeanstalk.amazonaws.com", "", "").error(),
                "LimitExceeded", "Cannot exceed quota for RolesPerAccount: 1");
   policy(1);
-  expect_error(domain_->create_policy(kAccount, "p2", "/", "", kAllowS3, {}).error(), "LimitExceeded",
-               "Cannot exceed quota for PoliciesPerAccount: 1");
+  expect_error(
+      write([&](const Write& w) { return domain_->policies.create_policy(w, "p2", "/", "", kAllowS3, {}); }).error(),
+      "LimitExceeded", "Cannot exceed quota for PoliciesPerAccount: 1");
   // Deleting makes room again.
   ASSERT_TRUE(domain_->delete_user(kAccount, "a").has_value());
   EXPECT_TRUE(domain_->create_user(kAccount, "c", "/", "", {}).has_value());
@@ -350,11 +358,13 @@ TEST_F(DomainTest, UserTagsAreCaseInsensitiveAndFifty) {
 
 TEST_F(DomainTest, PolicyTagsAreCaseSensitive) {
   const std::string arn = policy(0);
-  ASSERT_TRUE(domain_->tag_policy(kAccount, arn, {store::Tag{"env", "a"}, store::Tag{"Env", "b"}}).has_value());
+  auto tag = [&](const store::Tags& tags) {
+    return write([&](const Write& w) { return domain_->policies.tag_policy(w, arn, tags); });
+  };
+  ASSERT_TRUE(tag({store::Tag{"env", "a"}, store::Tag{"Env", "b"}}).has_value());
   store::ListOptions o;
-  EXPECT_EQ(domain_->list_policy_tags(kAccount, arn, o)->items.size(), 2u);
-  expect_error(domain_->tag_policy(kAccount, arn, {store::Tag{"x", "1"}, store::Tag{"x", "2"}}).error(), "InvalidInput",
-               "Duplicate tag keys found.");
+  EXPECT_EQ(read([&](const Read& r) { return domain_->policies.list_policy_tags(r, arn, o); })->items.size(), 2u);
+  expect_error(tag({store::Tag{"x", "1"}, store::Tag{"x", "2"}}).error(), "InvalidInput", "Duplicate tag keys found.");
 }
 
 // ---- DeleteUser's DeleteConflict order ----

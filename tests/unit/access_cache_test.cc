@@ -68,7 +68,8 @@ class CacheTest : public ::testing::Test {
     return access.authorize(caller(name), action, "*", condition::Context{}).has_value();
   }
   std::string create_policy(const std::string& name, const char* document) {
-    auto p = domain_->create_policy(kAccount, name, "/", "", document, {});
+    auto p =
+        write([&](const iam::Write& w) { return domain_->policies.create_policy(w, name, "/", "", document, {}); });
     EXPECT_TRUE(p.has_value()) << (p ? "" : p.error().message);
     return p ? p->arn : "";
   }
@@ -134,9 +135,18 @@ TEST_F(CacheTest, AWriteToOnePrincipalKeepsTheOthersPolicySetWarm) {
        },
        false, true},
       {"new default version",
-       [&] { ASSERT_TRUE(domain_->create_policy_version(kAccount, deny, kAllowListUsers, true)); }, true, true},
-      {"old default again", [&] { ASSERT_TRUE(domain_->set_default_policy_version(kAccount, deny, "v1")); }, false,
-       true},
+       [&] {
+         ASSERT_TRUE(write([&](const iam::Write& w) {
+           return domain_->policies.create_policy_version(w, deny, kAllowListUsers, true);
+         }));
+       },
+       true, true},
+      {"old default again",
+       [&] {
+         ASSERT_TRUE(
+             write([&](const iam::Write& w) { return domain_->policies.set_default_policy_version(w, deny, "v1"); }));
+       },
+       false, true},
   };
   for (const Step& step : steps) {
     SCOPED_TRACE(step.what);
@@ -160,7 +170,7 @@ TEST_F(CacheTest, ARecreatedPolicyNeverEvaluatesTheOldText) {
   ASSERT_TRUE(domain_->attach_user_policy(kAccount, "alice", arn).has_value());
   EXPECT_TRUE(allowed(access, "alice", "iam:ListUsers"));
   ASSERT_TRUE(domain_->detach_user_policy(kAccount, "alice", arn).has_value());
-  ASSERT_TRUE(domain_->delete_policy(kAccount, arn).has_value());
+  ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->policies.delete_policy(w, arn); }).has_value());
   EXPECT_EQ(create_policy("Reused", kAllowGetUser), arn);
   ASSERT_TRUE(domain_->attach_user_policy(kAccount, "alice", arn).has_value());
   EXPECT_FALSE(allowed(access, "alice", "iam:ListUsers"));
@@ -170,13 +180,20 @@ TEST_F(CacheTest, ARecreatedPolicyNeverEvaluatesTheOldText) {
 // Version ids are never given again after DeleteVersion, so "<arn>#v3" always names one text.
 TEST_F(CacheTest, VersionIdsContinueAfterADeletedOne) {
   std::string arn = create_policy("Versions", kAllowGetUser);
-  ASSERT_EQ(domain_->create_policy_version(kAccount, arn, kAllowListUsers, false)->version_id, "v2");
-  ASSERT_EQ(domain_->create_policy_version(kAccount, arn, kAllowListUsers, false)->version_id, "v3");
-  ASSERT_TRUE(domain_->delete_policy_version(kAccount, arn, "v3").has_value());
-  EXPECT_EQ(domain_->create_policy_version(kAccount, arn, kDenyGetUser, false)->version_id, "v4");
-  ASSERT_TRUE(domain_->delete_policy_version(kAccount, arn, "v4").has_value());
-  ASSERT_TRUE(domain_->delete_policy_version(kAccount, arn, "v2").has_value());
-  EXPECT_EQ(domain_->create_policy_version(kAccount, arn, kDenyGetUser, true)->version_id, "v5");
+  auto add = [&](const char* document, bool as_default) {
+    return write(
+        [&](const iam::Write& w) { return domain_->policies.create_policy_version(w, arn, document, as_default); });
+  };
+  auto drop = [&](const char* version) {
+    return write([&](const iam::Write& w) { return domain_->policies.delete_policy_version(w, arn, version); });
+  };
+  ASSERT_EQ(add(kAllowListUsers, false)->version_id, "v2");
+  ASSERT_EQ(add(kAllowListUsers, false)->version_id, "v3");
+  ASSERT_TRUE(drop("v3").has_value());
+  EXPECT_EQ(add(kDenyGetUser, false)->version_id, "v4");
+  ASSERT_TRUE(drop("v4").has_value());
+  ASSERT_TRUE(drop("v2").has_value());
+  EXPECT_EQ(add(kDenyGetUser, true)->version_id, "v5");
 }
 
 // Through the gateway: a key's resolution stays cached across writes to other users and
