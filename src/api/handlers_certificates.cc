@@ -2,8 +2,9 @@
 // certificates and service-specific credentials authorize against the target user's ARN (the
 // caller when UserName is omitted, evaluation.md §6); server certificates against
 // arn:<p>:iam::<acct>:server-certificate/<path><name> (ListServerCertificates: against
-// server-certificate/ + the path prefix, policy-language.md §3.3). Then the domain is called.
-#include "api/errors.h"
+// server-certificate/ + the path prefix, policy-language.md §3.3). The pipeline (api/pipeline.h)
+// has resolved and authorized each one (operations.cc) in the transaction these run in, but
+// for Create/ListServiceSpecificCredentials, which authorize themselves with the service name.
 #include "api/handlers.h"
 #include "api/internal.h"
 
@@ -14,9 +15,7 @@ using common::Result;
 
 namespace {
 
-using internal::fail;
 using internal::list_options;
-using internal::request_tags;
 using internal::status_name;
 
 store::AccessKeyStatus status_of(const std::string& status) {
@@ -29,7 +28,7 @@ std::vector<pi::Tag> to_wire(const store::Tags& tags) {
   return out;
 }
 
-pi::SigningCertificate to_wire(const iam::IamDomain::SigningCertificate& c) {
+pi::SigningCertificate to_wire(const iam::Certificates::SigningCertificate& c) {
   pi::SigningCertificate w;
   // [IMPL] The root user's certificates have no user name, like its access keys.
   if (!c.user_name.empty()) w.user_name = c.user_name;
@@ -40,7 +39,7 @@ pi::SigningCertificate to_wire(const iam::IamDomain::SigningCertificate& c) {
   return w;
 }
 
-pi::ServerCertificateMetadata to_wire(const iam::IamDomain& domain, const iam::IamDomain::ServerCertificate& c) {
+pi::ServerCertificateMetadata to_wire(const iam::IamDomain& domain, const iam::Certificates::ServerCertificate& c) {
   pi::ServerCertificateMetadata w;
   w.path = c.path;
   w.server_certificate_name = c.name;
@@ -51,7 +50,7 @@ pi::ServerCertificateMetadata to_wire(const iam::IamDomain& domain, const iam::I
   return w;
 }
 
-pi::ServiceSpecificCredential to_wire(const iam::IamDomain::ServiceSpecificCredential& c) {
+pi::ServiceSpecificCredential to_wire(const iam::Certificates::ServiceSpecificCredential& c) {
   pi::ServiceSpecificCredential w;
   w.create_date = c.create_date;
   w.service_name = c.service_name;
@@ -63,14 +62,36 @@ pi::ServiceSpecificCredential to_wire(const iam::IamDomain::ServiceSpecificCrede
   return w;
 }
 
-// The server certificate's ARN (with its stored path, or "/" when it does not exist, so a
-// denial never reveals whether it exists).
-std::string server_certificate_target(iam::IamDomain& domain, std::string_view account_id, std::string_view name) {
-  if (auto c = domain.get_server_certificate(account_id, name)) return domain.server_certificate_arn(*c);
-  iam::IamDomain::ServerCertificate unsaved;
-  unsaved.account_id = std::string(account_id);
-  unsaved.name = std::string(name);
-  return domain.server_certificate_arn(unsaved);
+// The user a service-specific credential operation targets, for the operations that
+// authorize themselves (CreateServiceSpecificCredential, ListServiceSpecificCredentials): its
+// stored name and ARN (path from the store when it exists, "/" otherwise, so a denial never
+// reveals whether it exists); the caller when UserName is omitted (a root caller: no name).
+struct UserTarget {
+  std::string name;
+  std::string arn;
+};
+
+Result<UserTarget> credential_user(const iam::IamDomain& domain, const Caller& caller, const iam::Read& rd,
+                                   const std::optional<std::string>& user_name) {
+  UserTarget t;
+  if (!user_name) {
+    if (caller.user) t.name = caller.user->name;
+    t.arn = caller.arn;
+    return t;
+  }
+  auto u = rd.tx.get_user(rd.account_id, *user_name);
+  if (u) {
+    t.name = u->name;
+    t.arn = domain.user_arn(*u);
+    return t;
+  }
+  if (!store::is_not_found(u.error())) return u.error();
+  store::User unsaved;
+  unsaved.account_id = std::string(rd.account_id);
+  unsaved.name = *user_name;
+  t.name = *user_name;
+  t.arn = domain.user_arn(unsaved);
+  return t;
 }
 
 }  // namespace
@@ -79,10 +100,8 @@ std::string server_certificate_target(iam::IamDomain& domain, std::string_view a
 
 Result<pi::UploadSigningCertificateResult> IamHandlers::upload_signing_certificate(
     const pi::UploadSigningCertificateRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:UploadSigningCertificate", t.arn); !a) return a.error();
-  auto c = ctx_.domain.upload_signing_certificate(ctx_.caller.account_id, t.name, r.certificate_body);
-  if (!c) return fail<pi::UploadSigningCertificateResult>(c.error());
+  auto c = certificates().upload_signing_certificate(pipe_.write(), pipe_.target().name, r.certificate_body);
+  if (!c) return c.error();
   pi::UploadSigningCertificateResult out;
   out.certificate = to_wire(*c);
   return out;
@@ -90,11 +109,9 @@ Result<pi::UploadSigningCertificateResult> IamHandlers::upload_signing_certifica
 
 Result<pi::ListSigningCertificatesResult> IamHandlers::list_signing_certificates(
     const pi::ListSigningCertificatesRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:ListSigningCertificates", t.arn); !a) return a.error();
-  auto page = ctx_.domain.list_signing_certificates(ctx_.caller.account_id, t.name,
-                                                    list_options(std::nullopt, r.marker, r.max_items));
-  if (!page) return fail<pi::ListSigningCertificatesResult>(page.error());
+  auto page = certificates().list_signing_certificates(pipe_.read(), pipe_.target().name,
+                                                       list_options(std::nullopt, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListSigningCertificatesResult out;
   for (const auto& c : page->items) out.certificates.push_back(to_wire(c));
   out.is_truncated = page->is_truncated();
@@ -103,42 +120,26 @@ Result<pi::ListSigningCertificatesResult> IamHandlers::list_signing_certificates
 }
 
 Result<void> IamHandlers::update_signing_certificate(const pi::UpdateSigningCertificateRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:UpdateSigningCertificate", t.arn); !a) return a;
-  if (auto u =
-          ctx_.domain.update_signing_certificate(ctx_.caller.account_id, t.name, r.certificate_id, status_of(r.status));
-      !u) {
-    return to_aws_error(u.error());
-  }
-  return {};
+  return certificates().update_signing_certificate(pipe_.write(), pipe_.target().name, r.certificate_id,
+                                                   status_of(r.status));
 }
 
 Result<void> IamHandlers::delete_signing_certificate(const pi::DeleteSigningCertificateRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:DeleteSigningCertificate", t.arn); !a) return a;
-  if (auto d = ctx_.domain.delete_signing_certificate(ctx_.caller.account_id, t.name, r.certificate_id); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return certificates().delete_signing_certificate(pipe_.write(), pipe_.target().name, r.certificate_id);
 }
 
 // ---- Server certificates ----
 
 Result<pi::UploadServerCertificateResult> IamHandlers::upload_server_certificate(
     const pi::UploadServerCertificateRequest& r) {
-  iam::IamDomain::ServerCertificate spec;
-  spec.account_id = ctx_.caller.account_id;
+  iam::Certificates::ServerCertificate spec;
   spec.name = r.server_certificate_name;
   spec.path = r.path.value_or("/");
   spec.body = r.certificate_body;
   spec.chain = r.certificate_chain.value_or("");
-  condition::Context extra;
-  spec.tags = internal::creation_tags(r.tags, extra);
-  if (auto a = authorize("iam:UploadServerCertificate", ctx_.domain.server_certificate_arn(spec), &extra); !a) {
-    return a.error();
-  }
-  auto c = ctx_.domain.upload_server_certificate(spec, r.private_key);
-  if (!c) return fail<pi::UploadServerCertificateResult>(c.error());
+  for (const pi::Tag& t : r.tags) spec.tags.push_back(store::Tag{t.key, t.value});
+  auto c = certificates().upload_server_certificate(pipe_.write(), spec, r.private_key);
+  if (!c) return c.error();
   pi::UploadServerCertificateResult out;
   out.server_certificate_metadata = to_wire(ctx_.domain, *c);
   out.tags = to_wire(c->tags);
@@ -146,11 +147,8 @@ Result<pi::UploadServerCertificateResult> IamHandlers::upload_server_certificate
 }
 
 Result<pi::GetServerCertificateResult> IamHandlers::get_server_certificate(const pi::GetServerCertificateRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  std::string arn = server_certificate_target(ctx_.domain, account, r.server_certificate_name);
-  if (auto a = authorize("iam:GetServerCertificate", arn); !a) return a.error();
-  auto c = ctx_.domain.get_server_certificate(account, r.server_certificate_name);
-  if (!c) return fail<pi::GetServerCertificateResult>(c.error());
+  auto c = certificates().get_server_certificate(pipe_.read(), r.server_certificate_name);
+  if (!c) return c.error();
   pi::ServerCertificate w;
   w.server_certificate_metadata = to_wire(ctx_.domain, *c);
   w.certificate_body = c->body;
@@ -163,12 +161,9 @@ Result<pi::GetServerCertificateResult> IamHandlers::get_server_certificate(const
 
 Result<pi::ListServerCertificatesResult> IamHandlers::list_server_certificates(
     const pi::ListServerCertificatesRequest& r) {
-  std::string prefix = r.path_prefix.value_or("/");
-  const std::string resource =
-      internal::list_resource(ctx_.domain, ctx_.caller.account_id, "server-certificate", prefix);
-  if (auto a = authorize("iam:ListServerCertificates", resource); !a) return a.error();
-  auto page = ctx_.domain.list_server_certificates(ctx_.caller.account_id, list_options(prefix, r.marker, r.max_items));
-  if (!page) return fail<pi::ListServerCertificatesResult>(page.error());
+  auto page = certificates().list_server_certificates(pipe_.read(),
+                                                      list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListServerCertificatesResult out;
   for (const auto& c : page->items) out.server_certificate_metadata_list.push_back(to_wire(ctx_.domain, c));
   out.is_truncated = page->is_truncated();
@@ -177,68 +172,42 @@ Result<pi::ListServerCertificatesResult> IamHandlers::list_server_certificates(
 }
 
 Result<void> IamHandlers::update_server_certificate(const pi::UpdateServerCertificateRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  std::string arn = server_certificate_target(ctx_.domain, account, r.server_certificate_name);
-  if (auto a = authorize("iam:UpdateServerCertificate", arn); !a) return a;
   // A rename or move needs the permission on the new ARN too (API reference,
   // UpdateServerCertificate).
-  auto current = ctx_.domain.get_server_certificate(account, r.server_certificate_name);
-  if (current && (r.new_server_certificate_name || r.new_path)) {
-    iam::IamDomain::ServerCertificate renamed = *current;
+  const auto& t = pipe_.target();
+  if (t.found && (r.new_server_certificate_name || r.new_path)) {
+    auto current = certificates().get_server_certificate(pipe_.read(), t.name);
+    if (!current) return current.error();
+    iam::Certificates::ServerCertificate renamed = *current;
     if (r.new_server_certificate_name) renamed.name = *r.new_server_certificate_name;
     if (r.new_path) renamed.path = *r.new_path;
-    if (auto a = authorize("iam:UpdateServerCertificate", ctx_.domain.server_certificate_arn(renamed)); !a) return a;
+    if (auto a = pipe_.authorize("iam:UpdateServerCertificate", ctx_.domain.server_certificate_arn(renamed)); !a) {
+      return a;
+    }
   }
-  if (auto u = ctx_.domain.update_server_certificate(account, r.server_certificate_name, r.new_server_certificate_name,
-                                                     r.new_path);
-      !u) {
-    return to_aws_error(u.error());
-  }
-  return {};
+  return certificates().update_server_certificate(pipe_.write(), r.server_certificate_name,
+                                                  r.new_server_certificate_name, r.new_path);
 }
 
 Result<void> IamHandlers::delete_server_certificate(const pi::DeleteServerCertificateRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  std::string arn = server_certificate_target(ctx_.domain, account, r.server_certificate_name);
-  if (auto a = authorize("iam:DeleteServerCertificate", arn); !a) return a;
-  if (auto d = ctx_.domain.delete_server_certificate(account, r.server_certificate_name); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return certificates().delete_server_certificate(pipe_.write(), r.server_certificate_name);
 }
 
 Result<void> IamHandlers::tag_server_certificate(const pi::TagServerCertificateRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  std::string arn = server_certificate_target(ctx_.domain, account, r.server_certificate_name);
-  condition::Context extra;
-  store::Tags tags = request_tags(r.tags, extra);
-  if (auto a = authorize("iam:TagServerCertificate", arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.tag_server_certificate(account, r.server_certificate_name, tags); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  store::Tags tags;
+  for (const pi::Tag& t : r.tags) tags.push_back(store::Tag{t.key, t.value});
+  return certificates().tag_server_certificate(pipe_.write(), r.server_certificate_name, tags);
 }
 
 Result<void> IamHandlers::untag_server_certificate(const pi::UntagServerCertificateRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  std::string arn = server_certificate_target(ctx_.domain, account, r.server_certificate_name);
-  condition::Context extra;
-  if (!r.tag_keys.empty()) extra.set_list("aws:TagKeys", r.tag_keys);
-  if (auto a = authorize("iam:UntagServerCertificate", arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.untag_server_certificate(account, r.server_certificate_name, r.tag_keys); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return certificates().untag_server_certificate(pipe_.write(), r.server_certificate_name, r.tag_keys);
 }
 
 Result<pi::ListServerCertificateTagsResult> IamHandlers::list_server_certificate_tags(
     const pi::ListServerCertificateTagsRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  std::string arn = server_certificate_target(ctx_.domain, account, r.server_certificate_name);
-  if (auto a = authorize("iam:ListServerCertificateTags", arn); !a) return a.error();
-  auto page = ctx_.domain.list_server_certificate_tags(account, r.server_certificate_name,
-                                                       list_options(std::nullopt, r.marker, r.max_items));
-  if (!page) return fail<pi::ListServerCertificateTagsResult>(page.error());
+  auto page = certificates().list_server_certificate_tags(pipe_.read(), r.server_certificate_name,
+                                                          list_options(std::nullopt, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListServerCertificateTagsResult out;
   out.tags = to_wire(page->items);
   out.is_truncated = page->is_truncated();
@@ -250,12 +219,14 @@ Result<pi::ListServerCertificateTagsResult> IamHandlers::list_server_certificate
 
 Result<pi::CreateServiceSpecificCredentialResult> IamHandlers::create_service_specific_credential(
     const pi::CreateServiceSpecificCredentialRequest& r) {
-  Target t = target_user(r.user_name);
+  // Resource::kCustom: the user, authorized with iam:ServiceSpecificCredentialServiceName.
+  auto t = credential_user(ctx_.domain, ctx_.caller, pipe_.read(), r.user_name);
+  if (!t) return t.error();
   condition::Context extra;
   extra.set("iam:ServiceSpecificCredentialServiceName", r.service_name);
-  if (auto a = authorize("iam:CreateServiceSpecificCredential", t.arn, &extra); !a) return a.error();
-  auto c = ctx_.domain.create_service_specific_credential(ctx_.caller.account_id, t.name, r.service_name);
-  if (!c) return fail<pi::CreateServiceSpecificCredentialResult>(c.error());
+  if (auto a = pipe_.authorize("iam:CreateServiceSpecificCredential", t->arn, &extra); !a) return a.error();
+  auto c = certificates().create_service_specific_credential(pipe_.write(), t->name, r.service_name);
+  if (!c) return c.error();
   pi::CreateServiceSpecificCredentialResult out;
   out.service_specific_credential = to_wire(*c);
   return out;
@@ -263,13 +234,14 @@ Result<pi::CreateServiceSpecificCredentialResult> IamHandlers::create_service_sp
 
 Result<pi::ListServiceSpecificCredentialsResult> IamHandlers::list_service_specific_credentials(
     const pi::ListServiceSpecificCredentialsRequest& r) {
-  Target t = target_user(r.user_name);
+  // Resource::kCustom: the user, authorized with iam:ServiceSpecificCredentialServiceName.
+  auto t = credential_user(ctx_.domain, ctx_.caller, pipe_.read(), r.user_name);
+  if (!t) return t.error();
   condition::Context extra;
   if (r.service_name) extra.set("iam:ServiceSpecificCredentialServiceName", *r.service_name);
-  if (auto a = authorize("iam:ListServiceSpecificCredentials", t.arn, &extra); !a) return a.error();
-  auto list =
-      ctx_.domain.list_service_specific_credentials(ctx_.caller.account_id, t.name, r.service_name.value_or(""));
-  if (!list) return fail<pi::ListServiceSpecificCredentialsResult>(list.error());
+  if (auto a = pipe_.authorize("iam:ListServiceSpecificCredentials", t->arn, &extra); !a) return a.error();
+  auto list = certificates().list_service_specific_credentials(pipe_.read(), t->name, r.service_name.value_or(""));
+  if (!list) return list.error();
   pi::ListServiceSpecificCredentialsResult out;
   for (const auto& c : *list) {
     pi::ServiceSpecificCredentialMetadata m;
@@ -286,36 +258,22 @@ Result<pi::ListServiceSpecificCredentialsResult> IamHandlers::list_service_speci
 
 Result<pi::ResetServiceSpecificCredentialResult> IamHandlers::reset_service_specific_credential(
     const pi::ResetServiceSpecificCredentialRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:ResetServiceSpecificCredential", t.arn); !a) return a.error();
-  auto c =
-      ctx_.domain.reset_service_specific_credential(ctx_.caller.account_id, t.name, r.service_specific_credential_id);
-  if (!c) return fail<pi::ResetServiceSpecificCredentialResult>(c.error());
+  auto c = certificates().reset_service_specific_credential(pipe_.write(), pipe_.target().name,
+                                                            r.service_specific_credential_id);
+  if (!c) return c.error();
   pi::ResetServiceSpecificCredentialResult out;
   out.service_specific_credential = to_wire(*c);
   return out;
 }
 
 Result<void> IamHandlers::update_service_specific_credential(const pi::UpdateServiceSpecificCredentialRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:UpdateServiceSpecificCredential", t.arn); !a) return a;
-  if (auto u = ctx_.domain.update_service_specific_credential(ctx_.caller.account_id, t.name,
-                                                              r.service_specific_credential_id, status_of(r.status));
-      !u) {
-    return to_aws_error(u.error());
-  }
-  return {};
+  return certificates().update_service_specific_credential(pipe_.write(), pipe_.target().name,
+                                                           r.service_specific_credential_id, status_of(r.status));
 }
 
 Result<void> IamHandlers::delete_service_specific_credential(const pi::DeleteServiceSpecificCredentialRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:DeleteServiceSpecificCredential", t.arn); !a) return a;
-  if (auto d = ctx_.domain.delete_service_specific_credential(ctx_.caller.account_id, t.name,
-                                                              r.service_specific_credential_id);
-      !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return certificates().delete_service_specific_credential(pipe_.write(), pipe_.target().name,
+                                                           r.service_specific_credential_id);
 }
 
 }  // namespace iamd::api

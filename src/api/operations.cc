@@ -82,9 +82,55 @@ constexpr Operation kIam[] = {
     // ---- end of Account ----
 
     // ---- MFA devices and SSH public keys ----
+    // The virtual device operations: against the device's ARN, its serial number.
+    {"CreateVirtualMFADevice", "iam:CreateVirtualMFADevice", R::kMfaDevice, "VirtualMFADeviceName",
+     kRequestTags | kCreates, M::kWrite},
+    {"DeleteVirtualMFADevice", "iam:DeleteVirtualMFADevice", R::kMfaDevice, "SerialNumber", 0, M::kWrite},
+    {"ListVirtualMFADevices", "iam:ListVirtualMFADevices", R::kAny, "", 0, M::kRead},
+    {"TagMFADevice", "iam:TagMFADevice", R::kMfaDevice, "SerialNumber", kRequestTags, M::kWrite},
+    {"UntagMFADevice", "iam:UntagMFADevice", R::kMfaDevice, "SerialNumber", kTagKeys, M::kWrite},
+    {"ListMFADeviceTags", "iam:ListMFADeviceTags", R::kMfaDevice, "SerialNumber", 0, M::kRead},
+    // A user's devices and SSH public keys: against the user (the caller when UserName is omitted).
+    {"EnableMFADevice", "iam:EnableMFADevice", R::kUser, "UserName", 0, M::kWrite},
+    {"DeactivateMFADevice", "iam:DeactivateMFADevice", R::kUser, "UserName", 0, M::kWrite},
+    {"ResyncMFADevice", "iam:ResyncMFADevice", R::kUser, "UserName", 0, M::kWrite},
+    {"ListMFADevices", "iam:ListMFADevices", R::kUser, "UserName", 0, M::kRead},
+    {"UploadSSHPublicKey", "iam:UploadSSHPublicKey", R::kUser, "UserName", 0, M::kWrite},
+    {"GetSSHPublicKey", "iam:GetSSHPublicKey", R::kUser, "UserName", 0, M::kRead},
+    {"ListSSHPublicKeys", "iam:ListSSHPublicKeys", R::kUser, "UserName", 0, M::kRead},
+    {"UpdateSSHPublicKey", "iam:UpdateSSHPublicKey", R::kUser, "UserName", 0, M::kWrite},
+    {"DeleteSSHPublicKey", "iam:DeleteSSHPublicKey", R::kUser, "UserName", 0, M::kWrite},
     // ---- end of MFA ----
 
     // ---- Certificates and service-specific credentials ----
+    // Signing certificates and service-specific credentials: against the user (the caller when
+    // UserName is omitted).
+    {"UploadSigningCertificate", "iam:UploadSigningCertificate", R::kUser, "UserName", 0, M::kWrite},
+    {"ListSigningCertificates", "iam:ListSigningCertificates", R::kUser, "UserName", 0, M::kRead},
+    {"UpdateSigningCertificate", "iam:UpdateSigningCertificate", R::kUser, "UserName", 0, M::kWrite},
+    {"DeleteSigningCertificate", "iam:DeleteSigningCertificate", R::kUser, "UserName", 0, M::kWrite},
+    {"UploadServerCertificate", "iam:UploadServerCertificate", R::kServerCertificate, "ServerCertificateName",
+     kRequestTags | kCreates, M::kWrite},
+    {"GetServerCertificate", "iam:GetServerCertificate", R::kServerCertificate, "ServerCertificateName", 0, M::kRead},
+    {"ListServerCertificates", "iam:ListServerCertificates", R::kList, "server-certificate", 0, M::kRead},
+    // UpdateServerCertificate: also authorized on the new name and path (its handler).
+    {"UpdateServerCertificate", "iam:UpdateServerCertificate", R::kServerCertificate, "ServerCertificateName", 0,
+     M::kWrite},
+    {"DeleteServerCertificate", "iam:DeleteServerCertificate", R::kServerCertificate, "ServerCertificateName", 0,
+     M::kWrite},
+    {"TagServerCertificate", "iam:TagServerCertificate", R::kServerCertificate, "ServerCertificateName", kRequestTags,
+     M::kWrite},
+    {"UntagServerCertificate", "iam:UntagServerCertificate", R::kServerCertificate, "ServerCertificateName", kTagKeys,
+     M::kWrite},
+    {"ListServerCertificateTags", "iam:ListServerCertificateTags", R::kServerCertificate, "ServerCertificateName", 0,
+     M::kRead},
+    // Create and List supply iam:ServiceSpecificCredentialServiceName, which no Key bit covers:
+    // their handlers resolve the user and authorize (with it) themselves.
+    {"CreateServiceSpecificCredential", "iam:CreateServiceSpecificCredential", R::kCustom, "UserName", 0, M::kWrite},
+    {"ListServiceSpecificCredentials", "iam:ListServiceSpecificCredentials", R::kCustom, "UserName", 0, M::kRead},
+    {"ResetServiceSpecificCredential", "iam:ResetServiceSpecificCredential", R::kUser, "UserName", 0, M::kWrite},
+    {"UpdateServiceSpecificCredential", "iam:UpdateServiceSpecificCredential", R::kUser, "UserName", 0, M::kWrite},
+    {"DeleteServiceSpecificCredential", "iam:DeleteServiceSpecificCredential", R::kUser, "UserName", 0, M::kWrite},
     // ---- end of Certificates ----
 
     // ---- Identity providers ----

@@ -288,6 +288,20 @@ Result<void> Pipeline::resolve() {
       out.policy = std::move(p).value();
       return {};
     }
+    case Resource::kServerCertificate: {
+      if (given == nullptr) return {};
+      auto c = ctx_.domain.certificates.get_server_certificate(read(), *given);
+      if (!c) {
+        if (!missing(c.error())) return to_aws_error(c.error());
+        unsaved("/");
+        return {};
+      }
+      out.arn = ctx_.domain.server_certificate_arn(*c);
+      out.name = c->name;
+      out.tags = c->tags;
+      out.found = true;
+      return {};
+    }
     default:
       // Resources whose members are ARNs: authorized as given (families resolve their records).
       if (given != nullptr) out.arn = *given;
@@ -333,6 +347,9 @@ Result<void> Pipeline::authorize(std::string_view action, std::string_view resou
       if (auto p = t->get_instance_profile(c.account_id, name); p && d.instance_profile_arn(*p) == resource) {
         tags = p->tags;
       }
+    } else if (rest.starts_with("server-certificate/")) {
+      auto sc = ctx_.domain.certificates.get_server_certificate(iam::Read{c.account_id, *t}, name);
+      if (sc && d.server_certificate_arn(*sc) == resource) tags = sc->tags;
     }
   }
   return authorize_with(action, resource, tags, principal, extra != nullptr ? *extra : condition::Context(), grant);

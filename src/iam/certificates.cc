@@ -1,6 +1,6 @@
 // Signing certificates, server certificates and service-specific credentials, kept as
 // store::Resource records with the rest of each record in Resource::body (a JSON object).
-// Each public call is one store transaction, like the rest of IamDomain. Secrets (server
+// Each public function is one step of the caller's unit of work (iam/scope.h). Secrets (server
 // certificate private keys, service passwords) are sealed with the master key, bound to the
 // record's id, and never leave the domain except a password on create and reset.
 #include <algorithm>
@@ -79,10 +79,10 @@ std::string signing_body(std::string_view certificate, AccessKeyStatus status) {
   return w.str();
 }
 
-Result<IamDomain::SigningCertificate> to_signing_certificate(const store::Resource& r, std::string_view user_name) {
+Result<Certificates::SigningCertificate> to_signing_certificate(const store::Resource& r, std::string_view user_name) {
   auto body = parse_body(r);
   if (!body) return body.error();
-  IamDomain::SigningCertificate c;
+  Certificates::SigningCertificate c;
   c.id = r.id;
   c.user_name = std::string(user_name);
   c.body = read_string(*body, "CertificateBody");
@@ -112,12 +112,12 @@ Error server_certificate_exists(std::string_view name) {
 
 // A server certificate with its private key as stored (sealed, base64).
 struct StoredServerCertificate {
-  IamDomain::ServerCertificate certificate;
+  Certificates::ServerCertificate certificate;
   std::string sealed_key;
 };
 
 store::Resource to_resource(const StoredServerCertificate& s) {
-  const IamDomain::ServerCertificate& c = s.certificate;
+  const Certificates::ServerCertificate& c = s.certificate;
   common::JsonWriter w;
   w.begin_object().key("CertificateBody").value(c.body);
   if (!c.chain.empty()) w.key("CertificateChain").value(c.chain);
@@ -140,7 +140,7 @@ Result<StoredServerCertificate> to_server_certificate(const store::Resource& r) 
   auto body = parse_body(r);
   if (!body) return body.error();
   StoredServerCertificate s;
-  IamDomain::ServerCertificate& c = s.certificate;
+  Certificates::ServerCertificate& c = s.certificate;
   c.account_id = r.account_id;
   c.name = r.name;
   c.path = r.path;
@@ -165,7 +165,7 @@ Result<void> save(store::Transaction& tx, const StoredServerCertificate& s) {
   if (auto r = tx.update_resource(to_resource(s)); !r) {
     return store::is_already_exists(r.error()) ? server_certificate_exists(s.certificate.name) : r.error();
   }
-  return tx.commit();
+  return {};
 }
 
 // The certificate, its key and its chain as AWS checks them: the body parses, the key parses
@@ -219,12 +219,12 @@ bool supported_service(std::string_view service) {
 
 // A credential with its password as stored (sealed, base64).
 struct StoredCredential {
-  IamDomain::ServiceSpecificCredential credential;
+  Certificates::ServiceSpecificCredential credential;
   std::string sealed_password;
 };
 
 store::Resource to_resource(const StoredCredential& s, std::string_view account_id, std::string_view owner_id) {
-  const IamDomain::ServiceSpecificCredential& c = s.credential;
+  const Certificates::ServiceSpecificCredential& c = s.credential;
   common::JsonWriter w;
   w.begin_object()
       .key("ServiceName")
@@ -251,7 +251,7 @@ Result<StoredCredential> to_credential(const store::Resource& r, std::string_vie
   auto body = parse_body(r);
   if (!body) return body.error();
   StoredCredential s;
-  IamDomain::ServiceSpecificCredential& c = s.credential;
+  Certificates::ServiceSpecificCredential& c = s.credential;
   c.id = r.id;
   c.user_name = std::string(user_name);
   c.service_name = read_string(*body, "ServiceName");
@@ -285,28 +285,27 @@ Result<std::string> seal_base64(const DomainEnv& env, std::string_view secret, s
   return common::base64_encode(*sealed);
 }
 
-}  // namespace
-
-// ---- Signing certificates ----
-
-Result<std::pair<std::string, std::string>> IamDomain::certificate_owner(store::ReadTransaction& tx,
-                                                                         std::string_view account_id,
-                                                                         std::string_view user_name) {
+// The user a signing certificate or service-specific credential belongs to: {user id,
+// stored name}, both empty for the root user (`user_name` empty).
+Result<std::pair<std::string, std::string>> certificate_owner(store::ReadTransaction& tx, std::string_view account_id,
+                                                              std::string_view user_name) {
   if (user_name.empty()) return std::pair<std::string, std::string>{};
-  auto u = find_user(tx, account_id, user_name);
+  auto u = internal::find_user(tx, account_id, user_name);
   if (!u) return u.error();
   return std::pair{u->id, u->name};
 }
 
-Result<IamDomain::SigningCertificate> IamDomain::upload_signing_certificate(std::string_view account_id,
-                                                                            std::string_view user_name,
-                                                                            std::string_view body) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
+}  // namespace
+
+// ---- Signing certificates ----
+
+Result<Certificates::SigningCertificate> Certificates::upload_signing_certificate(const Write& wr,
+                                                                                  std::string_view user_name,
+                                                                                  std::string_view body) {
   store::Resource r;
   r.kind = ResourceKind::kSigningCertificate;
-  r.account_id = std::string(account_id);
-  auto owner = certificate_owner(**tx, account_id, user_name);
+  r.account_id = std::string(wr.account_id);
+  auto owner = certificate_owner(wr.tx, wr.account_id, user_name);
   if (!owner) return owner.error();
   r.owner_id = owner->first;
   auto certificate = formats::parse_pem_certificate(body);
@@ -317,33 +316,30 @@ Result<IamDomain::SigningCertificate> IamDomain::upload_signing_certificate(std:
   // signing certificate to a single user.
   r.id = common::base32_encode(certificate->sha1);
   r.name = r.id;
-  if (auto existing = (*tx)->get_resource(ResourceKind::kSigningCertificate, r.id); existing) {
+  if (auto existing = wr.tx.get_resource(ResourceKind::kSigningCertificate, r.id); existing) {
     // [UNCERTAIN] AWS's message.
     return Error{std::string(kDuplicateCertificate), "The Certificate with id " + r.id + " already exists.", ""};
   } else if (!store::is_not_found(existing.error())) {
     return existing.error();
   }
   auto owned = all_pages<store::Resource>([&](const store::ListOptions& o) {
-    return (*tx)->list_resources(ResourceKind::kSigningCertificate, account_id, r.owner_id, o);
+    return wr.tx.list_resources(ResourceKind::kSigningCertificate, wr.account_id, r.owner_id, o);
   });
   if (!owned) return owned.error();
   if (auto q = env_.quotas.check_room(Quota::kSigningCertificatesPerUser, owned->size()); !q) return q.error();
   r.create_date = env_.clock->now();
   r.body = signing_body(body, AccessKeyStatus::kActive);
-  if (auto c = (*tx)->create_resource(r); !c) return c.error();
-  if (auto c = (*tx)->commit(); !c) return c.error();
+  if (auto c = wr.tx.create_resource(r); !c) return c.error();
   return to_signing_certificate(r, owner->second);
 }
 
-Result<store::Page<IamDomain::SigningCertificate>> IamDomain::list_signing_certificates(
-    std::string_view account_id, std::string_view user_name, const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto owner = certificate_owner(**tx, account_id, user_name);
+Result<store::Page<Certificates::SigningCertificate>> Certificates::list_signing_certificates(
+    const Read& rd, std::string_view user_name, const store::ListOptions& options) {
+  auto owner = certificate_owner(rd.tx, rd.account_id, user_name);
   if (!owner) return owner.error();
   store::ListOptions o = options;
   o.path_prefix = "/";
-  auto page = (*tx)->list_resources(ResourceKind::kSigningCertificate, account_id, owner->first, o);
+  auto page = rd.tx.list_resources(ResourceKind::kSigningCertificate, rd.account_id, owner->first, o);
   if (!page) return page.error();
   store::Page<SigningCertificate> out;
   out.next_marker = page->next_marker;
@@ -355,43 +351,40 @@ Result<store::Page<IamDomain::SigningCertificate>> IamDomain::list_signing_certi
   return out;
 }
 
-Result<void> IamDomain::update_signing_certificate(std::string_view account_id, std::string_view user_name,
-                                                   std::string_view certificate_id, AccessKeyStatus status) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto owner = certificate_owner(**tx, account_id, user_name);
+Result<void> Certificates::update_signing_certificate(const Write& wr, std::string_view user_name,
+                                                      std::string_view certificate_id, AccessKeyStatus status) {
+  auto owner = certificate_owner(wr.tx, wr.account_id, user_name);
   if (!owner) return owner.error();
-  auto r = find_signing_certificate(**tx, account_id, owner->first, certificate_id);
+  auto r = find_signing_certificate(wr.tx, wr.account_id, owner->first, certificate_id);
   if (!r) return r.error();
   auto current = to_signing_certificate(*r, "");
   if (!current) return current.error();
   if (current->status == status) return {};
   store::Resource updated = *r;
   updated.body = signing_body(current->body, status);
-  if (auto u = (*tx)->update_resource(updated); !u) return u;
-  return (*tx)->commit();
+  if (auto u = wr.tx.update_resource(updated); !u) return u;
+  return {};
 }
 
-Result<void> IamDomain::delete_signing_certificate(std::string_view account_id, std::string_view user_name,
-                                                   std::string_view certificate_id) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto owner = certificate_owner(**tx, account_id, user_name);
+Result<void> Certificates::delete_signing_certificate(const Write& wr, std::string_view user_name,
+                                                      std::string_view certificate_id) {
+  auto owner = certificate_owner(wr.tx, wr.account_id, user_name);
   if (!owner) return owner.error();
-  auto r = find_signing_certificate(**tx, account_id, owner->first, certificate_id);
+  auto r = find_signing_certificate(wr.tx, wr.account_id, owner->first, certificate_id);
   if (!r) return r.error();
-  if (auto d = (*tx)->delete_resource(ResourceKind::kSigningCertificate, r->id); !d) return d;
-  return (*tx)->commit();
+  if (auto d = wr.tx.delete_resource(ResourceKind::kSigningCertificate, r->id); !d) return d;
+  return {};
 }
 
 // ---- Server certificates ----
 
-std::string IamDomain::server_certificate_arn(const ServerCertificate& c) const {
+std::string IamDomain::server_certificate_arn(const Certificates::ServerCertificate& c) const {
   return arn::iam_arn(env_.partition, c.account_id, "server-certificate" + c.path + c.name);
 }
 
-Result<IamDomain::ServerCertificate> IamDomain::upload_server_certificate(const ServerCertificate& spec,
-                                                                          std::string_view private_key) {
+Result<Certificates::ServerCertificate> Certificates::upload_server_certificate(const Write& wr,
+                                                                                const ServerCertificate& spec,
+                                                                                std::string_view private_key) {
   if (auto t = internal::validate_tags(spec.tags); !t) return t.error();
   if (spec.tags.size() > env_.quotas.size_of(Quota::kTagsPerResource)) {
     return env_.quotas.exceeded(Quota::kTagsPerResource);
@@ -399,6 +392,7 @@ Result<IamDomain::ServerCertificate> IamDomain::upload_server_certificate(const 
   StoredServerCertificate s;
   ServerCertificate& c = s.certificate;
   c = spec;
+  c.account_id = std::string(wr.account_id);
   if (c.path.empty()) c.path = "/";
   // [OBS] AWS keeps the body and chain without trailing white space (LocalStack's snapshots).
   c.body = trim_right(spec.body);
@@ -406,13 +400,11 @@ Result<IamDomain::ServerCertificate> IamDomain::upload_server_certificate(const 
   auto checked = check_server_certificate(c.body, private_key, c.chain);
   if (!checked) return checked.error();
   c.expiration = checked->not_after;
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  if (auto existing = (*tx)->get_resource_by_name(ResourceKind::kServerCertificate, c.account_id, c.name); existing) {
+  if (auto existing = wr.tx.get_resource_by_name(ResourceKind::kServerCertificate, c.account_id, c.name); existing) {
     return server_certificate_exists(c.name);
   }
   auto all = all_pages<store::Resource>([&](const store::ListOptions& o) {
-    return (*tx)->list_resources(ResourceKind::kServerCertificate, c.account_id, std::nullopt, o);
+    return wr.tx.list_resources(ResourceKind::kServerCertificate, c.account_id, std::nullopt, o);
   });
   if (!all) return all.error();
   if (auto q = env_.quotas.check_room(Quota::kServerCertificatesPerAccount, all->size()); !q) return q.error();
@@ -421,27 +413,21 @@ Result<IamDomain::ServerCertificate> IamDomain::upload_server_certificate(const 
   auto sealed = seal_base64(env_, private_key, c.id);
   if (!sealed) return sealed.error();
   s.sealed_key = *sealed;
-  if (auto r = (*tx)->create_resource(to_resource(s)); !r) {
+  if (auto r = wr.tx.create_resource(to_resource(s)); !r) {
     return store::is_already_exists(r.error()) ? server_certificate_exists(c.name) : r.error();
   }
-  if (auto r = (*tx)->commit(); !r) return r.error();
   return c;
 }
 
-Result<IamDomain::ServerCertificate> IamDomain::get_server_certificate(std::string_view account_id,
-                                                                       std::string_view name) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto s = find_server_certificate(**tx, account_id, name);
+Result<Certificates::ServerCertificate> Certificates::get_server_certificate(const Read& rd, std::string_view name) {
+  auto s = find_server_certificate(rd.tx, rd.account_id, name);
   if (!s) return s.error();
   return s->certificate;
 }
 
-Result<store::Page<IamDomain::ServerCertificate>> IamDomain::list_server_certificates(
-    std::string_view account_id, const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto page = (*tx)->list_resources(ResourceKind::kServerCertificate, account_id, std::nullopt, options);
+Result<store::Page<Certificates::ServerCertificate>> Certificates::list_server_certificates(
+    const Read& rd, const store::ListOptions& options) {
+  auto page = rd.tx.list_resources(ResourceKind::kServerCertificate, rd.account_id, std::nullopt, options);
   if (!page) return page.error();
   store::Page<ServerCertificate> out;
   out.next_marker = page->next_marker;
@@ -453,35 +439,28 @@ Result<store::Page<IamDomain::ServerCertificate>> IamDomain::list_server_certifi
   return out;
 }
 
-Result<void> IamDomain::update_server_certificate(std::string_view account_id, std::string_view name,
-                                                  const std::optional<std::string>& new_name,
-                                                  const std::optional<std::string>& new_path) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto s = find_server_certificate(**tx, account_id, name);
+Result<void> Certificates::update_server_certificate(const Write& wr, std::string_view name,
+                                                     const std::optional<std::string>& new_name,
+                                                     const std::optional<std::string>& new_path) {
+  auto s = find_server_certificate(wr.tx, wr.account_id, name);
   if (!s) return s.error();
   StoredServerCertificate updated = *s;
   if (new_name) updated.certificate.name = *new_name;
   if (new_path) updated.certificate.path = *new_path;
   if (updated.certificate.name == s->certificate.name && updated.certificate.path == s->certificate.path) return {};
-  return save(**tx, updated);
+  return save(wr.tx, updated);
 }
 
-Result<void> IamDomain::delete_server_certificate(std::string_view account_id, std::string_view name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto s = find_server_certificate(**tx, account_id, name);
+Result<void> Certificates::delete_server_certificate(const Write& wr, std::string_view name) {
+  auto s = find_server_certificate(wr.tx, wr.account_id, name);
   if (!s) return s.error();
-  if (auto d = (*tx)->delete_resource(ResourceKind::kServerCertificate, s->certificate.id); !d) return d;
-  return (*tx)->commit();
+  if (auto d = wr.tx.delete_resource(ResourceKind::kServerCertificate, s->certificate.id); !d) return d;
+  return {};
 }
 
-Result<void> IamDomain::tag_server_certificate(std::string_view account_id, std::string_view name,
-                                               const store::Tags& tags) {
+Result<void> Certificates::tag_server_certificate(const Write& wr, std::string_view name, const store::Tags& tags) {
   if (auto t = internal::validate_tags(tags); !t) return t;
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto s = find_server_certificate(**tx, account_id, name);
+  auto s = find_server_certificate(wr.tx, wr.account_id, name);
   if (!s) return s.error();
   StoredServerCertificate updated = *s;
   internal::merge_tags(updated.certificate.tags, tags);
@@ -489,42 +468,35 @@ Result<void> IamDomain::tag_server_certificate(std::string_view account_id, std:
     return env_.quotas.exceeded(Quota::kTagsPerResource);
   }
   if (updated.certificate.tags == s->certificate.tags) return {};
-  return save(**tx, updated);
+  return save(wr.tx, updated);
 }
 
-Result<void> IamDomain::untag_server_certificate(std::string_view account_id, std::string_view name,
-                                                 const std::vector<std::string>& keys) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto s = find_server_certificate(**tx, account_id, name);
+Result<void> Certificates::untag_server_certificate(const Write& wr, std::string_view name,
+                                                    const std::vector<std::string>& keys) {
+  auto s = find_server_certificate(wr.tx, wr.account_id, name);
   if (!s) return s.error();
   StoredServerCertificate updated = *s;
   internal::remove_tags(updated.certificate.tags, keys);
   if (updated.certificate.tags == s->certificate.tags) return {};
-  return save(**tx, updated);
+  return save(wr.tx, updated);
 }
 
-Result<store::Page<store::Tag>> IamDomain::list_server_certificate_tags(std::string_view account_id,
-                                                                        std::string_view name,
-                                                                        const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto s = find_server_certificate(**tx, account_id, name);
+Result<store::Page<store::Tag>> Certificates::list_server_certificate_tags(const Read& rd, std::string_view name,
+                                                                           const store::ListOptions& options) {
+  auto s = find_server_certificate(rd.tx, rd.account_id, name);
   if (!s) return s.error();
   return internal::page_of(s->certificate.tags, options);
 }
 
 // ---- Service-specific credentials ----
 
-Result<IamDomain::ServiceSpecificCredential> IamDomain::create_service_specific_credential(
-    std::string_view account_id, std::string_view user_name, std::string_view service_name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
+Result<Certificates::ServiceSpecificCredential> Certificates::create_service_specific_credential(
+    const Write& wr, std::string_view user_name, std::string_view service_name) {
+  auto u = internal::find_user(wr.tx, wr.account_id, user_name);
   if (!u) return u.error();
   if (!supported_service(service_name)) return no_such_service(service_name);
   auto owned = all_pages<store::Resource>([&](const store::ListOptions& o) {
-    return (*tx)->list_resources(ResourceKind::kServiceSpecificCredential, account_id, u->id, o);
+    return wr.tx.list_resources(ResourceKind::kServiceSpecificCredential, wr.account_id, u->id, o);
   });
   if (!owned) return owned.error();
   std::vector<std::string> taken;  // service user names in use for this service
@@ -543,9 +515,9 @@ Result<IamDomain::ServiceSpecificCredential> IamDomain::create_service_specific_
   c.service_name = std::string(service_name);
   // [OBS] <user>-at-<account> (API reference, ServiceSpecificCredential); [UNCERTAIN] the
   // second credential of a service, whose user name must differ: <user>+1-at-<account>.
-  c.service_user_name = u->name + "-at-" + std::string(account_id);
+  c.service_user_name = u->name + "-at-" + std::string(wr.account_id);
   if (std::find(taken.begin(), taken.end(), c.service_user_name) != taken.end()) {
-    c.service_user_name = u->name + "+1-at-" + std::string(account_id);
+    c.service_user_name = u->name + "+1-at-" + std::string(wr.account_id);
   }
   c.status = AccessKeyStatus::kActive;
   c.create_date = env_.clock->now();
@@ -553,21 +525,18 @@ Result<IamDomain::ServiceSpecificCredential> IamDomain::create_service_specific_
   auto sealed = seal_base64(env_, c.service_password, c.id);
   if (!sealed) return sealed.error();
   s.sealed_password = *sealed;
-  if (auto r = (*tx)->create_resource(to_resource(s, account_id, u->id)); !r) return r.error();
-  if (auto r = (*tx)->commit(); !r) return r.error();
+  if (auto r = wr.tx.create_resource(to_resource(s, wr.account_id, u->id)); !r) return r.error();
   return c;
 }
 
-Result<std::vector<IamDomain::ServiceSpecificCredential>> IamDomain::list_service_specific_credentials(
-    std::string_view account_id, std::string_view user_name, std::string_view service_name) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
+Result<std::vector<Certificates::ServiceSpecificCredential>> Certificates::list_service_specific_credentials(
+    const Read& rd, std::string_view user_name, std::string_view service_name) {
   if (user_name.empty()) return std::vector<ServiceSpecificCredential>{};
-  auto u = find_user(**tx, account_id, user_name);
+  auto u = internal::find_user(rd.tx, rd.account_id, user_name);
   if (!u) return u.error();
   if (!service_name.empty() && !supported_service(service_name)) return no_such_service(service_name);
   auto owned = all_pages<store::Resource>([&](const store::ListOptions& o) {
-    return (*tx)->list_resources(ResourceKind::kServiceSpecificCredential, account_id, u->id, o);
+    return rd.tx.list_resources(ResourceKind::kServiceSpecificCredential, rd.account_id, u->id, o);
   });
   if (!owned) return owned.error();
   std::vector<ServiceSpecificCredential> out;
@@ -579,47 +548,40 @@ Result<std::vector<IamDomain::ServiceSpecificCredential>> IamDomain::list_servic
   return out;
 }
 
-Result<IamDomain::ServiceSpecificCredential> IamDomain::reset_service_specific_credential(
-    std::string_view account_id, std::string_view user_name, std::string_view credential_id) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto owner = certificate_owner(**tx, account_id, user_name);
+Result<Certificates::ServiceSpecificCredential> Certificates::reset_service_specific_credential(
+    const Write& wr, std::string_view user_name, std::string_view credential_id) {
+  auto owner = certificate_owner(wr.tx, wr.account_id, user_name);
   if (!owner) return owner.error();
-  auto s = find_credential(**tx, account_id, *owner, credential_id);
+  auto s = find_credential(wr.tx, wr.account_id, *owner, credential_id);
   if (!s) return s.error();
   s->credential.service_password = new_service_password(*env_.random);
   auto sealed = seal_base64(env_, s->credential.service_password, s->credential.id);
   if (!sealed) return sealed.error();
   s->sealed_password = *sealed;
-  if (auto r = (*tx)->update_resource(to_resource(*s, account_id, owner->first)); !r) return r.error();
-  if (auto r = (*tx)->commit(); !r) return r.error();
+  if (auto r = wr.tx.update_resource(to_resource(*s, wr.account_id, owner->first)); !r) return r.error();
   return s->credential;
 }
 
-Result<void> IamDomain::update_service_specific_credential(std::string_view account_id, std::string_view user_name,
-                                                           std::string_view credential_id, AccessKeyStatus status) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto owner = certificate_owner(**tx, account_id, user_name);
+Result<void> Certificates::update_service_specific_credential(const Write& wr, std::string_view user_name,
+                                                              std::string_view credential_id, AccessKeyStatus status) {
+  auto owner = certificate_owner(wr.tx, wr.account_id, user_name);
   if (!owner) return owner.error();
-  auto s = find_credential(**tx, account_id, *owner, credential_id);
+  auto s = find_credential(wr.tx, wr.account_id, *owner, credential_id);
   if (!s) return s.error();
   if (s->credential.status == status) return {};
   s->credential.status = status;
-  if (auto r = (*tx)->update_resource(to_resource(*s, account_id, owner->first)); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.update_resource(to_resource(*s, wr.account_id, owner->first)); !r) return r;
+  return {};
 }
 
-Result<void> IamDomain::delete_service_specific_credential(std::string_view account_id, std::string_view user_name,
-                                                           std::string_view credential_id) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto owner = certificate_owner(**tx, account_id, user_name);
+Result<void> Certificates::delete_service_specific_credential(const Write& wr, std::string_view user_name,
+                                                              std::string_view credential_id) {
+  auto owner = certificate_owner(wr.tx, wr.account_id, user_name);
   if (!owner) return owner.error();
-  auto s = find_credential(**tx, account_id, *owner, credential_id);
+  auto s = find_credential(wr.tx, wr.account_id, *owner, credential_id);
   if (!s) return s.error();
-  if (auto d = (*tx)->delete_resource(ResourceKind::kServiceSpecificCredential, credential_id); !d) return d;
-  return (*tx)->commit();
+  if (auto d = wr.tx.delete_resource(ResourceKind::kServiceSpecificCredential, credential_id); !d) return d;
+  return {};
 }
 
 // ---- GetAccountSummary ----

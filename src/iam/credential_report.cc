@@ -137,8 +137,9 @@ Result<CredentialReportState> IamDomain::generate_credential_report(std::string_
     if (!keys) return keys.error();
     add_keys(row, *keys);
     // Signing certificates: read through the domain's own decoding.
-    auto certs = all_pages<SigningCertificate>(
-        [&](const store::ListOptions& o) { return list_signing_certificates(account_id, u.name, o); });
+    auto certs = all_pages<Certificates::SigningCertificate>([&](const store::ListOptions& o) {
+      return certificates.list_signing_certificates(Read{account_id, **tx}, u.name, o);
+    });
     if (!certs) return certs.error();
     for (std::size_t i = 0; i < 2; ++i) {
       if (i < certs->size()) {

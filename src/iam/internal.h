@@ -303,4 +303,16 @@ common::Result<void> update_tags(Find&& find, Change&& change, Save&& save, std:
 }
 // ---- end of Managed policies and roles ----
 
+// ---- MFA devices, SSH public keys and certificates (mfa.cc, ssh_keys.cc, certificates.cc) ----
+// The user of that name, or NotFound in AWS's words.
+inline common::Result<store::User> find_user(store::ReadTransaction& tx, std::string_view account_id,
+                                             std::string_view name) {
+  auto u = tx.get_user(account_id, name);
+  if (!u && store::is_not_found(u.error())) {
+    return not_found("The user with name " + std::string(name) + " cannot be found.");
+  }
+  return u;
+}
+// ---- end of MFA devices, SSH public keys and certificates ----
+
 }  // namespace iamd::iam::internal

@@ -1,6 +1,6 @@
 // Virtual MFA devices: create (a sealed TOTP seed, its base32 form and a QR code), enable for
 // a user with two consecutive codes, resync, deactivate, delete, list, and tags. Each public
-// call is one store transaction, like the rest of IamDomain.
+// function is one step of the caller's unit of work (iam/scope.h).
 #include <algorithm>
 #include <cstdint>
 
@@ -64,6 +64,12 @@ Result<MfaBody> decode_body(const store::Resource& r) {
   return b;
 }
 
+// A virtual device's serial number: arn:<p>:iam::<acct>:mfa/<path><name>.
+std::string device_serial(const DomainEnv& env, std::string_view account_id, std::string_view path,
+                          std::string_view name) {
+  return arn::iam_arn(env.partition, account_id, "mfa" + std::string(path) + std::string(name));
+}
+
 // [UNCERTAIN] AWS's wording; moto's and other emulators' texts.
 Error device_not_found(std::string_view serial) {
   return not_found("VirtualMFADevice with serial number " + std::string(serial) + " doesn't exist.");
@@ -106,11 +112,10 @@ Result<Device> load_user_device(store::ReadTransaction& tx, const Result<store::
   return d;
 }
 
-// Writes the device back with its body and commits.
+// Writes the device back with its body.
 Result<void> save(store::Transaction& tx, Device d) {
   d.record.body = encode_body(d.body);
-  if (auto r = tx.update_resource(d.record); !r) return r;
-  return tx.commit();
+  return tx.update_resource(d.record);
 }
 
 Result<std::string> open_seed(const DomainEnv& env, const Device& d) {
@@ -182,24 +187,21 @@ Result<MfaDeviceCounts> count_mfa_devices(store::ReadTransaction& tx, std::strin
 }  // namespace internal
 
 std::string IamDomain::mfa_serial(std::string_view account_id, std::string_view path, std::string_view name) const {
-  return arn::iam_arn(env_.partition, account_id, "mfa" + std::string(path) + std::string(name));
+  return device_serial(env_, account_id, path, name);
 }
 
-Result<IamDomain::NewVirtualMfaDevice> IamDomain::create_virtual_mfa_device(std::string_view account_id,
-                                                                            std::string_view name,
-                                                                            std::string_view path,
-                                                                            const store::Tags& tags) {
+Result<MfaDevices::NewVirtualMfaDevice> MfaDevices::create_virtual_mfa_device(const Write& wr, std::string_view name,
+                                                                              std::string_view path,
+                                                                              const store::Tags& tags) {
   if (auto r = internal::validate_tags(tags); !r) return r.error();
   const std::string dir = path.empty() ? std::string("/") : std::string(path);
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto account = (*tx)->get_account(account_id);
+  auto account = wr.tx.get_account(wr.account_id);
   if (!account) return account.error();
 
   store::Resource r;
   r.kind = kMfa;
-  r.account_id = std::string(account_id);
-  r.id = mfa_serial(account_id, dir, name);
+  r.account_id = std::string(wr.account_id);
+  r.id = device_serial(env_, wr.account_id, dir, name);
   r.name = dir + std::string(name);
   r.path = dir;
   r.create_date = env_.clock->now();
@@ -217,39 +219,34 @@ Result<IamDomain::NewVirtualMfaDevice> IamDomain::create_virtual_mfa_device(std:
   out.base32_seed = common::base32_encode(seed);
   // The URI AWS documents for QRCodePNG: otpauth://totp/$virtualMFADeviceName@$AccountName
   // ?secret=$Base32String, AccountName being the account alias, else the account id [IMPL].
-  const std::string account_name = account->alias.value_or(std::string(account_id));
+  const std::string account_name = account->alias.value_or(std::string(wr.account_id));
   auto png =
       formats::qr_code_png("otpauth://totp/" + std::string(name) + "@" + account_name + "?secret=" + out.base32_seed);
   if (!png) return png.error();
   out.qr_code_png = std::move(png).value();
 
-  if (auto c = (*tx)->create_resource(r); !c) {
+  if (auto c = wr.tx.create_resource(r); !c) {
     if (store::is_already_exists(c.error())) {
       return Error{std::string(store::kAlreadyExists), "MFADevice entity at the same path and name already exists.",
                    ""};  // [OBS] (CloudTrail records of real calls)
     }
     return c.error();
   }
-  if (auto c = (*tx)->commit(); !c) return c.error();
   return out;
 }
 
-Result<void> IamDomain::delete_virtual_mfa_device(std::string_view account_id, std::string_view serial_number) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto device = find_device(**tx, account_id, serial_number);
+Result<void> MfaDevices::delete_virtual_mfa_device(const Write& wr, std::string_view serial_number) {
+  auto device = find_device(wr.tx, wr.account_id, serial_number);
   if (!device) return device.error();
   // [UNCERTAIN] AWS's wording for a device still enabled for a user.
   if (!device->owner_id.empty()) return conflict("MFA Device is in use by a user and cannot be deleted.");
-  if (auto r = (*tx)->delete_resource(kMfa, device->id); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.delete_resource(kMfa, device->id); !r) return r;
+  return {};
 }
 
-Result<store::Page<IamDomain::VirtualMfaDevice>> IamDomain::list_virtual_mfa_devices(
-    std::string_view account_id, MfaAssignment assignment, const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto page = filtered_devices(**tx, account_id, std::nullopt, options, [&](const store::Resource& r) {
+Result<store::Page<MfaDevices::VirtualMfaDevice>> MfaDevices::list_virtual_mfa_devices(
+    const Read& rd, MfaAssignment assignment, const store::ListOptions& options) {
+  auto page = filtered_devices(rd.tx, rd.account_id, std::nullopt, options, [&](const store::Resource& r) {
     switch (assignment) {
       case MfaAssignment::kAssigned:
         return !r.owner_id.empty();
@@ -271,7 +268,7 @@ Result<store::Page<IamDomain::VirtualMfaDevice>> IamDomain::list_virtual_mfa_dev
     d.enable_date = body->enable_date;
     d.tags = body->tags;
     if (!r.owner_id.empty()) {
-      auto user = (*tx)->get_user_by_id(r.owner_id);
+      auto user = rd.tx.get_user_by_id(r.owner_id);
       if (!user) return user.error();
       d.user = std::move(user).value();
     }
@@ -280,14 +277,11 @@ Result<store::Page<IamDomain::VirtualMfaDevice>> IamDomain::list_virtual_mfa_dev
   return out;
 }
 
-Result<void> IamDomain::enable_mfa_device(std::string_view account_id, std::string_view user_name,
-                                          std::string_view serial_number, std::string_view code1,
-                                          std::string_view code2) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto user = find_user(**tx, account_id, user_name);
+Result<void> MfaDevices::enable_mfa_device(const Write& wr, std::string_view user_name, std::string_view serial_number,
+                                           std::string_view code1, std::string_view code2) {
+  auto user = internal::find_user(wr.tx, wr.account_id, user_name);
   if (!user) return user.error();
-  auto device = load_device(**tx, account_id, serial_number);
+  auto device = load_device(wr.tx, wr.account_id, serial_number);
   if (!device) return device.error();
   // [UNCERTAIN] AWS's wording for a device that is enabled already (for any user).
   if (!device->record.owner_id.empty()) {
@@ -295,7 +289,7 @@ Result<void> IamDomain::enable_mfa_device(std::string_view account_id, std::stri
   }
   store::ListOptions all;
   all.max_items = env_.quotas.size_of(Quota::kMfaDevicesPerUser) + 1;
-  auto enabled = (*tx)->list_resources(kMfa, account_id, user->id, all);
+  auto enabled = wr.tx.list_resources(kMfa, wr.account_id, user->id, all);
   if (!enabled) return enabled.error();
   if (auto q = env_.quotas.check_room(Quota::kMfaDevicesPerUser, enabled->items.size()); !q) return q;
   auto seed = open_seed(env_, *device);
@@ -309,29 +303,26 @@ Result<void> IamDomain::enable_mfa_device(std::string_view account_id, std::stri
   device->body.enable_date = now;
   device->body.drift = *step + 1 - now_step;
   device->body.last_step = *step + 1;
-  return save(**tx, std::move(device).value());
+  return save(wr.tx, std::move(device).value());
 }
 
-Result<void> IamDomain::deactivate_mfa_device(std::string_view account_id, std::string_view user_name,
-                                              std::string_view serial_number) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto device = load_user_device(**tx, find_user(**tx, account_id, user_name), account_id, serial_number);
+Result<void> MfaDevices::deactivate_mfa_device(const Write& wr, std::string_view user_name,
+                                               std::string_view serial_number) {
+  auto device =
+      load_user_device(wr.tx, internal::find_user(wr.tx, wr.account_id, user_name), wr.account_id, serial_number);
   if (!device) return device.error();
   // The virtual device stays, unassigned, until DeleteVirtualMFADevice.
   device->record.owner_id.clear();
   device->body.enable_date.reset();
   device->body.drift = 0;
   device->body.last_step = 0;
-  return save(**tx, std::move(device).value());
+  return save(wr.tx, std::move(device).value());
 }
 
-Result<void> IamDomain::resync_mfa_device(std::string_view account_id, std::string_view user_name,
-                                          std::string_view serial_number, std::string_view code1,
-                                          std::string_view code2) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto device = load_user_device(**tx, find_user(**tx, account_id, user_name), account_id, serial_number);
+Result<void> MfaDevices::resync_mfa_device(const Write& wr, std::string_view user_name, std::string_view serial_number,
+                                           std::string_view code1, std::string_view code2) {
+  auto device =
+      load_user_device(wr.tx, internal::find_user(wr.tx, wr.account_id, user_name), wr.account_id, serial_number);
   if (!device) return device.error();
   auto seed = open_seed(env_, *device);
   if (!seed) return seed.error();
@@ -341,19 +332,17 @@ Result<void> IamDomain::resync_mfa_device(std::string_view account_id, std::stri
   if (!step || *step <= device->body.last_step) return invalid_code();
   device->body.drift = *step + 1 - now_step;
   device->body.last_step = *step + 1;
-  return save(**tx, std::move(device).value());
+  return save(wr.tx, std::move(device).value());
 }
 
-Result<store::Page<IamDomain::VirtualMfaDevice>> IamDomain::list_mfa_devices(std::string_view account_id,
-                                                                             std::string_view user_name,
-                                                                             const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
+Result<store::Page<MfaDevices::VirtualMfaDevice>> MfaDevices::list_mfa_devices(const Read& rd,
+                                                                               std::string_view user_name,
+                                                                               const store::ListOptions& options) {
   store::Page<VirtualMfaDevice> out;
   if (user_name.empty()) return out;  // the root user: its MFA is managed in the console only [IMPL]
-  auto user = find_user(**tx, account_id, user_name);
+  auto user = internal::find_user(rd.tx, rd.account_id, user_name);
   if (!user) return user.error();
-  auto page = (*tx)->list_resources(kMfa, account_id, user->id, options);
+  auto page = rd.tx.list_resources(kMfa, rd.account_id, user->id, options);
   if (!page) return page.error();
   out.next_marker = page->next_marker;
   for (const store::Resource& r : page->items) {
@@ -368,12 +357,9 @@ Result<store::Page<IamDomain::VirtualMfaDevice>> IamDomain::list_mfa_devices(std
   return out;
 }
 
-Result<void> IamDomain::tag_mfa_device(std::string_view account_id, std::string_view serial_number,
-                                       const store::Tags& tags) {
+Result<void> MfaDevices::tag_mfa_device(const Write& wr, std::string_view serial_number, const store::Tags& tags) {
   if (auto r = internal::validate_tags(tags); !r) return r;
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto device = load_device(**tx, account_id, serial_number);
+  auto device = load_device(wr.tx, wr.account_id, serial_number);
   if (!device) return device.error();
   store::Tags& current = device->body.tags;
   const store::Tags before = current;
@@ -389,27 +375,22 @@ Result<void> IamDomain::tag_mfa_device(std::string_view account_id, std::string_
   if (current.size() > env_.quotas.size_of(Quota::kTagsPerResource))
     return env_.quotas.exceeded(Quota::kTagsPerResource);
   if (current == before) return {};
-  return save(**tx, std::move(device).value());
+  return save(wr.tx, std::move(device).value());
 }
 
-Result<void> IamDomain::untag_mfa_device(std::string_view account_id, std::string_view serial_number,
-                                         const std::vector<std::string>& keys) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto device = load_device(**tx, account_id, serial_number);
+Result<void> MfaDevices::untag_mfa_device(const Write& wr, std::string_view serial_number,
+                                          const std::vector<std::string>& keys) {
+  auto device = load_device(wr.tx, wr.account_id, serial_number);
   if (!device) return device.error();
   const auto removed = std::erase_if(
       device->body.tags, [&](const store::Tag& t) { return std::find(keys.begin(), keys.end(), t.key) != keys.end(); });
   if (removed == 0) return {};
-  return save(**tx, std::move(device).value());
+  return save(wr.tx, std::move(device).value());
 }
 
-Result<store::Page<store::Tag>> IamDomain::list_mfa_device_tags(std::string_view account_id,
-                                                                std::string_view serial_number,
-                                                                const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto device = load_device(**tx, account_id, serial_number);
+Result<store::Page<store::Tag>> MfaDevices::list_mfa_device_tags(const Read& rd, std::string_view serial_number,
+                                                                 const store::ListOptions& options) {
+  auto device = load_device(rd.tx, rd.account_id, serial_number);
   if (!device) return device.error();
   return internal::page_of(std::move(device->body.tags), options);
 }

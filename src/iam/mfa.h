@@ -1,10 +1,17 @@
-// The domain family of virtual MFA devices (mfa.cc): each function one step of a unit of work (iam/scope.h).
-// [being moved here from IamDomain]
+// Virtual MFA devices (mfa.cc): create, enable for a user, resync, deactivate, delete, list,
+// and tags, each function one step of a unit of work (iam/scope.h).
+// Devices are kept as store::Resource kMfaDevice records: id = the serial number
+// (arn:<p>:iam::<acct>:mfa/<path><name>), name = <path><name> (unique per account, the
+// list order), owner = the user the device is enabled for. The 20-byte TOTP seed is sealed
+// with the master key, bound to the serial number. Codes are RFC 6238 (HMAC-SHA1, 30 s,
+// 6 digits) checked against the environment's clock. Quotas (identifiers.md §5): 8 MFA
+// devices per user, 50 tags per device (keys case-sensitive).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "iam/env.h"
 #include "iam/scope.h"
@@ -16,8 +23,40 @@ class MfaDevices {
  public:
   explicit MfaDevices(const DomainEnv& env) : env_(env) {}
 
+  struct VirtualMfaDevice {
+    std::string serial_number;
+    std::optional<store::User> user;  // the user the device is enabled for
+    std::optional<common::Timestamp> enable_date;
+    store::Tags tags;
+  };
+  struct NewVirtualMfaDevice {
+    VirtualMfaDevice device;
+    std::string base32_seed;  // Base32StringSeed, shown once
+    std::string qr_code_png;  // QRCodePNG: the PNG bytes of the otpauth://totp/ URI
+  };
+  enum class MfaAssignment { kAny, kAssigned, kUnassigned };
+  Result<NewVirtualMfaDevice> create_virtual_mfa_device(const Write& wr, std::string_view name, std::string_view path,
+                                                        const store::Tags& tags);
+  Result<void> delete_virtual_mfa_device(const Write& wr, std::string_view serial_number);
+  Result<store::Page<VirtualMfaDevice>> list_virtual_mfa_devices(const Read& rd, MfaAssignment assignment,
+                                                                 const store::ListOptions& options);
+  // The two codes must be consecutive codes of the device (AuthenticationCode1 first).
+  Result<void> enable_mfa_device(const Write& wr, std::string_view user_name, std::string_view serial_number,
+                                 std::string_view code1, std::string_view code2);
+  Result<void> deactivate_mfa_device(const Write& wr, std::string_view user_name, std::string_view serial_number);
+  Result<void> resync_mfa_device(const Write& wr, std::string_view user_name, std::string_view serial_number,
+                                 std::string_view code1, std::string_view code2);
+  // The devices enabled for the user; `user_name` empty: the root user's (none can be
+  // enabled through this API: AWS manages root MFA in the console only).
+  Result<store::Page<VirtualMfaDevice>> list_mfa_devices(const Read& rd, std::string_view user_name,
+                                                         const store::ListOptions& options);
+  Result<void> tag_mfa_device(const Write& wr, std::string_view serial_number, const store::Tags& tags);
+  Result<void> untag_mfa_device(const Write& wr, std::string_view serial_number, const std::vector<std::string>& keys);
+  Result<store::Page<store::Tag>> list_mfa_device_tags(const Read& rd, std::string_view serial_number,
+                                                       const store::ListOptions& options);
+
  private:
-  [[maybe_unused]] const DomainEnv& env_;
+  const DomainEnv& env_;
 };
 
 }  // namespace iamd::iam

@@ -214,157 +214,14 @@ class IamDomain {
   // ---- end of Instance profiles ----
 
   // ---- MFA devices (mfa.cc) ----
-  // Virtual MFA devices, kept as store::Resource kMfaDevice records: id = the serial number
-  // (arn:<p>:iam::<acct>:mfa/<path><name>), name = <path><name> (unique per account, the
-  // list order), owner = the user the device is enabled for. The 20-byte TOTP seed is sealed
-  // with the master key, bound to the serial number. Codes are RFC 6238 (HMAC-SHA1, 30 s,
-  // 6 digits) checked against env().clock. Quotas (identifiers.md §5): 8 MFA devices per
-  // user, 50 tags per device (keys case-sensitive).
-  struct VirtualMfaDevice {
-    std::string serial_number;
-    std::optional<store::User> user;  // the user the device is enabled for
-    std::optional<common::Timestamp> enable_date;
-    store::Tags tags;
-  };
-  struct NewVirtualMfaDevice {
-    VirtualMfaDevice device;
-    std::string base32_seed;  // Base32StringSeed, shown once
-    std::string qr_code_png;  // QRCodePNG: the PNG bytes of the otpauth://totp/ URI
-  };
-  enum class MfaAssignment { kAny, kAssigned, kUnassigned };
+  // The serial number of a virtual MFA device: arn:<p>:iam::<acct>:mfa/<path><name>
+  // (the operations: iam/mfa.h).
   std::string mfa_serial(std::string_view account_id, std::string_view path, std::string_view name) const;
-  Result<NewVirtualMfaDevice> create_virtual_mfa_device(std::string_view account_id, std::string_view name,
-                                                        std::string_view path, const store::Tags& tags);
-  Result<void> delete_virtual_mfa_device(std::string_view account_id, std::string_view serial_number);
-  Result<store::Page<VirtualMfaDevice>> list_virtual_mfa_devices(std::string_view account_id, MfaAssignment assignment,
-                                                                 const store::ListOptions& options);
-  // The two codes must be consecutive codes of the device (AuthenticationCode1 first).
-  Result<void> enable_mfa_device(std::string_view account_id, std::string_view user_name,
-                                 std::string_view serial_number, std::string_view code1, std::string_view code2);
-  Result<void> deactivate_mfa_device(std::string_view account_id, std::string_view user_name,
-                                     std::string_view serial_number);
-  Result<void> resync_mfa_device(std::string_view account_id, std::string_view user_name,
-                                 std::string_view serial_number, std::string_view code1, std::string_view code2);
-  // The devices enabled for the user; `user_name` empty: the root user's (none can be
-  // enabled through this API: AWS manages root MFA in the console only).
-  Result<store::Page<VirtualMfaDevice>> list_mfa_devices(std::string_view account_id, std::string_view user_name,
-                                                         const store::ListOptions& options);
-  Result<void> tag_mfa_device(std::string_view account_id, std::string_view serial_number, const store::Tags& tags);
-  Result<void> untag_mfa_device(std::string_view account_id, std::string_view serial_number,
-                                const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_mfa_device_tags(std::string_view account_id, std::string_view serial_number,
-                                                       const store::ListOptions& options);
   // ---- end of MFA devices ----
 
-  // ---- SSH public keys (ssh_keys.cc) ----
-  // SSH public keys of users (for CodeCommit), kept as store::Resource kSshPublicKey records:
-  // id = name = APKA..., owner = the user. RSA keys of at least 2048 bits, given as an
-  // ssh-rsa line or PEM; 5 per user (identifiers.md §5); the same key twice for a user is
-  // DuplicateSSHPublicKey.
-  struct SshPublicKey {
-    std::string id;  // APKA...
-    std::string user_name;
-    std::string fingerprint;  // MD5 of the key, aa:bb:...
-    std::string body;         // as uploaded, or converted by get_ssh_public_key
-    store::AccessKeyStatus status = store::AccessKeyStatus::kActive;
-    common::Timestamp upload_date;
-  };
-  enum class SshKeyEncoding { kSsh, kPem };
-  Result<SshPublicKey> upload_ssh_public_key(std::string_view account_id, std::string_view user_name,
-                                             std::string_view body);
-  // The key with its body in `encoding` (as uploaded when that was the encoding given).
-  Result<SshPublicKey> get_ssh_public_key(std::string_view account_id, std::string_view user_name,
-                                          std::string_view key_id, SshKeyEncoding encoding);
-  // `user_name` empty: the root user's (it has none).
-  Result<store::Page<SshPublicKey>> list_ssh_public_keys(std::string_view account_id, std::string_view user_name,
-                                                         const store::ListOptions& options);
-  Result<void> update_ssh_public_key(std::string_view account_id, std::string_view user_name, std::string_view key_id,
-                                     store::AccessKeyStatus status);
-  Result<void> delete_ssh_public_key(std::string_view account_id, std::string_view user_name, std::string_view key_id);
-  // ---- end of SSH public keys ----
-
   // ---- Certificates and service-specific credentials (certificates.cc) ----
-  // Kept as store::Resource records (the rest of each record encoded in Resource::body).
-  // Signing certificates (kSigningCertificate): X.509 certificates of a user, or of the root
-  // user when `user_name` is empty; id = name = the certificate id (Base32 of the
-  // certificate's SHA-1, so the same certificate cannot be uploaded twice:
-  // DuplicateCertificate); 2 per user (identifiers.md §5).
-  // Server certificates (kServerCertificate): id = ASCA..., name = ServerCertificateName
-  // (unique per account), path; the private key is checked against the certificate and sealed
-  // with the master key (bound to the id), never returned; 20 per account; 50 tags (keys
-  // case-sensitive).
-  // Service-specific credentials (kServiceSpecificCredential): id = name = ACCA..., owner =
-  // the user; the password is sealed (bound to the id) and shown on create and reset only;
-  // 2 per user and service.
-  struct SigningCertificate {
-    std::string id;
-    std::string user_name;  // empty: the root user's
-    std::string body;       // as uploaded
-    store::AccessKeyStatus status = store::AccessKeyStatus::kActive;
-    common::Timestamp upload_date;
-  };
-  Result<SigningCertificate> upload_signing_certificate(std::string_view account_id, std::string_view user_name,
-                                                        std::string_view body);
-  Result<store::Page<SigningCertificate>> list_signing_certificates(std::string_view account_id,
-                                                                    std::string_view user_name,
-                                                                    const store::ListOptions& options);
-  Result<void> update_signing_certificate(std::string_view account_id, std::string_view user_name,
-                                          std::string_view certificate_id, store::AccessKeyStatus status);
-  Result<void> delete_signing_certificate(std::string_view account_id, std::string_view user_name,
-                                          std::string_view certificate_id);
-
-  struct ServerCertificate {
-    std::string account_id;
-    std::string name;
-    std::string path = "/";
-    std::string id;  // ASCA...
-    std::string body;
-    std::string chain;  // empty when none was given
-    common::Timestamp upload_date;
-    common::Timestamp expiration;  // the certificate's notAfter
-    store::Tags tags;
-  };
-  std::string server_certificate_arn(const ServerCertificate& certificate) const;
-  // From `spec`: account_id, name, path, body, chain and tags; the rest is made here.
-  Result<ServerCertificate> upload_server_certificate(const ServerCertificate& spec, std::string_view private_key);
-  Result<ServerCertificate> get_server_certificate(std::string_view account_id, std::string_view name);
-  Result<store::Page<ServerCertificate>> list_server_certificates(std::string_view account_id,
-                                                                  const store::ListOptions& options);
-  // Empty optionals keep the current name or path.
-  Result<void> update_server_certificate(std::string_view account_id, std::string_view name,
-                                         const std::optional<std::string>& new_name,
-                                         const std::optional<std::string>& new_path);
-  Result<void> delete_server_certificate(std::string_view account_id, std::string_view name);
-  Result<void> tag_server_certificate(std::string_view account_id, std::string_view name, const store::Tags& tags);
-  Result<void> untag_server_certificate(std::string_view account_id, std::string_view name,
-                                        const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_server_certificate_tags(std::string_view account_id, std::string_view name,
-                                                               const store::ListOptions& options);
-
-  struct ServiceSpecificCredential {
-    std::string id;  // ACCA...
-    std::string user_name;
-    std::string service_name;
-    std::string service_user_name;  // <user>-at-<account>
-    std::string service_password;   // only from create and reset
-    store::AccessKeyStatus status = store::AccessKeyStatus::kActive;
-    common::Timestamp create_date;
-  };
-  Result<ServiceSpecificCredential> create_service_specific_credential(std::string_view account_id,
-                                                                       std::string_view user_name,
-                                                                       std::string_view service_name);
-  // `service_name` empty: every service's. `user_name` empty: the root user's (it has none).
-  Result<std::vector<ServiceSpecificCredential>> list_service_specific_credentials(std::string_view account_id,
-                                                                                   std::string_view user_name,
-                                                                                   std::string_view service_name);
-  // A new password for the credential.
-  Result<ServiceSpecificCredential> reset_service_specific_credential(std::string_view account_id,
-                                                                      std::string_view user_name,
-                                                                      std::string_view credential_id);
-  Result<void> update_service_specific_credential(std::string_view account_id, std::string_view user_name,
-                                                  std::string_view credential_id, store::AccessKeyStatus status);
-  Result<void> delete_service_specific_credential(std::string_view account_id, std::string_view user_name,
-                                                  std::string_view credential_id);
+  // The operations: iam/certificates.h.
+  std::string server_certificate_arn(const Certificates::ServerCertificate& certificate) const;
   // ---- end of Certificates and service-specific credentials ----
 
   // ---- Identity providers (providers.cc) ----
@@ -455,12 +312,6 @@ class IamDomain {
 
   const PasswordHasher& passwords() const;
   Result<store::User> find_user(store::ReadTransaction& tx, std::string_view account_id, std::string_view name);
-  // ---- Certificates (certificates.cc) ----
-  // The user a signing certificate or service-specific credential belongs to: {user id,
-  // stored name}, both empty for the root user (`user_name` empty).
-  Result<std::pair<std::string, std::string>> certificate_owner(store::ReadTransaction& tx, std::string_view account_id,
-                                                                std::string_view user_name);
-  // ---- end of Certificates ----
   Result<PolicyText> managed_policy_text(store::ReadTransaction& tx, std::string_view arn);
   static Result<CredentialReport> read_credential_report(const store::Resource& record);
   // The inline and attached policies of one entity, appended to `out`.

@@ -1,6 +1,6 @@
 // SSH public keys of IAM users (the keys CodeCommit accepts): upload (RSA, at least 2048
 // bits, as an ssh-rsa line or PEM), get in either encoding, list, activate/deactivate, delete.
-// Each public call is one store transaction, like the rest of IamDomain.
+// Each public function is one step of the caller's unit of work (iam/scope.h).
 #include <algorithm>
 
 #include "common/ids.h"
@@ -22,7 +22,7 @@ constexpr int kMinimumBits = 2048;  // API_UploadSSHPublicKey: "The minimum bit-
 // A key record's body: the key as uploaded, its wire form and its state.
 struct SshBody {
   std::string text;  // SSHPublicKeyBody as uploaded
-  IamDomain::SshKeyEncoding encoding = IamDomain::SshKeyEncoding::kSsh;
+  SshKeys::SshKeyEncoding encoding = SshKeys::SshKeyEncoding::kSsh;
   std::string wire;  // RFC 4253 wire format (base64 in the JSON)
   std::string fingerprint;
   store::AccessKeyStatus status = store::AccessKeyStatus::kActive;
@@ -32,7 +32,7 @@ std::string encode_body(const SshBody& b) {
   common::JsonWriter w;
   w.begin_object();
   w.key("Body").value(b.text);
-  w.key("Encoding").value(b.encoding == IamDomain::SshKeyEncoding::kSsh ? "SSH" : "PEM");
+  w.key("Encoding").value(b.encoding == SshKeys::SshKeyEncoding::kSsh ? "SSH" : "PEM");
   w.key("Key").value(common::base64_encode(b.wire));
   w.key("Fingerprint").value(b.fingerprint);
   w.key("Status").value(b.status == store::AccessKeyStatus::kActive ? "Active" : "Inactive");
@@ -47,8 +47,8 @@ Result<SshBody> decode_body(const store::Resource& r) {
     return Error{std::string(store::kStorageFailure), "the record of SSH public key " + r.id + " is corrupt", ""};
   }
   b.text = internal::read_string(*json, "Body");
-  b.encoding = internal::read_string(*json, "Encoding") == "PEM" ? IamDomain::SshKeyEncoding::kPem
-                                                                 : IamDomain::SshKeyEncoding::kSsh;
+  b.encoding =
+      internal::read_string(*json, "Encoding") == "PEM" ? SshKeys::SshKeyEncoding::kPem : SshKeys::SshKeyEncoding::kSsh;
   b.fingerprint = internal::read_string(*json, "Fingerprint");
   b.status = internal::read_string(*json, "Status") == "Inactive" ? store::AccessKeyStatus::kInactive
                                                                   : store::AccessKeyStatus::kActive;
@@ -60,8 +60,8 @@ Error key_not_found(std::string_view id) {
   return not_found("The Public Key with id " + std::string(id) + " cannot be found.");
 }
 
-IamDomain::SshPublicKey to_key(const store::Resource& r, const SshBody& b, std::string_view user_name) {
-  IamDomain::SshPublicKey k;
+SshKeys::SshPublicKey to_key(const store::Resource& r, const SshBody& b, std::string_view user_name) {
+  SshKeys::SshPublicKey k;
   k.id = r.id;
   k.user_name = std::string(user_name);
   k.fingerprint = b.fingerprint;
@@ -100,11 +100,9 @@ Result<UserKey> load_key(store::ReadTransaction& tx, Result<store::User> user, s
 
 }  // namespace
 
-Result<IamDomain::SshPublicKey> IamDomain::upload_ssh_public_key(std::string_view account_id,
-                                                                 std::string_view user_name, std::string_view body) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto user = find_user(**tx, account_id, user_name);
+Result<SshKeys::SshPublicKey> SshKeys::upload_ssh_public_key(const Write& wr, std::string_view user_name,
+                                                             std::string_view body) {
+  auto user = internal::find_user(wr.tx, wr.account_id, user_name);
   if (!user) return user.error();
   auto key = formats::parse_rsa_public_key(body);
   if (!key) {
@@ -118,7 +116,7 @@ Result<IamDomain::SshPublicKey> IamDomain::upload_ssh_public_key(std::string_vie
   if (key->bits < kMinimumBits) return Error{"InvalidPublicKey", "Invalid public key", ""};
   store::ListOptions all;
   all.max_items = env_.quotas.size_of(Quota::kSshPublicKeysPerUser) + 1;
-  auto existing = (*tx)->list_resources(kSsh, account_id, user->id, all);
+  auto existing = wr.tx.list_resources(kSsh, wr.account_id, user->id, all);
   if (!existing) return existing.error();
   SshBody b;
   b.text = std::string(body);
@@ -135,22 +133,19 @@ Result<IamDomain::SshPublicKey> IamDomain::upload_ssh_public_key(std::string_vie
   if (auto q = env_.quotas.check_room(Quota::kSshPublicKeysPerUser, existing->items.size()); !q) return q.error();
   store::Resource r;
   r.kind = kSsh;
-  r.account_id = std::string(account_id);
+  r.account_id = std::string(wr.account_id);
   r.id = common::make_unique_id("APKA", *env_.random);
   r.name = r.id;
   r.owner_id = user->id;
   r.create_date = env_.clock->now();
   r.body = encode_body(b);
-  if (auto c = (*tx)->create_resource(r); !c) return c.error();
-  if (auto c = (*tx)->commit(); !c) return c.error();
+  if (auto c = wr.tx.create_resource(r); !c) return c.error();
   return to_key(r, b, user->name);
 }
 
-Result<IamDomain::SshPublicKey> IamDomain::get_ssh_public_key(std::string_view account_id, std::string_view user_name,
-                                                              std::string_view key_id, SshKeyEncoding encoding) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto key = load_key(**tx, find_user(**tx, account_id, user_name), key_id);
+Result<SshKeys::SshPublicKey> SshKeys::get_ssh_public_key(const Read& rd, std::string_view user_name,
+                                                          std::string_view key_id, SshKeyEncoding encoding) {
+  auto key = load_key(rd.tx, internal::find_user(rd.tx, rd.account_id, user_name), key_id);
   if (!key) return key.error();
   const SshBody& b = key->body;
   SshPublicKey k = to_key(key->record, b, key->user.name);
@@ -165,16 +160,13 @@ Result<IamDomain::SshPublicKey> IamDomain::get_ssh_public_key(std::string_view a
   return k;
 }
 
-Result<store::Page<IamDomain::SshPublicKey>> IamDomain::list_ssh_public_keys(std::string_view account_id,
-                                                                             std::string_view user_name,
-                                                                             const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
+Result<store::Page<SshKeys::SshPublicKey>> SshKeys::list_ssh_public_keys(const Read& rd, std::string_view user_name,
+                                                                         const store::ListOptions& options) {
   store::Page<SshPublicKey> out;
   if (user_name.empty()) return out;  // the root user has no SSH public keys [IMPL]
-  auto user = find_user(**tx, account_id, user_name);
+  auto user = internal::find_user(rd.tx, rd.account_id, user_name);
   if (!user) return user.error();
-  auto page = (*tx)->list_resources(kSsh, account_id, user->id, options);
+  auto page = rd.tx.list_resources(kSsh, rd.account_id, user->id, options);
   if (!page) return page.error();
   out.next_marker = page->next_marker;
   for (const store::Resource& r : page->items) {
@@ -185,27 +177,22 @@ Result<store::Page<IamDomain::SshPublicKey>> IamDomain::list_ssh_public_keys(std
   return out;
 }
 
-Result<void> IamDomain::update_ssh_public_key(std::string_view account_id, std::string_view user_name,
-                                              std::string_view key_id, store::AccessKeyStatus status) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto key = load_key(**tx, find_user(**tx, account_id, user_name), key_id);
+Result<void> SshKeys::update_ssh_public_key(const Write& wr, std::string_view user_name, std::string_view key_id,
+                                            store::AccessKeyStatus status) {
+  auto key = load_key(wr.tx, internal::find_user(wr.tx, wr.account_id, user_name), key_id);
   if (!key) return key.error();
   if (key->body.status == status) return {};
   key->body.status = status;
   key->record.body = encode_body(key->body);
-  if (auto u = (*tx)->update_resource(key->record); !u) return u;
-  return (*tx)->commit();
+  if (auto u = wr.tx.update_resource(key->record); !u) return u;
+  return {};
 }
 
-Result<void> IamDomain::delete_ssh_public_key(std::string_view account_id, std::string_view user_name,
-                                              std::string_view key_id) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto key = load_key(**tx, find_user(**tx, account_id, user_name), key_id);
+Result<void> SshKeys::delete_ssh_public_key(const Write& wr, std::string_view user_name, std::string_view key_id) {
+  auto key = load_key(wr.tx, internal::find_user(wr.tx, wr.account_id, user_name), key_id);
   if (!key) return key.error();
-  if (auto d = (*tx)->delete_resource(kSsh, key->record.id); !d) return d;
-  return (*tx)->commit();
+  if (auto d = wr.tx.delete_resource(kSsh, key->record.id); !d) return d;
+  return {};
 }
 
 }  // namespace iamd::iam

@@ -382,7 +382,9 @@ TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
   ASSERT_TRUE(domain_->attach_user_policy(kAccount, "busy", arn).has_value());
   ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "team", "/"); }).has_value());
   ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.add_user_to_group(w, "team", "busy"); }).has_value());
-  auto credential = domain_->create_service_specific_credential(kAccount, "busy", "codecommit.amazonaws.com");
+  auto credential = write([&](const Write& w) {
+    return domain_->certificates.create_service_specific_credential(w, "busy", "codecommit.amazonaws.com");
+  });
   ASSERT_TRUE(credential.has_value());
 
   const std::vector<std::pair<std::string_view, std::function<Result<void>()>>> steps = {
@@ -399,7 +401,11 @@ TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
          return write([&](const Write& w) { return domain_->groups.remove_user_from_group(w, "team", "busy"); });
        }},
       {"Cannot delete entity, must remove referenced objects first.",
-       [&] { return domain_->delete_service_specific_credential(kAccount, "busy", credential->id); }},
+       [&] {
+         return write([&](const Write& w) {
+           return domain_->certificates.delete_service_specific_credential(w, "busy", credential->id);
+         });
+       }},
   };
   for (const auto& [message, remove] : steps) {
     auto d = domain_->delete_user(kAccount, "busy");
