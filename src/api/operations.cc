@@ -44,6 +44,31 @@ constexpr Operation kIam[] = {
     // ---- end of Roles ----
 
     // ---- Instance profiles and service-linked roles ----
+    {"CreateInstanceProfile", "iam:CreateInstanceProfile", R::kInstanceProfile, "InstanceProfileName",
+     kCreates | kRequestTags, M::kWrite},
+    {"GetInstanceProfile", "iam:GetInstanceProfile", R::kInstanceProfile, "InstanceProfileName", 0, M::kRead},
+    {"ListInstanceProfiles", "iam:ListInstanceProfiles", R::kList, "instance-profile", 0, M::kRead},
+    {"DeleteInstanceProfile", "iam:DeleteInstanceProfile", R::kInstanceProfile, "InstanceProfileName", 0, M::kWrite},
+    // AddRoleToInstanceProfile: also iam:PassRole on the role (its handler).
+    {"AddRoleToInstanceProfile", "iam:AddRoleToInstanceProfile", R::kInstanceProfile, "InstanceProfileName", 0,
+     M::kWrite},
+    {"RemoveRoleFromInstanceProfile", "iam:RemoveRoleFromInstanceProfile", R::kInstanceProfile, "InstanceProfileName",
+     0, M::kWrite},
+    {"ListInstanceProfilesForRole", "iam:ListInstanceProfilesForRole", R::kRole, "RoleName", 0, M::kRead},
+    {"TagInstanceProfile", "iam:TagInstanceProfile", R::kInstanceProfile, "InstanceProfileName", kRequestTags,
+     M::kWrite},
+    {"UntagInstanceProfile", "iam:UntagInstanceProfile", R::kInstanceProfile, "InstanceProfileName", kTagKeys,
+     M::kWrite},
+    {"ListInstanceProfileTags", "iam:ListInstanceProfileTags", R::kInstanceProfile, "InstanceProfileName", 0, M::kRead},
+    {"PutRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", R::kRole, "RoleName", kRequestBoundary, M::kWrite},
+    {"DeleteRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", R::kRole, "RoleName", kTargetBoundary,
+     M::kWrite},
+    // CreateServiceLinkedRole: against the role the service's name gives, with iam:AWSServiceName
+    // (its handler).
+    {"CreateServiceLinkedRole", "iam:CreateServiceLinkedRole", R::kCustom, "", 0, M::kWrite},
+    {"DeleteServiceLinkedRole", "iam:DeleteServiceLinkedRole", R::kRole, "RoleName", 0, M::kWrite},
+    // GetServiceLinkedRoleDeletionStatus: against the role the task id names (its handler).
+    {"GetServiceLinkedRoleDeletionStatus", "iam:GetServiceLinkedRoleDeletionStatus", R::kCustom, "", 0, M::kRead},
     // ---- end of Instance profiles ----
 
     // ---- Account, login profiles, user tags and boundaries ----

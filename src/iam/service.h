@@ -237,50 +237,10 @@ class IamDomain {
   // ---- end of Roles ----
 
   // ---- Instance profiles (instance_profiles.cc) ----
-  // Instance profiles (at most one role each, 1,000 per account, 50 tags with case-sensitive
-  // keys), role permissions boundaries, and service-linked roles kept as plain data: a role
-  // under /aws-service-role/<service>/ that only these operations create and delete.
+  // The operations are the family iam::InstanceProfiles (instance_profiles.h).
   std::string instance_profile_arn(const store::InstanceProfile& profile) const;
-  // Profiles come with the records of their roles (ProfileWithRoles): the InstanceProfile
-  // shape carries full roles.
-  Result<ProfileWithRoles> create_instance_profile(std::string_view account_id, std::string_view name,
-                                                   std::string_view path, const store::Tags& tags);
-  Result<ProfileWithRoles> get_instance_profile(std::string_view account_id, std::string_view name);
-  Result<store::Page<ProfileWithRoles>> list_instance_profiles(std::string_view account_id,
-                                                               const store::ListOptions& options);
-  Result<void> delete_instance_profile(std::string_view account_id, std::string_view name);
-  Result<void> add_role_to_instance_profile(std::string_view account_id, std::string_view profile_name,
-                                            std::string_view role_name);
-  Result<void> remove_role_from_instance_profile(std::string_view account_id, std::string_view profile_name,
-                                                 std::string_view role_name);
-  Result<store::Page<ProfileWithRoles>> list_instance_profiles_for_role(std::string_view account_id,
-                                                                        std::string_view role_name,
-                                                                        const store::ListOptions& options);
-  Result<void> tag_instance_profile(std::string_view account_id, std::string_view name, const store::Tags& tags);
-  Result<void> untag_instance_profile(std::string_view account_id, std::string_view name,
-                                      const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_instance_profile_tags(std::string_view account_id, std::string_view name,
-                                                             const store::ListOptions& options);
-  Result<void> put_role_permissions_boundary(std::string_view account_id, std::string_view role_name,
-                                             std::string_view arn);
-  Result<void> delete_role_permissions_boundary(std::string_view account_id, std::string_view role_name);
-  // The role name and path AWS gives the service-linked role of `service`
-  // ("<name>.amazonaws.com"); InvalidInput for a name not of that form.
-  struct ServiceLinkedRoleName {
-    std::string name;
-    std::string path;
-  };
-  Result<ServiceLinkedRoleName> service_linked_role_name(std::string_view service, std::string_view suffix) const;
-  Result<store::Role> create_service_linked_role(std::string_view account_id, std::string_view service,
-                                                 std::string_view description, std::string_view suffix);
-  // Deletes the role at once; returns the deletion task id
-  // "task/aws-service-role/<service>/<RoleName>/<uuid>".
-  Result<std::string> delete_service_linked_role(std::string_view account_id, std::string_view role_name);
   // The role ARN a deletion task id names (InvalidInput when malformed).
   Result<std::string> deletion_task_role_arn(std::string_view account_id, std::string_view task_id) const;
-  // SUCCEEDED for a task whose role is gone (deletion is immediate here); NotFound when the
-  // role it names still exists (not a task this server issued).
-  Result<std::string> service_linked_role_deletion_status(std::string_view account_id, std::string_view task_id);
   // ---- end of Instance profiles ----
 
   // ---- MFA devices (mfa.cc) ----
