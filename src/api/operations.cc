@@ -81,6 +81,34 @@ constexpr Operation kIam[] = {
     // ---- end of Certificates ----
 
     // ---- Identity providers ----
+    // Create*: against the ARN the provider will have, with the request's tags as its
+    // aws:ResourceTag/<k> as well (their handlers).
+    {"CreateOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider", R::kCustom, "", kRequestTags, M::kWrite},
+    {"GetOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", R::kOidcProvider, "OpenIDConnectProviderArn", 0,
+     M::kRead},
+    {"ListOpenIDConnectProviders", "iam:ListOpenIDConnectProviders", R::kAny, "", 0, M::kRead},
+    {"DeleteOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", R::kOidcProvider, "OpenIDConnectProviderArn", 0,
+     M::kWrite},
+    {"AddClientIDToOpenIDConnectProvider", "iam:AddClientIDToOpenIDConnectProvider", R::kOidcProvider,
+     "OpenIDConnectProviderArn", 0, M::kWrite},
+    {"RemoveClientIDFromOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", R::kOidcProvider,
+     "OpenIDConnectProviderArn", 0, M::kWrite},
+    {"UpdateOpenIDConnectProviderThumbprint", "iam:UpdateOpenIDConnectProviderThumbprint", R::kOidcProvider,
+     "OpenIDConnectProviderArn", 0, M::kWrite},
+    {"TagOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", R::kOidcProvider, "OpenIDConnectProviderArn",
+     kRequestTags, M::kWrite},
+    {"UntagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", R::kOidcProvider, "OpenIDConnectProviderArn",
+     kTagKeys, M::kWrite},
+    {"ListOpenIDConnectProviderTags", "iam:ListOpenIDConnectProviderTags", R::kOidcProvider, "OpenIDConnectProviderArn",
+     0, M::kRead},
+    {"CreateSAMLProvider", "iam:CreateSAMLProvider", R::kCustom, "", kRequestTags, M::kWrite},
+    {"GetSAMLProvider", "iam:GetSAMLProvider", R::kSamlProvider, "SAMLProviderArn", 0, M::kRead},
+    {"ListSAMLProviders", "iam:ListSAMLProviders", R::kAny, "", 0, M::kRead},
+    {"UpdateSAMLProvider", "iam:UpdateSAMLProvider", R::kSamlProvider, "SAMLProviderArn", 0, M::kWrite},
+    {"DeleteSAMLProvider", "iam:DeleteSAMLProvider", R::kSamlProvider, "SAMLProviderArn", 0, M::kWrite},
+    {"TagSAMLProvider", "iam:TagSAMLProvider", R::kSamlProvider, "SAMLProviderArn", kRequestTags, M::kWrite},
+    {"UntagSAMLProvider", "iam:UntagSAMLProvider", R::kSamlProvider, "SAMLProviderArn", kTagKeys, M::kWrite},
+    {"ListSAMLProviderTags", "iam:ListSAMLProviderTags", R::kSamlProvider, "SAMLProviderArn", 0, M::kRead},
     // ---- end of Identity providers ----
 
     // ---- Authorization details, credential report, simulation ----

@@ -398,59 +398,9 @@ class IamDomain {
   // ---- end of Certificates and service-specific credentials ----
 
   // ---- Identity providers (providers.cc) ----
-  // OpenID Connect and SAML providers, kept as store::Resource records of kinds
-  // kOpenIdConnectProvider and kSamlProvider: id = the provider ARN, name = the URL without
-  // https:// (OIDC) or the provider name (SAML). Quotas (identifiers.md §5): 100 providers
-  // of each kind per account, 100 client IDs and 5 thumbprints per OIDC provider, 50 tags
-  // (keys case-sensitive). A provider ARN that is no ARN is InvalidInput "ARN <arn> is not
-  // valid."; one naming no provider of the account is NoSuchEntity.
-  struct OidcProvider {
-    std::string arn;
-    std::string url;  // without https://, as GetOpenIDConnectProvider returns it
-    std::vector<std::string> client_ids;
-    std::vector<std::string> thumbprints;
-    store::Tags tags;
-    common::Timestamp create_date;
-  };
-  struct SamlProvider {
-    std::string arn;
-    std::string name;
-    std::string metadata;  // the SAMLMetadataDocument as given
-    common::Timestamp valid_until;
-    store::Tags tags;
-    common::Timestamp create_date;
-  };
+  // The operations are the family iam::Providers (providers.h).
   std::string oidc_provider_arn(std::string_view account_id, std::string_view url) const;
   std::string saml_provider_arn(std::string_view account_id, std::string_view name) const;
-  Result<OidcProvider> create_oidc_provider(std::string_view account_id, std::string_view url,
-                                            const std::vector<std::string>& client_ids,
-                                            const std::vector<std::string>& thumbprints, const store::Tags& tags);
-  Result<OidcProvider> get_oidc_provider(std::string_view account_id, std::string_view arn);
-  // Every OIDC provider of the account, by URL.
-  Result<std::vector<OidcProvider>> list_oidc_providers(std::string_view account_id);
-  Result<void> delete_oidc_provider(std::string_view account_id, std::string_view arn);
-  // Adding a client ID the provider has already, or removing one it has not, is a no-op.
-  Result<void> add_oidc_client_id(std::string_view account_id, std::string_view arn, std::string_view client_id);
-  Result<void> remove_oidc_client_id(std::string_view account_id, std::string_view arn, std::string_view client_id);
-  Result<void> update_oidc_thumbprints(std::string_view account_id, std::string_view arn,
-                                       const std::vector<std::string>& thumbprints);
-  Result<void> tag_oidc_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags);
-  Result<void> untag_oidc_provider(std::string_view account_id, std::string_view arn,
-                                   const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_oidc_provider_tags(std::string_view account_id, std::string_view arn,
-                                                          const store::ListOptions& options);
-  Result<SamlProvider> create_saml_provider(std::string_view account_id, std::string_view name,
-                                            std::string_view metadata, const store::Tags& tags);
-  Result<SamlProvider> get_saml_provider(std::string_view account_id, std::string_view arn);
-  // Every SAML provider of the account, by name.
-  Result<std::vector<SamlProvider>> list_saml_providers(std::string_view account_id);
-  Result<void> update_saml_provider(std::string_view account_id, std::string_view arn, std::string_view metadata);
-  Result<void> delete_saml_provider(std::string_view account_id, std::string_view arn);
-  Result<void> tag_saml_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags);
-  Result<void> untag_saml_provider(std::string_view account_id, std::string_view arn,
-                                   const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_saml_provider_tags(std::string_view account_id, std::string_view arn,
-                                                          const store::ListOptions& options);
   // ---- end of Identity providers ----
 
   // GetAccountAuthorizationDetails (authorization_details.cc): `filter` is a set of
