@@ -1,11 +1,12 @@
 // The instance profile operations, role permissions boundaries and service-linked roles.
-// Instance profile operations authorize against the profile's ARN
+// The pipeline (api/pipeline.h) has resolved and authorized each one in the transaction these
+// run in: instance profile operations against the profile's ARN
 // (arn:<p>:iam::<acct>:instance-profile/<path><Name>, evaluation.md §6; "/" as the path when
 // the profile does not exist, so a denial never reveals whether it exists), with
-// aws:RequestTag/aws:TagKeys where tags are passed. ListInstanceProfiles is evaluated against
-// instance-profile/ + the path prefix, ListInstanceProfilesForRole and the service-linked
-// role operations against the role's ARN.
-#include "api/errors.h"
+// aws:RequestTag/aws:TagKeys where tags are passed; ListInstanceProfiles against
+// instance-profile/ + the path prefix; ListInstanceProfilesForRole, the role boundaries and
+// DeleteServiceLinkedRole against the role's ARN. CreateServiceLinkedRole and
+// GetServiceLinkedRoleDeletionStatus authorize here, against the role they name.
 #include "api/handlers.h"
 #include "api/internal.h"
 
@@ -16,25 +17,17 @@ using common::Result;
 
 namespace {
 
-using internal::boundary_context;
-using internal::fail;
 using internal::list_options;
-using internal::request_tags;
-using internal::role_target;
-using internal::RoleTarget;
 using internal::RoleView;
 using internal::to_wire;
 
 using Profile = iam::ProfileWithRoles;
 
-// The profile's ARN with its stored path, or with "/" when it does not exist.
-std::string profile_arn(iam::IamDomain& domain, std::string_view account_id, std::string_view name) {
-  auto p = domain.get_instance_profile(account_id, name);
-  if (p) return domain.instance_profile_arn(p->profile);
-  store::InstanceProfile unsaved;
-  unsaved.account_id = std::string(account_id);
-  unsaved.name = std::string(name);
-  return domain.instance_profile_arn(unsaved);
+// The request's tags as the store keeps them (the pipeline set their condition keys).
+store::Tags store_tags(const std::vector<pi::Tag>& tags) {
+  store::Tags out;
+  for (const pi::Tag& t : tags) out.push_back(store::Tag{t.key, t.value});
+  return out;
 }
 
 // A page of profiles into a List*InstanceProfiles* result.
@@ -72,29 +65,17 @@ pi::InstanceProfile to_wire(const iam::IamDomain& domain, const iam::ProfileWith
 
 Result<pi::CreateInstanceProfileResult> IamHandlers::create_instance_profile(
     const pi::CreateInstanceProfileRequest& r) {
-  store::InstanceProfile unsaved;
-  unsaved.account_id = ctx_.caller.account_id;
-  unsaved.name = r.instance_profile_name;
-  unsaved.path = r.path.value_or("/");
-  condition::Context extra;
-  store::Tags tags = internal::creation_tags(r.tags, extra);
-  if (auto a = authorize("iam:CreateInstanceProfile", ctx_.domain.instance_profile_arn(unsaved), &extra); !a) {
-    return a.error();
-  }
-  auto p = ctx_.domain.create_instance_profile(ctx_.caller.account_id, r.instance_profile_name, unsaved.path, tags);
-  if (!p) return fail<pi::CreateInstanceProfileResult>(p.error());
+  auto p = instance_profiles().create_instance_profile(pipe_.write(), r.instance_profile_name, r.path.value_or("/"),
+                                                       store_tags(r.tags));
+  if (!p) return p.error();
   pi::CreateInstanceProfileResult out;
   out.instance_profile = to_wire(ctx_.domain, *p, true);
   return out;
 }
 
 Result<pi::GetInstanceProfileResult> IamHandlers::get_instance_profile(const pi::GetInstanceProfileRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:GetInstanceProfile", profile_arn(ctx_.domain, account, r.instance_profile_name)); !a) {
-    return a.error();
-  }
-  auto p = ctx_.domain.get_instance_profile(account, r.instance_profile_name);
-  if (!p) return fail<pi::GetInstanceProfileResult>(p.error());
+  auto p = instance_profiles().get_instance_profile(pipe_.read(), r.instance_profile_name);
+  if (!p) return p.error();
   pi::GetInstanceProfileResult out;
   out.instance_profile = to_wire(ctx_.domain, *p, true);
   // Tags is a `handler` member (models/empty_lists.txt): GetInstanceProfile sends it empty too.
@@ -103,105 +84,59 @@ Result<pi::GetInstanceProfileResult> IamHandlers::get_instance_profile(const pi:
 }
 
 Result<pi::ListInstanceProfilesResult> IamHandlers::list_instance_profiles(const pi::ListInstanceProfilesRequest& r) {
-  std::string prefix = r.path_prefix.value_or("/");
-  // Like ListRoles: evaluated against instance-profile/ + the path prefix.
-  const std::string resource = internal::list_resource(ctx_.domain, ctx_.caller.account_id, "instance-profile", prefix);
-  if (auto a = authorize("iam:ListInstanceProfiles", resource); !a) return a.error();
-  auto page = ctx_.domain.list_instance_profiles(ctx_.caller.account_id, list_options(prefix, r.marker, r.max_items));
-  if (!page) return fail<pi::ListInstanceProfilesResult>(page.error());
+  auto page = instance_profiles().list_instance_profiles(
+      pipe_.read(), list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
+  if (!page) return page.error();
   return page_result<pi::ListInstanceProfilesResult>(ctx_.domain, *page);
 }
 
 Result<void> IamHandlers::delete_instance_profile(const pi::DeleteInstanceProfileRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:DeleteInstanceProfile", profile_arn(ctx_.domain, account, r.instance_profile_name)); !a) {
-    return a;
-  }
-  if (auto d = ctx_.domain.delete_instance_profile(account, r.instance_profile_name); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return instance_profiles().delete_instance_profile(pipe_.write(), r.instance_profile_name);
 }
 
 Result<void> IamHandlers::add_role_to_instance_profile(const pi::AddRoleToInstanceProfileRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:AddRoleToInstanceProfile", profile_arn(ctx_.domain, account, r.instance_profile_name));
-      !a) {
-    return a;
-  }
   // [OBS] "The caller of this operation must be granted the PassRole permission on the IAM
-  // role" (AddRoleToInstanceProfile's documentation).
-  if (auto a = authorize("iam:PassRole", role_target(ctx_.domain, account, r.role_name).arn); !a) return a;
-  if (auto d = ctx_.domain.add_role_to_instance_profile(account, r.instance_profile_name, r.role_name); !d) {
-    return to_aws_error(d.error());
+  // role" (AddRoleToInstanceProfile's documentation): the role's ARN with its stored path, or
+  // with "/" when it does not exist (a denial never reveals whether it exists).
+  store::Role role;
+  if (auto found = pipe_.read().tx.get_role(ctx_.caller.account_id, r.role_name)) {
+    role = std::move(found).value();
+  } else if (store::is_not_found(found.error())) {
+    role.account_id = ctx_.caller.account_id;
+    role.name = r.role_name;
+    role.path = "/";
+  } else {
+    return found.error();
   }
-  return {};
+  if (auto a = pipe_.authorize("iam:PassRole", ctx_.domain.role_arn(role)); !a) return a;
+  return instance_profiles().add_role_to_instance_profile(pipe_.write(), r.instance_profile_name, r.role_name);
 }
 
 Result<void> IamHandlers::remove_role_from_instance_profile(const pi::RemoveRoleFromInstanceProfileRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a =
-          authorize("iam:RemoveRoleFromInstanceProfile", profile_arn(ctx_.domain, account, r.instance_profile_name));
-      !a) {
-    return a;
-  }
-  if (auto d = ctx_.domain.remove_role_from_instance_profile(account, r.instance_profile_name, r.role_name); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return instance_profiles().remove_role_from_instance_profile(pipe_.write(), r.instance_profile_name, r.role_name);
 }
 
 Result<pi::ListInstanceProfilesForRoleResult> IamHandlers::list_instance_profiles_for_role(
     const pi::ListInstanceProfilesForRoleRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:ListInstanceProfilesForRole", role_target(ctx_.domain, account, r.role_name).arn); !a) {
-    return a.error();
-  }
-  auto page = ctx_.domain.list_instance_profiles_for_role(account, r.role_name,
-                                                          list_options(std::nullopt, r.marker, r.max_items));
-  if (!page) return fail<pi::ListInstanceProfilesForRoleResult>(page.error());
+  auto page = instance_profiles().list_instance_profiles_for_role(pipe_.read(), r.role_name,
+                                                                  list_options(std::nullopt, r.marker, r.max_items));
+  if (!page) return page.error();
   return page_result<pi::ListInstanceProfilesForRoleResult>(ctx_.domain, *page);
 }
 
 Result<void> IamHandlers::tag_instance_profile(const pi::TagInstanceProfileRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra;
-  store::Tags tags = request_tags(r.tags, extra);
-  if (auto a = authorize("iam:TagInstanceProfile", profile_arn(ctx_.domain, account, r.instance_profile_name), &extra);
-      !a) {
-    return a;
-  }
-  if (auto d = ctx_.domain.tag_instance_profile(account, r.instance_profile_name, tags); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return instance_profiles().tag_instance_profile(pipe_.write(), r.instance_profile_name, store_tags(r.tags));
 }
 
 Result<void> IamHandlers::untag_instance_profile(const pi::UntagInstanceProfileRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra;
-  if (!r.tag_keys.empty()) extra.set_list("aws:TagKeys", r.tag_keys);
-  if (auto a =
-          authorize("iam:UntagInstanceProfile", profile_arn(ctx_.domain, account, r.instance_profile_name), &extra);
-      !a) {
-    return a;
-  }
-  if (auto d = ctx_.domain.untag_instance_profile(account, r.instance_profile_name, r.tag_keys); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return instance_profiles().untag_instance_profile(pipe_.write(), r.instance_profile_name, r.tag_keys);
 }
 
 Result<pi::ListInstanceProfileTagsResult> IamHandlers::list_instance_profile_tags(
     const pi::ListInstanceProfileTagsRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:ListInstanceProfileTags", profile_arn(ctx_.domain, account, r.instance_profile_name));
-      !a) {
-    return a.error();
-  }
-  auto page = ctx_.domain.list_instance_profile_tags(account, r.instance_profile_name,
-                                                     list_options(std::nullopt, r.marker, r.max_items));
-  if (!page) return fail<pi::ListInstanceProfileTagsResult>(page.error());
+  auto page = instance_profiles().list_instance_profile_tags(pipe_.read(), r.instance_profile_name,
+                                                             list_options(std::nullopt, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListInstanceProfileTagsResult out;
   for (const store::Tag& t : page->items) out.tags.push_back(pi::Tag{t.key, t.value});
   out.is_truncated = page->is_truncated();
@@ -210,46 +145,33 @@ Result<pi::ListInstanceProfileTagsResult> IamHandlers::list_instance_profile_tag
 }
 
 Result<void> IamHandlers::put_role_permissions_boundary(const pi::PutRolePermissionsBoundaryRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  RoleTarget t = role_target(ctx_.domain, account, r.role_name);
-  condition::Context extra;
-  extra.set("iam:PermissionsBoundary", r.permissions_boundary);  // the boundary being set
-  if (auto a = authorize("iam:PutRolePermissionsBoundary", t.arn, &extra); !a) return a;
-  if (auto p = ctx_.domain.put_role_permissions_boundary(account, r.role_name, r.permissions_boundary); !p) {
-    return to_aws_error(p.error());
-  }
-  return {};
+  return instance_profiles().put_role_permissions_boundary(pipe_.write(), r.role_name, r.permissions_boundary);
 }
 
 Result<void> IamHandlers::delete_role_permissions_boundary(const pi::DeleteRolePermissionsBoundaryRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  RoleTarget t = role_target(ctx_.domain, account, r.role_name);
-  condition::Context extra = boundary_context(t);  // the boundary being removed
-  if (auto a = authorize("iam:DeleteRolePermissionsBoundary", t.arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.delete_role_permissions_boundary(account, r.role_name); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return instance_profiles().delete_role_permissions_boundary(pipe_.write(), r.role_name);
 }
 
 Result<pi::CreateServiceLinkedRoleResult> IamHandlers::create_service_linked_role(
     const pi::CreateServiceLinkedRoleRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
   const std::string suffix = r.custom_suffix.value_or("");
   store::Role unsaved;
-  unsaved.account_id = account;
+  unsaved.account_id = ctx_.caller.account_id;
   // [IMPL] An invalid service name is authorized against role/aws-service-role/<name>/ and
   // then refused by the domain.
   unsaved.path = "/aws-service-role/" + r.aws_service_name + "/";
-  if (auto slr = ctx_.domain.service_linked_role_name(r.aws_service_name, suffix)) {
+  if (auto slr = instance_profiles().service_linked_role_name(r.aws_service_name, suffix)) {
     unsaved.name = slr->name;
     unsaved.path = slr->path;
   }
   condition::Context extra;
   extra.set("iam:AWSServiceName", r.aws_service_name);
-  if (auto a = authorize("iam:CreateServiceLinkedRole", ctx_.domain.role_arn(unsaved), &extra); !a) return a.error();
-  auto role = ctx_.domain.create_service_linked_role(account, r.aws_service_name, r.description.value_or(""), suffix);
-  if (!role) return fail<pi::CreateServiceLinkedRoleResult>(role.error());
+  if (auto a = pipe_.authorize("iam:CreateServiceLinkedRole", ctx_.domain.role_arn(unsaved), &extra); !a) {
+    return a.error();
+  }
+  auto role = instance_profiles().create_service_linked_role(pipe_.write(), r.aws_service_name,
+                                                             r.description.value_or(""), suffix);
+  if (!role) return role.error();
   pi::CreateServiceLinkedRoleResult out;
   out.role = to_wire(ctx_.domain, *role, RoleView::kCreate);
   return out;
@@ -257,12 +179,8 @@ Result<pi::CreateServiceLinkedRoleResult> IamHandlers::create_service_linked_rol
 
 Result<pi::DeleteServiceLinkedRoleResult> IamHandlers::delete_service_linked_role(
     const pi::DeleteServiceLinkedRoleRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  if (auto a = authorize("iam:DeleteServiceLinkedRole", role_target(ctx_.domain, account, r.role_name).arn); !a) {
-    return a.error();
-  }
-  auto task = ctx_.domain.delete_service_linked_role(account, r.role_name);
-  if (!task) return fail<pi::DeleteServiceLinkedRoleResult>(task.error());
+  auto task = instance_profiles().delete_service_linked_role(pipe_.write(), r.role_name);
+  if (!task) return task.error();
   pi::DeleteServiceLinkedRoleResult out;
   out.deletion_task_id = *task;
   return out;
@@ -270,14 +188,13 @@ Result<pi::DeleteServiceLinkedRoleResult> IamHandlers::delete_service_linked_rol
 
 Result<pi::GetServiceLinkedRoleDeletionStatusResult> IamHandlers::get_service_linked_role_deletion_status(
     const pi::GetServiceLinkedRoleDeletionStatusRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
   // The role the task names; [IMPL] "*" for a malformed task id, which the domain refuses.
-  auto arn = ctx_.domain.deletion_task_role_arn(account, r.deletion_task_id);
-  if (auto a = authorize("iam:GetServiceLinkedRoleDeletionStatus", arn ? *arn : std::string("*")); !a) {
+  auto arn = ctx_.domain.deletion_task_role_arn(ctx_.caller.account_id, r.deletion_task_id);
+  if (auto a = pipe_.authorize("iam:GetServiceLinkedRoleDeletionStatus", arn ? *arn : std::string("*")); !a) {
     return a.error();
   }
-  auto status = ctx_.domain.service_linked_role_deletion_status(account, r.deletion_task_id);
-  if (!status) return fail<pi::GetServiceLinkedRoleDeletionStatusResult>(status.error());
+  auto status = instance_profiles().service_linked_role_deletion_status(pipe_.read(), r.deletion_task_id);
+  if (!status) return status.error();
   pi::GetServiceLinkedRoleDeletionStatusResult out;
   out.status = *status;
   return out;

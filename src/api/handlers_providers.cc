@@ -4,21 +4,19 @@
 // saml-provider/<Name>; for Create, the ARN the provider will have), and the two listings
 // against "*". The provider's tags are aws:ResourceTag/<key>; tagging requests set
 // aws:RequestTag/<key> and aws:TagKeys, and Create also lists its tags as aws:ResourceTag.
-#include "api/errors.h"
+// The pipeline (api/pipeline.h) has resolved and authorized each operation but the two
+// Create*, which authorize here, in the transaction these run in.
 #include "api/handlers.h"
 #include "api/internal.h"
 
 namespace iamd::api {
 
 namespace pi = protocol::iam;
-using common::Error;
 using common::Result;
 
 namespace {
 
-using internal::fail;
 using internal::list_options;
-using internal::request_tags;
 
 std::vector<pi::Tag> wire_tags(const store::Tags& tags) {
   std::vector<pi::Tag> out;
@@ -26,37 +24,16 @@ std::vector<pi::Tag> wire_tags(const store::Tags& tags) {
   return out;
 }
 
-void add_resource_tags(condition::Context& c, const store::Tags& tags) {
-  for (const store::Tag& t : tags) c.set("aws:ResourceTag/" + t.key, t.value);
-}
-
-// aws:ResourceTag/<key> of the provider the request names, when it exists (looked up before
-// authorization, so a denial says nothing about whether it exists).
-template <class P>
-condition::Context resource_context(const Result<P>& provider) {
-  condition::Context c;
-  if (provider) add_resource_tags(c, provider->tags);
-  return c;
-}
-
-// The request tags (aws:RequestTag/<key>, aws:TagKeys) on top of the provider's.
-template <class P>
-condition::Context tagging_context(const Result<P>& provider, const std::vector<pi::Tag>& tags, store::Tags& out) {
-  condition::Context c = resource_context(provider);
-  out = request_tags(tags, c);
-  return c;
-}
-
-template <class P>
-condition::Context untagging_context(const Result<P>& provider, const std::vector<std::string>& keys) {
-  condition::Context c = resource_context(provider);
-  if (!keys.empty()) c.set_list("aws:TagKeys", keys);
-  return c;
+// The request's tags as the store keeps them (the pipeline set their condition keys).
+store::Tags store_tags(const std::vector<pi::Tag>& tags) {
+  store::Tags out;
+  for (const pi::Tag& t : tags) out.push_back(store::Tag{t.key, t.value});
+  return out;
 }
 
 template <class Out>
 Result<Out> tags_page(const Result<store::Page<store::Tag>>& page) {
-  if (!page) return fail<Out>(page.error());
+  if (!page) return page.error();
   Out out;
   out.tags = wire_tags(page->items);
   out.is_truncated = page->is_truncated();
@@ -70,16 +47,15 @@ Result<Out> tags_page(const Result<store::Page<store::Tag>>& page) {
 
 Result<pi::CreateOpenIDConnectProviderResult> IamHandlers::create_open_id_connect_provider(
     const pi::CreateOpenIDConnectProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
   condition::Context extra;
-  store::Tags tags = request_tags(r.tags, extra);
-  add_resource_tags(extra, tags);
-  if (auto a = authorize("iam:CreateOpenIDConnectProvider", ctx_.domain.oidc_provider_arn(account, r.url), &extra);
+  store::Tags tags = internal::creation_tags(r.tags, extra);
+  if (auto a = pipe_.authorize("iam:CreateOpenIDConnectProvider",
+                               ctx_.domain.oidc_provider_arn(ctx_.caller.account_id, r.url), &extra);
       !a) {
     return a.error();
   }
-  auto p = ctx_.domain.create_oidc_provider(account, r.url, r.client_id_list, r.thumbprint_list, tags);
-  if (!p) return fail<pi::CreateOpenIDConnectProviderResult>(p.error());
+  auto p = providers().create_oidc_provider(pipe_.write(), r.url, r.client_id_list, r.thumbprint_list, tags);
+  if (!p) return p.error();
   pi::CreateOpenIDConnectProviderResult out;
   out.open_id_connect_provider_arn = p->arn;
   out.tags = wire_tags(p->tags);
@@ -88,12 +64,8 @@ Result<pi::CreateOpenIDConnectProviderResult> IamHandlers::create_open_id_connec
 
 Result<pi::GetOpenIDConnectProviderResult> IamHandlers::get_open_id_connect_provider(
     const pi::GetOpenIDConnectProviderRequest& r) {
-  auto p = ctx_.domain.get_oidc_provider(ctx_.caller.account_id, r.open_id_connect_provider_arn);
-  condition::Context extra = resource_context(p);
-  if (auto a = authorize("iam:GetOpenIDConnectProvider", r.open_id_connect_provider_arn, &extra); !a) {
-    return a.error();
-  }
-  if (!p) return fail<pi::GetOpenIDConnectProviderResult>(p.error());
+  auto p = providers().get_oidc_provider(pipe_.read(), r.open_id_connect_provider_arn);
+  if (!p) return p.error();
   pi::GetOpenIDConnectProviderResult out;
   out.url = p->url;
   out.client_id_list = p->client_ids;
@@ -105,9 +77,8 @@ Result<pi::GetOpenIDConnectProviderResult> IamHandlers::get_open_id_connect_prov
 
 Result<pi::ListOpenIDConnectProvidersResult> IamHandlers::list_open_id_connect_providers(
     const pi::ListOpenIDConnectProvidersRequest&) {
-  if (auto a = authorize("iam:ListOpenIDConnectProviders", "*"); !a) return a.error();
-  auto all = ctx_.domain.list_oidc_providers(ctx_.caller.account_id);
-  if (!all) return fail<pi::ListOpenIDConnectProvidersResult>(all.error());
+  auto all = providers().list_oidc_providers(pipe_.read());
+  if (!all) return all.error();
   pi::ListOpenIDConnectProvidersResult out;
   for (const auto& p : *all) {
     pi::OpenIDConnectProviderListEntry e;
@@ -118,100 +89,50 @@ Result<pi::ListOpenIDConnectProvidersResult> IamHandlers::list_open_id_connect_p
 }
 
 Result<void> IamHandlers::delete_open_id_connect_provider(const pi::DeleteOpenIDConnectProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra = resource_context(ctx_.domain.get_oidc_provider(account, r.open_id_connect_provider_arn));
-  if (auto a = authorize("iam:DeleteOpenIDConnectProvider", r.open_id_connect_provider_arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.delete_oidc_provider(account, r.open_id_connect_provider_arn); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return providers().delete_oidc_provider(pipe_.write(), r.open_id_connect_provider_arn);
 }
 
 Result<void> IamHandlers::add_client_id_to_open_id_connect_provider(
     const pi::AddClientIDToOpenIDConnectProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra = resource_context(ctx_.domain.get_oidc_provider(account, r.open_id_connect_provider_arn));
-  if (auto a = authorize("iam:AddClientIDToOpenIDConnectProvider", r.open_id_connect_provider_arn, &extra); !a) {
-    return a;
-  }
-  if (auto d = ctx_.domain.add_oidc_client_id(account, r.open_id_connect_provider_arn, r.client_id); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return providers().add_oidc_client_id(pipe_.write(), r.open_id_connect_provider_arn, r.client_id);
 }
 
 Result<void> IamHandlers::remove_client_id_from_open_id_connect_provider(
     const pi::RemoveClientIDFromOpenIDConnectProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra = resource_context(ctx_.domain.get_oidc_provider(account, r.open_id_connect_provider_arn));
-  if (auto a = authorize("iam:RemoveClientIDFromOpenIDConnectProvider", r.open_id_connect_provider_arn, &extra); !a) {
-    return a;
-  }
-  if (auto d = ctx_.domain.remove_oidc_client_id(account, r.open_id_connect_provider_arn, r.client_id); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return providers().remove_oidc_client_id(pipe_.write(), r.open_id_connect_provider_arn, r.client_id);
 }
 
 Result<void> IamHandlers::update_open_id_connect_provider_thumbprint(
     const pi::UpdateOpenIDConnectProviderThumbprintRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra = resource_context(ctx_.domain.get_oidc_provider(account, r.open_id_connect_provider_arn));
-  if (auto a = authorize("iam:UpdateOpenIDConnectProviderThumbprint", r.open_id_connect_provider_arn, &extra); !a) {
-    return a;
-  }
-  if (auto d = ctx_.domain.update_oidc_thumbprints(account, r.open_id_connect_provider_arn, r.thumbprint_list); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return providers().update_oidc_thumbprints(pipe_.write(), r.open_id_connect_provider_arn, r.thumbprint_list);
 }
 
 Result<void> IamHandlers::tag_open_id_connect_provider(const pi::TagOpenIDConnectProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  store::Tags tags;
-  condition::Context extra =
-      tagging_context(ctx_.domain.get_oidc_provider(account, r.open_id_connect_provider_arn), r.tags, tags);
-  if (auto a = authorize("iam:TagOpenIDConnectProvider", r.open_id_connect_provider_arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.tag_oidc_provider(account, r.open_id_connect_provider_arn, tags); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return providers().tag_oidc_provider(pipe_.write(), r.open_id_connect_provider_arn, store_tags(r.tags));
 }
 
 Result<void> IamHandlers::untag_open_id_connect_provider(const pi::UntagOpenIDConnectProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra =
-      untagging_context(ctx_.domain.get_oidc_provider(account, r.open_id_connect_provider_arn), r.tag_keys);
-  if (auto a = authorize("iam:UntagOpenIDConnectProvider", r.open_id_connect_provider_arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.untag_oidc_provider(account, r.open_id_connect_provider_arn, r.tag_keys); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return providers().untag_oidc_provider(pipe_.write(), r.open_id_connect_provider_arn, r.tag_keys);
 }
 
 Result<pi::ListOpenIDConnectProviderTagsResult> IamHandlers::list_open_id_connect_provider_tags(
     const pi::ListOpenIDConnectProviderTagsRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra = resource_context(ctx_.domain.get_oidc_provider(account, r.open_id_connect_provider_arn));
-  if (auto a = authorize("iam:ListOpenIDConnectProviderTags", r.open_id_connect_provider_arn, &extra); !a) {
-    return a.error();
-  }
-  return tags_page<pi::ListOpenIDConnectProviderTagsResult>(ctx_.domain.list_oidc_provider_tags(
-      account, r.open_id_connect_provider_arn, list_options(std::nullopt, r.marker, r.max_items)));
+  return tags_page<pi::ListOpenIDConnectProviderTagsResult>(providers().list_oidc_provider_tags(
+      pipe_.read(), r.open_id_connect_provider_arn, list_options(std::nullopt, r.marker, r.max_items)));
 }
 
 // ---- SAML providers ----
 
 Result<pi::CreateSAMLProviderResult> IamHandlers::create_saml_provider(const pi::CreateSAMLProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
   condition::Context extra;
-  store::Tags tags = request_tags(r.tags, extra);
-  add_resource_tags(extra, tags);
-  if (auto a = authorize("iam:CreateSAMLProvider", ctx_.domain.saml_provider_arn(account, r.name), &extra); !a) {
+  store::Tags tags = internal::creation_tags(r.tags, extra);
+  if (auto a = pipe_.authorize("iam:CreateSAMLProvider", ctx_.domain.saml_provider_arn(ctx_.caller.account_id, r.name),
+                               &extra);
+      !a) {
     return a.error();
   }
-  auto p = ctx_.domain.create_saml_provider(account, r.name, r.saml_metadata_document, tags);
-  if (!p) return fail<pi::CreateSAMLProviderResult>(p.error());
+  auto p = providers().create_saml_provider(pipe_.write(), r.name, r.saml_metadata_document, tags);
+  if (!p) return p.error();
   pi::CreateSAMLProviderResult out;
   out.saml_provider_arn = p->arn;
   out.tags = wire_tags(p->tags);
@@ -219,10 +140,8 @@ Result<pi::CreateSAMLProviderResult> IamHandlers::create_saml_provider(const pi:
 }
 
 Result<pi::GetSAMLProviderResult> IamHandlers::get_saml_provider(const pi::GetSAMLProviderRequest& r) {
-  auto p = ctx_.domain.get_saml_provider(ctx_.caller.account_id, r.saml_provider_arn);
-  condition::Context extra = resource_context(p);
-  if (auto a = authorize("iam:GetSAMLProvider", r.saml_provider_arn, &extra); !a) return a.error();
-  if (!p) return fail<pi::GetSAMLProviderResult>(p.error());
+  auto p = providers().get_saml_provider(pipe_.read(), r.saml_provider_arn);
+  if (!p) return p.error();
   pi::GetSAMLProviderResult out;
   out.saml_metadata_document = p->metadata;
   out.create_date = p->create_date;
@@ -232,9 +151,8 @@ Result<pi::GetSAMLProviderResult> IamHandlers::get_saml_provider(const pi::GetSA
 }
 
 Result<pi::ListSAMLProvidersResult> IamHandlers::list_saml_providers(const pi::ListSAMLProvidersRequest&) {
-  if (auto a = authorize("iam:ListSAMLProviders", "*"); !a) return a.error();
-  auto all = ctx_.domain.list_saml_providers(ctx_.caller.account_id);
-  if (!all) return fail<pi::ListSAMLProvidersResult>(all.error());
+  auto all = providers().list_saml_providers(pipe_.read());
+  if (!all) return all.error();
   pi::ListSAMLProvidersResult out;
   for (const auto& p : *all) {
     pi::SAMLProviderListEntry e;
@@ -247,11 +165,8 @@ Result<pi::ListSAMLProvidersResult> IamHandlers::list_saml_providers(const pi::L
 }
 
 Result<pi::UpdateSAMLProviderResult> IamHandlers::update_saml_provider(const pi::UpdateSAMLProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra = resource_context(ctx_.domain.get_saml_provider(account, r.saml_provider_arn));
-  if (auto a = authorize("iam:UpdateSAMLProvider", r.saml_provider_arn, &extra); !a) return a.error();
-  if (auto u = ctx_.domain.update_saml_provider(account, r.saml_provider_arn, r.saml_metadata_document); !u) {
-    return fail<pi::UpdateSAMLProviderResult>(u.error());
+  if (auto u = providers().update_saml_provider(pipe_.write(), r.saml_provider_arn, r.saml_metadata_document); !u) {
+    return u.error();
   }
   pi::UpdateSAMLProviderResult out;
   out.saml_provider_arn = r.saml_provider_arn;
@@ -259,38 +174,20 @@ Result<pi::UpdateSAMLProviderResult> IamHandlers::update_saml_provider(const pi:
 }
 
 Result<void> IamHandlers::delete_saml_provider(const pi::DeleteSAMLProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra = resource_context(ctx_.domain.get_saml_provider(account, r.saml_provider_arn));
-  if (auto a = authorize("iam:DeleteSAMLProvider", r.saml_provider_arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.delete_saml_provider(account, r.saml_provider_arn); !d) return to_aws_error(d.error());
-  return {};
+  return providers().delete_saml_provider(pipe_.write(), r.saml_provider_arn);
 }
 
 Result<void> IamHandlers::tag_saml_provider(const pi::TagSAMLProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  store::Tags tags;
-  condition::Context extra = tagging_context(ctx_.domain.get_saml_provider(account, r.saml_provider_arn), r.tags, tags);
-  if (auto a = authorize("iam:TagSAMLProvider", r.saml_provider_arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.tag_saml_provider(account, r.saml_provider_arn, tags); !d) return to_aws_error(d.error());
-  return {};
+  return providers().tag_saml_provider(pipe_.write(), r.saml_provider_arn, store_tags(r.tags));
 }
 
 Result<void> IamHandlers::untag_saml_provider(const pi::UntagSAMLProviderRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra = untagging_context(ctx_.domain.get_saml_provider(account, r.saml_provider_arn), r.tag_keys);
-  if (auto a = authorize("iam:UntagSAMLProvider", r.saml_provider_arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.untag_saml_provider(account, r.saml_provider_arn, r.tag_keys); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return providers().untag_saml_provider(pipe_.write(), r.saml_provider_arn, r.tag_keys);
 }
 
 Result<pi::ListSAMLProviderTagsResult> IamHandlers::list_saml_provider_tags(const pi::ListSAMLProviderTagsRequest& r) {
-  const std::string& account = ctx_.caller.account_id;
-  condition::Context extra = resource_context(ctx_.domain.get_saml_provider(account, r.saml_provider_arn));
-  if (auto a = authorize("iam:ListSAMLProviderTags", r.saml_provider_arn, &extra); !a) return a.error();
-  return tags_page<pi::ListSAMLProviderTagsResult>(ctx_.domain.list_saml_provider_tags(
-      account, r.saml_provider_arn, list_options(std::nullopt, r.marker, r.max_items)));
+  return tags_page<pi::ListSAMLProviderTagsResult>(providers().list_saml_provider_tags(
+      pipe_.read(), r.saml_provider_arn, list_options(std::nullopt, r.marker, r.max_items)));
 }
 
 }  // namespace iamd::api

@@ -76,6 +76,31 @@ constexpr Operation kIam[] = {
     // ---- end of Roles ----
 
     // ---- Instance profiles and service-linked roles ----
+    {"CreateInstanceProfile", "iam:CreateInstanceProfile", R::kInstanceProfile, "InstanceProfileName",
+     kCreates | kRequestTags, M::kWrite},
+    {"GetInstanceProfile", "iam:GetInstanceProfile", R::kInstanceProfile, "InstanceProfileName", 0, M::kRead},
+    {"ListInstanceProfiles", "iam:ListInstanceProfiles", R::kList, "instance-profile", 0, M::kRead},
+    {"DeleteInstanceProfile", "iam:DeleteInstanceProfile", R::kInstanceProfile, "InstanceProfileName", 0, M::kWrite},
+    // AddRoleToInstanceProfile: also iam:PassRole on the role (its handler).
+    {"AddRoleToInstanceProfile", "iam:AddRoleToInstanceProfile", R::kInstanceProfile, "InstanceProfileName", 0,
+     M::kWrite},
+    {"RemoveRoleFromInstanceProfile", "iam:RemoveRoleFromInstanceProfile", R::kInstanceProfile, "InstanceProfileName",
+     0, M::kWrite},
+    {"ListInstanceProfilesForRole", "iam:ListInstanceProfilesForRole", R::kRole, "RoleName", 0, M::kRead},
+    {"TagInstanceProfile", "iam:TagInstanceProfile", R::kInstanceProfile, "InstanceProfileName", kRequestTags,
+     M::kWrite},
+    {"UntagInstanceProfile", "iam:UntagInstanceProfile", R::kInstanceProfile, "InstanceProfileName", kTagKeys,
+     M::kWrite},
+    {"ListInstanceProfileTags", "iam:ListInstanceProfileTags", R::kInstanceProfile, "InstanceProfileName", 0, M::kRead},
+    {"PutRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", R::kRole, "RoleName", kRequestBoundary, M::kWrite},
+    {"DeleteRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", R::kRole, "RoleName", kTargetBoundary,
+     M::kWrite},
+    // CreateServiceLinkedRole: against the role the service's name gives, with iam:AWSServiceName
+    // (its handler).
+    {"CreateServiceLinkedRole", "iam:CreateServiceLinkedRole", R::kCustom, "", 0, M::kWrite},
+    {"DeleteServiceLinkedRole", "iam:DeleteServiceLinkedRole", R::kRole, "RoleName", 0, M::kWrite},
+    // GetServiceLinkedRoleDeletionStatus: against the role the task id names (its handler).
+    {"GetServiceLinkedRoleDeletionStatus", "iam:GetServiceLinkedRoleDeletionStatus", R::kCustom, "", 0, M::kRead},
     // ---- end of Instance profiles ----
 
     // ---- Account, login profiles, user tags and boundaries ----
@@ -134,6 +159,34 @@ constexpr Operation kIam[] = {
     // ---- end of Certificates ----
 
     // ---- Identity providers ----
+    // Create*: against the ARN the provider will have, with the request's tags as its
+    // aws:ResourceTag/<k> as well (their handlers).
+    {"CreateOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider", R::kCustom, "", kRequestTags, M::kWrite},
+    {"GetOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", R::kOidcProvider, "OpenIDConnectProviderArn", 0,
+     M::kRead},
+    {"ListOpenIDConnectProviders", "iam:ListOpenIDConnectProviders", R::kAny, "", 0, M::kRead},
+    {"DeleteOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", R::kOidcProvider, "OpenIDConnectProviderArn", 0,
+     M::kWrite},
+    {"AddClientIDToOpenIDConnectProvider", "iam:AddClientIDToOpenIDConnectProvider", R::kOidcProvider,
+     "OpenIDConnectProviderArn", 0, M::kWrite},
+    {"RemoveClientIDFromOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", R::kOidcProvider,
+     "OpenIDConnectProviderArn", 0, M::kWrite},
+    {"UpdateOpenIDConnectProviderThumbprint", "iam:UpdateOpenIDConnectProviderThumbprint", R::kOidcProvider,
+     "OpenIDConnectProviderArn", 0, M::kWrite},
+    {"TagOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", R::kOidcProvider, "OpenIDConnectProviderArn",
+     kRequestTags, M::kWrite},
+    {"UntagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", R::kOidcProvider, "OpenIDConnectProviderArn",
+     kTagKeys, M::kWrite},
+    {"ListOpenIDConnectProviderTags", "iam:ListOpenIDConnectProviderTags", R::kOidcProvider, "OpenIDConnectProviderArn",
+     0, M::kRead},
+    {"CreateSAMLProvider", "iam:CreateSAMLProvider", R::kCustom, "", kRequestTags, M::kWrite},
+    {"GetSAMLProvider", "iam:GetSAMLProvider", R::kSamlProvider, "SAMLProviderArn", 0, M::kRead},
+    {"ListSAMLProviders", "iam:ListSAMLProviders", R::kAny, "", 0, M::kRead},
+    {"UpdateSAMLProvider", "iam:UpdateSAMLProvider", R::kSamlProvider, "SAMLProviderArn", 0, M::kWrite},
+    {"DeleteSAMLProvider", "iam:DeleteSAMLProvider", R::kSamlProvider, "SAMLProviderArn", 0, M::kWrite},
+    {"TagSAMLProvider", "iam:TagSAMLProvider", R::kSamlProvider, "SAMLProviderArn", kRequestTags, M::kWrite},
+    {"UntagSAMLProvider", "iam:UntagSAMLProvider", R::kSamlProvider, "SAMLProviderArn", kTagKeys, M::kWrite},
+    {"ListSAMLProviderTags", "iam:ListSAMLProviderTags", R::kSamlProvider, "SAMLProviderArn", 0, M::kRead},
     // ---- end of Identity providers ----
 
     // ---- Authorization details, credential report, simulation ----

@@ -302,6 +302,32 @@ Result<void> Pipeline::resolve() {
       out.found = true;
       return {};
     }
+    case Resource::kOidcProvider:
+    case Resource::kSamlProvider: {
+      // Authorized against the ARN as given; the provider's tags are its aws:ResourceTag/<k>
+      // when it exists. An ARN that names none (or is no ARN) is the domain's error, after
+      // authorization.
+      if (given == nullptr) return {};
+      out.arn = *given;
+      auto tags = [&](const auto& p) -> Result<void> {
+        if (!p) {
+          if (!missing(p.error()) && p.error().code != store::kInvalidInput) return to_aws_error(p.error());
+          return {};
+        }
+        out.tags = p->tags;
+        out.found = true;
+        return {};
+      };
+      iam::Providers& providers = ctx_.domain.providers;
+      if (op_->resource == Resource::kOidcProvider) return tags(providers.get_oidc_provider(read(), *given));
+      return tags(providers.get_saml_provider(read(), *given));
+    }
+    case Resource::kMfaDevice:
+      // A serial number is the device's ARN; one that is not (a hardware token's serial) is
+      // authorized as the account's mfa/<serial>, as before the pipeline.
+      if (given == nullptr) return {};
+      out.arn = given->starts_with("arn:") ? *given : ctx_.domain.mfa_serial(account, "/", *given);
+      return {};
     default:
       // Resources whose members are ARNs: authorized as given (families resolve their records).
       if (given != nullptr) out.arn = *given;

@@ -1,5 +1,5 @@
-// Instance profiles, role permissions boundaries and service-linked roles. Each public call
-// is one store transaction, like the rest of IamDomain.
+// Instance profiles, role permissions boundaries and service-linked roles (the family
+// iam::InstanceProfiles): each function one step of the caller's unit of work (iam/scope.h).
 //
 // Service-linked roles are plain data here: CreateServiceLinkedRole makes a role under
 // /aws-service-role/<service>/ trusting the service, DeleteServiceLinkedRole deletes it at
@@ -45,6 +45,22 @@ Result<store::InstanceProfile> find_profile(store::ReadTransaction& tx, std::str
   auto p = tx.get_instance_profile(account_id, name);
   if (!p && store::is_not_found(p.error())) return profile_not_found(name);
   return p;
+}
+
+// TagInstanceProfile / UntagInstanceProfile: `change` edits a copy of the profile's tags;
+// nothing is written when they did not change. More tags than the quota is LimitExceeded.
+// (internal::retag commits its own transaction; this one is a step of the caller's.)
+template <class Change>
+Result<void> retag(const Write& wr, const Quotas& quotas, std::string_view name, Change&& change) {
+  auto current = find_profile(wr.tx, wr.account_id, name);
+  if (!current) return current.error();
+  store::InstanceProfile updated = *current;
+  change(updated.tags);
+  if (updated.tags.size() > quotas.size_of(Quota::kTagsPerResource)) {
+    return internal::limit_exceeded("The number of tags has reached the maximum limit.");
+  }
+  if (updated.tags == current->tags) return {};
+  return wr.tx.update_instance_profile(updated);
 }
 
 // The profile and the role an Add/RemoveRole call names, each NotFound in AWS's words.
@@ -192,178 +208,143 @@ std::string IamDomain::instance_profile_arn(const store::InstanceProfile& p) con
   return arn::iam_arn(env_.partition, p.account_id, "instance-profile" + p.path + p.name);
 }
 
-Result<ProfileWithRoles> IamDomain::create_instance_profile(std::string_view account_id, std::string_view name,
-                                                            std::string_view path, const store::Tags& tags) {
+Result<ProfileWithRoles> InstanceProfiles::create_instance_profile(const Write& wr, std::string_view name,
+                                                                   std::string_view path, const store::Tags& tags) {
   if (auto r = validate_tags(tags); !r) return r.error();
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id, {Quota::kInstanceProfilesPerAccount}); !q) {
+  if (auto q = internal::check_account_room(wr.tx, env_.quotas, wr.account_id, {Quota::kInstanceProfilesPerAccount});
+      !q) {
     return q.error();
   }
   store::InstanceProfile p;
-  p.account_id = std::string(account_id);
+  p.account_id = std::string(wr.account_id);
   p.name = std::string(name);
   p.path = path.empty() ? "/" : std::string(path);
   p.id = common::make_unique_id("AIPA", *env_.random);
   p.create_date = env_.clock->now();
   p.tags = tags;
-  if (auto r = (*tx)->create_instance_profile(p); !r) {
+  if (auto r = wr.tx.create_instance_profile(p); !r) {
     if (store::is_already_exists(r.error())) {
       return Error{std::string(store::kAlreadyExists), "Instance Profile " + p.name + " already exists.", ""};
     }
     return r.error();
   }
-  if (auto r = (*tx)->commit(); !r) return r.error();
   return ProfileWithRoles{std::move(p), {}};
 }
 
-Result<ProfileWithRoles> IamDomain::get_instance_profile(std::string_view account_id, std::string_view name) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto p = find_profile(**tx, account_id, name);
+Result<ProfileWithRoles> InstanceProfiles::get_instance_profile(const Read& rd, std::string_view name) {
+  auto p = find_profile(rd.tx, rd.account_id, name);
   if (!p) return p.error();
-  return with_roles(**tx, std::move(p).value());
+  return with_roles(rd.tx, std::move(p).value());
 }
 
-Result<store::Page<ProfileWithRoles>> IamDomain::list_instance_profiles(std::string_view account_id,
-                                                                        const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto page = (*tx)->list_instance_profiles(account_id, options);
+Result<store::Page<ProfileWithRoles>> InstanceProfiles::list_instance_profiles(const Read& rd,
+                                                                               const store::ListOptions& options) {
+  auto page = rd.tx.list_instance_profiles(rd.account_id, options);
   if (!page) return page.error();
-  auto items = profiles_with_roles(**tx, std::move(page->items));
+  auto items = profiles_with_roles(rd.tx, std::move(page->items));
   if (!items) return items.error();
   return store::Page<ProfileWithRoles>{std::move(items).value(), page->next_marker};
 }
 
-Result<void> IamDomain::delete_instance_profile(std::string_view account_id, std::string_view name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto p = find_profile(**tx, account_id, name);
+Result<void> InstanceProfiles::delete_instance_profile(const Write& wr, std::string_view name) {
+  auto p = find_profile(wr.tx, wr.account_id, name);
   if (!p) return p.error();
   if (!p->role_ids.empty()) {
     return internal::conflict("Cannot delete entity, must remove roles from instance profile first.");
   }
-  if (auto r = (*tx)->delete_instance_profile(p->id); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.delete_instance_profile(p->id); !r) return r;
+  return {};
 }
 
-Result<void> IamDomain::add_role_to_instance_profile(std::string_view account_id, std::string_view profile_name,
-                                                     std::string_view role_name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto pr = profile_and_role(**tx, account_id, profile_name, role_name);
+Result<void> InstanceProfiles::add_role_to_instance_profile(const Write& wr, std::string_view profile_name,
+                                                            std::string_view role_name) {
+  auto pr = profile_and_role(wr.tx, wr.account_id, profile_name, role_name);
   if (!pr) return pr.error();
   auto& [p, role] = *pr;
   // [UNCERTAIN] AWS lists UnmodifiableEntity for this operation: the protected roles.
   if (auto m = check_modifiable(role); !m) return m;
   // [OBS] Adding the role a profile holds already is LimitExceeded too, not EntityAlreadyExists.
   if (auto q = env_.quotas.check_room(Quota::kRolesPerInstanceProfile, p.role_ids.size()); !q) return q;
-  if (auto r = (*tx)->add_role_to_instance_profile(p.id, role.id); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.add_role_to_instance_profile(p.id, role.id); !r) return r;
+  return {};
 }
 
-Result<void> IamDomain::remove_role_from_instance_profile(std::string_view account_id, std::string_view profile_name,
-                                                          std::string_view role_name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto pr = profile_and_role(**tx, account_id, profile_name, role_name);
+Result<void> InstanceProfiles::remove_role_from_instance_profile(const Write& wr, std::string_view profile_name,
+                                                                 std::string_view role_name) {
+  auto pr = profile_and_role(wr.tx, wr.account_id, profile_name, role_name);
   if (!pr) return pr.error();
   auto& [p, role] = *pr;
   if (std::find(p.role_ids.begin(), p.role_ids.end(), role.id) == p.role_ids.end()) {
     // [UNCERTAIN] AWS's wording for a role that is not in the profile.
     return not_found("The role with name " + role.name + " cannot be found in instance profile " + p.name + ".");
   }
-  if (auto r = (*tx)->remove_role_from_instance_profile(p.id, role.id); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.remove_role_from_instance_profile(p.id, role.id); !r) return r;
+  return {};
 }
 
-Result<store::Page<ProfileWithRoles>> IamDomain::list_instance_profiles_for_role(std::string_view account_id,
-                                                                                 std::string_view role_name,
-                                                                                 const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto role = find_role(**tx, account_id, role_name);
+Result<store::Page<ProfileWithRoles>> InstanceProfiles::list_instance_profiles_for_role(
+    const Read& rd, std::string_view role_name, const store::ListOptions& options) {
+  auto role = find_role(rd.tx, rd.account_id, role_name);
   if (!role) return role.error();
-  auto profiles = (*tx)->list_instance_profiles_for_role(role->id);
+  auto profiles = rd.tx.list_instance_profiles_for_role(role->id);
   if (!profiles) return profiles.error();
-  auto items = profiles_with_roles(**tx, std::move(profiles).value());
+  auto items = profiles_with_roles(rd.tx, std::move(profiles).value());
   if (!items) return items.error();
   return page_of(std::move(items).value(), options);
 }
 
-Result<void> IamDomain::tag_instance_profile(std::string_view account_id, std::string_view name,
-                                             const store::Tags& tags) {
+Result<void> InstanceProfiles::tag_instance_profile(const Write& wr, std::string_view name, const store::Tags& tags) {
   if (auto r = validate_tags(tags); !r) return r;
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  return internal::retag(
-      **tx, [&] { return find_profile(**tx, account_id, name); },
-      [&](store::Tags& t) { internal::merge_tags(t, tags); },
-      [&](const store::InstanceProfile& p) { return (*tx)->update_instance_profile(p); },
-      env_.quotas.size_of(Quota::kTagsPerResource));
+  return retag(wr, env_.quotas, name, [&](store::Tags& t) { internal::merge_tags(t, tags); });
 }
 
-Result<void> IamDomain::untag_instance_profile(std::string_view account_id, std::string_view name,
-                                               const std::vector<std::string>& keys) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  return internal::retag(
-      **tx, [&] { return find_profile(**tx, account_id, name); },
-      [&](store::Tags& t) { internal::remove_tags(t, keys); },
-      [&](const store::InstanceProfile& p) { return (*tx)->update_instance_profile(p); },
-      env_.quotas.size_of(Quota::kTagsPerResource));
+Result<void> InstanceProfiles::untag_instance_profile(const Write& wr, std::string_view name,
+                                                      const std::vector<std::string>& keys) {
+  return retag(wr, env_.quotas, name, [&](store::Tags& t) { internal::remove_tags(t, keys); });
 }
 
-Result<store::Page<store::Tag>> IamDomain::list_instance_profile_tags(std::string_view account_id,
-                                                                      std::string_view name,
-                                                                      const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto p = find_profile(**tx, account_id, name);
+Result<store::Page<store::Tag>> InstanceProfiles::list_instance_profile_tags(const Read& rd, std::string_view name,
+                                                                             const store::ListOptions& options) {
+  auto p = find_profile(rd.tx, rd.account_id, name);
   if (!p) return p.error();
   return page_of(p->tags, options);
 }
 
 // ---- Role permissions boundaries ----
 
-Result<void> IamDomain::put_role_permissions_boundary(std::string_view account_id, std::string_view role_name,
-                                                      std::string_view arn) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto role = find_role(**tx, account_id, role_name);
+Result<void> InstanceProfiles::put_role_permissions_boundary(const Write& wr, std::string_view role_name,
+                                                             std::string_view arn) {
+  auto role = find_role(wr.tx, wr.account_id, role_name);
   if (!role) return role.error();
   if (auto m = check_modifiable(*role); !m) return m;
   // As PutUserPermissionsBoundary: a customer managed policy of the account or an AWS managed one.
-  if (auto p = internal::attachable_policy(env_, **tx, account_id, arn); !p) {
+  if (auto p = internal::attachable_policy(env_, wr.tx, wr.account_id, arn); !p) {
     if (!store::is_not_found(p.error())) return p.error();
     return invalid_input("Scope ARN: " + std::string(arn) + " does not exist or is not attachable.");
   }
   store::Role updated = *role;
   updated.permissions_boundary = std::string(arn);
   if (updated == *role) return {};
-  if (auto r = (*tx)->update_role(updated); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.update_role(updated); !r) return r;
+  return {};
 }
 
-Result<void> IamDomain::delete_role_permissions_boundary(std::string_view account_id, std::string_view role_name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto role = find_role(**tx, account_id, role_name);
+Result<void> InstanceProfiles::delete_role_permissions_boundary(const Write& wr, std::string_view role_name) {
+  auto role = find_role(wr.tx, wr.account_id, role_name);
   if (!role) return role.error();
   if (auto m = check_modifiable(*role); !m) return m;
   // [UNCERTAIN] As DeleteUserPermissionsBoundary: removing no boundary succeeds.
   if (role->permissions_boundary.empty()) return {};
   store::Role updated = *role;
   updated.permissions_boundary.clear();
-  if (auto r = (*tx)->update_role(updated); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.update_role(updated); !r) return r;
+  return {};
 }
 
 // ---- Service-linked roles ----
 
-Result<IamDomain::ServiceLinkedRoleName> IamDomain::service_linked_role_name(std::string_view service,
-                                                                             std::string_view suffix) const {
+Result<InstanceProfiles::ServiceLinkedRoleName> InstanceProfiles::service_linked_role_name(
+    std::string_view service, std::string_view suffix) const {
   // [UNCERTAIN] AWS's wording for a name that is not a service principal.
   if (!is_service_principal(service)) return invalid_input("Invalid service name: " + std::string(service));
   const std::string_view short_name = service.substr(0, service.size() - kServiceSuffix.size());
@@ -381,17 +362,16 @@ Result<IamDomain::ServiceLinkedRoleName> IamDomain::service_linked_role_name(std
   return ServiceLinkedRoleName{std::move(name), std::string(kServiceRolePath) + std::string(service) + "/"};
 }
 
-Result<store::Role> IamDomain::create_service_linked_role(std::string_view account_id, std::string_view service,
-                                                          std::string_view description, std::string_view suffix) {
+Result<store::Role> InstanceProfiles::create_service_linked_role(const Write& wr, std::string_view service,
+                                                                 std::string_view description,
+                                                                 std::string_view suffix) {
   auto slr = service_linked_role_name(service, suffix);
   if (!slr) return slr.error();
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  if (auto q = internal::check_account_room(**tx, env_.quotas, account_id, {Quota::kRolesPerAccount}); !q) {
+  if (auto q = internal::check_account_room(wr.tx, env_.quotas, wr.account_id, {Quota::kRolesPerAccount}); !q) {
     return q.error();
   }
   store::Role role;
-  role.account_id = std::string(account_id);
+  role.account_id = std::string(wr.account_id);
   role.name = slr->name;
   role.path = slr->path;
   role.trust_policy = trust_policy_for(service);
@@ -399,18 +379,15 @@ Result<store::Role> IamDomain::create_service_linked_role(std::string_view accou
   role.description = std::string(description);
   role.id = common::make_unique_id("AROA", *env_.random);
   role.create_date = env_.clock->now();
-  if (auto r = (*tx)->create_role(role); !r) {
+  if (auto r = wr.tx.create_role(role); !r) {
     if (store::is_already_exists(r.error())) return name_taken(role.name);
     return r.error();
   }
-  if (auto r = (*tx)->commit(); !r) return r.error();
   return role;
 }
 
-Result<std::string> IamDomain::delete_service_linked_role(std::string_view account_id, std::string_view role_name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto role = find_role(**tx, account_id, role_name);
+Result<std::string> InstanceProfiles::delete_service_linked_role(const Write& wr, std::string_view role_name) {
+  auto role = find_role(wr.tx, wr.account_id, role_name);
   if (!role) return role.error();
   if (!is_service_linked(*role)) {
     // [UNCERTAIN] AWS's wording for a role that is not service-linked.
@@ -418,27 +395,25 @@ Result<std::string> IamDomain::delete_service_linked_role(std::string_view accou
   }
   // The role's policies and profile memberships go with it, as AWS removes a service's
   // policies on deletion (the ordinary operations cannot add any).
-  auto inline_policies = internal::all_pages<store::InlinePolicy>([&](const store::ListOptions& lo) {
-    return (*tx)->list_inline_policies(store::EntityKind::kRole, role->id, lo);
-  });
+  auto inline_policies = internal::all_pages<store::InlinePolicy>(
+      [&](const store::ListOptions& lo) { return wr.tx.list_inline_policies(store::EntityKind::kRole, role->id, lo); });
   if (!inline_policies) return inline_policies.error();
   for (const store::InlinePolicy& p : *inline_policies) {
-    if (auto r = (*tx)->delete_inline_policy(store::EntityKind::kRole, role->id, p.name); !r) return r.error();
+    if (auto r = wr.tx.delete_inline_policy(store::EntityKind::kRole, role->id, p.name); !r) return r.error();
   }
   auto attached = internal::all_pages<store::AttachedPolicy>([&](const store::ListOptions& lo) {
-    return (*tx)->list_attached_policies(store::EntityKind::kRole, role->id, lo);
+    return wr.tx.list_attached_policies(store::EntityKind::kRole, role->id, lo);
   });
   if (!attached) return attached.error();
   for (const store::AttachedPolicy& a : *attached) {
-    if (auto r = (*tx)->detach_policy(store::EntityKind::kRole, role->id, a.arn); !r) return r.error();
+    if (auto r = wr.tx.detach_policy(store::EntityKind::kRole, role->id, a.arn); !r) return r.error();
   }
-  auto profiles = (*tx)->list_instance_profiles_for_role(role->id);
+  auto profiles = wr.tx.list_instance_profiles_for_role(role->id);
   if (!profiles) return profiles.error();
   for (const store::InstanceProfile& p : *profiles) {
-    if (auto r = (*tx)->remove_role_from_instance_profile(p.id, role->id); !r) return r.error();
+    if (auto r = wr.tx.remove_role_from_instance_profile(p.id, role->id); !r) return r.error();
   }
-  if (auto r = (*tx)->delete_role(role->id); !r) return r.error();
-  if (auto r = (*tx)->commit(); !r) return r.error();
+  if (auto r = wr.tx.delete_role(role->id); !r) return r.error();
   // "task" + "/aws-service-role/<service>/" + name + "/" + uuid.
   return "task" + role->path + role->name + "/" + common::make_uuid(*env_.random);
 }
@@ -453,13 +428,10 @@ Result<std::string> IamDomain::deletion_task_role_arn(std::string_view account_i
   return role_arn(role);
 }
 
-Result<std::string> IamDomain::service_linked_role_deletion_status(std::string_view account_id,
-                                                                   std::string_view task_id) {
+Result<std::string> InstanceProfiles::service_linked_role_deletion_status(const Read& rd, std::string_view task_id) {
   auto task = parse_task_id(task_id);
   if (!task) return task.error();
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto role = (*tx)->get_role(account_id, task->name);
+  auto role = rd.tx.get_role(rd.account_id, task->name);
   if (role) {
     // [IMPL] Deletion is immediate, so a task whose role still exists was not issued here
     // (or the role was created again since).

@@ -1,7 +1,7 @@
 // Identity providers: OpenID Connect providers (URL, client IDs, thumbprints) and SAML
 // providers (metadata document, ValidUntil), each with tags, kept as store::Resource records
-// whose body is a JSON object. Each public call is one store transaction, like the rest of
-// IamDomain; validation runs in AWS's order with AWS's messages.
+// whose body is a JSON object (the family iam::Providers). Each function is one step of the
+// caller's unit of work (iam/scope.h); validation runs in AWS's order with AWS's messages.
 #include <algorithm>
 #include <charconv>
 
@@ -22,8 +22,19 @@ using internal::all_pages;
 using internal::invalid_input;
 using internal::not_found;
 
-using OidcProvider = IamDomain::OidcProvider;
-using SamlProvider = IamDomain::SamlProvider;
+using OidcProvider = Providers::OidcProvider;
+using SamlProvider = Providers::SamlProvider;
+
+// ---- ARNs ----
+
+std::string oidc_arn(const DomainEnv& env, std::string_view account_id, std::string_view url) {
+  std::string_view rest = url.starts_with("https://") ? url.substr(8) : url;
+  return arn::iam_arn(env.partition, account_id, "oidc-provider/" + std::string(rest));
+}
+
+std::string saml_arn(const DomainEnv& env, std::string_view account_id, std::string_view name) {
+  return arn::iam_arn(env.partition, account_id, "saml-provider/" + std::string(name));
+}
 
 // ---- Messages ----
 
@@ -193,20 +204,16 @@ common::Result<std::pair<store::Resource, P>> find(store::ReadTransaction& tx, s
 }
 
 template <class P>
-common::Result<P> read(store::Store& st, std::string_view account_id, std::string_view arn) {
-  auto tx = st.begin_read();
-  if (!tx) return tx.error();
-  auto found = find<P>(**tx, account_id, arn);
+common::Result<P> read(const Read& rd, std::string_view arn) {
+  auto found = find<P>(rd.tx, rd.account_id, arn);
   if (!found) return found.error();
   return std::move(found->second);
 }
 
 // Applies `change` (P& -> Result<void>) to the provider and saves it when it changed.
 template <class P, class F>
-common::Result<void> modify(store::Store& st, std::string_view account_id, std::string_view arn, F&& change) {
-  auto tx = st.begin_write();
-  if (!tx) return tx.error();
-  auto found = find<P>(**tx, account_id, arn);
+common::Result<void> modify(const Write& wr, std::string_view arn, F&& change) {
+  auto found = find<P>(wr.tx, wr.account_id, arn);
   if (!found) return found.error();
   auto& [record, provider] = *found;
   std::string before = encode(provider);
@@ -214,15 +221,13 @@ common::Result<void> modify(store::Store& st, std::string_view account_id, std::
   std::string after = encode(provider);
   if (after == before) return {};
   record.body = std::move(after);
-  if (auto u = (*tx)->update_resource(record); !u) return u;
-  return (*tx)->commit();
+  return wr.tx.update_resource(record);
 }
 
 template <class P>
-common::Result<void> tag(store::Store& st, const Quotas& quotas, std::string_view account_id, std::string_view arn,
-                         const store::Tags& tags) {
+common::Result<void> tag(const Write& wr, const Quotas& quotas, std::string_view arn, const store::Tags& tags) {
   if (auto v = internal::validate_tags(tags); !v) return v;
-  return modify<P>(st, account_id, arn, [&](P& p) -> common::Result<void> {
+  return modify<P>(wr, arn, [&](P& p) -> common::Result<void> {
     internal::merge_tags(p.tags, tags);
     if (p.tags.size() > quotas.size_of(Quota::kTagsPerResource)) return quotas.exceeded(Quota::kTagsPerResource);
     return {};
@@ -230,29 +235,26 @@ common::Result<void> tag(store::Store& st, const Quotas& quotas, std::string_vie
 }
 
 template <class P>
-common::Result<void> untag(store::Store& st, std::string_view account_id, std::string_view arn,
-                           const std::vector<std::string>& keys) {
-  return modify<P>(st, account_id, arn, [&](P& p) -> common::Result<void> {
+common::Result<void> untag(const Write& wr, std::string_view arn, const std::vector<std::string>& keys) {
+  return modify<P>(wr, arn, [&](P& p) -> common::Result<void> {
     internal::remove_tags(p.tags, keys);
     return {};
   });
 }
 
 template <class P>
-common::Result<store::Page<store::Tag>> list_tags(store::Store& st, std::string_view account_id, std::string_view arn,
+common::Result<store::Page<store::Tag>> list_tags(const Read& rd, std::string_view arn,
                                                   const store::ListOptions& options) {
-  auto p = read<P>(st, account_id, arn);
+  auto p = read<P>(rd, arn);
   if (!p) return p.error();
   return internal::page_of(p->tags, options);
 }
 
 template <class P>
-common::Result<std::vector<P>> list_all(store::Store& st, std::string_view account_id) {
-  auto tx = st.begin_read();
-  if (!tx) return tx.error();
+common::Result<std::vector<P>> list_all(const Read& rd) {
   const P* tag = nullptr;
   auto records = all_pages<store::Resource>(
-      [&](const store::ListOptions& o) { return (*tx)->list_resources(kind_of(tag), account_id, std::nullopt, o); });
+      [&](const store::ListOptions& o) { return rd.tx.list_resources(kind_of(tag), rd.account_id, std::nullopt, o); });
   if (!records) return records.error();
   std::vector<P> out;
   for (const store::Resource& r : *records) {
@@ -279,7 +281,7 @@ common::Result<void> create(store::Transaction& tx, const store::Resource& recor
     if (store::is_already_exists(c.error())) return exists;
     return c;
   }
-  return tx.commit();
+  return {};
 }
 
 // AWS keeps no end date for metadata without validUntil: ValidUntil is then a hundred
@@ -319,15 +321,14 @@ common::Result<std::int64_t> internal::count_providers(store::ReadTransaction& t
 // ---- OpenID Connect providers ----
 
 std::string IamDomain::oidc_provider_arn(std::string_view account_id, std::string_view url) const {
-  std::string_view rest = url.starts_with("https://") ? url.substr(8) : url;
-  return arn::iam_arn(env_.partition, account_id, "oidc-provider/" + std::string(rest));
+  return oidc_arn(env_, account_id, url);
 }
 
 std::string IamDomain::saml_provider_arn(std::string_view account_id, std::string_view name) const {
-  return arn::iam_arn(env_.partition, account_id, "saml-provider/" + std::string(name));
+  return saml_arn(env_, account_id, name);
 }
 
-Result<OidcProvider> IamDomain::create_oidc_provider(std::string_view account_id, std::string_view url,
+Result<OidcProvider> Providers::create_oidc_provider(const Write& wr, std::string_view url,
                                                      const std::vector<std::string>& client_ids,
                                                      const std::vector<std::string>& thumbprints,
                                                      const store::Tags& tags) {
@@ -341,7 +342,7 @@ Result<OidcProvider> IamDomain::create_oidc_provider(std::string_view account_id
   }
   if (auto v = internal::validate_tags(tags); !v) return v.error();
   OidcProvider p;
-  p.arn = oidc_provider_arn(account_id, url);
+  p.arn = oidc_arn(env_, wr.account_id, url);
   p.url = *bare;
   for (const std::string& id : client_ids) {
     if (std::find(p.client_ids.begin(), p.client_ids.end(), id) == p.client_ids.end()) p.client_ids.push_back(id);
@@ -349,10 +350,8 @@ Result<OidcProvider> IamDomain::create_oidc_provider(std::string_view account_id
   p.thumbprints = std::move(prints).value();
   p.tags = tags;
   p.create_date = env_.clock->now();
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
   Error exists{std::string(store::kAlreadyExists), "Provider with url " + std::string(url) + " already exists.", ""};
-  if (auto c = create(**tx, record_of(account_id, p.url, p.create_date, p), exists, env_.quotas,
+  if (auto c = create(wr.tx, record_of(wr.account_id, p.url, p.create_date, p), exists, env_.quotas,
                       Quota::kOidcProvidersPerAccount);
       !c) {
     return c.error();
@@ -360,18 +359,16 @@ Result<OidcProvider> IamDomain::create_oidc_provider(std::string_view account_id
   return p;
 }
 
-Result<OidcProvider> IamDomain::get_oidc_provider(std::string_view account_id, std::string_view arn) {
-  return read<OidcProvider>(*env_.store, account_id, arn);
+Result<OidcProvider> Providers::get_oidc_provider(const Read& rd, std::string_view arn) {
+  return read<OidcProvider>(rd, arn);
 }
 
-Result<std::vector<OidcProvider>> IamDomain::list_oidc_providers(std::string_view account_id) {
-  return list_all<OidcProvider>(*env_.store, account_id);
+Result<std::vector<OidcProvider>> Providers::list_oidc_providers(const Read& rd) {
+  return list_all<OidcProvider>(rd);
 }
 
-Result<void> IamDomain::delete_oidc_provider(std::string_view account_id, std::string_view arn) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto found = find<OidcProvider>(**tx, account_id, arn);
+Result<void> Providers::delete_oidc_provider(const Write& wr, std::string_view arn) {
+  auto found = find<OidcProvider>(wr.tx, wr.account_id, arn);
   if (!found) {
     // [OBS] Delete words NoSuchEntity differently (and, unlike its documentation, is not
     // idempotent).
@@ -380,13 +377,12 @@ Result<void> IamDomain::delete_oidc_provider(std::string_view account_id, std::s
     }
     return found.error();
   }
-  if (auto d = (*tx)->delete_resource(store::ResourceKind::kOpenIdConnectProvider, found->first.id); !d) return d;
-  return (*tx)->commit();
+  if (auto d = wr.tx.delete_resource(store::ResourceKind::kOpenIdConnectProvider, found->first.id); !d) return d;
+  return {};
 }
 
-Result<void> IamDomain::add_oidc_client_id(std::string_view account_id, std::string_view arn,
-                                           std::string_view client_id) {
-  return modify<OidcProvider>(*env_.store, account_id, arn, [&](OidcProvider& p) -> common::Result<void> {
+Result<void> Providers::add_oidc_client_id(const Write& wr, std::string_view arn, std::string_view client_id) {
+  return modify<OidcProvider>(wr, arn, [&](OidcProvider& p) -> common::Result<void> {
     if (std::find(p.client_ids.begin(), p.client_ids.end(), client_id) != p.client_ids.end()) return {};
     if (auto q = env_.quotas.check_room(Quota::kClientIdsPerOidcProvider, p.client_ids.size()); !q) return q;
     p.client_ids.emplace_back(client_id);
@@ -394,57 +390,54 @@ Result<void> IamDomain::add_oidc_client_id(std::string_view account_id, std::str
   });
 }
 
-Result<void> IamDomain::remove_oidc_client_id(std::string_view account_id, std::string_view arn,
-                                              std::string_view client_id) {
-  return modify<OidcProvider>(*env_.store, account_id, arn, [&](OidcProvider& p) -> common::Result<void> {
+Result<void> Providers::remove_oidc_client_id(const Write& wr, std::string_view arn, std::string_view client_id) {
+  return modify<OidcProvider>(wr, arn, [&](OidcProvider& p) -> common::Result<void> {
     std::erase(p.client_ids, client_id);
     return {};
   });
 }
 
-Result<void> IamDomain::update_oidc_thumbprints(std::string_view account_id, std::string_view arn,
+Result<void> Providers::update_oidc_thumbprints(const Write& wr, std::string_view arn,
                                                 const std::vector<std::string>& thumbprints) {
   auto prints = thumbprints_of(env_.quotas, thumbprints);
   if (!prints) return prints.error();
-  return modify<OidcProvider>(*env_.store, account_id, arn, [&](OidcProvider& p) -> common::Result<void> {
+  return modify<OidcProvider>(wr, arn, [&](OidcProvider& p) -> common::Result<void> {
     p.thumbprints = *prints;
     return {};
   });
 }
 
-Result<void> IamDomain::tag_oidc_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags) {
-  return tag<OidcProvider>(*env_.store, env_.quotas, account_id, arn, tags);
+Result<void> Providers::tag_oidc_provider(const Write& wr, std::string_view arn, const store::Tags& tags) {
+  return tag<OidcProvider>(wr, env_.quotas, arn, tags);
 }
 
-Result<void> IamDomain::untag_oidc_provider(std::string_view account_id, std::string_view arn,
+Result<void> Providers::untag_oidc_provider(const Write& wr, std::string_view arn,
                                             const std::vector<std::string>& keys) {
-  return untag<OidcProvider>(*env_.store, account_id, arn, keys);
+  return untag<OidcProvider>(wr, arn, keys);
 }
 
-Result<store::Page<store::Tag>> IamDomain::list_oidc_provider_tags(std::string_view account_id, std::string_view arn,
+Result<store::Page<store::Tag>> Providers::list_oidc_provider_tags(const Read& rd, std::string_view arn,
                                                                    const store::ListOptions& options) {
-  return list_tags<OidcProvider>(*env_.store, account_id, arn, options);
+  return list_tags<OidcProvider>(rd, arn, options);
 }
 
 // ---- SAML providers ----
 
-Result<SamlProvider> IamDomain::create_saml_provider(std::string_view account_id, std::string_view name,
-                                                     std::string_view metadata, const store::Tags& tags) {
+Result<SamlProvider> Providers::create_saml_provider(const Write& wr, std::string_view name, std::string_view metadata,
+                                                     const store::Tags& tags) {
   if (auto v = internal::validate_tags(tags); !v) return v.error();
   SamlProvider p;
   p.create_date = env_.clock->now();
   auto valid_until = valid_until_of(metadata, p.create_date);
   if (!valid_until) return valid_until.error();
-  p.arn = saml_provider_arn(account_id, name);
+  p.arn = saml_arn(env_, wr.account_id, name);
   p.name = std::string(name);
   p.metadata = std::string(metadata);
   p.valid_until = *valid_until;
   p.tags = tags;
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
   // Seen in AWS's answers: "Provider with name <name> already exists."
   Error exists{std::string(store::kAlreadyExists), "Provider with name " + p.name + " already exists.", ""};
-  if (auto c = create(**tx, record_of(account_id, p.name, p.create_date, p), exists, env_.quotas,
+  if (auto c = create(wr.tx, record_of(wr.account_id, p.name, p.create_date, p), exists, env_.quotas,
                       Quota::kSamlProvidersPerAccount);
       !c) {
     return c.error();
@@ -452,18 +445,17 @@ Result<SamlProvider> IamDomain::create_saml_provider(std::string_view account_id
   return p;
 }
 
-Result<SamlProvider> IamDomain::get_saml_provider(std::string_view account_id, std::string_view arn) {
-  return read<SamlProvider>(*env_.store, account_id, arn);
+Result<SamlProvider> Providers::get_saml_provider(const Read& rd, std::string_view arn) {
+  return read<SamlProvider>(rd, arn);
 }
 
-Result<std::vector<SamlProvider>> IamDomain::list_saml_providers(std::string_view account_id) {
-  return list_all<SamlProvider>(*env_.store, account_id);
+Result<std::vector<SamlProvider>> Providers::list_saml_providers(const Read& rd) {
+  return list_all<SamlProvider>(rd);
 }
 
-Result<void> IamDomain::update_saml_provider(std::string_view account_id, std::string_view arn,
-                                             std::string_view metadata) {
+Result<void> Providers::update_saml_provider(const Write& wr, std::string_view arn, std::string_view metadata) {
   const common::Timestamp now = env_.clock->now();
-  return modify<SamlProvider>(*env_.store, account_id, arn, [&](SamlProvider& p) -> common::Result<void> {
+  return modify<SamlProvider>(wr, arn, [&](SamlProvider& p) -> common::Result<void> {
     auto valid_until = valid_until_of(metadata, now);
     if (!valid_until) return valid_until.error();
     p.metadata = std::string(metadata);
@@ -472,27 +464,25 @@ Result<void> IamDomain::update_saml_provider(std::string_view account_id, std::s
   });
 }
 
-Result<void> IamDomain::delete_saml_provider(std::string_view account_id, std::string_view arn) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto found = find<SamlProvider>(**tx, account_id, arn);
+Result<void> Providers::delete_saml_provider(const Write& wr, std::string_view arn) {
+  auto found = find<SamlProvider>(wr.tx, wr.account_id, arn);
   if (!found) return found.error();
-  if (auto d = (*tx)->delete_resource(store::ResourceKind::kSamlProvider, found->first.id); !d) return d;
-  return (*tx)->commit();
+  if (auto d = wr.tx.delete_resource(store::ResourceKind::kSamlProvider, found->first.id); !d) return d;
+  return {};
 }
 
-Result<void> IamDomain::tag_saml_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags) {
-  return tag<SamlProvider>(*env_.store, env_.quotas, account_id, arn, tags);
+Result<void> Providers::tag_saml_provider(const Write& wr, std::string_view arn, const store::Tags& tags) {
+  return tag<SamlProvider>(wr, env_.quotas, arn, tags);
 }
 
-Result<void> IamDomain::untag_saml_provider(std::string_view account_id, std::string_view arn,
+Result<void> Providers::untag_saml_provider(const Write& wr, std::string_view arn,
                                             const std::vector<std::string>& keys) {
-  return untag<SamlProvider>(*env_.store, account_id, arn, keys);
+  return untag<SamlProvider>(wr, arn, keys);
 }
 
-Result<store::Page<store::Tag>> IamDomain::list_saml_provider_tags(std::string_view account_id, std::string_view arn,
+Result<store::Page<store::Tag>> Providers::list_saml_provider_tags(const Read& rd, std::string_view arn,
                                                                    const store::ListOptions& options) {
-  return list_tags<SamlProvider>(*env_.store, account_id, arn, options);
+  return list_tags<SamlProvider>(rd, arn, options);
 }
 
 }  // namespace iamd::iam

@@ -167,50 +167,10 @@ class IamDomain {
   // ---- end of Roles ----
 
   // ---- Instance profiles (instance_profiles.cc) ----
-  // Instance profiles (at most one role each, 1,000 per account, 50 tags with case-sensitive
-  // keys), role permissions boundaries, and service-linked roles kept as plain data: a role
-  // under /aws-service-role/<service>/ that only these operations create and delete.
+  // The operations are the family iam::InstanceProfiles (instance_profiles.h).
   std::string instance_profile_arn(const store::InstanceProfile& profile) const;
-  // Profiles come with the records of their roles (ProfileWithRoles): the InstanceProfile
-  // shape carries full roles.
-  Result<ProfileWithRoles> create_instance_profile(std::string_view account_id, std::string_view name,
-                                                   std::string_view path, const store::Tags& tags);
-  Result<ProfileWithRoles> get_instance_profile(std::string_view account_id, std::string_view name);
-  Result<store::Page<ProfileWithRoles>> list_instance_profiles(std::string_view account_id,
-                                                               const store::ListOptions& options);
-  Result<void> delete_instance_profile(std::string_view account_id, std::string_view name);
-  Result<void> add_role_to_instance_profile(std::string_view account_id, std::string_view profile_name,
-                                            std::string_view role_name);
-  Result<void> remove_role_from_instance_profile(std::string_view account_id, std::string_view profile_name,
-                                                 std::string_view role_name);
-  Result<store::Page<ProfileWithRoles>> list_instance_profiles_for_role(std::string_view account_id,
-                                                                        std::string_view role_name,
-                                                                        const store::ListOptions& options);
-  Result<void> tag_instance_profile(std::string_view account_id, std::string_view name, const store::Tags& tags);
-  Result<void> untag_instance_profile(std::string_view account_id, std::string_view name,
-                                      const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_instance_profile_tags(std::string_view account_id, std::string_view name,
-                                                             const store::ListOptions& options);
-  Result<void> put_role_permissions_boundary(std::string_view account_id, std::string_view role_name,
-                                             std::string_view arn);
-  Result<void> delete_role_permissions_boundary(std::string_view account_id, std::string_view role_name);
-  // The role name and path AWS gives the service-linked role of `service`
-  // ("<name>.amazonaws.com"); InvalidInput for a name not of that form.
-  struct ServiceLinkedRoleName {
-    std::string name;
-    std::string path;
-  };
-  Result<ServiceLinkedRoleName> service_linked_role_name(std::string_view service, std::string_view suffix) const;
-  Result<store::Role> create_service_linked_role(std::string_view account_id, std::string_view service,
-                                                 std::string_view description, std::string_view suffix);
-  // Deletes the role at once; returns the deletion task id
-  // "task/aws-service-role/<service>/<RoleName>/<uuid>".
-  Result<std::string> delete_service_linked_role(std::string_view account_id, std::string_view role_name);
   // The role ARN a deletion task id names (InvalidInput when malformed).
   Result<std::string> deletion_task_role_arn(std::string_view account_id, std::string_view task_id) const;
-  // SUCCEEDED for a task whose role is gone (deletion is immediate here); NotFound when the
-  // role it names still exists (not a task this server issued).
-  Result<std::string> service_linked_role_deletion_status(std::string_view account_id, std::string_view task_id);
   // ---- end of Instance profiles ----
 
   // ---- MFA devices (mfa.cc) ----
@@ -225,59 +185,9 @@ class IamDomain {
   // ---- end of Certificates and service-specific credentials ----
 
   // ---- Identity providers (providers.cc) ----
-  // OpenID Connect and SAML providers, kept as store::Resource records of kinds
-  // kOpenIdConnectProvider and kSamlProvider: id = the provider ARN, name = the URL without
-  // https:// (OIDC) or the provider name (SAML). Quotas (identifiers.md §5): 100 providers
-  // of each kind per account, 100 client IDs and 5 thumbprints per OIDC provider, 50 tags
-  // (keys case-sensitive). A provider ARN that is no ARN is InvalidInput "ARN <arn> is not
-  // valid."; one naming no provider of the account is NoSuchEntity.
-  struct OidcProvider {
-    std::string arn;
-    std::string url;  // without https://, as GetOpenIDConnectProvider returns it
-    std::vector<std::string> client_ids;
-    std::vector<std::string> thumbprints;
-    store::Tags tags;
-    common::Timestamp create_date;
-  };
-  struct SamlProvider {
-    std::string arn;
-    std::string name;
-    std::string metadata;  // the SAMLMetadataDocument as given
-    common::Timestamp valid_until;
-    store::Tags tags;
-    common::Timestamp create_date;
-  };
+  // The operations are the family iam::Providers (providers.h).
   std::string oidc_provider_arn(std::string_view account_id, std::string_view url) const;
   std::string saml_provider_arn(std::string_view account_id, std::string_view name) const;
-  Result<OidcProvider> create_oidc_provider(std::string_view account_id, std::string_view url,
-                                            const std::vector<std::string>& client_ids,
-                                            const std::vector<std::string>& thumbprints, const store::Tags& tags);
-  Result<OidcProvider> get_oidc_provider(std::string_view account_id, std::string_view arn);
-  // Every OIDC provider of the account, by URL.
-  Result<std::vector<OidcProvider>> list_oidc_providers(std::string_view account_id);
-  Result<void> delete_oidc_provider(std::string_view account_id, std::string_view arn);
-  // Adding a client ID the provider has already, or removing one it has not, is a no-op.
-  Result<void> add_oidc_client_id(std::string_view account_id, std::string_view arn, std::string_view client_id);
-  Result<void> remove_oidc_client_id(std::string_view account_id, std::string_view arn, std::string_view client_id);
-  Result<void> update_oidc_thumbprints(std::string_view account_id, std::string_view arn,
-                                       const std::vector<std::string>& thumbprints);
-  Result<void> tag_oidc_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags);
-  Result<void> untag_oidc_provider(std::string_view account_id, std::string_view arn,
-                                   const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_oidc_provider_tags(std::string_view account_id, std::string_view arn,
-                                                          const store::ListOptions& options);
-  Result<SamlProvider> create_saml_provider(std::string_view account_id, std::string_view name,
-                                            std::string_view metadata, const store::Tags& tags);
-  Result<SamlProvider> get_saml_provider(std::string_view account_id, std::string_view arn);
-  // Every SAML provider of the account, by name.
-  Result<std::vector<SamlProvider>> list_saml_providers(std::string_view account_id);
-  Result<void> update_saml_provider(std::string_view account_id, std::string_view arn, std::string_view metadata);
-  Result<void> delete_saml_provider(std::string_view account_id, std::string_view arn);
-  Result<void> tag_saml_provider(std::string_view account_id, std::string_view arn, const store::Tags& tags);
-  Result<void> untag_saml_provider(std::string_view account_id, std::string_view arn,
-                                   const std::vector<std::string>& keys);
-  Result<store::Page<store::Tag>> list_saml_provider_tags(std::string_view account_id, std::string_view arn,
-                                                          const store::ListOptions& options);
   // ---- end of Identity providers ----
 
   // The credential report (credential_report.cc): Generate answers kStarted when it made a

@@ -275,7 +275,10 @@ TEST_F(DomainTest, AccountQuotasAsConfigured) {
   ASSERT_TRUE(write([&](const Write& w) { return domain_->roles.create_role(w, role_spec("r1")); }).has_value());
   expect_error(write([&](const Write& w) { return domain_->roles.create_role(w, role_spec("r2")); }).error(),
                "LimitExceeded", "Cannot exceed quota for RolesPerAccount: 1");
-  expect_error(domain_->create_service_linked_role(kAccount, "elasticbeanstalk.amazonaws.com", "", "").error(),
+  expect_error(write([&](const Write& w) {
+                 return domain_->instance_profiles.create_service_linked_role(w, "elasticbeanstalk.amazonaws.com", "",
+                                                                              "");
+               }).error(),
                "LimitExceeded", "Cannot exceed quota for RolesPerAccount: 1");
   policy(1);
   expect_error(
