@@ -286,4 +286,16 @@ inline common::Result<std::vector<ProfileWithRoles>> profiles_with_roles(store::
 }
 // ---- end of Instance profiles ----
 
+// ---- Users (service.cc) ----
+// The user of that name, or NotFound in AWS's words.
+inline common::Result<store::User> find_user(store::ReadTransaction& tx, std::string_view account_id,
+                                             std::string_view name) {
+  auto u = tx.get_user(account_id, name);
+  if (!u && store::is_not_found(u.error())) {
+    return not_found("The user with name " + std::string(name) + " cannot be found.");
+  }
+  return u;
+}
+// ---- end of Users ----
+
 }  // namespace iamd::iam::internal
