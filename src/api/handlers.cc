@@ -1,12 +1,8 @@
 #include "api/handlers.h"
 
-#include <array>
-#include <set>
-
 #include "api/errors.h"
 #include "api/internal.h"
 #include "arn/arn.h"
-#include "common/strings.h"
 
 namespace iamd::api {
 
@@ -17,7 +13,6 @@ using common::Result;
 
 namespace {
 
-using internal::fail;
 using internal::list_options;
 using internal::status_name;
 using internal::to_wire;
@@ -74,7 +69,8 @@ IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& n
     return t;
   }
   t.name = *name;
-  auto u = ctx_.domain.get_user(c.account_id, *name);
+  auto u = iam::in_read(*ctx_.domain.env().store, c.account_id,
+                        [&](const iam::Read& rd) { return users().get_user(rd, *name); });
   if (u) {
     t.arn = ctx_.domain.user_arn(*u);
     t.boundary = u->permissions_boundary;
@@ -110,72 +106,43 @@ Result<void> IamHandlers::authorize(std::string_view action, std::string_view re
 }
 
 Result<pi::CreateUserResult> IamHandlers::create_user(const pi::CreateUserRequest& r) {
-  store::User unsaved;
-  unsaved.account_id = ctx_.caller.account_id;
-  unsaved.name = r.user_name;
-  unsaved.path = r.path.value_or("/");
-  condition::Context extra;
-  std::vector<std::string> keys;
-  std::set<std::string> seen;
   store::Tags tags;
-  for (const pi::Tag& t : r.tags) {
-    if (!seen.insert(common::to_lower(t.key)).second) {
-      return Error{"InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.", ""};
-    }
-    extra.set("aws:RequestTag/" + t.key, t.value);
-    extra.set("aws:ResourceTag/" + t.key, t.value);  // the new user's tags (evaluation.md §5.2)
-    keys.push_back(t.key);
-    tags.push_back(store::Tag{t.key, t.value});
-  }
-  if (!keys.empty()) extra.set_list("aws:TagKeys", keys);
-  if (r.permissions_boundary) extra.set("iam:PermissionsBoundary", *r.permissions_boundary);
-  if (auto a = authorize("iam:CreateUser", ctx_.domain.user_arn(unsaved), &extra); !a) return a.error();
-  auto u = ctx_.domain.create_user(ctx_.caller.account_id, r.user_name, unsaved.path,
-                                   r.permissions_boundary.value_or(""), tags);
-  if (!u) return fail<pi::CreateUserResult>(u.error());
+  for (const pi::Tag& t : r.tags) tags.push_back(store::Tag{t.key, t.value});
+  auto u =
+      users().create_user(pipe_.write(), r.user_name, r.path.value_or("/"), r.permissions_boundary.value_or(""), tags);
+  if (!u) return u.error();
   pi::CreateUserResult out;
   out.user = to_wire(ctx_.domain, *u, true);
   return out;
 }
 
 Result<pi::GetUserResult> IamHandlers::get_user(const pi::GetUserRequest& r) {
-  Target t = target_user(r.user_name);
-  condition::Context extra;
-  if (!t.boundary.empty()) extra.set("iam:PermissionsBoundary", t.boundary);
-  if (auto a = authorize("iam:GetUser", t.arn, &extra); !a) return a.error();
+  const auto& t = pipe_.target();
   pi::GetUserResult out;
-  if (t.name.empty()) {
+  if (!r.user_name && !t.user) {
     // The root user: no name or path, its id is the account id.
     pi::User w;
     w.user_id = ctx_.caller.account_id;
     w.arn = ctx_.caller.arn;
-    auto account = ctx_.domain.env().store->begin_read();
-    if (account) {
-      if (auto a = (*account)->get_account(ctx_.caller.account_id)) w.create_date = a->create_date;
-    }
+    if (auto a = pipe_.read().tx.get_account(ctx_.caller.account_id)) w.create_date = a->create_date;
     out.user = w;
     return out;
   }
   // Read once, for authorization and the answer: the named user, or the caller itself as its
   // key resolved it (fresh per store generation).
-  const store::User* known = t.user ? &*t.user : (!r.user_name && ctx_.caller.user ? &*ctx_.caller.user : nullptr);
-  if (known != nullptr) {
-    out.user = to_wire(ctx_.domain, *known, true);
+  if (t.user) {
+    out.user = to_wire(ctx_.domain, *t.user, true);
     return out;
   }
-  auto u = ctx_.domain.get_user(ctx_.caller.account_id, t.name);
-  if (!u) return fail<pi::GetUserResult>(u.error());
+  auto u = users().get_user(pipe_.read(), *r.user_name);  // NoSuchEntity
+  if (!u) return u.error();
   out.user = to_wire(ctx_.domain, *u, true);
   return out;
 }
 
 Result<pi::ListUsersResult> IamHandlers::list_users(const pi::ListUsersRequest& r) {
-  std::string prefix = r.path_prefix.value_or("/");
-  // Real IAM evaluates ListUsers against user/ + the path prefix (policy-language.md §3.3).
-  const std::string resource = internal::list_resource(ctx_.domain, ctx_.caller.account_id, "user", prefix);
-  if (auto a = authorize("iam:ListUsers", resource); !a) return a.error();
-  auto page = ctx_.domain.list_users(ctx_.caller.account_id, list_options(prefix, r.marker, r.max_items));
-  if (!page) return fail<pi::ListUsersResult>(page.error());
+  auto page = users().list_users(pipe_.read(), list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListUsersResult out;
   for (const store::User& u : page->items) out.users.push_back(to_wire(ctx_.domain, u, false));
   out.is_truncated = page->is_truncated();
@@ -184,19 +151,12 @@ Result<pi::ListUsersResult> IamHandlers::list_users(const pi::ListUsersRequest& 
 }
 
 Result<void> IamHandlers::delete_user(const pi::DeleteUserRequest& r) {
-  Target t = target_user(r.user_name);
-  condition::Context extra;
-  if (!t.boundary.empty()) extra.set("iam:PermissionsBoundary", t.boundary);
-  if (auto a = authorize("iam:DeleteUser", t.arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.delete_user(ctx_.caller.account_id, r.user_name); !d) return to_aws_error(d.error());
-  return {};
+  return users().delete_user(pipe_.write(), r.user_name);
 }
 
-Result<pi::CreateAccessKeyResult> IamHandlers::create_access_key(const pi::CreateAccessKeyRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:CreateAccessKey", t.arn); !a) return a.error();
-  auto k = ctx_.domain.create_access_key(ctx_.caller.account_id, t.name);
-  if (!k) return fail<pi::CreateAccessKeyResult>(k.error());
+Result<pi::CreateAccessKeyResult> IamHandlers::create_access_key(const pi::CreateAccessKeyRequest&) {
+  auto k = users().create_access_key(pipe_.write(), pipe_.target().name);
+  if (!k) return k.error();
   pi::AccessKey w;
   if (!k->user_name.empty()) w.user_name = k->user_name;
   w.access_key_id = k->key.id;
@@ -209,14 +169,14 @@ Result<pi::CreateAccessKeyResult> IamHandlers::create_access_key(const pi::Creat
 }
 
 Result<pi::ListAccessKeysResult> IamHandlers::list_access_keys(const pi::ListAccessKeysRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:ListAccessKeys", t.arn); !a) return a.error();
-  auto keys = ctx_.domain.list_access_keys(ctx_.caller.account_id, t.name);
-  if (!keys) return fail<pi::ListAccessKeysResult>(keys.error());
+  auto keys = users().list_access_keys(pipe_.read(), pipe_.target().name);
+  if (!keys) return keys.error();
+  // The user's name as the request spelled it (the caller's when omitted; none for the root user).
+  const std::string& name = r.user_name ? *r.user_name : pipe_.target().name;
   pi::ListAccessKeysResult out;
   for (const store::AccessKey& k : *keys) {
     pi::AccessKeyMetadata m;
-    if (!t.name.empty()) m.user_name = t.name;
+    if (!name.empty()) m.user_name = name;
     m.access_key_id = k.id;
     m.status = std::string(status_name(k.status));
     m.create_date = k.create_date;
@@ -227,34 +187,24 @@ Result<pi::ListAccessKeysResult> IamHandlers::list_access_keys(const pi::ListAcc
 }
 
 Result<void> IamHandlers::update_access_key(const pi::UpdateAccessKeyRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:UpdateAccessKey", t.arn); !a) return a;
   if (r.status == "Expired") return Error{"InvalidInput", "Status Expired cannot be set by a user.", ""};
   auto status = r.status == "Active" ? store::AccessKeyStatus::kActive : store::AccessKeyStatus::kInactive;
-  if (auto u = ctx_.domain.update_access_key(ctx_.caller.account_id, t.name, r.access_key_id, status); !u) {
-    return to_aws_error(u.error());
-  }
-  return {};
+  return users().update_access_key(pipe_.write(), pipe_.target().name, r.access_key_id, status);
 }
 
 Result<void> IamHandlers::delete_access_key(const pi::DeleteAccessKeyRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:DeleteAccessKey", t.arn); !a) return a;
-  if (auto d = ctx_.domain.delete_access_key(ctx_.caller.account_id, t.name, r.access_key_id); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return users().delete_access_key(pipe_.write(), pipe_.target().name, r.access_key_id);
 }
 
 Result<pi::GetAccessKeyLastUsedResult> IamHandlers::get_access_key_last_used(const pi::GetAccessKeyLastUsedRequest& r) {
-  auto usage = ctx_.domain.access_key_usage(ctx_.caller.account_id, r.access_key_id);
+  auto usage = users().access_key_usage(pipe_.read(), r.access_key_id);
   // The resource is the key's user (the root user for the root's keys); an unknown key is
   // authorized against "*" before its NoSuchEntity, so a denial reveals nothing.
   const std::string resource = !usage        ? std::string("*")
                                : usage->user ? ctx_.domain.user_arn(*usage->user)
                                              : ctx_.domain.root_arn(ctx_.caller.account_id);
-  if (auto a = authorize("iam:GetAccessKeyLastUsed", resource); !a) return a.error();
-  if (!usage) return fail<pi::GetAccessKeyLastUsedResult>(usage.error());
+  if (auto a = pipe_.authorize("iam:GetAccessKeyLastUsed", resource); !a) return a.error();
+  if (!usage) return usage.error();
   pi::GetAccessKeyLastUsedResult out;
   if (usage->user) out.user_name = usage->user->name;
   pi::AccessKeyLastUsed w;
@@ -272,20 +222,12 @@ Result<pi::GetAccessKeyLastUsedResult> IamHandlers::get_access_key_last_used(con
 }
 
 Result<void> IamHandlers::put_user_policy(const pi::PutUserPolicyRequest& r) {
-  Target t = target_user(r.user_name);
-  condition::Context extra;
-  if (!t.boundary.empty()) extra.set("iam:PermissionsBoundary", t.boundary);
-  if (auto a = authorize("iam:PutUserPolicy", t.arn, &extra); !a) return a;
-  auto p = ctx_.domain.put_user_policy(ctx_.caller.account_id, r.user_name, r.policy_name, r.policy_document);
-  if (!p) return to_aws_error(p.error());
-  return {};
+  return users().put_user_policy(pipe_.write(), r.user_name, r.policy_name, r.policy_document);
 }
 
 Result<pi::GetUserPolicyResult> IamHandlers::get_user_policy(const pi::GetUserPolicyRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:GetUserPolicy", t.arn); !a) return a.error();
-  auto p = ctx_.domain.get_user_policy(ctx_.caller.account_id, r.user_name, r.policy_name);
-  if (!p) return fail<pi::GetUserPolicyResult>(p.error());
+  auto p = users().get_user_policy(pipe_.read(), r.user_name, r.policy_name);
+  if (!p) return p.error();
   pi::GetUserPolicyResult out;
   out.user_name = r.user_name;
   out.policy_name = p->name;
@@ -294,22 +236,12 @@ Result<pi::GetUserPolicyResult> IamHandlers::get_user_policy(const pi::GetUserPo
 }
 
 Result<void> IamHandlers::delete_user_policy(const pi::DeleteUserPolicyRequest& r) {
-  Target t = target_user(r.user_name);
-  condition::Context extra;
-  if (!t.boundary.empty()) extra.set("iam:PermissionsBoundary", t.boundary);
-  if (auto a = authorize("iam:DeleteUserPolicy", t.arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.delete_user_policy(ctx_.caller.account_id, r.user_name, r.policy_name); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return users().delete_user_policy(pipe_.write(), r.user_name, r.policy_name);
 }
 
 Result<pi::ListUserPoliciesResult> IamHandlers::list_user_policies(const pi::ListUserPoliciesRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:ListUserPolicies", t.arn); !a) return a.error();
-  auto page = ctx_.domain.list_user_policies(ctx_.caller.account_id, r.user_name,
-                                             list_options(std::nullopt, r.marker, r.max_items));
-  if (!page) return fail<pi::ListUserPoliciesResult>(page.error());
+  auto page = users().list_user_policies(pipe_.read(), r.user_name, list_options(std::nullopt, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListUserPoliciesResult out;
   for (const store::InlinePolicy& p : page->items) out.policy_names.push_back(p.name);
   out.is_truncated = page->is_truncated();
@@ -318,36 +250,18 @@ Result<pi::ListUserPoliciesResult> IamHandlers::list_user_policies(const pi::Lis
 }
 
 Result<void> IamHandlers::attach_user_policy(const pi::AttachUserPolicyRequest& r) {
-  Target t = target_user(r.user_name);
-  condition::Context extra;
-  extra.set("iam:PolicyARN", r.policy_arn);
-  if (!t.boundary.empty()) extra.set("iam:PermissionsBoundary", t.boundary);
-  if (auto a = authorize("iam:AttachUserPolicy", t.arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.attach_user_policy(ctx_.caller.account_id, r.user_name, r.policy_arn); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return users().attach_user_policy(pipe_.write(), r.user_name, r.policy_arn);
 }
 
 Result<void> IamHandlers::detach_user_policy(const pi::DetachUserPolicyRequest& r) {
-  Target t = target_user(r.user_name);
-  condition::Context extra;
-  extra.set("iam:PolicyARN", r.policy_arn);
-  if (!t.boundary.empty()) extra.set("iam:PermissionsBoundary", t.boundary);
-  if (auto a = authorize("iam:DetachUserPolicy", t.arn, &extra); !a) return a;
-  if (auto d = ctx_.domain.detach_user_policy(ctx_.caller.account_id, r.user_name, r.policy_arn); !d) {
-    return to_aws_error(d.error());
-  }
-  return {};
+  return users().detach_user_policy(pipe_.write(), r.user_name, r.policy_arn);
 }
 
 Result<pi::ListAttachedUserPoliciesResult> IamHandlers::list_attached_user_policies(
     const pi::ListAttachedUserPoliciesRequest& r) {
-  Target t = target_user(r.user_name);
-  if (auto a = authorize("iam:ListAttachedUserPolicies", t.arn); !a) return a.error();
-  auto page = ctx_.domain.list_attached_user_policies(ctx_.caller.account_id, r.user_name,
-                                                      list_options(r.path_prefix, r.marker, r.max_items));
-  if (!page) return fail<pi::ListAttachedUserPoliciesResult>(page.error());
+  auto page = users().list_attached_user_policies(pipe_.read(), r.user_name,
+                                                  list_options(r.path_prefix, r.marker, r.max_items));
+  if (!page) return page.error();
   pi::ListAttachedUserPoliciesResult out;
   for (const store::AttachedPolicy& p : page->items) {
     pi::AttachedPolicy w;

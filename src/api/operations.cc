@@ -16,6 +16,25 @@ using R = Resource;
 
 constexpr Operation kIam[] = {
     // ---- Users, access keys, user policies ----
+    {"CreateUser", "iam:CreateUser", R::kUser, "UserName", kCreates | kRequestTags | kRequestBoundary, M::kWrite},
+    // GetUser without UserName: the caller itself (the root user: its ARN, no name).
+    {"GetUser", "iam:GetUser", R::kUser, "UserName", kTargetBoundary, M::kRead},
+    {"ListUsers", "iam:ListUsers", R::kList, "user", 0, M::kRead},
+    {"DeleteUser", "iam:DeleteUser", R::kUser, "UserName", kTargetBoundary, M::kWrite},
+    // The access key operations without UserName act on the caller's keys (the root user's).
+    {"CreateAccessKey", "iam:CreateAccessKey", R::kUser, "UserName", 0, M::kWrite},
+    {"ListAccessKeys", "iam:ListAccessKeys", R::kUser, "UserName", 0, M::kRead},
+    {"UpdateAccessKey", "iam:UpdateAccessKey", R::kUser, "UserName", 0, M::kWrite},
+    {"DeleteAccessKey", "iam:DeleteAccessKey", R::kUser, "UserName", 0, M::kWrite},
+    // Authorized against the key's owner, which the handler reads ("*" for an unknown key).
+    {"GetAccessKeyLastUsed", "iam:GetAccessKeyLastUsed", R::kCustom, "", 0, M::kRead},
+    {"PutUserPolicy", "iam:PutUserPolicy", R::kUser, "UserName", kTargetBoundary, M::kWrite},
+    {"GetUserPolicy", "iam:GetUserPolicy", R::kUser, "UserName", 0, M::kRead},
+    {"DeleteUserPolicy", "iam:DeleteUserPolicy", R::kUser, "UserName", kTargetBoundary, M::kWrite},
+    {"ListUserPolicies", "iam:ListUserPolicies", R::kUser, "UserName", 0, M::kRead},
+    {"AttachUserPolicy", "iam:AttachUserPolicy", R::kUser, "UserName", kPolicyArn | kTargetBoundary, M::kWrite},
+    {"DetachUserPolicy", "iam:DetachUserPolicy", R::kUser, "UserName", kPolicyArn | kTargetBoundary, M::kWrite},
+    {"ListAttachedUserPolicies", "iam:ListAttachedUserPolicies", R::kUser, "UserName", 0, M::kRead},
     // ---- end of Users ----
 
     // ---- Groups ----
@@ -104,6 +123,28 @@ constexpr Operation kIam[] = {
     // ---- end of Instance profiles ----
 
     // ---- Account, login profiles, user tags and boundaries ----
+    {"GetAccountSummary", "iam:GetAccountSummary", R::kAny, "", 0, M::kRead},
+    {"CreateAccountAlias", "iam:CreateAccountAlias", R::kAny, "", 0, M::kWrite},
+    {"DeleteAccountAlias", "iam:DeleteAccountAlias", R::kAny, "", 0, M::kWrite},
+    {"ListAccountAliases", "iam:ListAccountAliases", R::kAny, "", 0, M::kRead},
+    {"GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy", R::kAny, "", kPasswordGrant, M::kRead},
+    {"UpdateAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy", R::kAny, "", 0, M::kWrite},
+    {"DeleteAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy", R::kAny, "", 0, M::kWrite},
+    // The password operations hash (Argon2id) between the read snapshot and the write.
+    {"CreateLoginProfile", "iam:CreateLoginProfile", R::kUser, "UserName", 0, M::kPrepared},
+    {"GetLoginProfile", "iam:GetLoginProfile", R::kUser, "UserName", 0, M::kRead},
+    {"UpdateLoginProfile", "iam:UpdateLoginProfile", R::kUser, "UserName", 0, M::kPrepared},
+    {"DeleteLoginProfile", "iam:DeleteLoginProfile", R::kUser, "UserName", 0, M::kWrite},
+    // On the caller itself (no member): IAM users only (the handler refuses the root user).
+    {"ChangePassword", "iam:ChangePassword", R::kUser, "", kPasswordGrant, M::kPrepared},
+    {"TagUser", "iam:TagUser", R::kUser, "UserName", kRequestTags, M::kWrite},
+    {"UntagUser", "iam:UntagUser", R::kUser, "UserName", kTagKeys, M::kWrite},
+    {"ListUserTags", "iam:ListUserTags", R::kUser, "UserName", 0, M::kRead},
+    // UpdateUser: also authorized on the user's new name and path (its handler).
+    {"UpdateUser", "iam:UpdateUser", R::kUser, "UserName", 0, M::kWrite},
+    {"PutUserPermissionsBoundary", "iam:PutUserPermissionsBoundary", R::kUser, "UserName", kRequestBoundary, M::kWrite},
+    {"DeleteUserPermissionsBoundary", "iam:DeleteUserPermissionsBoundary", R::kUser, "UserName", kTargetBoundary,
+     M::kWrite},
     // ---- end of Account ----
 
     // ---- MFA devices and SSH public keys ----

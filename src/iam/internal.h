@@ -303,7 +303,7 @@ common::Result<void> update_tags(Find&& find, Change&& change, Save&& save, std:
 }
 // ---- end of Managed policies and roles ----
 
-// ---- MFA devices, SSH public keys and certificates (mfa.cc, ssh_keys.cc, certificates.cc) ----
+// ---- Users, MFA devices, SSH public keys and certificates ----
 // The user of that name, or NotFound in AWS's words.
 inline common::Result<store::User> find_user(store::ReadTransaction& tx, std::string_view account_id,
                                              std::string_view name) {
@@ -313,6 +313,6 @@ inline common::Result<store::User> find_user(store::ReadTransaction& tx, std::st
   }
   return u;
 }
-// ---- end of MFA devices, SSH public keys and certificates ----
+// ---- end of Users, MFA devices, SSH public keys and certificates ----
 
 }  // namespace iamd::iam::internal

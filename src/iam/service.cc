@@ -14,6 +14,7 @@ namespace {
 using common::Error;
 using internal::all_pages;
 using internal::conflict;
+using internal::find_user;
 using internal::not_found;
 
 std::string path_or_root(std::string_view path) {
@@ -125,43 +126,38 @@ Result<KeyOwner> IamDomain::resolve_access_key(std::string_view access_key_id) {
 
 Result<store::User> IamDomain::find_user(store::ReadTransaction& tx, std::string_view account_id,
                                          std::string_view name) {
-  auto u = tx.get_user(account_id, name);
-  if (!u && store::is_not_found(u.error())) {
-    return not_found("The user with name " + std::string(name) + " cannot be found.");
-  }
-  return u;
+  return internal::find_user(tx, account_id, name);
 }
 
-Result<store::User> IamDomain::create_user(std::string_view account_id, std::string_view name, std::string_view path,
-                                           std::string_view boundary, const store::Tags& tags) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
+Result<store::User> Users::create_user(const Write& wr, std::string_view name, std::string_view path,
+                                       std::string_view boundary, const store::Tags& tags) {
+  if (auto r = internal::validate_tags(tags, internal::TagKeys::kCaseInsensitive); !r) return r.error();
   if (!boundary.empty()) {
-    if (auto p = internal::attachable_policy(env_, **tx, account_id, boundary); !p) {
+    if (auto p = internal::attachable_policy(env_, wr.tx, wr.account_id, boundary); !p) {
       return Error{"InvalidInput", "Scope ARN: " + std::string(boundary) + " does not exist or is not attachable.", ""};
     }
   }
   // [UNCERTAIN] whether AWS reports the quota before a name already taken.
-  if (auto q = check_user_room(**tx, account_id); !q) return q.error();
+  if (auto q = check_user_room(wr); !q) return q.error();
   store::User u;
-  u.account_id = std::string(account_id);
+  u.account_id = std::string(wr.account_id);
   u.name = std::string(name);
   u.path = path_or_root(path);
   u.id = common::make_unique_id("AIDA", *env_.random);
   u.create_date = env_.clock->now();
   u.permissions_boundary = std::string(boundary);
   u.tags = tags;
-  if (auto r = (*tx)->create_user(u); !r) {
+  if (auto r = wr.tx.create_user(u); !r) {
     if (store::is_already_exists(r.error())) {
       return Error{std::string(store::kAlreadyExists), "User with name " + u.name + " already exists.", ""};
     }
     return r.error();
   }
-  if (auto r = (*tx)->commit(); !r) return r.error();
   return u;
 }
 
-Result<void> IamDomain::check_user_room(store::Transaction& tx, std::string_view account_id) {
+Result<void> Users::check_user_room(const Write& wr) {
+  const std::string_view account_id = wr.account_id;
   const std::int64_t quota = env_.quotas[Quota::kUsersPerAccount];
   // Read inside the write transaction: every CreateUser that committed before it began has
   // counted itself in `created` already.
@@ -177,7 +173,7 @@ Result<void> IamDomain::check_user_room(store::Transaction& tx, std::string_view
       }
     }
   }
-  auto summary = tx.get_account_summary(account_id);
+  auto summary = wr.tx.get_account_summary(account_id);
   if (!summary) return summary.error();
   {
     std::lock_guard lock(user_counts_->mu);
@@ -190,130 +186,113 @@ Result<void> IamDomain::check_user_room(store::Transaction& tx, std::string_view
   return {};
 }
 
-Result<store::User> IamDomain::get_user(std::string_view account_id, std::string_view name) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  return find_user(**tx, account_id, name);
+Result<store::User> Users::get_user(const Read& rd, std::string_view name) {
+  return find_user(rd.tx, rd.account_id, name);
 }
 
-Result<store::Page<store::User>> IamDomain::list_users(std::string_view account_id, const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  return (*tx)->list_users(account_id, options);
+Result<store::Page<store::User>> Users::list_users(const Read& rd, const store::ListOptions& options) {
+  return rd.tx.list_users(rd.account_id, options);
 }
 
-Result<void> IamDomain::delete_user(std::string_view account_id, std::string_view name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, name);
+Result<void> Users::delete_user(const Write& wr, std::string_view name) {
+  auto u = find_user(wr.tx, wr.account_id, name);
   if (!u) return u.error();
   // AWS's order of DeleteConflict reasons.
-  if ((*tx)->get_login_profile(u->id)) return conflict("Cannot delete entity, must delete login profile first.");
-  auto keys = (*tx)->list_access_keys(account_id, u->id);
+  if (wr.tx.get_login_profile(u->id)) return conflict("Cannot delete entity, must delete login profile first.");
+  auto keys = wr.tx.list_access_keys(wr.account_id, u->id);
   if (!keys) return keys.error();
   if (!keys->empty()) return conflict("Cannot delete entity, must delete access keys first.");
   store::ListOptions one;
   one.max_items = 1;
-  auto inline_policies = (*tx)->list_inline_policies(store::EntityKind::kUser, u->id, one);
+  auto inline_policies = wr.tx.list_inline_policies(store::EntityKind::kUser, u->id, one);
   if (!inline_policies) return inline_policies.error();
   if (!inline_policies->items.empty()) return conflict("Cannot delete entity, must delete policies first.");
-  auto attached = (*tx)->list_attached_policies(store::EntityKind::kUser, u->id, one);
+  auto attached = wr.tx.list_attached_policies(store::EntityKind::kUser, u->id, one);
   if (!attached) return attached.error();
   if (!attached->items.empty()) return conflict("Cannot delete entity, must detach all policies first.");
-  auto groups = (*tx)->list_groups_for_user(u->id, one);
+  auto groups = wr.tx.list_groups_for_user(u->id, one);
   if (!groups) return groups.error();
   if (!groups->items.empty()) return conflict("Cannot delete entity, must remove user from all groups first.");
   // Credentials and devices the user owns: MFA devices have their own message [OBS], the
   // rest AWS reports as referenced objects [OBS].
   for (auto kind : {store::ResourceKind::kMfaDevice, store::ResourceKind::kSigningCertificate,
                     store::ResourceKind::kSshPublicKey, store::ResourceKind::kServiceSpecificCredential}) {
-    auto owned = (*tx)->list_resources(kind, account_id, u->id, one);
+    auto owned = wr.tx.list_resources(kind, wr.account_id, u->id, one);
     if (!owned) return owned.error();
     if (owned->items.empty()) continue;
     return conflict(kind == store::ResourceKind::kMfaDevice
                         ? "Cannot delete entity, must delete MFA device first."
                         : "Cannot delete entity, must remove referenced objects first.");
   }
-  if (auto r = (*tx)->delete_user(u->id); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.delete_user(u->id); !r) return r;
+  return {};
 }
 
-Result<NewAccessKey> IamDomain::create_access_key(std::string_view account_id, std::string_view user_name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
+Result<NewAccessKey> Users::create_access_key(const Write& wr, std::string_view user_name) {
   NewAccessKey out;
   std::string user_id;
   if (!user_name.empty()) {
-    auto u = find_user(**tx, account_id, user_name);
+    auto u = find_user(wr.tx, wr.account_id, user_name);
     if (!u) return u.error();
     user_id = u->id;
     out.user_name = u->name;
   }
-  auto keys = (*tx)->list_access_keys(account_id, user_id);
+  auto keys = wr.tx.list_access_keys(wr.account_id, user_id);
   if (!keys) return keys.error();
   if (auto q = env_.quotas.check_room(Quota::kAccessKeysPerUser, keys->size()); !q) return q.error();
   out.key.id = common::make_access_key_id("AKIA", *env_.random);
-  out.key.account_id = std::string(account_id);
+  out.key.account_id = std::string(wr.account_id);
   out.key.user_id = user_id;
   out.key.create_date = env_.clock->now();
   out.secret = common::make_secret_access_key(*env_.random);
   auto sealed = crypto::seal(env_.master_key, out.secret, out.key.id, *env_.random);
   if (!sealed) return sealed.error();
   out.key.secret_ciphertext = *sealed;
-  if (auto r = (*tx)->create_access_key(out.key); !r) return r.error();
-  if (auto r = (*tx)->commit(); !r) return r.error();
+  if (auto r = wr.tx.create_access_key(out.key); !r) return r.error();
   return out;
 }
 
-Result<std::vector<store::AccessKey>> IamDomain::list_access_keys(std::string_view account_id,
-                                                                  std::string_view user_name) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
+Result<std::vector<store::AccessKey>> Users::list_access_keys(const Read& rd, std::string_view user_name) {
   std::string user_id;
   if (!user_name.empty()) {
-    auto u = find_user(**tx, account_id, user_name);
+    auto u = find_user(rd.tx, rd.account_id, user_name);
     if (!u) return u.error();
     user_id = u->id;
   }
-  return (*tx)->list_access_keys(account_id, user_id);
+  return rd.tx.list_access_keys(rd.account_id, user_id);
 }
 
-Result<void> IamDomain::update_access_key(std::string_view account_id, std::string_view user_name,
-                                          std::string_view key_id, store::AccessKeyStatus status) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
+Result<void> Users::update_access_key(const Write& wr, std::string_view user_name, std::string_view key_id,
+                                      store::AccessKeyStatus status) {
   std::string user_id;
   if (!user_name.empty()) {
-    auto u = find_user(**tx, account_id, user_name);
+    auto u = find_user(wr.tx, wr.account_id, user_name);
     if (!u) return u.error();
     user_id = u->id;
   }
-  auto key = (*tx)->get_access_key(key_id);
-  if (!key || key->account_id != account_id || key->user_id != user_id) {
+  auto key = wr.tx.get_access_key(key_id);
+  if (!key || key->account_id != wr.account_id || key->user_id != user_id) {
     return not_found("The Access Key with id " + std::string(key_id) + " cannot be found.");
   }
   store::AccessKey k = *key;
   k.status = status;
-  if (auto r = (*tx)->update_access_key(k); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.update_access_key(k); !r) return r;
+  return {};
 }
 
-Result<void> IamDomain::delete_access_key(std::string_view account_id, std::string_view user_name,
-                                          std::string_view key_id) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
+Result<void> Users::delete_access_key(const Write& wr, std::string_view user_name, std::string_view key_id) {
   std::string user_id;
   if (!user_name.empty()) {
-    auto u = find_user(**tx, account_id, user_name);
+    auto u = find_user(wr.tx, wr.account_id, user_name);
     if (!u) return u.error();
     user_id = u->id;
   }
-  auto key = (*tx)->get_access_key(key_id);
-  if (!key || key->account_id != account_id || key->user_id != user_id) {
+  auto key = wr.tx.get_access_key(key_id);
+  if (!key || key->account_id != wr.account_id || key->user_id != user_id) {
     return not_found("The Access Key with id " + std::string(key_id) + " cannot be found.");
   }
-  if (auto r = (*tx)->delete_access_key(key_id); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.delete_access_key(key_id); !r) return r;
+  return {};
 }
 
 Result<void> IamDomain::record_access_key_use(std::string_view key_id, std::string_view service,
@@ -325,18 +304,16 @@ Result<void> IamDomain::record_access_key_use(std::string_view key_id, std::stri
   return (*tx)->commit();
 }
 
-Result<IamDomain::KeyUsage> IamDomain::access_key_usage(std::string_view account_id, std::string_view key_id) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto key = (*tx)->get_access_key(key_id);
+Result<Users::KeyUsage> Users::access_key_usage(const Read& rd, std::string_view key_id) {
+  auto key = rd.tx.get_access_key(key_id);
   // A key of another account is as unknown as a missing one.
-  if (!key || key->account_id != account_id) {
+  if (!key || key->account_id != rd.account_id) {
     return not_found("The Access Key with id " + std::string(key_id) + " cannot be found.");
   }
   KeyUsage out;
   out.last_used = key->last_used;
   if (!key->user_id.empty()) {
-    auto u = (*tx)->get_user_by_id(key->user_id);
+    auto u = rd.tx.get_user_by_id(key->user_id);
     if (!u) return u.error();
     out.user = std::move(*u);
   }
@@ -397,61 +374,51 @@ Result<void> internal::check_inline_policy(store::ReadTransaction& tx, const Quo
   return {};
 }
 
-Result<void> IamDomain::put_user_policy(std::string_view account_id, std::string_view user_name,
-                                        std::string_view policy_name, std::string_view document) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
+Result<void> Users::put_user_policy(const Write& wr, std::string_view user_name, std::string_view policy_name,
+                                    std::string_view document) {
+  auto u = find_user(wr.tx, wr.account_id, user_name);
   if (!u) return u.error();
-  if (auto r = internal::check_inline_policy(**tx, env_.quotas, policy::EntityType::kUser, u->id, u->name, policy_name,
+  if (auto r = internal::check_inline_policy(wr.tx, env_.quotas, policy::EntityType::kUser, u->id, u->name, policy_name,
                                              document);
       !r) {
     return r;
   }
-  if (auto r = (*tx)->put_inline_policy(store::EntityKind::kUser, u->id,
-                                        store::InlinePolicy{std::string(policy_name), std::string(document)});
+  if (auto r = wr.tx.put_inline_policy(store::EntityKind::kUser, u->id,
+                                       store::InlinePolicy{std::string(policy_name), std::string(document)});
       !r) {
     return r;
   }
-  return (*tx)->commit();
+  return {};
 }
 
-Result<store::InlinePolicy> IamDomain::get_user_policy(std::string_view account_id, std::string_view user_name,
-                                                       std::string_view policy_name) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
+Result<store::InlinePolicy> Users::get_user_policy(const Read& rd, std::string_view user_name,
+                                                   std::string_view policy_name) {
+  auto u = find_user(rd.tx, rd.account_id, user_name);
   if (!u) return u.error();
-  auto p = (*tx)->get_inline_policy(store::EntityKind::kUser, u->id, policy_name);
+  auto p = rd.tx.get_inline_policy(store::EntityKind::kUser, u->id, policy_name);
   if (!p && store::is_not_found(p.error())) {
     return not_found("The user policy with name " + std::string(policy_name) + " cannot be found.");
   }
   return p;
 }
 
-Result<void> IamDomain::delete_user_policy(std::string_view account_id, std::string_view user_name,
-                                           std::string_view policy_name) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
+Result<void> Users::delete_user_policy(const Write& wr, std::string_view user_name, std::string_view policy_name) {
+  auto u = find_user(wr.tx, wr.account_id, user_name);
   if (!u) return u.error();
-  if (auto r = (*tx)->delete_inline_policy(store::EntityKind::kUser, u->id, policy_name); !r) {
+  if (auto r = wr.tx.delete_inline_policy(store::EntityKind::kUser, u->id, policy_name); !r) {
     if (store::is_not_found(r.error())) {
       return not_found("The user policy with name " + std::string(policy_name) + " cannot be found.");
     }
     return r;
   }
-  return (*tx)->commit();
+  return {};
 }
 
-Result<store::Page<store::InlinePolicy>> IamDomain::list_user_policies(std::string_view account_id,
-                                                                       std::string_view user_name,
-                                                                       const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
+Result<store::Page<store::InlinePolicy>> Users::list_user_policies(const Read& rd, std::string_view user_name,
+                                                                   const store::ListOptions& options) {
+  auto u = find_user(rd.tx, rd.account_id, user_name);
   if (!u) return u.error();
-  return (*tx)->list_inline_policies(store::EntityKind::kUser, u->id, options);
+  return rd.tx.list_inline_policies(store::EntityKind::kUser, u->id, options);
 }
 
 namespace internal {
@@ -486,46 +453,38 @@ Result<store::ManagedPolicy> attachable_policy(const DomainEnv& env_, store::Tra
 
 }  // namespace internal
 
-Result<void> IamDomain::attach_user_policy(std::string_view account_id, std::string_view user_name,
-                                           std::string_view arn) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
+Result<void> Users::attach_user_policy(const Write& wr, std::string_view user_name, std::string_view arn) {
+  auto u = find_user(wr.tx, wr.account_id, user_name);
   if (!u) return u.error();
-  auto p = internal::attachable_policy(env_, **tx, account_id, arn);
+  auto p = internal::attachable_policy(env_, wr.tx, wr.account_id, arn);
   if (!p) return p.error();
   auto attached = all_pages<store::AttachedPolicy>(
-      [&](const store::ListOptions& lo) { return (*tx)->list_attached_policies(store::EntityKind::kUser, u->id, lo); });
+      [&](const store::ListOptions& lo) { return wr.tx.list_attached_policies(store::EntityKind::kUser, u->id, lo); });
   if (!attached) return attached.error();
   for (const store::AttachedPolicy& a : *attached) {
     if (a.arn == arn) return {};  // attaching again is a no-op, as in AWS
   }
   if (auto q = env_.quotas.check_room(Quota::kAttachedPoliciesPerUser, attached->size()); !q) return q;
-  if (auto r = (*tx)->attach_policy(store::EntityKind::kUser, u->id, arn); !r) return r;
-  return (*tx)->commit();
+  if (auto r = wr.tx.attach_policy(store::EntityKind::kUser, u->id, arn); !r) return r;
+  return {};
 }
 
-Result<void> IamDomain::detach_user_policy(std::string_view account_id, std::string_view user_name,
-                                           std::string_view arn) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
+Result<void> Users::detach_user_policy(const Write& wr, std::string_view user_name, std::string_view arn) {
+  auto u = find_user(wr.tx, wr.account_id, user_name);
   if (!u) return u.error();
-  if (auto r = (*tx)->detach_policy(store::EntityKind::kUser, u->id, arn); !r) {
+  if (auto r = wr.tx.detach_policy(store::EntityKind::kUser, u->id, arn); !r) {
     if (store::is_not_found(r.error())) return not_found("Policy " + std::string(arn) + " was not found.");
     return r;
   }
-  return (*tx)->commit();
+  return {};
 }
 
-Result<store::Page<store::AttachedPolicy>> IamDomain::list_attached_user_policies(std::string_view account_id,
-                                                                                  std::string_view user_name,
-                                                                                  const store::ListOptions& options) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto u = find_user(**tx, account_id, user_name);
+Result<store::Page<store::AttachedPolicy>> Users::list_attached_user_policies(const Read& rd,
+                                                                              std::string_view user_name,
+                                                                              const store::ListOptions& options) {
+  auto u = find_user(rd.tx, rd.account_id, user_name);
   if (!u) return u.error();
-  return (*tx)->list_attached_policies(store::EntityKind::kUser, u->id, options);
+  return rd.tx.list_attached_policies(store::EntityKind::kUser, u->id, options);
 }
 
 Result<PolicyText> IamDomain::managed_policy_text(store::ReadTransaction& tx, std::string_view arn) {

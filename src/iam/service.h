@@ -3,8 +3,8 @@
 // half-written). Errors carry a domain code (NotFound, AlreadyExists, Conflict,
 // LimitExceeded, MalformedPolicyDocument, InvalidInput) and AWS's message text; the API edge
 // maps the code to AWS's error code in one table. Secrets are sealed with the master key
-// before they reach the store. Thread-safe: its only mutable state of its own is a bound on
-// each account's user count (UserCountBound, behind a mutex).
+// before they reach the store. Thread-safe: its only mutable state is a bound on each
+// account's user count (Users' UserCountBound, behind a mutex).
 #pragma once
 
 #include <atomic>
@@ -69,42 +69,9 @@ class IamDomain {
   Result<void> bootstrap(std::string_view account_id, std::string_view root_key_id, std::string_view root_secret);
   Result<KeyOwner> resolve_access_key(std::string_view access_key_id);
 
-  Result<store::User> create_user(std::string_view account_id, std::string_view name, std::string_view path,
-                                  std::string_view permissions_boundary, const store::Tags& tags);
-  Result<store::User> get_user(std::string_view account_id, std::string_view name);
-  Result<store::Page<store::User>> list_users(std::string_view account_id, const store::ListOptions& options);
-  Result<void> delete_user(std::string_view account_id, std::string_view name);
-
-  // `user_name` empty: the root user's keys.
-  Result<NewAccessKey> create_access_key(std::string_view account_id, std::string_view user_name);
-  Result<std::vector<store::AccessKey>> list_access_keys(std::string_view account_id, std::string_view user_name);
-  Result<void> update_access_key(std::string_view account_id, std::string_view user_name, std::string_view key_id,
-                                 store::AccessKeyStatus status);
-  Result<void> delete_access_key(std::string_view account_id, std::string_view user_name, std::string_view key_id);
   // Records that the key signed a request to `service` in `region` (usage bookkeeping: it
   // leaves the store generation, and so every cache, alone).
   Result<void> record_access_key_use(std::string_view key_id, std::string_view service, std::string_view region);
-  // GetAccessKeyLastUsed: a key of the account, with its user (empty user: the root user's).
-  struct KeyUsage {
-    std::optional<store::User> user;
-    std::optional<store::AccessKeyLastUsed> last_used;
-  };
-  Result<KeyUsage> access_key_usage(std::string_view account_id, std::string_view key_id);
-
-  Result<void> put_user_policy(std::string_view account_id, std::string_view user_name, std::string_view policy_name,
-                               std::string_view document);
-  Result<store::InlinePolicy> get_user_policy(std::string_view account_id, std::string_view user_name,
-                                              std::string_view policy_name);
-  Result<void> delete_user_policy(std::string_view account_id, std::string_view user_name,
-                                  std::string_view policy_name);
-  Result<store::Page<store::InlinePolicy>> list_user_policies(std::string_view account_id, std::string_view user_name,
-                                                              const store::ListOptions& options);
-
-  Result<void> attach_user_policy(std::string_view account_id, std::string_view user_name, std::string_view arn);
-  Result<void> detach_user_policy(std::string_view account_id, std::string_view user_name, std::string_view arn);
-  Result<store::Page<store::AttachedPolicy>> list_attached_user_policies(std::string_view account_id,
-                                                                         std::string_view user_name,
-                                                                         const store::ListOptions& options);
 
   // ---- Groups (groups.cc) ----
   // Quotas are AWS's fixed ones (identifiers.md §5): 10 groups per user, 10 managed
@@ -117,49 +84,6 @@ class IamDomain {
   // the pipeline's policy targets.
   std::string policy_arn(std::string_view account_id, std::string_view path, std::string_view name) const;
   // ---- end of Managed policies ----
-
-  // ---- Account (account.cc) ----
-  // GetAccountSummary's SummaryMap, the account alias (at most one, unique across the
-  // server; a new one replaces the old), the password policy, and the user operations beyond
-  // create/get/delete: login profiles (Argon2id hashes; the password must satisfy the
-  // account's password policy, or AWS's default one when there is none), tags (50, keys
-  // case-insensitive), rename/move and the permissions boundary.
-  Result<std::vector<std::pair<std::string, std::int64_t>>> account_summary(std::string_view account_id);
-  Result<void> create_account_alias(std::string_view account_id, std::string_view alias);
-  Result<void> delete_account_alias(std::string_view account_id, std::string_view alias);
-  Result<std::optional<std::string>> account_alias(std::string_view account_id);
-  Result<store::PasswordPolicy> get_password_policy(std::string_view account_id);
-  Result<void> update_password_policy(std::string_view account_id, const store::PasswordPolicy& policy);
-  Result<void> delete_password_policy(std::string_view account_id);
-  // A login profile with its user's stored name; the hash never leaves the domain's callers.
-  struct UserLoginProfile {
-    std::string user_name;
-    store::LoginProfile profile;
-  };
-  Result<UserLoginProfile> create_login_profile(std::string_view account_id, std::string_view user_name,
-                                                std::string_view password, bool reset_required);
-  Result<UserLoginProfile> get_login_profile(std::string_view account_id, std::string_view user_name);
-  // Empty optionals keep the current password or reset flag.
-  Result<void> update_login_profile(std::string_view account_id, std::string_view user_name,
-                                    const std::optional<std::string>& password, std::optional<bool> reset_required);
-  Result<void> delete_login_profile(std::string_view account_id, std::string_view user_name);
-  // ChangePassword by the user itself: the old password must match; the new one must
-  // satisfy the account's password policy; clears the reset-required flag.
-  Result<void> change_password(std::string_view account_id, std::string_view user_id, std::string_view old_password,
-                               std::string_view new_password);
-  // The password policy's AllowUsersToChangePassword, which lets every IAM user change its
-  // own password without a policy.
-  Result<bool> users_may_change_password(std::string_view account_id);
-  Result<void> tag_user(std::string_view account_id, std::string_view user_name, const store::Tags& tags);
-  Result<void> untag_user(std::string_view account_id, std::string_view user_name,
-                          const std::vector<std::string>& keys);
-  // Empty optionals keep the current name or path.
-  Result<void> update_user(std::string_view account_id, std::string_view user_name,
-                           const std::optional<std::string>& new_name, const std::optional<std::string>& new_path);
-  Result<void> put_user_permissions_boundary(std::string_view account_id, std::string_view user_name,
-                                             std::string_view arn);
-  Result<void> delete_user_permissions_boundary(std::string_view account_id, std::string_view user_name);
-  // ---- end of Account ----
 
   // ---- Roles (roles.cc) ----
   // The operations are the Roles family's (iam/roles.h).
@@ -204,23 +128,7 @@ class IamDomain {
   Result<PrincipalPolicyTexts> policies_of_arn(std::string_view account_id, std::string_view arn);
 
  private:
-  // CreateUser's UsersPerAccount check, inside its write transaction, without counting the
-  // account's users every time (a count is linear in them: 0.1-0.3 ms on SQLite at 1,000-5,000
-  // users, under the single writer). `created` goes up by one inside every CreateUser write
-  // transaction before it commits; for an account, `bound` holds an exact user count taken
-  // inside a write transaction and `created` at that moment, so the account has at most
-  // count + (created now - created then) users (deletes only lower it). The users are counted
-  // again only when that bound reaches the quota. Assumes this IamDomain is the only one
-  // creating users in its store (one server process holds the store).
-  struct UserCountBound {
-    std::atomic<std::uint64_t> created{0};
-    std::mutex mu;
-    std::map<std::string, std::pair<std::int64_t, std::uint64_t>, std::less<>> bound;
-  };
-  Result<void> check_user_room(store::Transaction& tx, std::string_view account_id);
-  std::unique_ptr<UserCountBound> user_counts_ = std::make_unique<UserCountBound>();
-
-  const PasswordHasher& passwords() const;
+  // internal::find_user, for the families not yet moved to their classes.
   Result<store::User> find_user(store::ReadTransaction& tx, std::string_view account_id, std::string_view name);
   Result<PolicyText> managed_policy_text(store::ReadTransaction& tx, std::string_view arn);
   static Result<CredentialReport> read_credential_report(const store::Resource& record);

@@ -95,8 +95,11 @@ TEST_F(CredentialReportTest, CallerValuesCannotForgeColumnsOrRows) {
   // IAM user names may hold ',' ([\w+=,.@-]+) and paths any printable ASCII.
   const std::string name = "comma,user";
   const std::string path = "/a\",b/";
-  ASSERT_TRUE(domain_->create_user(kAccount, name, path, "", {}).has_value());
-  auto key = domain_->create_access_key(kAccount, name);
+  ASSERT_TRUE(in_write(*domain_->env().store, kAccount, [&](const Write& w) {
+                return domain_->users.create_user(w, name, path, "", {});
+              }).has_value());
+  auto key = in_write(*domain_->env().store, kAccount,
+                      [&](const Write& w) { return domain_->users.create_access_key(w, name); });
   ASSERT_TRUE(key.has_value()) << key.error().message;
   // The gateway records only scopes it accepted; the report must not rely on that.
   const std::string service = "iam\",\"forged";

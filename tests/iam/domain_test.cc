@@ -109,6 +109,39 @@ class DomainTest : public ::testing::Test {
     return in_read(*store_, kAccount, std::forward<F>(f));
   }
 
+  // CreateLoginProfile, UpdateLoginProfile and ChangePassword as the pipeline runs them
+  // (Mode::kPrepared): the checks in a read snapshot, the hash with no write transaction open,
+  // then the write, which checks again.
+  Result<Accounts::UserLoginProfile> create_login_profile(std::string_view user, std::string_view password,
+                                                          bool reset_required) {
+    auto& a = domain_->accounts;
+    if (auto c = read([&](const Read& r) { return a.check_create_login_profile(r, user, password); }); !c) {
+      return c.error();
+    }
+    auto hash = a.hash_password(password);
+    if (!hash) return hash.error();
+    return write([&](const Write& w) { return a.create_login_profile(w, user, password, *hash, reset_required); });
+  }
+  Result<void> update_login_profile(std::string_view user, const std::optional<std::string>& password,
+                                    std::optional<bool> reset_required) {
+    auto& a = domain_->accounts;
+    std::optional<std::string> hash;
+    if (password) {
+      if (auto c = read([&](const Read& r) { return a.check_update_login_profile(r, user, password); }); !c) return c;
+      auto h = a.hash_password(*password);
+      if (!h) return h.error();
+      hash = *h;
+    }
+    return write([&](const Write& w) { return a.update_login_profile(w, user, password, hash, reset_required); });
+  }
+  Result<void> change_password(std::string_view user_id, std::string_view old_password, std::string_view new_password) {
+    auto& a = domain_->accounts;
+    auto change =
+        read([&](const Read& r) { return a.prepare_password_change(r, user_id, old_password, new_password); });
+    if (!change) return change.error();
+    return write([&](const Write& w) { return a.change_password(w, user_id, *change); });
+  }
+
   std::string policy(int i) {
     auto p = write([&](const Write& w) {
       return domain_->policies.create_policy(w, "p" + std::to_string(i), "/", "", kAllowS3, {});
@@ -159,7 +192,7 @@ TEST_F(DomainTest, SummaryReportsEveryQuotaOfTheTableAsApplied) {
   q.set(Quota::kAttachedPoliciesPerUser, 20);
   q.set(Quota::kUsersPerAccount, 7);
   make_domain(q);
-  auto summary = domain_->account_summary(kAccount);
+  auto summary = read([&](const Read& r) { return domain_->accounts.account_summary(r); });
   ASSERT_TRUE(summary.has_value());
   std::map<std::string, std::int64_t> m(summary->begin(), summary->end());
   int reported = 0;
@@ -177,7 +210,7 @@ TEST_F(DomainTest, SummaryReportsEveryQuotaOfTheTableAsApplied) {
 TEST_F(DomainTest, AttachedManagedPoliciesPerUserGroupAndRole) {
   std::vector<std::string> arns;
   for (int i = 0; i < 11; ++i) arns.push_back(policy(i));
-  ASSERT_TRUE(domain_->create_user(kAccount, "u", "/", "", {}).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "u", "/", "", {}); }).has_value());
   ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "g", "/"); }).has_value());
   ASSERT_TRUE(write([&](const Write& w) { return domain_->roles.create_role(w, role_spec("r")); }).has_value());
   struct Kind {
@@ -185,7 +218,9 @@ TEST_F(DomainTest, AttachedManagedPoliciesPerUserGroupAndRole) {
     std::string_view message;
   };
   std::vector<Kind> kinds = {
-      {[&](const std::string& a) { return domain_->attach_user_policy(kAccount, "u", a); },
+      {[&](const std::string& a) {
+         return write([&](const Write& w) { return domain_->users.attach_user_policy(w, "u", a); });
+       },
        "Cannot exceed quota for PoliciesPerUser: 10"},
       {[&](const std::string& a) {
          return write([&](const Write& w) { return domain_->groups.attach_group_policy(w, "g", a); });
@@ -204,7 +239,9 @@ TEST_F(DomainTest, AttachedManagedPoliciesPerUserGroupAndRole) {
     EXPECT_TRUE(k.attach(arns[4]).has_value());  // attached already: no new attachment
   }
   // An AWS managed policy counts the same way.
-  auto aws = domain_->attach_user_policy(kAccount, "u", "arn:aws:iam::aws:policy/ReadOnlyAccess");
+  auto aws = write([&](const Write& w) {
+    return domain_->users.attach_user_policy(w, "u", "arn:aws:iam::aws:policy/ReadOnlyAccess");
+  });
   ASSERT_FALSE(aws.has_value());
   EXPECT_EQ(aws.error().message, "Cannot exceed quota for PoliciesPerUser: 10");
 }
@@ -212,12 +249,12 @@ TEST_F(DomainTest, AttachedManagedPoliciesPerUserGroupAndRole) {
 TEST_F(DomainTest, AttachedPoliciesQuotaHoldsUnderConcurrentAttaches) {
   std::vector<std::string> arns;
   for (int i = 0; i < 24; ++i) arns.push_back(policy(i));
-  ASSERT_TRUE(domain_->create_user(kAccount, "racer", "/", "", {}).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "racer", "/", "", {}); }).has_value());
   std::atomic<int> ok{0}, limited{0};
   std::vector<std::thread> threads;
   for (const std::string& arn : arns) {
     threads.emplace_back([&, arn] {
-      auto r = domain_->attach_user_policy(kAccount, "racer", arn);
+      auto r = write([&](const Write& w) { return domain_->users.attach_user_policy(w, "racer", arn); });
       if (r) {
         ++ok;
       } else if (r.error().code == "LimitExceeded") {
@@ -230,19 +267,22 @@ TEST_F(DomainTest, AttachedPoliciesQuotaHoldsUnderConcurrentAttaches) {
   EXPECT_EQ(limited.load(), 14);
   store::ListOptions all;
   all.max_items = 100;
-  EXPECT_EQ(domain_->list_attached_user_policies(kAccount, "racer", all)->items.size(), 10u);
+  EXPECT_EQ(
+      read([&](const Read& r) { return domain_->users.list_attached_user_policies(r, "racer", all); })->items.size(),
+      10u);
 }
 
 TEST_F(DomainTest, AccessKeysPerUserAndRoot) {
-  ASSERT_TRUE(domain_->create_user(kAccount, "k", "/", "", {}).has_value());
-  ASSERT_TRUE(domain_->create_access_key(kAccount, "k").has_value());
-  ASSERT_TRUE(domain_->create_access_key(kAccount, "k").has_value());
-  auto third = domain_->create_access_key(kAccount, "k");
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "k", "/", "", {}); }).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_access_key(w, "k"); }).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_access_key(w, "k"); }).has_value());
+  auto third = write([&](const Write& w) { return domain_->users.create_access_key(w, "k"); });
   ASSERT_FALSE(third.has_value());
   expect_error(third.error(), "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2");
   // The root user has one from bootstrap: one more, then the quota.
-  ASSERT_TRUE(domain_->create_access_key(kAccount, "").has_value());
-  EXPECT_EQ(domain_->create_access_key(kAccount, "").error().message, "Cannot exceed quota for AccessKeysPerUser: 2");
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_access_key(w, ""); }).has_value());
+  EXPECT_EQ(write([&](const Write& w) { return domain_->users.create_access_key(w, ""); }).error().message,
+            "Cannot exceed quota for AccessKeysPerUser: 2");
 }
 
 TEST_F(DomainTest, VersionsPerPolicy) {
@@ -265,10 +305,10 @@ TEST_F(DomainTest, AccountQuotasAsConfigured) {
   q.set(Quota::kRolesPerAccount, 1);
   q.set(Quota::kPoliciesPerAccount, 1);
   make_domain(q);
-  ASSERT_TRUE(domain_->create_user(kAccount, "a", "/", "", {}).has_value());
-  ASSERT_TRUE(domain_->create_user(kAccount, "b", "/", "", {}).has_value());
-  expect_error(domain_->create_user(kAccount, "c", "/", "", {}).error(), "LimitExceeded",
-               "Cannot exceed quota for UsersPerAccount: 2");
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "a", "/", "", {}); }).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "b", "/", "", {}); }).has_value());
+  expect_error(write([&](const Write& w) { return domain_->users.create_user(w, "c", "/", "", {}); }).error(),
+               "LimitExceeded", "Cannot exceed quota for UsersPerAccount: 2");
   ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "g1", "/"); }).has_value());
   expect_error(write([&](const Write& w) { return domain_->groups.create_group(w, "g2", "/"); }).error(),
                "LimitExceeded", "Cannot exceed quota for GroupsPerAccount: 1");
@@ -285,26 +325,30 @@ TEST_F(DomainTest, AccountQuotasAsConfigured) {
       write([&](const Write& w) { return domain_->policies.create_policy(w, "p2", "/", "", kAllowS3, {}); }).error(),
       "LimitExceeded", "Cannot exceed quota for PoliciesPerAccount: 1");
   // Deleting makes room again.
-  ASSERT_TRUE(domain_->delete_user(kAccount, "a").has_value());
-  EXPECT_TRUE(domain_->create_user(kAccount, "c", "/", "", {}).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.delete_user(w, "a"); }).has_value());
+  EXPECT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "c", "/", "", {}); }).has_value());
 }
 
 TEST_F(DomainTest, UsersPerAccountHoldsWithDeletesAndConcurrentCreates) {
   Quotas q;
   q.set(Quota::kUsersPerAccount, 5);
   make_domain(q);
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(domain_->create_user(kAccount, "u" + std::to_string(i), "/", "", {}));
-  expect_error(domain_->create_user(kAccount, "u5", "/", "", {}).error(), "LimitExceeded",
-               "Cannot exceed quota for UsersPerAccount: 5");
-  ASSERT_TRUE(domain_->delete_user(kAccount, "u0").has_value());
-  ASSERT_TRUE(domain_->delete_user(kAccount, "u1").has_value());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(
+        write([&](const Write& w) { return domain_->users.create_user(w, "u" + std::to_string(i), "/", "", {}); }));
+  expect_error(write([&](const Write& w) { return domain_->users.create_user(w, "u5", "/", "", {}); }).error(),
+               "LimitExceeded", "Cannot exceed quota for UsersPerAccount: 5");
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.delete_user(w, "u0"); }).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.delete_user(w, "u1"); }).has_value());
   // A name already taken fails after the quota check: it must not use up room.
-  EXPECT_EQ(domain_->create_user(kAccount, "u2", "/", "", {}).error().code, "AlreadyExists");
+  EXPECT_EQ(write([&](const Write& w) { return domain_->users.create_user(w, "u2", "/", "", {}); }).error().code,
+            "AlreadyExists");
   std::atomic<int> ok{0}, limited{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 12; ++i) {
     threads.emplace_back([&, i] {
-      auto r = domain_->create_user(kAccount, "racer" + std::to_string(i), "/", "", {});
+      auto r = write(
+          [&](const Write& w) { return domain_->users.create_user(w, "racer" + std::to_string(i), "/", "", {}); });
       if (r) {
         ++ok;
       } else if (r.error().code == "LimitExceeded") {
@@ -317,12 +361,14 @@ TEST_F(DomainTest, UsersPerAccountHoldsWithDeletesAndConcurrentCreates) {
   EXPECT_EQ(limited.load(), 10);
   store::ListOptions all;
   all.max_items = 100;
-  EXPECT_EQ(domain_->list_users(kAccount, all)->items.size(), 5u);
+  EXPECT_EQ(read([&](const Read& r) { return domain_->users.list_users(r, all); })->items.size(), 5u);
 }
 
 TEST_F(DomainTest, CreateUserCountsTheAccountsUsersOnlyNearTheQuota) {
   const int before = store_->counts_in_writes();
-  for (int i = 0; i < 40; ++i) ASSERT_TRUE(domain_->create_user(kAccount, "u" + std::to_string(i), "/", "", {}));
+  for (int i = 0; i < 40; ++i)
+    ASSERT_TRUE(
+        write([&](const Write& w) { return domain_->users.create_user(w, "u" + std::to_string(i), "/", "", {}); }));
   EXPECT_EQ(store_->counts_in_writes() - before, 1);  // the first CreateUser of the account only
 }
 
@@ -330,33 +376,43 @@ TEST_F(DomainTest, InlinePolicySizesFollowTheAppliedQuota) {
   Quotas q;
   q.set(Quota::kUserPolicySize, 120);
   make_domain(q);
-  ASSERT_TRUE(domain_->create_user(kAccount, "small", "/", "", {}).has_value());
-  ASSERT_TRUE(domain_->put_user_policy(kAccount, "small", "one", kAllowS3).has_value());  // 89 characters
-  auto second = domain_->put_user_policy(kAccount, "small", "two", kAllowS3);
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "small", "/", "", {}); }).has_value());
+  ASSERT_TRUE(write([&](const Write& w) {
+                return domain_->users.put_user_policy(w, "small", "one", kAllowS3);
+              }).has_value());  // 89 characters
+  auto second = write([&](const Write& w) { return domain_->users.put_user_policy(w, "small", "two", kAllowS3); });
   ASSERT_FALSE(second.has_value());
   expect_error(second.error(), "LimitExceeded", "Maximum policy size of 120 bytes exceeded for user small");
   // Replacing the one policy is no addition.
-  EXPECT_TRUE(domain_->put_user_policy(kAccount, "small", "one", kAllowS3).has_value());
+  EXPECT_TRUE(
+      write([&](const Write& w) { return domain_->users.put_user_policy(w, "small", "one", kAllowS3); }).has_value());
 }
 
 // ---- Tag rules ----
 
 TEST_F(DomainTest, UserTagsAreCaseInsensitiveAndFifty) {
-  ASSERT_TRUE(domain_->create_user(kAccount, "t", "/", "", {}).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "t", "/", "", {}); }).has_value());
   store::Tags fifty;
   for (int i = 0; i < 50; ++i) fifty.push_back(store::Tag{"k" + std::to_string(i), "v"});
-  ASSERT_TRUE(domain_->tag_user(kAccount, "t", fifty).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->accounts.tag_user(w, "t", fifty); }).has_value());
   // The same key in another case replaces (and takes the new case): still 50.
-  ASSERT_TRUE(domain_->tag_user(kAccount, "t", {store::Tag{"K7", "new"}}).has_value());
-  auto u = domain_->get_user(kAccount, "t");
+  ASSERT_TRUE(write([&](const Write& w) {
+                return domain_->accounts.tag_user(w, "t", {store::Tag{"K7", "new"}});
+              }).has_value());
+  auto u = read([&](const Read& r) { return domain_->users.get_user(r, "t"); });
   ASSERT_EQ(u->tags.size(), 50u);
   EXPECT_EQ(u->tags[7].key, "K7");
   EXPECT_EQ(u->tags[7].value, "new");
-  expect_error(domain_->tag_user(kAccount, "t", {store::Tag{"one-more", "v"}}).error(), "LimitExceeded",
-               "The number of tags has reached the maximum limit.");
-  expect_error(domain_->tag_user(kAccount, "t", {store::Tag{"a", "1"}, store::Tag{"A", "2"}}).error(), "InvalidInput",
-               "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
-  EXPECT_EQ(domain_->get_user(kAccount, "t")->tags.size(), 50u);  // refused calls change nothing
+  expect_error(write([&](const Write& w) {
+                 return domain_->accounts.tag_user(w, "t", {store::Tag{"one-more", "v"}});
+               }).error(),
+               "LimitExceeded", "The number of tags has reached the maximum limit.");
+  expect_error(write([&](const Write& w) {
+                 return domain_->accounts.tag_user(w, "t", {store::Tag{"a", "1"}, store::Tag{"A", "2"}});
+               }).error(),
+               "InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+  EXPECT_EQ(read([&](const Read& r) { return domain_->users.get_user(r, "t"); })->tags.size(),
+            50u);  // refused calls change nothing
 }
 
 TEST_F(DomainTest, PolicyTagsAreCaseSensitive) {
@@ -376,13 +432,14 @@ TEST_F(DomainTest, PolicyTagsAreCaseSensitive) {
 // user with several at once. Pinned here so that a change to it is deliberate.
 
 TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
-  ASSERT_TRUE(domain_->create_user(kAccount, "busy", "/", "", {}).has_value());
-  ASSERT_TRUE(domain_->create_login_profile(kAccount, "busy", "Initial-Passw0rd!", false).has_value());
-  auto key = domain_->create_access_key(kAccount, "busy");
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "busy", "/", "", {}); }).has_value());
+  ASSERT_TRUE(create_login_profile("busy", "Initial-Passw0rd!", false).has_value());
+  auto key = write([&](const Write& w) { return domain_->users.create_access_key(w, "busy"); });
   ASSERT_TRUE(key.has_value());
-  ASSERT_TRUE(domain_->put_user_policy(kAccount, "busy", "inline", kAllowS3).has_value());
+  ASSERT_TRUE(
+      write([&](const Write& w) { return domain_->users.put_user_policy(w, "busy", "inline", kAllowS3); }).has_value());
   const std::string arn = policy(0);
-  ASSERT_TRUE(domain_->attach_user_policy(kAccount, "busy", arn).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.attach_user_policy(w, "busy", arn); }).has_value());
   ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "team", "/"); }).has_value());
   ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.add_user_to_group(w, "team", "busy"); }).has_value());
   auto credential = write([&](const Write& w) {
@@ -392,13 +449,13 @@ TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
 
   const std::vector<std::pair<std::string_view, std::function<Result<void>()>>> steps = {
       {"Cannot delete entity, must delete login profile first.",
-       [&] { return domain_->delete_login_profile(kAccount, "busy"); }},
+       [&] { return write([&](const Write& w) { return domain_->accounts.delete_login_profile(w, "busy"); }); }},
       {"Cannot delete entity, must delete access keys first.",
-       [&] { return domain_->delete_access_key(kAccount, "busy", key->key.id); }},
+       [&] { return write([&](const Write& w) { return domain_->users.delete_access_key(w, "busy", key->key.id); }); }},
       {"Cannot delete entity, must delete policies first.",
-       [&] { return domain_->delete_user_policy(kAccount, "busy", "inline"); }},
+       [&] { return write([&](const Write& w) { return domain_->users.delete_user_policy(w, "busy", "inline"); }); }},
       {"Cannot delete entity, must detach all policies first.",
-       [&] { return domain_->detach_user_policy(kAccount, "busy", arn); }},
+       [&] { return write([&](const Write& w) { return domain_->users.detach_user_policy(w, "busy", arn); }); }},
       {"Cannot delete entity, must remove user from all groups first.",
        [&] {
          return write([&](const Write& w) { return domain_->groups.remove_user_from_group(w, "team", "busy"); });
@@ -411,12 +468,12 @@ TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
        }},
   };
   for (const auto& [message, remove] : steps) {
-    auto d = domain_->delete_user(kAccount, "busy");
+    auto d = write([&](const Write& w) { return domain_->users.delete_user(w, "busy"); });
     ASSERT_FALSE(d.has_value()) << message;
     expect_error(d.error(), "Conflict", message);
     ASSERT_TRUE(remove().has_value()) << message;
   }
-  EXPECT_TRUE(domain_->delete_user(kAccount, "busy").has_value());
+  EXPECT_TRUE(write([&](const Write& w) { return domain_->users.delete_user(w, "busy"); }).has_value());
 }
 
 // ---- Credential report lifetime ----
@@ -438,53 +495,62 @@ TEST_F(DomainTest, CredentialReportLivesFourHours) {
 // ---- Access key usage ----
 
 TEST_F(DomainTest, AccessKeyUseIsBookkeepingOutsideTheGeneration) {
-  ASSERT_TRUE(domain_->create_user(kAccount, "user", "/", "", {}).has_value());
-  auto key = domain_->create_access_key(kAccount, "user");
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "user", "/", "", {}); }).has_value());
+  auto key = write([&](const Write& w) { return domain_->users.create_access_key(w, "user"); });
   ASSERT_TRUE(key.has_value());
-  EXPECT_FALSE(domain_->access_key_usage(kAccount, key->key.id)->last_used.has_value());
+  EXPECT_FALSE(
+      read([&](const Read& r) { return domain_->users.access_key_usage(r, key->key.id); })->last_used.has_value());
   const std::uint64_t generation = store_->generation();
   ASSERT_TRUE(domain_->record_access_key_use(key->key.id, "iam", "us-east-1").has_value());
   EXPECT_EQ(store_->generation(), generation);  // caches of policies and keys stay warm
-  auto used = domain_->access_key_usage(kAccount, key->key.id);
+  auto used = read([&](const Read& r) { return domain_->users.access_key_usage(r, key->key.id); });
   ASSERT_TRUE(used->last_used.has_value());
   EXPECT_EQ(used->last_used->date.seconds, clock_.now().seconds);
   EXPECT_EQ(used->last_used->service, "iam");
   EXPECT_EQ(used->user->name, "user");
   // A key of another account is unknown here.
-  EXPECT_EQ(domain_->access_key_usage("210987654321", key->key.id).error().code, "NotFound");
+  EXPECT_EQ(
+      in_read(*store_, "210987654321", [&](const Read& r) { return domain_->users.access_key_usage(r, key->key.id); })
+          .error()
+          .code,
+      "NotFound");
 }
 
 // ---- Console passwords and the single writer ----
 
 TEST_F(DomainTest, PasswordsAreNeverHashedOrVerifiedInsideAWriteTransaction) {
-  ASSERT_TRUE(domain_->create_user(kAccount, "pw", "/", "", {}).has_value());
-  ASSERT_TRUE(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", true).has_value());
-  ASSERT_TRUE(domain_->update_login_profile(kAccount, "pw", std::string("Second-Passw0rd!"), std::nullopt));
-  auto user = domain_->get_user(kAccount, "pw");
-  EXPECT_EQ(domain_->change_password(kAccount, user->id, "wrong", "Third-Passw0rd!").error().code, "AccessDenied");
-  ASSERT_TRUE(domain_->change_password(kAccount, user->id, "Second-Passw0rd!", "Third-Passw0rd!").has_value());
-  EXPECT_FALSE(domain_->get_login_profile(kAccount, "pw")->profile.password_reset_required);
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "pw", "/", "", {}); }).has_value());
+  ASSERT_TRUE(create_login_profile("pw", "Initial-Passw0rd!", true).has_value());
+  ASSERT_TRUE(update_login_profile("pw", std::string("Second-Passw0rd!"), std::nullopt));
+  auto user = read([&](const Read& r) { return domain_->users.get_user(r, "pw"); });
+  EXPECT_EQ(change_password(user->id, "wrong", "Third-Passw0rd!").error().code, "AccessDenied");
+  ASSERT_TRUE(change_password(user->id, "Second-Passw0rd!", "Third-Passw0rd!").has_value());
+  EXPECT_FALSE(read([&](const Read& r) {
+                 return domain_->accounts.get_login_profile(r, "pw");
+               })->profile.password_reset_required);
   EXPECT_GE(hasher_->hashes.load(), 3);
   EXPECT_GE(hasher_->verifies.load(), 2);
   EXPECT_EQ(hasher_->under_write_lock.load(), 0);
 }
 
 TEST_F(DomainTest, WrongPasswordsTakeNoWriteTransaction) {
-  ASSERT_TRUE(domain_->create_user(kAccount, "pw", "/", "", {}).has_value());
-  ASSERT_TRUE(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", false).has_value());
-  const std::string id = domain_->get_user(kAccount, "pw")->id;
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "pw", "/", "", {}); }).has_value());
+  ASSERT_TRUE(create_login_profile("pw", "Initial-Passw0rd!", false).has_value());
+  const std::string id = read([&](const Read& r) { return domain_->users.get_user(r, "pw"); })->id;
   const int writes = store_->writes_begun();
   std::vector<std::thread> threads;
   std::atomic<int> denied{0}, created{0};
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
       for (int j = 0; j < 4; ++j) {
-        auto r = domain_->change_password(kAccount, id, "wrong-" + std::to_string(i), "Another-Passw0rd!");
+        auto r = change_password(id, "wrong-" + std::to_string(i), "Another-Passw0rd!");
         if (!r && r.error().code == "AccessDenied") ++denied;
       }
     });
     threads.emplace_back([&, i] {
-      if (domain_->create_user(kAccount, "other-" + std::to_string(i), "/", "", {})) ++created;
+      if (write(
+              [&](const Write& w) { return domain_->users.create_user(w, "other-" + std::to_string(i), "/", "", {}); }))
+        ++created;
     });
   }
   for (std::thread& t : threads) t.join();
@@ -494,29 +560,34 @@ TEST_F(DomainTest, WrongPasswordsTakeNoWriteTransaction) {
   EXPECT_EQ(hasher_->under_write_lock.load(), 0);
 }
 
-TEST_F(DomainTest, ChangePasswordStartsOverWhenThePasswordChangesMeanwhile) {
-  ASSERT_TRUE(domain_->create_user(kAccount, "pw", "/", "", {}).has_value());
-  ASSERT_TRUE(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", false).has_value());
-  const std::string id = domain_->get_user(kAccount, "pw")->id;
+// The change is prepared (old password verified, new one hashed) in a read snapshot and
+// written only if the stored hash and the policy are still those it saw: hashing cannot run
+// again inside the write transaction, so a concurrent change is EntityTemporarilyUnmodifiable
+// (before the operation pipeline the domain started over and answered AccessDenied here).
+TEST_F(DomainTest, ChangePasswordRefusesWhenThePasswordChangesMeanwhile) {
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "pw", "/", "", {}); }).has_value());
+  ASSERT_TRUE(create_login_profile("pw", "Initial-Passw0rd!", false).has_value());
+  const std::string id = read([&](const Read& r) { return domain_->users.get_user(r, "pw"); })->id;
   // While the old password is being checked, an administrator sets another one.
   hasher_->on_verify = [&] {
-    ASSERT_TRUE(domain_->update_login_profile(kAccount, "pw", std::string("Admin-Set-Passw0rd!"), std::nullopt));
+    ASSERT_TRUE(update_login_profile("pw", std::string("Admin-Set-Passw0rd!"), std::nullopt));
   };
-  auto r = domain_->change_password(kAccount, id, "Initial-Passw0rd!", "Mine-Passw0rd!");
+  auto r = change_password(id, "Initial-Passw0rd!", "Mine-Passw0rd!");
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "AccessDenied");  // checked again against the new hash
-  const std::string stored = domain_->get_login_profile(kAccount, "pw")->profile.password_hash;
+  EXPECT_EQ(r.error().code, "EntityTemporarilyUnmodifiable");
+  const std::string stored =
+      read([&](const Read& r) { return domain_->accounts.get_login_profile(r, "pw"); })->profile.password_hash;
   EXPECT_TRUE(hasher_->verify("Admin-Set-Passw0rd!", stored));  // the administrator's password stands
   EXPECT_EQ(hasher_->under_write_lock.load(), 0);
 }
 
 TEST_F(DomainTest, LoginProfileChecksComeBeforeTheHash) {
-  ASSERT_TRUE(domain_->create_user(kAccount, "pw", "/", "", {}).has_value());
-  EXPECT_EQ(domain_->create_login_profile(kAccount, "pw", "short", false).error().code, "PasswordPolicyViolation");
-  EXPECT_EQ(domain_->create_login_profile(kAccount, "nobody", "Initial-Passw0rd!", false).error().code, "NotFound");
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "pw", "/", "", {}); }).has_value());
+  EXPECT_EQ(create_login_profile("pw", "short", false).error().code, "PasswordPolicyViolation");
+  EXPECT_EQ(create_login_profile("nobody", "Initial-Passw0rd!", false).error().code, "NotFound");
   EXPECT_EQ(hasher_->hashes.load(), 0);
-  ASSERT_TRUE(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", false).has_value());
-  EXPECT_EQ(domain_->create_login_profile(kAccount, "pw", "Initial-Passw0rd!", false).error().code, "AlreadyExists");
+  ASSERT_TRUE(create_login_profile("pw", "Initial-Passw0rd!", false).has_value());
+  EXPECT_EQ(create_login_profile("pw", "Initial-Passw0rd!", false).error().code, "AlreadyExists");
   EXPECT_EQ(hasher_->hashes.load(), 1);
 }
 

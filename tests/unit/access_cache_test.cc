@@ -49,14 +49,18 @@ class CacheTest : public ::testing::Test {
     domain_ = std::make_unique<iam::IamDomain>(env);
     ASSERT_TRUE(domain_->bootstrap(kAccount, "AKIAROOTROOTROOT0000", "root-secret").has_value());
     for (const char* name : {"alice", "bob"}) {
-      ASSERT_TRUE(domain_->create_user(kAccount, name, "/", "", {}).has_value());
-      ASSERT_TRUE(domain_->put_user_policy(kAccount, name, "get", kAllowGetUser).has_value());
+      ASSERT_TRUE(
+          write([&](const iam::Write& w) { return domain_->users.create_user(w, name, "/", "", {}); }).has_value());
+      ASSERT_TRUE(write([&](const iam::Write& w) {
+                    return domain_->users.put_user_policy(w, name, "get", kAllowGetUser);
+                  }).has_value());
     }
     ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->groups.create_group(w, "team", "/"); }).has_value());
   }
 
   Caller caller(const std::string& name) {
-    auto u = domain_->get_user(kAccount, name);
+    auto u = iam::in_read(*domain_->env().store, kAccount,
+                          [&](const iam::Read& r) { return domain_->users.get_user(r, name); });
     EXPECT_TRUE(u.has_value());
     Caller c;
     c.account_id = kAccount;
@@ -95,9 +99,12 @@ TEST_F(CacheTest, AWriteToOnePrincipalKeepsTheOthersPolicySetWarm) {
   const std::string list = create_policy("List", kAllowListUsers);
   std::uint64_t builds = access.policy_set_builds();
   // Writes that change no principal's policies: nobody rebuilds.
-  ASSERT_TRUE(domain_->create_user(kAccount, "carol", "/", "", {}).has_value());
-  ASSERT_TRUE(domain_->create_access_key(kAccount, "bob").has_value());
-  ASSERT_TRUE(domain_->tag_user(kAccount, "carol", {{"k", "v"}}).has_value());
+  ASSERT_TRUE(
+      write([&](const iam::Write& w) { return domain_->users.create_user(w, "carol", "/", "", {}); }).has_value());
+  ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->users.create_access_key(w, "bob"); }).has_value());
+  ASSERT_TRUE(write([&](const iam::Write& w) {
+                return domain_->accounts.tag_user(w, "carol", {{"k", "v"}});
+              }).has_value());
   EXPECT_TRUE(allowed(access, "alice"));
   EXPECT_TRUE(allowed(access, "bob"));
   EXPECT_EQ(access.policy_set_builds(), builds);
@@ -109,14 +116,39 @@ TEST_F(CacheTest, AWriteToOnePrincipalKeepsTheOthersPolicySetWarm) {
     bool alice_may_list;
   };
   const Step steps[] = {
-      {"inline policy", [&] { ASSERT_TRUE(domain_->put_user_policy(kAccount, "alice", "list", kAllowListUsers)); },
+      {"inline policy",
+       [&] {
+         ASSERT_TRUE(write(
+             [&](const iam::Write& w) { return domain_->users.put_user_policy(w, "alice", "list", kAllowListUsers); }));
+       },
        true, true},
-      {"attach", [&] { ASSERT_TRUE(domain_->attach_user_policy(kAccount, "alice", deny)); }, false, true},
-      {"detach", [&] { ASSERT_TRUE(domain_->detach_user_policy(kAccount, "alice", deny)); }, true, true},
-      {"inline deleted", [&] { ASSERT_TRUE(domain_->delete_user_policy(kAccount, "alice", "list")); }, true, false},
-      {"boundary", [&] { ASSERT_TRUE(domain_->put_user_permissions_boundary(kAccount, "alice", list)); }, false, false},
-      {"boundary deleted", [&] { ASSERT_TRUE(domain_->delete_user_permissions_boundary(kAccount, "alice")); }, true,
-       false},
+      {"attach",
+       [&] {
+         ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->users.attach_user_policy(w, "alice", deny); }));
+       },
+       false, true},
+      {"detach",
+       [&] {
+         ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->users.detach_user_policy(w, "alice", deny); }));
+       },
+       true, true},
+      {"inline deleted",
+       [&] {
+         ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->users.delete_user_policy(w, "alice", "list"); }));
+       },
+       true, false},
+      {"boundary",
+       [&] {
+         ASSERT_TRUE(write(
+             [&](const iam::Write& w) { return domain_->accounts.put_user_permissions_boundary(w, "alice", list); }));
+       },
+       false, false},
+      {"boundary deleted",
+       [&] {
+         ASSERT_TRUE(write(
+             [&](const iam::Write& w) { return domain_->accounts.delete_user_permissions_boundary(w, "alice"); }));
+       },
+       true, false},
       {"group joined",
        [&] {
          ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->groups.add_user_to_group(w, "team", "alice"); }));
@@ -165,14 +197,18 @@ TEST_F(CacheTest, AWriteToOnePrincipalKeepsTheOthersPolicySetWarm) {
 // with other text is evaluated with the new text at the very next request.
 TEST_F(CacheTest, ARecreatedPolicyNeverEvaluatesTheOldText) {
   Access access(*domain_);
-  ASSERT_TRUE(domain_->delete_user_policy(kAccount, "alice", "get").has_value());
+  ASSERT_TRUE(
+      write([&](const iam::Write& w) { return domain_->users.delete_user_policy(w, "alice", "get"); }).has_value());
   std::string arn = create_policy("Reused", kAllowListUsers);
-  ASSERT_TRUE(domain_->attach_user_policy(kAccount, "alice", arn).has_value());
+  ASSERT_TRUE(
+      write([&](const iam::Write& w) { return domain_->users.attach_user_policy(w, "alice", arn); }).has_value());
   EXPECT_TRUE(allowed(access, "alice", "iam:ListUsers"));
-  ASSERT_TRUE(domain_->detach_user_policy(kAccount, "alice", arn).has_value());
+  ASSERT_TRUE(
+      write([&](const iam::Write& w) { return domain_->users.detach_user_policy(w, "alice", arn); }).has_value());
   ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->policies.delete_policy(w, arn); }).has_value());
   EXPECT_EQ(create_policy("Reused", kAllowGetUser), arn);
-  ASSERT_TRUE(domain_->attach_user_policy(kAccount, "alice", arn).has_value());
+  ASSERT_TRUE(
+      write([&](const iam::Write& w) { return domain_->users.attach_user_policy(w, "alice", arn); }).has_value());
   EXPECT_FALSE(allowed(access, "alice", "iam:ListUsers"));
   EXPECT_TRUE(allowed(access, "alice", "iam:GetUser"));
 }
@@ -200,8 +236,8 @@ TEST_F(CacheTest, VersionIdsContinueAfterADeletedOne) {
 // keys, and a change to the key itself is seen at the very next request.
 TEST_F(CacheTest, GatewayKeepsOtherKeysWarm) {
   Gateway gateway(*domain_, clock_, random_);
-  auto alice_key = domain_->create_access_key(kAccount, "alice");
-  auto bob_key = domain_->create_access_key(kAccount, "bob");
+  auto alice_key = write([&](const iam::Write& w) { return domain_->users.create_access_key(w, "alice"); });
+  auto bob_key = write([&](const iam::Write& w) { return domain_->users.create_access_key(w, "bob"); });
   ASSERT_TRUE(alice_key && bob_key);
   auto call = [&](const iam::NewAccessKey& key) {
     sigv4::Request r;
@@ -228,9 +264,13 @@ TEST_F(CacheTest, GatewayKeepsOtherKeysWarm) {
   EXPECT_EQ(gateway.key_builds(), keys);
 
   // Writes to alice (her record, her policies, her other key) leave bob's key and set warm.
-  ASSERT_TRUE(domain_->tag_user(kAccount, "alice", {{"team", "a"}}).has_value());
-  ASSERT_TRUE(domain_->put_user_policy(kAccount, "alice", "list", kAllowListUsers).has_value());
-  ASSERT_TRUE(domain_->create_access_key(kAccount, "alice").has_value());
+  ASSERT_TRUE(write([&](const iam::Write& w) {
+                return domain_->accounts.tag_user(w, "alice", {{"team", "a"}});
+              }).has_value());
+  ASSERT_TRUE(write([&](const iam::Write& w) {
+                return domain_->users.put_user_policy(w, "alice", "list", kAllowListUsers);
+              }).has_value());
+  ASSERT_TRUE(write([&](const iam::Write& w) { return domain_->users.create_access_key(w, "alice"); }).has_value());
   EXPECT_EQ(call(*bob_key), 200);
   EXPECT_EQ(gateway.key_builds(), keys);
   EXPECT_EQ(gateway.policy_set_builds(), sets);
@@ -239,11 +279,15 @@ TEST_F(CacheTest, GatewayKeepsOtherKeysWarm) {
   EXPECT_EQ(gateway.policy_set_builds(), sets + 1);
 
   // Deactivating alice's key refuses it at once; bob's is untouched.
-  ASSERT_TRUE(domain_->update_access_key(kAccount, "alice", alice_key->key.id, store::AccessKeyStatus::kInactive));
+  ASSERT_TRUE(write([&](const iam::Write& w) {
+    return domain_->users.update_access_key(w, "alice", alice_key->key.id, store::AccessKeyStatus::kInactive);
+  }));
   EXPECT_EQ(call(*alice_key), 403);
   EXPECT_EQ(call(*bob_key), 200);
   EXPECT_EQ(gateway.key_builds(), keys + 2);
-  ASSERT_TRUE(domain_->put_user_policy(kAccount, "bob", "get", kDenyGetUser).has_value());
+  ASSERT_TRUE(write([&](const iam::Write& w) {
+                return domain_->users.put_user_policy(w, "bob", "get", kDenyGetUser);
+              }).has_value());
   EXPECT_EQ(call(*bob_key), 403);  // AccessDenied at the very next request
 }
 
