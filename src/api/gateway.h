@@ -45,8 +45,8 @@ class Gateway {
   ApiResponse handle(const ApiRequest& request);
 
   // Whether the request (its query and form body, undecoded) may be an operation that writes
-  // to the store: its Action names an operation whose row (api/operations.h) writes, or none
-  // (what cannot be told cheaply counts as a write). Cheap: no decoding beyond finding Action.
+  // to the store: its Action names an operation whose row (api/operations.h) writes. Cheap:
+  // no decoding beyond finding Action.
   static bool may_write(std::string_view query, std::string_view body);
 
   // AWS's error envelope (IAM namespace: the service is not known) for a request the HTTP

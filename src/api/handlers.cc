@@ -41,48 +41,11 @@ pi::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full) 
   return w;
 }
 
-std::string list_resource(const iam::IamDomain& domain, std::string_view account, std::string_view kind,
-                          std::string_view prefix) {
-  std::string resource(kind);
-  resource += '/';
-  if (prefix.size() > 1) resource += prefix.substr(1);
-  return arn::iam_arn(domain.env().partition, account, resource);
-}
-
 std::string_view status_name(store::AccessKeyStatus s) {
   return s == store::AccessKeyStatus::kActive ? "Active" : "Inactive";
 }
 
 }  // namespace internal
-
-IamHandlers::Target IamHandlers::target_user(const std::optional<std::string>& name) {
-  Target t;
-  const Caller& c = ctx_.caller;
-  if (!name) {
-    if (c.user) {
-      t.name = c.user->name;
-      t.arn = ctx_.domain.user_arn(*c.user);
-      t.boundary = c.user->permissions_boundary;
-    } else {
-      t.arn = c.arn;
-    }
-    return t;
-  }
-  t.name = *name;
-  auto u = iam::in_read(*ctx_.domain.env().store, c.account_id,
-                        [&](const iam::Read& rd) { return users().get_user(rd, *name); });
-  if (u) {
-    t.arn = ctx_.domain.user_arn(*u);
-    t.boundary = u->permissions_boundary;
-    t.user = std::move(*u);
-  } else {
-    store::User unsaved;
-    unsaved.account_id = c.account_id;
-    unsaved.name = *name;
-    t.arn = ctx_.domain.user_arn(unsaved);
-  }
-  return t;
-}
 
 Result<void> IamHandlers::begin_operation(std::string_view operation, const protocol::Params& params) {
   return pipe_.begin("iam", operation, params);
@@ -98,11 +61,6 @@ Result<void> StsHandlers::begin_operation(std::string_view operation, const prot
 
 Result<void> StsHandlers::end_operation(Result<void> outcome) {
   return pipe_.end(std::move(outcome));
-}
-
-Result<void> IamHandlers::authorize(std::string_view action, std::string_view resource, const condition::Context* extra,
-                                    const std::shared_ptr<const policy::CompiledPolicy>& grant) {
-  return pipe_.authorize(action, resource, extra, grant);
 }
 
 Result<pi::CreateUserResult> IamHandlers::create_user(const pi::CreateUserRequest& r) {

@@ -288,25 +288,6 @@ class IamHandlers final : public protocol::iam::IamService {
   // ---- end of Identity providers ----
 
  private:
-  // The target user's name (the caller when omitted) and ARN (path from the store when the
-  // user exists, "/" otherwise, so a denial never reveals whether the user exists).
-  struct Target {
-    std::string name;
-    std::string arn;
-    std::string boundary;
-    std::optional<store::User> user;  // the stored user when named and found (not the caller)
-  };
-  Target target_user(const std::optional<std::string>& name);
-  // Authorizes with the base context, `extra`, and the resource's tags (evaluation.md §6):
-  // aws:ResourceTag/<k> for a user, role, customer managed policy, instance profile or server
-  // certificate of the account; iam:ResourceTag/<k> too for users and roles.
-  // `grant`: an account-level permission (Access::authorize).
-  common::Result<void> authorize(std::string_view action, std::string_view resource,
-                                 const condition::Context* extra = nullptr,
-                                 const std::shared_ptr<const policy::CompiledPolicy>& grant = nullptr);
-  // What the password policy's AllowUsersToChangePassword gives every IAM user: ChangePassword
-  // on itself and GetAccountPasswordPolicy; null when it is off or the caller is no IAM user.
-  common::Result<std::shared_ptr<const policy::CompiledPolicy>> password_grant();
   // The domain's families.
   iam::Users& users() { return ctx_.domain.users; }
   iam::Groups& groups() { return ctx_.domain.groups; }

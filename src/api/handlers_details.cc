@@ -13,8 +13,6 @@ using common::Result;
 
 namespace {
 
-using internal::fail;
-
 std::vector<pi::PolicyDetail> inline_details(const std::vector<store::InlinePolicy>& policies) {
   std::vector<pi::PolicyDetail> out;
   for (const store::InlinePolicy& p : policies) out.push_back(pi::PolicyDetail{p.name, p.document});
@@ -145,9 +143,8 @@ Result<pi::GetAccountAuthorizationDetailsResult> IamHandlers::get_account_author
 
 Result<pi::GenerateCredentialReportResult> IamHandlers::generate_credential_report(
     const pi::GenerateCredentialReportRequest&) {
-  if (auto a = authorize("iam:GenerateCredentialReport", "*"); !a) return a.error();
-  auto state = ctx_.domain.generate_credential_report(ctx_.caller.account_id);
-  if (!state) return fail<pi::GenerateCredentialReportResult>(state.error());
+  auto state = ctx_.domain.reports.generate_credential_report(pipe_.write());
+  if (!state) return state.error();
   pi::GenerateCredentialReportResult out;
   if (*state == iam::CredentialReportState::kStarted) {
     out.state = "STARTED";
@@ -159,9 +156,8 @@ Result<pi::GenerateCredentialReportResult> IamHandlers::generate_credential_repo
 }
 
 Result<pi::GetCredentialReportResult> IamHandlers::get_credential_report(const pi::GetCredentialReportRequest&) {
-  if (auto a = authorize("iam:GetCredentialReport", "*"); !a) return a.error();
-  auto report = ctx_.domain.get_credential_report(ctx_.caller.account_id);
-  if (!report) return fail<pi::GetCredentialReportResult>(report.error());
+  auto report = ctx_.domain.reports.get_credential_report(pipe_.read());
+  if (!report) return report.error();
   pi::GetCredentialReportResult out;
   out.content = std::move(report->csv);
   out.report_format = "text/csv";

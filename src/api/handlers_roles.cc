@@ -26,22 +26,6 @@ store::Tags store_tags(const std::vector<pi::Tag>& tags) {
 
 namespace internal {
 
-RoleTarget role_target(iam::IamDomain& domain, std::string_view account_id, std::string_view name) {
-  auto r = iam::in_read(*domain.env().store, account_id,
-                        [&](const iam::Read& rd) { return domain.roles.get_role(rd, name); });
-  if (r) return RoleTarget{domain.role_arn(*r), r->permissions_boundary};
-  store::Role unsaved;
-  unsaved.account_id = std::string(account_id);
-  unsaved.name = std::string(name);
-  return RoleTarget{domain.role_arn(unsaved), ""};
-}
-
-condition::Context boundary_context(const RoleTarget& t) {
-  condition::Context c;
-  if (!t.boundary.empty()) c.set("iam:PermissionsBoundary", t.boundary);
-  return c;
-}
-
 pi::Role to_wire(const iam::IamDomain& domain, const store::Role& r, RoleView view) {
   pi::Role w;
   w.path = r.path;

@@ -70,9 +70,9 @@ pi::SimulatePolicyResult result_of(const authz::SimulationOutput& o) {
 }
 
 // The stored policies of the user, group or role named by PolicySourceArn.
-Result<void> compile_stored(iam::IamDomain& domain, std::string_view account_id, std::string_view source_arn,
+Result<void> compile_stored(iam::IamDomain& domain, const iam::Read& rd, std::string_view source_arn,
                             authz::SimulationInput& in) {
-  auto texts = domain.policies_of_arn(account_id, source_arn);
+  auto texts = domain.policies_of_arn(rd, source_arn);
   if (!texts) return texts.error();
   for (const iam::PolicyText& t : texts->identity) {
     const bool managed = t.source_type.ends_with("managed");
@@ -118,7 +118,7 @@ Result<pi::SimulateCustomPolicyResult> IamHandlers::simulate_custom_policy(const
 Result<pi::SimulatePrincipalPolicyResult> IamHandlers::simulate_principal_policy(
     const pi::SimulatePrincipalPolicyRequest& r) {
   authz::SimulationInput in = input_of(r);
-  if (auto c = compile_stored(ctx_.domain, ctx_.caller.account_id, r.policy_source_arn, in); !c) return c.error();
+  if (auto c = compile_stored(ctx_.domain, pipe_.read(), r.policy_source_arn, in); !c) return c.error();
   in.source_principal = principal_of_source(r.policy_source_arn);
   auto out = authz::run_simulation(in);
   if (!out) return out.error();
@@ -136,7 +136,7 @@ Result<pi::GetContextKeysForCustomPolicyResult> IamHandlers::get_context_keys_fo
 
 Result<pi::GetContextKeysForPrincipalPolicyResult> IamHandlers::get_context_keys_for_principal_policy(
     const pi::GetContextKeysForPrincipalPolicyRequest& r) {
-  auto texts = ctx_.domain.policies_of_arn(ctx_.caller.account_id, r.policy_source_arn);
+  auto texts = ctx_.domain.policies_of_arn(pipe_.read(), r.policy_source_arn);
   if (!texts) return texts.error();
   std::vector<std::string> documents;
   for (const iam::PolicyText& t : texts->identity) documents.push_back(t.document);

@@ -17,12 +17,6 @@
 
 namespace iamd::api::internal {
 
-// A domain failure as the operation's AWS error.
-template <class T>
-common::Result<T> fail(const common::Error& e) {
-  return to_aws_error(e);
-}
-
 // Pagination parameters of a List* request (MaxItems defaults to 100, as in AWS).
 inline store::ListOptions list_options(const std::optional<std::string>& prefix,
                                        const std::optional<std::string>& marker,
@@ -68,24 +62,9 @@ protocol::iam::PolicyVersion to_wire(const store::PolicyVersion& v, bool with_do
 protocol::iam::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full);
 // "Active" / "Inactive".
 std::string_view status_name(store::AccessKeyStatus s);
-
-// The resource a List* call is authorized against: "<kind>/" and the path prefix without its
-// leading "/" (policy-language.md §3.3), in the caller's account.
-std::string list_resource(const iam::IamDomain& domain, std::string_view account, std::string_view kind,
-                          std::string_view prefix);
 // ---- end of Users ----
 
 // ---- Roles (defined in handlers_roles.cc) ----
-// The role's ARN (with its stored path, or "/" when the role does not exist, so a denial
-// never reveals whether the role exists) and its permissions boundary.
-struct RoleTarget {
-  std::string arn;
-  std::string boundary;
-};
-RoleTarget role_target(iam::IamDomain& domain, std::string_view account_id, std::string_view name);
-// iam:PermissionsBoundary with the role's current boundary, when it has one.
-condition::Context boundary_context(const RoleTarget& t);
-
 enum class RoleView {
   kCreate,     // no MaxSessionDuration, no RoleLastUsed
   kGet,        // everything, RoleLastUsed empty when never used

@@ -234,6 +234,8 @@ constexpr Operation kIam[] = {
     // Actions without a resource type: authorized on "*" (the simulator's principal
     // operations on the ARN the caller names as PolicySourceArn, as given).
     {"GetAccountAuthorizationDetails", "iam:GetAccountAuthorizationDetails", R::kAny, "", 0, M::kRead},
+    {"GenerateCredentialReport", "iam:GenerateCredentialReport", R::kAny, "", 0, M::kWrite},
+    {"GetCredentialReport", "iam:GetCredentialReport", R::kAny, "", 0, M::kRead},
     {"SimulateCustomPolicy", "iam:SimulateCustomPolicy", R::kAny, "", 0, M::kRead},
     {"GetContextKeysForCustomPolicy", "iam:GetContextKeysForCustomPolicy", R::kAny, "", 0, M::kRead},
     {"SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy", R::kArn, "PolicySourceArn", 0, M::kRead},

@@ -67,8 +67,8 @@ struct Operation {
   Mode mode = Mode::kRead;
 };
 
-// The row of operation `name` of the service `service` ("iam", "sts"); null when the
-// operation has none (the handler then authorizes itself: operations still to move).
+// The row of operation `name` of the service `service` ("iam", "sts"); null when iamd does
+// not implement the operation.
 const Operation* find_operation(std::string_view service, std::string_view name);
 
 }  // namespace iamd::api

@@ -9,6 +9,7 @@
 #include "arn/arn.h"
 #include "common/json_writer.h"
 #include "policy/compiled.h"
+#include "protocol/response.h"
 
 namespace iamd::api {
 
@@ -91,7 +92,9 @@ iam::Write Pipeline::write() {
 Result<void> Pipeline::begin(std::string_view service, std::string_view name, const protocol::Params& params) {
   op_ = find_operation(service, name);
   params_ = &params;
-  if (op_ == nullptr || op_->mode == Mode::kUnauthorized) return {};
+  // An operation without a row is one iamd does not implement: nothing runs unauthorized.
+  if (op_ == nullptr) return protocol::unsupported_operation(name);
+  if (op_->mode == Mode::kUnauthorized) return {};
   // The request's own condition keys (evaluation.md §5.2): fixed for the call.
   if ((op_->keys & kRequestTags) != 0) {
     store::Tags tags = request_tags(params);
@@ -164,9 +167,12 @@ Result<void> Pipeline::resolve_and_authorize() {
   if ((op_->keys & kTargetBoundary) != 0 && !target_.boundary.empty()) {
     extra.set("iam:PermissionsBoundary", target_.boundary);
   }
-  store::Tags tags = target_.tags;
-  if ((op_->keys & kCreates) != 0) tags = request_tags(*params_);  // the new record's tags
-  return authorize_with(op_->action, target_.arn, tags, target_.principal, extra, grant);
+  if ((op_->keys & kCreates) != 0) {
+    // The new record's tags are its aws:ResourceTag/<k> (evaluation.md §5.2); iam:ResourceTag
+    // names the tags of an existing user or role only.
+    return authorize_with(op_->action, target_.arn, request_tags(*params_), false, extra, grant);
+  }
+  return authorize_with(op_->action, target_.arn, target_.tags, target_.principal, extra, grant);
 }
 
 Result<void> Pipeline::resolve() {

@@ -60,7 +60,7 @@ class Pipeline {
   Pipeline& operator=(const Pipeline&) = delete;
 
   // Steps 1-4 for operation `name` of `service` ("iam", "sts"). An operation without a row
-  // passes through: its handler authorizes itself (Pipeline::authorize).
+  // is not implemented: InvalidAction, as the generated default handler answers.
   common::Result<void> begin(std::string_view service, std::string_view name, const protocol::Params& params);
   // Step 6: commits a write that succeeded (rolls back otherwise); maps any error to AWS's.
   common::Result<void> end(common::Result<void> outcome);
@@ -80,8 +80,8 @@ class Pipeline {
   // authorizes the target again in it (what changed meanwhile counts).
   common::Result<iam::Write> begin_write();
 
-  // One more authorization in the operation's snapshot (or a snapshot of its own when the
-  // operation has no row): with the base keys, the resource's tags (when it is a record of
+  // One more authorization in the operation's snapshot (Resource::kCustom rows, a rename's
+  // second name, a second action): with the base keys, the resource's tags (when it is a record of
   // the caller's account) and `extra`. `grant`: Access::authorize's account-level grant.
   common::Result<void> authorize(std::string_view action, std::string_view resource,
                                  const condition::Context* extra = nullptr,

@@ -75,17 +75,11 @@ Result<void> check_password(const std::optional<store::PasswordPolicy>& policy, 
   return {};
 }
 
-// TagUser / UntagUser: `change` edits a copy of the user's tags; nothing is written when the
-// tags did not change. More than `limit` tags is LimitExceeded.
+// TagUser / UntagUser: `change` edits a copy of the user's tags (internal::update_tags).
 template <class Change>
 Result<void> retag_user(const Write& wr, std::string_view user_name, Change&& change, std::size_t limit) {
-  auto current = find_user(wr.tx, wr.account_id, user_name);
-  if (!current) return current.error();
-  store::User updated = *current;
-  change(updated.tags);
-  if (updated.tags.size() > limit) return internal::limit_exceeded("The number of tags has reached the maximum limit.");
-  if (updated.tags == current->tags) return {};
-  return wr.tx.update_user(updated);
+  return internal::update_tags([&] { return find_user(wr.tx, wr.account_id, user_name); }, change,
+                               [&](const store::User& u) { return wr.tx.update_user(u); }, limit);
 }
 
 bool is_twelve_digits(std::string_view s) {

@@ -79,42 +79,40 @@ std::string encode_report(common::Timestamp generated, std::string_view csv) {
 
 }  // namespace
 
-Result<CredentialReportState> IamDomain::generate_credential_report(std::string_view account_id) {
-  auto tx = env_.store->begin_write();
-  if (!tx) return tx.error();
+Result<CredentialReportState> Reports::generate_credential_report(const Write& wr) {
   const common::Timestamp now = env_.clock->now();
-  auto existing = (*tx)->get_resource(store::ResourceKind::kCredentialReport, account_id);
+  auto existing = wr.tx.get_resource(store::ResourceKind::kCredentialReport, wr.account_id);
   if (existing) {
     auto report = read_credential_report(*existing);
     if (report && now.seconds - report->generated.seconds < kReportLifetime) return CredentialReportState::kComplete;
   } else if (!store::is_not_found(existing.error())) {
     return existing.error();
   }
-  auto account = (*tx)->get_account(account_id);
+  auto account = wr.tx.get_account(wr.account_id);
   if (!account) return account.error();
   std::optional<store::PasswordPolicy> policy = account->password_policy;
 
   std::string csv(kHeader);
-  csv += "\n<root_account>,arn:" + env_.partition + ":iam::" + std::string(account_id) + ":root," +
+  csv += "\n<root_account>,arn:" + env_.partition + ":iam::" + std::string(wr.account_id) + ":root," +
          report_time(account->create_date) + ",not_supported,no_information,not_supported,not_supported,";
-  auto root_mfa = (*tx)->list_resources(store::ResourceKind::kMfaDevice, account_id, std::string_view(), {});
+  auto root_mfa = wr.tx.list_resources(store::ResourceKind::kMfaDevice, wr.account_id, std::string_view(), {});
   if (!root_mfa) return root_mfa.error();
   csv += root_mfa->items.empty() ? "false" : "true";
-  auto root_keys = (*tx)->list_access_keys(account_id, "");
+  auto root_keys = wr.tx.list_access_keys(wr.account_id, "");
   if (!root_keys) return root_keys.error();
   add_keys(csv, *root_keys);
   csv += ",false,N/A,false,N/A";
 
-  auto users = all_pages<store::User>([&](const store::ListOptions& o) { return (*tx)->list_users(account_id, o); });
+  auto users = all_pages<store::User>([&](const store::ListOptions& o) { return wr.tx.list_users(wr.account_id, o); });
   if (!users) return users.error();
   for (const store::User& u : *users) {
     std::string row = "\n";
     row += csv_field(u.name);
     row += ',';
-    row += csv_field(user_arn(u));
+    row += csv_field(domain_.user_arn(u));
     row += ',';
     row += report_time(u.create_date);
-    auto profile = (*tx)->get_login_profile(u.id);
+    auto profile = wr.tx.get_login_profile(u.id);
     if (profile) {
       row += ",true,";
       row += u.password_last_used ? report_time(*u.password_last_used) : "no_information";
@@ -130,16 +128,15 @@ Result<CredentialReportState> IamDomain::generate_credential_report(std::string_
     } else {
       return profile.error();
     }
-    auto mfa = (*tx)->list_resources(store::ResourceKind::kMfaDevice, account_id, std::string_view(u.id), {});
+    auto mfa = wr.tx.list_resources(store::ResourceKind::kMfaDevice, wr.account_id, std::string_view(u.id), {});
     if (!mfa) return mfa.error();
     row += mfa->items.empty() ? ",false" : ",true";
-    auto keys = (*tx)->list_access_keys(account_id, u.id);
+    auto keys = wr.tx.list_access_keys(wr.account_id, u.id);
     if (!keys) return keys.error();
     add_keys(row, *keys);
     // Signing certificates: read through the domain's own decoding.
-    auto certs = all_pages<Certificates::SigningCertificate>([&](const store::ListOptions& o) {
-      return certificates.list_signing_certificates(Read{account_id, **tx}, u.name, o);
-    });
+    auto certs = all_pages<Certificates::SigningCertificate>(
+        [&](const store::ListOptions& o) { return domain_.certificates.list_signing_certificates(wr, u.name, o); });
     if (!certs) return certs.error();
     for (std::size_t i = 0; i < 2; ++i) {
       if (i < certs->size()) {
@@ -153,18 +150,17 @@ Result<CredentialReportState> IamDomain::generate_credential_report(std::string_
   }
   store::Resource record;
   record.kind = store::ResourceKind::kCredentialReport;
-  record.account_id = std::string(account_id);
-  record.id = std::string(account_id);
-  record.name = std::string(account_id);
+  record.account_id = std::string(wr.account_id);
+  record.id = std::string(wr.account_id);
+  record.name = std::string(wr.account_id);
   record.create_date = now;
   record.body = encode_report(now, csv);
-  auto written = existing ? (*tx)->update_resource(record) : (*tx)->create_resource(record);
+  auto written = existing ? wr.tx.update_resource(record) : wr.tx.create_resource(record);
   if (!written) return written.error();
-  if (auto c = (*tx)->commit(); !c) return c.error();
   return CredentialReportState::kStarted;
 }
 
-Result<CredentialReport> IamDomain::read_credential_report(const store::Resource& record) {
+Result<CredentialReport> Reports::read_credential_report(const store::Resource& record) {
   const auto newline = record.body.find('\n');
   if (newline == std::string::npos) return Error{"StorageFailure", "unreadable credential report", ""};
   CredentialReport out;
@@ -179,10 +175,8 @@ Result<CredentialReport> IamDomain::read_credential_report(const store::Resource
   return out;
 }
 
-Result<CredentialReport> IamDomain::get_credential_report(std::string_view account_id) {
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
-  auto record = (*tx)->get_resource(store::ResourceKind::kCredentialReport, account_id);
+Result<CredentialReport> Reports::get_credential_report(const Read& rd) {
+  auto record = rd.tx.get_resource(store::ResourceKind::kCredentialReport, rd.account_id);
   if (!record) {
     if (store::is_not_found(record.error())) {
       return Error{"ReportNotPresent",

@@ -47,20 +47,13 @@ Result<store::InstanceProfile> find_profile(store::ReadTransaction& tx, std::str
   return p;
 }
 
-// TagInstanceProfile / UntagInstanceProfile: `change` edits a copy of the profile's tags;
-// nothing is written when they did not change. More tags than the quota is LimitExceeded.
-// (internal::retag commits its own transaction; this one is a step of the caller's.)
+// TagInstanceProfile / UntagInstanceProfile: `change` edits a copy of the profile's tags
+// (internal::update_tags).
 template <class Change>
 Result<void> retag(const Write& wr, const Quotas& quotas, std::string_view name, Change&& change) {
-  auto current = find_profile(wr.tx, wr.account_id, name);
-  if (!current) return current.error();
-  store::InstanceProfile updated = *current;
-  change(updated.tags);
-  if (updated.tags.size() > quotas.size_of(Quota::kTagsPerResource)) {
-    return internal::limit_exceeded("The number of tags has reached the maximum limit.");
-  }
-  if (updated.tags == current->tags) return {};
-  return wr.tx.update_instance_profile(updated);
+  return internal::update_tags([&] { return find_profile(wr.tx, wr.account_id, name); }, change,
+                               [&](const store::InstanceProfile& p) { return wr.tx.update_instance_profile(p); },
+                               quotas.size_of(Quota::kTagsPerResource));
 }
 
 // The profile and the role an Add/RemoveRole call names, each NotFound in AWS's words.

@@ -121,21 +121,6 @@ inline void remove_tags(store::Tags& tags, const std::vector<std::string>& remov
   });
 }
 
-// TagX / UntagX of a record with a `tags` member, in one transaction: `find` reads the record
-// (Result<Record>), `change` edits a copy's tags, `save` writes it; nothing is written when
-// the tags did not change. More than `limit` tags is LimitExceeded.
-template <class Find, class Change, class Save>
-common::Result<void> retag(store::Transaction& tx, Find&& find, Change&& change, Save&& save, std::size_t limit) {
-  auto current = find();
-  if (!current) return current.error();
-  auto updated = *current;
-  change(updated.tags);
-  if (updated.tags.size() > limit) return limit_exceeded("The number of tags has reached the maximum limit.");
-  if (updated.tags == current->tags) return {};
-  if (auto r = save(updated); !r) return r;
-  return tx.commit();
-}
-
 // A marker of the positional listings (versions, tags): the index of the next item.
 inline common::Result<std::size_t> position_of(const store::ListOptions& options) {
   if (options.marker.empty()) return std::size_t{0};
@@ -286,11 +271,10 @@ inline common::Result<std::vector<ProfileWithRoles>> profiles_with_roles(store::
 }
 // ---- end of Instance profiles ----
 
-// ---- Managed policies and roles (policies.cc, roles.cc) ----
 // TagX / UntagX of a record with a `tags` member, as one step of the caller's write
-// transaction (retag without its commit): `find` reads the record (Result<Record>), `change`
-// edits a copy's tags, `save` writes it; nothing is written when the tags did not change.
-// More than `limit` tags is LimitExceeded.
+// transaction: `find` reads the record (Result<Record>), `change` edits a copy's tags, `save`
+// writes it; nothing is written when the tags did not change. More than `limit` tags is
+// LimitExceeded.
 template <class Find, class Change, class Save>
 common::Result<void> update_tags(Find&& find, Change&& change, Save&& save, std::size_t limit) {
   auto current = find();
@@ -301,7 +285,6 @@ common::Result<void> update_tags(Find&& find, Change&& change, Save&& save, std:
   if (updated.tags == current->tags) return {};
   return save(updated);
 }
-// ---- end of Managed policies and roles ----
 
 // ---- Users, MFA devices, SSH public keys and certificates ----
 // The user of that name, or NotFound in AWS's words.

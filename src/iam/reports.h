@@ -9,17 +9,29 @@
 
 namespace iamd::iam {
 
+class IamDomain;
+
 class Reports {
  public:
-  explicit Reports(const DomainEnv& env) : env_(env) {}
+  // `domain`: the other families and the ARN builders, which the reports read through.
+  Reports(const DomainEnv& env, IamDomain& domain) : env_(env), domain_(domain) {}
 
   // GetAccountAuthorizationDetails: `filter` is a set of kDetail* bits; at most
   // options.max_items records in all.
   Result<AuthorizationDetails> authorization_details(const Read& rd, unsigned filter,
                                                      const store::ListOptions& options);
 
+  // The credential report: Generate answers kStarted when it made a new report
+  // (synchronously) and kComplete while the last one is under 4 hours old; Get fails with
+  // ReportNotPresent or ReportExpired.
+  Result<CredentialReportState> generate_credential_report(const Write& wr);
+  Result<CredentialReport> get_credential_report(const Read& rd);
+
  private:
-  [[maybe_unused]] const DomainEnv& env_;
+  static Result<CredentialReport> read_credential_report(const store::Resource& record);
+
+  const DomainEnv& env_;
+  IamDomain& domain_;
 };
 
 }  // namespace iamd::iam

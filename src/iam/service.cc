@@ -124,11 +124,6 @@ Result<KeyOwner> IamDomain::resolve_access_key(std::string_view access_key_id) {
   return owner;
 }
 
-Result<store::User> IamDomain::find_user(store::ReadTransaction& tx, std::string_view account_id,
-                                         std::string_view name) {
-  return internal::find_user(tx, account_id, name);
-}
-
 Result<store::User> Users::create_user(const Write& wr, std::string_view name, std::string_view path,
                                        std::string_view boundary, const store::Tags& tags) {
   if (auto r = internal::validate_tags(tags, internal::TagKeys::kCaseInsensitive); !r) return r.error();
@@ -533,25 +528,31 @@ Result<PrincipalPolicyTexts> IamDomain::user_policies(std::string_view user_id) 
   if (!tx) return tx.error();
   auto u = (*tx)->get_user_by_id(user_id);
   if (!u) return u.error();
+  return policies_of_user(**tx, *u);
+}
+
+Result<PrincipalPolicyTexts> IamDomain::policies_of_user(store::ReadTransaction& tx, const store::User& u) {
   PrincipalPolicyTexts out;
-  out.depends_on.push_back(store::change_key(store::Topic::kUser, u->id));  // the boundary
-  if (auto r = add_entity_policies(**tx, store::EntityKind::kUser, u->id, out); !r) return r.error();
+  out.depends_on.push_back(store::change_key(store::Topic::kUser, u.id));  // the boundary
+  if (auto r = add_entity_policies(tx, store::EntityKind::kUser, u.id, out); !r) return r.error();
   auto groups =
-      all_pages<store::Group>([&](const store::ListOptions& lo) { return (*tx)->list_groups_for_user(u->id, lo); });
+      all_pages<store::Group>([&](const store::ListOptions& lo) { return tx.list_groups_for_user(u.id, lo); });
   if (!groups) return groups.error();
   for (const store::Group& g : *groups) {
-    if (auto r = add_entity_policies(**tx, store::EntityKind::kGroup, g.id, out); !r) return r.error();
+    if (auto r = add_entity_policies(tx, store::EntityKind::kGroup, g.id, out); !r) return r.error();
   }
-  if (!u->permissions_boundary.empty()) {
-    out.depends_on.push_back(store::change_key(store::Topic::kPolicy, u->permissions_boundary));
-    auto text = managed_policy_text(**tx, u->permissions_boundary);
+  if (!u.permissions_boundary.empty()) {
+    out.depends_on.push_back(store::change_key(store::Topic::kPolicy, u.permissions_boundary));
+    auto text = managed_policy_text(tx, u.permissions_boundary);
     if (!text) return text.error();
     out.boundary = std::move(text).value();
   }
   return out;
 }
 
-Result<PrincipalPolicyTexts> IamDomain::policies_of_arn(std::string_view account_id, std::string_view arn) {
+Result<PrincipalPolicyTexts> IamDomain::policies_of_arn(const Read& rd, std::string_view arn) {
+  const std::string_view account_id = rd.account_id;
+  store::ReadTransaction& tx = rd.tx;
   // arn:<partition>:iam::<account>:{user|group|role}/<path><name>
   const std::string prefix = arn::iam_arn(env_.partition, account_id, "");
   auto invalid = [&] { return internal::invalid_input("Invalid ARN: " + std::string(arn)); };
@@ -563,32 +564,29 @@ Result<PrincipalPolicyTexts> IamDomain::policies_of_arn(std::string_view account
   const std::string_view type = rest.substr(0, slash);
   const std::string_view name = rest.substr(last + 1);
   const std::string path(rest.substr(slash, last - slash + 1));
-  auto tx = env_.store->begin_read();
-  if (!tx) return tx.error();
   auto missing = [&](std::string_view what) {
     return not_found("The " + std::string(what) + " with name " + std::string(name) + " cannot be found.");
   };
   if (type == "user") {
-    auto u = (*tx)->get_user(account_id, name);
+    auto u = tx.get_user(account_id, name);
     if (!u || u->path != path) return missing("user");
-    (*tx)->rollback();
-    return user_policies(u->id);
+    return policies_of_user(tx, *u);
   }
   PrincipalPolicyTexts out;
   if (type == "group") {
-    auto g = (*tx)->get_group(account_id, name);
+    auto g = tx.get_group(account_id, name);
     if (!g || g->path != path) return missing("group");
-    if (auto r = add_entity_policies(**tx, store::EntityKind::kGroup, g->id, out); !r) return r.error();
+    if (auto r = add_entity_policies(tx, store::EntityKind::kGroup, g->id, out); !r) return r.error();
     return out;
   }
   if (type == "role") {
-    auto r = (*tx)->get_role(account_id, name);
+    auto r = tx.get_role(account_id, name);
     if (!r || r->path != path) return missing("role");
     out.depends_on.push_back(store::change_key(store::Topic::kRole, r->id));
-    if (auto a = add_entity_policies(**tx, store::EntityKind::kRole, r->id, out); !a) return a.error();
+    if (auto a = add_entity_policies(tx, store::EntityKind::kRole, r->id, out); !a) return a.error();
     if (!r->permissions_boundary.empty()) {
       out.depends_on.push_back(store::change_key(store::Topic::kPolicy, r->permissions_boundary));
-      auto text = managed_policy_text(**tx, r->permissions_boundary);
+      auto text = managed_policy_text(tx, r->permissions_boundary);
       if (!text) return text.error();
       out.boundary = std::move(text).value();
     }

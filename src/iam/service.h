@@ -1,6 +1,8 @@
-// The IAM domain service: naming rules, quotas and invariants of users, access keys and
-// their policies, each public call one store transaction (a failed call leaves nothing
-// half-written). Errors carry a domain code (NotFound, AlreadyExists, Conflict,
+// The IAM domain: its families (iam/users.h, groups.h, ...: naming rules, quotas and
+// invariants, each function a step of the caller's transaction, iam/scope.h) over one
+// environment (iam/env.h), the ARN builders, and the entry points that are not operations and
+// run their own transaction (start-up, access key resolution, policy texts for the
+// authorizer). Errors carry a domain code (NotFound, AlreadyExists, Conflict,
 // LimitExceeded, MalformedPolicyDocument, InvalidInput) and AWS's message text; the API edge
 // maps the code to AWS's error code in one table. Secrets are sealed with the master key
 // before they reach the store. Thread-safe: its only mutable state is a bound on each
@@ -114,24 +116,16 @@ class IamDomain {
   std::string saml_provider_arn(std::string_view account_id, std::string_view name) const;
   // ---- end of Identity providers ----
 
-  // The credential report (credential_report.cc): Generate answers kStarted when it made a
-  // new report (synchronously) and kComplete while the last one is under 4 hours old; Get
-  // fails with ReportNotPresent or ReportExpired.
-  Result<CredentialReportState> generate_credential_report(std::string_view account_id);
-  Result<CredentialReport> get_credential_report(std::string_view account_id);
-
   // Every policy document that applies to the user, for the authorizer.
   Result<PrincipalPolicyTexts> user_policies(std::string_view user_id);
   // The same for a user, group or role of the account named by its ARN (the simulator's
   // PolicySourceArn): NoSuchEntity when it does not exist, InvalidInput when the ARN names
   // no such entity.
-  Result<PrincipalPolicyTexts> policies_of_arn(std::string_view account_id, std::string_view arn);
+  Result<PrincipalPolicyTexts> policies_of_arn(const Read& rd, std::string_view arn);
 
  private:
-  // internal::find_user, for the families not yet moved to their classes.
-  Result<store::User> find_user(store::ReadTransaction& tx, std::string_view account_id, std::string_view name);
   Result<PolicyText> managed_policy_text(store::ReadTransaction& tx, std::string_view arn);
-  static Result<CredentialReport> read_credential_report(const store::Resource& record);
+  Result<PrincipalPolicyTexts> policies_of_user(store::ReadTransaction& tx, const store::User& user);
   // The inline and attached policies of one entity, appended to `out`.
   Result<void> add_entity_policies(store::ReadTransaction& tx, store::EntityKind kind, const std::string& id,
                                    PrincipalPolicyTexts& out);
@@ -150,7 +144,7 @@ class IamDomain {
   MfaDevices mfa_devices{env_};
   SshKeys ssh_keys{env_};
   Certificates certificates{env_};
-  Reports reports{env_};
+  Reports reports{env_, *this};
 };
 
 }  // namespace iamd::iam

@@ -302,8 +302,11 @@ TEST(GatewayMayWrite, FollowsTheOperationTable) {
       {"", "Action=GetGroup&GroupName=Action%3DCreateGroup", false},
       {"Action=AddUserToGroup&Version=2010-05-08", "", true},
       {"Action=GetCallerIdentity&Version=2011-06-15", "", false},
-      {"", "Version=2010-05-08", false},                        // no Action: refused before any store access
-      {"", "Action=NoSuchOperation&Version=2010-05-08", true},  // what cannot be told counts as a write
+      {"", "Version=2010-05-08", false},                         // no Action: refused before any store access
+      {"", "Action=NoSuchOperation&Version=2010-05-08", false},  // InvalidAction, without the store
+      {"", "Action=CreateUser&Version=2010-05-08&UserName=u", true},
+      {"", "Action=GetUser&Version=2010-05-08", false},
+      {"", "Action=ChangePassword&Version=2010-05-08", true},
       {"", "XAction=CreateGroup&Action=GetGroup", false},
       {"", "", false},
   };

@@ -105,8 +105,11 @@ TEST_F(CredentialReportTest, CallerValuesCannotForgeColumnsOrRows) {
   const std::string service = "iam\",\"forged";
   const std::string region = "us-east-1\n<root_account>,forged";
   ASSERT_TRUE(domain_->record_access_key_use(key->key.id, service, region).has_value());
-  ASSERT_TRUE(domain_->generate_credential_report(kAccount).has_value());
-  auto report = domain_->get_credential_report(kAccount);
+  ASSERT_TRUE(iam::in_write(*domain_->env().store, kAccount, [&](const iam::Write& w) {
+                return domain_->reports.generate_credential_report(w);
+              }).has_value());
+  auto report = iam::in_read(*domain_->env().store, kAccount,
+                             [&](const iam::Read& r) { return domain_->reports.get_credential_report(r); });
   ASSERT_TRUE(report.has_value()) << report.error().message;
 
   auto rows = parse_csv(report->csv);

@@ -479,17 +479,22 @@ TEST_F(DomainTest, DeleteUserReportsConflictsInAwsOrder) {
 // ---- Credential report lifetime ----
 
 TEST_F(DomainTest, CredentialReportLivesFourHours) {
-  EXPECT_EQ(domain_->get_credential_report(kAccount).error().code, "ReportNotPresent");
-  EXPECT_EQ(domain_->generate_credential_report(kAccount).value(), CredentialReportState::kStarted);
-  EXPECT_EQ(domain_->generate_credential_report(kAccount).value(), CredentialReportState::kComplete);
-  ASSERT_TRUE(domain_->get_credential_report(kAccount).has_value());
+  EXPECT_EQ(read([&](const Read& r) { return domain_->reports.get_credential_report(r); }).error().code,
+            "ReportNotPresent");
+  EXPECT_EQ(write([&](const Write& w) { return domain_->reports.generate_credential_report(w); }).value(),
+            CredentialReportState::kStarted);
+  EXPECT_EQ(write([&](const Write& w) { return domain_->reports.generate_credential_report(w); }).value(),
+            CredentialReportState::kComplete);
+  ASSERT_TRUE(read([&](const Read& r) { return domain_->reports.get_credential_report(r); }).has_value());
   clock_.set(common::Timestamp{clock_.now().seconds + 4 * 3600 - 1, 0});
-  ASSERT_TRUE(domain_->get_credential_report(kAccount).has_value());
+  ASSERT_TRUE(read([&](const Read& r) { return domain_->reports.get_credential_report(r); }).has_value());
   clock_.set(common::Timestamp{clock_.now().seconds + 1, 0});
-  expect_error(domain_->get_credential_report(kAccount).error(), "ReportExpired",
+  expect_error(read([&](const Read& r) { return domain_->reports.get_credential_report(r); }).error(), "ReportExpired",
                "Credential report is expired. To generate a new report, call GenerateCredentialReport.");
-  EXPECT_EQ(domain_->generate_credential_report(kAccount).value(), CredentialReportState::kStarted);
-  EXPECT_EQ(domain_->get_credential_report(kAccount)->generated.seconds, clock_.now().seconds);
+  EXPECT_EQ(write([&](const Write& w) { return domain_->reports.generate_credential_report(w); }).value(),
+            CredentialReportState::kStarted);
+  EXPECT_EQ(read([&](const Read& r) { return domain_->reports.get_credential_report(r); })->generated.seconds,
+            clock_.now().seconds);
 }
 
 // ---- Access key usage ----
