@@ -101,11 +101,8 @@ Result<pi::GetUserResult> IamHandlers::get_user(const pi::GetUserRequest& r) {
 Result<pi::ListUsersResult> IamHandlers::list_users(const pi::ListUsersRequest& r) {
   auto page = users().list_users(pipe_.read(), list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListUsersResult out;
-  for (const store::User& u : page->items) out.users.push_back(to_wire(ctx_.domain, u, false));
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListUsersResult::users,
+                               [&](const store::User& u) { return to_wire(ctx_.domain, u, false); });
 }
 
 Result<void> IamHandlers::delete_user(const pi::DeleteUserRequest& r) {
@@ -200,11 +197,8 @@ Result<void> IamHandlers::delete_user_policy(const pi::DeleteUserPolicyRequest& 
 Result<pi::ListUserPoliciesResult> IamHandlers::list_user_policies(const pi::ListUserPoliciesRequest& r) {
   auto page = users().list_user_policies(pipe_.read(), r.user_name, list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListUserPoliciesResult out;
-  for (const store::InlinePolicy& p : page->items) out.policy_names.push_back(p.name);
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListUserPoliciesResult::policy_names,
+                               [&](const store::InlinePolicy& p) { return p.name; });
 }
 
 Result<void> IamHandlers::attach_user_policy(const pi::AttachUserPolicyRequest& r) {
@@ -220,16 +214,8 @@ Result<pi::ListAttachedUserPoliciesResult> IamHandlers::list_attached_user_polic
   auto page = users().list_attached_user_policies(pipe_.read(), r.user_name,
                                                   list_options(r.path_prefix, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListAttachedUserPoliciesResult out;
-  for (const store::AttachedPolicy& p : page->items) {
-    pi::AttachedPolicy w;
-    w.policy_name = p.name;
-    w.policy_arn = p.arn;
-    out.attached_policies.push_back(std::move(w));
-  }
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListAttachedUserPoliciesResult::attached_policies,
+                               internal::attached_to_wire);
 }
 
 Result<ps::GetCallerIdentityResult> StsHandlers::get_caller_identity(const ps::GetCallerIdentityRequest&) {

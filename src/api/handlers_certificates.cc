@@ -112,11 +112,8 @@ Result<pi::ListSigningCertificatesResult> IamHandlers::list_signing_certificates
   auto page = certificates().list_signing_certificates(pipe_.read(), pipe_.target().name,
                                                        list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListSigningCertificatesResult out;
-  for (const auto& c : page->items) out.certificates.push_back(to_wire(c));
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListSigningCertificatesResult::certificates,
+                               [&](const auto& c) { return to_wire(c); });
 }
 
 Result<void> IamHandlers::update_signing_certificate(const pi::UpdateSigningCertificateRequest& r) {
@@ -164,11 +161,8 @@ Result<pi::ListServerCertificatesResult> IamHandlers::list_server_certificates(
   auto page = certificates().list_server_certificates(pipe_.read(),
                                                       list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListServerCertificatesResult out;
-  for (const auto& c : page->items) out.server_certificate_metadata_list.push_back(to_wire(ctx_.domain, c));
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListServerCertificatesResult::server_certificate_metadata_list,
+                               [&](const auto& c) { return to_wire(ctx_.domain, c); });
 }
 
 Result<void> IamHandlers::update_server_certificate(const pi::UpdateServerCertificateRequest& r) {

@@ -60,11 +60,8 @@ Result<pi::GetGroupResult> IamHandlers::get_group(const pi::GetGroupRequest& r) 
 Result<pi::ListGroupsResult> IamHandlers::list_groups(const pi::ListGroupsRequest& r) {
   auto page = groups().list_groups(pipe_.read(), list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListGroupsResult out;
-  for (const store::Group& g : page->items) out.groups.push_back(to_wire(ctx_.domain, g));
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListGroupsResult::groups,
+                               [&](const store::Group& g) { return to_wire(ctx_.domain, g); });
 }
 
 Result<void> IamHandlers::update_group(const pi::UpdateGroupRequest& r) {
@@ -97,11 +94,8 @@ Result<pi::ListGroupsForUserResult> IamHandlers::list_groups_for_user(const pi::
   auto page =
       groups().list_groups_for_user(pipe_.read(), r.user_name, list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListGroupsForUserResult out;
-  for (const store::Group& g : page->items) out.groups.push_back(to_wire(ctx_.domain, g));
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListGroupsForUserResult::groups,
+                               [&](const store::Group& g) { return to_wire(ctx_.domain, g); });
 }
 
 Result<void> IamHandlers::put_group_policy(const pi::PutGroupPolicyRequest& r) {
@@ -126,11 +120,8 @@ Result<pi::ListGroupPoliciesResult> IamHandlers::list_group_policies(const pi::L
   auto page =
       groups().list_group_policies(pipe_.read(), r.group_name, list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListGroupPoliciesResult out;
-  for (const store::InlinePolicy& p : page->items) out.policy_names.push_back(p.name);
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListGroupPoliciesResult::policy_names,
+                               [&](const store::InlinePolicy& p) { return p.name; });
 }
 
 Result<void> IamHandlers::attach_group_policy(const pi::AttachGroupPolicyRequest& r) {
@@ -146,16 +137,8 @@ Result<pi::ListAttachedGroupPoliciesResult> IamHandlers::list_attached_group_pol
   auto page = groups().list_attached_group_policies(pipe_.read(), r.group_name,
                                                     list_options(r.path_prefix, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListAttachedGroupPoliciesResult out;
-  for (const store::AttachedPolicy& p : page->items) {
-    pi::AttachedPolicy w;
-    w.policy_name = p.name;
-    w.policy_arn = p.arn;
-    out.attached_policies.push_back(std::move(w));
-  }
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListAttachedGroupPoliciesResult::attached_policies,
+                               internal::attached_to_wire);
 }
 
 }  // namespace iamd::api

@@ -137,11 +137,9 @@ Result<pi::ListInstanceProfileTagsResult> IamHandlers::list_instance_profile_tag
   auto page = instance_profiles().list_instance_profile_tags(pipe_.read(), r.instance_profile_name,
                                                              list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListInstanceProfileTagsResult out;
-  for (const store::Tag& t : page->items) out.tags.push_back(pi::Tag{t.key, t.value});
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListInstanceProfileTagsResult::tags, [&](const store::Tag& t) {
+    return pi::Tag{t.key, t.value};
+  });
 }
 
 Result<void> IamHandlers::put_role_permissions_boundary(const pi::PutRolePermissionsBoundaryRequest& r) {

@@ -127,11 +127,9 @@ Result<pi::ListMFADeviceTagsResult> IamHandlers::list_mfa_device_tags(const pi::
   auto page = mfa_devices().list_mfa_device_tags(pipe_.read(), r.serial_number,
                                                  list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListMFADeviceTagsResult out;
-  for (const store::Tag& tag : page->items) out.tags.push_back(pi::Tag{tag.key, tag.value});
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListMFADeviceTagsResult::tags, [&](const store::Tag& tag) {
+    return pi::Tag{tag.key, tag.value};
+  });
 }
 
 // ---- SSH public keys ----

@@ -86,11 +86,8 @@ Result<pi::ListPoliciesResult> IamHandlers::list_policies(const pi::ListPolicies
   auto page = boundaries_only(r.policy_usage_filter) ? policies().list_boundary_policies(pipe_.read(), o)
                                                      : policies().list_policies(pipe_.read(), o);
   if (!page) return page.error();
-  pi::ListPoliciesResult out;
-  for (const store::ManagedPolicy& p : page->items) out.policies.push_back(to_wire(p, PolicyView::kSummary));
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListPoliciesResult::policies,
+                               [&](const store::ManagedPolicy& p) { return to_wire(p, PolicyView::kSummary); });
 }
 
 Result<void> IamHandlers::delete_policy(const pi::DeletePolicyRequest& r) {
@@ -118,11 +115,8 @@ Result<pi::ListPolicyVersionsResult> IamHandlers::list_policy_versions(const pi:
   auto page =
       policies().list_policy_versions(pipe_.read(), r.policy_arn, list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListPolicyVersionsResult out;
-  for (const store::PolicyVersion& v : page->items) out.versions.push_back(to_wire(v, false));
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListPolicyVersionsResult::versions,
+                               [&](const store::PolicyVersion& v) { return to_wire(v, false); });
 }
 
 Result<void> IamHandlers::set_default_policy_version(const pi::SetDefaultPolicyVersionRequest& r) {
@@ -180,11 +174,9 @@ Result<pi::ListPolicyTagsResult> IamHandlers::list_policy_tags(const pi::ListPol
   auto page =
       policies().list_policy_tags(pipe_.read(), r.policy_arn, list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListPolicyTagsResult out;
-  for (const store::Tag& t : page->items) out.tags.push_back(pi::Tag{t.key, t.value});
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListPolicyTagsResult::tags, [&](const store::Tag& t) {
+    return pi::Tag{t.key, t.value};
+  });
 }
 
 }  // namespace iamd::api

@@ -86,11 +86,8 @@ Result<pi::GetRoleResult> IamHandlers::get_role(const pi::GetRoleRequest& r) {
 Result<pi::ListRolesResult> IamHandlers::list_roles(const pi::ListRolesRequest& r) {
   auto page = roles().list_roles(pipe_.read(), list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListRolesResult out;
-  for (const store::Role& role : page->items) out.roles.push_back(to_wire(ctx_.domain, role, RoleView::kList));
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListRolesResult::roles,
+                               [&](const store::Role& role) { return to_wire(ctx_.domain, role, RoleView::kList); });
 }
 
 Result<void> IamHandlers::delete_role(const pi::DeleteRoleRequest& r) {
@@ -139,11 +136,8 @@ Result<void> IamHandlers::delete_role_policy(const pi::DeleteRolePolicyRequest& 
 Result<pi::ListRolePoliciesResult> IamHandlers::list_role_policies(const pi::ListRolePoliciesRequest& r) {
   auto page = roles().list_role_policies(pipe_.read(), r.role_name, list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListRolePoliciesResult out;
-  for (const store::InlinePolicy& p : page->items) out.policy_names.push_back(p.name);
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListRolePoliciesResult::policy_names,
+                               [&](const store::InlinePolicy& p) { return p.name; });
 }
 
 Result<void> IamHandlers::attach_role_policy(const pi::AttachRolePolicyRequest& r) {
@@ -159,16 +153,8 @@ Result<pi::ListAttachedRolePoliciesResult> IamHandlers::list_attached_role_polic
   auto page = roles().list_attached_role_policies(pipe_.read(), r.role_name,
                                                   list_options(r.path_prefix, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListAttachedRolePoliciesResult out;
-  for (const store::AttachedPolicy& p : page->items) {
-    pi::AttachedPolicy w;
-    w.policy_name = p.name;
-    w.policy_arn = p.arn;
-    out.attached_policies.push_back(std::move(w));
-  }
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListAttachedRolePoliciesResult::attached_policies,
+                               internal::attached_to_wire);
 }
 
 Result<void> IamHandlers::tag_role(const pi::TagRoleRequest& r) {
@@ -182,11 +168,9 @@ Result<void> IamHandlers::untag_role(const pi::UntagRoleRequest& r) {
 Result<pi::ListRoleTagsResult> IamHandlers::list_role_tags(const pi::ListRoleTagsRequest& r) {
   auto page = roles().list_role_tags(pipe_.read(), r.role_name, list_options(std::nullopt, r.marker, r.max_items));
   if (!page) return page.error();
-  pi::ListRoleTagsResult out;
-  for (const store::Tag& tag : page->items) out.tags.push_back(pi::Tag{tag.key, tag.value});
-  out.is_truncated = page->is_truncated();
-  if (page->is_truncated()) out.marker = page->next_marker;
-  return out;
+  return internal::page_result(*page, &pi::ListRoleTagsResult::tags, [&](const store::Tag& tag) {
+    return pi::Tag{tag.key, tag.value};
+  });
 }
 
 }  // namespace iamd::api

@@ -28,6 +28,26 @@ inline store::ListOptions list_options(const std::optional<std::string>& prefix,
   return o;
 }
 
+// A List* answer from one store page: each item mapped (`map`) into the list member `items`
+// of the result, and IsTruncated with the Marker to continue from.
+template <class Out, class Item, class Dest, class Map>
+Out page_result(const store::Page<Item>& page, std::vector<Dest> Out::*items, Map&& map) {
+  Out out;
+  (out.*items).reserve(page.items.size());
+  for (const Item& item : page.items) (out.*items).push_back(map(item));
+  out.is_truncated = page.is_truncated();
+  if (page.is_truncated()) out.marker = page.next_marker;
+  return out;
+}
+
+// A managed policy attached to a user, group or role, as the ListAttached* answers show it.
+inline protocol::iam::AttachedPolicy attached_to_wire(const store::AttachedPolicy& p) {
+  protocol::iam::AttachedPolicy w;
+  w.policy_name = p.name;
+  w.policy_arn = p.arn;
+  return w;
+}
+
 // The request's tags as the store keeps them, and the condition keys they set
 // (aws:RequestTag/<key>, aws:TagKeys).
 inline store::Tags request_tags(const std::vector<protocol::iam::Tag>& tags, condition::Context& extra) {
