@@ -209,6 +209,10 @@ TEST_F(GatewayTest, SignedRequestsGetAwsAnswers) {
 // second one (before the pipeline, GetGroup read the group twice, in two snapshots).
 TEST_F(GatewayTest, EachOperationRunsInOneTransaction) {
   const std::string managed = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+  const std::string mine = std::string("arn:aws:iam::") + kAccount + ":policy/mine";
+  const char* trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},)"
+      R"("Action":"sts:AssumeRole"}]})";
   const char* allow = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})";
   ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "member"}}).status, 200);
   struct Step {
@@ -232,6 +236,22 @@ TEST_F(GatewayTest, EachOperationRunsInOneTransaction) {
       {{{"Action", "UpdateGroup"}, {"GroupName", "team"}, {"NewGroupName", "crew"}}, 0, 1},
       {{{"Action", "GetGroup"}, {"GroupName", "nobody"}}, 1, 0},  // NoSuchEntity, from the same snapshot
       {{{"Action", "DeleteGroup"}, {"GroupName", "crew"}}, 0, 1},
+      {{{"Action", "GetUser"}, {"UserName", "MEMBER"}}, 1, 0},
+      {{{"Action", "ListUsers"}}, 1, 0},
+      {{{"Action", "TagUser"}, {"UserName", "member"}, {"Tags.member.1.Key", "k"}, {"Tags.member.1.Value", "v"}}, 0, 1},
+      {{{"Action", "ListUserTags"}, {"UserName", "member"}}, 1, 0},
+      {{{"Action", "ListAccessKeys"}, {"UserName", "member"}}, 1, 0},
+      {{{"Action", "CreateRole"}, {"RoleName", "app"}, {"AssumeRolePolicyDocument", trust}}, 0, 1},
+      {{{"Action", "GetRole"}, {"RoleName", "app"}}, 1, 0},
+      {{{"Action", "PutRolePolicy"}, {"RoleName", "app"}, {"PolicyName", "s3"}, {"PolicyDocument", allow}}, 0, 1},
+      {{{"Action", "ListRolePolicies"}, {"RoleName", "app"}}, 1, 0},
+      {{{"Action", "CreatePolicy"}, {"PolicyName", "mine"}, {"PolicyDocument", allow}}, 0, 1},
+      {{{"Action", "GetPolicy"}, {"PolicyArn", mine}}, 1, 0},
+      {{{"Action", "ListPolicyVersions"}, {"PolicyArn", mine}}, 1, 0},
+      {{{"Action", "AttachRolePolicy"}, {"RoleName", "app"}, {"PolicyArn", mine}}, 0, 1},
+      {{{"Action", "ListEntitiesForPolicy"}, {"PolicyArn", mine}}, 1, 0},
+      {{{"Action", "GetAccountSummary"}}, 1, 0},
+      {{{"Action", "GetAccountAuthorizationDetails"}}, 1, 0},
   };
   for (const Step& step : steps) {
     const int reads = watched_->reads_begun(), writes = watched_->writes_begun();
