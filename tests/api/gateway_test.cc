@@ -264,6 +264,33 @@ TEST_F(GatewayTest, EachOperationRunsInOneTransaction) {
   }
 }
 
+// Authorization uses the stored entity's canonical ARN (its path, the case of its stored
+// name), never the caller's spelling of it.
+TEST_F(GatewayTest, AuthorizationUsesTheStoredEntitysCanonicalArn) {
+  ASSERT_EQ(call({{"Action", "CreateGroup"}, {"GroupName", "Team"}, {"Path", "/qa/"}}).status, 200);
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "reader"}}).status, 200);
+  ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "reader"}});
+  ASSERT_EQ(key.status, 200);
+  Signing reader;
+  reader.key = element(key.body, "AccessKeyId");
+  reader.secret = element(key.body, "SecretAccessKey");
+  auto allow_only = [&](const std::string& resource) {
+    const std::string doc = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetGroup",)"
+                            R"("Resource":")" +
+                            resource + R"("}]})";
+    ASSERT_EQ(call({{"Action", "PutUserPolicy"}, {"UserName", "reader"}, {"PolicyName", "p"}, {"PolicyDocument", doc}})
+                  .status,
+              200);
+  };
+  const std::string group = std::string("arn:aws:iam::") + kAccount + ":group/";
+  allow_only(group + "qa/Team");
+  EXPECT_EQ(call({{"Action", "GetGroup"}, {"GroupName", "tEAM"}}, reader).status, 200);
+  allow_only(group + "tEAM");  // the caller's spelling, without the path: not the group's ARN
+  ApiResponse denied = call({{"Action", "GetGroup"}, {"GroupName", "tEAM"}}, reader);
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_NE(denied.body.find(group + "qa/Team"), std::string::npos) << denied.body;  // AccessDenied names it
+}
+
 TEST_F(GatewayTest, AUserWithoutPoliciesIsDeniedWithAwsMessage) {
   ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "bob"}}).status, 200);
   const ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "bob"}});
