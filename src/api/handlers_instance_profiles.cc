@@ -95,20 +95,6 @@ Result<void> IamHandlers::delete_instance_profile(const pi::DeleteInstanceProfil
 }
 
 Result<void> IamHandlers::add_role_to_instance_profile(const pi::AddRoleToInstanceProfileRequest& r) {
-  // [OBS] "The caller of this operation must be granted the PassRole permission on the IAM
-  // role" (AddRoleToInstanceProfile's documentation): the role's ARN with its stored path, or
-  // with "/" when it does not exist (a denial never reveals whether it exists).
-  store::Role role;
-  if (auto found = pipe_.read().tx.get_role(ctx_.caller.account_id, r.role_name)) {
-    role = std::move(found).value();
-  } else if (store::is_not_found(found.error())) {
-    role.account_id = ctx_.caller.account_id;
-    role.name = r.role_name;
-    role.path = "/";
-  } else {
-    return found.error();
-  }
-  if (auto a = pipe_.authorize("iam:PassRole", ctx_.domain.role_arn(role)); !a) return a;
   return instance_profiles().add_role_to_instance_profile(pipe_.write(), r.instance_profile_name, r.role_name);
 }
 

@@ -100,9 +100,15 @@ constexpr Operation kIam[] = {
     {"GetInstanceProfile", "iam:GetInstanceProfile", R::kInstanceProfile, "InstanceProfileName", 0, M::kRead},
     {"ListInstanceProfiles", "iam:ListInstanceProfiles", R::kList, "instance-profile", 0, M::kRead},
     {"DeleteInstanceProfile", "iam:DeleteInstanceProfile", R::kInstanceProfile, "InstanceProfileName", 0, M::kWrite},
-    // AddRoleToInstanceProfile: also iam:PassRole on the role (its handler).
-    {"AddRoleToInstanceProfile", "iam:AddRoleToInstanceProfile", R::kInstanceProfile, "InstanceProfileName", 0,
-     M::kWrite},
+    // [OBS] "The caller of this operation must be granted the PassRole permission on the IAM
+    // role" (AddRoleToInstanceProfile's documentation).
+    {"AddRoleToInstanceProfile",
+     "iam:AddRoleToInstanceProfile",
+     R::kInstanceProfile,
+     "InstanceProfileName",
+     0,
+     M::kWrite,
+     {"iam:PassRole", R::kRole, "RoleName"}},
     {"RemoveRoleFromInstanceProfile", "iam:RemoveRoleFromInstanceProfile", R::kInstanceProfile, "InstanceProfileName",
      0, M::kWrite},
     {"ListInstanceProfilesForRole", "iam:ListInstanceProfilesForRole", R::kRole, "RoleName", 0, M::kRead},

@@ -58,6 +58,13 @@ enum class Mode : std::uint8_t {
   kUnauthorized,
 };
 
+// A further action an operation needs, on a resource of its own.
+struct AlsoAuthorized {
+  std::string_view action;  // empty: none
+  Resource resource = Resource::kAny;
+  std::string_view member;
+};
+
 struct Operation {
   std::string_view name;    // the wire Action: "CreateUser"
   std::string_view action;  // "iam:CreateUser"
@@ -65,6 +72,9 @@ struct Operation {
   std::string_view member;  // "UserName"; for Resource::kList the resource type ("user")
   std::uint32_t keys = 0;
   Mode mode = Mode::kRead;
+  // A second action authorized after the first, with the request's keys
+  // (AddRoleToInstanceProfile: iam:PassRole on the role).
+  AlsoAuthorized second = {};
 };
 
 // The row of operation `name` of the service `service` ("iam", "sts"); null when iamd does

@@ -156,7 +156,7 @@ Result<void> Pipeline::end(Result<void> outcome) {
 
 Result<void> Pipeline::resolve_and_authorize() {
   if (op_->resource == Resource::kCustom) return {};
-  if (auto r = resolve(); !r) return r;
+  if (auto r = resolve(op_->resource, op_->member, (op_->keys & kCreates) != 0, target_); !r) return r;
   std::shared_ptr<const policy::CompiledPolicy> grant;
   if ((op_->keys & kPasswordGrant) != 0) {
     auto g = password_grant();
@@ -170,38 +170,43 @@ Result<void> Pipeline::resolve_and_authorize() {
   if ((op_->keys & kCreates) != 0) {
     // The new record's tags are its aws:ResourceTag/<k> (evaluation.md §5.2); iam:ResourceTag
     // names the tags of an existing user or role only.
-    return authorize_with(op_->action, target_.arn, request_tags(*params_), false, extra, grant);
+    if (auto a = authorize_with(op_->action, target_.arn, request_tags(*params_), false, extra, grant); !a) return a;
+  } else if (auto a = authorize_with(op_->action, target_.arn, target_.tags, target_.principal, extra, grant); !a) {
+    return a;
   }
-  return authorize_with(op_->action, target_.arn, target_.tags, target_.principal, extra, grant);
+  if (op_->second.action.empty()) return {};
+  // The operation's second action, on its own resource (AddRoleToInstanceProfile: iam:PassRole
+  // on the role), resolved in the same snapshot.
+  Target second;
+  if (auto r = resolve(op_->second.resource, op_->second.member, false, second); !r) return r;
+  return authorize_with(op_->second.action, second.arn, second.tags, second.principal, request_keys_, nullptr);
 }
 
-Result<void> Pipeline::resolve() {
+Result<void> Pipeline::resolve(Resource kind, std::string_view member_name, bool creates, Target& out) {
   const iam::DomainEnv& env = ctx_.domain.env();
   const std::string& account = ctx_.caller.account_id;
   store::ReadTransaction& t = *tx();
-  Target& out = target_;
-  out.principal = is_principal(op_->resource);
-  const std::string* given = member(*params_, op_->member);
+  out.principal = is_principal(kind);
+  const std::string* given = member(*params_, member_name);
   auto unsaved = [&](std::string_view path) {
     out.name = given != nullptr ? *given : std::string();
-    out.arn =
-        arn::iam_arn(env.partition, account, std::string(type_word(op_->resource)) + std::string(path) + out.name);
+    out.arn = arn::iam_arn(env.partition, account, std::string(type_word(kind)) + std::string(path) + out.name);
   };
   // A lookup's failure other than NotFound is the operation's error.
   auto missing = [](const Error& e) { return store::is_not_found(e); };
 
-  if ((op_->keys & kCreates) != 0) {
+  if (creates) {
     const std::string* path = member(*params_, "Path");
     unsaved(path != nullptr ? std::string_view(*path) : std::string_view("/"));
     return {};
   }
-  switch (op_->resource) {
+  switch (kind) {
     case Resource::kAny:
       out.arn = "*";
       return {};
     case Resource::kList: {
       const std::string* prefix = member(*params_, "PathPrefix");
-      std::string resource(op_->member);
+      std::string resource(member_name);
       resource += '/';
       if (prefix != nullptr && prefix->size() > 1) resource += prefix->substr(1);
       out.arn = arn::iam_arn(env.partition, account, resource);
@@ -325,7 +330,7 @@ Result<void> Pipeline::resolve() {
         return {};
       };
       iam::Providers& providers = ctx_.domain.providers;
-      if (op_->resource == Resource::kOidcProvider) return tags(providers.get_oidc_provider(read(), *given));
+      if (kind == Resource::kOidcProvider) return tags(providers.get_oidc_provider(read(), *given));
       return tags(providers.get_saml_provider(read(), *given));
     }
     case Resource::kMfaDevice:

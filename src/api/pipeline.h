@@ -89,7 +89,9 @@ class Pipeline {
 
  private:
   common::Result<void> resolve_and_authorize();
-  common::Result<void> resolve();
+  // Resolves the resource `kind` named by request member `member_name` (the new record's
+  // when `creates`) into `out`.
+  common::Result<void> resolve(Resource kind, std::string_view member_name, bool creates, Target& out);
   common::Result<void> authorize_with(std::string_view action, std::string_view resource, const store::Tags& tags,
                                       bool principal, const condition::Context& extra,
                                       const std::shared_ptr<const policy::CompiledPolicy>& grant);
