@@ -46,7 +46,8 @@ common::Result<std::shared_ptr<const authz::PrincipalPolicies>> Access::policies
     for (const iam::PolicyText& t : texts->identity) {
       // Inline policies may be 2008-10-17 and are not managed: validate them as inline.
       auto c = compile_cached(
-          compiled_, t, t.cache_key.starts_with("arn:") ? policy::PolicyKind::kManaged : policy::PolicyKind::kIdentity);
+          compiled_, t,
+          t.source_type.ends_with("managed") ? policy::PolicyKind::kManaged : policy::PolicyKind::kIdentity);
       if (!c) return c.error();
       identity.push_back(*c);
     }

@@ -337,7 +337,7 @@ Result<void> Pipeline::resolve(Resource kind, std::string_view member_name, bool
       // A serial number is the device's ARN; one that is not (a hardware token's serial) is
       // authorized as the account's mfa/<serial>, as before the pipeline.
       if (given == nullptr) return {};
-      out.arn = given->starts_with("arn:") ? *given : ctx_.domain.mfa_serial(account, "/", *given);
+      out.arn = arn::is_arn(*given) ? *given : ctx_.domain.mfa_serial(account, "/", *given);
       return {};
     default:
       // Resources whose members are ARNs: authorized as given (families resolve their records).

@@ -16,6 +16,11 @@ bool split6(std::string_view text, std::array<std::string_view, 6>& parts) {
   return true;
 }
 
+bool is_arn(std::string_view text) {
+  std::array<std::string_view, 6> parts;
+  return split6(text, parts) && parts[0] == "arn";
+}
+
 Arn::Arn(std::string partition, std::string service, std::string region, std::string account, std::string resource)
     : partition_(std::move(partition)),
       service_(std::move(service)),

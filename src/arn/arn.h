@@ -43,6 +43,10 @@ class Arn {
 std::string iam_arn(std::string_view partition, std::string_view account, std::string_view resource);
 std::string sts_arn(std::string_view partition, std::string_view account, std::string_view resource);
 
+// True when `text` is ARN-shaped: "arn:" and at least five colons (split6). What it names is
+// for Arn::parse and the callers to check.
+bool is_arn(std::string_view text);
+
 // True for a 12-digit account id.
 bool is_account_id(std::string_view s);
 

@@ -1,5 +1,6 @@
 #include "iam/catalog.h"
 
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -351,12 +352,11 @@ std::span<const AwsManagedPolicy> ManagedCatalog::all() const {
 const AwsManagedPolicy* ManagedCatalog::find_by_arn(std::string_view arn) const {
   // Only arn:<partition>:iam::aws:policy/... can be in the catalogue: looking up a customer
   // managed policy (evaluating a user, attaching) does not need the index.
-  std::string_view rest = arn;
-  if (!rest.starts_with("arn:")) return nullptr;
-  rest.remove_prefix(4);
-  if (!rest.starts_with(state_->partition)) return nullptr;
-  rest.remove_prefix(state_->partition.size());
-  if (!rest.starts_with(":iam::aws:policy/")) return nullptr;
+  std::array<std::string_view, 6> parts;
+  if (!arn::split6(arn, parts) || parts[0] != "arn" || parts[1] != state_->partition || parts[2] != "iam" ||
+      !parts[3].empty() || parts[4] != "aws" || !parts[5].starts_with("policy/")) {
+    return nullptr;
+  }
   const Index& i = index();
   auto it = i.by_arn.find(arn);
   return it == i.by_arn.end() ? nullptr : &i.policies[it->second];

@@ -35,6 +35,18 @@ TEST(Arn, AccountId) {
   EXPECT_FALSE(is_account_id("12345678901a"));
 }
 
+TEST(Arn, IsArnShaped) {
+  const std::pair<const char*, bool> cases[] = {
+      {"arn:aws:iam::123456789012:mfa/dev", true},
+      {"arn:aws:s3:::bucket", true},
+      {"arn:aws:iam::123456789012", false},  // four colons
+      {"GAHT12345678", false},               // a hardware token's serial
+      {"urn:aws:iam::123456789012:mfa/dev", false},
+      {"", false},
+  };
+  for (const auto& [text, want] : cases) EXPECT_EQ(is_arn(text), want) << text;
+}
+
 std::array<std::string, 6> pattern(std::string_view p) {
   std::array<std::string_view, 6> parts;
   EXPECT_TRUE(split6(p, parts));
