@@ -270,6 +270,11 @@ const Operation* find_in(const std::vector<const Operation*>& rows, std::string_
 
 }  // namespace
 
+std::span<const Operation> operations(std::string_view service) {
+  if (service == "sts") return kSts;
+  return kIam;
+}
+
 const Operation* find_operation(std::string_view service, std::string_view name) {
   static const std::vector<const Operation*> iam = sorted(kIam);
   static const std::vector<const Operation*> sts = sorted(kSts);

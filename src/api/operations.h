@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace iamd::api {
@@ -80,5 +81,8 @@ struct Operation {
 // The row of operation `name` of the service `service` ("iam", "sts"); null when iamd does
 // not implement the operation.
 const Operation* find_operation(std::string_view service, std::string_view name);
+
+// Every row of the service's table, in table order (for tests and documentation).
+std::span<const Operation> operations(std::string_view service);
 
 }  // namespace iamd::api

@@ -6,13 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "../iam/watched_store.h"
+#include "api/operations.h"
 #include "iam/catalog.h"
 #include "iam/service.h"
+#include "protocol/iam.h"
+#include "protocol/sts.h"
 #include "sigv4/signer.h"
 #include "store/store.h"
 
@@ -360,6 +366,35 @@ TEST(GatewayMayWrite, FollowsTheOperationTable) {
   for (const auto& c : cases) {
     EXPECT_EQ(Gateway::may_write(c.query, c.body), c.writes) << c.query << " | " << c.body;
   }
+}
+
+}  // namespace
+}  // namespace iamd::api
+
+namespace iamd::api {
+namespace {
+
+// The operation table is consistent with the service models: each row names an operation
+// of its model once, is authorized as <service>:<Name>, and names the member its resource
+// kind needs.
+TEST(OperationTable, RowsMatchTheModels) {
+  for (std::string_view service : {"iam", "sts"}) {
+    std::span<const std::string_view> names =
+        service == "iam" ? protocol::iam::operation_names() : protocol::sts::operation_names();
+    std::set<std::string_view> seen;
+    for (const Operation& op : operations(service)) {
+      EXPECT_TRUE(std::find(names.begin(), names.end(), op.name) != names.end()) << op.name;
+      EXPECT_TRUE(seen.insert(op.name).second) << "two rows for " << op.name;
+      EXPECT_EQ(op.action, std::string(service) + ":" + std::string(op.name));
+      EXPECT_EQ(find_operation(service, op.name), &op);
+      const bool needs_member = op.resource != Resource::kAny && op.resource != Resource::kCustom &&
+                                op.resource != Resource::kUser;  // kUser: absent means the caller
+      if (needs_member) EXPECT_FALSE(op.member.empty()) << op.name;
+      if (!op.second.action.empty()) EXPECT_FALSE(op.second.member.empty()) << op.name;
+    }
+  }
+  EXPECT_EQ(find_operation("iam", "NoSuchOperation"), nullptr);
+  EXPECT_EQ(find_operation("sts", "CreateUser"), nullptr);
 }
 
 }  // namespace
