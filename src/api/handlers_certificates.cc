@@ -3,8 +3,7 @@
 // caller when UserName is omitted, evaluation.md §6); server certificates against
 // arn:<p>:iam::<acct>:server-certificate/<path><name> (ListServerCertificates: against
 // server-certificate/ + the path prefix, policy-language.md §3.3). The pipeline (api/pipeline.h)
-// has resolved and authorized each one (operations.cc) in the transaction these run in, but
-// for Create/ListServiceSpecificCredentials, which authorize themselves with the service name.
+// has resolved and authorized each one (operations.cc) in the transaction these run in.
 #include "api/handlers.h"
 #include "api/internal.h"
 
@@ -60,38 +59,6 @@ pi::ServiceSpecificCredential to_wire(const iam::Certificates::ServiceSpecificCr
   w.user_name = c.user_name;
   w.status = std::string(status_name(c.status));
   return w;
-}
-
-// The user a service-specific credential operation targets, for the operations that
-// authorize themselves (CreateServiceSpecificCredential, ListServiceSpecificCredentials): its
-// stored name and ARN (path from the store when it exists, "/" otherwise, so a denial never
-// reveals whether it exists); the caller when UserName is omitted (a root caller: no name).
-struct UserTarget {
-  std::string name;
-  std::string arn;
-};
-
-Result<UserTarget> credential_user(const iam::IamDomain& domain, const Caller& caller, const iam::Read& rd,
-                                   const std::optional<std::string>& user_name) {
-  UserTarget t;
-  if (!user_name) {
-    if (caller.user) t.name = caller.user->name;
-    t.arn = caller.arn;
-    return t;
-  }
-  auto u = rd.tx.get_user(rd.account_id, *user_name);
-  if (u) {
-    t.name = u->name;
-    t.arn = domain.user_arn(*u);
-    return t;
-  }
-  if (!store::is_not_found(u.error())) return u.error();
-  store::User unsaved;
-  unsaved.account_id = std::string(rd.account_id);
-  unsaved.name = *user_name;
-  t.name = *user_name;
-  t.arn = domain.user_arn(unsaved);
-  return t;
 }
 
 }  // namespace
@@ -213,13 +180,7 @@ Result<pi::ListServerCertificateTagsResult> IamHandlers::list_server_certificate
 
 Result<pi::CreateServiceSpecificCredentialResult> IamHandlers::create_service_specific_credential(
     const pi::CreateServiceSpecificCredentialRequest& r) {
-  // Resource::kCustom: the user, authorized with iam:ServiceSpecificCredentialServiceName.
-  auto t = credential_user(ctx_.domain, ctx_.caller, pipe_.read(), r.user_name);
-  if (!t) return t.error();
-  condition::Context extra;
-  extra.set("iam:ServiceSpecificCredentialServiceName", r.service_name);
-  if (auto a = pipe_.authorize("iam:CreateServiceSpecificCredential", t->arn, &extra); !a) return a.error();
-  auto c = certificates().create_service_specific_credential(pipe_.write(), t->name, r.service_name);
+  auto c = certificates().create_service_specific_credential(pipe_.write(), pipe_.target().name, r.service_name);
   if (!c) return c.error();
   pi::CreateServiceSpecificCredentialResult out;
   out.service_specific_credential = to_wire(*c);
@@ -228,13 +189,8 @@ Result<pi::CreateServiceSpecificCredentialResult> IamHandlers::create_service_sp
 
 Result<pi::ListServiceSpecificCredentialsResult> IamHandlers::list_service_specific_credentials(
     const pi::ListServiceSpecificCredentialsRequest& r) {
-  // Resource::kCustom: the user, authorized with iam:ServiceSpecificCredentialServiceName.
-  auto t = credential_user(ctx_.domain, ctx_.caller, pipe_.read(), r.user_name);
-  if (!t) return t.error();
-  condition::Context extra;
-  if (r.service_name) extra.set("iam:ServiceSpecificCredentialServiceName", *r.service_name);
-  if (auto a = pipe_.authorize("iam:ListServiceSpecificCredentials", t->arn, &extra); !a) return a.error();
-  auto list = certificates().list_service_specific_credentials(pipe_.read(), t->name, r.service_name.value_or(""));
+  auto list =
+      certificates().list_service_specific_credentials(pipe_.read(), pipe_.target().name, r.service_name.value_or(""));
   if (!list) return list.error();
   pi::ListServiceSpecificCredentialsResult out;
   for (const auto& c : *list) {

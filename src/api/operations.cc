@@ -196,10 +196,10 @@ constexpr Operation kIam[] = {
      M::kWrite},
     {"ListServerCertificateTags", "iam:ListServerCertificateTags", R::kServerCertificate, "ServerCertificateName", 0,
      M::kRead},
-    // Create and List supply iam:ServiceSpecificCredentialServiceName, which no Key bit covers:
-    // their handlers resolve the user and authorize (with it) themselves.
-    {"CreateServiceSpecificCredential", "iam:CreateServiceSpecificCredential", R::kCustom, "UserName", 0, M::kWrite},
-    {"ListServiceSpecificCredentials", "iam:ListServiceSpecificCredentials", R::kCustom, "UserName", 0, M::kRead},
+    {"CreateServiceSpecificCredential", "iam:CreateServiceSpecificCredential", R::kUser, "UserName", kServiceName,
+     M::kWrite},
+    {"ListServiceSpecificCredentials", "iam:ListServiceSpecificCredentials", R::kUser, "UserName", kServiceName,
+     M::kRead},
     {"ResetServiceSpecificCredential", "iam:ResetServiceSpecificCredential", R::kUser, "UserName", 0, M::kWrite},
     {"UpdateServiceSpecificCredential", "iam:UpdateServiceSpecificCredential", R::kUser, "UserName", 0, M::kWrite},
     {"DeleteServiceSpecificCredential", "iam:DeleteServiceSpecificCredential", R::kUser, "UserName", 0, M::kWrite},

@@ -46,6 +46,8 @@ enum Key : std::uint32_t {
   // The password policy's AllowUsersToChangePassword grants the action to IAM users
   // (ChangePassword on themselves, GetAccountPasswordPolicy).
   kPasswordGrant = 1u << 6,
+  // iam:ServiceSpecificCredentialServiceName from ServiceName.
+  kServiceName = 1u << 7,
 };
 
 enum class Mode : std::uint8_t {

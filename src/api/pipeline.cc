@@ -112,6 +112,11 @@ Result<void> Pipeline::begin(std::string_view service, std::string_view name, co
   if ((op_->keys & kPolicyArn) != 0) {
     if (const std::string* v = member(params, "PolicyArn")) request_keys_.set("iam:PolicyARN", *v);
   }
+  if ((op_->keys & kServiceName) != 0) {
+    if (const std::string* v = member(params, "ServiceName")) {
+      request_keys_.set("iam:ServiceSpecificCredentialServiceName", *v);
+    }
+  }
   if ((op_->keys & kRequestBoundary) != 0) {
     if (const std::string* v = member(params, "PermissionsBoundary")) request_keys_.set("iam:PermissionsBoundary", *v);
   }

@@ -389,8 +389,12 @@ TEST(OperationTable, RowsMatchTheModels) {
       EXPECT_EQ(find_operation(service, op.name), &op);
       const bool needs_member = op.resource != Resource::kAny && op.resource != Resource::kCustom &&
                                 op.resource != Resource::kUser;  // kUser: absent means the caller
-      if (needs_member) EXPECT_FALSE(op.member.empty()) << op.name;
-      if (!op.second.action.empty()) EXPECT_FALSE(op.second.member.empty()) << op.name;
+      if (needs_member) {
+        EXPECT_FALSE(op.member.empty()) << op.name;
+      }
+      if (!op.second.action.empty()) {
+        EXPECT_FALSE(op.second.member.empty()) << op.name;
+      }
     }
   }
   EXPECT_EQ(find_operation("iam", "NoSuchOperation"), nullptr);
