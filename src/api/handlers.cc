@@ -99,7 +99,8 @@ Result<pi::GetUserResult> IamHandlers::get_user(const pi::GetUserRequest& r) {
 }
 
 Result<pi::ListUsersResult> IamHandlers::list_users(const pi::ListUsersRequest& r) {
-  auto page = users().list_users(pipe_.read(), list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
+  auto page = users().list_users(
+      pipe_.read(), internal::list_options_without_tags(r.path_prefix.value_or("/"), r.marker, r.max_items));
   if (!page) return page.error();
   return internal::page_result(*page, &pi::ListUsersResult::users,
                                [&](const store::User& u) { return to_wire(ctx_.domain, u, false); });

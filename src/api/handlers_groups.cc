@@ -47,7 +47,8 @@ Result<pi::CreateGroupResult> IamHandlers::create_group(const pi::CreateGroupReq
 }
 
 Result<pi::GetGroupResult> IamHandlers::get_group(const pi::GetGroupRequest& r) {
-  auto m = groups().get_group_members(pipe_.read(), r.group_name, list_options(std::nullopt, r.marker, r.max_items));
+  auto m = groups().get_group_members(pipe_.read(), r.group_name,
+                                      internal::list_options_without_tags(std::nullopt, r.marker, r.max_items));
   if (!m) return m.error();
   pi::GetGroupResult out;
   out.group = to_wire(ctx_.domain, m->group);

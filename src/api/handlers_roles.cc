@@ -84,7 +84,8 @@ Result<pi::GetRoleResult> IamHandlers::get_role(const pi::GetRoleRequest& r) {
 }
 
 Result<pi::ListRolesResult> IamHandlers::list_roles(const pi::ListRolesRequest& r) {
-  auto page = roles().list_roles(pipe_.read(), list_options(r.path_prefix.value_or("/"), r.marker, r.max_items));
+  auto page = roles().list_roles(
+      pipe_.read(), internal::list_options_without_tags(r.path_prefix.value_or("/"), r.marker, r.max_items));
   if (!page) return page.error();
   return internal::page_result(*page, &pi::ListRolesResult::roles,
                                [&](const store::Role& role) { return to_wire(ctx_.domain, role, RoleView::kList); });

@@ -28,6 +28,16 @@ inline store::ListOptions list_options(const std::optional<std::string>& prefix,
   return o;
 }
 
+// The same for the lists whose answers leave the records' tags out (ListUsers, ListRoles,
+// GetGroup's members): the store need not read them.
+inline store::ListOptions list_options_without_tags(const std::optional<std::string>& prefix,
+                                                    const std::optional<std::string>& marker,
+                                                    const std::optional<std::int64_t>& max_items) {
+  store::ListOptions o = list_options(prefix, marker, max_items);
+  o.with_tags = false;
+  return o;
+}
+
 // A List* answer from one store page: each item mapped (`map`) into the list member `items`
 // of the result, and IsTruncated with the Marker to continue from.
 template <class Out, class Item, class Dest, class Map>

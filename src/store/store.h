@@ -74,6 +74,10 @@ struct ListOptions {
   std::string path_prefix = "/";
   std::string marker;           // empty: from the start
   std::size_t max_items = 100;  // at least 1
+  // Whether the records' tags are read too (lists of users, users in a group, roles). False
+  // for answers that do not show them (ListUsers, GetGroup's members, ListRoles): a backend
+  // may then leave them empty, sparing a query per page.
+  bool with_tags = true;
 };
 
 template <class T>

@@ -112,6 +112,25 @@ TEST_P(StoreConformance, ListedRecordsCarryTheirTags) {
   ASSERT_EQ(policies->items.size(), 2u);
   EXPECT_EQ(policies->items[0].tags, p1.tags);
   EXPECT_TRUE(policies->items[1].tags.empty());
+
+  // Lists asked not to read tags return the same records otherwise (their tags may be left
+  // out), in the same order and pages.
+  auto without_tags = [](std::vector<User> v) {
+    for (User& u : v) u.tags.clear();
+    return v;
+  };
+  ListOptions bare;
+  bare.with_tags = false;
+  auto listed_bare = r->list_users(kAccount, bare);
+  IAMD_ASSERT_OK(listed_bare);
+  EXPECT_EQ(without_tags(listed_bare->items), without_tags(users));
+  auto members_bare = r->list_users_in_group("AGPATAGGED", bare);
+  IAMD_ASSERT_OK(members_bare);
+  EXPECT_EQ(without_tags(members_bare->items), without_tags(users));
+  auto roles_bare = r->list_roles(kAccount, bare);
+  IAMD_ASSERT_OK(roles_bare);
+  ASSERT_EQ(roles_bare->items.size(), 2u);
+  EXPECT_EQ(roles_bare->items[0].id, r1.id);
 }
 
 TEST_P(StoreConformance, AccountsAliasAndPasswordPolicy) {

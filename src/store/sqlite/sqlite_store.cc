@@ -113,11 +113,11 @@ class SqliteTransaction final : public Transaction {
                            read_user(), user_id);
   }
   Result<Page<User>> list_users(std::string_view account_id, const ListOptions& options) override {
-    return with_tags<User>(query_page<User>("SELECT " IAMD_USER_COLUMNS
-                                            ", u.name_folded FROM users u WHERE u.account_id = ? AND " IAMD_PATH_FILTER(
-                                                "u.path", "?2") " AND u.name_folded > ? ORDER BY u.name_folded LIMIT ?",
-                                            options, 7, read_user(false), account_id, options.path_prefix),
-                           &User::id);
+    auto page = query_page<User>("SELECT " IAMD_USER_COLUMNS
+                                 ", u.name_folded FROM users u WHERE u.account_id = ? AND " IAMD_PATH_FILTER(
+                                     "u.path", "?2") " AND u.name_folded > ? ORDER BY u.name_folded LIMIT ?",
+                                 options, 7, read_user(false), account_id, options.path_prefix);
+    return options.with_tags ? with_tags<User>(std::move(page), &User::id) : page;
   }
 
   Result<AccessKey> get_access_key(std::string_view access_key_id) override {
@@ -164,11 +164,11 @@ class SqliteTransaction final : public Transaction {
   }
   Result<Page<User>> list_users_in_group(std::string_view group_id, const ListOptions& options) override {
     if (auto r = require("SELECT 1 FROM iam_groups WHERE id = ?", "group", group_id); !r) return r.error();
-    return with_tags<User>(query_page<User>("SELECT " IAMD_USER_COLUMNS
-                                            ", u.name_folded FROM group_members m JOIN users u ON u.id = m.user_id "
-                                            "WHERE m.group_id = ? AND u.name_folded > ? ORDER BY u.name_folded LIMIT ?",
-                                            options, 7, read_user(false), group_id),
-                           &User::id);
+    auto page = query_page<User>("SELECT " IAMD_USER_COLUMNS
+                                 ", u.name_folded FROM group_members m JOIN users u ON u.id = m.user_id "
+                                 "WHERE m.group_id = ? AND u.name_folded > ? ORDER BY u.name_folded LIMIT ?",
+                                 options, 7, read_user(false), group_id);
+    return options.with_tags ? with_tags<User>(std::move(page), &User::id) : page;
   }
 
   Result<Role> get_role(std::string_view account_id, std::string_view name) override {
@@ -180,11 +180,11 @@ class SqliteTransaction final : public Transaction {
                            read_role(), role_id);
   }
   Result<Page<Role>> list_roles(std::string_view account_id, const ListOptions& options) override {
-    return with_tags<Role>(query_page<Role>("SELECT " IAMD_ROLE_COLUMNS
-                                            ", r.name_folded FROM roles r WHERE r.account_id = ? AND " IAMD_PATH_FILTER(
-                                                "r.path", "?2") " AND r.name_folded > ? ORDER BY r.name_folded LIMIT ?",
-                                            options, 11, read_role(false), account_id, options.path_prefix),
-                           &Role::id);
+    auto page = query_page<Role>("SELECT " IAMD_ROLE_COLUMNS
+                                 ", r.name_folded FROM roles r WHERE r.account_id = ? AND " IAMD_PATH_FILTER(
+                                     "r.path", "?2") " AND r.name_folded > ? ORDER BY r.name_folded LIMIT ?",
+                                 options, 11, read_role(false), account_id, options.path_prefix);
+    return options.with_tags ? with_tags<Role>(std::move(page), &Role::id) : page;
   }
 
   Result<ManagedPolicy> get_policy(std::string_view arn) override {
