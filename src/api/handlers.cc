@@ -21,14 +21,25 @@ using internal::to_wire;
 
 namespace internal {
 
-pi::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full) {
+namespace {
+
+// The members every view of a user has; moves the strings out of an rvalue `u`.
+template <class U>
+pi::User basic_user(const iam::IamDomain& domain, U&& u) {
   pi::User w;
-  w.path = u.path;
-  w.user_name = u.name;
-  w.user_id = u.id;
   w.arn = domain.user_arn(u);
   w.create_date = u.create_date;
   if (u.password_last_used) w.password_last_used = *u.password_last_used;
+  w.path = std::forward<U>(u).path;
+  w.user_name = std::forward<U>(u).name;
+  w.user_id = std::forward<U>(u).id;
+  return w;
+}
+
+}  // namespace
+
+pi::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full) {
+  pi::User w = basic_user(domain, u);
   if (full) {
     if (!u.permissions_boundary.empty()) {
       pi::AttachedPermissionsBoundary b;
@@ -39,6 +50,10 @@ pi::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full) 
     for (const store::Tag& t : u.tags) w.tags.push_back(pi::Tag{t.key, t.value});
   }
   return w;
+}
+
+pi::User to_wire_listed(const iam::IamDomain& domain, store::User&& u) {
+  return basic_user(domain, std::move(u));
 }
 
 std::string_view status_name(store::AccessKeyStatus s) {
@@ -103,7 +118,7 @@ Result<pi::ListUsersResult> IamHandlers::list_users(const pi::ListUsersRequest& 
       pipe_.read(), internal::list_options_without_tags(r.path_prefix.value_or("/"), r.marker, r.max_items));
   if (!page) return page.error();
   return internal::page_result(*page, &pi::ListUsersResult::users,
-                               [&](const store::User& u) { return to_wire(ctx_.domain, u, false); });
+                               [&](store::User& u) { return internal::to_wire_listed(ctx_.domain, std::move(u)); });
 }
 
 Result<void> IamHandlers::delete_user(const pi::DeleteUserRequest& r) {

@@ -38,13 +38,13 @@ inline store::ListOptions list_options_without_tags(const std::optional<std::str
   return o;
 }
 
-// A List* answer from one store page: each item mapped (`map`) into the list member `items`
-// of the result, and IsTruncated with the Marker to continue from.
+// A List* answer from one store page: each item mapped (`map`, which may move from it) into
+// the list member `items` of the result, and IsTruncated with the Marker to continue from.
 template <class Out, class Item, class Dest, class Map>
-Out page_result(const store::Page<Item>& page, std::vector<Dest> Out::*items, Map&& map) {
+Out page_result(store::Page<Item>& page, std::vector<Dest> Out::*items, Map&& map) {
   Out out;
   (out.*items).reserve(page.items.size());
-  for (const Item& item : page.items) (out.*items).push_back(map(item));
+  for (Item& item : page.items) (out.*items).push_back(map(item));
   out.is_truncated = page.is_truncated();
   if (page.is_truncated()) out.marker = page.next_marker;
   return out;
@@ -90,6 +90,8 @@ protocol::iam::PolicyVersion to_wire(const store::PolicyVersion& v, bool with_do
 // The user as GetUser/CreateUser (`full`: with permissions boundary and tags) or the lists
 // (ListUsers, ListVirtualMFADevices' User) return it.
 protocol::iam::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full);
+// The same as the lists show it, moving the strings out of `u`.
+protocol::iam::User to_wire_listed(const iam::IamDomain& domain, store::User&& u);
 // "Active" / "Inactive".
 std::string_view status_name(store::AccessKeyStatus s);
 // ---- end of Users ----
