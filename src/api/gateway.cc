@@ -160,7 +160,7 @@ bool Gateway::may_write(std::string_view query, std::string_view body) {
   // IAM and STS share no operation name.
   const Operation* op = find_operation("iam", *action);
   if (op == nullptr) op = find_operation("sts", *action);
-  if (op == nullptr) return false;  // not implemented: answered without the store
+  if (op == nullptr) return false;  // no such operation in iamd: InvalidAction, before the store
   return op->mode == Mode::kWrite || op->mode == Mode::kPrepared;
 }
 

@@ -81,7 +81,7 @@ struct Operation {
 };
 
 // The row of operation `name` of the service `service` ("iam", "sts"); null when iamd does
-// not implement the operation.
+// not serve the operation (it answers InvalidAction).
 const Operation* find_operation(std::string_view service, std::string_view name);
 
 // Every row of the service's table, in table order (for tests and documentation).

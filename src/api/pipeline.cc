@@ -92,7 +92,7 @@ iam::Write Pipeline::write() {
 Result<void> Pipeline::begin(std::string_view service, std::string_view name, const protocol::Params& params) {
   op_ = find_operation(service, name);
   params_ = &params;
-  // An operation without a row is one iamd does not implement: nothing runs unauthorized.
+  // An operation without a row is one iamd does not serve: nothing runs unauthorized.
   if (op_ == nullptr) return protocol::unsupported_operation(name);
   if (op_->mode == Mode::kUnauthorized) return {};
   // The request's own condition keys (evaluation.md §5.2): fixed for the call.

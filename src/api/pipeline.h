@@ -60,7 +60,8 @@ class Pipeline {
   Pipeline& operator=(const Pipeline&) = delete;
 
   // Steps 1-4 for operation `name` of `service` ("iam", "sts"). An operation without a row
-  // is not implemented: InvalidAction, as the generated default handler answers.
+  // is not one iamd serves (one of the model's operations without a handler): InvalidAction,
+  // the same answer the generated default handler gives, before any store access.
   common::Result<void> begin(std::string_view service, std::string_view name, const protocol::Params& params);
   // Step 6: commits a write that succeeded (rolls back otherwise); maps any error to AWS's.
   common::Result<void> end(common::Result<void> outcome);

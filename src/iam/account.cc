@@ -31,6 +31,13 @@ Error login_profile_not_found(std::string_view user_name) {
   return not_found("Login Profile for User " + std::string(user_name) + " cannot be found.");
 }
 
+// The user's login profile, or NotFound in AWS's words.
+Result<store::LoginProfile> find_login_profile(store::ReadTransaction& tx, const store::User& u) {
+  auto p = tx.get_login_profile(u.id);
+  if (!p && store::is_not_found(p.error())) return login_profile_not_found(u.name);
+  return p;
+}
+
 Result<store::Account> find_account(store::ReadTransaction& tx, std::string_view account_id) {
   auto a = tx.get_account(account_id);
   if (!a && store::is_not_found(a.error())) {
@@ -256,11 +263,8 @@ Result<store::LoginProfile> check_login_profile_update(const Read& rd, std::stri
   if (!a) return a.error();
   auto u = find_user(rd.tx, rd.account_id, user_name);
   if (!u) return u.error();
-  auto p = rd.tx.get_login_profile(u->id);
-  if (!p) {
-    if (store::is_not_found(p.error())) return login_profile_not_found(u->name);
-    return p.error();
-  }
+  auto p = find_login_profile(rd.tx, *u);
+  if (!p) return p.error();
   if (password) {
     if (auto r = check_password(a->password_policy, *password); !r) return r.error();
   }
@@ -278,11 +282,8 @@ Result<PasswordSeen> password_seen(const Read& rd, std::string_view user_id) {
   if (!a) return a.error();
   auto u = rd.tx.get_user_by_id(user_id);
   if (!u) return u.error();
-  auto p = rd.tx.get_login_profile(u->id);
-  if (!p) {
-    if (store::is_not_found(p.error())) return login_profile_not_found(u->name);
-    return p.error();
-  }
+  auto p = find_login_profile(rd.tx, *u);
+  if (!p) return p.error();
   return PasswordSeen{a->password_policy, std::move(p).value()};
 }
 
@@ -316,11 +317,8 @@ Result<Accounts::UserLoginProfile> Accounts::create_login_profile(const Write& w
 Result<Accounts::UserLoginProfile> Accounts::get_login_profile(const Read& rd, std::string_view user_name) {
   auto u = find_user(rd.tx, rd.account_id, user_name);
   if (!u) return u.error();
-  auto p = rd.tx.get_login_profile(u->id);
-  if (!p) {
-    if (store::is_not_found(p.error())) return login_profile_not_found(u->name);
-    return p.error();
-  }
+  auto p = find_login_profile(rd.tx, *u);
+  if (!p) return p.error();
   return UserLoginProfile{u->name, std::move(p).value()};
 }
 
