@@ -1,5 +1,6 @@
 #include "api/gateway.h"
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -12,6 +13,7 @@
 #include "authz/request_context.h"
 #include "common/ids.h"
 #include "common/strings.h"
+#include "crypto/crypto.h"
 #include "protocol/form.h"
 #include "protocol/query.h"
 #include "protocol/response.h"
@@ -19,6 +21,7 @@
 #include "sigv4/regions.h"
 #include "sigv4/verifier.h"
 #include "store/derived_cache.h"
+#include "sts/session.h"
 
 namespace iamd::api {
 
@@ -39,8 +42,15 @@ struct Gateway::State final : sigv4::CredentialLookup {
         clock(c),
         access(d),
         keys(*d.env().store, kMaxCachedKeys),
+        session_users(*d.env().store, kMaxCachedKeys),
+        tokens(crypto::derive_key(d.env().master_key, kTokenKeyPurpose)),
         verifier(*this, c, verify_options()),
         request_ids(r) {}
+
+  // The session tokens' key is derived from the master key (crypto::derive_key): every node
+  // configured with the master key opens every node's tokens, and rotating the master key
+  // ends every session.
+  static constexpr std::string_view kTokenKeyPurpose = "iamd sts session tokens v1";
 
   // The credential scope names IAM or STS and a Region of AWS's table (api.md §1, §5.5).
   // [UNCERTAIN] AWS's global IAM endpoint accepts only us-east-1 and its STS endpoints the
@@ -54,7 +64,51 @@ struct Gateway::State final : sigv4::CredentialLookup {
     return o;
   }
 
-  common::Result<sigv4::Credential> lookup(std::string_view access_key_id, std::string_view) const override {
+  // What a verified request signed with temporary credentials carries to the handler.
+  struct SessionPrincipal {
+    std::shared_ptr<const sts::Session> session;
+    std::optional<store::User> user;  // a GetSessionToken session's user, as stored now
+  };
+
+  // Temporary credentials (ASIA keys): the session sealed in the token, opened without a
+  // store read; the secret is the session's. An ASIA key without a token, a token that does
+  // not open under this server's key or was sealed for another key id answer
+  // InvalidClientTokenId; an expired session ExpiredToken. A GetSessionToken session's user
+  // must still exist (read through a cache dropped when the user changes).
+  common::Result<sigv4::Credential> lookup_session(std::string_view access_key_id,
+                                                   std::string_view session_token) const {
+    if (session_token.empty()) return sigv4::invalid_client_token_id();
+    auto opened = tokens.open(access_key_id, session_token);
+    if (!opened) return sigv4::invalid_client_token_id();
+    if (clock.now().seconds >= opened->expires.seconds) return sts::expired_token();
+    auto principal = std::make_shared<SessionPrincipal>();
+    if (opened->kind == sts::SessionKind::kUser && !opened->principal_id.empty()) {
+      auto user = session_users.get(opened->principal_id, [&]() -> common::Result<UserCache::Built> {
+        auto u = domain.user_by_id(opened->principal_id);
+        if (!u) return u.error();
+        UserCache::Built built;
+        built.depends_on.push_back(store::change_key(store::Topic::kUser, u->id));
+        built.value = std::make_shared<const store::User>(std::move(u).value());
+        return built;
+      });
+      if (!user) {
+        if (store::is_not_found(user.error())) return sigv4::invalid_client_token_id();
+        return to_aws_error(user.error());
+      }
+      principal->user = **user;
+    }
+    sigv4::Credential c;
+    c.secret_access_key = opened->secret_access_key;
+    principal->session = std::make_shared<const sts::Session>(std::move(opened).value());
+    c.principal = std::move(principal);
+    return c;
+  }
+
+  common::Result<sigv4::Credential> lookup(std::string_view access_key_id,
+                                           std::string_view session_token) const override {
+    if (access_key_id.starts_with("ASIA")) return lookup_session(access_key_id, session_token);
+    // A long-term key never works with a session token [OBS].
+    if (!session_token.empty()) return sigv4::invalid_client_token_id();
     // Resolved keys are cached until the key's record or its user's record changes (a
     // deactivated or deleted key stops working with the very next request; a write to any
     // other key or user leaves it warm), sparing a store read and an AES-GCM open.
@@ -114,11 +168,14 @@ struct Gateway::State final : sigv4::CredentialLookup {
 
   static constexpr std::size_t kMaxCachedKeys = 100000;
   using KeyCache = store::DerivedCache<std::shared_ptr<const iam::KeyOwner>>;
+  using UserCache = store::DerivedCache<std::shared_ptr<const store::User>>;
 
   iam::IamDomain& domain;
   const common::Clock& clock;
   Access access;
-  mutable KeyCache keys;  // resolved access keys, active or not
+  mutable KeyCache keys;            // resolved access keys, active or not
+  mutable UserCache session_users;  // GetSessionToken sessions' users, by id
+  sts::TokenSealer tokens;
   sigv4::Verifier verifier;
   common::RequestIds request_ids;
 };
@@ -161,7 +218,7 @@ bool Gateway::may_write(std::string_view query, std::string_view body) {
   const Operation* op = find_operation("iam", *action);
   if (op == nullptr) op = find_operation("sts", *action);
   if (op == nullptr) return false;  // no such operation in iamd: InvalidAction, before the store
-  return op->mode == Mode::kWrite || op->mode == Mode::kPrepared;
+  return op->mode == Mode::kWrite || op->mode == Mode::kPrepared || op->mode == Mode::kUnauthorizedWrite;
 }
 
 ApiResponse Gateway::error_response(int status) {
@@ -204,15 +261,20 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   // The verifier admits only these two services.
   const protocol::Service scope = verified->service == "sts" ? protocol::Service::kSts : protocol::Service::kIam;
   if (!params) return respond(protocol::error_response(scope, params.error(), request_id));
-  const auto& owner = *std::static_pointer_cast<const iam::KeyOwner>(verified->principal);
-
-  s.note_use(owner.key.id, verified->service, verified->region);
-
   Caller caller;
-  caller.account_id = owner.account_id;
-  caller.access_key_id = owner.key.id;
-  caller.user = owner.user;
-  caller.arn = owner.user ? s.domain.user_arn(*owner.user) : s.domain.root_arn(owner.account_id);
+  caller.access_key_id = verified->access_key_id;
+  if (verified->access_key_id.starts_with("ASIA")) {
+    const auto& p = *std::static_pointer_cast<const State::SessionPrincipal>(verified->principal);
+    caller.account_id = p.session->account_id;
+    caller.user = p.user;
+    caller.session = p.session;
+  } else {
+    const auto& owner = *std::static_pointer_cast<const iam::KeyOwner>(verified->principal);
+    s.note_use(owner.key.id, verified->service, verified->region);  // long-term keys only, as AWS
+    caller.account_id = owner.account_id;
+    caller.user = owner.user;
+  }
+  caller.arn = caller.user ? s.domain.user_arn(*caller.user) : s.domain.root_arn(caller.account_id);
 
   condition::Context context;
   authz::CallerKeys keys;
@@ -224,6 +286,13 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     keys.user_name = caller.user->name;
     for (const store::Tag& t : caller.user->tags) keys.tags.emplace_back(t.key, t.value);
   }
+  if (caller.session) {
+    keys.temporary = true;
+    keys.token_issue_time = caller.session->issued;
+    keys.mfa_authenticated = caller.session->mfa;
+    keys.mfa_age_seconds = std::max<std::int64_t>(0, s.clock.now().seconds - caller.session->mfa_time.seconds);
+    keys.source_identity = caller.session->source_identity;
+  }
   authz::add_principal_keys(context, keys);
   authz::EnvironmentKeys env;
   env.now = s.clock.now();
@@ -234,7 +303,7 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   env.referer = header(req, "Referer");
   authz::add_environment_keys(context, env);
 
-  CallContext ctx{s.domain, s.access, caller, context};
+  CallContext ctx{s.domain, s.access, caller, context, s.tokens};
   IamHandlers iam_handlers(ctx);
   StsHandlers sts_handlers(ctx);
   return respond(protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, scope, request_id));

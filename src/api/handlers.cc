@@ -1,8 +1,12 @@
 #include "api/handlers.h"
 
+#include <algorithm>
+
 #include "api/errors.h"
 #include "api/internal.h"
 #include "arn/arn.h"
+#include "common/ids.h"
+#include "sts/session.h"
 
 namespace iamd::api {
 
@@ -241,6 +245,69 @@ Result<ps::GetCallerIdentityResult> StsHandlers::get_caller_identity(const ps::G
   out.user_id = c.user ? c.user->id : c.account_id;
   out.account = c.account_id;
   out.arn = c.arn;
+  return out;
+}
+
+Result<ps::GetSessionTokenResult> StsHandlers::get_session_token(const ps::GetSessionTokenRequest& r) {
+  const Caller& c = ctx_.caller;
+  const iam::DomainEnv& env = ctx_.domain.env();
+  // [AWS] 12 hours unless asked; the root user's sessions last at most one hour (a longer
+  // request is shortened, not refused). The model bounds the request to 900-129600 s.
+  std::int64_t duration = r.duration_seconds.value_or(43200);
+  if (c.is_root()) duration = std::min<std::int64_t>(duration, 3600);
+  sts::Session s;
+  s.kind = sts::SessionKind::kUser;
+  s.account_id = c.account_id;
+  s.issued = env.clock->now();
+  s.expires = common::Timestamp{s.issued.seconds + duration, 0};
+  if (c.user) {
+    s.principal_id = c.user->id;
+    s.principal_name = c.user->name;
+  }
+  s.principal_arn = c.arn;
+  if (r.serial_number || r.token_code) {
+    // [UNCERTAIN] AWS's answer when only one of the two is given: the MFA check fails.
+    auto mfa = ctx_.domain.mfa_devices.authenticate(pipe_.write(), c.user, r.serial_number.value_or(""),
+                                                    r.token_code.value_or(""));
+    if (!mfa) return mfa.error();
+    s.mfa = true;
+    s.mfa_time = s.issued;
+  }
+  s.access_key_id = common::make_access_key_id("ASIA", c.account_id, *env.random);
+  s.secret_access_key = common::make_secret_access_key(*env.random);
+  auto token = ctx_.tokens.seal(s, *env.random);
+  if (!token) return token.error();
+  ps::Credentials creds;
+  creds.access_key_id = s.access_key_id;
+  creds.secret_access_key = s.secret_access_key;
+  creds.session_token = std::move(token).value();
+  creds.expiration = s.expires;
+  ps::GetSessionTokenResult out;
+  out.credentials = std::move(creds);
+  return out;
+}
+
+Result<ps::GetAccessKeyInfoResult> StsHandlers::get_access_key_info(const ps::GetAccessKeyInfoRequest& r) {
+  // AWS decodes the account from the id itself [OBS] (common/ids.h), for any key, existing or
+  // not. [IMPL] A long-term key iamd stores answers its stored account, so that keys made
+  // before the encoding (or given to the server, as a root key may be) answer correctly too.
+  ps::GetAccessKeyInfoResult out;
+  if (!r.access_key_id.starts_with("ASIA")) {
+    auto key = pipe_.read().tx.get_access_key(r.access_key_id);
+    if (key) {
+      out.account = key->account_id;
+      return out;
+    }
+    if (!store::is_not_found(key.error())) return key.error();
+  }
+  auto account = common::account_of_access_key_id(r.access_key_id);
+  // [UNCERTAIN] AWS's answer for an id that does not decode (the model allows 16-128
+  // characters of \w): the modelled ValidationError shape, with the value as STS shows it.
+  if (!account) {
+    return Error{"ValidationError", "Value '" + r.access_key_id + "' at 'accessKeyId' is not a valid access key id",
+                 ""};
+  }
+  out.account = std::move(account).value();
   return out;
 }
 

@@ -253,6 +253,9 @@ constexpr Operation kIam[] = {
 constexpr Operation kSts[] = {
     // Never authorized by policy: it succeeds even under an explicit deny (evaluation.md §4.1).
     {"GetCallerIdentity", "sts:GetCallerIdentity", R::kAny, "", 0, M::kUnauthorized},
+    // No policy controls it (evaluation.md §4.1); the MFA check records the code it used.
+    {"GetSessionToken", "sts:GetSessionToken", R::kAny, "", 0, M::kUnauthorizedWrite},
+    {"GetAccessKeyInfo", "sts:GetAccessKeyInfo", R::kAny, "", 0, M::kRead},
 };
 
 std::vector<const Operation*> sorted(std::span<const Operation> rows) {

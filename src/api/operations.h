@@ -59,6 +59,9 @@ enum class Mode : std::uint8_t {
   kPrepared,
   // No store access at all (GetCallerIdentity): never authorized by policy.
   kUnauthorized,
+  // One write transaction, never authorized by policy: GetSessionToken, an authentication
+  // step no policy controls (evaluation.md §4.1), which records the MFA code it used.
+  kUnauthorizedWrite,
 };
 
 // A further action an operation needs, on a resource of its own.

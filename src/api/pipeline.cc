@@ -10,6 +10,7 @@
 #include "common/json_writer.h"
 #include "policy/compiled.h"
 #include "protocol/response.h"
+#include "sigv4/errors.h"
 
 namespace iamd::api {
 
@@ -94,7 +95,14 @@ Result<void> Pipeline::begin(std::string_view service, std::string_view name, co
   params_ = &params;
   // An operation without a row is one iamd does not serve: nothing runs unauthorized.
   if (op_ == nullptr) return protocol::unsupported_operation(name);
+  if (auto r = check_session_rights(service, name); !r) return r;
   if (op_->mode == Mode::kUnauthorized) return {};
+  if (op_->mode == Mode::kUnauthorizedWrite) {
+    auto w = ctx_.domain.env().store->begin_write();
+    if (!w) return to_aws_error(w.error());
+    write_ = std::move(w).value();
+    return {};
+  }
   // The request's own condition keys (evaluation.md §5.2): fixed for the call.
   if ((op_->keys & kRequestTags) != 0) {
     store::Tags tags = request_tags(params);
@@ -130,6 +138,28 @@ Result<void> Pipeline::begin(std::string_view service, std::string_view name, co
     read_ = std::move(r).value();
   }
   return resolve_and_authorize();
+}
+
+// What temporary credentials may call at all, before any policy (evaluation.md §4.2 [AWS],
+// messages [OBS]): no session may ask for GetSessionToken or GetFederationToken; a
+// GetSessionToken session reaches IAM only when it was created with MFA (otherwise its token
+// is "invalid" there, as AWS answers) and of STS only AssumeRole and GetCallerIdentity.
+Result<void> Pipeline::check_session_rights(std::string_view service, std::string_view name) const {
+  const sts::Session* session = ctx_.caller.session.get();
+  if (session == nullptr) return {};
+  if (service == "sts" && (name == "GetSessionToken" || name == "GetFederationToken")) {
+    return Error{"AccessDenied", "Cannot call " + std::string(name) + " with session credentials", ""};
+  }
+  if (session->kind != sts::SessionKind::kUser) return {};
+  if (service == "iam") {
+    if (!session->mfa) return sigv4::invalid_client_token_id();
+    return {};
+  }
+  if (name != "AssumeRole" && name != "GetCallerIdentity") {
+    // [IMPL] AWS documents the restriction, not its answer.
+    return Error{"AccessDenied", "Cannot call " + std::string(name) + " with session credentials", ""};
+  }
+  return {};
 }
 
 Result<iam::Write> Pipeline::begin_write() {

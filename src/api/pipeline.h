@@ -35,6 +35,7 @@ struct CallContext {
   Access& access;
   const Caller& caller;
   const condition::Context& base_context;  // environment and principal keys
+  const sts::TokenSealer& tokens;          // seals the sessions STS hands out
 };
 
 // The resource an operation acts on, resolved in the operation's transaction.
@@ -89,6 +90,7 @@ class Pipeline {
                                  const std::shared_ptr<const policy::CompiledPolicy>& grant = nullptr);
 
  private:
+  common::Result<void> check_session_rights(std::string_view service, std::string_view name) const;
   common::Result<void> resolve_and_authorize();
   // Resolves the resource `kind` named by request member `member_name` (the new record's
   // when `creates`) into `out`.

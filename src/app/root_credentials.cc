@@ -122,7 +122,7 @@ common::Result<RootPlan> plan_root_credentials(const std::filesystem::path& dir,
     plan.generated = plan.account_generated = true;
   }
   if (c.access_key_id.empty()) {
-    c.access_key_id = common::make_access_key_id("AKIA", random);
+    c.access_key_id = common::make_access_key_id("AKIA", c.account_id, random);
     plan.generated = true;
   }
   if (c.secret_access_key.empty()) {

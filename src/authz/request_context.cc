@@ -49,6 +49,7 @@ void add_principal_keys(condition::Context& c, const CallerKeys& caller) {
   if (caller.temporary) {
     c.set("aws:TokenIssueTime", common::format_iso8601(caller.token_issue_time));
     c.set("aws:MultiFactorAuthPresent", caller.mfa_authenticated ? "true" : "false");
+    if (caller.mfa_authenticated) c.set("aws:MultiFactorAuthAge", std::to_string(caller.mfa_age_seconds));
   }
   if (!caller.source_identity.empty()) c.set("aws:SourceIdentity", caller.source_identity);
 }

@@ -3,6 +3,7 @@
 // (iam:PermissionsBoundary, aws:RequestTag/..., ...) are added by the operation.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,7 @@ struct CallerKeys {
   std::vector<std::pair<std::string, std::string>> tags;  // aws:PrincipalTag/<k>
   bool temporary = false;                                 // signed with temporary credentials
   bool mfa_authenticated = false;                         // the session was created with MFA
+  std::int64_t mfa_age_seconds = 0;                       // with mfa_authenticated: aws:MultiFactorAuthAge
   common::Timestamp token_issue_time;
   std::string source_identity;
 };

@@ -31,6 +31,54 @@ std::string make_access_key_id(std::string_view prefix, Random& random) {
   return std::string(prefix) + draw(kBase32, 20 - prefix.size(), random);
 }
 
+namespace {
+
+constexpr std::uint64_t kAccountMask = 0x7fffffffff80ULL;  // bits 7-46 of the first 48
+
+std::string base32_encode(const std::uint8_t* bytes, std::size_t n) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    buffer = (buffer << 8) | bytes[i];
+    bits += 8;
+    while (bits >= 5) {
+      out.push_back(kBase32[(buffer >> (bits - 5)) & 31]);
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out.push_back(kBase32[(buffer << (5 - bits)) & 31]);
+  return out;
+}
+
+}  // namespace
+
+std::string make_access_key_id(std::string_view prefix, std::string_view account_id, Random& random) {
+  std::uint64_t account = 0;
+  for (char c : account_id) account = account * 10 + static_cast<std::uint64_t>(c - '0');
+  std::uint8_t bytes[10];
+  random.fill(bytes, sizeof bytes);
+  std::uint64_t head = 0;
+  for (int i = 0; i < 6; ++i) head = (head << 8) | bytes[i];
+  head = (head & ~kAccountMask) | ((account << 7) & kAccountMask);
+  for (int i = 5; i >= 0; --i, head >>= 8) bytes[i] = static_cast<std::uint8_t>(head & 0xff);
+  return std::string(prefix) + base32_encode(bytes, sizeof bytes);
+}
+
+std::optional<std::string> account_of_access_key_id(std::string_view id) {
+  if (id.size() != 20) return std::nullopt;
+  std::uint64_t head = 0;  // the first 48 bits: 10 characters hold 50, the last 2 are dropped
+  for (std::size_t i = 4; i < id.size(); ++i) {
+    const std::size_t v = kBase32.find(id[i]);
+    if (v == std::string_view::npos) return std::nullopt;
+    if (i < 14) head = (head << 5) | v;
+  }
+  head >>= 2;
+  std::string digits = std::to_string((head & kAccountMask) >> 7);
+  if (digits.size() > 12) return std::nullopt;
+  return std::string(12 - digits.size(), '0') + digits;
+}
+
 std::string make_secret_access_key(Random& random) {
   return draw("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40, random);
 }

@@ -88,6 +88,14 @@ std::string hmac_sha1(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
+std::string derive_key(std::string_view master, std::string_view purpose) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  const std::string info = std::string(purpose) + '\x01';  // HKDF-Expand's single block (RFC 5869 §2.3)
+  HMAC(EVP_sha256(), master.data(), static_cast<int>(master.size()), u8(info), info.size(), md, &len);
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
 std::string md5(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -31,6 +31,11 @@ common::Result<std::string> seal(std::string_view key, std::string_view plaintex
 // Fails with code "DecryptionFailed" when the key, data or associated data do not match.
 common::Result<std::string> open_sealed(std::string_view key, std::string_view sealed, std::string_view associated);
 
+// A 32-byte key for one purpose derived from a master key (HKDF-Expand with HMAC-SHA256,
+// RFC 5869, one block; the master key is already uniformly random, so no extract step):
+// keys for different purposes are independent, and none reveals the master key.
+std::string derive_key(std::string_view master, std::string_view purpose);
+
 // ---- One-time passwords and key fingerprints (MFA devices, SSH public keys) ----
 // HMAC-SHA1 (RFC 2104): 20 raw bytes, the MAC of HOTP/TOTP.
 std::string hmac_sha1(std::string_view key, std::string_view data);

@@ -50,6 +50,13 @@ class MfaDevices {
   // enabled through this API: AWS manages root MFA in the console only).
   Result<store::Page<VirtualMfaDevice>> list_mfa_devices(const Read& rd, std::string_view user_name,
                                                          const store::ListOptions& options);
+  // Authentication with one code of the device `serial_number` enabled for `user` (or, for
+  // the root user, none: AWS manages root MFA in the console only), as GetSessionToken and
+  // AssumeRole check it: the code of the server's step, corrected by the device's drift, or
+  // one step either side, newer than the last code the device used (a code counts once).
+  // AccessDenied with AWS's messages otherwise [OBS]. Records the step used.
+  Result<void> authenticate(const Write& wr, const std::optional<store::User>& user, std::string_view serial_number,
+                            std::string_view code);
   Result<void> tag_mfa_device(const Write& wr, std::string_view serial_number, const store::Tags& tags);
   Result<void> untag_mfa_device(const Write& wr, std::string_view serial_number, const std::vector<std::string>& keys);
   Result<store::Page<store::Tag>> list_mfa_device_tags(const Read& rd, std::string_view serial_number,

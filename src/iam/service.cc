@@ -124,6 +124,12 @@ Result<KeyOwner> IamDomain::resolve_access_key(std::string_view access_key_id) {
   return owner;
 }
 
+Result<store::User> IamDomain::user_by_id(std::string_view user_id) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  return (*tx)->get_user_by_id(user_id);
+}
+
 Result<store::User> Users::create_user(const Write& wr, std::string_view name, std::string_view path,
                                        std::string_view boundary, const store::Tags& tags) {
   if (auto r = internal::validate_tags(tags, internal::TagKeys::kCaseInsensitive); !r) return r.error();
@@ -235,7 +241,7 @@ Result<NewAccessKey> Users::create_access_key(const Write& wr, std::string_view 
   auto keys = wr.tx.list_access_keys(wr.account_id, user_id);
   if (!keys) return keys.error();
   if (auto q = env_.quotas.check_room(Quota::kAccessKeysPerUser, keys->size()); !q) return q.error();
-  out.key.id = common::make_access_key_id("AKIA", *env_.random);
+  out.key.id = common::make_access_key_id("AKIA", wr.account_id, *env_.random);
   out.key.account_id = std::string(wr.account_id);
   out.key.user_id = user_id;
   out.key.create_date = env_.clock->now();

@@ -70,6 +70,8 @@ class IamDomain {
   // bootstrap_root with install and nothing replaced (idempotent).
   Result<void> bootstrap(std::string_view account_id, std::string_view root_key_id, std::string_view root_secret);
   Result<KeyOwner> resolve_access_key(std::string_view access_key_id);
+  // The user with unique id `user_id` (a session's user), in a read snapshot of its own.
+  Result<store::User> user_by_id(std::string_view user_id);
 
   // Records that the key signed a request to `service` in `region` (usage bookkeeping: it
   // leaves the store generation, and so every cache, alone).

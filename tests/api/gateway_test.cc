@@ -57,6 +57,7 @@ struct Signing {
   std::string secret = kRootSecret;
   std::string service;  // empty: from the action's Version (iam or sts)
   std::string region = "us-east-1";
+  std::string token;               // X-Amz-Security-Token (temporary credentials)
   std::int64_t skew_seconds = 0;   // signing time minus the server's clock
   std::string tamper_body_suffix;  // appended to the body after signing
   bool unsigned_request = false;
@@ -83,7 +84,8 @@ class GatewayTest : public ::testing::Test {
   }
 
   ApiResponse call(std::map<std::string, std::string> params, const Signing& how = {}) {
-    const bool sts = params["Action"] == "GetCallerIdentity";
+    const std::string& action = params["Action"];
+    const bool sts = action == "GetCallerIdentity" || action == "GetSessionToken" || action == "GetAccessKeyInfo";
     params.emplace("Version", sts ? "2011-06-15" : "2010-05-08");
     sigv4::Request r;
     r.method = "POST";
@@ -96,7 +98,8 @@ class GatewayTest : public ::testing::Test {
       p.secret_access_key = how.secret;
       p.region = how.region;
       p.service = how.service.empty() ? (sts ? "sts" : "iam") : how.service;
-      p.time = common::Timestamp{kNow.seconds + how.skew_seconds, 0};
+      p.time = common::Timestamp{clock_.now().seconds + how.skew_seconds, 0};
+      p.session_token = how.token;
       sigv4::sign(r, p);
     }
     ApiRequest a;
@@ -213,6 +216,35 @@ TEST_F(GatewayTest, SignedRequestsGetAwsAnswers) {
 // The pipeline reads an operation's state once: the target resolved, the call authorized
 // and the domain run in one transaction (a read snapshot, or the write transaction), never a
 // second one (before the pipeline, GetGroup read the group twice, in two snapshots).
+// Temporary credentials (GetSessionToken) sign requests until their expiry, then answer
+// ExpiredToken; the token opens only with its own access key id.
+TEST_F(GatewayTest, SessionCredentialsWorkUntilTheyExpire) {
+  const ApiResponse issued = call({{"Action", "GetSessionToken"}, {"DurationSeconds", "900"}});
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  Signing session{.key = element(issued.body, "AccessKeyId"),
+                  .secret = element(issued.body, "SecretAccessKey"),
+                  .token = element(issued.body, "SessionToken")};
+  EXPECT_EQ(element(issued.body, "Expiration"), common::format_iso8601(common::Timestamp{kNow.seconds + 900, 0}));
+  ApiResponse me = call({{"Action", "GetCallerIdentity"}}, session);
+  EXPECT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(element(me.body, "Arn"), "arn:aws:iam::" + std::string(kAccount) + ":root");
+
+  clock_.set(common::Timestamp{kNow.seconds + 899, 0});
+  EXPECT_EQ(call({{"Action", "GetCallerIdentity"}}, session).status, 200);
+  clock_.set(common::Timestamp{kNow.seconds + 900, 0});
+  me = call({{"Action", "GetCallerIdentity"}}, session);
+  EXPECT_EQ(me.status, 403);
+  EXPECT_EQ(element(me.body, "Code"), "ExpiredToken");
+  EXPECT_EQ(element(me.body, "Message"), "The security token included in the request is expired");
+  clock_.set(kNow);
+
+  Signing other = session;
+  other.key = "ASIAAAAAAAAAAAAAAAAA";
+  me = call({{"Action", "GetCallerIdentity"}}, other);
+  EXPECT_EQ(me.status, 403);
+  EXPECT_EQ(element(me.body, "Code"), "InvalidClientTokenId");
+}
+
 TEST_F(GatewayTest, EachOperationRunsInOneTransaction) {
   const std::string managed = "arn:aws:iam::aws:policy/ReadOnlyAccess";
   const std::string mine = std::string("arn:aws:iam::") + kAccount + ":policy/mine";

@@ -102,3 +102,28 @@ TEST(Ids, RequestIdsAreUuidsUniqueAndKeyedByTheRandomSource) {
 
 }  // namespace
 }  // namespace iamd::common
+
+namespace iamd::crypto {
+namespace {
+
+std::string unhex(std::string_view hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  return out;
+}
+
+// HKDF-Expand's first block (RFC 5869 appendix A.1: PRK and info of test case 1, the first
+// 32 bytes of its OKM); purposes give independent keys.
+TEST(DeriveKey, IsHkdfExpandOfOneBlock) {
+  const std::string prk = unhex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5");
+  EXPECT_EQ(common::to_hex(derive_key(prk, unhex("f0f1f2f3f4f5f6f7f8f9"))),
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf");
+  const std::string master(32, 'm');
+  EXPECT_EQ(derive_key(master, "a").size(), 32u);
+  EXPECT_NE(derive_key(master, "a"), derive_key(master, "b"));
+  EXPECT_EQ(derive_key(master, "a"), derive_key(master, "a"));
+}
+
+}  // namespace
+}  // namespace iamd::crypto
