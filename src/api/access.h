@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "api/caller.h"
+#include "authz/authorizer.h"
 #include "authz/policy_cache.h"
 #include "condition/context.h"
 #include "iam/service.h"
@@ -31,6 +33,13 @@ class Access {
                                  const condition::Context& context,
                                  const std::shared_ptr<const policy::CompiledPolicy>& grant = nullptr);
 
+  // A role assumption (sts:AssumeRole, sts:TagSession, sts:SetSourceIdentity): the caller's
+  // identity policies and the role's trust policy as the resource-based policy, with the
+  // same-account and cross-account rules (evaluation.md §3.1, §3.2). `role` null: no such
+  // role, denied with the same message as an unauthorized caller (never NoSuchEntity).
+  common::Result<void> authorize_assume(const Caller& caller, std::string_view action, const store::Role* role,
+                                        std::string_view role_arn, const condition::Context& context);
+
   // For tests and diagnostics: principals' policy sets built so far (first use or stale),
   // those cached now, and compiled documents cached now.
   std::uint64_t policy_set_builds() const { return principals_.builds(); }
@@ -40,6 +49,21 @@ class Access {
  private:
   static constexpr std::size_t kMaxPrincipals = 100000;
   common::Result<std::shared_ptr<const authz::PrincipalPolicies>> policies_of(const store::User& user);
+  common::Result<std::shared_ptr<const authz::PrincipalPolicies>> policies_of(const store::Role& role);
+  // A session's policies (inline Policy and PolicyArns) as the `identity` set; null when the
+  // session has none.
+  common::Result<std::shared_ptr<const authz::PrincipalPolicies>> session_policies(const sts::Session& session);
+  // The caller's principal facts and identity, boundary and session sets, into `req` and
+  // `bundle`; `held` keeps the sets alive. Fails (AccessDenied) when a stored policy cannot be
+  // evaluated.
+  struct Held {
+    std::shared_ptr<const authz::PrincipalPolicies> principal;
+    std::shared_ptr<const authz::PrincipalPolicies> session;
+    std::optional<authz::PolicySet> granted;
+    authz::PolicySet none;
+  };
+  common::Result<void> prepare(const Caller& caller, authz::Request& req, authz::PolicyBundle& bundle, Held& held,
+                               const std::shared_ptr<const policy::CompiledPolicy>& grant);
 
   iam::IamDomain& domain_;
   store::DerivedCache<std::shared_ptr<const authz::PrincipalPolicies>> principals_;

@@ -19,7 +19,12 @@ struct Caller {
   // Temporary credentials: the session they stand for (null for long-term keys). A
   // GetSessionToken session acts as its user (or root), with the session's MFA state.
   std::shared_ptr<const sts::Session> session;
-  bool is_root() const { return !user.has_value(); }
+  // A role session's role as stored now (empty when it was deleted: the session keeps no
+  // permission).
+  std::optional<store::Role> role;
+  bool is_role_session() const { return session && session->kind == sts::SessionKind::kRole; }
+  // The account's root user, with its long-term key or a GetSessionToken session.
+  bool is_root() const { return !user && (!session || session->kind == sts::SessionKind::kUser); }
 };
 
 }  // namespace iamd::api

@@ -43,6 +43,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
         access(d),
         keys(*d.env().store, kMaxCachedKeys),
         session_users(*d.env().store, kMaxCachedKeys),
+        session_roles(*d.env().store, kMaxCachedKeys),
         tokens(crypto::derive_key(d.env().master_key, kTokenKeyPurpose)),
         verifier(*this, c, verify_options()),
         request_ids(r) {}
@@ -68,6 +69,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
   struct SessionPrincipal {
     std::shared_ptr<const sts::Session> session;
     std::optional<store::User> user;  // a GetSessionToken session's user, as stored now
+    std::optional<store::Role> role;  // a role session's role, as stored now (empty: deleted)
   };
 
   // Temporary credentials (ASIA keys): the session sealed in the token, opened without a
@@ -96,6 +98,23 @@ struct Gateway::State final : sigv4::CredentialLookup {
         return to_aws_error(user.error());
       }
       principal->user = **user;
+    }
+    if (opened->kind == sts::SessionKind::kRole) {
+      auto role = session_roles.get(opened->principal_id, [&]() -> common::Result<RoleCache::Built> {
+        auto r = domain.role_by_id(opened->principal_id);
+        if (!r) return r.error();
+        RoleCache::Built built;
+        built.depends_on.push_back(store::change_key(store::Topic::kRole, r->id));
+        built.value = std::make_shared<const store::Role>(std::move(r).value());
+        return built;
+      });
+      // [IMPL] A deleted role's sessions still authenticate (AWS's own sessions outlive their
+      // role until they expire) but keep no permission: every action is denied.
+      if (role) {
+        principal->role = **role;
+      } else if (!store::is_not_found(role.error())) {
+        return to_aws_error(role.error());
+      }
     }
     sigv4::Credential c;
     c.secret_access_key = opened->secret_access_key;
@@ -169,12 +188,14 @@ struct Gateway::State final : sigv4::CredentialLookup {
   static constexpr std::size_t kMaxCachedKeys = 100000;
   using KeyCache = store::DerivedCache<std::shared_ptr<const iam::KeyOwner>>;
   using UserCache = store::DerivedCache<std::shared_ptr<const store::User>>;
+  using RoleCache = store::DerivedCache<std::shared_ptr<const store::Role>>;
 
   iam::IamDomain& domain;
   const common::Clock& clock;
   Access access;
   mutable KeyCache keys;            // resolved access keys, active or not
   mutable UserCache session_users;  // GetSessionToken sessions' users, by id
+  mutable RoleCache session_roles;  // role sessions' roles, by id
   sts::TokenSealer tokens;
   sigv4::Verifier verifier;
   common::RequestIds request_ids;
@@ -267,6 +288,7 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     const auto& p = *std::static_pointer_cast<const State::SessionPrincipal>(verified->principal);
     caller.account_id = p.session->account_id;
     caller.user = p.user;
+    caller.role = p.role;
     caller.session = p.session;
   } else {
     const auto& owner = *std::static_pointer_cast<const iam::KeyOwner>(verified->principal);
@@ -274,13 +296,34 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     caller.account_id = owner.account_id;
     caller.user = owner.user;
   }
-  caller.arn = caller.user ? s.domain.user_arn(*caller.user) : s.domain.root_arn(caller.account_id);
+  if (caller.is_role_session()) {
+    caller.arn =
+        s.domain.assumed_role_arn(caller.account_id, caller.session->principal_name, caller.session->session_name);
+  } else {
+    caller.arn = caller.user ? s.domain.user_arn(*caller.user) : s.domain.root_arn(caller.account_id);
+  }
 
   condition::Context context;
   authz::CallerKeys keys;
   keys.facts.type = caller.is_root() ? policy::PrincipalType::kRoot : policy::PrincipalType::kUser;
   keys.facts.arn = caller.arn;
   keys.facts.account = caller.account_id;
+  if (caller.is_role_session()) {
+    const sts::Session& session = *caller.session;
+    keys.facts.type = policy::PrincipalType::kAssumedRole;
+    keys.facts.unique_id = session.principal_id + ":" + session.session_name;
+    keys.facts.role_arn = session.principal_arn;
+    keys.role_arn = session.principal_arn;
+    // aws:PrincipalTag: the role's tags, overridden by the session's (keys compare without case).
+    for (const auto& [k, v] : session.tags) keys.tags.emplace_back(k, v);
+    if (caller.role) {
+      for (const store::Tag& t : caller.role->tags) {
+        const bool overridden = std::any_of(session.tags.begin(), session.tags.end(),
+                                            [&](const auto& st) { return common::iequals(st.first, t.key); });
+        if (!overridden) keys.tags.emplace_back(t.key, t.value);
+      }
+    }
+  }
   if (caller.user) {
     keys.facts.unique_id = caller.user->id;
     keys.user_name = caller.user->name;

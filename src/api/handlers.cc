@@ -242,7 +242,11 @@ Result<ps::GetCallerIdentityResult> StsHandlers::get_caller_identity(const ps::G
   // Never authorized by policy: it succeeds even under an explicit deny (evaluation.md §4.1).
   ps::GetCallerIdentityResult out;
   const Caller& c = ctx_.caller;
-  out.user_id = c.user ? c.user->id : c.account_id;
+  if (c.is_role_session()) {
+    out.user_id = c.session->principal_id + ":" + c.session->session_name;
+  } else {
+    out.user_id = c.user ? c.user->id : c.account_id;
+  }
   out.account = c.account_id;
   out.arn = c.arn;
   return out;

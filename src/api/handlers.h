@@ -311,6 +311,7 @@ class StsHandlers final : public protocol::sts::StsService {
   common::Result<void> end_operation(common::Result<void> outcome) override;
   common::Result<protocol::sts::GetCallerIdentityResult> get_caller_identity(
       const protocol::sts::GetCallerIdentityRequest& r) override;
+  common::Result<protocol::sts::AssumeRoleResult> assume_role(const protocol::sts::AssumeRoleRequest& r) override;
   common::Result<protocol::sts::GetSessionTokenResult> get_session_token(
       const protocol::sts::GetSessionTokenRequest& r) override;
   common::Result<protocol::sts::GetAccessKeyInfoResult> get_access_key_info(

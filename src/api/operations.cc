@@ -253,6 +253,9 @@ constexpr Operation kIam[] = {
 constexpr Operation kSts[] = {
     // Never authorized by policy: it succeeds even under an explicit deny (evaluation.md §4.1).
     {"GetCallerIdentity", "sts:GetCallerIdentity", R::kAny, "", 0, M::kUnauthorized},
+    // The role is named by an ARN and its trust policy takes part (Pipeline::authorize_assume);
+    // a write: RoleLastUsed, and the MFA code used.
+    {"AssumeRole", "sts:AssumeRole", R::kCustom, "RoleArn", 0, M::kWrite},
     // No policy controls it (evaluation.md §4.1); the MFA check records the code it used.
     {"GetSessionToken", "sts:GetSessionToken", R::kAny, "", 0, M::kUnauthorizedWrite},
     {"GetAccessKeyInfo", "sts:GetAccessKeyInfo", R::kAny, "", 0, M::kRead},

@@ -251,6 +251,9 @@ Result<void> Pipeline::resolve(Resource kind, std::string_view member_name, bool
       if (given == nullptr) {
         // The caller itself, as its key resolved it (fresh per store generation).
         const Caller& c = ctx_.caller;
+        if (!c.user && !c.is_root()) {  // a role session or a federated user [OBS]
+          return Error{"ValidationError", "Must specify userName when calling with non-User credentials", ""};
+        }
         out.arn = c.arn;
         if (c.user) {
           out.name = c.user->name;
@@ -427,9 +430,21 @@ Result<void> Pipeline::authorize(std::string_view action, std::string_view resou
   return authorize_with(action, resource, tags, principal, extra != nullptr ? *extra : condition::Context(), grant);
 }
 
+Result<void> Pipeline::authorize_assume(std::string_view action, const store::Role* role, std::string_view role_arn,
+                                        const condition::Context& extra) {
+  const condition::Context merged =
+      merged_context(role_arn, role != nullptr ? role->tags : store::Tags{}, role != nullptr, extra);
+  return ctx_.access.authorize_assume(ctx_.caller, action, role, role_arn, merged);
+}
+
 Result<void> Pipeline::authorize_with(std::string_view action, std::string_view resource, const store::Tags& tags,
                                       bool principal, const condition::Context& extra,
                                       const std::shared_ptr<const policy::CompiledPolicy>& grant) {
+  return ctx_.access.authorize(ctx_.caller, action, resource, merged_context(resource, tags, principal, extra), grant);
+}
+
+condition::Context Pipeline::merged_context(std::string_view resource, const store::Tags& tags, bool principal,
+                                            const condition::Context& extra) const {
   condition::Context merged = ctx_.base_context;
   // aws:ResourceAccount: the account segment of the resource's ARN, when it names one.
   std::array<std::string_view, 6> parts;
@@ -447,7 +462,7 @@ Result<void> Pipeline::authorize_with(std::string_view action, std::string_view 
       merged.set(e.key, e.values.empty() ? std::string() : e.values[0]);
     }
   }
-  return ctx_.access.authorize(ctx_.caller, action, resource, merged, grant);
+  return merged;
 }
 
 Result<std::shared_ptr<const policy::CompiledPolicy>> Pipeline::password_grant() {

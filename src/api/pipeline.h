@@ -89,7 +89,15 @@ class Pipeline {
                                  const condition::Context* extra = nullptr,
                                  const std::shared_ptr<const policy::CompiledPolicy>& grant = nullptr);
 
+  // A role assumption (Resource::kCustom rows of STS): the caller's identity policies and the
+  // role's trust policy, with the base keys, the role's tags and `extra`
+  // (Access::authorize_assume).
+  common::Result<void> authorize_assume(std::string_view action, const store::Role* role, std::string_view role_arn,
+                                        const condition::Context& extra);
+
  private:
+  condition::Context merged_context(std::string_view resource, const store::Tags& tags, bool principal,
+                                    const condition::Context& extra) const;
   common::Result<void> check_session_rights(std::string_view service, std::string_view name) const;
   common::Result<void> resolve_and_authorize();
   // Resolves the resource `kind` named by request member `member_name` (the new record's

@@ -29,6 +29,12 @@ std::string IamDomain::user_arn(const store::User& u) const {
   return arn::iam_arn(env_.partition, u.account_id, "user" + u.path + u.name);
 }
 
+std::string IamDomain::assumed_role_arn(std::string_view account_id, std::string_view role_name,
+                                        std::string_view session_name) const {
+  return arn::sts_arn(env_.partition, account_id,
+                      "assumed-role/" + std::string(role_name) + "/" + std::string(session_name));
+}
+
 std::string IamDomain::root_arn(std::string_view account_id) const {
   return arn::iam_arn(env_.partition, account_id, "root");
 }
@@ -128,6 +134,12 @@ Result<store::User> IamDomain::user_by_id(std::string_view user_id) {
   auto tx = env_.store->begin_read();
   if (!tx) return tx.error();
   return (*tx)->get_user_by_id(user_id);
+}
+
+Result<store::Role> IamDomain::role_by_id(std::string_view role_id) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  return (*tx)->get_role_by_id(role_id);
 }
 
 Result<store::User> Users::create_user(const Write& wr, std::string_view name, std::string_view path,
@@ -537,6 +549,40 @@ Result<PrincipalPolicyTexts> IamDomain::user_policies(std::string_view user_id) 
   return policies_of_user(**tx, *u);
 }
 
+Result<PrincipalPolicyTexts> IamDomain::role_policies(std::string_view role_id) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  auto r = (*tx)->get_role_by_id(role_id);
+  if (!r) return r.error();
+  return policies_of_role(**tx, *r);
+}
+
+Result<PrincipalPolicyTexts> IamDomain::managed_policy_texts(const std::vector<std::string>& arns) {
+  auto tx = env_.store->begin_read();
+  if (!tx) return tx.error();
+  PrincipalPolicyTexts out;
+  for (const std::string& arn : arns) {
+    out.depends_on.push_back(store::change_key(store::Topic::kPolicy, arn));
+    auto text = managed_policy_text(**tx, arn);
+    if (!text) return text.error();
+    out.identity.push_back(std::move(text).value());
+  }
+  return out;
+}
+
+Result<PrincipalPolicyTexts> IamDomain::policies_of_role(store::ReadTransaction& tx, const store::Role& r) {
+  PrincipalPolicyTexts out;
+  out.depends_on.push_back(store::change_key(store::Topic::kRole, r.id));  // the boundary
+  if (auto a = add_entity_policies(tx, store::EntityKind::kRole, r.id, out); !a) return a.error();
+  if (!r.permissions_boundary.empty()) {
+    out.depends_on.push_back(store::change_key(store::Topic::kPolicy, r.permissions_boundary));
+    auto text = managed_policy_text(tx, r.permissions_boundary);
+    if (!text) return text.error();
+    out.boundary = std::move(text).value();
+  }
+  return out;
+}
+
 Result<PrincipalPolicyTexts> IamDomain::policies_of_user(store::ReadTransaction& tx, const store::User& u) {
   PrincipalPolicyTexts out;
   out.depends_on.push_back(store::change_key(store::Topic::kUser, u.id));  // the boundary
@@ -588,15 +634,7 @@ Result<PrincipalPolicyTexts> IamDomain::policies_of_arn(const Read& rd, std::str
   if (type == "role") {
     auto r = tx.get_role(account_id, name);
     if (!r || r->path != path) return missing("role");
-    out.depends_on.push_back(store::change_key(store::Topic::kRole, r->id));
-    if (auto a = add_entity_policies(tx, store::EntityKind::kRole, r->id, out); !a) return a.error();
-    if (!r->permissions_boundary.empty()) {
-      out.depends_on.push_back(store::change_key(store::Topic::kPolicy, r->permissions_boundary));
-      auto text = managed_policy_text(tx, r->permissions_boundary);
-      if (!text) return text.error();
-      out.boundary = std::move(text).value();
-    }
-    return out;
+    return policies_of_role(tx, *r);
   }
   return invalid();
 }

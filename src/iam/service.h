@@ -57,6 +57,9 @@ class IamDomain {
   const DomainEnv& env() const { return env_; }
   std::string user_arn(const store::User& user) const;
   std::string root_arn(std::string_view account_id) const;
+  // A role session's ARN: arn:<p>:sts::<acct>:assumed-role/<RoleName>/<RoleSessionName> (no path).
+  std::string assumed_role_arn(std::string_view account_id, std::string_view role_name,
+                               std::string_view session_name) const;
 
   // Start-up (app/root_credentials.h has the rule): makes sure the account exists; with
   // `install`, makes (root_key_id, root_secret) a root access key of the account (created,
@@ -72,6 +75,8 @@ class IamDomain {
   Result<KeyOwner> resolve_access_key(std::string_view access_key_id);
   // The user with unique id `user_id` (a session's user), in a read snapshot of its own.
   Result<store::User> user_by_id(std::string_view user_id);
+  // The role with unique id `role_id` (a role session's role), in a read snapshot of its own.
+  Result<store::Role> role_by_id(std::string_view role_id);
 
   // Records that the key signed a request to `service` in `region` (usage bookkeeping: it
   // leaves the store generation, and so every cache, alone).
@@ -120,6 +125,15 @@ class IamDomain {
 
   // Every policy document that applies to the user, for the authorizer.
   Result<PrincipalPolicyTexts> user_policies(std::string_view user_id);
+  // The same for a role (a role session's identity policies and boundary).
+  Result<PrincipalPolicyTexts> role_policies(std::string_view role_id);
+  // The texts of managed policies named by ARN (a session's PolicyArns), in `identity`.
+  Result<PrincipalPolicyTexts> managed_policy_texts(const std::vector<std::string>& arns);
+  // In the caller's transaction: the text of one managed policy (AWS managed or the
+  // account's), NoSuchEntity when there is none.
+  Result<PolicyText> managed_policy_text(const Read& rd, std::string_view arn) {
+    return managed_policy_text(rd.tx, arn);
+  }
   // The same for a user, group or role of the account named by its ARN (the simulator's
   // PolicySourceArn): NoSuchEntity when it does not exist, InvalidInput when the ARN names
   // no such entity.
@@ -128,6 +142,7 @@ class IamDomain {
  private:
   Result<PolicyText> managed_policy_text(store::ReadTransaction& tx, std::string_view arn);
   Result<PrincipalPolicyTexts> policies_of_user(store::ReadTransaction& tx, const store::User& user);
+  Result<PrincipalPolicyTexts> policies_of_role(store::ReadTransaction& tx, const store::Role& role);
   // The inline and attached policies of one entity, appended to `out`.
   Result<void> add_entity_policies(store::ReadTransaction& tx, store::EntityKind kind, const std::string& id,
                                    PrincipalPolicyTexts& out);

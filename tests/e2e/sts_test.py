@@ -215,6 +215,188 @@ def _():
     assert me["Arn"] == f"arn:aws:iam::{ACCOUNT}:user/alice", me
 
 
+# ---- AssumeRole ----
+
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/deploy"
+
+
+def trust(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def user_arn(name):
+    return f"arn:aws:iam::{ACCOUNT}:user/{name}"
+
+
+def principal(arn, actions=("sts:AssumeRole", "sts:TagSession"), **extra):
+    return dict({"Effect": "Allow", "Principal": {"AWS": arn}, "Action": list(actions)}, **extra)
+
+
+iam.create_role(RoleName="deploy", AssumeRolePolicyDocument=trust(principal(user_arn("alice"))),
+                Tags=[{"Key": "team", "Value": "infra"}])
+# Its own sessions may assume it again (role chaining); a principal must exist to be named.
+iam.update_assume_role_policy(RoleName="deploy", PolicyDocument=trust(principal(user_arn("alice")),
+                                                                      principal(ROLE_ARN)))
+iam.put_role_policy(RoleName="deploy", PolicyName="read", PolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:ListUsers", "iam:GetRole"],
+                                            "Resource": "*"}]}))
+
+
+@check("AssumeRole: role credentials, the assumed-role ARN and AROA id, RoleLastUsed")
+def _():
+    r = alice_sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="build-1")
+    role = iam.get_role(RoleName="deploy")["Role"]
+    assert r["AssumedRoleUser"] == {"AssumedRoleId": f"{role['RoleId']}:build-1",
+                                    "Arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/deploy/build-1"}, r
+    assert "PackedPolicySize" not in r and r["Credentials"]["AccessKeyId"].startswith("ASIA")
+    left = (r["Credentials"]["Expiration"] - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+    assert 3590 <= left <= 3610, left  # one hour unless asked
+    me = session_client("sts", r["Credentials"]).get_caller_identity()
+    assert me["Arn"] == r["AssumedRoleUser"]["Arn"] and me["UserId"] == r["AssumedRoleUser"]["AssumedRoleId"], me
+    assert iam.get_role(RoleName="deploy")["Role"]["RoleLastUsed"]["Region"] == "us-east-1"
+
+
+@check("a role session acts with the role's policies, nothing more")
+def _():
+    creds = alice_sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="ss")["Credentials"]
+    s = session_client("iam", creds)
+    assert any(u["UserName"] == "alice" for u in s.list_users()["Users"])
+    code, message, status = error_of(s.create_user, UserName="nope")
+    assert (code, status) == ("AccessDenied", 403), code
+    assert message == (f"User: arn:aws:sts::{ACCOUNT}:assumed-role/deploy/ss is not authorized to perform: "
+                       f"iam:CreateUser on resource: arn:aws:iam::{ACCOUNT}:user/nope because no identity-based "
+                       "policy allows the iam:CreateUser action"), message
+    # Recorded [OBS]: an operation on "the caller's user" needs a UserName with role credentials.
+    assert error_of(s.list_access_keys) == (
+        "ValidationError", "Must specify userName when calling with non-User credentials", 400)
+
+
+@check("a session policy narrows the session: PackedPolicySize, and the session policy's denial")
+def _():
+    only = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetRole",
+                                                               "Resource": "*"}]})
+    r = alice_sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="narrow", Policy=only)
+    assert 1 <= r["PackedPolicySize"] <= 100, r
+    s = session_client("iam", r["Credentials"])
+    assert s.get_role(RoleName="deploy")["Role"]["RoleName"] == "deploy"
+    code, message, _ = error_of(s.list_users)
+    assert code == "AccessDenied" and message.endswith("because no session policy allows the iam:ListUsers action"), message
+    # Managed session policies work the same way.
+    r = alice_sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="managed",
+                              PolicyArns=[{"arn": "arn:aws:iam::aws:policy/IAMReadOnlyAccess"}])
+    assert any(u["UserName"] == "alice" for u in session_client("iam", r["Credentials"]).list_users()["Users"])
+    code, _, _ = error_of(alice_sts.assume_role, RoleArn=ROLE_ARN, RoleSessionName="mm",
+                          PolicyArns=[{"arn": f"arn:aws:iam::{ACCOUNT}:policy/none"}])
+    assert code == "MalformedPolicyDocument", code
+
+
+@check("who may assume: the root user never, a missing role as an unauthorized one, malformed ARNs as recorded")
+def _():
+    assert error_of(sts.assume_role, RoleArn=ROLE_ARN, RoleSessionName="rr") == (
+        "AccessDenied", "Roles may not be assumed by root accounts.", 403)
+    bob = client("sts", *user_with_key("bob2"))
+    for arn in (ROLE_ARN, f"arn:aws:iam::{ACCOUNT}:role/missing"):
+        assert error_of(bob.assume_role, RoleArn=arn, RoleSessionName="xx") == (
+            "AccessDenied", f"User: {user_arn('bob2')} is not authorized to perform: sts:AssumeRole on resource: {arn}",
+            403), arn
+    for arn in ("nothing-valid-in-here", "arn::b:::something/test-role", "arn:a::::something/test-role",
+                "arn:a:::something/test-role", "arn:a:a::aaaaaaaaaa:"):
+        assert error_of(alice_sts.assume_role, RoleArn=arn, RoleSessionName="xx") == (
+            "ValidationError", f"{arn} is invalid", 400), arn
+
+
+@check("a trust policy naming the account needs the caller's own Allow too; ExternalId conditions hold")
+def _():
+    iam.create_role(RoleName="by-account", AssumeRolePolicyDocument=trust(principal(
+        f"arn:aws:iam::{ACCOUNT}:root", actions=("sts:AssumeRole",),
+        Condition={"StringEquals": {"sts:ExternalId": "secret-42"}})))
+    arn = f"arn:aws:iam::{ACCOUNT}:role/by-account"
+    frank = user_with_key("frank")
+    code, _, _ = error_of(client("sts", *frank).assume_role, RoleArn=arn, RoleSessionName="ff", ExternalId="secret-42")
+    assert code == "AccessDenied"
+    iam.put_user_policy(UserName="frank", PolicyName="assume", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": arn}]}))
+    f = client("sts", *frank)
+    assert error_of(f.assume_role, RoleArn=arn, RoleSessionName="ff", ExternalId="wrong")[0] == "AccessDenied"
+    assert error_of(f.assume_role, RoleArn=arn, RoleSessionName="ff")[0] == "AccessDenied"
+    f.assume_role(RoleArn=arn, RoleSessionName="ff", ExternalId="secret-42")
+
+
+@check("durations: MaxSessionDuration, and one hour for role chaining")
+def _():
+    assert error_of(alice_sts.assume_role, RoleArn=ROLE_ARN, RoleSessionName="xx", DurationSeconds=7200) == (
+        "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", 400)
+    iam.update_role(RoleName="deploy", MaxSessionDuration=14400)
+    creds = alice_sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="long", DurationSeconds=7200)["Credentials"]
+    chained = session_client("sts", creds)
+    assert error_of(chained.assume_role, RoleArn=ROLE_ARN, RoleSessionName="cc", DurationSeconds=7200) == (
+        "ValidationError",
+        "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.", 400)
+    r = chained.assume_role(RoleArn=ROLE_ARN, RoleSessionName="cc")
+    assert r["AssumedRoleUser"]["Arn"].endswith("assumed-role/deploy/cc")
+
+
+@check("session tags: aws:PrincipalTag in conditions, transitive tags through a chain, AWS's tag errors")
+def _():
+    iam.create_role(RoleName="tagged", AssumeRolePolicyDocument=trust(principal(user_arn("alice")),
+                                                                       principal(ROLE_ARN)))
+    iam.put_role_policy(RoleName="tagged", PolicyName="by-tag", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*",
+                                                "Condition": {"StringEquals": {"aws:PrincipalTag/project": "blue"}}}]}))
+    tagged = f"arn:aws:iam::{ACCOUNT}:role/tagged"
+    blue = alice_sts.assume_role(RoleArn=tagged, RoleSessionName="bb", Tags=[{"Key": "project", "Value": "blue"}])
+    assert blue["PackedPolicySize"] >= 1
+    assert session_client("iam", blue["Credentials"]).get_user(UserName="alice")["User"]["UserName"] == "alice"
+    red = alice_sts.assume_role(RoleArn=tagged, RoleSessionName="rr", Tags=[{"Key": "project", "Value": "red"}])
+    assert error_of(session_client("iam", red["Credentials"]).get_user, UserName="alice")[0] == "AccessDenied"
+    assert error_of(alice_sts.assume_role, RoleArn=tagged, RoleSessionName="dd",
+                    Tags=[{"Key": "a", "Value": "1"}, {"Key": "A", "Value": "2"}]) == (
+        "InvalidParameterValue", "Duplicate tag keys found. Please note that Tag keys are case insensitive.", 400)
+    assert error_of(alice_sts.assume_role, RoleArn=tagged, RoleSessionName="dd", Tags=[{"Key": "a", "Value": "1"}],
+                    TransitiveTagKeys=["b"]) == (
+        "InvalidParameterValue", "The specified transitive tag key must be included in the requested tags.", 400)
+    # project=blue, transitive: a session chained from it keeps the tag and cannot set it again.
+    first = alice_sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="tt", Tags=[{"Key": "project", "Value": "blue"}],
+                                  TransitiveTagKeys=["project"])
+    chained = session_client("sts", first["Credentials"])
+    second = chained.assume_role(RoleArn=tagged, RoleSessionName="t2")
+    assert session_client("iam", second["Credentials"]).get_user(UserName="alice")["User"]["UserName"] == "alice"
+    assert error_of(chained.assume_role, RoleArn=tagged, RoleSessionName="t3",
+                    Tags=[{"Key": "PROJECT", "Value": "red"}]) == (
+        "InvalidParameterValue", "One of the specified transitive tag keys can't be set because it conflicts with a "
+        "transitive tag key from the calling session.", 400)
+
+
+@check("a role's session loses every permission when the role is deleted")
+def _():
+    iam.create_role(RoleName="temp", AssumeRolePolicyDocument=trust(principal(user_arn("alice"))))
+    iam.put_role_policy(RoleName="temp", PolicyName="p", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"}]}))
+    creds = alice_sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/temp", RoleSessionName="tt")["Credentials"]
+    s = session_client("iam", creds)
+    s.list_users()
+    iam.delete_role_policy(RoleName="temp", PolicyName="p")
+    iam.delete_role(RoleName="temp")
+    assert error_of(s.list_users)[0] == "AccessDenied"
+
+
+@check("the aws CLI follows role_arn in a profile (source_profile) and acts as the role")
+def _():
+    home = os.path.join(tmp, "cli-role")
+    os.makedirs(home, exist_ok=True)
+    with open(os.path.join(home, "credentials"), "w") as f:
+        f.write(f"[base]\naws_access_key_id = {alice[0]}\naws_secret_access_key = {alice[1]}\n")
+    with open(os.path.join(home, "config"), "w") as f:
+        f.write(f"[profile deployer]\nrole_arn = {ROLE_ARN}\nsource_profile = base\nregion = us-east-1\n"
+                f"role_session_name = cli\n")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "AWS_CONFIG_FILE": os.path.join(home, "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials"), "AWS_ENDPOINT_URL": server.endpoint}
+    out = subprocess.run([AWS, "--profile", "deployer", "--endpoint-url", server.endpoint, "sts",
+                          "get-caller-identity", "--output", "json"], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/deploy/cli", out.stdout
+
+
 @check("sessions survive a restart: the token key comes from the master key")
 def _():
     creds = alice_sts.get_session_token(DurationSeconds=900)["Credentials"]

@@ -1,0 +1,231 @@
+// STS AssumeRole: a role session for an IAM user or another role session (evaluation.md
+// §4.3). The operation's row is Resource::kCustom: the role is named by an ARN, may not exist
+// (then the answer is the same AccessDenied as for a caller without permission, never
+// NoSuchEntity), and its trust policy takes part as the resource-based policy.
+#include <algorithm>
+
+#include "api/errors.h"
+#include "api/handlers.h"
+#include "api/internal.h"
+#include "arn/arn.h"
+#include "common/ids.h"
+#include "common/strings.h"
+#include "iam/internal.h"
+#include "policy/document.h"
+#include "sts/session.h"
+
+namespace iamd::api {
+
+namespace ps = protocol::sts;
+using common::Error;
+using common::Result;
+
+namespace {
+
+Error invalid_parameter(std::string message) {
+  return Error{"InvalidParameterValue", std::move(message), ""};
+}
+
+bool has_key(const std::vector<std::pair<std::string, std::string>>& tags, std::string_view key) {
+  return std::any_of(tags.begin(), tags.end(), [&](const auto& t) { return common::iequals(t.first, key); });
+}
+
+}  // namespace
+
+Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleRequest& r) {
+  const Caller& c = ctx_.caller;
+  iam::IamDomain& domain = ctx_.domain;
+  const iam::DomainEnv& env = domain.env();
+  // The role's ARN [OBS]: "<value> is invalid" when it is no ARN with a partition, service and resource.
+  auto parsed = arn::Arn::parse(r.role_arn);
+  if (!parsed || parsed->resource().empty()) return Error{"ValidationError", r.role_arn + " is invalid", ""};
+
+  // Session tags (evaluation.md §4.3 step 7, messages [OBS]): keys compare without case.
+  std::vector<std::pair<std::string, std::string>> tags;
+  for (const ps::Tag& t : r.tags) {
+    if (has_key(tags, t.key)) {
+      return invalid_parameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+    }
+    tags.emplace_back(t.key, t.value);
+  }
+  for (const std::string& k : r.transitive_tag_keys) {
+    if (!has_key(tags, k)) {
+      return invalid_parameter("The specified transitive tag key must be included in the requested tags.");
+    }
+  }
+  const sts::Session* calling = c.is_role_session() ? c.session.get() : nullptr;
+  std::vector<std::pair<std::string, std::string>> inherited;  // the calling session's transitive tags
+  std::vector<std::string> transitive = r.transitive_tag_keys;
+  if (calling != nullptr) {
+    for (const auto& [k, v] : calling->tags) {
+      const auto& keys = calling->transitive_tag_keys;
+      if (std::none_of(keys.begin(), keys.end(), [&](const std::string& t) { return common::iequals(t, k); })) {
+        continue;
+      }
+      if (has_key(tags, k)) {
+        return invalid_parameter(
+            "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key "
+            "from the calling session.");
+      }
+      inherited.emplace_back(k, v);
+      transitive.push_back(k);
+    }
+  }
+  // [UNCERTAIN] AWS's text; the rule is documented: a source identity cannot start with
+  // "aws:" and, once set in a chain of sessions, cannot change.
+  std::string source_identity = r.source_identity.value_or("");
+  if (source_identity.starts_with("aws:")) {
+    return Error{"ValidationError", "The source identity cannot begin with the prefix aws:", ""};
+  }
+  if (calling != nullptr && !calling->source_identity.empty()) {
+    if (!source_identity.empty() && source_identity != calling->source_identity) {
+      return invalid_parameter("The source identity of the calling session cannot be changed.");
+    }
+    source_identity = calling->source_identity;
+  }
+
+  // The root user assumes no role [OBS].
+  if (c.is_root()) return Error{"AccessDenied", "Roles may not be assumed by root accounts.", ""};
+
+  // The role, in the caller's account (each server account is its own; other accounts' roles
+  // are not visible here yet: denied as a missing role).
+  std::optional<store::Role> role;
+  std::string resource = r.role_arn;
+  if (parsed->service() == "iam" && parsed->account() == c.account_id && parsed->resource().starts_with("role/")) {
+    const std::string_view rest = std::string_view(parsed->resource()).substr(4);
+    const std::string name(rest.substr(rest.rfind('/') + 1));
+    auto found = pipe_.write().tx.get_role(c.account_id, name);
+    if (found && domain.role_arn(*found) == r.role_arn) {
+      role = std::move(found).value();
+      resource = domain.role_arn(*role);
+    } else if (!found && !store::is_not_found(found.error())) {
+      return found.error();
+    }
+  }
+
+  // MFA given in this call counts for this evaluation (and the session).
+  bool mfa = calling != nullptr && calling->mfa;
+  common::Timestamp mfa_time = calling != nullptr ? calling->mfa_time : common::Timestamp{};
+  if (r.serial_number || r.token_code) {
+    auto checked = ctx_.domain.mfa_devices.authenticate(pipe_.write(), c.user, r.serial_number.value_or(""),
+                                                        r.token_code.value_or(""));
+    if (!checked) return checked.error();
+    mfa = true;
+    mfa_time = env.clock->now();
+  }
+
+  condition::Context keys;
+  keys.set("sts:RoleSessionName", r.role_session_name);
+  if (r.external_id) keys.set("sts:ExternalId", *r.external_id);
+  if (!source_identity.empty()) keys.set("sts:SourceIdentity", source_identity);
+  if (!r.transitive_tag_keys.empty()) keys.set_list("sts:TransitiveTagKeys", r.transitive_tag_keys);
+  std::vector<std::string> tag_keys;
+  for (const auto& [k, v] : tags) {
+    keys.set("aws:RequestTag/" + k, v);
+    tag_keys.push_back(k);
+  }
+  if (!tag_keys.empty()) keys.set_list("aws:TagKeys", tag_keys);
+  if (mfa) {
+    keys.set("aws:MultiFactorAuthPresent", "true");
+    keys.set("aws:MultiFactorAuthAge",
+             std::to_string(std::max<std::int64_t>(0, env.clock->now().seconds - mfa_time.seconds)));
+  }
+  const store::Role* role_ptr = role ? &*role : nullptr;
+  if (auto a = pipe_.authorize_assume("sts:AssumeRole", role_ptr, resource, keys); !a) return a.error();
+  if (!tags.empty()) {
+    if (auto a = pipe_.authorize_assume("sts:TagSession", role_ptr, resource, keys); !a) return a.error();
+  }
+  if (r.source_identity) {
+    if (auto a = pipe_.authorize_assume("sts:SetSourceIdentity", role_ptr, resource, keys); !a) return a.error();
+  }
+
+  if (!role) return Error{"AccessDenied", "", ""};  // authorize_assume denies a missing role: not reached
+  // Duration (evaluation.md §4.3 step 6, messages [OBS]): one hour unless asked.
+  const std::int64_t duration = r.duration_seconds.value_or(3600);
+  if (duration > role->max_session_duration) {
+    return Error{"ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+                 ""};
+  }
+  if (calling != nullptr && duration > 3600) {
+    return Error{"ValidationError",
+                 "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+                 ""};
+  }
+
+  // Session policies: the inline one validated as AWS validates session policies (its size
+  // is the packed size); managed ones must be AWS's or the role's account's.
+  std::size_t packed_bytes = 0;
+  if (r.policy) {
+    policy::ValidateOptions o = iam::internal::validate_options(env.quotas, policy::PolicyKind::kSession);
+    auto doc = policy::parse_policy(*r.policy, o);
+    if (!doc) return doc.error();
+    packed_bytes += doc->size;
+  }
+  std::vector<std::string> policy_arns;
+  for (const ps::PolicyDescriptorType& p : r.policy_arns) {
+    const std::string arn = p.arn.value_or("");
+    // [UNCERTAIN] AWS's answer for a policy that does not exist or is another account's.
+    auto text = domain.managed_policy_text(pipe_.read(), arn);
+    if (!text || !(arn.starts_with(arn::iam_arn(env.partition, "aws", "")) ||
+                   arn.starts_with(arn::iam_arn(env.partition, c.account_id, "")))) {
+      return Error{"MalformedPolicyDocument", "Policy " + arn + " does not exist or is not attachable.", ""};
+    }
+    policy_arns.push_back(arn);
+  }
+  for (const auto& [k, v] : tags) packed_bytes += k.size() + v.size();
+  // [IMPL] AWS packs (compresses) the session policy and tags into 2,048 bytes and reports
+  // the share used; iamd counts their plain bytes against the same limit.
+  const std::int64_t packed_percent = static_cast<std::int64_t>((packed_bytes * 100 + 2047) / 2048);
+  if (packed_percent > 100) {
+    return Error{"PackedPolicyTooLarge",
+                 "Packed policy consumes " + std::to_string(packed_percent) +
+                     "% of allotted space, please use smaller policy for this request.",
+                 ""};
+  }
+
+  sts::Session s;
+  s.kind = sts::SessionKind::kRole;
+  s.account_id = role->account_id;
+  s.issued = env.clock->now();
+  s.expires = common::Timestamp{s.issued.seconds + duration, 0};
+  s.principal_id = role->id;
+  s.principal_name = role->name;
+  s.principal_arn = resource;
+  s.session_name = r.role_session_name;
+  s.mfa = mfa;
+  s.mfa_time = mfa_time;
+  s.source_identity = source_identity;
+  s.policy = r.policy.value_or("");
+  s.policy_arns = std::move(policy_arns);
+  s.tags = tags;
+  s.tags.insert(s.tags.end(), inherited.begin(), inherited.end());
+  s.transitive_tag_keys = std::move(transitive);
+  s.access_key_id = common::make_access_key_id("ASIA", s.account_id, *env.random);
+  s.secret_access_key = common::make_secret_access_key(*env.random);
+  auto token = ctx_.tokens.seal(s, *env.random);
+  if (!token) return token.error();
+
+  // RoleLastUsed: when and in which Region the role was last assumed.
+  store::Role used = *role;
+  const condition::Context::Entry* region = ctx_.base_context.find("aws:RequestedRegion");
+  used.last_used = store::RoleLastUsed{s.issued, region != nullptr && !region->values.empty() ? region->values[0] : ""};
+  if (auto w = pipe_.write().tx.update_role(used); !w) return w.error();
+
+  ps::AssumeRoleResult out;
+  ps::Credentials creds;
+  creds.access_key_id = s.access_key_id;
+  creds.secret_access_key = s.secret_access_key;
+  creds.session_token = std::move(token).value();
+  creds.expiration = s.expires;
+  out.credentials = std::move(creds);
+  ps::AssumedRoleUser user;
+  user.arn = domain.assumed_role_arn(s.account_id, s.principal_name, s.session_name);
+  user.assumed_role_id = s.principal_id + ":" + s.session_name;
+  out.assumed_role_user = std::move(user);
+  // [OBS] PackedPolicySize only when a session policy or tags were passed.
+  if (r.policy || !r.policy_arns.empty() || !r.tags.empty()) out.packed_policy_size = packed_percent;
+  if (!source_identity.empty()) out.source_identity = source_identity;
+  return out;
+}
+
+}  // namespace iamd::api
