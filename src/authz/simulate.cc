@@ -8,7 +8,6 @@
 #include "arn/arn.h"
 #include "authz/policy_set.h"
 #include "common/strings.h"
-#include "common/time.h"
 #include "condition/values.h"
 #include "policy/compiled.h"
 
@@ -101,7 +100,7 @@ bool valid_context_value(std::string_view type, std::string_view v) {
   if (base == "numeric") return condition::parse_number(v).has_value();
   if (base == "boolean") return common::iequals(v, "true") || common::iequals(v, "false");
   if (base == "ip") return condition::parse_ip_range(v).has_value();
-  if (base == "date") return common::parse_aws_date(v).has_value();
+  if (base == "date") return condition::parse_date(v).has_value();
   if (base == "binary") {
     std::string bytes;
     return common::base64_decode(v, bytes);

@@ -5,8 +5,8 @@
 #include <set>
 
 #include "common/strings.h"
-#include "common/time.h"
 #include "condition/operators.h"
+#include "condition/values.h"
 #include "policy/document.h"
 #include "policy/json.h"
 #include "policy/messages.h"
@@ -38,7 +38,7 @@ common::Result<void> check_legacy(const PolicyDocument& doc) {
       auto spec = condition::parse_operator(c.op);
       if (!spec || spec->info->family != condition::Family::kDate) continue;
       for (std::size_t i = 0; i < c.values.size(); ++i) {
-        if (!common::parse_aws_date(c.values[i])) return malformed(kLegacyParsing, c.path);
+        if (!condition::parse_date(c.values[i])) return malformed(kLegacyParsing, c.path);
       }
     }
     for (std::size_t i = 0; i < st.resource.values.size(); ++i) {
