@@ -8,9 +8,9 @@
 #include "arn/arn.h"
 #include "authz/policy_set.h"
 #include "common/strings.h"
-#include "common/time.h"
 #include "condition/values.h"
 #include "policy/compiled.h"
+#include "policy/json.h"
 
 namespace iamd::authz {
 
@@ -101,7 +101,7 @@ bool valid_context_value(std::string_view type, std::string_view v) {
   if (base == "numeric") return condition::parse_number(v).has_value();
   if (base == "boolean") return common::iequals(v, "true") || common::iequals(v, "false");
   if (base == "ip") return condition::parse_ip_range(v).has_value();
-  if (base == "date") return common::parse_aws_date(v).has_value();
+  if (base == "date") return condition::parse_date(v).has_value();
   if (base == "binary") {
     std::string bytes;
     return common::base64_decode(v, bytes);
@@ -144,6 +144,23 @@ SimulationPage simulate(const PolicyBundle& bundle, Request request, const std::
     page.results.push_back(std::move(r));
   }
   return page;
+}
+
+bool is_trust_policy_text(std::string_view text) {
+  auto root = policy::parse_json(text);
+  if (!root || !root->is_object()) return false;
+  const policy::JsonValue* statement = root->find("Statement");
+  if (statement == nullptr) return false;
+  std::vector<const policy::JsonValue*> statements;
+  if (statement->is_object()) statements.push_back(statement);
+  if (statement->is_array()) {
+    for (const policy::JsonValue& s : statement->items) statements.push_back(&s);
+  }
+  if (statements.empty()) return false;
+  for (const policy::JsonValue* s : statements) {
+    if (!s->is_object() || s->find("Resource") != nullptr || s->find("NotResource") != nullptr) return false;
+  }
+  return true;
 }
 
 common::Result<SimulationPolicy> compile_simulation_policy(std::string_view text, policy::PolicyKind kind,
@@ -259,9 +276,15 @@ common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const
     boundary.assign(1, std::move(*c));
   }
   std::optional<SimulationPolicy> resource_policy;
+  bool resource_is_trust = false;
   if (in.resource_policy) {
-    auto c =
-        compile_simulation_policy(*in.resource_policy, policy::PolicyKind::kResource, "ResourcePolicy", "resource");
+    // A role trust policy is validated as one and evaluated as AssumeRole evaluates it (the
+    // role trust rules of authorizer.cc): what enforcement will do. AWS's own simulator
+    // accepts it but ignores it for sts:AssumeRole* actions, a gap reported against AWS.
+    resource_is_trust = is_trust_policy_text(*in.resource_policy);
+    auto c = compile_simulation_policy(*in.resource_policy,
+                                       resource_is_trust ? policy::PolicyKind::kTrust : policy::PolicyKind::kResource,
+                                       "ResourcePolicy", "resource");
     if (!c) return c.error();
     resource_policy = std::move(*c);
   }
@@ -363,6 +386,7 @@ common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const
   bundle.identity = &identity_set;
   bundle.boundary = boundary.empty() ? nullptr : &boundary_set;
   bundle.resource = resource_policy ? &resource_set : nullptr;
+  bundle.resource_is_trust = resource_is_trust;
 
   out.page = simulate(bundle, req, in.actions, resources, start, max_items);
   for (SimulationResult& r : out.page.results) {

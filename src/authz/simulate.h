@@ -124,6 +124,13 @@ struct SimulationOutput {
   std::vector<std::shared_ptr<const policy::CompiledPolicy>> policies;
 };
 
+// Whether a ResourcePolicy is a role trust policy: a JSON object whose statements (at least
+// one) have neither Resource nor NotResource. Such a document is validated as a trust policy
+// (principal forms, STS actions) and evaluated with the role trust rules; any other is a
+// resource-based policy [UNCERTAIN: how AWS tells them apart; a document that mixes the two
+// is a resource-based policy here, refused for its statement without resources].
+bool is_trust_policy_text(std::string_view text);
+
 // Compiles one document of a simulation; a bad one is InvalidInput with the engine's message
 // [UNCERTAIN: AWS is believed to answer InvalidInput, the operation's modeled error].
 common::Result<SimulationPolicy> compile_simulation_policy(std::string_view text, policy::PolicyKind kind,

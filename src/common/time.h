@@ -15,10 +15,11 @@ struct Timestamp {
   friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
 };
 
-// Parses the date forms IAM accepts in Date* conditions (W3C ISO 8601 profile: YYYY,
+// Parses the timestamps of the wire and of stored records (W3C ISO 8601 profile: YYYY,
 // YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mm[:ss[.s{1,9}]]TZD with TZD = Z | ±hh:mm | ±hh,
 // `t`/`z` in either case) or a non-negative integer of epoch seconds up to INT64_MAX.
-// Date-only values mean midnight UTC. Returns nullopt for anything else.
+// Date-only values mean midnight UTC. Returns nullopt for anything else. The values of
+// Date* policy conditions follow IAM's more lenient grammar: condition::parse_date.
 std::optional<Timestamp> parse_aws_date(std::string_view text);
 
 // Formats as ISO 8601 UTC with second precision: 2025-01-31T12:00:00Z.

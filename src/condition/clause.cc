@@ -76,7 +76,7 @@ Clause Clause::compile(std::string_view op_text, const OperatorSpec& spec, std::
         break;
       }
       case Family::kDate: {
-        auto d = common::parse_aws_date(raw);
+        auto d = parse_date(raw);
         v.valid = d.has_value();
         if (d) v.date = *d;
         break;
@@ -165,7 +165,7 @@ Clause::Match Clause::compare(const PolicyValue& p, std::string_view value, cons
       return ordered(info.compare, *v, p.number) ? Match::kYes : Match::kNo;
     }
     case Family::kDate: {
-      auto v = common::parse_aws_date(value);
+      auto v = parse_date(value);
       if (!v) {
         sink.diagnose(key_, op_text_, "context value is not a date");
         return Match::kInvalid;

@@ -23,8 +23,11 @@ inline constexpr std::string_view kVendorNeeded =
 inline constexpr std::string_view kOneColon = "Actions/Condition can contain only one colon.";
 inline constexpr std::string_view kVendorQualified =
     "Resource vendor must be fully qualified and cannot contain regexes.";
+// [OBS] aws-recorded-errors.md create_policy_invalid_document[invalid-35] (2026 wording: "root" is
+// accepted and named; policy-language.md §2 quotes the older text).
 inline constexpr std::string_view kIamPath =
-    "IAM resource path must either be \"*\" or start with user/, federated-user/, role/, group/, instance-profile/, "
+    "IAM resource path must either be \"*\", root, or start with user/, federated-user/, role/, group/, "
+    "instance-profile/, "
     "mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.";
 inline constexpr std::string_view kNoPrincipalAllowed = "Policy document should not specify a principal.";
 // [OBS] aws-recorded-errors.md (UpdateAssumeRolePolicy): no final period.

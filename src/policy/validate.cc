@@ -2,11 +2,12 @@
 // each step runs over the whole document before the next, and the first failure wins.
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
 
 #include "common/strings.h"
-#include "common/time.h"
 #include "condition/operators.h"
+#include "condition/values.h"
 #include "policy/document.h"
 #include "policy/json.h"
 #include "policy/messages.h"
@@ -28,32 +29,6 @@ bool principal_allowed(PolicyKind k) {
 }
 bool needs_2012(PolicyKind k) {
   return k == PolicyKind::kManaged || k == PolicyKind::kBoundary || k == PolicyKind::kScp || k == PolicyKind::kRcp;
-}
-
-// Step 3: legacy parsing.
-common::Result<void> check_legacy(const PolicyDocument& doc) {
-  for (const StatementDoc& st : doc.statements) {
-    if (st.effect != "Allow" && st.effect != "Deny") return malformed(kLegacyParsing, st.path + ".Effect");
-    for (const ConditionEntry& c : st.conditions) {
-      auto spec = condition::parse_operator(c.op);
-      if (!spec || spec->info->family != condition::Family::kDate) continue;
-      for (std::size_t i = 0; i < c.values.size(); ++i) {
-        if (!common::parse_aws_date(c.values[i])) return malformed(kLegacyParsing, c.path);
-      }
-    }
-    for (std::size_t i = 0; i < st.resource.values.size(); ++i) {
-      const std::string& r = st.resource.values[i];
-      if (r == "*") continue;
-      auto colons = std::count(r.begin(), r.end(), ':');
-      auto parts = common::split(r, ':');
-      // Only ARN-prefixed text: "s3:::bucket" fails later, on its partition [OBS, moto's cases].
-      bool arn_prefixed = parts.size() >= 2 && parts[0] == "arn";
-      bool short_with_empty = arn_prefixed && r.find("::") != std::string::npos && colons < 5;
-      bool empty_service = arn_prefixed && parts.size() >= 3 && parts[2].empty();
-      if (short_with_empty || empty_service) return malformed(kLegacyParsing, st.resource.paths[i]);
-    }
-  }
-  return {};
 }
 
 // Step 4: Sid uniqueness, then the Sid character set.
@@ -148,6 +123,52 @@ std::string resource_format_error(std::string_view r) {
     if (!ok) return std::string(kIamPath);
   }
   return "";
+}
+
+// A resource string that IAM's legacy parser refuses: ARN text with "::" but fewer than five
+// colons ("arn:aws:s3::bucket"), or an empty service ("arn:aws::::x"). Only ARN-prefixed
+// text: "s3:::bucket" fails later, on its partition [OBS, moto's cases].
+bool legacy_resource_error(std::string_view r) {
+  if (r == "*") return false;
+  auto colons = std::count(r.begin(), r.end(), ':');
+  auto parts = common::split(r, ':');
+  bool arn_prefixed = parts.size() >= 2 && parts[0] == "arn";
+  bool short_with_empty = arn_prefixed && r.find("::") != std::string_view::npos && colons < 5;
+  bool empty_service = arn_prefixed && parts.size() >= 3 && parts[2].empty();
+  return short_with_empty || empty_service;
+}
+
+// Step 3: legacy parsing. First every statement's Effect and Date* values: those failures
+// win over any resource problem [OBS: aws-recorded-errors.md create_policy_invalid_document
+// invalid-76, a bad partition and a bad date: legacy parsing; invalid-69, a lowercase Effect
+// and an S3 region]. Then the resources one by one, statements and entries in document
+// order: the first resource with a problem decides. A format problem (partition, vendor,
+// region, IAM path: step 6's messages) is kept in `format_error` and reported at step 6,
+// after the Sid and action checks, and ends the scan; a legacy problem fails now
+// [OBS: invalid-25, ["arn:error:s3:::example_bucket", "arn:error:s3::example_bucket"]
+// answers the first one's partition, where the second alone fails legacy parsing].
+common::Result<void> check_legacy(const PolicyDocument& doc, std::optional<Error>& format_error) {
+  for (const StatementDoc& st : doc.statements) {
+    if (st.effect != "Allow" && st.effect != "Deny") return malformed(kLegacyParsing, st.path + ".Effect");
+    for (const ConditionEntry& c : st.conditions) {
+      auto spec = condition::parse_operator(c.op);
+      if (!spec || spec->info->family != condition::Family::kDate) continue;
+      for (std::size_t i = 0; i < c.values.size(); ++i) {
+        if (!condition::parse_date(c.values[i])) return malformed(kLegacyParsing, c.path);
+      }
+    }
+  }
+  for (const StatementDoc& st : doc.statements) {
+    for (std::size_t i = 0; i < st.resource.values.size(); ++i) {
+      const std::string& r = st.resource.values[i];
+      if (std::string e = resource_format_error(r); !e.empty()) {
+        format_error = malformed(e, st.resource.paths[i]);
+        return {};
+      }
+      if (legacy_resource_error(r)) return malformed(kLegacyParsing, st.resource.paths[i]);
+    }
+  }
+  return {};
 }
 
 // Step 8: one Action/NotAction entry; empty when fine.
@@ -358,19 +379,15 @@ common::Result<PolicyDocument> parse_policy(std::string_view text, const Validat
   if (needs_2012(o.kind) && doc.version != "2012-10-17") {
     return malformed(kVersionRequired, doc.has_version ? "$.Version" : "$");
   }
-  if (auto r = check_legacy(doc); !r) return r.error();
+  std::optional<Error> format_error;
+  if (auto r = check_legacy(doc, format_error); !r) return r.error();
   if (auto r = check_sids(doc); !r) return r.error();
   // Step 5: actions present.
   for (const StatementDoc& st : doc.statements) {
     if (!st.action.present || st.action.values.empty()) return malformed(kNeedActions, st.path);
   }
-  // Step 6: resource format.
-  for (const StatementDoc& st : doc.statements) {
-    for (std::size_t i = 0; i < st.resource.values.size(); ++i) {
-      std::string e = resource_format_error(st.resource.values[i]);
-      if (!e.empty()) return malformed(e, st.resource.paths[i]);
-    }
-  }
+  // Step 6: resource format (the first resource with a problem, found at step 3).
+  if (format_error) return *format_error;
   // Step 7: resources present (trust policies have none; see step 9).
   for (const StatementDoc& st : doc.statements) {
     if (o.kind != PolicyKind::kTrust && (!st.resource.present || st.resource.values.empty())) {

@@ -118,6 +118,42 @@ def cli_simulate(request):
     return r.returncode, (m.group(1), m.group(2))
 
 
+@check("SimulateCustomPolicy: a role trust policy as ResourcePolicy decides sts:AssumeRole as AssumeRole will")
+def _():
+    iam = client("iam")
+    role = f"arn:aws:iam::{ACCOUNT}:role/deploy"
+
+    def trust(principal, action="sts:AssumeRole"):
+        return json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Trust", "Effect": "Allow", "Principal": {"AWS": principal}, "Action": action}]})
+
+    assume = doc({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role})
+
+    def simulate(resource_policy, identity):
+        request = dict(PolicyInputList=identity, ActionNames=["sts:AssumeRole"], ResourceArns=[role],
+                       ResourcePolicy=resource_policy, CallerArn=f"arn:aws:iam::{ACCOUNT}:user/ann")
+        r = iam.simulate_custom_policy(**request)["EvaluationResults"][0]
+        status, offline = cli_simulate(request)  # `iamd policy simulate`: the same implementation
+        assert status == 0 and offline["EvaluationResults"][0]["EvalDecision"] == r["EvalDecision"], (offline, r)
+        return r
+
+    # The trust policy names the caller: it alone allows (same account), and is the deciding statement.
+    r = simulate(trust(f"arn:aws:iam::{ACCOUNT}:user/ann"), [S3_READ])
+    assert r["EvalDecision"] == "allowed", r
+    assert [(m["SourcePolicyId"], m["SourcePolicyType"]) for m in r["MatchedStatements"]] == \
+        [("ResourcePolicy", "resource")], r
+    # It names the account: the caller's own policies must allow sts:AssumeRole as well.
+    assert simulate(trust(ACCOUNT), [S3_READ])["EvalDecision"] == "implicitDeny"
+    assert simulate(trust(f"arn:aws:iam::{ACCOUNT}:root"), [assume])["EvalDecision"] == "allowed"
+    # It names someone else: denied whatever the caller's policies say.
+    assert simulate(trust(f"arn:aws:iam::{ACCOUNT}:user/bob"), [assume])["EvalDecision"] == "implicitDeny"
+    # Validated as a trust policy (before: "Policy statement must contain resources.").
+    assert error_of(iam.simulate_custom_policy, PolicyInputList=[assume], ActionNames=["sts:AssumeRole"],
+                    ResourceArns=[role], ResourcePolicy=trust(ACCOUNT, "s3:GetObject"),
+                    CallerArn=f"arn:aws:iam::{ACCOUNT}:user/ann") == \
+        ("InvalidInput", "AssumeRole policy may only specify STS AssumeRole actions.", 400)
+
+
 def general_globs(n):
     """An identity policy of n resource patterns that glob_match cannot take the fast way."""
     return doc({"Effect": "Allow", "Action": "s3:GetObject",

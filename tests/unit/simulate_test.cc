@@ -219,6 +219,51 @@ TEST(Simulate, InputPoliciesAreCheckedForTheirKindButNotForAStoredPolicysQuota) 
   EXPECT_EQ(refusal(in), "InvalidInput: Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
 }
 
+// A role trust policy as ResourcePolicy: validated as a trust policy and evaluated as
+// AssumeRole evaluates it (AWS's simulator discards it for sts:AssumeRole*; iamd answers
+// what enforcement will do).
+TEST(Simulate, ATrustPolicyAsResourcePolicyDecidesAssumeRole) {
+  auto trust = [](const std::string& principal) {
+    return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":")" + principal +
+           R"("},"Action":"sts:AssumeRole"}]})";
+  };
+  const char* assume =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]})";
+  const std::string role = "arn:aws:iam::111122223333:role/R";
+  auto decide = [&](const std::string& resource_policy, std::vector<std::string> identity) -> std::string {
+    SimulationInput in;
+    in.policy_inputs = std::move(identity);
+    in.actions = {"sts:AssumeRole"};
+    in.resources = {role};
+    in.resource_policy = resource_policy;
+    in.caller_arn = "arn:aws:iam::111122223333:user/ann";
+    auto r = run_simulation(in);
+    if (!r) return r.error().code + ": " + r.error().message;
+    const SimulationResult& res = r->page.results.at(0);
+    std::string out(decision_name(res.decision));
+    for (const SimulatedStatement& m : res.matched) out += " " + std::string(policy_type_name(m.type));
+    return out;
+  };
+  EXPECT_TRUE(is_trust_policy_text(trust("*")));
+  EXPECT_FALSE(is_trust_policy_text(kRead));
+  // Naming the user: the trust policy alone allows, in the same account.
+  EXPECT_EQ(decide(trust("arn:aws:iam::111122223333:user/ann"), {}), "allowed role trust");
+  // Naming the account: the caller's own policies must allow too.
+  EXPECT_EQ(decide(trust("arn:aws:iam::111122223333:root"), {}), "implicitDeny");
+  EXPECT_EQ(decide(trust("111122223333"), {assume}), "allowed identity-based role trust");
+  // Naming someone else: the role trust policy does not allow, whatever the identity says.
+  EXPECT_EQ(decide(trust("arn:aws:iam::111122223333:user/bob"), {assume}), "implicitDeny");
+  // Validated as a trust policy, not as a resource-based one.
+  EXPECT_EQ(decide(trust("ann"), {}), R"(InvalidInput: Invalid principal in policy: "AWS":"ann")");
+  EXPECT_EQ(decide(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*"}]})", {}),
+            "InvalidInput: AssumeRole policy may only specify STS AssumeRole actions.");
+  // A resource-based policy stays one: a statement without Resource is refused.
+  EXPECT_EQ(decide(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*",)"
+                   R"("Resource":"*"},{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]})",
+                   {}),
+            "InvalidInput: Policy statement must contain resources.");
+}
+
 TEST(Simulate, ContextKeysForCountsOnlyTheCallersInputs) {
   std::vector<std::string> docs(150, kRead);
   EXPECT_TRUE(context_keys_for(docs, 50).has_value());
