@@ -6,6 +6,10 @@ The recorded rows not replayed here are listed after ROWS with the reason. Run b
 e2e_recorded_domain:
     tests/e2e/recorded_domain_test.py PATH/TO/iamd
 """
+import base64
+import hashlib
+import hmac
+import struct
 import sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
@@ -58,6 +62,44 @@ iam.upload_server_certificate(ServerCertificateName="rec-cert", CertificateBody=
 iam.create_user(UserName="rec-signer")
 iam.upload_signing_certificate(UserName="rec-signer", CertificateBody=CERT1)
 iam.upload_signing_certificate(UserName="rec-signer", CertificateBody=CERT2)
+
+# For the delete_* rows: each entity holds the one thing that keeps it from being deleted.
+iam.create_user(UserName="del-user-attached")
+iam.attach_user_policy(UserName="del-user-attached", PolicyArn=POLICY_ARN)
+iam.create_user(UserName="del-user-inline")
+iam.put_user_policy(UserName="del-user-inline", PolicyName="p", PolicyDocument=ALLOW_S3)
+iam.create_user(UserName="del-user-credential")
+iam.create_service_specific_credential(UserName="del-user-credential", ServiceName="codecommit.amazonaws.com")
+iam.create_role(RoleName="del-role-attached", AssumeRolePolicyDocument=TRUST)
+iam.attach_role_policy(RoleName="del-role-attached", PolicyArn=POLICY_ARN)
+iam.create_role(RoleName="del-role-inline", AssumeRolePolicyDocument=TRUST)
+iam.put_role_policy(RoleName="del-role-inline", PolicyName="p", PolicyDocument=ALLOW_S3)
+iam.create_role(RoleName="del-role-profile", AssumeRolePolicyDocument=TRUST)
+iam.create_instance_profile(InstanceProfileName="del-profile")
+iam.add_role_to_instance_profile(InstanceProfileName="del-profile", RoleName="del-role-profile")
+iam.create_user(UserName="rec-keys")
+iam.create_access_key(UserName="rec-keys")
+iam.create_access_key(UserName="rec-keys")
+VERSIONED_ARN = iam.create_policy(PolicyName="rec-versioned", PolicyDocument=ALLOW_S3)["Policy"]["Arn"]
+for _ in range(4):
+    iam.create_policy_version(PolicyArn=VERSIONED_ARN, PolicyDocument=ALLOW_S3)
+iam.create_group(GroupName="rec-group-2")
+MFA_SEED = base64.b32decode(iam.create_virtual_mfa_device(VirtualMFADeviceName="rec-mfa-used")["VirtualMFADevice"]
+                            ["Base32StringSeed"].decode("ascii"))
+iam.create_user(UserName="rec-mfa-owner")
+
+
+def mfa_codes(seed):
+    """Two consecutive RFC 6238 codes (HMAC-SHA1, 6 digits, 30 s steps): the previous and the current."""
+    out = []
+    for step in (int(time.time()) // 30 - 1, int(time.time()) // 30):
+        mac = hmac.new(seed, struct.pack(">Q", step), hashlib.sha1).digest()
+        value = struct.unpack(">I", mac[mac[19] & 0x0F:(mac[19] & 0x0F) + 4])[0] & 0x7FFFFFFF
+        out.append(f"{value % 1000000:06d}")
+    return {"AuthenticationCode1": out[0], "AuthenticationCode2": out[1]}
+
+
+iam.enable_mfa_device(UserName="rec-mfa-owner", SerialNumber=f"{ACCOUNT_ARN}:mfa/rec-mfa-used", **mfa_codes(MFA_SEED))
 
 PATH_MESSAGE = ("The specified value for path is invalid. It must begin and end with / and contain only "
                 "alphanumeric characters and/or / characters.")
@@ -138,7 +180,54 @@ ROWS = [
     # [IMPL] AddUserToGroup checks in RemoveUserFromGroup's recorded order: the user first.
     ("add_user_to_group, both missing (as remove_user_from_unknown_group)", iam.add_user_to_group,
      {"UserName": "any-user", "GroupName": "non-existent-group"}, user_missing("any-user")),
+    ("login_profile_lifecycle / get-deleted-login-profile-error", iam.get_login_profile, {"UserName": "rec-user"},
+     ("NoSuchEntity", "Login Profile for User rec-user cannot be found.")),
+    ("access_key_limit / create-third-access-key-error", iam.create_access_key, {"UserName": "rec-keys"},
+     ("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2")),
+    ("delete_user_with_attached_policy / delete-user-with-attached-policy-error", iam.delete_user,
+     {"UserName": "del-user-attached"}, ("DeleteConflict", "Cannot delete entity, must detach all policies first.")),
+    ("delete_user_with_inline_policy / delete-user-with-inline-policy-error", iam.delete_user,
+     {"UserName": "del-user-inline"}, ("DeleteConflict", "Cannot delete entity, must delete policies first.")),
+    ("delete_user_after_service_credential_created / delete-user-existing-credential", iam.delete_user,
+     {"UserName": "del-user-credential"},
+     ("DeleteConflict", "Cannot delete entity, must remove referenced objects first.")),
+    ("create_service_specific_credential_invalid_user / invalid-user-name-exception",
+     iam.create_service_specific_credential, {"UserName": "non-existent-user", "ServiceName": "codecommit.amazonaws.com"},
+     user_missing("non-existent-user")),
+    ("create_service_specific_credential_invalid_service / invalid-service-exception",
+     iam.create_service_specific_credential, {"UserName": "rec-user", "ServiceName": "nonexistentservice.amazonaws.com"},
+     ("NoSuchEntity", "No such service nonexistentservice.amazonaws.com is supported for Service Specific Credentials")),
+    # iam_groups
+    ("create_group / create-group-duplicate", iam.create_group, {"GroupName": "rec-group"},
+     ("EntityAlreadyExists", "Group with name rec-group already exists.")),
+    ("get_group / get-group-not-found", iam.get_group, {"GroupName": "non-existent-group"},
+     ("NoSuchEntity", "The group with name non-existent-group cannot be found.")),
+    ("delete_unknown_group / delete-unknown-group", iam.delete_group, {"GroupName": "unknown-group"},
+     ("NoSuchEntity", "The group with name unknown-group cannot be found.")),
+    ("update_group_not_found / update-nonexistent-group", iam.update_group,
+     {"GroupName": "nonexisting", "NewGroupName": "x"},
+     ("NoSuchEntity", "The group with name nonexisting cannot be found.")),
+    ("update_group_duplicate_name / update-duplicate-name", iam.update_group,
+     {"GroupName": "rec-group", "NewGroupName": "rec-group-2"},
+     ("EntityAlreadyExists", "Group with name rec-group-2 already exists.")),
+    ("get_group_policy / get-nonexistent-policy", iam.get_group_policy, {"GroupName": "rec-group", "PolicyName": "p"},
+     ("NoSuchEntity", "The group policy with name p cannot be found.")),
+    ("detach_unattached_group_policy / detach-unattached-error", iam.detach_group_policy,
+     {"GroupName": "rec-group", "PolicyArn": POLICY_ARN}, ("NoSuchEntity", f"Policy {POLICY_ARN} was not found.")),
     # iam_roles
+    ("delete_role_with_attached_policy / delete-role-with-policy-error", iam.delete_role,
+     {"RoleName": "del-role-attached"}, ("DeleteConflict", "Cannot delete entity, must detach all policies first.")),
+    ("delete_role_with_inline_policy / delete-role-with-inline-policy-error", iam.delete_role,
+     {"RoleName": "del-role-inline"}, ("DeleteConflict", "Cannot delete entity, must delete policies first.")),
+    ("delete_role_with_instance_profile / delete-role-with-instance-profile-error", iam.delete_role,
+     {"RoleName": "del-role-profile"},
+     ("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.")),
+    ("delete_instance_profile_with_role_error / delete-with-role-error", iam.delete_instance_profile,
+     {"InstanceProfileName": "del-profile"},
+     ("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.")),
+    ("add_second_role_to_instance_profile_error / add-second-role-error", iam.add_role_to_instance_profile,
+     {"InstanceProfileName": "del-profile", "RoleName": "rec-role"},
+     ("LimitExceeded", "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1")),
     ("role_errors / get-role-error", iam.get_role, {"RoleName": R}, role_missing(R)),
     ("role_errors / update-role-error", iam.update_role, {"RoleName": R, "Description": "d"}, role_missing(R)),
     ("role_errors / delete-role-error", iam.delete_role, {"RoleName": R}, role_missing(R)),
@@ -238,6 +327,10 @@ ROWS = [
     ("delete_non_existent_policy_returns_no_such_entity / delete-non-existent-policy-exc", iam.delete_policy,
      {"PolicyArn": f"{ACCOUNT_ARN}:policy/non-existent-policy"},
      ("NoSuchEntity", f"Policy {ACCOUNT_ARN}:policy/non-existent-policy was not found.")),
+    ("policy_version_limit / err-version-limit-exceeded", iam.create_policy_version,
+     {"PolicyArn": VERSIONED_ARN, "PolicyDocument": ALLOW_S3},
+     ("LimitExceeded", "A managed policy can have up to 5 versions. Before you create a new version, you must "
+                       "delete an existing version.")),
     ("policy_version_errors / err-get-version-nonexistent-policy", iam.get_policy_version,
      {"PolicyArn": f"{ACCOUNT_ARN}:policy/TestNonExistingPolicy", "VersionId": "v1"},
      ("NoSuchEntity", f"Policy {ACCOUNT_ARN}:policy/TestNonExistingPolicy version v1 does not exist or is not "
@@ -341,6 +434,9 @@ ROWS = [
     ("virtual_mfa_device_errors / delete-nonexistent-error", iam.delete_virtual_mfa_device,
      {"SerialNumber": f"{ACCOUNT_ARN}:mfa/nonexistent-device"},
      ("NoSuchEntity", f"MFA Device with serial number {ACCOUNT_ARN}:mfa/nonexistent-device does not exist.")),
+    ("enable_mfa_device_already_attached / enable-mfa-already-attached-error", iam.enable_mfa_device,
+     {"UserName": "rec-user", "SerialNumber": f"{ACCOUNT_ARN}:mfa/rec-mfa-used", **mfa_codes(MFA_SEED)},
+     ("EntityAlreadyExists", "MFA Device is already in use.")),
     ("enable_mfa_device_errors / enable-mfa-nonexistent-user-error", iam.enable_mfa_device,
      {"UserName": "nonexistent-user", "SerialNumber": f"{ACCOUNT_ARN}:mfa/rec-mfa", "AuthenticationCode1": "123456",
       "AuthenticationCode2": "654321"}, user_missing()),
@@ -381,6 +477,7 @@ ROWS = [
 STATUS = {"NoSuchEntity": 404, "EntityAlreadyExists": 409, "DeleteConflict": 409, "LimitExceeded": 409,
           "AccessDenied": 403, "ValidationError": 400, "InvalidInput": 400, "MalformedPolicyDocument": 400,
           "MalformedCertificate": 400, "ReportNotPresent": 410}
+# The HTTP status AWS sends with each code (its service model; 410 as recorded for ReportNotPresent).
 
 
 def aws_error(fn, **kwargs):
@@ -466,9 +563,14 @@ def _():
 # The refused calls changed nothing.
 @check("refused calls leave state untouched")
 def _():
-    assert [u["UserName"] for u in iam.list_users()["Users"]] == ["rec-lp-user", "rec-signer", "rec-user"]
-    assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == ["rec-role"]
-    assert len(iam.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
+    assert [u["UserName"] for u in iam.list_users()["Users"]] == [
+        "del-user-attached", "del-user-credential", "del-user-inline", "rec-keys", "rec-lp-user", "rec-mfa-owner",
+        "rec-signer", "rec-user"]
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == [
+        "del-role-attached", "del-role-inline", "del-role-profile", "rec-role"]
+    assert len(iam.list_virtual_mfa_devices()["VirtualMFADevices"]) == 2
+    assert len(iam.list_policy_versions(PolicyArn=VERSIONED_ARN)["Versions"]) == 5
+    assert len(iam.get_instance_profile(InstanceProfileName="del-profile")["InstanceProfile"]["Roles"]) == 1
     assert len(iam.list_signing_certificates(UserName="rec-signer")["Certificates"]) == 2
     assert iam.get_role(RoleName="rec-role")["Role"].get("Tags", []) == []
 
