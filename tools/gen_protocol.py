@@ -64,6 +64,12 @@ SERVICES = (
 # Output members of these shapes are percent-encoded in responses (api.md §3).
 URL_ENCODED_SHAPES = {"policyDocumentType"}
 
+# Shapes whose pattern AWS's service checks itself, with a message of its own instead of the
+# generated "Member must satisfy regular expression pattern" (aws-recorded-errors.md,
+# virtual_mfa_device_errors): the decoder checks only their lengths, and the check of the
+# pattern lives with its message in api/pipeline.cc (check_paths).
+SERVICE_CHECKED_PATTERNS = {"pathType"}
+
 CPP_KEYWORDS = set("""alignas alignof and and_eq asm auto bitand bitor bool break case catch char char8_t char16_t
 char32_t class compl concept const consteval constexpr constinit const_cast continue co_await co_return co_yield
 decltype default delete do double dynamic_cast else enum explicit export extern false float for friend goto if
@@ -639,7 +645,7 @@ class ServiceGen:
         has_min = "min" in shape and shape["type"] != "structure"
         has_max = "max" in shape and shape["type"] != "structure"
         pattern = -1
-        if "pattern" in shape and shape["type"] == "string":
+        if "pattern" in shape and shape["type"] == "string" and name not in SERVICE_CHECKED_PATTERNS:
             pattern = self.patterns.add(shape["pattern"])
         enum_first = enum_count = 0
         if "enum" in shape:

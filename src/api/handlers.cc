@@ -179,6 +179,16 @@ Result<pi::GetAccessKeyLastUsedResult> IamHandlers::get_access_key_last_used(con
                                : usage->user ? ctx_.domain.user_arn(*usage->user)
                                              : ctx_.domain.root_arn(ctx_.caller.account_id);
   if (auto a = pipe_.authorize("iam:GetAccessKeyLastUsed", resource); !a) return a.error();
+  if (!usage && store::is_not_found(usage.error())) {
+    // An unknown key is AccessDenied naming the key, as AWS answers even an administrator
+    // (recorded: access_key_errors / get-last-used-nonexistent-key-error).
+    return common::Error{"AccessDenied",
+                         "User: " + ctx_.caller.arn +
+                             " is not authorized to perform iam:GetAccessKeyLastUsed on "
+                             "resource: access key " +
+                             r.access_key_id,
+                         ""};
+  }
   if (!usage) return usage.error();
   pi::GetAccessKeyLastUsedResult out;
   if (usage->user) out.user_name = usage->user->name;

@@ -8,6 +8,7 @@
 #include "api/errors.h"
 #include "arn/arn.h"
 #include "common/json_writer.h"
+#include "iam/types.h"
 #include "policy/compiled.h"
 #include "protocol/response.h"
 #include "sigv4/errors.h"
@@ -72,6 +73,24 @@ std::string_view type_word(Resource r) {
   }
 }
 
+// The one check of every request member of the model's pathType, whose pattern the decoder
+// leaves to the service (tools/gen_protocol.py SERVICE_CHECKED_PATTERNS): Path of the Create
+// operations and UploadServerCertificate, NewPath of the Update operations, and
+// ListEntitiesForPolicy's PathPrefix. Lengths were checked by the decoder. CreatePolicy's Path
+// (policyPathType, checked by the decoder) always passes it. AWS's message, recorded for
+// CreateVirtualMFADevice (virtual_mfa_device_errors), is taken for every such member.
+Result<void> check_paths(std::string_view operation, const protocol::Params& params) {
+  static constexpr std::string_view kMessage =
+      "The specified value for path is invalid. It must begin and end with / and contain only alphanumeric "
+      "characters and/or / characters.";
+  for (std::string_view name : {"Path", "NewPath", "PathPrefix"}) {
+    if (name == "PathPrefix" && operation != "ListEntitiesForPolicy") continue;
+    const std::string* v = params.find(name);
+    if (v != nullptr && !iam::is_valid_path(*v)) return Error{"ValidationError", std::string(kMessage), ""};
+  }
+  return {};
+}
+
 }  // namespace
 
 store::ReadTransaction* Pipeline::tx() {
@@ -95,6 +114,7 @@ Result<void> Pipeline::begin(std::string_view service, std::string_view name, co
   params_ = &params;
   // An operation without a row is one iamd does not serve: nothing runs unauthorized.
   if (op_ == nullptr) return protocol::unsupported_operation(name);
+  if (auto p = check_paths(name, params); !p) return p;
   if (auto r = check_session_rights(service, name); !r) return r;
   if (op_->mode == Mode::kUnauthorized) return {};
   if (op_->mode == Mode::kUnauthorizedWrite) {

@@ -121,6 +121,9 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> Accounts::account_summ
       quota(Quota::kPoliciesPerAccount),
       {"Providers", *providers},
       {"AccountMFAEnabled", 0},
+      // Whether the root user has a console password: [IMPL] iamd's root user signs in with
+      // access keys only (no console, no way to give it a password), so never.
+      {"AccountPasswordPresent", 0},
       quota(Quota::kAccessKeysPerUser),
       quota(Quota::kAssumeRolePolicySize),
       quota(Quota::kPolicyVersionsInUse),
@@ -217,9 +220,8 @@ Result<void> Accounts::update_password_policy(const Write& wr, const store::Pass
 Result<void> Accounts::delete_password_policy(const Write& wr) {
   auto a = find_account(wr.tx, wr.account_id);
   if (!a) return a.error();
-  if (!a->password_policy) {
-    return not_found("The Password Policy with domain name " + std::string(wr.account_id) + " cannot be found.");
-  }
+  // Recorded (delete_account_password_policy_not_found): not GetAccountPasswordPolicy's wording.
+  if (!a->password_policy) return not_found("The account policy with name PasswordPolicy cannot be found.");
   store::Account updated = *a;
   updated.password_policy.reset();
   if (auto r = wr.tx.update_account(updated); !r) return r;
@@ -427,10 +429,7 @@ Result<void> Accounts::put_user_permissions_boundary(const Write& wr, std::strin
                                                      std::string_view arn) {
   auto u = find_user(wr.tx, wr.account_id, user_name);
   if (!u) return u.error();
-  if (auto p = internal::attachable_policy(env_, wr.tx, wr.account_id, arn); !p) {
-    if (!store::is_not_found(p.error())) return p.error();
-    return invalid_input("Scope ARN: " + std::string(arn) + " does not exist or is not attachable.");
-  }
+  if (auto p = internal::boundary_policy(env_, wr.tx, wr.account_id, arn); !p) return p.error();
   store::User updated = *u;
   updated.permissions_boundary = std::string(arn);
   if (updated == *u) return {};

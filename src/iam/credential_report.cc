@@ -72,6 +72,19 @@ void add_keys(std::string& row, const std::vector<store::AccessKey>& keys) {
   }
 }
 
+// cert_1_active, cert_1_last_rotated, cert_2_active, cert_2_last_rotated: the first two signing
+// certificates as they are (Active or Inactive, uploaded when), N/A where there is none.
+void add_certificates(std::string& row, const std::vector<Certificates::SigningCertificate>& certs) {
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (i < certs.size()) {
+      row += certs[i].status == store::AccessKeyStatus::kActive ? ",true," : ",false,";
+      row += report_time(certs[i].upload_date);
+    } else {
+      row += ",false,N/A";
+    }
+  }
+}
+
 // The report's record body: the generation time in seconds, a newline, the CSV.
 std::string encode_report(common::Timestamp generated, std::string_view csv) {
   return std::to_string(generated.seconds) + "\n" + std::string(csv);
@@ -101,7 +114,11 @@ Result<CredentialReportState> Reports::generate_credential_report(const Write& w
   auto root_keys = wr.tx.list_access_keys(wr.account_id, "");
   if (!root_keys) return root_keys.error();
   add_keys(csv, *root_keys);
-  csv += ",false,N/A,false,N/A";
+  // The root user's own signing certificates (UploadSigningCertificate without UserName).
+  auto root_certs = all_pages<Certificates::SigningCertificate>(
+      [&](const store::ListOptions& o) { return domain_.certificates.list_signing_certificates(wr, "", o); });
+  if (!root_certs) return root_certs.error();
+  add_certificates(csv, *root_certs);
 
   auto users = all_pages<store::User>([&](const store::ListOptions& o) { return wr.tx.list_users(wr.account_id, o); });
   if (!users) return users.error();
@@ -138,14 +155,7 @@ Result<CredentialReportState> Reports::generate_credential_report(const Write& w
     auto certs = all_pages<Certificates::SigningCertificate>(
         [&](const store::ListOptions& o) { return domain_.certificates.list_signing_certificates(wr, u.name, o); });
     if (!certs) return certs.error();
-    for (std::size_t i = 0; i < 2; ++i) {
-      if (i < certs->size()) {
-        row += (*certs)[i].status == store::AccessKeyStatus::kActive ? ",true," : ",false,";
-        row += report_time((*certs)[i].upload_date);
-      } else {
-        row += ",false,N/A";
-      }
-    }
+    add_certificates(row, *certs);
     csv += row;
   }
   store::Resource record;
@@ -179,8 +189,8 @@ Result<CredentialReport> Reports::get_credential_report(const Read& rd) {
   auto record = rd.tx.get_resource(store::ResourceKind::kCredentialReport, rd.account_id);
   if (!record) {
     if (store::is_not_found(record.error())) {
-      return Error{"ReportNotPresent",
-                   "Credential report not present. To generate a report, call GenerateCredentialReport.", ""};
+      // AWS answers with no message (recorded: get_credential_report_before_generated).
+      return Error{"ReportNotPresent", "", ""};
     }
     return record.error();
   }

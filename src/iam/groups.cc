@@ -113,10 +113,12 @@ Result<void> Groups::delete_group(const Write& wr, std::string_view name) {
 }
 
 Result<void> Groups::add_user_to_group(const Write& wr, std::string_view group_name, std::string_view user_name) {
-  auto g = find_group(wr.tx, wr.account_id, group_name);
-  if (!g) return g.error();
+  // With both missing AWS reports the user (recorded: remove_user_from_unknown_group; AddUserToGroup
+  // is taken to check in the same order [UNCERTAIN]).
   auto u = find_member(wr.tx, wr.account_id, user_name);
   if (!u) return u.error();
+  auto g = find_group(wr.tx, wr.account_id, group_name);
+  if (!g) return g.error();
   auto groups =
       all_pages<store::Group>([&](const store::ListOptions& lo) { return wr.tx.list_groups_for_user(u->id, lo); });
   if (!groups) return groups.error();
@@ -132,15 +134,15 @@ Result<void> Groups::add_user_to_group(const Write& wr, std::string_view group_n
 }
 
 Result<void> Groups::remove_user_from_group(const Write& wr, std::string_view group_name, std::string_view user_name) {
-  auto g = find_group(wr.tx, wr.account_id, group_name);
-  if (!g) return g.error();
+  // The user is checked first: with both missing AWS reports the user (recorded:
+  // remove_user_from_unknown_group).
   auto u = find_member(wr.tx, wr.account_id, user_name);
   if (!u) return u.error();
+  auto g = find_group(wr.tx, wr.account_id, group_name);
+  if (!g) return g.error();
   if (auto r = wr.tx.remove_user_from_group(g->id, u->id); !r) {
-    // A user who is not a member: AWS answers NoSuchEntity naming the user [UNCERTAIN wording].
-    if (store::is_not_found(r.error())) {
-      return not_found("The user with name " + std::string(user_name) + " cannot be found.");
-    }
+    // A user who is not a member: AWS succeeds (nothing to remove).
+    if (store::is_not_found(r.error())) return {};
     return r;
   }
   return {};
@@ -219,6 +221,7 @@ Result<void> Groups::attach_group_policy(const Write& wr, std::string_view group
 Result<void> Groups::detach_group_policy(const Write& wr, std::string_view group_name, std::string_view arn) {
   auto g = find_group(wr.tx, wr.account_id, group_name);
   if (!g) return g.error();
+  if (auto valid = internal::check_policy_arn(arn); !valid) return valid;
   if (auto r = wr.tx.detach_policy(store::EntityKind::kGroup, g->id, arn); !r) {
     if (store::is_not_found(r.error())) return not_found("Policy " + std::string(arn) + " was not found.");
     return r;

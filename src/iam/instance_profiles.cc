@@ -268,8 +268,8 @@ Result<void> InstanceProfiles::remove_role_from_instance_profile(const Write& wr
   if (!pr) return pr.error();
   auto& [p, role] = *pr;
   if (std::find(p.role_ids.begin(), p.role_ids.end(), role.id) == p.role_ids.end()) {
-    // [UNCERTAIN] AWS's wording for a role that is not in the profile.
-    return not_found("The role with name " + role.name + " cannot be found in instance profile " + p.name + ".");
+    // Recorded: role_instance_profile_operations_errors / remove-unattached-role-error.
+    return not_found("Role " + role.name + " in Instance Profile " + p.name + " cannot be found.");
   }
   if (auto r = wr.tx.remove_role_from_instance_profile(p.id, role.id); !r) return r;
   return {};
@@ -311,10 +311,7 @@ Result<void> InstanceProfiles::put_role_permissions_boundary(const Write& wr, st
   if (!role) return role.error();
   if (auto m = check_modifiable(*role); !m) return m;
   // As PutUserPermissionsBoundary: a customer managed policy of the account or an AWS managed one.
-  if (auto p = internal::attachable_policy(env_, wr.tx, wr.account_id, arn); !p) {
-    if (!store::is_not_found(p.error())) return p.error();
-    return invalid_input("Scope ARN: " + std::string(arn) + " does not exist or is not attachable.");
-  }
+  if (auto p = internal::boundary_policy(env_, wr.tx, wr.account_id, arn); !p) return p.error();
   store::Role updated = *role;
   updated.permissions_boundary = std::string(arn);
   if (updated == *role) return {};

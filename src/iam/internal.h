@@ -63,6 +63,18 @@ inline policy::ValidateOptions validate_options(const Quotas& quotas, policy::Po
 common::Result<store::ManagedPolicy> attachable_policy(const DomainEnv& env, store::Transaction& tx,
                                                        std::string_view account_id, std::string_view arn);
 
+// AttachUserPolicy, AttachGroupPolicy, AttachRolePolicy and their Detach: a PolicyArn that is not
+// an ARN is ValidationError "ARN <value> is not valid." (recorded: user_attach_policy,
+// role_managed_policy_errors).
+common::Result<void> check_policy_arn(std::string_view arn);
+
+// The policy a permissions boundary names (CreateUser, CreateRole, Put*PermissionsBoundary): an
+// ARN that does not name an IAM policy is InvalidInput "ARN <value> is not valid."; a policy that
+// does not exist is NoSuchEntity "Scope ARN: <value> does not exist or is not attachable."
+// (recorded: role_permissions_boundary_errors).
+common::Result<store::ManagedPolicy> boundary_policy(const DomainEnv& env, store::Transaction& tx,
+                                                     std::string_view account_id, std::string_view arn);
+
 // Reads every page of a paginated store listing: `list(ListOptions)` returns a Page<T>.
 template <class T, class F>
 common::Result<std::vector<T>> all_pages(F&& list) {

@@ -70,9 +70,10 @@ std::string device_serial(const DomainEnv& env, std::string_view account_id, std
   return arn::iam_arn(env.partition, account_id, "mfa" + std::string(path) + std::string(name));
 }
 
-// [UNCERTAIN] AWS's wording; moto's and other emulators' texts.
+// Recorded: virtual_mfa_device_errors / delete-nonexistent-error, enable_mfa_device_errors /
+// deactivate-nonexistent-mfa-error.
 Error device_not_found(std::string_view serial) {
-  return not_found("VirtualMFADevice with serial number " + std::string(serial) + " doesn't exist.");
+  return not_found("MFA Device with serial number " + std::string(serial) + " does not exist.");
 }
 Error invalid_code() {
   return Error{"InvalidAuthenticationCode", "Authentication code for device is not valid.", ""};
@@ -227,8 +228,8 @@ Result<MfaDevices::NewVirtualMfaDevice> MfaDevices::create_virtual_mfa_device(co
 
   if (auto c = wr.tx.create_resource(r); !c) {
     if (store::is_already_exists(c.error())) {
-      return Error{std::string(store::kAlreadyExists), "MFADevice entity at the same path and name already exists.",
-                   ""};  // [OBS] (CloudTrail records of real calls)
+      // Recorded: virtual_mfa_device_errors / create-duplicate-error.
+      return Error{std::string(store::kAlreadyExists), "MFA device already exists.", ""};
     }
     return c.error();
   }

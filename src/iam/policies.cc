@@ -25,8 +25,11 @@ using common::Error;
 Error policy_not_found(std::string_view arn) {
   return not_found("Policy " + std::string(arn) + " was not found.");
 }
+// A version of a policy that is missing, or of a policy that is missing (recorded:
+// policy_version_errors, both the same message).
 Error version_not_found(std::string_view arn, std::string_view version_id) {
-  return not_found("Policy " + std::string(arn) + " version " + std::string(version_id) + " does not exist.");
+  return not_found("Policy " + std::string(arn) + " version " + std::string(version_id) +
+                   " does not exist or is not attachable.");
 }
 
 // The number of a version id "v<n>"; 0 when it has another form.
@@ -100,9 +103,22 @@ Result<store::ManagedPolicy> readable_policy(const DomainEnv& env, store::ReadTr
   return p;
 }
 
-// A policy the caller may change: only customer managed policies of its account. AWS
-// managed policies belong to another account, so for this account they do not exist.
-Result<store::ManagedPolicy> own_policy(store::ReadTransaction& tx, std::string_view account_id, std::string_view arn) {
+// What the caller tried on an AWS managed policy, for AWS's AccessDenied message (recorded:
+// aws_managed_policy_errors).
+enum class Change { kTag, kDelete, kDeleteVersion, kUpdate };
+
+// A policy the caller may change: only customer managed policies of its account. Deleting or
+// updating an AWS managed policy is AccessDenied with AWS's own message, whether the catalogue
+// holds it or not; tagging one is NoSuchEntity [UNCERTAIN: not recorded].
+Result<store::ManagedPolicy> own_policy(const DomainEnv& env, store::ReadTransaction& tx, std::string_view account_id,
+                                        std::string_view arn, Change change = Change::kTag) {
+  if (change != Change::kTag && is_aws_managed_arn(env, arn)) {
+    std::string message = change == Change::kDelete          ? "Cannot delete policies outside your own account."
+                          : change == Change::kDeleteVersion ? "Cannot delete policy versions for policies outside "
+                                                               "your own account."
+                                                             : "Cannot update policies outside your own account.";
+    return Error{"AccessDenied", std::move(message), ""};
+  }
   auto p = tx.get_policy(arn);
   if (!p) {
     if (store::is_not_found(p.error())) return policy_not_found(arn);
@@ -221,7 +237,7 @@ Result<store::Page<store::ManagedPolicy>> Policies::list_policies(const Read& rd
 }
 
 Result<void> Policies::delete_policy(const Write& wr, std::string_view arn) {
-  auto p = own_policy(wr.tx, wr.account_id, arn);
+  auto p = own_policy(env_, wr.tx, wr.account_id, arn, Change::kDelete);
   if (!p) return p.error();
   if (p->attachment_count > 0 || p->permissions_boundary_usage_count > 0) {
     return conflict("Cannot delete a policy attached to entities.");
@@ -239,7 +255,8 @@ Result<void> Policies::delete_policy(const Write& wr, std::string_view arn) {
 
 Result<store::PolicyVersion> Policies::create_policy_version(const Write& wr, std::string_view arn,
                                                              std::string_view document, bool set_as_default) {
-  auto p = own_policy(wr.tx, wr.account_id, arn);
+  // [UNCERTAIN] CreatePolicyVersion on an AWS managed policy is not recorded: taken as an update.
+  auto p = own_policy(env_, wr.tx, wr.account_id, arn, Change::kUpdate);
   if (!p) return p.error();
   if (auto r = validate_managed_document(env_.quotas, document); !r) return r.error();
   auto versions = wr.tx.list_policy_versions(arn);
@@ -270,7 +287,7 @@ Result<store::PolicyVersion> Policies::create_policy_version(const Write& wr, st
 Result<store::PolicyVersion> Policies::get_policy_version(const Read& rd, std::string_view arn,
                                                           std::string_view version_id) {
   auto p = readable_policy(env_, rd.tx, rd.account_id, arn);
-  if (!p) return p.error();
+  if (!p) return store::is_not_found(p.error()) ? version_not_found(arn, version_id) : p.error();
   if (p->aws_managed) {
     // The catalogue holds the default version of each AWS managed policy.
     if (version_id != p->default_version_id) return version_not_found(arn, version_id);
@@ -302,8 +319,8 @@ Result<store::Page<store::PolicyVersion>> Policies::list_policy_versions(const R
 }
 
 Result<void> Policies::set_default_policy_version(const Write& wr, std::string_view arn, std::string_view version_id) {
-  auto p = own_policy(wr.tx, wr.account_id, arn);
-  if (!p) return p.error();
+  auto p = own_policy(env_, wr.tx, wr.account_id, arn, Change::kUpdate);
+  if (!p) return store::is_not_found(p.error()) ? version_not_found(arn, version_id) : p.error();
   auto v = wr.tx.get_policy_version(arn, version_id);
   if (!v) {
     if (store::is_not_found(v.error())) return version_not_found(arn, version_id);
@@ -318,8 +335,9 @@ Result<void> Policies::set_default_policy_version(const Write& wr, std::string_v
 }
 
 Result<void> Policies::delete_policy_version(const Write& wr, std::string_view arn, std::string_view version_id) {
-  auto p = own_policy(wr.tx, wr.account_id, arn);
-  if (!p) return p.error();
+  auto p = own_policy(env_, wr.tx, wr.account_id, arn, Change::kDeleteVersion);
+  // [UNCERTAIN] a missing policy is not recorded here: as GetPolicyVersion and SetDefaultPolicyVersion.
+  if (!p) return store::is_not_found(p.error()) ? version_not_found(arn, version_id) : p.error();
   if (p->default_version_id == version_id) return conflict("Cannot delete the default version of a policy.");
   if (auto r = wr.tx.delete_policy_version(arn, version_id); !r) {
     if (store::is_not_found(r.error())) return version_not_found(arn, version_id);
@@ -332,6 +350,10 @@ Result<store::Page<store::EntityRef>> Policies::list_entities_for_policy(const R
                                                                          std::optional<store::EntityKind> kind,
                                                                          const store::ListOptions& options) {
   auto p = readable_policy(env_, rd.tx, rd.account_id, arn);
+  // Recorded (list_entities_for_policy_errors): "does not exist or is not attachable."
+  if (!p && store::is_not_found(p.error())) {
+    return not_found("Policy " + std::string(arn) + " does not exist or is not attachable.");
+  }
   if (!p) return p.error();
   auto page = rd.tx.list_entities_for_policy(rd.account_id, arn, kind, options);
   // An AWS managed policy never attached has no record yet, and so no entities.
@@ -406,14 +428,14 @@ Result<store::Page<store::EntityRef>> Policies::list_boundary_entities(const Rea
 
 Result<void> Policies::tag_policy(const Write& wr, std::string_view arn, const store::Tags& tags) {
   if (auto r = validate_tags(tags); !r) return r;
-  return internal::update_tags([&] { return own_policy(wr.tx, wr.account_id, arn); },
+  return internal::update_tags([&] { return own_policy(env_, wr.tx, wr.account_id, arn); },
                                [&](store::Tags& t) { internal::merge_tags(t, tags); },
                                [&](const store::ManagedPolicy& p) { return wr.tx.update_policy(p); },
                                env_.quotas.size_of(Quota::kTagsPerResource));
 }
 
 Result<void> Policies::untag_policy(const Write& wr, std::string_view arn, const std::vector<std::string>& keys) {
-  return internal::update_tags([&] { return own_policy(wr.tx, wr.account_id, arn); },
+  return internal::update_tags([&] { return own_policy(env_, wr.tx, wr.account_id, arn); },
                                [&](store::Tags& t) { internal::remove_tags(t, keys); },
                                [&](const store::ManagedPolicy& p) { return wr.tx.update_policy(p); },
                                env_.quotas.size_of(Quota::kTagsPerResource));

@@ -118,8 +118,8 @@ Result<store::Role> Roles::create_role(const Write& wr, const store::Role& spec)
   }
   if (auto r = check_trust_policy(env_, wr.tx, spec.trust_policy); !r) return r.error();
   if (!spec.permissions_boundary.empty()) {
-    if (auto p = internal::attachable_policy(env_, wr.tx, wr.account_id, spec.permissions_boundary); !p) {
-      return invalid_input("Scope ARN: " + spec.permissions_boundary + " does not exist or is not attachable.");
+    if (auto p = internal::boundary_policy(env_, wr.tx, wr.account_id, spec.permissions_boundary); !p) {
+      return p.error();
     }
   }
   store::Role role = spec;
@@ -255,6 +255,7 @@ Result<void> Roles::detach_role_policy(const Write& wr, std::string_view role_na
   auto role = find_role(wr.tx, wr.account_id, role_name);
   if (!role) return role.error();
   if (auto m = check_modifiable(*role); !m) return m;
+  if (auto valid = internal::check_policy_arn(arn); !valid) return valid;
   if (auto r = wr.tx.detach_policy(store::EntityKind::kRole, role->id, arn); !r) {
     if (store::is_not_found(r.error())) return not_found("Policy " + std::string(arn) + " was not found.");
     return r;

@@ -146,9 +146,7 @@ Result<store::User> Users::create_user(const Write& wr, std::string_view name, s
                                        std::string_view boundary, const store::Tags& tags) {
   if (auto r = internal::validate_tags(tags, internal::TagKeys::kCaseInsensitive); !r) return r.error();
   if (!boundary.empty()) {
-    if (auto p = internal::attachable_policy(env_, wr.tx, wr.account_id, boundary); !p) {
-      return Error{"InvalidInput", "Scope ARN: " + std::string(boundary) + " does not exist or is not attachable.", ""};
-    }
+    if (auto p = internal::boundary_policy(env_, wr.tx, wr.account_id, boundary); !p) return p.error();
   }
   // [UNCERTAIN] whether AWS reports the quota before a name already taken.
   if (auto q = check_user_room(wr); !q) return q.error();
@@ -436,8 +434,27 @@ Result<store::Page<store::InlinePolicy>> Users::list_user_policies(const Read& r
 
 namespace internal {
 
+Result<void> check_policy_arn(std::string_view arn) {
+  if (arn::Arn::parse(arn)) return {};
+  return Error{"ValidationError", "ARN " + std::string(arn) + " is not valid.", ""};
+}
+
+Result<store::ManagedPolicy> boundary_policy(const DomainEnv& env, store::Transaction& tx, std::string_view account_id,
+                                             std::string_view arn) {
+  auto parsed = arn::Arn::parse(arn);
+  if (!parsed || parsed->service() != "iam" || !parsed->resource().starts_with("policy/")) {
+    return invalid_input("ARN " + std::string(arn) + " is not valid.");
+  }
+  auto p = attachable_policy(env, tx, account_id, arn);
+  if (!p && store::is_not_found(p.error())) {
+    return not_found("Scope ARN: " + std::string(arn) + " does not exist or is not attachable.");
+  }
+  return p;
+}
+
 Result<store::ManagedPolicy> attachable_policy(const DomainEnv& env_, store::Transaction& tx,
                                                std::string_view account_id, std::string_view arn) {
+  if (auto valid = check_policy_arn(arn); !valid) return valid.error();
   auto p = tx.get_policy(arn);
   if (p) {
     if (p->aws_managed || p->account_id == account_id) return p;
@@ -485,6 +502,7 @@ Result<void> Users::attach_user_policy(const Write& wr, std::string_view user_na
 Result<void> Users::detach_user_policy(const Write& wr, std::string_view user_name, std::string_view arn) {
   auto u = find_user(wr.tx, wr.account_id, user_name);
   if (!u) return u.error();
+  if (auto valid = internal::check_policy_arn(arn); !valid) return valid;
   if (auto r = wr.tx.detach_policy(store::EntityKind::kUser, u->id, arn); !r) {
     if (store::is_not_found(r.error())) return not_found("Policy " + std::string(arn) + " was not found.");
     return r;

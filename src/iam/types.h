@@ -4,12 +4,28 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/time.h"
 #include "store/records.h"
 
 namespace iamd::iam {
+
+// AWS's rule for the path of a user, group, role, instance profile, MFA device or server
+// certificate (the model's pathType): "/" alone, or "/" + printable ASCII (U+0021-U+007F) + "/",
+// with no empty segment ("/a//b/" is refused as moto records AWS doing [OBS]). A path that
+// breaks it is ValidationError "The specified value for path is invalid. ..." (api/pipeline.cc).
+inline bool is_valid_path(std::string_view path) {
+  if (path == "/") return true;
+  if (path.size() < 3 || path.front() != '/' || path.back() != '/') return false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const auto c = static_cast<unsigned char>(path[i]);
+    if (c < 0x21 || c > 0x7F) return false;
+    if (c == '/' && i > 0 && path[i - 1] == '/') return false;
+  }
+  return true;
+}
 
 // Who an access key belongs to, with its plaintext secret (for SigV4 only).
 struct KeyOwner {

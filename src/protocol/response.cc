@@ -71,7 +71,9 @@ Response error_response(Service service, const common::Error& error, std::string
   w.open("Error");
   w.leaf("Type", r.status >= 500 ? "Receiver" : "Sender");
   w.leaf("Code", error.code);
-  w.leaf("Message", error.message);
+  // AWS sends no Message for some errors (ReportNotPresent, recorded:
+  // get_credential_report_before_generated); an empty message is left out the same way.
+  if (!error.message.empty()) w.leaf("Message", error.message);
   w.close("Error");
   w.leaf("RequestId", request_id);
   w.close("ErrorResponse");

@@ -83,14 +83,14 @@ def _():
     assert error_of(iam.get_account_password_policy) == \
         ("NoSuchEntity", f"The Password Policy with domain name {ACCOUNT} cannot be found.", 404)
     assert error_of(iam.delete_account_password_policy) == \
-        ("NoSuchEntity", f"The Password Policy with domain name {ACCOUNT} cannot be found.", 404)
+        ("NoSuchEntity", "The account policy with name PasswordPolicy cannot be found.", 404)
     iam.update_account_password_policy(MinimumPasswordLength=12, RequireSymbols=True, RequireNumbers=True,
                                        MaxPasswordAge=90, PasswordReusePrevention=5)
     p = iam.get_account_password_policy()["PasswordPolicy"]
     assert p == {"MinimumPasswordLength": 12, "RequireSymbols": True, "RequireNumbers": True,
                  "RequireUppercaseCharacters": False, "RequireLowercaseCharacters": False,
                  "AllowUsersToChangePassword": False, "ExpirePasswords": True, "MaxPasswordAge": 90,
-                 "PasswordReusePrevention": 5, "HardExpiry": False}, p
+                 "PasswordReusePrevention": 5}, p  # no HardExpiry unless set, as in AWS
     iam.update_account_password_policy(RequireUppercaseCharacters=True)  # omitted parameters reset
     p = iam.get_account_password_policy()["PasswordPolicy"]
     assert p["MinimumPasswordLength"] == 6 and p["RequireUppercaseCharacters"] is True, p
@@ -215,7 +215,7 @@ def _():
     assert (code, status) == ("AccessDenied", 403) and "permissions boundary" in message, message
     missing = f"arn:aws:iam::{ACCOUNT}:policy/none"
     assert error_of(iam.put_user_permissions_boundary, UserName="erin", PermissionsBoundary=missing) == \
-        ("InvalidInput", f"Scope ARN: {missing} does not exist or is not attachable.", 400)
+        ("NoSuchEntity", f"Scope ARN: {missing} does not exist or is not attachable.", 404)  # as recorded
     iam.delete_user_permissions_boundary(UserName="erin")
     assert "PermissionsBoundary" not in iam.get_user(UserName="erin")["User"]
     me.list_groups()

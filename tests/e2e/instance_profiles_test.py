@@ -282,10 +282,11 @@ def _():
     assert iam.get_role(RoleName="other-role")["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == local
     nope = "arn:aws:iam::aws:policy/Nope"
     assert error_of(iam.put_role_permissions_boundary, RoleName="other-role", PermissionsBoundary=nope) == \
-        ("InvalidInput", f"Scope ARN: {nope} does not exist or is not attachable.", 400)
+        ("NoSuchEntity", f"Scope ARN: {nope} does not exist or is not attachable.", 404)
+    # An ARN that names no policy: InvalidInput (aws-recorded-errors.md, role_permissions_boundary_errors).
     not_policy = role_arn("web-role")
     assert error_of(iam.put_role_permissions_boundary, RoleName="other-role", PermissionsBoundary=not_policy) == \
-        ("InvalidInput", f"Scope ARN: {not_policy} does not exist or is not attachable.", 400)
+        ("InvalidInput", f"ARN {not_policy} is not valid.", 400)
     assert error_of(iam.put_role_permissions_boundary, RoleName="ghost", PermissionsBoundary=IAM_READ) == \
         ("NoSuchEntity", "The role with name ghost cannot be found.", 404)
     iam.delete_role_permissions_boundary(RoleName="other-role")

@@ -157,8 +157,7 @@ def _():
 def _():
     iam = client("iam")
     code, message, status = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="alice-phone")
-    assert (code, message, status) == ("EntityAlreadyExists",
-                                       "MFADevice entity at the same path and name already exists.", 409)
+    assert (code, message, status) == ("EntityAlreadyExists", "MFA device already exists.", 409)
     # The same name under another path is another device.
     assert iam.create_virtual_mfa_device(VirtualMFADeviceName="token")["VirtualMFADevice"]["SerialNumber"] == \
         mfa_arn("token")

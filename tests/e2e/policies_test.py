@@ -239,10 +239,11 @@ def _():
 
 @check("AWS managed policies cannot be changed or deleted from an account")
 def _():
-    code, _, _ = error_of(iam.create_policy_version, PolicyArn=ADMIN_ARN, PolicyDocument=json.dumps(allow("s3:*")))
-    assert code == "NoSuchEntity", code
-    code, _, _ = error_of(iam.delete_policy, PolicyArn=ADMIN_ARN)
-    assert code == "NoSuchEntity", code
+    # AccessDenied with AWS's messages (aws-recorded-errors.md, aws_managed_policy_errors).
+    assert error_of(iam.create_policy_version, PolicyArn=ADMIN_ARN, PolicyDocument=json.dumps(allow("s3:*"))) == \
+        ("AccessDenied", "Cannot update policies outside your own account.", 403)
+    assert error_of(iam.delete_policy, PolicyArn=ADMIN_ARN) == \
+        ("AccessDenied", "Cannot delete policies outside your own account.", 403)
 
 
 @check("ListPolicies: Local, AWS (the whole catalogue), All, OnlyAttached, PathPrefix")

@@ -124,7 +124,7 @@ def _():
     iam.delete_role(RoleName="x" * 64)
     nope = "arn:aws:iam::aws:policy/Nope"
     assert error_of(iam.create_role, RoleName="bounded", AssumeRolePolicyDocument=trust(), PermissionsBoundary=nope) \
-        == ("InvalidInput", f"Scope ARN: {nope} does not exist or is not attachable.", 400)
+        == ("NoSuchEntity", f"Scope ARN: {nope} does not exist or is not attachable.", 404)  # as recorded
     assert error_of(iam.create_role, RoleName="dup-tags", AssumeRolePolicyDocument=trust(),
                     Tags=[{"Key": "Team", "Value": "a"}, {"Key": "team", "Value": "b"}]) == \
         ("InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.", 400)

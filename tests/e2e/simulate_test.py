@@ -386,8 +386,10 @@ def _():
     # The root user's own key was used by every call above.
     root = iam.get_access_key_last_used(AccessKeyId=ROOT_KEY)
     assert "UserName" not in root and root["AccessKeyLastUsed"]["ServiceName"] == "iam", root
+    # An unknown key: AccessDenied naming it, as AWS answers (aws-recorded-errors.md, access_key_errors).
     assert error_of(iam.get_access_key_last_used, AccessKeyId="AKIANOTAKEY000000000") == \
-        ("NoSuchEntity", "The Access Key with id AKIANOTAKEY000000000 cannot be found.", 404)
+        ("AccessDenied", f"User: arn:aws:iam::{ACCOUNT}:root is not authorized to perform "
+                         "iam:GetAccessKeyLastUsed on resource: access key AKIANOTAKEY000000000", 403)
 
 
 @check("ChangePassword: the user changes its own password; old password, policy and permission are checked")

@@ -596,5 +596,82 @@ TEST_F(DomainTest, LoginProfileChecksComeBeforeTheHash) {
   EXPECT_EQ(hasher_->hashes.load(), 1);
 }
 
+// ---- Issue 11: AWS's recorded answers (../shared/spec/aws-recorded-errors.md) ----
+
+TEST(IamPath, AwsRuleForPathType) {
+  const std::pair<std::string_view, bool> cases[] = {
+      {"/", true},      {"/a/", true},         {"/division_abc/subdivision_xyz/", true},
+      {"/a!~/", true},  {"", false},           {"//", false},
+      {"/a", false},    {"a/", false},         {"/a//b/", false},
+      {"/a b/", false}, {"/\xC3\xA9/", false},
+  };
+  for (const auto& [path, valid] : cases) EXPECT_EQ(is_valid_path(path), valid) << path;
+}
+
+TEST_F(DomainTest, GroupMembershipChecksTheUserFirstAndRemovingANonMemberSucceeds) {
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "u", "/", "", {}); }).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->groups.create_group(w, "g", "/"); }).has_value());
+  auto& groups = domain_->groups;
+  // Both missing: the user is reported (remove_user_from_unknown_group).
+  expect_error(write([&](const Write& w) { return groups.remove_user_from_group(w, "nope", "ghost"); }).error(),
+               "NotFound", "The user with name ghost cannot be found.");
+  expect_error(write([&](const Write& w) { return groups.add_user_to_group(w, "nope", "ghost"); }).error(), "NotFound",
+               "The user with name ghost cannot be found.");
+  expect_error(write([&](const Write& w) { return groups.remove_user_from_group(w, "nope", "u"); }).error(), "NotFound",
+               "The group with name nope cannot be found.");
+  // Not a member: nothing to remove, and no error.
+  EXPECT_TRUE(write([&](const Write& w) { return groups.remove_user_from_group(w, "g", "u"); }).has_value());
+  ASSERT_TRUE(write([&](const Write& w) { return groups.add_user_to_group(w, "g", "u"); }).has_value());
+  EXPECT_TRUE(write([&](const Write& w) { return groups.remove_user_from_group(w, "g", "u"); }).has_value());
+  EXPECT_TRUE(write([&](const Write& w) { return groups.remove_user_from_group(w, "g", "u"); }).has_value());
+}
+
+TEST_F(DomainTest, PolicyArnsThatAreNotArnsAndBoundariesAsAwsAnswers) {
+  ASSERT_TRUE(write([&](const Write& w) { return domain_->users.create_user(w, "u", "/", "", {}); }).has_value());
+  auto& users = domain_->users;
+  expect_error(
+      write([&](const Write& w) { return users.attach_user_policy(w, "u", "longpolicynamebutnoarn"); }).error(),
+      "ValidationError", "ARN longpolicynamebutnoarn is not valid.");
+  expect_error(
+      write([&](const Write& w) { return users.detach_user_policy(w, "u", "longpolicynamebutnoarn"); }).error(),
+      "ValidationError", "ARN longpolicynamebutnoarn is not valid.");
+  const std::string not_a_policy = "arn:aws:iam::" + std::string(kAccount) + ":not_a_policy/invalid";
+  expect_error(write([&](const Write& w) {
+                 return domain_->accounts.put_user_permissions_boundary(w, "u", not_a_policy);
+               }).error(),
+               "InvalidInput", "ARN " + not_a_policy + " is not valid.");
+  const std::string missing = "arn:aws:iam::" + std::string(kAccount) + ":policy/nonexistent-policy";
+  expect_error(
+      write([&](const Write& w) { return domain_->accounts.put_user_permissions_boundary(w, "u", missing); }).error(),
+      "NotFound", "Scope ARN: " + missing + " does not exist or is not attachable.");
+  EXPECT_TRUE(read([&](const Read& r) { return domain_->users.get_user(r, "u"); })->permissions_boundary.empty());
+}
+
+TEST_F(DomainTest, ChangingAnAwsManagedPolicyIsAccessDenied) {
+  const std::string arn = "arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role";
+  auto& p = domain_->policies;
+  expect_error(write([&](const Write& w) { return p.delete_policy(w, arn); }).error(), "AccessDenied",
+               "Cannot delete policies outside your own account.");
+  expect_error(write([&](const Write& w) { return p.delete_policy_version(w, arn, "v1"); }).error(), "AccessDenied",
+               "Cannot delete policy versions for policies outside your own account.");
+  expect_error(write([&](const Write& w) { return p.set_default_policy_version(w, arn, "v1"); }).error(),
+               "AccessDenied", "Cannot update policies outside your own account.");
+  const std::string own = policy(0);
+  expect_error(write([&](const Write& w) { return p.set_default_policy_version(w, own + "x", "v1"); }).error(),
+               "NotFound", "Policy " + own + "x version v1 does not exist or is not attachable.");
+}
+
+TEST_F(DomainTest, PasswordPolicyAndMfaMessagesAsRecorded) {
+  expect_error(write([&](const Write& w) { return domain_->accounts.delete_password_policy(w); }).error(), "NotFound",
+               "The account policy with name PasswordPolicy cannot be found.");
+  auto& mfa = domain_->mfa_devices;
+  ASSERT_TRUE(write([&](const Write& w) { return mfa.create_virtual_mfa_device(w, "d", "/", {}); }).has_value());
+  expect_error(write([&](const Write& w) { return mfa.create_virtual_mfa_device(w, "d", "/", {}); }).error(),
+               "AlreadyExists", "MFA device already exists.");
+  const std::string serial = domain_->mfa_serial(kAccount, "/", "missing");
+  expect_error(write([&](const Write& w) { return mfa.delete_virtual_mfa_device(w, serial); }).error(), "NotFound",
+               "MFA Device with serial number " + serial + " does not exist.");
+}
+
 }  // namespace
 }  // namespace iamd::iam
