@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "arn/arn.h"
 #include "authz/authorizer.h"
 #include "common/strings.h"
 #include "crypto/crypto.h"
@@ -69,7 +70,10 @@ common::Result<void> Access::authorize(const Caller& caller, std::string_view ac
   req.principal.account = caller.account_id;
   req.principal.arn = caller.arn;
   req.set_action(action);
-  req.resource = std::string(resource);
+  // The ARNs iamd builds and stores are in its own partition; the request is authorized in
+  // the partition of its Region, so that policies naming arn:aws-cn:... apply to it.
+  req.resource = caller.partition.empty() ? std::string(resource)
+                                          : arn::in_partition(resource, domain_.env().partition, caller.partition);
   req.resource_account = caller.account_id;
   req.context = context;
   authz::PolicyBundle bundle;
