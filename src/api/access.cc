@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "arn/arn.h"
 #include "authz/authorizer.h"
 #include "common/strings.h"
 #include "crypto/crypto.h"
@@ -131,7 +132,9 @@ common::Result<void> Access::prepare(const Caller& caller, authz::Request& req, 
   if (caller.is_role_session()) {
     req.principal.type = policy::PrincipalType::kAssumedRole;
     req.principal.unique_id = caller.session->principal_id + ":" + caller.session->session_name;
-    req.principal.role_arn = caller.session->principal_arn;
+    req.principal.role_arn = caller.partition.empty() ? caller.session->principal_arn
+                                                      : arn::in_partition(caller.session->principal_arn,
+                                                                          domain_.env().partition, caller.partition);
     if (caller.role) {  // a deleted role's session keeps no permission
       auto r = policies_of(*caller.role);
       if (!r) return broken();
@@ -170,7 +173,10 @@ common::Result<void> Access::authorize(const Caller& caller, std::string_view ac
                                        const std::shared_ptr<const policy::CompiledPolicy>& grant) {
   authz::Request req;
   req.set_action(action);
-  req.resource = std::string(resource);
+  // The ARNs iamd builds and stores are in its own partition; the request is authorized in
+  // the partition of its Region, so that policies naming arn:aws-cn:... apply to it.
+  req.resource = caller.partition.empty() ? std::string(resource)
+                                          : arn::in_partition(resource, domain_.env().partition, caller.partition);
   req.resource_account = caller.account_id;
   req.context = context;
   authz::PolicyBundle bundle;
@@ -186,7 +192,8 @@ common::Result<void> Access::authorize_assume(const Caller& caller, std::string_
                                               std::string_view role_arn, const condition::Context& context) {
   authz::Request req;
   req.set_action(action);
-  req.resource = std::string(role_arn);
+  req.resource = caller.partition.empty() ? std::string(role_arn)
+                                          : arn::in_partition(role_arn, domain_.env().partition, caller.partition);
   req.resource_account = role != nullptr ? role->account_id : caller.account_id;
   req.context = context;
   authz::PolicyBundle bundle;

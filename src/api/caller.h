@@ -13,7 +13,10 @@ namespace iamd::api {
 
 struct Caller {
   std::string account_id;
-  std::string arn;
+  std::string arn;  // in `partition`
+  // The partition of the request's signing Region (sigv4::partition_of_region): every ARN
+  // the request is shown and authorized with is in it. Empty: the server's own partition.
+  std::string partition;
   std::string access_key_id;
   std::optional<store::User> user;  // empty: the account's root user
   // Temporary credentials: the session they stand for (null for long-term keys). A

@@ -10,6 +10,7 @@
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/operations.h"
+#include "arn/arn.h"
 #include "authz/request_context.h"
 #include "common/ids.h"
 #include "common/strings.h"
@@ -57,7 +58,8 @@ struct Gateway::State final : sigv4::CredentialLookup {
   // [UNCERTAIN] AWS's global IAM endpoint accepts only us-east-1 and its STS endpoints the
   // endpoint's own Region; iamd is one endpoint reached through endpoint_url, for which SDKs
   // sign with the client's configured Region (botocore 1.29: IAM with eu-west-1 is signed
-  // eu-west-1), so [IMPL] any Region of the `aws` partition is accepted for both services.
+  // eu-west-1), so [IMPL] any Region of the table (all three partitions) is accepted for
+  // both services; the Region's partition is the request's (Caller::partition).
   static sigv4::VerifyOptions verify_options() {
     sigv4::VerifyOptions o;
     o.services = {"iam", "sts"};
@@ -229,6 +231,27 @@ std::optional<std::string_view> form_value(std::string_view form, std::string_vi
   return std::nullopt;
 }
 
+// The request members that name a stored entity by its ARN (IAM and STS models): these are
+// looked up in the store, so they are taken from the request's partition into the server's.
+// [IMPL] ResourceArns, CallerArn and ResourceOwner of the simulator are evaluated, not looked
+// up, and stay in the request's partition.
+bool names_stored_arn(std::string_view name) {
+  for (std::string_view m : {"PolicyArn", "PermissionsBoundary", "OpenIDConnectProviderArn", "SAMLProviderArn",
+                             "PolicySourceArn", "SerialNumber", "RoleArn", "PrincipalArn"}) {
+    if (name == m) return true;
+  }
+  return name.starts_with("PolicyArns.member.") && name.ends_with(".arn");
+}
+
+protocol::Params stored_partition_params(const protocol::Params& params, std::string_view from, std::string_view to) {
+  std::vector<protocol::Param> items = params.items();
+  for (protocol::Param& p : items) {
+    if (names_stored_arn(p.name)) p.value = arn::in_partition(p.value, from, to);
+  }
+  // The names are those of a valid form: no repeated one.
+  return std::move(protocol::Params::from(std::move(items))).value();
+}
+
 }  // namespace
 
 bool Gateway::may_write(std::string_view query, std::string_view body) {
@@ -282,8 +305,19 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   // The verifier admits only these two services.
   const protocol::Service scope = verified->service == "sts" ? protocol::Service::kSts : protocol::Service::kIam;
   if (!params) return respond(protocol::error_response(scope, params.error(), request_id));
+  // The request's partition is its Region's (the verifier admits only Regions of the table).
+  // [IMPL] iamd stores every ARN in its own partition (DomainEnv::partition, "aws") and
+  // converts at this edge: ARN members of the request are taken into it, the answer's ARNs
+  // are given in the request's partition, and authorization sees the request's partition
+  // (Access::authorize, Pipeline). So a user created through cn-north-1 is
+  // arn:aws-cn:iam::<account>:user/<name> there, and arn:aws:... through us-east-1.
+  const std::string& stored = s.domain.env().partition;
+  const std::string_view partition = sigv4::partition_of_region(verified->region);
+  if (!partition.empty() && partition != stored) params = stored_partition_params(*params, partition, stored);
+
   Caller caller;
   caller.access_key_id = verified->access_key_id;
+  caller.partition = partition.empty() ? stored : std::string(partition);
   if (verified->access_key_id.starts_with("ASIA")) {
     const auto& p = *std::static_pointer_cast<const State::SessionPrincipal>(verified->principal);
     caller.account_id = p.session->account_id;
@@ -302,6 +336,7 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   } else {
     caller.arn = caller.user ? s.domain.user_arn(*caller.user) : s.domain.root_arn(caller.account_id);
   }
+  caller.arn = arn::in_partition(caller.arn, stored, caller.partition);
 
   condition::Context context;
   authz::CallerKeys keys;
@@ -312,8 +347,8 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     const sts::Session& session = *caller.session;
     keys.facts.type = policy::PrincipalType::kAssumedRole;
     keys.facts.unique_id = session.principal_id + ":" + session.session_name;
-    keys.facts.role_arn = session.principal_arn;
-    keys.role_arn = session.principal_arn;
+    keys.facts.role_arn = arn::in_partition(session.principal_arn, stored, caller.partition);
+    keys.role_arn = keys.facts.role_arn;
     // aws:PrincipalTag: the role's tags, overridden by the session's (keys compare without case).
     for (const auto& [k, v] : session.tags) keys.tags.emplace_back(k, v);
     if (caller.role) {
@@ -349,7 +384,14 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   CallContext ctx{s.domain, s.access, caller, context, s.tokens};
   IamHandlers iam_handlers(ctx);
   StsHandlers sts_handlers(ctx);
-  return respond(protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, scope, request_id));
+  protocol::Response answer =
+      protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, scope, request_id);
+  // Every ARN of the answer (results and error messages) in the request's partition. Policy
+  // documents are URL-encoded in IAM's answers, so the text their author wrote is untouched.
+  // [IMPL] A tag value or description that starts with "arn:aws:" is shown in the request's
+  // partition as well.
+  if (caller.partition != stored) answer.body = arn::replace_partition(answer.body, stored, caller.partition);
+  return respond(answer);
 }
 
 }  // namespace iamd::api

@@ -4,6 +4,7 @@
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/internal.h"
+#include "arn/arn.h"
 
 namespace iamd::api {
 
@@ -159,7 +160,11 @@ Result<pi::GetCredentialReportResult> IamHandlers::get_credential_report(const p
   auto report = ctx_.domain.reports.get_credential_report(pipe_.read());
   if (!report) return report.error();
   pi::GetCredentialReportResult out;
-  out.content = std::move(report->csv);
+  // The report's ARNs in the request's partition (the content is base64 in the answer, out of
+  // the gateway's reach).
+  const std::string& stored = ctx_.domain.env().partition;
+  out.content = ctx_.caller.partition.empty() ? std::move(report->csv)
+                                              : arn::replace_partition(report->csv, stored, ctx_.caller.partition);
   out.report_format = "text/csv";
   out.generated_time = report->generated;
   return out;

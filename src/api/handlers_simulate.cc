@@ -119,7 +119,11 @@ Result<pi::SimulatePrincipalPolicyResult> IamHandlers::simulate_principal_policy
     const pi::SimulatePrincipalPolicyRequest& r) {
   authz::SimulationInput in = input_of(r);
   if (auto c = compile_stored(ctx_.domain, pipe_.read(), r.policy_source_arn, in); !c) return c.error();
-  in.source_principal = principal_of_source(r.policy_source_arn);
+  // The principal as the request's partition names it (PolicySourceArn was taken into the
+  // server's partition by the gateway), like the ResourceArns it is simulated against.
+  const std::string& stored = ctx_.domain.env().partition;
+  const std::string_view partition = ctx_.caller.partition.empty() ? std::string_view(stored) : ctx_.caller.partition;
+  in.source_principal = principal_of_source(arn::in_partition(r.policy_source_arn, stored, partition));
   auto out = authz::run_simulation(in);
   if (!out) return out.error();
   return result_of(*out);

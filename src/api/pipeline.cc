@@ -138,7 +138,7 @@ Result<void> Pipeline::begin(std::string_view service, std::string_view name, co
     if (!keys.empty()) request_keys_.set_list("aws:TagKeys", keys);
   }
   if ((op_->keys & kPolicyArn) != 0) {
-    if (const std::string* v = member(params, "PolicyArn")) request_keys_.set("iam:PolicyARN", *v);
+    if (const std::string* v = member(params, "PolicyArn")) request_keys_.set("iam:PolicyARN", in_request_partition(*v));
   }
   if ((op_->keys & kServiceName) != 0) {
     if (const std::string* v = member(params, "ServiceName")) {
@@ -146,7 +146,9 @@ Result<void> Pipeline::begin(std::string_view service, std::string_view name, co
     }
   }
   if ((op_->keys & kRequestBoundary) != 0) {
-    if (const std::string* v = member(params, "PermissionsBoundary")) request_keys_.set("iam:PermissionsBoundary", *v);
+    if (const std::string* v = member(params, "PermissionsBoundary")) {
+      request_keys_.set("iam:PermissionsBoundary", in_request_partition(*v));
+    }
   }
   if (op_->mode == Mode::kWrite) {
     auto w = ctx_.domain.env().store->begin_write();
@@ -209,6 +211,11 @@ Result<void> Pipeline::end(Result<void> outcome) {
   return {};
 }
 
+std::string Pipeline::in_request_partition(std::string_view arn) const {
+  if (ctx_.caller.partition.empty()) return std::string(arn);
+  return arn::in_partition(arn, ctx_.domain.env().partition, ctx_.caller.partition);
+}
+
 Result<void> Pipeline::resolve_and_authorize() {
   if (op_->resource == Resource::kCustom) return {};
   if (auto r = resolve(op_->resource, op_->member, (op_->keys & kCreates) != 0, target_); !r) return r;
@@ -220,7 +227,7 @@ Result<void> Pipeline::resolve_and_authorize() {
   }
   condition::Context extra = request_keys_;
   if ((op_->keys & kTargetBoundary) != 0 && !target_.boundary.empty()) {
-    extra.set("iam:PermissionsBoundary", target_.boundary);
+    extra.set("iam:PermissionsBoundary", in_request_partition(target_.boundary));
   }
   if ((op_->keys & kCreates) != 0) {
     // The new record's tags are its aws:ResourceTag/<k> (evaluation.md §5.2); iam:ResourceTag

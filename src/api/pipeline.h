@@ -100,6 +100,8 @@ class Pipeline {
                                     const condition::Context& extra) const;
   common::Result<void> check_session_rights(std::string_view service, std::string_view name) const;
   common::Result<void> resolve_and_authorize();
+  // A stored ARN (in the server's partition) as the request sees it (Caller::partition).
+  std::string in_request_partition(std::string_view arn) const;
   // Resolves the resource `kind` named by request member `member_name` (the new record's
   // when `creates`) into `out`.
   common::Result<void> resolve(Resource kind, std::string_view member_name, bool creates, Target& out);

@@ -60,6 +60,47 @@ std::string sts_arn(std::string_view partition, std::string_view account, std::s
   return join(partition, "sts", "", account, resource);
 }
 
+namespace {
+
+// "arn:<partition>:"
+std::string partition_prefix(std::string_view partition) {
+  std::string p = "arn:";
+  p += partition;
+  p += ':';
+  return p;
+}
+
+}  // namespace
+
+std::string in_partition(std::string_view arn, std::string_view from, std::string_view to) {
+  const std::string prefix = partition_prefix(from);
+  if (from == to || !arn.starts_with(prefix)) return std::string(arn);
+  return partition_prefix(to) + std::string(arn.substr(prefix.size()));
+}
+
+std::string replace_partition(std::string_view text, std::string_view from, std::string_view to) {
+  const std::string prefix = partition_prefix(from);
+  if (from == to || text.find(prefix) == std::string_view::npos) return std::string(text);
+  const std::string replacement = partition_prefix(to);
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  std::size_t at = 0;
+  for (std::size_t hit = text.find(prefix); hit != std::string_view::npos;
+       hit = text.find(prefix, hit + prefix.size())) {
+    // Only an ARN's start: "learn:aws:" is no ARN.
+    const char before = hit == 0 ? ' ' : text[hit - 1];
+    if ((before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9') ||
+        before == '-' || before == '_') {
+      continue;
+    }
+    out.append(text.substr(at, hit - at));
+    out += replacement;
+    at = hit + prefix.size();
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
 std::string Arn::to_string() const {
   return join(partition_, service_, region_, account_, resource_);
 }

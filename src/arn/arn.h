@@ -43,6 +43,15 @@ class Arn {
 std::string iam_arn(std::string_view partition, std::string_view account, std::string_view resource);
 std::string sts_arn(std::string_view partition, std::string_view account, std::string_view resource);
 
+// Partitions (identifiers.md §1). The server keeps every ARN it stores in one partition (its
+// configured one, "aws") and shows each request the ARNs of the partition of its Region
+// (sigv4/regions.h): these two convert between them.
+// `arn` with its partition `from` replaced by `to` ("arn:aws:iam::1:user/a" ->
+// "arn:aws-cn:iam::1:user/a"); any other text (another partition, not an ARN) unchanged.
+std::string in_partition(std::string_view arn, std::string_view from, std::string_view to);
+// `text` with every "arn:<from>:" replaced by "arn:<to>:" (ARNs inside a larger text).
+std::string replace_partition(std::string_view text, std::string_view from, std::string_view to);
+
 // True when `text` is ARN-shaped: "arn:" and at least five colons (split6). What it names is
 // for Arn::parse and the callers to check.
 bool is_arn(std::string_view text);

@@ -6,7 +6,6 @@
 // once and hands out a deletion task id that encodes the role, so the status of a task needs
 // no record of its own.
 #include <algorithm>
-#include <array>
 #include <utility>
 
 #include "arn/arn.h"
@@ -14,6 +13,7 @@
 #include "common/strings.h"
 #include "iam/internal.h"
 #include "iam/service.h"
+#include "iam/service_roles.h"
 
 namespace iamd::iam {
 
@@ -33,7 +33,6 @@ using internal::with_roles;
 using common::Error;
 
 constexpr std::size_t kMaxRoleName = 64;
-constexpr std::string_view kServiceSuffix = ".amazonaws.com";
 constexpr std::string_view kTaskPrefix = "task/aws-service-role/";
 
 Error profile_not_found(std::string_view name) {
@@ -68,98 +67,8 @@ Result<std::pair<store::InstanceProfile, store::Role>> profile_and_role(store::R
   return std::pair{std::move(p).value(), std::move(role).value()};
 }
 
-// The role-name part AWS gives the service-linked roles of well-known services
-// ("AWSServiceRoleFor" + this), by the service principal's name before ".amazonaws.com".
-struct KnownService {
-  std::string_view service;
-  std::string_view role_part;
-};
-constexpr std::array kKnownServices{
-    KnownService{"access-analyzer", "AccessAnalyzer"},
-    KnownService{"autoscaling", "AutoScaling"},
-    KnownService{"backup", "Backup"},
-    KnownService{"batch", "Batch"},
-    KnownService{"cloud9", "AWSCloud9"},
-    KnownService{"cloudtrail", "CloudTrail"},
-    KnownService{"compute-optimizer", "ComputeOptimizer"},
-    KnownService{"config", "Config"},
-    KnownService{"dax", "DAX"},
-    KnownService{"dynamodb.application-autoscaling", "ApplicationAutoScaling_DynamoDBTable"},
-    KnownService{"ec2.application-autoscaling", "ApplicationAutoScaling_EC2SpotFleetRequest"},
-    KnownService{"ec2fleet", "EC2Fleet"},
-    KnownService{"ecs", "ECS"},
-    KnownService{"ecs.application-autoscaling", "ApplicationAutoScaling_ECSService"},
-    KnownService{"eks", "AmazonEKS"},
-    KnownService{"eks-nodegroup", "AmazonEKSNodegroup"},
-    KnownService{"elasticache", "ElastiCache"},
-    KnownService{"elasticbeanstalk", "ElasticBeanstalk"},
-    KnownService{"elasticfilesystem", "AmazonElasticFileSystem"},
-    KnownService{"elasticloadbalancing", "ElasticLoadBalancing"},
-    KnownService{"elasticmapreduce", "EMRCleanup"},
-    KnownService{"es", "AmazonElasticsearchService"},
-    KnownService{"fsx", "AmazonFSx"},
-    KnownService{"globalaccelerator", "GlobalAccelerator"},
-    KnownService{"guardduty", "AmazonGuardDuty"},
-    KnownService{"inspector", "AmazonInspector"},
-    KnownService{"inspector2", "AmazonInspector2"},
-    KnownService{"kafka", "Kafka"},
-    KnownService{"lakeformation", "LakeFormationDataAccess"},
-    KnownService{"lambda.application-autoscaling", "ApplicationAutoScaling_LambdaConcurrency"},
-    KnownService{"macie", "AmazonMacie"},
-    KnownService{"opensearchservice", "AmazonOpenSearchService"},
-    KnownService{"ops.apigateway", "APIGateway"},
-    KnownService{"organizations", "Organizations"},
-    KnownService{"rds", "RDS"},
-    KnownService{"rds.application-autoscaling", "ApplicationAutoScaling_RDSCluster"},
-    KnownService{"redshift", "Redshift"},
-    KnownService{"replication.dynamodb", "DynamoDBReplication"},
-    KnownService{"replication.ecr", "ECRReplication"},
-    KnownService{"securityhub", "SecurityHub"},
-    KnownService{"spot", "EC2Spot"},
-    KnownService{"spotfleet", "EC2SpotFleet"},
-    KnownService{"ssm", "AmazonSSM"},
-    KnownService{"sso", "SSO"},
-    KnownService{"support", "Support"},
-    KnownService{"transitgateway", "VPCTransitGateway"},
-    KnownService{"trustedadvisor", "TrustedAdvisor"},
-};
-
-bool lower_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-// [IMPL] A service principal is "<name>.amazonaws.com" where <name> is lowercase letters
-// and digits in words joined by "-" or ".", as every AWS service principal is.
-bool is_service_principal(std::string_view service) {
-  if (!service.ends_with(kServiceSuffix)) return false;
-  std::string_view name = service.substr(0, service.size() - kServiceSuffix.size());
-  if (name.empty() || !lower_alnum(name.front()) || !lower_alnum(name.back())) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    if (lower_alnum(c)) continue;
-    if ((c != '-' && c != '.') || !lower_alnum(name[i + 1])) return false;
-  }
-  return true;
-}
-
-// [IMPL] For a service missing from kKnownServices: each word of the name capitalized, the
-// separators dropped ("my-service.amazonaws.com" -> "MyService").
-std::string derived_role_part(std::string_view name) {
-  std::string out;
-  bool word_start = true;
-  for (char c : name) {
-    if (c == '-' || c == '.') {
-      word_start = true;
-      continue;
-    }
-    out.push_back(word_start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-    word_start = false;
-  }
-  return out;
-}
-
 std::string trust_policy_for(std::string_view service) {
-  // The service name matches [a-z0-9.-]+ (is_service_principal), so it needs no escaping.
+  // The service is one of data/service-linked-roles.tsv ([a-z0-9.-]+), so it needs no escaping.
   return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":")" + std::string(service) +
          R"("},"Action":"sts:AssumeRole"}]})";
 }
@@ -335,21 +244,27 @@ Result<void> InstanceProfiles::delete_role_permissions_boundary(const Write& wr,
 
 Result<InstanceProfiles::ServiceLinkedRoleName> InstanceProfiles::service_linked_role_name(
     std::string_view service, std::string_view suffix) const {
-  // [UNCERTAIN] AWS's wording for a name that is not a service principal.
-  if (!is_service_principal(service)) return invalid_input("Invalid service name: " + std::string(service));
-  const std::string_view short_name = service.substr(0, service.size() - kServiceSuffix.size());
-  auto known = std::find_if(kKnownServices.begin(), kKnownServices.end(),
-                            [&](const KnownService& k) { return k.service == short_name; });
-  std::string name = "AWSServiceRoleFor";
-  name += known != kKnownServices.end() ? std::string(known->role_part) : derived_role_part(short_name);
-  // [IMPL] Every service accepts a CustomSuffix (AWS refuses it for some services).
-  if (!suffix.empty()) name += "_" + std::string(suffix);
+  // Only the services of data/service-linked-roles.tsv have service-linked roles here: AWS
+  // creates one only for a service that defines it, and iamd knows a service's role name,
+  // suffix rule and policy only from that table. [UNCERTAIN] AWS's code and wording for a
+  // service without service-linked roles are not recorded (its API reference lists
+  // InvalidInput for "an invalid or out-of-range value"); InvalidInput "Invalid service
+  // name: <name>", the answer iamd gave before for a name that is no service principal.
+  const ServiceRole* known = find_service_role(service);
+  if (known == nullptr) return invalid_input("Invalid service name: " + std::string(service));
+  std::string name(known->role_name);
+  if (!suffix.empty()) {
+    // [OBS] aws-recorded-errors.md service_role_lifecycle_custom_suffix_not_allowed rows.
+    if (!known->custom_suffix) return invalid_input("Custom suffix is not allowed for " + std::string(service));
+    name += "_" + std::string(suffix);
+  }
   if (name.size() > kMaxRoleName) {
     // [IMPL] The role name must still fit RoleName's 64 characters.
     return invalid_input("The role name " + name + " is longer than " + std::to_string(kMaxRoleName) +
                          " characters; use a shorter suffix.");
   }
-  return ServiceLinkedRoleName{std::move(name), std::string(kServiceRolePath) + std::string(service) + "/"};
+  return ServiceLinkedRoleName{std::move(name), std::string(kServiceRolePath) + std::string(service) + "/",
+                               known->policy_name};
 }
 
 Result<store::Role> InstanceProfiles::create_service_linked_role(const Write& wr, std::string_view service,
@@ -365,7 +280,7 @@ Result<store::Role> InstanceProfiles::create_service_linked_role(const Write& wr
   role.name = slr->name;
   role.path = slr->path;
   role.trust_policy = trust_policy_for(service);
-  // [IMPL] No service-defined default description and no service policy is attached.
+  // [IMPL] No service-defined default description.
   role.description = std::string(description);
   role.id = common::make_unique_id("AROA", *env_.random);
   role.create_date = env_.clock->now();
@@ -373,6 +288,13 @@ Result<store::Role> InstanceProfiles::create_service_linked_role(const Write& wr
     if (store::is_already_exists(r.error())) return name_taken(role.name);
     return r.error();
   }
+  // [AWS] The role gets its service's managed policy (arn:aws:iam::aws:policy/aws-service-role/
+  // <name>), listed by ListAttachedRolePolicies; DeleteServiceLinkedRole detaches it.
+  const std::string policy_arn = arn::iam_arn(
+      env_.partition, "aws", "policy" + std::string(kServiceRolePolicyPath) + std::string(slr->policy_name));
+  auto policy = internal::attachable_policy(env_, wr.tx, wr.account_id, policy_arn);
+  if (!policy) return policy.error();
+  if (auto r = wr.tx.attach_policy(store::EntityKind::kRole, role.id, policy_arn); !r) return r.error();
   return role;
 }
 

@@ -38,11 +38,13 @@ class InstanceProfiles {
                                                              const store::ListOptions& options);
   Result<void> put_role_permissions_boundary(const Write& wr, std::string_view role_name, std::string_view arn);
   Result<void> delete_role_permissions_boundary(const Write& wr, std::string_view role_name);
-  // The role name and path AWS gives the service-linked role of `service`
-  // ("<name>.amazonaws.com"); InvalidInput for a name not of that form.
+  // The role name and path AWS gives the service-linked role of `service` (a service of
+  // iam/service_roles.h) and the name of the AWS managed policy it gets; InvalidInput for a
+  // service not in the table and for a CustomSuffix the service does not accept.
   struct ServiceLinkedRoleName {
     std::string name;
     std::string path;
+    std::string_view policy_name;  // under /aws-service-role/
   };
   Result<ServiceLinkedRoleName> service_linked_role_name(std::string_view service, std::string_view suffix) const;
   Result<store::Role> create_service_linked_role(const Write& wr, std::string_view service,

@@ -311,10 +311,30 @@ def _():
     assert s["RoleName"] == "AWSServiceRoleForAutoScaling_fleet-1" and "Description" not in s, s
     eb = iam.create_service_linked_role(AWSServiceName="elasticbeanstalk.amazonaws.com")["Role"]
     assert eb["RoleName"] == "AWSServiceRoleForElasticBeanstalk", eb
-    # A service iamd does not know: its name in CamelCase ([IMPL]).
-    x = iam.create_service_linked_role(AWSServiceName="my-new.service.amazonaws.com")["Role"]
-    assert x["RoleName"] == "AWSServiceRoleForMyNewService", x
-    assert x["Path"] == "/aws-service-role/my-new.service.amazonaws.com/", x
+    # Names from data/service-linked-roles.tsv, not derived from the service's name.
+    cr = iam.create_service_linked_role(AWSServiceName="custom-resource.application-autoscaling.amazonaws.com")["Role"]
+    assert cr["RoleName"] == "AWSServiceRoleForApplicationAutoScaling_CustomResource", cr
+    assert cr["Path"] == "/aws-service-role/custom-resource.application-autoscaling.amazonaws.com/", cr
+    dms = iam.create_service_linked_role(AWSServiceName="dms.amazonaws.com")["Role"]
+    assert dms["RoleName"] == "AWSServiceRoleForDMSServerless", dms
+
+
+@check("CreateServiceLinkedRole: the service's AWS managed policy is attached and listed")
+def _():
+    iam = client("iam")
+    policy = "arn:aws:iam::aws:policy/aws-service-role/AutoScalingServiceRolePolicy"
+    for name in ("AWSServiceRoleForAutoScaling", "AWSServiceRoleForAutoScaling_fleet-1"):
+        attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+        assert attached == [{"PolicyName": "AutoScalingServiceRolePolicy", "PolicyArn": policy}], (name, attached)
+    p = iam.get_policy(PolicyArn=policy)["Policy"]
+    assert p["Path"] == "/aws-service-role/" and p["AttachmentCount"] == 2, p
+    roles = {r["RoleName"] for r in iam.list_entities_for_policy(PolicyArn=policy)["PolicyRoles"]}
+    assert roles == {"AWSServiceRoleForAutoScaling", "AWSServiceRoleForAutoScaling_fleet-1"}, roles
+    cr = iam.list_attached_role_policies(RoleName="AWSServiceRoleForApplicationAutoScaling_CustomResource")
+    assert [a["PolicyName"] for a in cr["AttachedPolicies"]] == ["AWSApplicationAutoScalingCustomResourcePolicy"], cr
+    # The policy can be read, and it is the catalogue's document.
+    v = iam.get_policy_version(PolicyArn=policy, VersionId=p["DefaultVersionId"])["PolicyVersion"]
+    assert v["Document"]["Version"] == "2012-10-17", v
 
 
 @check("CreateServiceLinkedRole: InvalidInput for a name taken and for a name not a service principal")
@@ -328,9 +348,19 @@ def _():
         ("InvalidInput", "Service role name AWSServiceRoleForECS has been taken in this account, please try a "
                          "different suffix.")
     iam.delete_role(RoleName="AWSServiceRoleForECS")
-    for bad in ("autoscaling", "autoscaling.example.com", ".amazonaws.com", "Auto.amazonaws.com"):
+    # Services without service-linked roles (unknown to AWS or to iamd's table) are refused.
+    for bad in ("autoscaling", "autoscaling.example.com", ".amazonaws.com", "Auto.amazonaws.com",
+                "nosuchservice.amazonaws.com", "my-new.service.amazonaws.com"):
         assert error_of(iam.create_service_linked_role, AWSServiceName=bad) == \
             ("InvalidInput", f"Invalid service name: {bad}", 400), bad
+        assert error_of(iam.create_service_linked_role, AWSServiceName=bad, CustomSuffix="x") == \
+            ("InvalidInput", f"Invalid service name: {bad}", 400), bad
+    assert error_of(iam.get_role, RoleName="AWSServiceRoleForMyNewService")[0] == "NoSuchEntity"
+    # [OBS] A CustomSuffix for a service that does not take one.
+    for service in ("ecs.amazonaws.com", "elasticbeanstalk.amazonaws.com", "ops.apigateway.amazonaws.com"):
+        assert error_of(iam.create_service_linked_role, AWSServiceName=service, CustomSuffix="mine") == \
+            ("InvalidInput", f"Custom suffix is not allowed for {service}", 400), service
+    assert error_of(iam.get_role, RoleName="AWSServiceRoleForECS_mine")[0] == "NoSuchEntity"
     code, _, status = error_of(raw_client().create_service_linked_role, AWSServiceName="bad name!")
     assert (code, status) == ("ValidationError", 400), code
 
@@ -372,9 +402,15 @@ def _():
         ("InvalidInput", "Role other-role is not a service-linked role.", 400)
     assert error_of(iam.delete_service_linked_role, RoleName="ghost") == \
         ("NoSuchEntity", "The role with name ghost cannot be found.", 404)
+    # The service's policy went with the role.
+    policy = "arn:aws:iam::aws:policy/aws-service-role/AutoScalingServiceRolePolicy"
+    roles = [r["RoleName"] for r in iam.list_entities_for_policy(PolicyArn=policy)["PolicyRoles"]]
+    assert roles == ["AWSServiceRoleForAutoScaling"], roles
+    assert iam.get_policy(PolicyArn=policy)["Policy"]["AttachmentCount"] == 1
     # The name is free again.
     again = iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com", CustomSuffix="fleet-1")
     assert again["Role"]["RoleName"] == "AWSServiceRoleForAutoScaling_fleet-1"
+    assert len(iam.list_attached_role_policies(RoleName="AWSServiceRoleForAutoScaling_fleet-1")["AttachedPolicies"]) == 1
 
 
 @check("authorization: instance-profile/<path><name>, ListInstanceProfiles on the prefix, PassRole for AddRole")

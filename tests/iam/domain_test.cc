@@ -671,6 +671,64 @@ TEST_F(DomainTest, PasswordPolicyAndMfaMessagesAsRecorded) {
   const std::string serial = domain_->mfa_serial(kAccount, "/", "missing");
   expect_error(write([&](const Write& w) { return mfa.delete_virtual_mfa_device(w, serial); }).error(), "NotFound",
                "MFA Device with serial number " + serial + " does not exist.");
+// CreateServiceLinkedRole's name rules: the table's role names, CustomSuffix only where the
+// service accepts it, unknown services refused.
+TEST_F(DomainTest, ServiceLinkedRoleNames) {
+  struct Case {
+    std::string_view service, suffix, name, error;
+  };
+  const Case cases[] = {
+      {"autoscaling.amazonaws.com", "", "AWSServiceRoleForAutoScaling", ""},
+      {"autoscaling.amazonaws.com", "fleet-1", "AWSServiceRoleForAutoScaling_fleet-1", ""},
+      {"custom-resource.application-autoscaling.amazonaws.com", "",
+       "AWSServiceRoleForApplicationAutoScaling_CustomResource", ""},
+      {"ecs.amazonaws.com", "", "AWSServiceRoleForECS", ""},
+      {"dms.amazonaws.com", "", "AWSServiceRoleForDMSServerless", ""},
+      {"docdb-elastic.amazonaws.com", "", "AWSServiceRoleForDocDB-Elastic", ""},
+      {"lexv2.amazonaws.com", "bot", "AWSServiceRoleForLexV2Bots_bot", ""},
+      {"ecs.amazonaws.com", "x", "", "Custom suffix is not allowed for ecs.amazonaws.com"},
+      {"cassandra.application-autoscaling.amazonaws.com", "x", "",
+       "Custom suffix is not allowed for cassandra.application-autoscaling.amazonaws.com"},
+      {"nosuchservice.amazonaws.com", "", "", "Invalid service name: nosuchservice.amazonaws.com"},
+      {"nosuchservice.amazonaws.com", "x", "", "Invalid service name: nosuchservice.amazonaws.com"},
+      {"my-new.service.amazonaws.com", "", "", "Invalid service name: my-new.service.amazonaws.com"},
+      {"autoscaling", "", "", "Invalid service name: autoscaling"},
+  };
+  for (const Case& c : cases) {
+    auto r = domain_->instance_profiles.service_linked_role_name(c.service, c.suffix);
+    if (c.error.empty()) {
+      ASSERT_TRUE(r.has_value()) << c.service << " " << r.error().message;
+      EXPECT_EQ(r->name, c.name);
+      EXPECT_EQ(r->path, "/aws-service-role/" + std::string(c.service) + "/");
+    } else {
+      ASSERT_FALSE(r.has_value()) << c.service;
+      expect_error(r.error(), "InvalidInput", c.error);
+    }
+  }
+  // A suffix that makes the name longer than RoleName's 64 characters.
+  auto long_name =
+      domain_->instance_profiles.service_linked_role_name("autoscaling.amazonaws.com", std::string(40, 'x'));
+  ASSERT_FALSE(long_name.has_value());
+  EXPECT_EQ(long_name.error().code, "InvalidInput");
+}
+
+// The role gets its service's managed policy; a refused request leaves nothing behind.
+TEST_F(DomainTest, ServiceLinkedRoleGetsItsServicePolicy) {
+  auto role = write([&](const Write& w) {
+    return domain_->instance_profiles.create_service_linked_role(w, "ecs.amazonaws.com", "", "");
+  });
+  ASSERT_TRUE(role.has_value()) << role.error().message;
+  auto attached = read([&](const Read& r) {
+    return domain_->roles.list_attached_role_policies(r, "AWSServiceRoleForECS", store::ListOptions{});
+  });
+  ASSERT_TRUE(attached.has_value());
+  ASSERT_EQ(attached->items.size(), 1u);
+  EXPECT_EQ(attached->items[0].arn, "arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy");
+  auto refused = write([&](const Write& w) {
+    return domain_->instance_profiles.create_service_linked_role(w, "ecs.amazonaws.com", "", "two");
+  });
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_FALSE(read([&](const Read& r) { return domain_->roles.get_role(r, "AWSServiceRoleForECS_two"); }));
 }
 
 }  // namespace

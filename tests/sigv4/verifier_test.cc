@@ -308,10 +308,26 @@ TEST(Regions, TableIsSortedUniqueAndComplete) {
   for (std::string_view r : {"us-east-1", "eu-west-1", "ap-southeast-7", "mx-central-1", "il-central-1", "ca-west-1"}) {
     EXPECT_TRUE(is_aws_region(r)) << r;
   }
-  for (std::string_view r :
-       {"", "xx-fake-1", "us-east-1 ", "US-EAST-1", "aws-global", "us-gov-west-1", "cn-north-1", "us-east-1,x"}) {
+  for (std::string_view r : {"", "xx-fake-1", "us-east-1 ", "US-EAST-1", "aws-global", "cn-north-2", "us-gov-1",
+                             "us-east-1,x"}) {
     EXPECT_FALSE(is_aws_region(r)) << r;
+    EXPECT_EQ(partition_of_region(r), "") << r;
   }
+}
+
+// The partition of each Region: one definition, used for every ARN of a request.
+TEST(Regions, PartitionOfRegion) {
+  struct Case {
+    std::string_view region, partition;
+  };
+  for (const Case& c : {Case{"us-east-1", "aws"}, Case{"eu-west-1", "aws"}, Case{"ap-southeast-7", "aws"},
+                        Case{"cn-north-1", "aws-cn"}, Case{"cn-northwest-1", "aws-cn"},
+                        Case{"us-gov-west-1", "aws-us-gov"}, Case{"us-gov-east-1", "aws-us-gov"},
+                        Case{"us-west-2", "aws"}}) {
+    EXPECT_TRUE(is_aws_region(c.region)) << c.region;
+    EXPECT_EQ(partition_of_region(c.region), c.partition) << c.region;
+  }
+  for (std::string_view r : aws_regions()) EXPECT_NE(partition_of_region(r), "") << r;
 }
 
 TEST_F(VerifierTest, PresignedErrorPaths) {

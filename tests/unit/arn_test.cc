@@ -105,5 +105,37 @@ TEST(ArnBuilders, IamAndStsArns) {
   }
 }
 
+TEST(ArnPartitions, InPartition) {
+  struct Case {
+    std::string_view arn, from, to, want;
+  };
+  for (const Case& c : {
+           Case{"arn:aws:iam::123456789012:user/a", "aws", "aws-cn", "arn:aws-cn:iam::123456789012:user/a"},
+           Case{"arn:aws:iam::aws:policy/ReadOnlyAccess", "aws", "aws-us-gov",
+                "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"},
+           Case{"arn:aws-cn:iam::123456789012:user/a", "aws-cn", "aws", "arn:aws:iam::123456789012:user/a"},
+           Case{"arn:aws-cn:iam::123456789012:user/a", "aws", "aws-cn", "arn:aws-cn:iam::123456789012:user/a"},
+           Case{"arn:aws-us-gov:iam::1:user/a", "aws-cn", "aws", "arn:aws-us-gov:iam::1:user/a"},
+           Case{"arn:aws:iam::1:user/a", "aws", "aws", "arn:aws:iam::1:user/a"},
+           Case{"*", "aws", "aws-cn", "*"},
+           Case{"arn:awsx:iam::1:user/a", "aws", "aws-cn", "arn:awsx:iam::1:user/a"},
+           Case{"xarn:aws:iam::1:user/a", "aws", "aws-cn", "xarn:aws:iam::1:user/a"},
+       }) {
+    EXPECT_EQ(in_partition(c.arn, c.from, c.to), c.want) << c.arn;
+  }
+}
+
+TEST(ArnPartitions, ReplaceInText) {
+  EXPECT_EQ(replace_partition("<Arn>arn:aws:iam::1:user/a</Arn><P>arn:aws:iam::aws:policy/X</P>", "aws", "aws-cn"),
+            "<Arn>arn:aws-cn:iam::1:user/a</Arn><P>arn:aws-cn:iam::aws:policy/X</P>");
+  EXPECT_EQ(replace_partition("Policy arn:aws:iam::1:policy/p was not found.", "aws", "aws-us-gov"),
+            "Policy arn:aws-us-gov:iam::1:policy/p was not found.");
+  // Not an ARN's start, another partition, URL-encoded text: unchanged.
+  for (std::string_view keep : {"learn:aws:x", "arn:aws-cn:iam::1:user/a", "arn%3Aaws%3Aiam", "", "no arn here"}) {
+    EXPECT_EQ(replace_partition(keep, "aws", "aws-cn"), keep);
+  }
+  EXPECT_EQ(replace_partition("arn:aws:a arn:aws:b", "aws", "aws"), "arn:aws:a arn:aws:b");
+}
+
 }  // namespace
 }  // namespace iamd::arn
