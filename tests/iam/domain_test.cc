@@ -671,6 +671,8 @@ TEST_F(DomainTest, PasswordPolicyAndMfaMessagesAsRecorded) {
   const std::string serial = domain_->mfa_serial(kAccount, "/", "missing");
   expect_error(write([&](const Write& w) { return mfa.delete_virtual_mfa_device(w, serial); }).error(), "NotFound",
                "MFA Device with serial number " + serial + " does not exist.");
+}
+
 // CreateServiceLinkedRole's name rules: the table's role names, CustomSuffix only where the
 // service accepts it, unknown services refused.
 TEST_F(DomainTest, ServiceLinkedRoleNames) {
