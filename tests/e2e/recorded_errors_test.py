@@ -1311,6 +1311,24 @@ def _(c):
     return lambda: c.iam.get_access_key_last_used(AccessKeyId="AKIAIOSFODNN7EXAMPLE")
 
 
+@scenario("access_key_errors / delete-access-key-without-username-error")
+def _(c):
+    # A role session (STS AssumeRole by a user the role trusts) deleting "its" key.
+    u = new_user(c)
+    key = c.iam.create_access_key(UserName=u)["AccessKey"]
+    r = c.name("role")
+    c.iam.create_role(RoleName=r, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": arn(f"user/{u}")}, "Action": "sts:AssumeRole"}]}))
+    c.iam.put_role_policy(RoleName=r, PolicyName="all", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}))
+    creds = client("sts", key["AccessKeyId"], key["SecretAccessKey"]).assume_role(
+        RoleArn=arn(f"role/{r}"), RoleSessionName="session")["Credentials"]
+    session = boto3.session.Session().client(
+        "iam", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+    return lambda: session.delete_access_key(AccessKeyId=key["AccessKeyId"])
+
+
 @scenario("user_managed_policy_errors / attach-nonexistent-policy-error")
 def _(c):
     u = new_user(c)
@@ -1353,18 +1371,87 @@ for _key in ("add-nonexistent-user-to-group-error", "add-user-to-nonexistent-gro
     scenario(f"user_group_errors / {_key}", _user_group(_key))
 
 
+# ---- section sts (tests/aws/services/sts) ----------------------------------------------------
+
+def _assumer(c, transitive_from=None):
+    """A user the new role trusts (and, for chaining, the role trusts its own sessions), with
+    its STS client; returns (sts client of the user, role ARN)."""
+    u = new_user(c)
+    key = c.iam.create_access_key(UserName=u)["AccessKey"]
+    r = c.name("role")
+    statement = {"Effect": "Allow", "Principal": {"AWS": arn(f"user/{u}")},
+                 "Action": ["sts:AssumeRole", "sts:TagSession"]}
+    c.iam.create_role(RoleName=r, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17",
+                                                                       "Statement": [statement]}))
+    role_arn = arn(f"role/{r}")
+    chained = dict(statement, Principal={"AWS": role_arn})
+    c.iam.update_assume_role_policy(RoleName=r, PolicyDocument=json.dumps({"Version": "2012-10-17",
+                                                                           "Statement": [statement, chained]}))
+    return client("sts", key["AccessKeyId"], key["SecretAccessKey"]), role_arn
+
+
+def _session(creds):
+    return boto3.session.Session().client(
+        "sts", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+
+
+@scenario("assume_role_tag_validation / invalid-transitive-tag-keys")
+def _(c):
+    sts, role_arn = _assumer(c)
+    return lambda: sts.assume_role(RoleArn=role_arn, RoleSessionName="session", Tags=[{"Key": "k1", "Value": "v"}],
+                                   TransitiveTagKeys=["k2"])
+
+
+@scenario("assume_role_tag_validation / duplicate-tag-keys-different-casing")
+def _(c):
+    sts, role_arn = _assumer(c)
+    return lambda: sts.assume_role(RoleArn=role_arn, RoleSessionName="session",
+                                   Tags=[{"Key": "SessionTag", "Value": "1"}, {"Key": "sessiontag", "Value": "2"}])
+
+
+def _override_transitive(key):
+    def run(c):
+        sts, role_arn = _assumer(c)
+        first = sts.assume_role(RoleArn=role_arn, RoleSessionName="session1",
+                                Tags=[{"Key": "SessionTag1", "Value": "one"}], TransitiveTagKeys=["SessionTag1"])
+        chained = _session(first["Credentials"])
+        return lambda: chained.assume_role(RoleArn=role_arn, RoleSessionName="session2",
+                                           Tags=[{"Key": key, "Value": "two"}])
+    return run
+
+
+scenario("iam_role_chaining_override_transitive_tags / override-transitive-tag-error",
+         _override_transitive("SessionTag1"))
+scenario("iam_role_chaining_override_transitive_tags / override-transitive-tag-case-ignore-error",
+         _override_transitive("sessiontag1"))
+
+for _key, _arn in (("malformed-arn", "nothing-valid-in-here"), ("no-partition", "arn::b:::something/test-role"),
+                   ("no-service", "arn:a::::something/test-role"), ("not-enough-colons", "arn:a:::something/test-role"),
+                   ("no-resource", "arn:a:a::aaaaaaaaaa:")):
+    scenario(f"sts_invalid_parameters / {_key}",
+             lambda c, a=_arn: (lambda: client("sts").assume_role(RoleArn=a, RoleSessionName="Session1")))
+
+
+@scenario("sts_invalid_parameters / invalid-session-name")
+def _(c):
+    _, role_arn = _assumer(c)
+    return lambda: client("sts").assume_role(RoleArn=role_arn, RoleSessionName="Session1:2")
+
+
+@scenario("assume_role_session_name_too_long / session-name-too-long-error")
+def _(c):
+    sts, role_arn = _assumer(c)
+    return lambda: sts.assume_role(RoleArn=role_arn, RoleSessionName="s" * 65)
+
+
 # ---------------------------------------------------------------------------------------------
 # Rows not replayed, with the reason.
 # ---------------------------------------------------------------------------------------------
 NOT_COVERED = {
-    "access_key_errors / delete-access-key-without-username-error":
-        "needs a caller with non-User credentials (a role session, from STS AssumeRole: issue 12); "
-        "iamd's callers here are the root user and IAM users",
+    "federation_token_policy_too_long / policy-too-long-error":
+        "STS GetFederationToken is not served yet (issue 12)",
 }
-for _row in ROWS:
-    if _row["section"] == "sts":
-        NOT_COVERED[_row["scenario"]] = ("STS AssumeRole/GetFederationToken and session tags are not served yet "
-                                         "(issue 12); iamd serves only sts:GetCallerIdentity")
 
 # Scenarios iamd answers wrong today (scenario -> the difference), grouped by cause. Others are
 # fixing these; the runner tolerates them, reports them, and says which now match (move those out).
@@ -1384,10 +1471,6 @@ PENDING = {
     "aws_managed_policy_errors / get-version-error": _VALUE,
     "policy_version_errors / err-set-default-invalid-version-format": _VALUE,
     "virtual_mfa_device_errors / create-path-too-long-error": _VALUE,
-    "virtual_mfa_device_errors / create-invalid-path-no-leading-slash-error":
-        "validation message format: AWS answers \"The specified value for path is invalid. ...\", not the pattern",
-    "virtual_mfa_device_errors / create-invalid-path-no-trailing-slash-error":
-        "validation message format: AWS answers \"The specified value for path is invalid. ...\", not the pattern",
     "create_open_id_connect_provider_validation_errors / multiple-validation-errors":
         _VALUE + "; lists at 'clientIDList'/'thumbprintList' with the list constraint, clientIDList first",
     "policy_tag_create_errors / err-too-many-tags": _VALUE,
@@ -1415,69 +1498,7 @@ PENDING = {
     # -- Invalid Marker
     "list_virtual_mfa_devices / list-invalid-marker-error":
         "Invalid Marker: AWS's code is ValidationError, iamd's InvalidInput",
-    # -- a PolicyArn that is no ARN
-    "user_attach_policy / non_existent_malformed_policy_arn":
-        "policy ARN check: AWS answers ValidationError \"ARN x is not valid.\", iamd NoSuchEntity",
-    "user_attach_policy / existing_policy_name_provided":
-        "policy ARN check: AWS answers ValidationError \"ARN x is not valid.\", iamd NoSuchEntity",
-    "role_managed_policy_errors / non-existent-malformed-policy-arn":
-        "policy ARN check: AWS answers ValidationError \"ARN x is not valid.\", iamd NoSuchEntity",
-    "role_managed_policy_errors / existing-policy-name-provided":
-        "policy ARN check: AWS answers ValidationError \"ARN x is not valid.\", iamd NoSuchEntity",
-    # -- policy grammar and resource order
-    "create_policy_invalid_document[invalid-25] / error":
-        "policy resource order: AWS reports the first resource's partition, iamd the second's legacy parse",
-    "create_policy_invalid_document[invalid-35] / error":
-        "policy grammar message: AWS's IAM resource path message says \"*\", root, or ...",
-    # -- AWS managed policies
-    "aws_managed_policy_errors / delete-managed-policy-error":
-        "AWS managed policy: AWS answers AccessDenied \"Cannot delete policies outside your own account.\"",
-    "aws_managed_policy_errors / delete-managed-policy-version-error":
-        "AWS managed policy: AWS answers AccessDenied \"Cannot delete policy versions for policies outside ...\"",
-    "aws_managed_policy_errors / set-default-managed-policy-version-error":
-        "AWS managed policy: AWS answers AccessDenied \"Cannot update policies outside your own account.\"",
-    # -- domain messages
-    "delete_account_password_policy_not_found / delete-not-found":
-        _DOMAIN + ": AWS says \"The account policy with name PasswordPolicy cannot be found.\"",
-    "get_credential_report_before_generated / get-credential-report-without-generate-error":
-        _DOMAIN + ": AWS answers ReportNotPresent with an empty message",
-    "remove_user_from_unknown_group / remove-from-unknown-group":
-        _DOMAIN + ": AWS looks the user up before the group",
-    "role_instance_profile_operations_errors / remove-unattached-role-error":
-        _DOMAIN + ": AWS says \"Role r in Instance Profile p cannot be found.\"",
-    "enable_mfa_device_errors / deactivate-nonexistent-mfa-error":
-        _DOMAIN + ": AWS says \"MFA Device with serial number s does not exist.\"",
-    "virtual_mfa_device_errors / delete-nonexistent-error":
-        _DOMAIN + ": AWS says \"MFA Device with serial number s does not exist.\"",
-    "virtual_mfa_device_errors / create-duplicate-error": _DOMAIN + ": AWS says \"MFA device already exists.\"",
-    "policy_version_errors / err-get-version-nonexistent-policy":
-        _DOMAIN + ": AWS says \"Policy p version v does not exist or is not attachable.\" for a missing policy too",
-    "policy_version_errors / err-get-nonexistent-version":
-        _DOMAIN + ": AWS says \"Policy p version v does not exist or is not attachable.\"",
-    "policy_version_errors / err-delete-nonexistent-version":
-        _DOMAIN + ": AWS says \"Policy p version v does not exist or is not attachable.\"",
-    "policy_version_errors / err-set-default-nonexistent-policy":
-        _DOMAIN + ": AWS says \"Policy p version v does not exist or is not attachable.\" for a missing policy too",
-    "policy_version_errors / err-set-default-nonexistent-version":
-        _DOMAIN + ": AWS says \"Policy p version v does not exist or is not attachable.\"",
-    "list_entities_for_policy_errors / err-nonexistent-policy":
-        _DOMAIN + ": AWS says \"Policy p does not exist or is not attachable.\"",
-    "role_permissions_boundary_errors / put-invalid-boundary-error":
-        _DOMAIN + ": AWS says \"ARN a is not valid.\" for a boundary that is no policy ARN",
-    "role_permissions_boundary_errors / create-role-invalid-boundary-error":
-        _DOMAIN + ": AWS says \"ARN a is not valid.\" for a boundary that is no policy ARN",
-    "role_permissions_boundary_errors / put-nonexistent-policy-error":
-        _DOMAIN + ": AWS's code for a missing boundary policy is NoSuchEntity (404), iamd's InvalidInput",
-    "role_permissions_boundary_errors / create-role-nonexistent-policy-error":
-        _DOMAIN + ": AWS's code for a missing boundary policy is NoSuchEntity (404), iamd's InvalidInput",
-    # [UNCERTAIN] recorded with an administrator principal as caller; here the caller is the root user.
-    "access_key_errors / get-last-used-nonexistent-key-error":
-        "AWS answers AccessDenied naming the caller for an unknown key, iamd NoSuchEntity",
 }
-# -- service-linked roles: AWS refuses a CustomSuffix for these services.
-for _row in ROWS:
-    if _row["scenario"].startswith("service_role_lifecycle_custom_suffix_not_allowed["):
-        PENDING[_row["scenario"]] = "service-linked roles: iamd accepts a CustomSuffix AWS refuses for this service"
 
 # Scenarios iamd deliberately answers otherwise (scenario -> why).
 EXPECTED_DIFFERENT = {
