@@ -140,6 +140,17 @@ common::Result<void> Access::prepare(const Caller& caller, authz::Request& req, 
       if (!r) return broken();
       p = std::move(r).value();
     }
+  } else if (caller.is_federated()) {
+    // The calling user's policies, intersected with the session policies (evaluation.md §4.4).
+    // [IMPL] A federated user of the root user gets only what its session policies allow.
+    req.principal.type = policy::PrincipalType::kFederatedUser;
+    req.principal.unique_id = caller.account_id + ":" + caller.session->principal_name;
+    req.principal.parent_user_arn = caller.session->principal_arn;
+    if (caller.user) {
+      auto u = policies_of(*caller.user);
+      if (!u) return broken();
+      p = std::move(u).value();
+    }
   } else {
     req.principal.type = policy::PrincipalType::kUser;
     req.principal.unique_id = caller.user->id;
@@ -164,6 +175,8 @@ common::Result<void> Access::prepare(const Caller& caller, authz::Request& req, 
     if (!sp) return broken();
     held.session = std::move(sp).value();
     if (held.session) bundle.session = &held.session->identity;
+    // A federated user without session policies has no permission at all [AWS].
+    if (!held.session && caller.is_federated()) bundle.session = &held.none;
   }
   return {};
 }

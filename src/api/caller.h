@@ -26,8 +26,12 @@ struct Caller {
   // permission).
   std::optional<store::Role> role;
   bool is_role_session() const { return session && session->kind == sts::SessionKind::kRole; }
+  // A federated user (GetFederationToken); `user` is its calling user (empty: the root user).
+  bool is_federated() const { return session && session->kind == sts::SessionKind::kFederated; }
   // The account's root user, with its long-term key or a GetSessionToken session.
   bool is_root() const { return !user && (!session || session->kind == sts::SessionKind::kUser); }
+  // An IAM user acting as itself (long-term key or GetSessionToken session).
+  bool is_user() const { return user && (!session || session->kind == sts::SessionKind::kUser); }
 };
 
 }  // namespace iamd::api

@@ -86,7 +86,8 @@ struct Gateway::State final : sigv4::CredentialLookup {
     if (!opened) return sigv4::invalid_client_token_id();
     if (clock.now().seconds >= opened->expires.seconds) return sts::expired_token();
     auto principal = std::make_shared<SessionPrincipal>();
-    if (opened->kind == sts::SessionKind::kUser && !opened->principal_id.empty()) {
+    // A GetSessionToken session's user, or a federated user's calling user.
+    if (opened->kind != sts::SessionKind::kRole && !opened->principal_id.empty()) {
       auto user = session_users.get(opened->principal_id, [&]() -> common::Result<UserCache::Built> {
         auto u = domain.user_by_id(opened->principal_id);
         if (!u) return u.error();
@@ -333,6 +334,8 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   if (caller.is_role_session()) {
     caller.arn =
         s.domain.assumed_role_arn(caller.account_id, caller.session->principal_name, caller.session->session_name);
+  } else if (caller.is_federated()) {
+    caller.arn = s.domain.federated_user_arn(caller.account_id, caller.session->principal_name);
   } else {
     caller.arn = caller.user ? s.domain.user_arn(*caller.user) : s.domain.root_arn(caller.account_id);
   }
@@ -359,7 +362,21 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
       }
     }
   }
-  if (caller.user) {
+  if (caller.is_federated()) {
+    const sts::Session& session = *caller.session;
+    keys.facts.type = policy::PrincipalType::kFederatedUser;
+    keys.facts.unique_id = caller.account_id + ":" + session.principal_name;
+    keys.facts.parent_user_arn = arn::in_partition(session.principal_arn, stored, caller.partition);
+    // aws:PrincipalTag: the calling user's tags, overridden by the session's.
+    for (const auto& [k, v] : session.tags) keys.tags.emplace_back(k, v);
+    if (caller.user) {
+      for (const store::Tag& t : caller.user->tags) {
+        const bool overridden = std::any_of(session.tags.begin(), session.tags.end(),
+                                            [&](const auto& st) { return common::iequals(st.first, t.key); });
+        if (!overridden) keys.tags.emplace_back(t.key, t.value);
+      }
+    }
+  } else if (caller.user) {
     keys.facts.unique_id = caller.user->id;
     keys.user_name = caller.user->name;
     for (const store::Tag& t : caller.user->tags) keys.tags.emplace_back(t.key, t.value);

@@ -254,6 +254,8 @@ Result<ps::GetCallerIdentityResult> StsHandlers::get_caller_identity(const ps::G
   const Caller& c = ctx_.caller;
   if (c.is_role_session()) {
     out.user_id = c.session->principal_id + ":" + c.session->session_name;
+  } else if (c.is_federated()) {
+    out.user_id = c.account_id + ":" + c.session->principal_name;
   } else {
     out.user_id = c.user ? c.user->id : c.account_id;
   }

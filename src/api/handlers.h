@@ -312,12 +312,26 @@ class StsHandlers final : public protocol::sts::StsService {
   common::Result<protocol::sts::GetCallerIdentityResult> get_caller_identity(
       const protocol::sts::GetCallerIdentityRequest& r) override;
   common::Result<protocol::sts::AssumeRoleResult> assume_role(const protocol::sts::AssumeRoleRequest& r) override;
+  common::Result<protocol::sts::GetFederationTokenResult> get_federation_token(
+      const protocol::sts::GetFederationTokenRequest& r) override;
   common::Result<protocol::sts::GetSessionTokenResult> get_session_token(
       const protocol::sts::GetSessionTokenRequest& r) override;
   common::Result<protocol::sts::GetAccessKeyInfoResult> get_access_key_info(
       const protocol::sts::GetAccessKeyInfoRequest& r) override;
 
  private:
+  // A session's policies, checked: the inline one as AWS validates session policies, the
+  // managed ones AWS's or `account`'s; the packed size of policies and tags in percent.
+  struct SessionPolicies {
+    std::string policy;
+    std::vector<std::string> arns;
+    std::int64_t packed_percent = 0;
+  };
+  common::Result<SessionPolicies> session_policies(const std::optional<std::string>& inline_policy,
+                                                   const std::vector<protocol::sts::PolicyDescriptorType>& arns,
+                                                   const std::vector<std::pair<std::string, std::string>>& tags,
+                                                   std::string_view account);
+
   CallContext ctx_;
   Pipeline pipe_;
 };

@@ -26,11 +26,63 @@ Error invalid_parameter(std::string message) {
   return Error{"InvalidParameterValue", std::move(message), ""};
 }
 
-bool has_key(const std::vector<std::pair<std::string, std::string>>& tags, std::string_view key) {
+using SessionTags = std::vector<std::pair<std::string, std::string>>;
+
+bool has_key(const SessionTags& tags, std::string_view key) {
   return std::any_of(tags.begin(), tags.end(), [&](const auto& t) { return common::iequals(t.first, key); });
 }
 
+// Session tags (evaluation.md §4.3 step 7, message [OBS]): keys compare without case.
+Result<SessionTags> session_tags(const std::vector<ps::Tag>& given) {
+  SessionTags tags;
+  for (const ps::Tag& t : given) {
+    if (has_key(tags, t.key)) {
+      return invalid_parameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+    }
+    tags.emplace_back(t.key, t.value);
+  }
+  return tags;
+}
+
 }  // namespace
+
+Result<StsHandlers::SessionPolicies> StsHandlers::session_policies(const std::optional<std::string>& inline_policy,
+                                                                   const std::vector<ps::PolicyDescriptorType>& arns,
+                                                                   const SessionTags& tags, std::string_view account) {
+  const iam::DomainEnv& env = ctx_.domain.env();
+  SessionPolicies out;
+  // The inline policy is validated as AWS validates session policies (its size is the
+  // packed size); managed ones must be AWS's or the session account's.
+  std::size_t packed_bytes = 0;
+  if (inline_policy) {
+    policy::ValidateOptions o = iam::internal::validate_options(env.quotas, policy::PolicyKind::kSession);
+    auto doc = policy::parse_policy(*inline_policy, o);
+    if (!doc) return doc.error();
+    packed_bytes += doc->size;
+    out.policy = *inline_policy;
+  }
+  for (const ps::PolicyDescriptorType& p : arns) {
+    const std::string arn = p.arn.value_or("");
+    // [UNCERTAIN] AWS's answer for a policy that does not exist or is another account's.
+    auto text = ctx_.domain.managed_policy_text(pipe_.read(), arn);
+    if (!text || !(arn.starts_with(arn::iam_arn(env.partition, "aws", "")) ||
+                   arn.starts_with(arn::iam_arn(env.partition, account, "")))) {
+      return Error{"MalformedPolicyDocument", "Policy " + arn + " does not exist or is not attachable.", ""};
+    }
+    out.arns.push_back(arn);
+  }
+  for (const auto& [k, v] : tags) packed_bytes += k.size() + v.size();
+  // [IMPL] AWS packs (compresses) the session policy and tags into 2,048 bytes and reports
+  // the share used; iamd counts their plain bytes against the same limit.
+  out.packed_percent = static_cast<std::int64_t>((packed_bytes * 100 + 2047) / 2048);
+  if (out.packed_percent > 100) {
+    return Error{"PackedPolicyTooLarge",
+                 "Packed policy consumes " + std::to_string(out.packed_percent) +
+                     "% of allotted space, please use smaller policy for this request.",
+                 ""};
+  }
+  return out;
+}
 
 Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleRequest& r) {
   const Caller& c = ctx_.caller;
@@ -40,21 +92,16 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   auto parsed = arn::Arn::parse(r.role_arn);
   if (!parsed || parsed->resource().empty()) return Error{"ValidationError", r.role_arn + " is invalid", ""};
 
-  // Session tags (evaluation.md §4.3 step 7, messages [OBS]): keys compare without case.
-  std::vector<std::pair<std::string, std::string>> tags;
-  for (const ps::Tag& t : r.tags) {
-    if (has_key(tags, t.key)) {
-      return invalid_parameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
-    }
-    tags.emplace_back(t.key, t.value);
-  }
+  auto given_tags = session_tags(r.tags);
+  if (!given_tags) return given_tags.error();
+  const SessionTags& tags = *given_tags;
   for (const std::string& k : r.transitive_tag_keys) {
     if (!has_key(tags, k)) {
       return invalid_parameter("The specified transitive tag key must be included in the requested tags.");
     }
   }
   const sts::Session* calling = c.is_role_session() ? c.session.get() : nullptr;
-  std::vector<std::pair<std::string, std::string>> inherited;  // the calling session's transitive tags
+  SessionTags inherited;  // the calling session's transitive tags
   std::vector<std::string> transitive = r.transitive_tag_keys;
   if (calling != nullptr) {
     for (const auto& [k, v] : calling->tags) {
@@ -152,36 +199,8 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
                  ""};
   }
 
-  // Session policies: the inline one validated as AWS validates session policies (its size
-  // is the packed size); managed ones must be AWS's or the role's account's.
-  std::size_t packed_bytes = 0;
-  if (r.policy) {
-    policy::ValidateOptions o = iam::internal::validate_options(env.quotas, policy::PolicyKind::kSession);
-    auto doc = policy::parse_policy(*r.policy, o);
-    if (!doc) return doc.error();
-    packed_bytes += doc->size;
-  }
-  std::vector<std::string> policy_arns;
-  for (const ps::PolicyDescriptorType& p : r.policy_arns) {
-    const std::string arn = p.arn.value_or("");
-    // [UNCERTAIN] AWS's answer for a policy that does not exist or is another account's.
-    auto text = domain.managed_policy_text(pipe_.read(), arn);
-    if (!text || !(arn.starts_with(arn::iam_arn(env.partition, "aws", "")) ||
-                   arn.starts_with(arn::iam_arn(env.partition, c.account_id, "")))) {
-      return Error{"MalformedPolicyDocument", "Policy " + arn + " does not exist or is not attachable.", ""};
-    }
-    policy_arns.push_back(arn);
-  }
-  for (const auto& [k, v] : tags) packed_bytes += k.size() + v.size();
-  // [IMPL] AWS packs (compresses) the session policy and tags into 2,048 bytes and reports
-  // the share used; iamd counts their plain bytes against the same limit.
-  const std::int64_t packed_percent = static_cast<std::int64_t>((packed_bytes * 100 + 2047) / 2048);
-  if (packed_percent > 100) {
-    return Error{"PackedPolicyTooLarge",
-                 "Packed policy consumes " + std::to_string(packed_percent) +
-                     "% of allotted space, please use smaller policy for this request.",
-                 ""};
-  }
+  auto policies = session_policies(r.policy, r.policy_arns, tags, role->account_id);
+  if (!policies) return policies.error();
 
   sts::Session s;
   s.kind = sts::SessionKind::kRole;
@@ -195,8 +214,8 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   s.mfa = mfa;
   s.mfa_time = mfa_time;
   s.source_identity = source_identity;
-  s.policy = r.policy.value_or("");
-  s.policy_arns = std::move(policy_arns);
+  s.policy = policies->policy;
+  s.policy_arns = policies->arns;
   s.tags = tags;
   s.tags.insert(s.tags.end(), inherited.begin(), inherited.end());
   s.transitive_tag_keys = std::move(transitive);
@@ -223,8 +242,69 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   user.assumed_role_id = s.principal_id + ":" + s.session_name;
   out.assumed_role_user = std::move(user);
   // [OBS] PackedPolicySize only when a session policy or tags were passed.
-  if (r.policy || !r.policy_arns.empty() || !r.tags.empty()) out.packed_policy_size = packed_percent;
+  if (r.policy || !r.policy_arns.empty() || !r.tags.empty()) out.packed_policy_size = policies->packed_percent;
   if (!source_identity.empty()) out.source_identity = source_identity;
+  return out;
+}
+
+Result<ps::GetFederationTokenResult> StsHandlers::get_federation_token(const ps::GetFederationTokenRequest& r) {
+  // A federated user (evaluation.md §4.4): called with an IAM user's (or the root user's)
+  // long-term key, authorized on arn:<p>:sts::<acct>:federated-user/<Name>; its requests are
+  // allowed what both the calling user's policies and the session policies allow.
+  const Caller& c = ctx_.caller;
+  iam::IamDomain& domain = ctx_.domain;
+  const iam::DomainEnv& env = domain.env();
+  auto given_tags = session_tags(r.tags);
+  if (!given_tags) return given_tags.error();
+  const SessionTags& tags = *given_tags;
+  const std::string federated_arn = domain.federated_user_arn(c.account_id, r.name);
+  condition::Context keys;
+  std::vector<std::string> tag_keys;
+  for (const auto& [k, v] : tags) {
+    keys.set("aws:RequestTag/" + k, v);
+    tag_keys.push_back(k);
+  }
+  if (!tag_keys.empty()) keys.set_list("aws:TagKeys", tag_keys);
+  if (auto a = pipe_.authorize("sts:GetFederationToken", federated_arn, &keys); !a) return a.error();
+  if (!tags.empty()) {
+    if (auto a = pipe_.authorize("sts:TagSession", federated_arn, &keys); !a) return a.error();
+  }
+  // [AWS] 12 hours unless asked; the root user's at most one hour (a longer request is
+  // shortened). The model bounds the request to 900-129600 s.
+  std::int64_t duration = r.duration_seconds.value_or(43200);
+  if (c.is_root()) duration = std::min<std::int64_t>(duration, 3600);
+  auto policies = session_policies(r.policy, r.policy_arns, tags, c.account_id);
+  if (!policies) return policies.error();
+
+  sts::Session s;
+  s.kind = sts::SessionKind::kFederated;
+  s.account_id = c.account_id;
+  s.issued = env.clock->now();
+  s.expires = common::Timestamp{s.issued.seconds + duration, 0};
+  if (c.user) s.principal_id = c.user->id;
+  s.principal_name = r.name;
+  s.principal_arn = c.arn;  // the calling user's
+  s.session_name = r.name;
+  s.policy = policies->policy;
+  s.policy_arns = policies->arns;
+  s.tags = tags;
+  s.access_key_id = common::make_access_key_id("ASIA", s.account_id, *env.random);
+  s.secret_access_key = common::make_secret_access_key(*env.random);
+  auto token = ctx_.tokens.seal(s, *env.random);
+  if (!token) return token.error();
+
+  ps::GetFederationTokenResult out;
+  ps::Credentials creds;
+  creds.access_key_id = s.access_key_id;
+  creds.secret_access_key = s.secret_access_key;
+  creds.session_token = std::move(token).value();
+  creds.expiration = s.expires;
+  out.credentials = std::move(creds);
+  ps::FederatedUser user;
+  user.federated_user_id = c.account_id + ":" + r.name;
+  user.arn = federated_arn;
+  out.federated_user = std::move(user);
+  if (r.policy || !r.policy_arns.empty() || !r.tags.empty()) out.packed_policy_size = policies->packed_percent;
   return out;
 }
 

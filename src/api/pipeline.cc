@@ -138,7 +138,8 @@ Result<void> Pipeline::begin(std::string_view service, std::string_view name, co
     if (!keys.empty()) request_keys_.set_list("aws:TagKeys", keys);
   }
   if ((op_->keys & kPolicyArn) != 0) {
-    if (const std::string* v = member(params, "PolicyArn")) request_keys_.set("iam:PolicyARN", in_request_partition(*v));
+    if (const std::string* v = member(params, "PolicyArn"))
+      request_keys_.set("iam:PolicyARN", in_request_partition(*v));
   }
   if ((op_->keys & kServiceName) != 0) {
     if (const std::string* v = member(params, "ServiceName")) {
@@ -172,7 +173,16 @@ Result<void> Pipeline::check_session_rights(std::string_view service, std::strin
   if (service == "sts" && (name == "GetSessionToken" || name == "GetFederationToken")) {
     return Error{"AccessDenied", "Cannot call " + std::string(name) + " with session credentials", ""};
   }
-  if (session->kind != sts::SessionKind::kUser) return {};
+  if (session->kind == sts::SessionKind::kRole) return {};
+  if (session->kind == sts::SessionKind::kFederated) {
+    // [AWS] a federated user calls no IAM operation (iamd: an invalid token there, as for a
+    // session without MFA [UNCERTAIN]) and of STS only GetCallerIdentity.
+    if (service == "iam") return sigv4::invalid_client_token_id();
+    if (name != "GetCallerIdentity") {
+      return Error{"AccessDenied", "Cannot call " + std::string(name) + " with federated user credentials", ""};
+    }
+    return {};
+  }
   if (service == "iam") {
     if (!session->mfa) return sigv4::invalid_client_token_id();
     return {};
@@ -278,7 +288,7 @@ Result<void> Pipeline::resolve(Resource kind, std::string_view member_name, bool
       if (given == nullptr) {
         // The caller itself, as its key resolved it (fresh per store generation).
         const Caller& c = ctx_.caller;
-        if (!c.user && !c.is_root()) {  // a role session or a federated user [OBS]
+        if (!c.is_user() && !c.is_root()) {  // a role session or a federated user [OBS]
           return Error{"ValidationError", "Must specify userName when calling with non-User credentials", ""};
         }
         out.arn = c.arn;

@@ -29,6 +29,10 @@ std::string IamDomain::user_arn(const store::User& u) const {
   return arn::iam_arn(env_.partition, u.account_id, "user" + u.path + u.name);
 }
 
+std::string IamDomain::federated_user_arn(std::string_view account_id, std::string_view name) const {
+  return arn::sts_arn(env_.partition, account_id, "federated-user/" + std::string(name));
+}
+
 std::string IamDomain::assumed_role_arn(std::string_view account_id, std::string_view role_name,
                                         std::string_view session_name) const {
   return arn::sts_arn(env_.partition, account_id,

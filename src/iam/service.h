@@ -57,6 +57,8 @@ class IamDomain {
   const DomainEnv& env() const { return env_; }
   std::string user_arn(const store::User& user) const;
   std::string root_arn(std::string_view account_id) const;
+  // A federated user's ARN: arn:<p>:sts::<acct>:federated-user/<Name>.
+  std::string federated_user_arn(std::string_view account_id, std::string_view name) const;
   // A role session's ARN: arn:<p>:sts::<acct>:assumed-role/<RoleName>/<RoleSessionName> (no path).
   std::string assumed_role_arn(std::string_view account_id, std::string_view role_name,
                                std::string_view session_name) const;

@@ -397,6 +397,41 @@ def _():
     assert json.loads(out.stdout)["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/deploy/cli", out.stdout
 
 
+# ---- GetFederationToken ----
+
+@check("GetFederationToken: a federated user's ARN and id; it may call GetCallerIdentity only")
+def _():
+    r = alice_sts.get_federation_token(Name="bob-fed", DurationSeconds=900, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"}]}))
+    assert r["FederatedUser"] == {"FederatedUserId": f"{ACCOUNT}:bob-fed",
+                                  "Arn": f"arn:aws:sts::{ACCOUNT}:federated-user/bob-fed"}, r
+    assert 1 <= r["PackedPolicySize"] <= 100
+    fed = session_client("sts", r["Credentials"])
+    me = fed.get_caller_identity()
+    assert me["Arn"] == r["FederatedUser"]["Arn"] and me["UserId"] == f"{ACCOUNT}:bob-fed", me
+    assert error_of(session_client("iam", r["Credentials"]).list_users) == INVALID
+    assert error_of(fed.get_federation_token, Name="again") == (
+        "AccessDenied", "Cannot call GetFederationToken with session credentials", 403)
+    assert error_of(fed.assume_role, RoleArn=ROLE_ARN, RoleSessionName="xx")[0] == "AccessDenied"
+
+
+@check("GetFederationToken is authorized on the federated user's ARN; sessions may not call it")
+def _():
+    gina = user_with_key("gina")
+    code, message, status = error_of(client("sts", *gina).get_federation_token, Name="fed-x")
+    assert (code, status) == ("AccessDenied", 403), code
+    assert f"sts:GetFederationToken on resource: arn:aws:sts::{ACCOUNT}:federated-user/fed-x" in message, message
+    iam.put_user_policy(UserName="gina", PolicyName="fed", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:GetFederationToken",
+                                                "Resource": f"arn:aws:sts::{ACCOUNT}:federated-user/fed-*"}]}))
+    g = client("sts", *gina)
+    g.get_federation_token(Name="fed-x")
+    assert error_of(g.get_federation_token, Name="other")[0] == "AccessDenied"
+    creds = alice_sts.get_session_token(DurationSeconds=900)["Credentials"]
+    assert error_of(session_client("sts", creds).get_federation_token, Name="fed-y") == (
+        "AccessDenied", "Cannot call GetFederationToken with session credentials", 403)
+
+
 @check("sessions survive a restart: the token key comes from the master key")
 def _():
     creds = alice_sts.get_session_token(DurationSeconds=900)["Credentials"]

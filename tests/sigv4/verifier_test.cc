@@ -308,8 +308,8 @@ TEST(Regions, TableIsSortedUniqueAndComplete) {
   for (std::string_view r : {"us-east-1", "eu-west-1", "ap-southeast-7", "mx-central-1", "il-central-1", "ca-west-1"}) {
     EXPECT_TRUE(is_aws_region(r)) << r;
   }
-  for (std::string_view r : {"", "xx-fake-1", "us-east-1 ", "US-EAST-1", "aws-global", "cn-north-2", "us-gov-1",
-                             "us-east-1,x"}) {
+  for (std::string_view r :
+       {"", "xx-fake-1", "us-east-1 ", "US-EAST-1", "aws-global", "cn-north-2", "us-gov-1", "us-east-1,x"}) {
     EXPECT_FALSE(is_aws_region(r)) << r;
     EXPECT_EQ(partition_of_region(r), "") << r;
   }
@@ -320,10 +320,10 @@ TEST(Regions, PartitionOfRegion) {
   struct Case {
     std::string_view region, partition;
   };
-  for (const Case& c : {Case{"us-east-1", "aws"}, Case{"eu-west-1", "aws"}, Case{"ap-southeast-7", "aws"},
-                        Case{"cn-north-1", "aws-cn"}, Case{"cn-northwest-1", "aws-cn"},
-                        Case{"us-gov-west-1", "aws-us-gov"}, Case{"us-gov-east-1", "aws-us-gov"},
-                        Case{"us-west-2", "aws"}}) {
+  for (const Case& c :
+       {Case{"us-east-1", "aws"}, Case{"eu-west-1", "aws"}, Case{"ap-southeast-7", "aws"}, Case{"cn-north-1", "aws-cn"},
+        Case{"cn-northwest-1", "aws-cn"}, Case{"us-gov-west-1", "aws-us-gov"}, Case{"us-gov-east-1", "aws-us-gov"},
+        Case{"us-west-2", "aws"}}) {
     EXPECT_TRUE(is_aws_region(c.region)) << c.region;
     EXPECT_EQ(partition_of_region(c.region), c.partition) << c.region;
   }
