@@ -22,7 +22,7 @@ namespace iamd::api {
 
 class Access {
  public:
-  explicit Access(iam::IamDomain& domain) : domain_(domain), principals_(*domain.env().store, kMaxPrincipals) {}
+  explicit Access(iam::IamDomain& domain);
 
   // Allows or denies `action` on `resource` (an ARN, or "*") for the caller. `context`
   // holds the request's keys (environment, principal and operation-specific). `grant`, when
@@ -39,6 +39,11 @@ class Access {
   // role, denied with the same message as an unauthorized caller (never NoSuchEntity).
   common::Result<void> authorize_assume(const Caller& caller, std::string_view action, const store::Role* role,
                                         std::string_view role_arn, const condition::Context& context);
+
+  // sts:DecodeAuthorizationMessage: the decision sealed into an AccessDenied message (for a
+  // caller allowed that action), as JSON; InvalidAuthorizationMessageException when it does
+  // not open or was made for another account's request.
+  common::Result<std::string> decode_authorization_message(const Caller& caller, std::string_view encoded) const;
 
   // For tests and diagnostics: principals' policy sets built so far (first use or stale),
   // those cached now, and compiled documents cached now.
@@ -62,10 +67,16 @@ class Access {
     std::optional<authz::PolicySet> granted;
     authz::PolicySet none;
   };
+  // AWS's AccessDenied message for a denied request; for a caller allowed
+  // sts:DecodeAuthorizationMessage, followed by the encoded decision (AWS's form:
+  // "Encoded authorization failure message: <blob>").
+  std::string denial_message(const Caller& caller, const authz::Request& req, const authz::PolicyBundle& bundle,
+                             const authz::Decision& d, bool with_reason);
   common::Result<void> prepare(const Caller& caller, authz::Request& req, authz::PolicyBundle& bundle, Held& held,
                                const std::shared_ptr<const policy::CompiledPolicy>& grant);
 
   iam::IamDomain& domain_;
+  std::string message_key_;  // seals encoded authorization messages (derived from the master key)
   store::DerivedCache<std::shared_ptr<const authz::PrincipalPolicies>> principals_;
   authz::CompiledPolicyCache compiled_;
 };

@@ -316,6 +316,8 @@ class StsHandlers final : public protocol::sts::StsService {
       const protocol::sts::GetFederationTokenRequest& r) override;
   common::Result<protocol::sts::GetSessionTokenResult> get_session_token(
       const protocol::sts::GetSessionTokenRequest& r) override;
+  common::Result<protocol::sts::DecodeAuthorizationMessageResult> decode_authorization_message(
+      const protocol::sts::DecodeAuthorizationMessageRequest& r) override;
   common::Result<protocol::sts::GetAccessKeyInfoResult> get_access_key_info(
       const protocol::sts::GetAccessKeyInfoRequest& r) override;
 

@@ -247,6 +247,17 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   return out;
 }
 
+Result<ps::DecodeAuthorizationMessageResult> StsHandlers::decode_authorization_message(
+    const ps::DecodeAuthorizationMessageRequest& r) {
+  // Authorized by the row (sts:DecodeAuthorizationMessage on "*"); the message opens only in
+  // the account whose request it describes.
+  auto decoded = ctx_.access.decode_authorization_message(ctx_.caller, r.encoded_message);
+  if (!decoded) return decoded.error();
+  ps::DecodeAuthorizationMessageResult out;
+  out.decoded_message = std::move(decoded).value();
+  return out;
+}
+
 Result<ps::GetFederationTokenResult> StsHandlers::get_federation_token(const ps::GetFederationTokenRequest& r) {
   // A federated user (evaluation.md §4.4): called with an IAM user's (or the root user's)
   // long-term key, authorized on arn:<p>:sts::<acct>:federated-user/<Name>; its requests are

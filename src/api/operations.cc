@@ -261,6 +261,7 @@ constexpr Operation kSts[] = {
     // No policy controls it (evaluation.md §4.1); the MFA check records the code it used.
     {"GetSessionToken", "sts:GetSessionToken", R::kAny, "", 0, M::kUnauthorizedWrite},
     {"GetAccessKeyInfo", "sts:GetAccessKeyInfo", R::kAny, "", 0, M::kRead},
+    {"DecodeAuthorizationMessage", "sts:DecodeAuthorizationMessage", R::kAny, "", 0, M::kRead},
 };
 
 std::vector<const Operation*> sorted(std::span<const Operation> rows) {

@@ -432,6 +432,36 @@ def _():
         "AccessDenied", "Cannot call GetFederationToken with session credentials", 403)
 
 
+# ---- DecodeAuthorizationMessage ----
+
+@check("DecodeAuthorizationMessage: a denial carries the encoded decision for a caller allowed to decode it")
+def _():
+    holly = user_with_key("holly", inline={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Sid": "NoDeletes", "Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"}]})
+    code, message, status = error_of(client("iam", *holly).delete_user, UserName="holly")
+    assert (code, status) == ("AccessDenied", 403)
+    plain, _, blob = message.partition(". Encoded authorization failure message: ")
+    assert plain == (f"User: {user_arn('holly')} is not authorized to perform: iam:DeleteUser on resource: "
+                     f"{user_arn('holly')} with an explicit deny in an identity-based policy"), plain
+    decoded = json.loads(client("sts", *holly).decode_authorization_message(EncodedMessage=blob)["DecodedMessage"])
+    assert decoded["allowed"] is False and decoded["explicitDeny"] is True, decoded
+    [st] = decoded["matchedStatements"]["items"]
+    assert st["statementId"] == "NoDeletes" and st["effect"] == "DENY" and st["policyType"] == "identity-based", st
+    assert json.loads(st["statement"])["Action"] == "iam:DeleteUser", st
+    ctx = decoded["context"]
+    assert ctx["principal"]["arn"] == user_arn("holly") and ctx["action"] == "iam:DeleteUser", ctx
+    assert {"key": "aws:username", "values": {"items": [{"value": "holly"}]}} in ctx["conditions"]["items"]
+    assert decoded["iamd"]["blockedBy"] == "identity-based" and "identity-based" in decoded["iamd"]["evaluatedPolicyTypes"]
+    # Altered, or decoded by nobody allowed to: refused.
+    code, _, status = error_of(client("sts", *holly).decode_authorization_message, EncodedMessage=blob[:-4] + "AAAA")
+    assert (code, status) == ("InvalidAuthorizationMessageException", 400), code
+    ivy = user_with_key("ivy")  # no permission at all: its denials carry nothing, and it may not decode
+    code, message, _ = error_of(client("iam", *ivy).list_users)
+    assert "Encoded authorization failure message" not in message, message
+    assert error_of(client("sts", *ivy).decode_authorization_message, EncodedMessage=blob)[0] == "AccessDenied"
+
+
 @check("sessions survive a restart: the token key comes from the master key")
 def _():
     creds = alice_sts.get_session_token(DurationSeconds=900)["Credentials"]
