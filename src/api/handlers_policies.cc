@@ -156,7 +156,7 @@ Result<pi::ListEntitiesForPolicyResult> IamHandlers::list_entities_for_policy(
     }
   }
   out.is_truncated = !policies_only && page->is_truncated();
-  if (*out.is_truncated) out.marker = page->next_marker;
+  if (out.is_truncated) out.marker = page->next_marker;
   return out;
 }
 

@@ -232,8 +232,9 @@ common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const
   if (in.max_items) {
     if (*in.max_items < 1 || static_cast<std::uint64_t>(*in.max_items) > limits.max_items) {
       return Error{"ValidationError",
-                   "1 validation error detected: Value '" + std::to_string(*in.max_items) +
-                       "' at 'maxItems' failed to satisfy constraint: Member must have value " +
+                   // IAM's text, which no longer shows the value [OBS].
+                   std::string("1 validation error detected: Value at 'maxItems' failed to satisfy constraint: "
+                               "Member must have value ") +
                        (*in.max_items < 1 ? "greater than or equal to 1"
                                           : "less than or equal to " + std::to_string(limits.max_items)),
                    ""};
