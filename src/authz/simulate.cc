@@ -316,7 +316,8 @@ common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const
     // The marker is the position in the action x resource grid, as this server issued it.
     const std::string& m = *in.marker;
     if (m.empty() || m.size() > 9 || m.find_first_not_of("0123456789") != std::string::npos) {
-      return invalid_input("Invalid Marker.");
+      // As every paginated IAM operation (store::invalid_marker(), which authz cannot include).
+      return Error{"ValidationError", "Invalid Marker.", ""};
     }
     start = static_cast<std::size_t>(std::stoul(m));
   }

@@ -129,7 +129,7 @@ inline common::Result<std::size_t> position_of(const store::ListOptions& options
   std::size_t n = 0;
   auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), n);
   if (ec != std::errc() || end != decoded->data() + decoded->size()) {
-    return invalid_input("Invalid Marker.");
+    return store::invalid_marker();
   }
   return n;
 }

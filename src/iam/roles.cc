@@ -49,7 +49,7 @@ Result<store::Page<store::Tag>> page_of_tags(const store::Tags& tags, const stor
     auto decoded = store::decode_marker(options.marker);
     if (!decoded) return decoded.error();
     auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), start);
-    if (ec != std::errc() || end != decoded->data() + decoded->size()) return invalid_input("Invalid Marker.");
+    if (ec != std::errc() || end != decoded->data() + decoded->size()) return store::invalid_marker();
   }
   const std::size_t limit = std::max<std::size_t>(options.max_items, 1);
   store::Page<store::Tag> page;

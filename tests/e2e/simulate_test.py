@@ -81,7 +81,7 @@ def _():
         PolicyInputList=[S3_READ], ActionNames=actions, PaginationConfig={"PageSize": 2})
     assert [e["EvalActionName"] for p in pages for e in p["EvaluationResults"]] == actions
     assert error_of(iam.simulate_custom_policy, PolicyInputList=[S3_READ], ActionNames=actions,
-                    Marker="garbage") == ("InvalidInput", "Invalid Marker.", 400)
+                    Marker="garbage") == ("ValidationError", "Invalid Marker.", 400)
 
 
 @check("SimulateCustomPolicy: a malformed input policy and a resource policy without CallerArn are InvalidInput")
@@ -153,7 +153,6 @@ BAD_SIMULATIONS = [
     ("two values for a single-valued type", dict(PolicyInputList=[S3_READ], ActionNames=S3, ContextEntries=[
         {"ContextKeyName": "aws:username", "ContextKeyValues": ["a", "b"], "ContextKeyType": "string"}]),
      "Context key 'aws:username' of type string takes exactly one value."),
-    ("bad Marker", dict(PolicyInputList=[S3_READ], ActionNames=S3, Marker="garbage"), "Invalid Marker."),
     # Input limits ([IMPL] counts; one boundary [AWS]).
     ("1001 ActionNames", dict(PolicyInputList=[S3_READ], ActionNames=[f"s3:A{i}" for i in range(1001)]),
      "The number of ActionNames cannot exceed 1000."),

@@ -180,7 +180,7 @@ TEST(Simulate, AMarkerFarBeyondTheGridIsAnEmptyLastPage) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->page.results.size(), 1u);
   in.marker = "x1";
-  EXPECT_EQ(refusal(in), "InvalidInput: Invalid Marker.");
+  EXPECT_EQ(refusal(in), "ValidationError: Invalid Marker.");
 }
 
 TEST(Simulate, ABoundaryInputReplacesTheStoredOneAndStoredPoliciesKeepTheirType) {
