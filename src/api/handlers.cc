@@ -47,7 +47,7 @@ pi::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full) 
       b.permissions_boundary_arn = u.permissions_boundary;
       w.permissions_boundary = b;
     }
-    for (const store::Tag& t : u.tags) w.tags.push_back(pi::Tag{t.key, t.value});
+    w.tags = internal::wire_tags(u.tags);
   }
   return w;
 }

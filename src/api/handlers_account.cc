@@ -170,10 +170,8 @@ Result<pi::ListUserTagsResult> IamHandlers::list_user_tags(const pi::ListUserTag
   const auto& u = pipe_.target().user;
   if (!u) return users().get_user(pipe_.read(), r.user_name).error();  // NoSuchEntity
   pi::ListUserTagsResult out;
-  auto paged = internal::positional_page(u->tags, r.marker, r.max_items, out, &pi::ListUserTagsResult::tags,
-                                         [](const store::Tag& t) {
-                                           return pi::Tag{t.key, t.value};
-                                         });
+  auto paged = internal::positional_page(internal::wire_tags(u->tags), r.marker, r.max_items, out,
+                                         &pi::ListUserTagsResult::tags, [](const pi::Tag& t) { return t; });
   if (!paged) return paged.error();
   return out;
 }

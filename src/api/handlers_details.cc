@@ -31,9 +31,7 @@ std::optional<pi::AttachedPermissionsBoundary> boundary_detail(const std::string
 }
 
 std::vector<pi::Tag> tags_of(const store::Tags& tags) {
-  std::vector<pi::Tag> out;
-  for (const store::Tag& t : tags) out.push_back(pi::Tag{t.key, t.value});
-  return out;
+  return internal::wire_tags(tags);
 }
 
 // The Filter values as kDetail* bits; none given means everything.

@@ -40,6 +40,19 @@ inline store::ListOptions list_options_without_tags(const std::optional<std::str
   return o;
 }
 
+// A resource's tags as every answer shows them: in AWS's order, sorted by key [AWS: the
+// List*Tags references, "The returned list of tags is sorted by tag key"; [UNCERTAIN] that
+// Get*/Create* answers and GetAccountAuthorizationDetails use the same order]. Byte order of
+// the UTF-8 keys (iam::internal::sort_tags, which the domain's tag listings use).
+inline std::vector<protocol::iam::Tag> wire_tags(const store::Tags& tags) {
+  std::vector<protocol::iam::Tag> out;
+  out.reserve(tags.size());
+  for (const store::Tag& t : tags) out.push_back(protocol::iam::Tag{t.key, t.value});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const protocol::iam::Tag& a, const protocol::iam::Tag& b) { return a.key < b.key; });
+  return out;
+}
+
 // The lists answered from one record rather than a store page (ListUserTags, ListAccessKeys,
 // ListAccountAliases) page by position: the marker is the index of the next item in
 // store::encode_marker's form; one this server did not issue is store::invalid_marker().

@@ -43,7 +43,8 @@ Result<void> check_tag_keys(const Quotas& quotas, const store::Tags& tags) {
 }
 
 // A marker of the tag listing: the index of the next tag.
-Result<store::Page<store::Tag>> page_of_tags(const store::Tags& tags, const store::ListOptions& options) {
+Result<store::Page<store::Tag>> page_of_tags(store::Tags tags, const store::ListOptions& options) {
+  internal::sort_tags(tags);  // AWS's order
   std::size_t start = 0;
   if (!options.marker.empty()) {
     auto decoded = store::decode_marker(options.marker);

@@ -204,6 +204,35 @@ def _():
     assert page["AccountAliases"] == ["pager-alias"] and page["IsTruncated"] is False, page
 
 
+@check("tags come back sorted by key (AWS's List*Tags order), whatever order they were given in")
+def _():
+    iam = client("iam")
+    given = [{"Key": k, "Value": k.lower()} for k in ("team", "Cost", "app", "Zone")]
+    ordered = sorted(given, key=lambda t: t["Key"])  # byte order: upper case first
+    assert [t["Key"] for t in ordered] == ["Cost", "Zone", "app", "team"]
+    iam.create_user(UserName="sorted-user", Tags=given[:2])
+    iam.tag_user(UserName="sorted-user", Tags=given[2:])
+    assert iam.list_user_tags(UserName="sorted-user")["Tags"] == ordered
+    assert iam.get_user(UserName="sorted-user")["User"]["Tags"] == ordered
+    page = iam.list_user_tags(UserName="sorted-user", MaxItems=3)
+    rest = iam.list_user_tags(UserName="sorted-user", Marker=page["Marker"])
+    assert page["Tags"] + rest["Tags"] == ordered, (page, rest)
+    iam.create_role(RoleName="sorted-role", AssumeRolePolicyDocument=TRUST, Tags=given)
+    assert iam.list_role_tags(RoleName="sorted-role")["Tags"] == ordered
+    assert iam.get_role(RoleName="sorted-role")["Role"]["Tags"] == ordered
+    policy = iam.create_policy(PolicyName="sorted-policy", PolicyDocument=POLICY_DOC, Tags=given)["Policy"]["Arn"]
+    assert iam.list_policy_tags(PolicyArn=policy)["Tags"] == ordered
+    assert iam.get_policy(PolicyArn=policy)["Policy"]["Tags"] == ordered
+    iam.create_instance_profile(InstanceProfileName="sorted-profile", Tags=given)
+    assert iam.list_instance_profile_tags(InstanceProfileName="sorted-profile")["Tags"] == ordered
+    oidc = iam.create_open_id_connect_provider(Url="https://sorted.example.com", ThumbprintList=["c" * 40],
+                                               Tags=given)["OpenIDConnectProviderArn"]
+    assert iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=oidc)["Tags"] == ordered
+    assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=oidc)["Tags"] == ordered
+    mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="sorted-mfa", Tags=given)["VirtualMFADevice"]
+    assert iam.list_mfa_device_tags(SerialNumber=mfa["SerialNumber"])["Tags"] == ordered
+
+
 @check("empty lists: Tags [] on GetPolicy, GetInstanceProfile, GetOpenIDConnectProvider (and ClientIDList), "
        "GetSAMLProvider; absent on Create*, GetRole, GetUser")
 def _():
