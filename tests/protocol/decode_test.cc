@@ -6,6 +6,7 @@
 
 #include "protocol/iam.h"
 #include "protocol/sts.h"
+#include "protocol/xml.h"
 #include "test_util.h"
 
 namespace iamd::protocol {
@@ -317,6 +318,14 @@ TEST(Validate, RecordedAwsAnswers) {
       {"CreateRole", "RoleName=r&AssumeRolePolicyDocument=%7B%7D&Tags.member.1.Key=" + k129 + "&Tags.member.1.Value=v",
        "1 validation error detected: Value at 'tags.1.member.key' failed to satisfy constraint: Member must have "
        "length less than or equal to 128"},
+      // role_tag_errors / create-role-tag-value-too-long, create-role-too-many-tags
+      {"CreateRole", "RoleName=r&AssumeRolePolicyDocument=%7B%7D&Tags.member.1.Key=k&Tags.member.1.Value=" + v257,
+       "1 validation error detected: Value at 'tags.1.member.value' failed to satisfy constraint: Member must "
+       "have length less than or equal to 256"},
+      {"CreateRole",
+       "RoleName=r&AssumeRolePolicyDocument=%7B%7D&" + fifty_one_tags.substr(fifty_one_tags.find('&') + 1),
+       "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less "
+       "than or equal to 50"},
       // policy_tag_update_errors / err-untag-too-many-keys, err-untag-large-key,
       // err-untag-invalid-character; role_tag_errors / untag-role-*
       {"UntagPolicy", fifty_one_keys,
@@ -357,6 +366,13 @@ TEST(Validate, StsShowsTheValue) {
     EXPECT_EQ(code_of(r), "ValidationError") << row.body;
     EXPECT_EQ(message_of(r), row.message) << row.body;
   }
+  // federation_token_policy_too_long / policy-too-long-error: the whole policy is shown.
+  const std::string policy = "{Statement:[" + std::string(2100, 'x') + "]}";
+  sts::StsService unsupported;
+  Response r = sts::dispatch(unsupported, "GetFederationToken", params("Name=fed&Policy=" + url_encode(policy)), "r");
+  EXPECT_EQ(message_of(r), "1 validation error detected: Value '" + policy +
+                               "' at 'policy' failed to satisfy constraint: Member must have length less than or "
+                               "equal to 2048");
 }
 
 TEST(Validate, LengthsCountCodePointsNotBytes) {
