@@ -24,7 +24,8 @@ structure -> struct, list -> std::vector, map -> std::vector<std::pair<K, V>>.
 A member of a structure that some operation's input reaches is a plain value when the model
 requires it (the decoder guarantees it is present) and std::optional otherwise. A member of a
 structure only outputs reach is always std::optional (lists and maps excepted): AWS omits some
-"required" output members (GetUser for the root user has no UserName), so handlers decide.
+"required" output members (GetUser for the root user has no UserName), so handlers decide;
+except ALWAYS_SENT_OUTPUT_MEMBERS (IsTruncated), plain values AWS always sends.
 
 Empty lists in responses (models/empty_lists.txt). Each list or map member of a structure gets
 one rule, emitted as MemberInfo::send_empty: by default an empty list is sent as <Name/> when
@@ -60,6 +61,24 @@ SERVICES = (
     ("iam", "iam", "kIam", "IamService"),
     ("sts", "sts", "kSts", "StsService"),
 )
+
+# How each service's ValidationError messages read (ServiceModel in src/protocol/codec.h):
+# (names the value, lists the values of an enum). [OBS] aws-recorded-errors.md: IAM writes
+# "Value at 'status' failed to satisfy constraint: Member must satisfy enum value set"; STS
+# "Value 'Session1:2' at 'roleSessionName' ...". [UNCERTAIN] STS's enum form (none recorded).
+MESSAGE_STYLE = {"iam": (False, False), "sts": (True, True)}
+
+# Lists whose members' constraints AWS ends with "Member must not be null" when it reports
+# the whole list (ShapeInfo::members_not_null). [OBS] aws-recorded-errors.md: 'tagKeys'
+# (tagKeyListType) has it; 'clientIDList' and 'thumbprintList' do not. [UNCERTAIN] every other
+# list of scalars, left without it: the botocore model does not say.
+MEMBERS_NOT_NULL_LISTS = {"iam": {"tagKeyListType"}, "sts": {"tagKeyListType"}}
+
+# Members of output structures that are plain values (always written) rather than optional:
+# every paginated answer carries <IsTruncated>false</IsTruncated> when it is complete [OBS:
+# LocalStack's AWS snapshots, e.g. ListUsers, ListAccessKeys, ListOpenIDConnectProviderTags
+# "IsTruncated": false], so a handler cannot leave it out.
+ALWAYS_SENT_OUTPUT_MEMBERS = {"IsTruncated"}
 
 # Output members of these shapes are percent-encoded in responses (api.md §3).
 URL_ENCODED_SHAPES = {"policyDocumentType"}
@@ -665,12 +684,13 @@ class ServiceGen:
             member_name = "entry"
             key_name = shape["key"].get("locationName", "key")
             value_name = shape["value"].get("locationName", "value")
-        row = "{Kind::%s, %s, %s, %d, %d, %d, %s, %s, %s, %d, %d, %d, %d, %s, %s, %s}" % (
+        row = "{Kind::%s, %s, %s, %d, %d, %d, %s, %s, %s, %s, %d, %d, %d, %d, %s, %s, %s}" % (
             kind, "true" if has_min else "false", "true" if has_max else "false",
             shape.get("min", 0) if has_min else 0, shape.get("max", 0) if has_max else 0, pattern,
             "true" if shape.get("sensitive") else "false",
             "true" if name in URL_ENCODED_SHAPES else "false",
             "true" if shape.get("flattened") else "false",
+            "true" if shape["type"] == "list" and name in MEMBERS_NOT_NULL_LISTS.get(self.file, ()) else "false",
             enum_first, enum_count, member, value, cpp_string(member_name), cpp_string(key_name),
             cpp_string(value_name))
         self.shape_rows[idx] = "    %s,  // %s" % (row, name)
@@ -703,6 +723,8 @@ class ServiceGen:
             t = self.shapes[ref["shape"]]["type"]
             is_required = member_name in required
             optional = t not in ("list", "map") and (not is_required or not input_side)
+            if member_name in ALWAYS_SENT_OUTPUT_MEMBERS and not input_side:
+                optional = False
             if self.empty_list_rules.get((name, member_name)) == "handler":
                 optional = True  # present (even empty) or left out: the handler says
             ctype = self.field_type(ref["shape"], optional)
@@ -882,8 +904,10 @@ class ServiceGen:
         out.append("};")
         out.append("}  // namespace")
         out.append("")
-        out.append("const ServiceModel k%sModel{Service::%s, k%sShapes, k%sEnums};" %
-                   (self.cls, self.enum, self.cls, self.cls))
+        show_values, list_enum_values = MESSAGE_STYLE[self.file]
+        out.append("const ServiceModel k%sModel{Service::%s, k%sShapes, k%sEnums, %s, %s};" %
+                   (self.cls, self.enum, self.cls, self.cls, "true" if show_values else "false",
+                    "true" if list_enum_values else "false"))
         out.append("")
         out.extend(visits)
         out.append("")

@@ -51,7 +51,7 @@ pi::User to_wire(const iam::IamDomain& domain, const store::User& u, bool full) 
       b.permissions_boundary_arn = u.permissions_boundary;
       w.permissions_boundary = b;
     }
-    for (const store::Tag& t : u.tags) w.tags.push_back(pi::Tag{t.key, t.value});
+    w.tags = internal::wire_tags(u.tags);
   }
   return w;
 }
@@ -149,15 +149,17 @@ Result<pi::ListAccessKeysResult> IamHandlers::list_access_keys(const pi::ListAcc
   // The user's name as the request spelled it (the caller's when omitted; none for the root user).
   const std::string& name = r.user_name ? *r.user_name : pipe_.target().name;
   pi::ListAccessKeysResult out;
-  for (const store::AccessKey& k : *keys) {
-    pi::AccessKeyMetadata m;
-    if (!name.empty()) m.user_name = name;
-    m.access_key_id = k.id;
-    m.status = std::string(status_name(k.status));
-    m.create_date = k.create_date;
-    out.access_key_metadata.push_back(std::move(m));
-  }
-  out.is_truncated = false;
+  auto paged =
+      internal::positional_page(*keys, r.marker, r.max_items, out, &pi::ListAccessKeysResult::access_key_metadata,
+                                [&](const store::AccessKey& k) {
+                                  pi::AccessKeyMetadata m;
+                                  if (!name.empty()) m.user_name = name;
+                                  m.access_key_id = k.id;
+                                  m.status = std::string(status_name(k.status));
+                                  m.create_date = k.create_date;
+                                  return m;
+                                });
+  if (!paged) return paged.error();
   return out;
 }
 

@@ -25,19 +25,6 @@ pi::LoginProfile to_wire(const iam::Accounts::UserLoginProfile& p) {
   return w;
 }
 
-// The position a ListUserTags marker stands for (markers are encoded indexes).
-Result<std::size_t> tag_position(const std::optional<std::string>& marker) {
-  if (!marker || marker->empty()) return std::size_t{0};
-  auto decoded = store::decode_marker(*marker);
-  if (!decoded) return decoded.error();
-  std::size_t n = 0;
-  auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), n);
-  if (ec != std::errc() || end != decoded->data() + decoded->size()) {
-    return Error{"InvalidInput", "Invalid Marker.", ""};
-  }
-  return n;
-}
-
 }  // namespace
 
 Result<pi::GetAccountSummaryResult> IamHandlers::get_account_summary(const pi::GetAccountSummaryRequest&) {
@@ -56,12 +43,16 @@ Result<void> IamHandlers::delete_account_alias(const pi::DeleteAccountAliasReque
   return accounts().delete_account_alias(pipe_.write(), r.account_alias);
 }
 
-Result<pi::ListAccountAliasesResult> IamHandlers::list_account_aliases(const pi::ListAccountAliasesRequest&) {
+Result<pi::ListAccountAliasesResult> IamHandlers::list_account_aliases(const pi::ListAccountAliasesRequest& r) {
   auto alias = accounts().account_alias(pipe_.read());
   if (!alias) return alias.error();
+  std::vector<std::string> aliases;
+  if (*alias) aliases.push_back(**alias);  // at most one
   pi::ListAccountAliasesResult out;
-  if (*alias) out.account_aliases.push_back(**alias);  // at most one: never truncated
-  out.is_truncated = false;
+  auto paged =
+      internal::positional_page(aliases, r.marker, r.max_items, out, &pi::ListAccountAliasesResult::account_aliases,
+                                [](const std::string& a) { return a; });
+  if (!paged) return paged.error();
   return out;
 }
 
@@ -181,19 +172,10 @@ Result<void> IamHandlers::untag_user(const pi::UntagUserRequest& r) {
 Result<pi::ListUserTagsResult> IamHandlers::list_user_tags(const pi::ListUserTagsRequest& r) {
   const auto& u = pipe_.target().user;
   if (!u) return users().get_user(pipe_.read(), r.user_name).error();  // NoSuchEntity
-  auto start = tag_position(r.marker);
-  if (!start) return start.error();
-  const std::size_t limit = r.max_items ? static_cast<std::size_t>(std::max<std::int64_t>(*r.max_items, 1)) : 100;
   pi::ListUserTagsResult out;
-  out.is_truncated = false;
-  for (std::size_t i = *start; i < u->tags.size(); ++i) {
-    if (out.tags.size() == limit) {
-      out.is_truncated = true;
-      out.marker = store::encode_marker(std::to_string(i));
-      break;
-    }
-    out.tags.push_back(pi::Tag{u->tags[i].key, u->tags[i].value});
-  }
+  auto paged = internal::positional_page(internal::wire_tags(u->tags), r.marker, r.max_items, out,
+                                         &pi::ListUserTagsResult::tags, [](const pi::Tag& t) { return t; });
+  if (!paged) return paged.error();
   return out;
 }
 

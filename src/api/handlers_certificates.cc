@@ -22,9 +22,7 @@ store::AccessKeyStatus status_of(const std::string& status) {
 }
 
 std::vector<pi::Tag> to_wire(const store::Tags& tags) {
-  std::vector<pi::Tag> out;
-  for (const store::Tag& t : tags) out.push_back(pi::Tag{t.key, t.value});
-  return out;
+  return internal::wire_tags(tags);
 }
 
 pi::SigningCertificate to_wire(const iam::Certificates::SigningCertificate& c) {

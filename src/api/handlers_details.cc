@@ -32,9 +32,7 @@ std::optional<pi::AttachedPermissionsBoundary> boundary_detail(const std::string
 }
 
 std::vector<pi::Tag> tags_of(const store::Tags& tags) {
-  std::vector<pi::Tag> out;
-  for (const store::Tag& t : tags) out.push_back(pi::Tag{t.key, t.value});
-  return out;
+  return internal::wire_tags(tags);
 }
 
 // The Filter values as kDetail* bits; none given means everything.
@@ -54,9 +52,10 @@ Result<unsigned> filter_bits(const std::vector<std::string>& filter) {
       bits |= iam::kDetailAwsPolicies;
     } else {
       return Error{"ValidationError",
-                   "1 validation error detected: Value '" + f +
-                       "' at 'filter' failed to satisfy constraint: Member must satisfy enum value set: [User, Role, "
-                       "LocalManagedPolicy, Group, AWSManagedPolicy]",
+                   // As the protocol layer answers first (the model's enum): one failure for the
+                   // whole list of strings, without the value [OBS].
+                   "1 validation error detected: Value at 'filter' failed to satisfy constraint: Member must "
+                   "satisfy constraint: [Member must satisfy enum value set]",
                    ""};
     }
   }
@@ -138,7 +137,7 @@ Result<pi::GetAccountAuthorizationDetailsResult> IamHandlers::get_account_author
     out.policies.push_back(std::move(w));
   }
   out.is_truncated = !details->next_marker.empty();
-  if (out.is_truncated.value()) out.marker = details->next_marker;
+  if (out.is_truncated) out.marker = details->next_marker;
   return out;
 }
 

@@ -55,8 +55,7 @@ pi::InstanceProfile to_wire(const iam::IamDomain& domain, const iam::ProfileWith
   w.create_date = p.profile.create_date;
   for (const store::Role& r : p.roles) w.roles.push_back(to_wire(domain, r, RoleView::kInProfile));
   if (with_tags && !p.profile.tags.empty()) {
-    w.tags.emplace();
-    for (const store::Tag& t : p.profile.tags) w.tags->push_back(pi::Tag{t.key, t.value});
+    w.tags = internal::wire_tags(p.profile.tags);
   }
   return w;
 }

@@ -55,7 +55,7 @@ Result<pi::CreateVirtualMFADeviceResult> IamHandlers::create_virtual_mfa_device(
   w.serial_number = d->device.serial_number;
   w.base32_string_seed = d->base32_seed;  // blobs: the encoder sends them base64-encoded
   w.qr_code_png = d->qr_code_png;
-  for (const store::Tag& t : d->device.tags) w.tags.push_back(pi::Tag{t.key, t.value});
+  w.tags = internal::wire_tags(d->device.tags);
   pi::CreateVirtualMFADeviceResult out;
   out.virtual_mfa_device = std::move(w);
   return out;

@@ -33,8 +33,7 @@ pi::Policy to_wire(const store::ManagedPolicy& p, PolicyView view) {
   // Tags is a `handler` member (models/empty_lists.txt): GetPolicy sends it even when empty,
   // CreatePolicy only when tags were given, the listings never.
   if (view == PolicyView::kFull || (view == PolicyView::kCreated && !p.tags.empty())) {
-    w.tags.emplace();
-    for (const store::Tag& t : p.tags) w.tags->push_back(pi::Tag{t.key, t.value});
+    w.tags = internal::wire_tags(p.tags);
   }
   return w;
 }
@@ -156,7 +155,7 @@ Result<pi::ListEntitiesForPolicyResult> IamHandlers::list_entities_for_policy(
     }
   }
   out.is_truncated = !policies_only && page->is_truncated();
-  if (*out.is_truncated) out.marker = page->next_marker;
+  if (out.is_truncated) out.marker = page->next_marker;
   return out;
 }
 

@@ -19,9 +19,7 @@ namespace {
 using internal::list_options;
 
 std::vector<pi::Tag> wire_tags(const store::Tags& tags) {
-  std::vector<pi::Tag> out;
-  for (const store::Tag& t : tags) out.push_back(pi::Tag{t.key, t.value});
-  return out;
+  return internal::wire_tags(tags);
 }
 
 // The request's tags as the store keeps them (the pipeline set their condition keys).

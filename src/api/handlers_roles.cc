@@ -44,7 +44,7 @@ pi::Role to_wire(const iam::IamDomain& domain, const store::Role& r, RoleView vi
       b.permissions_boundary_arn = r.permissions_boundary;
       w.permissions_boundary = b;
     }
-    for (const store::Tag& t : r.tags) w.tags.push_back(pi::Tag{t.key, t.value});
+    w.tags = internal::wire_tags(r.tags);
   }
   if (view == RoleView::kGet) {
     pi::RoleLastUsed used;

@@ -2,6 +2,8 @@
 // handlers_policies.cc). Internal to the api module.
 #pragma once
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,6 +38,53 @@ inline store::ListOptions list_options_without_tags(const std::optional<std::str
   store::ListOptions o = list_options(prefix, marker, max_items);
   o.with_tags = false;
   return o;
+}
+
+// A resource's tags as every answer shows them: in AWS's order, sorted by key [AWS: the
+// List*Tags references, "The returned list of tags is sorted by tag key"; [UNCERTAIN] that
+// Get*/Create* answers and GetAccountAuthorizationDetails use the same order]. Byte order of
+// the UTF-8 keys (iam::internal::sort_tags, which the domain's tag listings use).
+inline std::vector<protocol::iam::Tag> wire_tags(const store::Tags& tags) {
+  std::vector<protocol::iam::Tag> out;
+  out.reserve(tags.size());
+  for (const store::Tag& t : tags) out.push_back(protocol::iam::Tag{t.key, t.value});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const protocol::iam::Tag& a, const protocol::iam::Tag& b) { return a.key < b.key; });
+  return out;
+}
+
+// The lists answered from one record rather than a store page (ListUserTags, ListAccessKeys,
+// ListAccountAliases) page by position: the marker is the index of the next item in
+// store::encode_marker's form; one this server did not issue is store::invalid_marker().
+inline common::Result<std::size_t> marker_position(const std::optional<std::string>& marker) {
+  if (!marker || marker->empty()) return std::size_t{0};
+  auto decoded = store::decode_marker(*marker);
+  if (!decoded) return decoded.error();
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), n);
+  if (ec != std::errc() || end != decoded->data() + decoded->size()) return store::invalid_marker();
+  return n;
+}
+
+// Fills `out.*items` from `all` starting at the marker's position, at most MaxItems (100 by
+// default) of them, with IsTruncated and the Marker of the next page.
+template <class Out, class Item, class Dest, class Map>
+common::Result<void> positional_page(const std::vector<Item>& all, const std::optional<std::string>& marker,
+                                     const std::optional<std::int64_t>& max_items, Out& out,
+                                     std::vector<Dest> Out::*items, Map&& map) {
+  auto start = marker_position(marker);
+  if (!start) return start.error();
+  const std::size_t limit = max_items ? static_cast<std::size_t>(std::max<std::int64_t>(*max_items, 1)) : 100;
+  out.is_truncated = false;
+  for (std::size_t i = *start; i < all.size(); ++i) {
+    if ((out.*items).size() == limit) {
+      out.is_truncated = true;
+      out.marker = store::encode_marker(std::to_string(i));
+      break;
+    }
+    (out.*items).push_back(map(all[i]));
+  }
+  return {};
 }
 
 // A List* answer from one store page: each item mapped (`map`, which may move from it) into

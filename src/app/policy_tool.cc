@@ -1,8 +1,11 @@
 #include "app/policy_tool.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "authz/authorizer.h"
@@ -79,7 +82,7 @@ void write_position(common::JsonWriter& w, std::string_view key, const authz::Te
 // Over the API the protocol layer checks them (generated from models/iam.json) before the
 // operation runs; the offline tool has no protocol layer (it is built without the server
 // modules too), so it applies the same constraints here, with the same ValidationError text
-// and in the same (model) order.
+// and in the same order (AWS's, see protocol::detail::order_like_aws).
 
 // Code points of UTF-8 text (JSON strings are valid UTF-8).
 std::vector<char32_t> code_points(std::string_view s) {
@@ -95,16 +98,28 @@ std::vector<char32_t> code_points(std::string_view s) {
   return out;
 }
 
-struct ModelCheck {
-  std::vector<std::string> failures;
+// java.util.HashMap's bucket of a member name among 16 (String.hashCode, spread): the order
+// AWS lists failures in, as the protocol layer does (protocol/codec.h, order_like_aws).
+std::uint32_t bucket(std::string_view member) {
+  std::uint32_t h = 0;
+  for (char c : member) h = 31 * h + static_cast<unsigned char>(c);
+  return (h ^ (h >> 16)) & 15;
+}
 
-  void fail(std::string_view value, std::string_view path, std::string_view constraint) {
-    failures.push_back("Value '" + std::string(value) + "' at '" + std::string(path) +
-                       "' failed to satisfy constraint: " + std::string(constraint));
+struct ModelCheck {
+  // IAM messages do not show the value [OBS]; each failure is sorted by `key`: the bucket of
+  // its top-level member, then (context entries) the element and the nested member's bucket.
+  std::vector<std::pair<std::vector<std::uint32_t>, std::string>> failures;
+  std::vector<std::uint32_t> key;
+
+  void member(std::string_view name) { key = {bucket(name)}; }
+  void fail(std::string_view /*value*/, std::string_view path, std::string_view constraint) {
+    failures.emplace_back(
+        key, "Value at '" + std::string(path) + "' failed to satisfy constraint: " + std::string(constraint));
   }
   void null(std::string_view path) {
-    failures.push_back("Value null at '" + std::string(path) +
-                       "' failed to satisfy constraint: Member must not be null");
+    failures.emplace_back(key,
+                          "Value at '" + std::string(path) + "' failed to satisfy constraint: Member must not be null");
   }
   // Length in code points, then the pattern: policyDocumentType's (tab, LF, CR, U+0020-U+00FF)
   // or markerType's (U+0020-U+00FF).
@@ -127,17 +142,30 @@ struct ModelCheck {
                : "Member must satisfy regular expression pattern: [\\u0020-\\u00FF]+");
     }
   }
+  // A list of strings with a member that fails is one failure naming the whole list and its
+  // members' constraints [OBS]: maximum, minimum, pattern.
   void strings(const std::vector<std::string>& values, std::string_view member, std::size_t min, std::size_t max,
                Pattern pattern = Pattern::kNone) {
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      string(values[i], std::string(member) + "." + std::to_string(i + 1) + ".member", min, max, pattern);
+    const std::size_t before = failures.size();
+    for (std::size_t i = 0; i < values.size(); ++i) string(values[i], member, min, max, pattern);
+    if (failures.size() == before) return;
+    failures.resize(before);
+    std::string c = "Member must satisfy constraint: [Member must have length less than or equal to " +
+                    std::to_string(max) + ", Member must have length greater than or equal to " + std::to_string(min);
+    if (pattern == Pattern::kPolicy) {
+      c += ", Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+";
+    } else if (pattern == Pattern::kMarker) {
+      c += ", Member must satisfy regular expression pattern: [\\u0020-\\u00FF]+";
     }
+    c += ']';
+    fail("", member, c);
   }
-  std::optional<common::Error> error() const {
+  std::optional<common::Error> error() {
     if (failures.empty()) return std::nullopt;
+    std::stable_sort(failures.begin(), failures.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::string message = std::to_string(failures.size()) +
                           (failures.size() == 1 ? " validation error detected: " : " validation errors detected: ");
-    for (std::size_t i = 0; i < failures.size(); ++i) message += (i > 0 ? "; " : "") + failures[i];
+    for (std::size_t i = 0; i < failures.size(); ++i) message += (i > 0 ? "; " : "") + failures[i].second;
     return common::Error{"ValidationError", message, ""};
   }
 };
@@ -147,14 +175,21 @@ std::optional<common::Error> check_model(const JsonValue& in, const authz::Simul
                                          const std::optional<std::string>& handling) {
   using P = ModelCheck::Pattern;
   ModelCheck m;
+  m.member("policyInputList");
   if (in.find("PolicyInputList") == nullptr) m.null("policyInputList");
   m.strings(r.policy_inputs, "policyInputList", 1, 131072, P::kPolicy);
+  m.member("permissionsBoundaryPolicyInputList");
   m.strings(r.boundary_inputs, "permissionsBoundaryPolicyInputList", 1, 131072, P::kPolicy);
+  m.member("actionNames");
   if (in.find("ActionNames") == nullptr) m.null("actionNames");
   m.strings(r.actions, "actionNames", 3, 128);
+  m.member("resourceArns");
   m.strings(r.resources, "resourceArns", 1, 2048);
+  m.member("resourcePolicy");
   if (r.resource_policy) m.string(*r.resource_policy, "resourcePolicy", 1, 131072, P::kPolicy);
+  m.member("resourceOwner");
   if (r.resource_owner) m.string(*r.resource_owner, "resourceOwner", 1, 2048);
+  m.member("callerArn");
   if (r.caller_arn) m.string(*r.caller_arn, "callerArn", 1, 2048);
   static constexpr std::string_view kTypes[] = {"string",  "stringList",  "numeric", "numericList",
                                                 "boolean", "booleanList", "ip",      "ipList",
@@ -162,20 +197,23 @@ std::optional<common::Error> check_model(const JsonValue& in, const authz::Simul
   for (std::size_t i = 0; i < r.context_entries.size(); ++i) {
     const authz::ContextEntryInput& e = r.context_entries[i];
     const std::string path = "contextEntries." + std::to_string(i + 1) + ".member.";
+    m.key = {bucket("contextEntries"), static_cast<std::uint32_t>(i), bucket("contextKeyName")};
     if (e.name) m.string(*e.name, path + "contextKeyName", 5, 256);
+    m.key.back() = bucket("contextKeyType");
     if (e.type && std::find(std::begin(kTypes), std::end(kTypes), *e.type) == std::end(kTypes)) {
-      m.fail(*e.type, path + "contextKeyType",
-             "Member must satisfy enum value set: [string, stringList, numeric, numericList, boolean, booleanList, "
-             "ip, ipList, binary, binaryList, date, dateList]");
+      m.fail(*e.type, path + "contextKeyType", "Member must satisfy enum value set");
     }
   }
+  m.member("resourceHandlingOption");
   if (handling) m.string(*handling, "resourceHandlingOption", 1, 64);
+  m.member("maxItems");
   if (r.max_items && *r.max_items < 1) {
     m.fail(std::to_string(*r.max_items), "maxItems", "Member must have value greater than or equal to 1");
   }
   if (r.max_items && *r.max_items > 1000) {
     m.fail(std::to_string(*r.max_items), "maxItems", "Member must have value less than or equal to 1000");
   }
+  m.member("marker");
   if (r.marker) m.string(*r.marker, "marker", 1, 320, P::kMarker);
   return m.error();
 }

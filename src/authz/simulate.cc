@@ -249,8 +249,9 @@ common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const
   if (in.max_items) {
     if (*in.max_items < 1 || static_cast<std::uint64_t>(*in.max_items) > limits.max_items) {
       return Error{"ValidationError",
-                   "1 validation error detected: Value '" + std::to_string(*in.max_items) +
-                       "' at 'maxItems' failed to satisfy constraint: Member must have value " +
+                   // IAM's text, which no longer shows the value [OBS].
+                   std::string("1 validation error detected: Value at 'maxItems' failed to satisfy constraint: "
+                               "Member must have value ") +
                        (*in.max_items < 1 ? "greater than or equal to 1"
                                           : "less than or equal to " + std::to_string(limits.max_items)),
                    ""};
@@ -338,7 +339,8 @@ common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const
     // The marker is the position in the action x resource grid, as this server issued it.
     const std::string& m = *in.marker;
     if (m.empty() || m.size() > 9 || m.find_first_not_of("0123456789") != std::string::npos) {
-      return invalid_input("Invalid Marker.");
+      // As every paginated IAM operation (store::invalid_marker(), which authz cannot include).
+      return Error{"ValidationError", "Invalid Marker.", ""};
     }
     start = static_cast<std::size_t>(std::stoul(m));
   }

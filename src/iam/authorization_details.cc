@@ -24,7 +24,7 @@ Result<AuthorizationDetails> Reports::authorization_details(const Read& rd, unsi
   std::string inner;
   if (!options.marker.empty()) {
     const auto* found = std::find(std::begin(kSections), std::end(kSections), options.marker[0]);
-    if (found == std::end(kSections)) return internal::invalid_input("Invalid Marker.");
+    if (found == std::end(kSections)) return store::invalid_marker();
     section = static_cast<std::size_t>(found - std::begin(kSections));
     inner = options.marker.substr(1);
   }

@@ -141,9 +141,16 @@ inline common::Result<std::size_t> position_of(const store::ListOptions& options
   std::size_t n = 0;
   auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), n);
   if (ec != std::errc() || end != decoded->data() + decoded->size()) {
-    return invalid_input("Invalid Marker.");
+    return store::invalid_marker();
   }
   return n;
+}
+
+// Tags in AWS's order: sorted by key [AWS: the List*Tags references, "The returned list of tags
+// is sorted by tag key"]. [UNCERTAIN] byte order of the UTF-8 keys; AWS (Java) compares UTF-16
+// code units, which differs only between supplementary characters and U+E000-U+FFFF.
+inline void sort_tags(store::Tags& tags) {
+  std::stable_sort(tags.begin(), tags.end(), [](const store::Tag& a, const store::Tag& b) { return a.key < b.key; });
 }
 
 // One page of a list held in memory, with a positional marker.
@@ -161,6 +168,12 @@ common::Result<store::Page<T>> page_of(std::vector<T> items, const store::ListOp
     page.items.push_back(std::move(items[i]));
   }
   return page;
+}
+
+// A page of tags (the List*Tags operations), in AWS's order (sort_tags).
+inline common::Result<store::Page<store::Tag>> page_of(store::Tags tags, const store::ListOptions& options) {
+  sort_tags(tags);
+  return page_of<store::Tag>(std::move(tags), options);
 }
 
 // The role of that name, or NotFound in AWS's words.

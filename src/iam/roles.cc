@@ -43,13 +43,14 @@ Result<void> check_tag_keys(const Quotas& quotas, const store::Tags& tags) {
 }
 
 // A marker of the tag listing: the index of the next tag.
-Result<store::Page<store::Tag>> page_of_tags(const store::Tags& tags, const store::ListOptions& options) {
+Result<store::Page<store::Tag>> page_of_tags(store::Tags tags, const store::ListOptions& options) {
+  internal::sort_tags(tags);  // AWS's order
   std::size_t start = 0;
   if (!options.marker.empty()) {
     auto decoded = store::decode_marker(options.marker);
     if (!decoded) return decoded.error();
     auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), start);
-    if (ec != std::errc() || end != decoded->data() + decoded->size()) return invalid_input("Invalid Marker.");
+    if (ec != std::errc() || end != decoded->data() + decoded->size()) return store::invalid_marker();
   }
   const std::size_t limit = std::max<std::size_t>(options.max_items, 1);
   store::Page<store::Tag> page;

@@ -21,9 +21,13 @@ Result<std::string> decode_marker(std::string_view marker) {
   std::string raw;
   if (!common::base64_decode(marker, raw) || raw.size() <= kMarkerTag.size() ||
       std::string_view(raw).substr(0, kMarkerTag.size()) != kMarkerTag) {
-    return Error{std::string(kInvalidInput), "Invalid Marker.", ""};
+    return invalid_marker();
   }
   return raw.substr(kMarkerTag.size());
+}
+
+Error invalid_marker() {
+  return Error{"ValidationError", "Invalid Marker.", ""};
 }
 
 Result<std::unique_ptr<Store>> open_store(std::string_view url) {

@@ -53,7 +53,7 @@ using common::Result;
 inline constexpr std::string_view kNotFound = "NotFound";
 inline constexpr std::string_view kAlreadyExists = "AlreadyExists";
 inline constexpr std::string_view kConflict = "Conflict";
-inline constexpr std::string_view kInvalidInput = "InvalidInput";      // a marker the store did not issue
+inline constexpr std::string_view kInvalidInput = "InvalidInput";      // AWS's InvalidInput: bad input
 inline constexpr std::string_view kUnavailable = "Unavailable";        // the database is locked or busy
 inline constexpr std::string_view kStorageFailure = "StorageFailure";  // I/O error, corruption, bad schema
 
@@ -266,8 +266,14 @@ class Store {
 Result<std::unique_ptr<Store>> open_store(std::string_view url);
 
 // Pagination markers, shared by the backends: the sort key of the last item returned,
-// in an opaque encoding. decode_marker fails with InvalidInput.
+// in an opaque encoding. decode_marker fails with invalid_marker().
 std::string encode_marker(std::string_view sort_key);
 Result<std::string> decode_marker(std::string_view marker);
+
+// The one answer to a Marker this server did not issue, for every paginated operation:
+// AWS's ValidationError "Invalid Marker." (HTTP 400) [OBS: aws-recorded-errors.md,
+// list_virtual_mfa_devices / list-invalid-marker-error]. The code is AWS's already, so the
+// API layer's error table passes it through.
+Error invalid_marker();
 
 }  // namespace iamd::store

@@ -114,7 +114,7 @@ def _():
     users = [u["UserName"] for p in iam.get_paginator("get_account_authorization_details").paginate(
         PaginationConfig={"PageSize": 3}) for u in p["UserDetailList"]]
     assert users == ["ann", "p0", "p1", "p2", "p3", "p4"], users
-    assert error_of(iam.get_account_authorization_details, Marker="Zgarbage")[0] == "InvalidInput"
+    assert error_of(iam.get_account_authorization_details, Marker="Zgarbage")[0] == "ValidationError"
 
 
 @check("empty lists of a detail entry are sent as AWS sends them (boto3 shows []), absent members stay absent")

@@ -82,7 +82,8 @@ def _():
     t = t["InstanceProfile"]
     assert t["Arn"] == profile_arn("tagged", "/team/a/") and t["Path"] == "/team/a/", t
     # Tag keys of instance profiles are case-sensitive (identifiers.md §4).
-    assert t["Tags"] == [{"Key": "team", "Value": "core"}, {"Key": "Team", "Value": "x"}], t
+    # Tags sorted by key (byte order), AWS's order (protocol_test.py).
+    assert t["Tags"] == [{"Key": "Team", "Value": "x"}, {"Key": "team", "Value": "core"}], t
 
 
 @check("CreateInstanceProfile: EntityAlreadyExists (case-insensitive), ValidationError, duplicate tag keys")
@@ -105,7 +106,7 @@ def _():
 def _():
     iam = client("iam")
     g = iam.get_instance_profile(InstanceProfileName="TAGGED")["InstanceProfile"]
-    assert g["InstanceProfileName"] == "tagged" and g["Tags"][0] == {"Key": "team", "Value": "core"}, g
+    assert g["InstanceProfileName"] == "tagged" and g["Tags"][1] == {"Key": "team", "Value": "core"}, g
     # Untagged: GetInstanceProfile still sends "Tags": [] (CreateInstanceProfile and the
     # listings leave it out; models/empty_lists.txt).
     w = iam.get_instance_profile(InstanceProfileName="web")["InstanceProfile"]
@@ -218,14 +219,14 @@ def _():
     iam.tag_instance_profile(InstanceProfileName="tagged", Tags=[{"Key": "team", "Value": "new"},
                                                                   {"Key": "env", "Value": ""}])
     tags = iam.list_instance_profile_tags(InstanceProfileName="tagged")
-    assert tags["Tags"] == [{"Key": "team", "Value": "new"}, {"Key": "Team", "Value": "x"},
-                            {"Key": "env", "Value": ""}] and not tags["IsTruncated"], tags
+    assert tags["Tags"] == [{"Key": "Team", "Value": "x"}, {"Key": "env", "Value": ""},
+                            {"Key": "team", "Value": "new"}] and not tags["IsTruncated"], tags
     first = iam.list_instance_profile_tags(InstanceProfileName="tagged", MaxItems=2)
     assert first["IsTruncated"] and len(first["Tags"]) == 2, first
     rest = iam.list_instance_profile_tags(InstanceProfileName="tagged", Marker=first["Marker"])
-    assert rest["Tags"] == [{"Key": "env", "Value": ""}] and not rest["IsTruncated"], rest
+    assert rest["Tags"] == [{"Key": "team", "Value": "new"}] and not rest["IsTruncated"], rest
     iam.untag_instance_profile(InstanceProfileName="tagged", TagKeys=["Team", "absent"])
-    assert [t["Key"] for t in iam.list_instance_profile_tags(InstanceProfileName="tagged")["Tags"]] == ["team", "env"]
+    assert [t["Key"] for t in iam.list_instance_profile_tags(InstanceProfileName="tagged")["Tags"]] == ["env", "team"]
     assert error_of(iam.tag_instance_profile, InstanceProfileName="tagged",
                     Tags=[{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]) == \
         ("InvalidInput", "Duplicate tag keys found.", 400)
@@ -502,7 +503,7 @@ def _():
     p = iam.get_instance_profile(InstanceProfileName="web")["InstanceProfile"]
     assert [r["RoleName"] for r in p["Roles"]] == ["web-role"], p
     assert iam.list_instance_profile_tags(InstanceProfileName="tagged")["Tags"] == \
-        [{"Key": "team", "Value": "new"}, {"Key": "env", "Value": ""}]
+        [{"Key": "env", "Value": ""}, {"Key": "team", "Value": "new"}]
     assert [x["InstanceProfileName"] for x in iam.list_instance_profiles_for_role(RoleName="other-role")
             ["InstanceProfiles"]] == ["cli-profile"]
     assert error_of(iam.delete_role, RoleName="AWSServiceRoleForAutoScaling")[0] == "UnmodifiableEntity"

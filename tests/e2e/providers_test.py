@@ -184,12 +184,13 @@ def _():
     iam.tag_open_id_connect_provider(OpenIDConnectProviderArn=arn, Tags=[
         {"Key": "Team", "Value": "upper"}, {"Key": "team", "Value": "lower"}, {"Key": "env", "Value": ""}])
     tags = iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn)
-    assert tags["Tags"] == [{"Key": "team", "Value": "lower"}, {"Key": "Team", "Value": "upper"},
-                            {"Key": "env", "Value": ""}] and tags["IsTruncated"] is False, tags
+    # Sorted by key (byte order), AWS's order (protocol_test.py).
+    assert tags["Tags"] == [{"Key": "Team", "Value": "upper"}, {"Key": "env", "Value": ""},
+                            {"Key": "team", "Value": "lower"}] and tags["IsTruncated"] is False, tags
     page = iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn, MaxItems=2)
     assert page["IsTruncated"] is True and len(page["Tags"]) == 2, page
     rest = iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn, Marker=page["Marker"])
-    assert rest["Tags"] == [{"Key": "env", "Value": ""}] and rest["IsTruncated"] is False, rest
+    assert rest["Tags"] == [{"Key": "team", "Value": "lower"}] and rest["IsTruncated"] is False, rest
     iam.untag_open_id_connect_provider(OpenIDConnectProviderArn=arn, TagKeys=["Team", "env", "absent"])
     assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["Tags"] == [{"Key": "team", "Value": "lower"}]
     assert error_of(iam.tag_open_id_connect_provider, OpenIDConnectProviderArn=arn,

@@ -77,7 +77,8 @@ def _():
     assert full["Description"] == "the full one", full
     assert full["PermissionsBoundary"] == {"PermissionsBoundaryType": "PermissionsBoundaryPolicy",
                                            "PermissionsBoundaryArn": IAM_READ}, full
-    assert full["Tags"] == [{"Key": "team", "Value": "core"}, {"Key": "env", "Value": ""}], full
+    # Tags sorted by key, AWS's order (protocol_test.py).
+    assert full["Tags"] == [{"Key": "env", "Value": ""}, {"Key": "team", "Value": "core"}], full
     assert "MaxSessionDuration" not in full
 
 
@@ -87,7 +88,7 @@ def _():
     g = iam.get_role(RoleName="full")["Role"]
     assert g["RoleName"] == "Full" and g["MaxSessionDuration"] == 7200 and g["RoleLastUsed"] == {}, g
     assert g["PermissionsBoundary"]["PermissionsBoundaryArn"] == IAM_READ and g["Description"] == "the full one"
-    assert g["Tags"] == [{"Key": "team", "Value": "core"}, {"Key": "env", "Value": ""}], g
+    assert g["Tags"] == [{"Key": "env", "Value": ""}, {"Key": "team", "Value": "core"}], g
     app = iam.get_role(RoleName="App")["Role"]
     # Untagged: GetRole leaves Tags out, as AWS does (models/empty_lists.txt: Role.Tags keeps the default).
     assert app["MaxSessionDuration"] == 3600 and "Tags" not in app, app
@@ -417,16 +418,16 @@ def _():
     iam.create_role(RoleName="tagged", AssumeRolePolicyDocument=trust(), Tags=[{"Key": "Dept", "Value": "fin"}])
     iam.tag_role(RoleName="tagged", Tags=[{"Key": "a", "Value": "1"}, {"Key": "dept", "Value": "hr"}])
     tags = iam.list_role_tags(RoleName="TAGGED")
-    assert tags["Tags"] == [{"Key": "dept", "Value": "hr"}, {"Key": "a", "Value": "1"}] and not tags["IsTruncated"], tags
+    assert tags["Tags"] == [{"Key": "a", "Value": "1"}, {"Key": "dept", "Value": "hr"}] and not tags["IsTruncated"], tags
     iam.tag_role(RoleName="tagged", Tags=[{"Key": "b", "Value": "2"}, {"Key": "c", "Value": "3"}])
     page = iam.list_role_tags(RoleName="tagged", MaxItems=2)
-    assert [t["Key"] for t in page["Tags"]] == ["dept", "a"] and page["IsTruncated"], page
+    assert [t["Key"] for t in page["Tags"]] == ["a", "b"] and page["IsTruncated"], page
     rest = iam.list_role_tags(RoleName="tagged", Marker=page["Marker"])
-    assert [t["Key"] for t in rest["Tags"]] == ["b", "c"] and not rest["IsTruncated"], rest
+    assert [t["Key"] for t in rest["Tags"]] == ["c", "dept"] and not rest["IsTruncated"], rest
     iam.untag_role(RoleName="tagged", TagKeys=["A", "c", "absent"])
-    assert [t["Key"] for t in iam.list_role_tags(RoleName="tagged")["Tags"]] == ["dept", "b"]
-    assert iam.get_role(RoleName="tagged")["Role"]["Tags"] == [{"Key": "dept", "Value": "hr"},
-                                                               {"Key": "b", "Value": "2"}]
+    assert [t["Key"] for t in iam.list_role_tags(RoleName="tagged")["Tags"]] == ["b", "dept"]
+    assert iam.get_role(RoleName="tagged")["Role"]["Tags"] == [{"Key": "b", "Value": "2"},
+                                                               {"Key": "dept", "Value": "hr"}]
     assert error_of(iam.tag_role, RoleName="tagged", Tags=[{"Key": "x", "Value": "1"}, {"Key": "X", "Value": "2"}]) == \
         ("InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.", 400)
     many = [{"Key": f"k{i:02d}", "Value": "v"} for i in range(49)]

@@ -110,6 +110,45 @@ TEST(Encode, EmptyRequiredListIsAnEmptyElement) {
       << r.body;
 }
 
+// Every paginated answer carries IsTruncated, false when complete [OBS]: the generated member
+// is a plain bool, so no handler can leave it out (tools/gen_protocol.py,
+// ALWAYS_SENT_OUTPUT_MEMBERS).
+template <class... Results>
+constexpr bool all_plain_bool() {
+  return (std::is_same_v<decltype(Results::is_truncated), bool> && ...);
+}
+static_assert(
+    all_plain_bool<
+        iam::GetAccountAuthorizationDetailsResult, iam::GetGroupResult, iam::GetOrganizationsAccessReportResult,
+        iam::GetServiceLastAccessedDetailsResult, iam::GetServiceLastAccessedDetailsWithEntitiesResult,
+        iam::ListAccessKeysResult, iam::ListAccountAliasesResult, iam::ListAttachedGroupPoliciesResult,
+        iam::ListAttachedRolePoliciesResult, iam::ListAttachedUserPoliciesResult, iam::ListEntitiesForPolicyResult,
+        iam::ListGroupPoliciesResult, iam::ListGroupsResult, iam::ListGroupsForUserResult,
+        iam::ListInstanceProfileTagsResult, iam::ListInstanceProfilesResult, iam::ListInstanceProfilesForRoleResult,
+        iam::ListMFADeviceTagsResult, iam::ListMFADevicesResult, iam::ListOpenIDConnectProviderTagsResult,
+        iam::ListPoliciesResult, iam::ListPoliciesGrantingServiceAccessResult, iam::ListPolicyTagsResult,
+        iam::ListPolicyVersionsResult, iam::ListRolePoliciesResult, iam::ListRoleTagsResult, iam::ListRolesResult,
+        iam::ListSAMLProviderTagsResult, iam::ListSSHPublicKeysResult, iam::ListServerCertificateTagsResult,
+        iam::ListServerCertificatesResult, iam::ListSigningCertificatesResult, iam::ListUserPoliciesResult,
+        iam::ListUserTagsResult, iam::ListUsersResult, iam::ListVirtualMFADevicesResult,
+        iam::SimulateCustomPolicyResult, iam::SimulatePrincipalPolicyResult>());
+
+TEST(Encode, IsTruncatedAlwaysSent) {
+  iam::EmptyResultIamService svc;  // default-constructed results: nothing set by a handler
+  const std::pair<const char*, const char*> calls[] = {
+      {"ListUsers", ""},
+      {"ListRoleTags", "RoleName=r"},
+      {"ListPolicyVersions", "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Fp"},
+      {"GetGroup", "GroupName=g"},
+      {"GetAccountAuthorizationDetails", ""},
+  };
+  for (const auto& [action, body] : calls) {
+    Response r = iam::dispatch(svc, action, params(body), "rid");
+    EXPECT_EQ(r.status, 200) << action << r.body;
+    EXPECT_NE(r.body.find("<IsTruncated>false</IsTruncated>"), std::string::npos) << action << r.body;
+  }
+}
+
 TEST(Encode, GetUserPolicyDocumentIsUrlEncoded) {
   RecordingIam svc;
   svc.get_user_policy_result.user_name = "bob";

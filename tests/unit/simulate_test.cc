@@ -89,7 +89,7 @@ TEST(Simulate, RefusesRequestsOverTheInputLimits) {
       {"resource policy length", [](SimulationInput& in) { in.resource_policy = std::string(131073, ' '); },
        "InvalidInput: ResourcePolicy cannot be longer than 131072 characters."},
       {"max items", [](SimulationInput& in) { in.max_items = 1001; },
-       "ValidationError: 1 validation error detected: Value '1001' at 'maxItems' failed to satisfy constraint: "
+       "ValidationError: 1 validation error detected: Value at 'maxItems' failed to satisfy constraint: "
        "Member must have value less than or equal to 1000"},
   };
   for (const Case& c : cases) {
@@ -180,7 +180,7 @@ TEST(Simulate, AMarkerFarBeyondTheGridIsAnEmptyLastPage) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->page.results.size(), 1u);
   in.marker = "x1";
-  EXPECT_EQ(refusal(in), "InvalidInput: Invalid Marker.");
+  EXPECT_EQ(refusal(in), "ValidationError: Invalid Marker.");
 }
 
 TEST(Simulate, ABoundaryInputReplacesTheStoredOneAndStoredPoliciesKeepTheirType) {
