@@ -329,8 +329,10 @@ def _():
     c.create_user(UserName="before-deny")
     iam.add_user_to_group(GroupName="no-create", UserName="group-denied")
     code, message, status = error_of(c.create_user, UserName="after-deny")
-    assert (code, status) == ("AccessDenied", 403) and message.endswith(
-        "with an explicit deny in an identity-based policy"), message
+    # An administrator may call sts:DecodeAuthorizationMessage: AWS's text, then the encoded decision.
+    aws_text, _, encoded = message.partition(". Encoded authorization failure message: ")
+    assert (code, status) == ("AccessDenied", 403) and aws_text.endswith(
+        "with an explicit deny in an identity-based policy") and encoded, message
     c.list_users()  # everything else still allowed
     # A second group with a deny-all policy: every action is now denied.
     iam.create_group(GroupName="deny-all")

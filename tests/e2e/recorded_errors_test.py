@@ -1466,51 +1466,9 @@ def _(c):
 NOT_COVERED = {
 }
 
-# Scenarios iamd answers wrong today (scenario -> the difference), grouped by cause. Others are
-# fixing these; the runner tolerates them, reports them, and says which now match (move those out).
-_VALUE = "validation message format: AWS writes \"Value at 'x'\" without the value"
-_TAGKEYS = ("validation message format: AWS reports a bad key at 'tagKeys' with the list constraint "
-            "\"Member must satisfy constraint: [...]\", iamd at 'tagKeys.1.member' with the value")
-_DOMAIN = "domain message"
+# Scenarios iamd answers wrong today (scenario -> the difference). The runner tolerates them,
+# reports them, and says which now match (move those out). Empty: every recorded row matches.
 PENDING = {
-    # -- validation message format
-    "user_match_id_mismatch[totally-wrong-credential-id-with-hyphens] / update-wrong-id": _VALUE,
-    "user_match_id_mismatch[totally-wrong-credential-id-with-hyphens] / reset-wrong-id": _VALUE,
-    "user_match_id_mismatch[totally-wrong-credential-id-with-hyphens] / delete-wrong-id": _VALUE,
-    "invalid_update_parameters / update-invalid-status": _VALUE + ", and the enum constraint without its values",
-    "update_account_password_policy_validation_errors / validation-errors":
-        _VALUE + ", in the order minimumPasswordLength, passwordReusePrevention, maxPasswordAge",
-    "get_aws_managed_policy_version / get-version-error": _VALUE,
-    "aws_managed_policy_errors / get-version-error": _VALUE,
-    "policy_version_errors / err-set-default-invalid-version-format": _VALUE,
-    "virtual_mfa_device_errors / create-path-too-long-error": _VALUE,
-    "create_open_id_connect_provider_validation_errors / multiple-validation-errors":
-        _VALUE + "; lists at 'clientIDList'/'thumbprintList' with the list constraint, clientIDList first",
-    "policy_tag_create_errors / err-too-many-tags": _VALUE,
-    "policy_tag_create_errors / err-large-key": _VALUE,
-    "policy_tag_create_errors / err-large-value": _VALUE,
-    "policy_tag_create_errors / err-invalid-character": _VALUE,
-    "policy_tag_update_errors / err-tag-too-many": _VALUE,
-    "policy_tag_update_errors / err-tag-large-key": _VALUE,
-    "policy_tag_update_errors / err-tag-large-value": _VALUE,
-    "policy_tag_update_errors / err-tag-invalid-character": _VALUE,
-    "policy_tag_update_errors / err-untag-too-many-keys": _VALUE,
-    "policy_tag_update_errors / err-untag-large-key": _TAGKEYS,
-    "policy_tag_update_errors / err-untag-invalid-character": _TAGKEYS,
-    "role_tag_errors / create-role-too-many-tags": _VALUE,
-    "role_tag_errors / tag-role-too-many-tags": _VALUE,
-    "role_tag_errors / create-role-tag-key-too-long": _VALUE,
-    "role_tag_errors / create-role-tag-value-too-long": _VALUE,
-    "role_tag_errors / create-role-tag-invalid-char": _VALUE,
-    "role_tag_errors / tag-role-tag-key-too-long": _VALUE,
-    "role_tag_errors / tag-role-tag-value-too-long": _VALUE,
-    "role_tag_errors / tag-role-tag-invalid-char": _VALUE,
-    "role_tag_errors / untag-role-too-many-keys": _VALUE,
-    "role_tag_errors / untag-role-key-too-long": _TAGKEYS,
-    "role_tag_errors / untag-role-invalid-char": _TAGKEYS,
-    # -- Invalid Marker
-    "list_virtual_mfa_devices / list-invalid-marker-error":
-        "Invalid Marker: AWS's code is ValidationError, iamd's InvalidInput",
 }
 
 # Scenarios iamd deliberately answers otherwise (scenario -> why).

@@ -77,7 +77,10 @@ def _():
     key, secret = user_with_key("denied-admin", managed=["arn:aws:iam::aws:policy/AdministratorAccess"], inline=deny)
     c = client("iam", key, secret)
     code, message, _ = error_of(c.create_user, UserName="x")
-    assert code == "AccessDenied" and message.endswith("with an explicit deny in an identity-based policy"), message
+    # An administrator may call sts:DecodeAuthorizationMessage: AWS's text, then the encoded decision.
+    aws_text, _, encoded = message.partition(". Encoded authorization failure message: ")
+    assert code == "AccessDenied" and aws_text.endswith("with an explicit deny in an identity-based policy"), message
+    assert encoded, message
     c.list_users()  # everything else still allowed
 
 
