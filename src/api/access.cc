@@ -140,6 +140,33 @@ std::string Access::denial_message(const Caller& caller, const authz::Request& r
   return message + std::string(kMessagePrefix) + blob;
 }
 
+common::Result<void> Access::authorize_federated(std::string_view action, policy::PrincipalType type,
+                                                 std::string_view provider_arn, const store::Role* role,
+                                                 std::string_view role_arn, const condition::Context& context) {
+  const common::Error denied{"AccessDenied", "Not authorized to perform " + std::string(action), ""};
+  if (role == nullptr) return denied;
+  authz::Request req;
+  req.set_action(action);
+  req.resource = std::string(role_arn);
+  req.resource_account = role->account_id;
+  req.context = context;
+  req.principal.type = type;
+  req.principal.arn = std::string(provider_arn);
+  // Identity providers are always in the role's account (evaluation.md §3.2).
+  req.principal.account = role->account_id;
+  const iam::PolicyText trust{"trust/" + role->id, role->trust_policy, role->name, "trust"};
+  auto compiled = compile_cached(compiled_, trust, policy::PolicyKind::kTrust);
+  if (!compiled) return denied;
+  const authz::PolicySet trust_set(std::vector{*compiled});
+  const authz::PolicySet none;
+  authz::PolicyBundle bundle;
+  bundle.identity = &none;
+  bundle.resource = &trust_set;
+  bundle.resource_is_trust = true;
+  if (authz::evaluate(bundle, req).allowed()) return {};
+  return denied;
+}
+
 common::Result<std::string> Access::decode_authorization_message(const Caller& caller, std::string_view encoded) const {
   // [UNCERTAIN] AWS's message for a message that does not decode.
   const common::Error invalid{"InvalidAuthorizationMessageException", "The encoded authorization message is invalid.",

@@ -40,6 +40,14 @@ class Access {
   common::Result<void> authorize_assume(const Caller& caller, std::string_view action, const store::Role* role,
                                         std::string_view role_arn, const condition::Context& context);
 
+  // A federated role assumption (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): only the
+  // role's trust policy decides, for the identity provider `provider_arn` (a Federated
+  // principal, `type` kWebIdentity or kSaml) with the claims in `context` (evaluation.md §4.3).
+  // AccessDenied "Not authorized to perform <action>" [OBS] otherwise, also for a missing role.
+  common::Result<void> authorize_federated(std::string_view action, policy::PrincipalType type,
+                                           std::string_view provider_arn, const store::Role* role,
+                                           std::string_view role_arn, const condition::Context& context);
+
   // sts:DecodeAuthorizationMessage: the decision sealed into an AccessDenied message (for a
   // caller allowed that action), as JSON; InvalidAuthorizationMessageException when it does
   // not open or was made for another account's request.

@@ -25,11 +25,14 @@ struct Caller {
   // A role session's role as stored now (empty when it was deleted: the session keeps no
   // permission).
   std::optional<store::Role> role;
+  // An unsigned request to an operation that allows it (Key::kAnonymous): no account, no
+  // principal; the operation authenticates what the request carries.
+  bool anonymous = false;
   bool is_role_session() const { return session && session->kind == sts::SessionKind::kRole; }
   // A federated user (GetFederationToken); `user` is its calling user (empty: the root user).
   bool is_federated() const { return session && session->kind == sts::SessionKind::kFederated; }
   // The account's root user, with its long-term key or a GetSessionToken session.
-  bool is_root() const { return !user && (!session || session->kind == sts::SessionKind::kUser); }
+  bool is_root() const { return !anonymous && !user && (!session || session->kind == sts::SessionKind::kUser); }
   // An IAM user acting as itself (long-term key or GetSessionToken session).
   bool is_user() const { return user && (!session || session->kind == sts::SessionKind::kUser); }
 };

@@ -156,6 +156,29 @@ struct Gateway::State final : sigv4::CredentialLookup {
     return c;
   }
 
+  // An unsigned request to an operation that allows it (Key::kAnonymous).
+  ApiResponse handle_anonymous(const ApiRequest& req, const protocol::Params& params, protocol::Service service,
+                               const std::string& request_id) {
+    State& s = *this;
+    Caller caller;
+    caller.anonymous = true;
+    caller.partition = s.domain.env().partition;
+    condition::Context context;
+    authz::EnvironmentKeys env;
+    env.now = s.clock.now();
+    env.source_ip = req.source_ip;
+    env.secure_transport = req.secure_transport;
+    env.user_agent = header(req, "User-Agent");
+    env.referer = header(req, "Referer");
+    authz::add_environment_keys(context, env);
+    CallContext ctx{s.domain, s.access, caller, context, s.tokens};
+    IamHandlers iam_handlers(ctx);
+    StsHandlers sts_handlers(ctx);
+    protocol::Response answer =
+        protocol::handle_query(params, protocol::Handlers{&iam_handlers, &sts_handlers}, service, request_id);
+    return ApiResponse{answer.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, answer.body};
+  }
+
   // Last-used bookkeeping [IMPL]: a key's use is written when it has not been recorded in
   // the last minute or its service or region changed, so a busy key costs one write a
   // minute, not one per request (AWS itself reports usage with a delay). A failed write
@@ -302,6 +325,13 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   for (const auto& [k, v] : req.headers) headers.push_back(sigv4::HeaderView{k, v});
   sigv4::RequestView view{req.method, req.path, req.query, headers, req.body};
   auto verified = s.verifier.verify(view, service);
+  if (!verified && verified.error().code == sigv4::kMissingAuthenticationToken && params) {
+    // An unsigned request to an operation that allows it (Key::kAnonymous) goes on as an
+    // anonymous caller; any other unsigned request is MissingAuthenticationToken.
+    const std::string* action = params->find("Action");
+    const Operation* op = action != nullptr && !service.empty() ? find_operation(service, *action) : nullptr;
+    if (op != nullptr && (op->keys & kAnonymous) != 0) return s.handle_anonymous(req, *params, envelope, request_id);
+  }
   if (!verified) return respond(protocol::error_response(envelope, to_aws_error(verified.error()), request_id));
   // The verifier admits only these two services.
   const protocol::Service scope = verified->service == "sts" ? protocol::Service::kSts : protocol::Service::kIam;

@@ -48,6 +48,10 @@ enum Key : std::uint32_t {
   kPasswordGrant = 1u << 6,
   // iam:ServiceSpecificCredentialServiceName from ServiceName.
   kServiceName = 1u << 7,
+  // Callable without a signature (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): the token or
+  // assertion in the request authenticates it; the gateway lets an unsigned request through
+  // as an anonymous caller for these rows only.
+  kAnonymous = 1u << 8,
 };
 
 enum class Mode : std::uint8_t {
