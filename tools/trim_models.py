@@ -8,6 +8,9 @@ member names, locationName, flattened, required, min/max, pattern, enum, sensiti
 timestampFormat, and the error metadata (code, httpStatusCode, senderFault). Member order
 is kept because responses list members in model order.
 
+Members of AWS's current models that this botocore lacks come from models/overlay.json: its
+shapes are added and its members appended to existing structures (the source says so).
+
 Usage: tools/trim_models.py [BOTOCORE_DATA_DIR] [OUT_DIR]
   defaults: /usr/lib/python3/dist-packages/botocore/data and models/ next to tools/.
 Standard library only; the build reads the committed output and never needs botocore.
@@ -85,6 +88,17 @@ def main():
             "operations": {name: trim_operation(op) for name, op in sorted(model["operations"].items())},
             "shapes": {name: trim_shape(shape) for name, shape in sorted(model["shapes"].items())},
         }
+        overlay = json.load(open(os.path.join(here, "..", "models", "overlay.json"), encoding="utf-8")).get(service)
+        if overlay:
+            trimmed["source"] += ", with models/overlay.json"
+            for name, shape in overlay.get("shapes", {}).items():
+                assert name not in trimmed["shapes"], name
+                trimmed["shapes"][name] = shape
+            trimmed["shapes"] = dict(sorted(trimmed["shapes"].items()))
+            for name, members in overlay.get("members", {}).items():
+                for member, ref in members.items():
+                    assert member not in trimmed["shapes"][name]["members"], (name, member)
+                    trimmed["shapes"][name]["members"][member] = ref
         path = os.path.join(out_dir, service + ".json")
         with open(path, "w", encoding="utf-8") as f:
             json.dump(trimmed, f, indent=1, ensure_ascii=False)

@@ -256,4 +256,17 @@ def _():
     assert "Tags" not in iam.get_role(RoleName="bare-role")["Role"]
 
 
+@check("GetSAMLProvider sends an empty PrivateKeyList, as AWS's current model has it (models/overlay.json)")
+def _():
+    iam = client("iam")
+    bodies = []
+    # Debian's boto3 (botocore 1.29) predates the member and drops it when parsing: read the XML.
+    iam.meta.events.register("after-call.iam.GetSAMLProvider",
+                             lambda http_response, **kw: bodies.append(http_response.content.decode()))
+    saml = iam.create_saml_provider(Name="keys-saml", SAMLMetadataDocument=SAML_METADATA)["SAMLProviderArn"]
+    iam.get_saml_provider(SAMLProviderArn=saml)
+    assert "<PrivateKeyList/>" in bodies[0], bodies
+    assert bodies[0].index("<Tags/>") < bodies[0].index("<PrivateKeyList/>"), bodies  # model order
+
+
 finish(tmp)
