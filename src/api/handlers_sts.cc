@@ -134,14 +134,15 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   // The root user assumes no role [OBS].
   if (c.is_root()) return Error{"AccessDenied", "Roles may not be assumed by root accounts.", ""};
 
-  // The role, in the caller's account (each server account is its own; other accounts' roles
-  // are not visible here yet: denied as a missing role).
+  // The role, in the account its ARN names: the caller's own, or another account of the
+  // server (cross-account: the caller's identity policies and the role's trust policy must
+  // both allow, evaluation.md §3.2).
   std::optional<store::Role> role;
   std::string resource = r.role_arn;
-  if (parsed->service() == "iam" && parsed->account() == c.account_id && parsed->resource().starts_with("role/")) {
+  if (parsed->service() == "iam" && arn::is_account_id(parsed->account()) && parsed->resource().starts_with("role/")) {
     const std::string_view rest = std::string_view(parsed->resource()).substr(4);
     const std::string name(rest.substr(rest.rfind('/') + 1));
-    auto found = pipe_.write().tx.get_role(c.account_id, name);
+    auto found = pipe_.write().tx.get_role(parsed->account(), name);
     if (found && domain.role_arn(*found) == r.role_arn) {
       role = std::move(found).value();
       resource = domain.role_arn(*role);

@@ -10,6 +10,7 @@
 
 #include "app/policy_tool.h"
 #if IAMD_HAS_SERVER
+#include "app/account_tool.h"
 #include "app/serve.h"
 #endif
 
@@ -82,6 +83,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--quota", serve_options.quotas,
                     "NAME=VALUE: an IAM quota other than AWS's default, e.g. UsersQuota=20000 (repeatable)");
+
+  iamd::app::CreateAccountOptions account_options;
+  std::string account_data = account_options.data.string();
+  CLI::App* account = app.add_subcommand("account", "accounts of a data folder (the server stopped)");
+  account->require_subcommand(1);
+  CLI::App* create_account =
+      account->add_subcommand("create", "create a standalone account with its root user and a root access key");
+  create_account->add_option("--data", account_data, "the server's data folder")->capture_default_str();
+  create_account->add_option("--account-id", account_options.account_id, "12 digits (default: a new random id)");
 #endif
 
   try {
@@ -103,6 +113,10 @@ int main(int argc, char** argv) {
     if (*serve) {
       serve_options.data = data_dir;
       return iamd::app::serve(serve_options, std::cout, std::cerr);
+    }
+    if (*create_account) {
+      account_options.data = account_data;
+      return iamd::app::create_account(account_options, std::cout, std::cerr);
     }
 #endif
     if (*validate) {
