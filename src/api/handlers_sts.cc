@@ -104,7 +104,9 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   SessionTags inherited;  // the calling session's transitive tags
   std::vector<std::string> transitive = r.transitive_tag_keys;
   if (calling != nullptr) {
-    for (const auto& [k, v] : calling->tags) {
+    for (const auto& tag : calling->tags) {
+      const std::string& k = tag.first;
+      const std::string& v = tag.second;
       const auto& keys = calling->transitive_tag_keys;
       if (std::none_of(keys.begin(), keys.end(), [&](const std::string& t) { return common::iequals(t, k); })) {
         continue;
