@@ -136,8 +136,13 @@ common::Result<JwsKey> JwsKey::make(const JwkValues& v) {
     } else {
       return invalid_key("unsupported EC curve '" + v.crv + "' (P-256 and P-384 are)");
     }
-    if (v.x.size() != size || v.y.size() != size) return invalid_key("the EC coordinates do not fit the curve");
-    std::string point = "\x04" + v.x + v.y;
+    // [IMPL] RFC 7518 §6.2.1.2 wants the full size; some issuers drop leading zero bytes
+    // (PyJWT before 2.8 does), so shorter values are padded.
+    if (v.x.size() > size || v.y.size() > size) return invalid_key("the EC coordinates do not fit the curve");
+    std::string point(1 + 2 * size, '\0');
+    point[0] = '\x04';
+    point.replace(1 + size - v.x.size(), v.x.size(), v.x);
+    point.replace(1 + 2 * size - v.y.size(), v.y.size(), v.y);
     if (OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
         OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1) {
       return invalid_key("the EC key cannot be built");
