@@ -325,7 +325,8 @@ Result<ps::GetFederationTokenResult> StsHandlers::get_federation_token(const ps:
 // Its issuer must be an OIDC provider of the role's account, its signature verify with the
 // keys configured for that issuer (`iamd serve --oidc-jwks`), its audience be one of the
 // provider's client IDs; then the role's trust policy alone decides, for the provider as the
-// Federated principal, with the token's claims as <provider url>:aud, :sub, :amr, :oaud.
+// Federated principal, with the token's claims as <provider url>:aud, :sub, :amr, :oaud, and
+// its session tags and source identity claims as AssumeRole's Tags and SourceIdentity.
 // [IMPL] Thumbprints: AWS pins the TLS certificate of the issuer's JWKS endpoint with the
 // provider's ThumbprintList; iamd fetches nothing (the keys are configured locally), so there
 // is no certificate to pin and the stored thumbprints take no part in verification.
@@ -383,6 +384,34 @@ Result<ps::AssumeRoleWithWebIdentityResult> StsHandlers::assume_role_with_web_id
   if (match == candidates.end()) return Error{"InvalidIdentityToken", "Incorrect token audience", ""};
   const std::string audience = *match;
 
+  // Session tags and source identity from the token's claims: the limits of AssumeRole's
+  // Tags and SourceIdentity members (50 tags, keys 1-128 and values 0-256 characters) and its
+  // rules (keys unique without case; transitive keys among the tags) [UNCERTAIN: AWS's texts
+  // for a token beyond them].
+  if (token->tags.size() > 50) return Error{"InvalidIdentityToken", "The token has more than 50 session tags.", ""};
+  SessionTags tags;
+  for (const auto& [k, v] : token->tags) {
+    if (k.empty() || k.size() > 128 || v.size() > 256) {
+      return Error{"InvalidIdentityToken", "A session tag of the token is too long or has an empty key.", ""};
+    }
+    if (has_key(tags, k)) {
+      return invalid_parameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+    }
+    tags.emplace_back(k, v);
+  }
+  for (const std::string& k : token->transitive_tag_keys) {
+    if (!has_key(tags, k)) {
+      return invalid_parameter("The specified transitive tag key must be included in the requested tags.");
+    }
+  }
+  const std::string& source_identity = token->source_identity;
+  if (!source_identity.empty() && (source_identity.size() < 2 || source_identity.size() > 64)) {
+    return Error{"InvalidIdentityToken", "The source identity of the token must have 2 to 64 characters.", ""};
+  }
+  if (source_identity.starts_with("aws:")) {
+    return Error{"ValidationError", "The source identity cannot begin with the prefix aws:", ""};
+  }
+
   std::optional<store::Role> role;
   std::string resource = r.role_arn;
   if (parsed->service() == "iam" && parsed->resource().starts_with("role/")) {
@@ -407,11 +436,26 @@ Result<ps::AssumeRoleWithWebIdentityResult> StsHandlers::assume_role_with_web_id
   if (!token->azp.empty() || token->audiences.size() > 1) keys_ctx.set_list(url + ":oaud", token->audiences);
   keys_ctx.set(url + ":sub", token->subject);
   if (!token->amr.empty()) keys_ctx.set_list(url + ":amr", token->amr);
+  std::vector<std::string> tag_keys;
+  for (const auto& [k, v] : tags) {
+    keys_ctx.set("aws:RequestTag/" + k, v);
+    tag_keys.push_back(k);
+  }
+  if (!tag_keys.empty()) keys_ctx.set_list("aws:TagKeys", tag_keys);
+  if (!token->transitive_tag_keys.empty()) keys_ctx.set_list("sts:TransitiveTagKeys", token->transitive_tag_keys);
+  if (!source_identity.empty()) keys_ctx.set("sts:SourceIdentity", source_identity);
+  // The trust policy must also allow sts:TagSession for tags and sts:SetSourceIdentity for a
+  // source identity, as for AssumeRole.
   const store::Role* role_ptr = role ? &*role : nullptr;
-  if (auto a = ctx_.access.authorize_federated(kAction, policy::PrincipalType::kWebIdentity, provider_arn, role_ptr,
-                                               resource, keys_ctx);
-      !a) {
-    return a.error();
+  for (std::string_view action :
+       {kAction, std::string_view("sts:TagSession"), std::string_view("sts:SetSourceIdentity")}) {
+    if (action == "sts:TagSession" && tags.empty()) continue;
+    if (action == "sts:SetSourceIdentity" && source_identity.empty()) continue;
+    if (auto a = ctx_.access.authorize_federated(action, policy::PrincipalType::kWebIdentity, provider_arn, role_ptr,
+                                                 resource, keys_ctx);
+        !a) {
+      return a.error();
+    }
   }
   if (!role) return Error{"AccessDenied", "Not authorized to perform " + std::string(kAction), ""};
 
@@ -420,7 +464,7 @@ Result<ps::AssumeRoleWithWebIdentityResult> StsHandlers::assume_role_with_web_id
     return Error{"ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
                  ""};
   }
-  auto policies = session_policies(r.policy, r.policy_arns, {}, role->account_id);
+  auto policies = session_policies(r.policy, r.policy_arns, tags, role->account_id);
   if (!policies) return policies.error();
 
   sts::Session s;
@@ -434,6 +478,9 @@ Result<ps::AssumeRoleWithWebIdentityResult> StsHandlers::assume_role_with_web_id
   s.session_name = r.role_session_name;
   s.policy = policies->policy;
   s.policy_arns = policies->arns;
+  s.source_identity = source_identity;
+  s.tags = tags;
+  s.transitive_tag_keys = token->transitive_tag_keys;
   s.access_key_id = common::make_access_key_id("ASIA", s.account_id, *env.random);
   s.secret_access_key = common::make_secret_access_key(*env.random);
   auto sealed = ctx_.tokens.seal(s, *env.random);
@@ -456,7 +503,8 @@ Result<ps::AssumeRoleWithWebIdentityResult> StsHandlers::assume_role_with_web_id
   user.arn = domain.assumed_role_arn(s.account_id, s.principal_name, s.session_name);
   user.assumed_role_id = s.principal_id + ":" + s.session_name;
   out.assumed_role_user = std::move(user);
-  if (r.policy || !r.policy_arns.empty()) out.packed_policy_size = policies->packed_percent;
+  if (r.policy || !r.policy_arns.empty() || !tags.empty()) out.packed_policy_size = policies->packed_percent;
+  if (!source_identity.empty()) out.source_identity = source_identity;
   out.subject_from_web_identity_token = token->subject;
   out.provider = token->issuer;
   out.audience = audience;

@@ -221,6 +221,31 @@ Result<IdentityToken> parse_identity_token(std::string_view token) {
     if (!strings_of(*amr, t.amr)) return invalid_token(kNotJwt);
   }
   if (const std::string* azp = string_member(*claims, "azp")) t.azp = *azp;
+  // [UNCERTAIN] AWS's texts for session tag and source identity claims of the wrong shape.
+  if (const policy::JsonValue* tags = claims->find("https://aws.amazon.com/tags")) {
+    const Error bad = invalid_token("The session tags claim https://aws.amazon.com/tags is not valid.");
+    if (!tags->is_object()) return bad;
+    for (const policy::JsonMember& m : tags->members) {
+      if (m.key == "principal_tags") {
+        if (!m.value.is_object()) return bad;
+        // Each value is a list of exactly one string (AWS's documented form).
+        for (const policy::JsonMember& tag : m.value.members) {
+          if (!tag.value.is_array() || tag.value.items.size() != 1 || !tag.value.items[0].is_string()) return bad;
+          t.tags.emplace_back(tag.key, tag.value.items[0].text);
+        }
+      } else if (m.key == "transitive_tag_keys") {
+        std::vector<std::string> keys;
+        if (!strings_of(m.value, keys)) return bad;
+        t.transitive_tag_keys.insert(t.transitive_tag_keys.end(), keys.begin(), keys.end());
+      } else {
+        return bad;
+      }
+    }
+  }
+  if (const policy::JsonValue* source = claims->find("https://aws.amazon.com/source_identity")) {
+    if (!source->is_string()) return invalid_token("The source identity claim is not a string.");
+    t.source_identity = source->text;
+  }
   return t;
 }
 

@@ -63,11 +63,17 @@ struct IdentityToken {
   std::int64_t expires = 0;                // exp (seconds since the epoch)
   std::optional<std::int64_t> not_before;  // nbf
   std::optional<std::int64_t> issued_at;   // iat
+  // Session tags of the claim "https://aws.amazon.com/tags" ({"principal_tags": {"<key>":
+  // ["<value>"]}, "transitive_tag_keys": [...]}), in the claim's order.
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::vector<std::string> transitive_tag_keys;
+  std::string source_identity;  // "https://aws.amazon.com/source_identity"
 };
 
 // Splits and decodes the token: three base64url parts, a JSON header with a supported "alg"
 // (no "none", no HS*: InvalidIdentityToken) and "typ" JWT when given, a JSON claims set with
-// iss, sub, aud and exp of the right types.
+// iss, sub, aud and exp of the right types; the session tags and source identity claims of
+// AWS's documented shapes ("Pass session tags using AssumeRoleWithWebIdentity").
 common::Result<IdentityToken> parse_identity_token(std::string_view token);
 
 // The signature, with the issuer's keys: the key of the token's kid (without a kid, the only

@@ -206,6 +206,38 @@ def _():
     assert error_of(s.list_users)[0] == "AccessDenied"
 
 
+TAGS = "https://aws.amazon.com/tags"
+
+
+@check("session tags from the token's https://aws.amazon.com/tags claim: sts:TagSession needed, aws:RequestTag in the trust policy, aws:PrincipalTag in the session")
+def _():
+    allow = [{"Effect": "Allow", "Principal": {"Federated": provider_arn}, "Action": "sts:AssumeRoleWithWebIdentity"},
+             {"Effect": "Allow", "Principal": {"Federated": provider_arn}, "Action": "sts:TagSession",
+              "Condition": {"StringEquals": {"aws:RequestTag/Project": "blue"}}}]
+    iam.create_role(RoleName="tagged", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": allow}))
+    iam.put_role_policy(RoleName="tagged", PolicyName="by-tag", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+                                                  "Condition": {"StringEquals": {"aws:PrincipalTag/Project": "blue"}}}]}))
+    arn = f"arn:aws:iam::{ACCOUNT}:role/tagged"
+    blue = {TAGS: {"principal_tags": {"Project": ["blue"]}, "transitive_tag_keys": ["Project"]}}
+    out = assume(token(**blue), arn=arn)
+    assert out["PackedPolicySize"] >= 1, out
+    c = out["Credentials"]
+    s = boto3.session.Session().client("iam", endpoint_url=server.endpoint, region_name="us-east-1",
+                                       aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                                       aws_session_token=c["SessionToken"])
+    s.list_users()
+    err = error_of(assume, token(**{TAGS: {"principal_tags": {"Project": ["red"]}}}), arn=arn)
+    assert err == ("AccessDenied", "Not authorized to perform sts:TagSession", 403), err
+    # The role "web" does not allow sts:TagSession.
+    err = error_of(assume, token(**blue))
+    assert err == ("AccessDenied", "Not authorized to perform sts:TagSession", 403), err
+    err = error_of(assume, token(**{TAGS: {"principal_tags": {"A": ["1"], "a": ["2"]}}}), arn=arn)
+    assert err[0] == "InvalidParameterValue", err
+    err = error_of(assume, token(**{TAGS: {"principal_tags": {"A": "not-a-list"}}}), arn=arn)
+    assert err[0] == "InvalidIdentityToken", err
+
+
 @check("a bad --oidc-jwks is refused at start with a message")
 def _():
     for bad in ["no-equals-sign", f"{ISSUER}={tmp}/missing.json", f"{ISSUER}={{\"keys\": []}}",
