@@ -100,7 +100,6 @@ Result<policy::JsonValue> json_object(std::string_view text) {
 
 std::string oidc_provider_url(std::string_view issuer) {
   if (issuer.starts_with("https://")) issuer.remove_prefix(8);
-  while (issuer.ends_with('/')) issuer.remove_suffix(1);
   return std::string(issuer);
 }
 

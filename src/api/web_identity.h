@@ -22,8 +22,10 @@
 
 namespace iamd::api {
 
-// An issuer as IAM names its OIDC provider: the URL without "https://" and without a
-// trailing "/" ("token.actions.githubusercontent.com", "example.com/tenant").
+// An issuer as IAM names its OIDC provider: the URL without "https://"
+// ("token.actions.githubusercontent.com", "example.com/tenant"); a trailing "/" stays, as in
+// AWS, where it makes another provider (an issuer "https://tenant.auth0.com/" is the provider
+// ".../oidc-provider/tenant.auth0.com/" and its keys "tenant.auth0.com/:aud").
 std::string oidc_provider_url(std::string_view issuer);
 
 struct WebIdentityKey {

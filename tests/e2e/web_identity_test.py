@@ -26,6 +26,7 @@ ISSUER = "https://idp.example.com"
 URL = "idp.example.com"
 EC_ISSUER = "https://ec.example.com/tenant"
 OTHER_ISSUER = "https://other.example.com"   # keys configured, no provider in the account
+SLASH_ISSUER = "https://slash.example.com/"  # a trailing slash makes another provider, as in AWS
 CLIENT = "my-client"
 
 rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -49,7 +50,8 @@ inline_ec = json.dumps({"keys": [jwk(ec_key, "e1")]})
 inline_other = json.dumps({"keys": [jwk(rsa_key, "k1")]})
 server = harness.server = Server(os.path.join(tmp, "data"),
                                  args=["--oidc-jwks", f"{ISSUER}={jwks_file}", "--oidc-jwks", f"{EC_ISSUER}={inline_ec}",
-                                       "--oidc-jwks", f"{OTHER_ISSUER}={inline_other}"])
+                                       "--oidc-jwks", f"{OTHER_ISSUER}={inline_other}",
+                                       "--oidc-jwks", f"{SLASH_ISSUER}={inline_other}"])
 server.start()
 iam = client("iam")
 anonymous = boto3.session.Session().client("sts", endpoint_url=server.endpoint, region_name="us-east-1",
@@ -235,6 +237,19 @@ def _():
     err = error_of(assume, token(**{TAGS: {"principal_tags": {"A": ["1"], "a": ["2"]}}}), arn=arn)
     assert err[0] == "InvalidParameterValue", err
     err = error_of(assume, token(**{TAGS: {"principal_tags": {"A": "not-a-list"}}}), arn=arn)
+    assert err[0] == "InvalidIdentityToken", err
+
+
+@check("an issuer with a trailing slash: its provider URL and condition keys keep the slash")
+def _():
+    arn = iam.create_open_id_connect_provider(Url=SLASH_ISSUER, ClientIDList=[CLIENT],
+                                              ThumbprintList=["c" * 40])["OpenIDConnectProviderArn"]
+    assert arn.endswith(":oidc-provider/slash.example.com/"), arn
+    iam.create_role(RoleName="slash", AssumeRolePolicyDocument=trust(arn, {
+        "StringEquals": {"slash.example.com/:sub": "repo:acme/app"}}))
+    out = assume(token(iss=SLASH_ISSUER), arn=f"arn:aws:iam::{ACCOUNT}:role/slash")
+    assert out["Provider"] == SLASH_ISSUER, out
+    err = error_of(assume, token(iss=SLASH_ISSUER.rstrip("/")), arn=f"arn:aws:iam::{ACCOUNT}:role/slash")
     assert err[0] == "InvalidIdentityToken", err
 
 

@@ -27,7 +27,7 @@ constexpr common::Timestamp kNow{1800000000, 0};
 
 api::WebIdentityKeys keys() {
   api::WebIdentityKeys k;
-  auto added = k.add("https://idp.example.com/", kJwks);
+  auto added = k.add("https://idp.example.com", kJwks);
   EXPECT_TRUE(added) << added.error().message;
   return k;
 }
@@ -151,13 +151,14 @@ TEST(WebIdentityKeys, Refused) {
 }
 
 TEST(WebIdentityKeys, IssuerForms) {
-  EXPECT_EQ(api::oidc_provider_url("https://idp.example.com/"), "idp.example.com");
+  EXPECT_EQ(api::oidc_provider_url("https://idp.example.com/"), "idp.example.com/");
   EXPECT_EQ(api::oidc_provider_url("https://idp.example.com/tenant"), "idp.example.com/tenant");
   EXPECT_EQ(api::oidc_provider_url("accounts.google.com"), "accounts.google.com");
   const api::WebIdentityKeys k = keys();
   ASSERT_NE(k.find("https://idp.example.com"), nullptr);
   EXPECT_EQ(k.find("idp.example.com")->size(), 3u);  // the "enc" key is skipped
   EXPECT_EQ(k.find("https://idp.example.com.evil"), nullptr);
+  EXPECT_EQ(k.find("https://idp.example.com/"), nullptr);  // another issuer, as another provider
 }
 
 }  // namespace
