@@ -10,6 +10,7 @@
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/operations.h"
+#include "api/web_identity.h"
 #include "arn/arn.h"
 #include "authz/request_context.h"
 #include "common/ids.h"
@@ -38,7 +39,7 @@ std::string header(const ApiRequest& r, std::string_view name) {
 }  // namespace
 
 struct Gateway::State final : sigv4::CredentialLookup {
-  State(iam::IamDomain& d, const common::Clock& c, common::Random& r)
+  State(iam::IamDomain& d, const common::Clock& c, common::Random& r, std::shared_ptr<const WebIdentityKeys> w)
       : domain(d),
         clock(c),
         access(d),
@@ -47,7 +48,8 @@ struct Gateway::State final : sigv4::CredentialLookup {
         session_roles(*d.env().store, kMaxCachedKeys),
         tokens(crypto::derive_key(d.env().master_key, kTokenKeyPurpose)),
         verifier(*this, c, verify_options()),
-        request_ids(r) {}
+        request_ids(r),
+        web_identity(std::move(w)) {}
 
   // The session tokens' key is derived from the master key (crypto::derive_key): every node
   // configured with the master key opens every node's tokens, and rotating the master key
@@ -171,7 +173,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
     env.user_agent = header(req, "User-Agent");
     env.referer = header(req, "Referer");
     authz::add_environment_keys(context, env);
-    CallContext ctx{s.domain, s.access, caller, context, s.tokens};
+    CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
     IamHandlers iam_handlers(ctx);
     StsHandlers sts_handlers(ctx);
     protocol::Response answer =
@@ -225,10 +227,12 @@ struct Gateway::State final : sigv4::CredentialLookup {
   sts::TokenSealer tokens;
   sigv4::Verifier verifier;
   common::RequestIds request_ids;
+  std::shared_ptr<const WebIdentityKeys> web_identity;
 };
 
-Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random)
-    : state_(std::make_unique<State>(domain, clock, random)) {}
+Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random,
+                 std::shared_ptr<const WebIdentityKeys> web_identity)
+    : state_(std::make_unique<State>(domain, clock, random, std::move(web_identity))) {}
 
 Gateway::~Gateway() = default;
 
@@ -428,7 +432,7 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   env.referer = header(req, "Referer");
   authz::add_environment_keys(context, env);
 
-  CallContext ctx{s.domain, s.access, caller, context, s.tokens};
+  CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
   IamHandlers iam_handlers(ctx);
   StsHandlers sts_handlers(ctx);
   protocol::Response answer =

@@ -19,6 +19,8 @@
 
 namespace iamd::api {
 
+class WebIdentityKeys;
+
 struct ApiRequest {
   std::string method;
   std::string path;
@@ -37,7 +39,10 @@ struct ApiResponse {
 
 class Gateway {
  public:
-  Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random);
+  // `web_identity`: the OIDC issuers' keys AssumeRoleWithWebIdentity verifies tokens with
+  // (none: every web identity token is refused).
+  Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random,
+          std::shared_ptr<const WebIdentityKeys> web_identity = nullptr);
   ~Gateway();
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;

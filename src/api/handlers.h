@@ -320,6 +320,8 @@ class StsHandlers final : public protocol::sts::StsService {
       const protocol::sts::DecodeAuthorizationMessageRequest& r) override;
   common::Result<protocol::sts::GetAccessKeyInfoResult> get_access_key_info(
       const protocol::sts::GetAccessKeyInfoRequest& r) override;
+  common::Result<protocol::sts::AssumeRoleWithWebIdentityResult> assume_role_with_web_identity(
+      const protocol::sts::AssumeRoleWithWebIdentityRequest& r) override;
 
  private:
   // A session's policies, checked: the inline one as AWS validates session policies, the

@@ -30,12 +30,16 @@
 
 namespace iamd::api {
 
+class WebIdentityKeys;
+
 struct CallContext {
   iam::IamDomain& domain;
   Access& access;
   const Caller& caller;
   const condition::Context& base_context;  // environment and principal keys
   const sts::TokenSealer& tokens;          // seals the sessions STS hands out
+  // The keys of OIDC issuers (AssumeRoleWithWebIdentity); null when none are configured.
+  const WebIdentityKeys* web_identity = nullptr;
 };
 
 // The resource an operation acts on, resolved in the operation's transaction.

@@ -4,7 +4,10 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
+#include <memory>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -58,6 +61,30 @@ http::Response to_http(const api::ApiResponse& r) {
 
 }  // namespace
 
+common::Result<std::shared_ptr<const api::WebIdentityKeys>> load_oidc_jwks(const std::vector<std::string>& specs) {
+  auto keys = std::make_shared<api::WebIdentityKeys>();
+  for (const std::string& spec : specs) {
+    const std::size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      return common::Error{"InvalidArgument", "'" + spec + "' is not ISSUER=SOURCE", ""};
+    }
+    const std::string issuer = spec.substr(0, eq);
+    const std::string source = spec.substr(eq + 1);
+    std::string text = source;
+    if (!source.starts_with('{')) {
+      std::ifstream in(source, std::ios::binary);
+      std::ostringstream buffer;
+      buffer << in.rdbuf();
+      if (!in) return common::Error{"InvalidArgument", issuer + ": cannot read the JWKS file " + source, ""};
+      text = buffer.str();
+    }
+    if (auto a = keys->add(issuer, text); !a) {
+      return common::Error{"InvalidArgument", issuer + ": " + a.error().message, ""};
+    }
+  }
+  return std::shared_ptr<const api::WebIdentityKeys>(std::move(keys));
+}
+
 int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   // Stop signals are taken by this thread with sigwait; every other thread blocks them.
   sigset_t signals;
@@ -74,6 +101,11 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
       err << "iamd: --quota: " << a.error().message << "\n";
       return 1;
     }
+  }
+  auto web_identity = load_oidc_jwks(options.oidc_jwks);
+  if (!web_identity) {
+    err << "iamd: --oidc-jwks: " << web_identity.error().message << "\n";
+    return 1;
   }
   auto dir = open_data_dir(options.data, random);
   if (!dir) {
@@ -141,7 +173,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
            " (Rotating the root access key)\n";
   }
   crypto::OsRandom gateway_random;
-  api::Gateway gateway(domain, clock, gateway_random);
+  api::Gateway gateway(domain, clock, gateway_random, *web_identity);
   http::ServerOptions hopts;
   hopts.listen = options.listen;
   hopts.threads = options.threads;

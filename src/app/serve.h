@@ -7,8 +7,12 @@
 #include <cstddef>
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "api/web_identity.h"
+#include "common/result.h"
 
 namespace iamd::app {
 
@@ -20,7 +24,15 @@ struct ServeOptions {
   std::size_t max_connections = 4096;
   // "NAME=VALUE" settings of IAM quotas (iam::Quotas::apply); AWS's defaults otherwise.
   std::vector<std::string> quotas;
+  // "ISSUER=SOURCE": the keys of an OIDC issuer for AssumeRoleWithWebIdentity; SOURCE is a
+  // JWKS file's path, or the JWKS JSON itself when it starts with '{' (load_oidc_jwks).
+  std::vector<std::string> oidc_jwks;
 };
+
+// The issuers' keys of `specs` ("ISSUER=SOURCE" each; an issuer given twice gets the keys of
+// both). An error naming the spec when one is not ISSUER=SOURCE, its file cannot be read, or
+// its text is no usable JWKS (api::WebIdentityKeys::add).
+common::Result<std::shared_ptr<const api::WebIdentityKeys>> load_oidc_jwks(const std::vector<std::string>& specs);
 
 // Runs until a stop signal; returns the process exit status. Prints the bound address
 // ("iamd: listening on http://HOST:PORT") and, on first start only, the root credentials.

@@ -253,7 +253,12 @@ bool valid_trust_principal(const PrincipalEntry& p, std::string_view partition) 
     }
     std::array<std::string_view, 6> a;
     if (!split_arn(v, a) || a[1] != partition || a[2] != "iam" || !a[3].empty() || !digits(a[4], 12)) return false;
-    return has_named_resource(a[5], "saml-provider/", 0) || has_named_resource(a[5], "oidc-provider/", 0);
+    // An OIDC provider's URL may end with "/" (an issuer such as https://tenant.auth0.com/ is
+    // the provider oidc-provider/tenant.auth0.com/, and AWS accepts that ARN as a principal
+    // [OBS: users' trust policies, e.g. Mozilla's Auth0 provider]): only its host must be there.
+    constexpr std::string_view kOidc = "oidc-provider/";
+    return has_named_resource(a[5], "saml-provider/", 0) ||
+           (a[5].starts_with(kOidc) && a[5].size() > kOidc.size() && a[5][kOidc.size()] != '/');
   }
   // CanonicalUser names S3 owners, which cannot assume a role [UNCERTAIN: IAM's answer].
   return false;
