@@ -1,0 +1,6 @@
+#include "jwt_target.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  iamd::fuzz::jwt_target(data, size);
+  return 0;
+}
