@@ -256,6 +256,9 @@ constexpr Operation kSts[] = {
     // The role is named by an ARN and its trust policy takes part (Pipeline::authorize_assume);
     // a write: RoleLastUsed, and the MFA code used.
     {"AssumeRole", "sts:AssumeRole", R::kCustom, "RoleArn", 0, M::kWrite},
+    // Unsigned or signed: the SAML response authenticates it and the role's trust policy alone
+    // decides (StsHandlers::assume_role_with_saml); a write: RoleLastUsed.
+    {"AssumeRoleWithSAML", "sts:AssumeRoleWithSAML", R::kCustom, "RoleArn", kAnonymous, M::kUnauthorizedWrite},
     // Authorized on the federated user's ARN, which the handler makes from Name.
     {"GetFederationToken", "sts:GetFederationToken", R::kCustom, "Name", 0, M::kRead},
     // No policy controls it (evaluation.md §4.1); the MFA check records the code it used.
