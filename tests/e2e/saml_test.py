@@ -131,6 +131,8 @@ def _():
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}]}))
     iam.create_role(RoleName="SamlStrict", AssumeRolePolicyDocument=trust({
         "StringEquals": {"saml:aud": AWS_SAML, "saml:sub": "bob"}}))
+    iam.create_role(RoleName="SamlOtherAud", AssumeRolePolicyDocument=trust({
+        "StringEquals": {"saml:aud": "https://other.example.com/saml"}}))
 
 
 @check("a signed assertion gives a role session; GetCallerIdentity shows the assumed role")
@@ -167,6 +169,13 @@ def _():
         (code, message, status)
     r = assume(role=STRICT_ROLE, assertion=b64(signed(response(subject="bob", roles=(f"{STRICT_ROLE},{PROVIDER}",)))))
     assert r["Subject"] == "bob", r
+
+
+@check("trust conditions on saml:aud are enforced")
+def _():
+    role = f"arn:aws:iam::{ACCOUNT}:role/SamlOtherAud"
+    code, _, status = error_of(assume, role=role, assertion=b64(signed(response(roles=(f"{role},{PROVIDER}",)))))
+    assert (code, status) == ("AccessDenied", 403), (code, status)
 
 
 @check("a pair the assertion does not offer is denied")
