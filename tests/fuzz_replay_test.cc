@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "../fuzz/targets.h"
+#include "saml_response_target.h"
 #include "saml_target.h"
 
 namespace iamd {
@@ -34,6 +35,9 @@ TEST(FuzzSeeds, ArnParser) {
 }
 TEST(FuzzSeeds, SamlMetadataParser) {
   replay("saml", fuzz::saml_target);
+}
+TEST(FuzzSeeds, SamlResponseVerifier) {
+  replay("saml_response", fuzz::saml_response_target);
 }
 
 }  // namespace

@@ -187,6 +187,20 @@ TEST_F(SamlResponseTest, SignatureWrappingIsRejected) {
   EXPECT_FALSE(verify_saml_response(b64(dup), trusted));
 }
 
+TEST_F(SamlResponseTest, OnlySameDocumentReferencesAndKnownTransforms) {
+  const std::string good = sign_saml(response_xml(Parts{}), "_assertion1", key, cert);
+  ASSERT_TRUE(verify_saml_response(b64(good), trusted));
+  std::string external = good;
+  external.replace(external.find("URI=\"#_assertion1\""), 17, "URI=\"http://x/a\"");
+  EXPECT_FALSE(verify_saml_response(b64(external), trusted));
+  const std::string c14n = "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>";
+  std::string xslt = good;
+  const auto at = xslt.find(c14n);
+  ASSERT_NE(at, std::string::npos);
+  xslt.replace(at, c14n.size(), "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>");
+  EXPECT_FALSE(verify_saml_response(b64(xslt), trusted));
+}
+
 TEST_F(SamlResponseTest, DoctypeIsRejected) {
   const std::string xml =
       "<!DOCTYPE r [<!ENTITY x \"y\">]>" + sign_saml(response_xml(Parts{}), "_assertion1", key, cert);
