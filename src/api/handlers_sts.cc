@@ -514,7 +514,9 @@ Result<ps::AssumeRoleWithSAMLResult> StsHandlers::assume_role_with_saml(const ps
   if (!role) return denied;  // authorize_federated denies a missing role: not reached
 
   // Duration: DurationSeconds (one hour unless asked) within the role's maximum, shortened
-  // to the SessionDuration attribute and to the AuthnStatement's SessionNotOnOrAfter.
+  // to the AuthnStatement's SessionNotOnOrAfter [AWS] and to the SessionDuration attribute.
+  // [UNCERTAIN] AWS's API reference describes SessionDuration as the console session's
+  // length, separate from DurationSeconds; iamd takes it as a cap on the API session too.
   std::int64_t duration = r.duration_seconds.value_or(3600);
   if (duration > role->max_session_duration) {
     return Error{"ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
