@@ -239,6 +239,18 @@ Result<SamlAssertion> read_assertion(xmlNode* response, xmlNode* assertion) {
   return out;
 }
 
+bool is_regional_recipient(std::string_view recipient, std::string_view host) {
+  constexpr std::string_view kScheme = "https://";
+  if (host.empty() || !recipient.starts_with(kScheme)) return false;
+  recipient.remove_prefix(kScheme.size());
+  const std::string tail = "." + std::string(host) + "/saml";
+  if (!recipient.ends_with(tail)) return false;
+  const std::string_view region = recipient.substr(0, recipient.size() - tail.size());
+  return !region.empty() && std::all_of(region.begin(), region.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+  });
+}
+
 }  // namespace
 
 const SamlAttribute* SamlAssertion::attribute(std::string_view name) const {
@@ -313,7 +325,8 @@ Result<std::string> check_saml_assertion(const SamlAssertion& a, const SamlExpec
   bool recipient_seen = false;
   for (const SamlSubjectConfirmation& c : a.confirmations) {
     if (c.method != kBearer) continue;
-    if (std::find(expect.recipients.begin(), expect.recipients.end(), c.recipient) == expect.recipients.end()) {
+    if (std::find(expect.recipients.begin(), expect.recipients.end(), c.recipient) == expect.recipients.end() &&
+        !is_regional_recipient(c.recipient, expect.regional_host)) {
       continue;
     }
     recipient_seen = true;

@@ -75,6 +75,10 @@ struct SamlExpectations {
   // one): https://signin.aws.amazon.com/saml and urn:amazon:webservices for the aws partition.
   std::vector<std::string> audiences;
   std::vector<std::string> recipients;
+  // Also accepted as a recipient: "https://<region>.<regional_host>/saml" (AWS's regional
+  // sign-in endpoints, e.g. https://eu-west-1.signin.aws.amazon.com/saml), <region> being
+  // lowercase letters, digits and '-'. Empty: none.
+  std::string regional_host;
 };
 
 // The rules of "Configure SAML assertions for the authentication response": the Issuer is

@@ -477,7 +477,7 @@ Result<Providers::SamlLogin> Providers::authenticate_saml(const Read& rd, std::s
   auto assertion = formats::verify_saml_response(response, metadata->signing_certificates);
   if (!assertion) return assertion.error();
   // AWS's service-provider names per partition ("Configure SAML assertions for the
-  // authentication response"); [UNCERTAIN] the regional sign-in recipients are not accepted.
+  // authentication response"), the recipient also at a regional sign-in endpoint.
   formats::SamlExpectations expect;
   expect.now = env_.clock->now();
   expect.issuer = metadata->entity_id;
@@ -489,6 +489,8 @@ Result<Providers::SamlLogin> Providers::authenticate_saml(const Read& rd, std::s
     expect.audiences = {"https://signin.aws.amazon.com/saml", "urn:amazon:webservices"};
   }
   expect.recipients = {expect.audiences.front()};
+  const std::string& global = expect.audiences.front();  // https://<host>/saml
+  expect.regional_host = global.substr(8, global.size() - 8 - 5);
   auto recipient = formats::check_saml_assertion(*assertion, expect);
   if (!recipient) return recipient.error();
   SamlLogin out;

@@ -90,6 +90,7 @@ class SamlResponseTest : public ::testing::Test {
     e.issuer = kIssuer;
     e.audiences = {"https://signin.aws.amazon.com/saml", "urn:amazon:webservices"};
     e.recipients = {"https://signin.aws.amazon.com/saml"};
+    e.regional_host = "signin.aws.amazon.com";
     return e;
   }
   // Signed assertion (the common IdP form), verified and checked.
@@ -230,6 +231,14 @@ TEST_F(SamlResponseTest, TimeAudienceRecipientAndIssuer) {
   Parts recipient;
   recipient.recipient = "https://sp.example.com/acs";
   EXPECT_EQ(run(recipient).error().code, "InvalidIdentityToken");
+  Parts regional;
+  regional.recipient = "https://eu-west-1.signin.aws.amazon.com/saml";
+  auto r = run(regional);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(*r, "https://eu-west-1.signin.aws.amazon.com/saml");
+  Parts not_regional;
+  not_regional.recipient = "https://evil.example.com/x.signin.aws.amazon.com/saml";
+  EXPECT_EQ(run(not_regional).error().code, "InvalidIdentityToken");
   Parts issuer;
   issuer.issuer = "https://other.example.com";
   auto i = run(issuer);
