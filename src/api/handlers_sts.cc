@@ -442,6 +442,14 @@ Result<ps::AssumeRoleWithSAMLResult> StsHandlers::assume_role_with_saml(const ps
     if (has_key(tags, key)) {
       return invalid_parameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
     }
+    // The session tag limits of AWS's "Passing session tags in STS" (50 tags, keys 1-128 and
+    // values up to 256 characters); [UNCERTAIN] AWS's code and text for an assertion over them.
+    if (key.empty() || key.size() > 128 || attr.values.front().size() > 256 || tags.size() == 50) {
+      return Error{"InvalidIdentityToken",
+                   "PrincipalTag attributes must be at most 50, with keys of 1-128 and values of at most 256 "
+                   "characters",
+                   ""};
+    }
     tags.emplace_back(key, attr.values.front());
   }
   if (const formats::SamlAttribute* t = a.attribute(kSamlTransitiveTagKeysAttribute)) {

@@ -234,6 +234,10 @@ def _():
     assert 1700 < left <= 1800, left
     code, _, _ = error_of(assume, DurationSeconds=7200)  # the role's maximum is one hour
     assert code == "ValidationError", code
+    many = "".join(f'<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/PrincipalTag:k{i}">'
+                   '<saml:AttributeValue>v</saml:AttributeValue></saml:Attribute>' for i in range(51))
+    code, _, _ = error_of(assume, assertion=b64(signed(response(extra_attributes=many))))
+    assert code == "InvalidIdentityToken", code
 
 
 finish(tmp)
