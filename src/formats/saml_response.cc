@@ -183,12 +183,13 @@ std::vector<std::string> values_of(xmlNode* attribute) {
   return out;
 }
 
-Result<SamlAssertion> read_assertion(xmlNode* response, xmlNode* assertion) {
+// `response_signed`: the Response's own elements are covered by a verified signature too.
+Result<SamlAssertion> read_assertion(xmlNode* response, xmlNode* assertion, bool response_signed) {
   SamlAssertion out;
   if (xmlNode* issuer = child(assertion, kAssertionNs, "Issuer")) {
     out.issuer = text(issuer);
-  } else if (xmlNode* r_issuer = child(response, kAssertionNs, "Issuer")) {
-    out.issuer = text(r_issuer);
+  } else if (xmlNode* r_issuer = child(response, kAssertionNs, "Issuer"); r_issuer && response_signed) {
+    out.issuer = text(r_issuer);  // never from an unsigned part of the document
   }
   if (xmlNode* subject = child(assertion, kAssertionNs, "Subject")) {
     if (xmlNode* name_id = child(subject, kAssertionNs, "NameID")) {
@@ -308,7 +309,7 @@ Result<SamlAssertion> verify_saml_response(std::string_view response_base64,
   if (!assertion_sigs.empty()) {
     if (auto v = verify_enveloped(assertion, assertion_sigs.front(), certificates); !v) return v.error();
   }
-  return read_assertion(response, assertion);
+  return read_assertion(response, assertion, !response_sigs.empty());
 }
 
 Result<std::string> check_saml_assertion(const SamlAssertion& a, const SamlExpectations& expect) {

@@ -47,7 +47,7 @@ struct SamlSubjectConfirmation {
 
 // What the signed assertion says, as plain values.
 struct SamlAssertion {
-  std::string issuer;          // the Assertion's Issuer (else the Response's)
+  std::string issuer;          // the Assertion's Issuer (else a signed Response's)
   std::string subject;         // Subject/NameID
   std::string subject_format;  // NameID's Format, as written
   std::vector<SamlSubjectConfirmation> confirmations;

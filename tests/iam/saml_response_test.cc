@@ -33,15 +33,14 @@ struct Parts {
   std::string not_on_or_after = "2026-12-05T00:00:00Z";
   std::string confirmation_not_on_or_after = "2026-12-05T00:00:00Z";
   std::string session_name = "alice@example.com";
-  std::string extra_assertion;  // a second Assertion element, verbatim
+  std::string extra_assertion;   // a second Assertion element, verbatim
+  bool assertion_issuer = true;  // the Assertion has an Issuer of its own
 };
 
 std::string assertion_xml(const Parts& p) {
   return "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" + p.assertion_id +
-         "\" Version=\"2.0\" IssueInstant=\"2026-12-04T23:30:00Z\">"
-         "<saml:Issuer>" +
-         p.issuer +
-         "</saml:Issuer>"
+         "\" Version=\"2.0\" IssueInstant=\"2026-12-04T23:30:00Z\">" +
+         (p.assertion_issuer ? "<saml:Issuer>" + p.issuer + "</saml:Issuer>" : std::string()) +
          "<saml:Subject><saml:NameID "
          "Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent\">alice</saml:NameID>"
          "<saml:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\">"
@@ -147,6 +146,18 @@ TEST_F(SamlResponseTest, SignatureByAnotherKeyIsRejected) {
   auto b = verify_saml_response(b64(sign_saml(response_xml(p), p.assertion_id, other_key, other_cert)),
                                 {pem_to_der(other_cert)});
   EXPECT_TRUE(b) << b.error().message;
+}
+
+TEST_F(SamlResponseTest, IssuerIsReadOnlyFromSignedParts) {
+  Parts p;
+  p.assertion_issuer = false;  // only the Response names the issuer
+  auto a = verify_saml_response(b64(sign_saml(response_xml(p), p.assertion_id, key, cert)), trusted);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->issuer, "");  // the Response is not signed: its Issuer is not taken
+  EXPECT_EQ(check_saml_assertion(*a, expect()).error().message, "Issuer not present in specified provider");
+  auto b = verify_saml_response(b64(sign_saml(response_xml(p), "_response1", key, cert)), trusted);
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->issuer, kIssuer);
 }
 
 TEST_F(SamlResponseTest, UnsignedResponseIsRejected) {
