@@ -213,6 +213,22 @@ TEST_F(SamlResponseTest, OnlySameDocumentReferencesAndKnownTransforms) {
   EXPECT_FALSE(verify_saml_response(b64(xslt), trusted));
 }
 
+TEST_F(SamlResponseTest, FailedStatusAndEncryptedAssertions) {
+  std::string denied = sign_saml(response_xml(Parts{}), "_assertion1", key, cert);
+  const std::string success = "urn:oasis:names:tc:SAML:2.0:status:Success";
+  denied.replace(denied.find(success), success.size(), "urn:oasis:names:tc:SAML:2.0:status:Requester");
+  auto a = verify_saml_response(b64(denied), trusted);
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().code, "IDPRejectedClaim");
+  std::string encrypted = response_xml(Parts{});
+  const auto start = encrypted.find("<saml:Assertion");
+  const auto end = encrypted.find("</saml:Assertion>") + std::string("</saml:Assertion>").size();
+  encrypted.replace(start, end - start, "<saml:EncryptedAssertion/>");
+  auto b = verify_saml_response(b64(encrypted), trusted);
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().code, "InvalidIdentityToken");
+}
+
 TEST_F(SamlResponseTest, DoctypeIsRejected) {
   const std::string xml =
       "<!DOCTYPE r [<!ENTITY x \"y\">]>" + sign_saml(response_xml(Parts{}), "_assertion1", key, cert);
