@@ -244,7 +244,8 @@ bool is_regional_recipient(std::string_view recipient, std::string_view host) {
   constexpr std::string_view kScheme = "https://";
   if (host.empty() || !recipient.starts_with(kScheme)) return false;
   recipient.remove_prefix(kScheme.size());
-  const std::string tail = "." + std::string(host) + "/saml";
+  std::string tail(1, '.');
+  tail.append(host).append("/saml");
   if (!recipient.ends_with(tail)) return false;
   const std::string_view region = recipient.substr(0, recipient.size() - tail.size());
   return !region.empty() && std::all_of(region.begin(), region.end(), [](char ch) {
