@@ -8,6 +8,7 @@
 
 #include "../fuzz/targets.h"
 #include "jwt_target.h"
+#include "saml_response_target.h"
 #include "saml_target.h"
 
 namespace iamd {
@@ -38,6 +39,9 @@ TEST(FuzzSeeds, SamlMetadataParser) {
 }
 TEST(FuzzSeeds, WebIdentityTokenAndJwks) {
   replay("jwt", fuzz::jwt_target);
+}
+TEST(FuzzSeeds, SamlResponseVerifier) {
+  replay("saml_response", fuzz::saml_response_target);
 }
 
 }  // namespace

@@ -312,6 +312,8 @@ class StsHandlers final : public protocol::sts::StsService {
   common::Result<protocol::sts::GetCallerIdentityResult> get_caller_identity(
       const protocol::sts::GetCallerIdentityRequest& r) override;
   common::Result<protocol::sts::AssumeRoleResult> assume_role(const protocol::sts::AssumeRoleRequest& r) override;
+  common::Result<protocol::sts::AssumeRoleWithSAMLResult> assume_role_with_saml(
+      const protocol::sts::AssumeRoleWithSAMLRequest& r) override;
   common::Result<protocol::sts::GetFederationTokenResult> get_federation_token(
       const protocol::sts::GetFederationTokenRequest& r) override;
   common::Result<protocol::sts::GetSessionTokenResult> get_session_token(

@@ -259,6 +259,9 @@ constexpr Operation kSts[] = {
     // Unsigned: the web identity token authenticates; the trust policy alone authorizes.
     {"AssumeRoleWithWebIdentity", "sts:AssumeRoleWithWebIdentity", R::kCustom, "RoleArn", kAnonymous,
      M::kUnauthorizedWrite},
+    // Unsigned or signed: the SAML response authenticates it and the role's trust policy alone
+    // decides (StsHandlers::assume_role_with_saml); a write: RoleLastUsed.
+    {"AssumeRoleWithSAML", "sts:AssumeRoleWithSAML", R::kCustom, "RoleArn", kAnonymous, M::kUnauthorizedWrite},
     // Authorized on the federated user's ARN, which the handler makes from Name.
     {"GetFederationToken", "sts:GetFederationToken", R::kCustom, "Name", 0, M::kRead},
     // No policy controls it (evaluation.md §4.1); the MFA check records the code it used.

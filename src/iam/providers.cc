@@ -464,6 +464,43 @@ Result<void> Providers::update_saml_provider(const Write& wr, std::string_view a
   });
 }
 
+Result<Providers::SamlLogin> Providers::authenticate_saml(const Read& rd, std::string_view provider_arn,
+                                                          std::string_view response) {
+  auto provider = get_saml_provider(rd, provider_arn);
+  if (!provider) {
+    if (!store::is_not_found(provider.error())) return provider.error();
+    return Error{"InvalidIdentityToken", "Specified provider doesn't exist", ""};
+  }
+  // The stored document parsed when it was stored; a failure now is a server fault.
+  auto metadata = parse_saml_metadata(provider->metadata);
+  if (!metadata) return Error{"InvalidIdentityToken", "Specified provider doesn't exist", ""};
+  auto assertion = formats::verify_saml_response(response, metadata->signing_certificates);
+  if (!assertion) return assertion.error();
+  // AWS's service-provider names per partition ("Configure SAML assertions for the
+  // authentication response"), the recipient also at a regional sign-in endpoint.
+  formats::SamlExpectations expect;
+  expect.now = env_.clock->now();
+  expect.issuer = metadata->entity_id;
+  if (env_.partition == "aws-cn") {
+    expect.audiences = {"https://signin.amazonaws.cn/saml", "urn:amazon:webservices:cn-north-1"};
+  } else if (env_.partition == "aws-us-gov") {
+    expect.audiences = {"https://signin.amazonaws-us-gov.com/saml", "urn:amazon:webservices:govcloud"};
+  } else {
+    expect.audiences = {"https://signin.aws.amazon.com/saml", "urn:amazon:webservices"};
+  }
+  expect.recipients = {expect.audiences.front()};
+  const std::string& global = expect.audiences.front();  // https://<host>/saml
+  expect.regional_host = global.substr(8, global.size() - 8 - 5);
+  auto recipient = formats::check_saml_assertion(*assertion, expect);
+  if (!recipient) return recipient.error();
+  SamlLogin out;
+  out.name_qualifier = formats::saml_name_qualifier(assertion->issuer, rd.account_id, provider->name);
+  out.provider = std::move(provider).value();
+  out.assertion = std::move(assertion).value();
+  out.recipient = std::move(recipient).value();
+  return out;
+}
+
 Result<void> Providers::delete_saml_provider(const Write& wr, std::string_view arn) {
   auto found = find<SamlProvider>(wr.tx, wr.account_id, arn);
   if (!found) return found.error();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/time.h"
+#include "formats/saml_response.h"
 #include "iam/env.h"
 #include "iam/scope.h"
 #include "iam/types.h"
@@ -67,6 +68,19 @@ class Providers {
   Result<void> untag_saml_provider(const Write& wr, std::string_view arn, const std::vector<std::string>& keys);
   Result<store::Page<store::Tag>> list_saml_provider_tags(const Read& rd, std::string_view arn,
                                                           const store::ListOptions& options);
+
+  // AssumeRoleWithSAML's authentication step: the SAML provider `provider_arn` of
+  // rd.account_id (InvalidIdentityToken "Specified provider doesn't exist" [UNCERTAIN] when
+  // there is none), the base64 response verified with its metadata's signing certificates and
+  // checked against the clock, its entityID and AWS's audience and recipient for the
+  // server's partition (formats/saml_response.h).
+  struct SamlLogin {
+    SamlProvider provider;
+    formats::SamlAssertion assertion;
+    std::string recipient;       // the bearer confirmation's Recipient: saml:aud, Audience
+    std::string name_qualifier;  // saml:namequalifier, NameQualifier
+  };
+  Result<SamlLogin> authenticate_saml(const Read& rd, std::string_view provider_arn, std::string_view response);
 
  private:
   const DomainEnv& env_;

@@ -1,5 +1,6 @@
 #include "iam/saml_metadata.h"
 
+#include "common/strings.h"
 #include "formats/xml_read.h"
 #include "iam/internal.h"
 
@@ -43,6 +44,28 @@ common::Result<SamlMetadata> parse_saml_metadata(std::string_view document) {
     auto t = common::parse_aws_date(valid_until->value);
     if (!t) return unparsable;
     out.valid_until = *t;
+  }
+  constexpr std::string_view kDsig = "http://www.w3.org/2000/09/xmldsig#";
+  const XmlElement* sso = idp->child(kSamlMetadataNs, "IDPSSODescriptor");
+  for (const XmlElement& kd : sso->children) {
+    if (kd.ns != kSamlMetadataNs || kd.name != "KeyDescriptor") continue;
+    const formats::XmlAttribute* use = kd.attribute("", "use");
+    if (use != nullptr && use->value != "signing") continue;
+    const XmlElement* info = kd.child(kDsig, "KeyInfo");
+    if (info == nullptr) continue;
+    for (const XmlElement& data : info->children) {
+      if (data.ns != kDsig || data.name != "X509Data") continue;
+      for (const XmlElement& cert : data.children) {
+        if (cert.ns != kDsig || cert.name != "X509Certificate") continue;
+        std::string compact;
+        for (char ch : cert.text) {
+          if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') compact.push_back(ch);
+        }
+        std::string der;
+        // [IMPL] a certificate that is not base64 is skipped, as AWS stores such documents.
+        if (common::base64_decode(compact, der) && !der.empty()) out.signing_certificates.push_back(std::move(der));
+      }
+    }
   }
   return out;
 }

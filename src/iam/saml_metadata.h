@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "common/time.h"
@@ -22,6 +23,11 @@ struct SamlMetadata {
   // The validUntil attribute of the EntityDescriptor, else of the enclosing
   // EntitiesDescriptor; empty when the document sets none.
   std::optional<common::Timestamp> valid_until;
+  // The identity provider's signing certificates (DER): the ds:X509Certificate of each
+  // IDPSSODescriptor/KeyDescriptor whose use is "signing" or unset, in document order. What
+  // AssumeRoleWithSAML trusts; a document without one is still accepted here (AWS stores it)
+  // but no assertion verifies against it.
+  std::vector<std::string> signing_certificates;
 };
 
 common::Result<SamlMetadata> parse_saml_metadata(std::string_view document);
