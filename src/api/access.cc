@@ -178,58 +178,39 @@ common::Result<std::string> Access::decode_authorization_message(const Caller& c
   return std::move(json).value();
 }
 
+// A principal's texts compiled into its identity set and boundary, as cached by principals_.
+common::Result<Access::Principals::Built> Access::compile_principal(common::Result<iam::PrincipalPolicyTexts> texts) {
+  if (!texts) return texts.error();
+  std::vector<std::shared_ptr<const policy::CompiledPolicy>> identity;
+  for (const iam::PolicyText& t : texts->identity) {
+    // Inline policies may be 2008-10-17 and are not managed: validate them as inline.
+    auto c = compile_cached(
+        compiled_, t,
+        t.source_type.ends_with("managed") ? policy::PolicyKind::kManaged : policy::PolicyKind::kIdentity);
+    if (!c) return c.error();
+    identity.push_back(*c);
+  }
+  auto p = std::make_shared<authz::PrincipalPolicies>();
+  p->identity = authz::PolicySet(std::move(identity));
+  if (texts->boundary) {
+    auto c = compile_cached(compiled_, *texts->boundary, policy::PolicyKind::kManaged);
+    if (!c) return c.error();
+    p->boundary = std::make_unique<authz::PolicySet>(std::vector{*c});
+  }
+  return Principals::Built{std::shared_ptr<const authz::PrincipalPolicies>(std::move(p)), std::move(texts->depends_on)};
+}
+
 common::Result<std::shared_ptr<const authz::PrincipalPolicies>> Access::policies_of(const store::User& user) {
-  using Built = decltype(principals_)::Built;
-  return principals_.get("user/" + user.id, [&]() -> common::Result<Built> {
-    auto texts = domain_.user_policies(user.id);
-    if (!texts) return texts.error();
-    std::vector<std::shared_ptr<const policy::CompiledPolicy>> identity;
-    for (const iam::PolicyText& t : texts->identity) {
-      // Inline policies may be 2008-10-17 and are not managed: validate them as inline.
-      auto c = compile_cached(
-          compiled_, t,
-          t.source_type.ends_with("managed") ? policy::PolicyKind::kManaged : policy::PolicyKind::kIdentity);
-      if (!c) return c.error();
-      identity.push_back(*c);
-    }
-    auto p = std::make_shared<authz::PrincipalPolicies>();
-    p->identity = authz::PolicySet(std::move(identity));
-    if (texts->boundary) {
-      auto c = compile_cached(compiled_, *texts->boundary, policy::PolicyKind::kManaged);
-      if (!c) return c.error();
-      p->boundary = std::make_unique<authz::PolicySet>(std::vector{*c});
-    }
-    return Built{std::shared_ptr<const authz::PrincipalPolicies>(std::move(p)), std::move(texts->depends_on)};
-  });
+  return principals_.get("user/" + user.id, [&] { return compile_principal(domain_.user_policies(user.id)); });
 }
 
 common::Result<std::shared_ptr<const authz::PrincipalPolicies>> Access::policies_of(const store::Role& role) {
-  using Built = decltype(principals_)::Built;
-  return principals_.get("role/" + role.id, [&]() -> common::Result<Built> {
-    auto texts = domain_.role_policies(role.id);
-    if (!texts) return texts.error();
-    auto p = std::make_shared<authz::PrincipalPolicies>();
-    std::vector<std::shared_ptr<const policy::CompiledPolicy>> identity;
-    for (const iam::PolicyText& t : texts->identity) {
-      auto c = compile_cached(
-          compiled_, t,
-          t.source_type.ends_with("managed") ? policy::PolicyKind::kManaged : policy::PolicyKind::kIdentity);
-      if (!c) return c.error();
-      identity.push_back(*c);
-    }
-    p->identity = authz::PolicySet(std::move(identity));
-    if (texts->boundary) {
-      auto c = compile_cached(compiled_, *texts->boundary, policy::PolicyKind::kManaged);
-      if (!c) return c.error();
-      p->boundary = std::make_unique<authz::PolicySet>(std::vector{*c});
-    }
-    return Built{std::shared_ptr<const authz::PrincipalPolicies>(std::move(p)), std::move(texts->depends_on)};
-  });
+  return principals_.get("role/" + role.id, [&] { return compile_principal(domain_.role_policies(role.id)); });
 }
 
 common::Result<std::shared_ptr<const authz::PrincipalPolicies>> Access::session_policies(const sts::Session& session) {
   if (session.policy.empty() && session.policy_arns.empty()) return std::shared_ptr<const authz::PrincipalPolicies>();
-  using Built = decltype(principals_)::Built;
+  using Built = Principals::Built;
   return principals_.get("session/" + session.access_key_id, [&]() -> common::Result<Built> {
     iam::PrincipalPolicyTexts texts;
     if (!session.policy_arns.empty()) {

@@ -61,6 +61,8 @@ class Access {
 
  private:
   static constexpr std::size_t kMaxPrincipals = 100000;
+  using Principals = store::DerivedCache<std::shared_ptr<const authz::PrincipalPolicies>>;
+  common::Result<Principals::Built> compile_principal(common::Result<iam::PrincipalPolicyTexts> texts);
   common::Result<std::shared_ptr<const authz::PrincipalPolicies>> policies_of(const store::User& user);
   common::Result<std::shared_ptr<const authz::PrincipalPolicies>> policies_of(const store::Role& role);
   // A session's policies (inline Policy and PolicyArns) as the `identity` set; null when the
@@ -85,7 +87,7 @@ class Access {
 
   iam::IamDomain& domain_;
   std::string message_key_;  // seals encoded authorization messages (derived from the master key)
-  store::DerivedCache<std::shared_ptr<const authz::PrincipalPolicies>> principals_;
+  Principals principals_;
   authz::CompiledPolicyCache compiled_;
 };
 

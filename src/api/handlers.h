@@ -333,6 +333,15 @@ class StsHandlers final : public protocol::sts::StsService {
     std::vector<std::string> arns;
     std::int64_t packed_percent = 0;
   };
+  // A role session for `role` (found and authorized; `role_arn` its canonical ARN) with
+  // what `s` holds already (session name, MFA, policies, tags, source identity): sealed
+  // into its token, RoleLastUsed written; the answer's Credentials and AssumedRoleUser.
+  struct IssuedRoleSession {
+    protocol::sts::Credentials credentials;
+    protocol::sts::AssumedRoleUser user;
+  };
+  common::Result<IssuedRoleSession> issue_role_session(sts::Session s, const store::Role& role,
+                                                       std::string_view role_arn, std::int64_t duration);
   common::Result<SessionPolicies> session_policies(const std::optional<std::string>& inline_policy,
                                                    const std::vector<protocol::sts::PolicyDescriptorType>& arns,
                                                    const std::vector<std::pair<std::string, std::string>>& tags,

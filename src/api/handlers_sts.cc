@@ -88,6 +88,39 @@ Result<StsHandlers::SessionPolicies> StsHandlers::session_policies(const std::op
   return out;
 }
 
+Result<StsHandlers::IssuedRoleSession> StsHandlers::issue_role_session(sts::Session s, const store::Role& role,
+                                                                       std::string_view role_arn,
+                                                                       std::int64_t duration) {
+  const iam::DomainEnv& env = ctx_.domain.env();
+  s.kind = sts::SessionKind::kRole;
+  s.account_id = role.account_id;
+  s.issued = env.clock->now();
+  s.expires = common::Timestamp{s.issued.seconds + duration, 0};
+  s.principal_id = role.id;
+  s.principal_name = role.name;
+  s.principal_arn = std::string(role_arn);
+  s.access_key_id = common::make_access_key_id("ASIA", s.account_id, *env.random);
+  s.secret_access_key = common::make_secret_access_key(*env.random);
+  auto token = ctx_.tokens.seal(s, *env.random);
+  if (!token) return token.error();
+
+  // RoleLastUsed: when and in which Region (the request's; none for an unsigned one) the
+  // role was last assumed.
+  store::Role used = role;
+  const condition::Context::Entry* region = ctx_.base_context.find("aws:RequestedRegion");
+  used.last_used = store::RoleLastUsed{s.issued, region != nullptr && !region->values.empty() ? region->values[0] : ""};
+  if (auto w = pipe_.write().tx.update_role(used); !w) return w.error();
+
+  IssuedRoleSession out;
+  out.credentials.access_key_id = s.access_key_id;
+  out.credentials.secret_access_key = s.secret_access_key;
+  out.credentials.session_token = std::move(token).value();
+  out.credentials.expiration = s.expires;
+  out.user.arn = ctx_.domain.assumed_role_arn(s.account_id, s.principal_name, s.session_name);
+  out.user.assumed_role_id = s.principal_id + ":" + s.session_name;
+  return out;
+}
+
 Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleRequest& r) {
   const Caller& c = ctx_.caller;
   iam::IamDomain& domain = ctx_.domain;
@@ -210,13 +243,6 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   if (!policies) return policies.error();
 
   sts::Session s;
-  s.kind = sts::SessionKind::kRole;
-  s.account_id = role->account_id;
-  s.issued = env.clock->now();
-  s.expires = common::Timestamp{s.issued.seconds + duration, 0};
-  s.principal_id = role->id;
-  s.principal_name = role->name;
-  s.principal_arn = resource;
   s.session_name = r.role_session_name;
   s.mfa = mfa;
   s.mfa_time = mfa_time;
@@ -226,28 +252,12 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   s.tags = tags;
   s.tags.insert(s.tags.end(), inherited.begin(), inherited.end());
   s.transitive_tag_keys = std::move(transitive);
-  s.access_key_id = common::make_access_key_id("ASIA", s.account_id, *env.random);
-  s.secret_access_key = common::make_secret_access_key(*env.random);
-  auto token = ctx_.tokens.seal(s, *env.random);
-  if (!token) return token.error();
-
-  // RoleLastUsed: when and in which Region the role was last assumed.
-  store::Role used = *role;
-  const condition::Context::Entry* region = ctx_.base_context.find("aws:RequestedRegion");
-  used.last_used = store::RoleLastUsed{s.issued, region != nullptr && !region->values.empty() ? region->values[0] : ""};
-  if (auto w = pipe_.write().tx.update_role(used); !w) return w.error();
+  auto issued = issue_role_session(std::move(s), *role, resource, duration);
+  if (!issued) return issued.error();
 
   ps::AssumeRoleResult out;
-  ps::Credentials creds;
-  creds.access_key_id = s.access_key_id;
-  creds.secret_access_key = s.secret_access_key;
-  creds.session_token = std::move(token).value();
-  creds.expiration = s.expires;
-  out.credentials = std::move(creds);
-  ps::AssumedRoleUser user;
-  user.arn = domain.assumed_role_arn(s.account_id, s.principal_name, s.session_name);
-  user.assumed_role_id = s.principal_id + ":" + s.session_name;
-  out.assumed_role_user = std::move(user);
+  out.credentials = std::move(issued->credentials);
+  out.assumed_role_user = std::move(issued->user);
   // [OBS] PackedPolicySize only when a session policy or tags were passed.
   if (r.policy || !r.policy_arns.empty() || !r.tags.empty()) out.packed_policy_size = policies->packed_percent;
   if (!source_identity.empty()) out.source_identity = source_identity;
@@ -474,41 +484,19 @@ Result<ps::AssumeRoleWithWebIdentityResult> StsHandlers::assume_role_with_web_id
   if (!policies) return policies.error();
 
   sts::Session s;
-  s.kind = sts::SessionKind::kRole;
-  s.account_id = role->account_id;
-  s.issued = env.clock->now();
-  s.expires = common::Timestamp{s.issued.seconds + duration, 0};
-  s.principal_id = role->id;
-  s.principal_name = role->name;
-  s.principal_arn = resource;
   s.session_name = r.role_session_name;
   s.policy = policies->policy;
   s.policy_arns = policies->arns;
   s.source_identity = source_identity;
   s.tags = tags;
   s.transitive_tag_keys = token->transitive_tag_keys;
-  s.access_key_id = common::make_access_key_id("ASIA", s.account_id, *env.random);
-  s.secret_access_key = common::make_secret_access_key(*env.random);
-  auto sealed = ctx_.tokens.seal(s, *env.random);
-  if (!sealed) return sealed.error();
-
-  // RoleLastUsed; an unsigned request names no Region (no credential scope).
-  store::Role used = *role;
-  const condition::Context::Entry* region = ctx_.base_context.find("aws:RequestedRegion");
-  used.last_used = store::RoleLastUsed{s.issued, region != nullptr && !region->values.empty() ? region->values[0] : ""};
-  if (auto w = pipe_.write().tx.update_role(used); !w) return w.error();
+  // RoleLastUsed: an unsigned request names no Region (no credential scope).
+  auto issued = issue_role_session(std::move(s), *role, resource, duration);
+  if (!issued) return issued.error();
 
   ps::AssumeRoleWithWebIdentityResult out;
-  ps::Credentials creds;
-  creds.access_key_id = s.access_key_id;
-  creds.secret_access_key = s.secret_access_key;
-  creds.session_token = std::move(sealed).value();
-  creds.expiration = s.expires;
-  out.credentials = std::move(creds);
-  ps::AssumedRoleUser user;
-  user.arn = domain.assumed_role_arn(s.account_id, s.principal_name, s.session_name);
-  user.assumed_role_id = s.principal_id + ":" + s.session_name;
-  out.assumed_role_user = std::move(user);
+  out.credentials = std::move(issued->credentials);
+  out.assumed_role_user = std::move(issued->user);
   if (r.policy || !r.policy_arns.empty() || !tags.empty()) out.packed_policy_size = policies->packed_percent;
   if (!source_identity.empty()) out.source_identity = source_identity;
   out.subject_from_web_identity_token = token->subject;
@@ -746,40 +734,18 @@ Result<ps::AssumeRoleWithSAMLResult> StsHandlers::assume_role_with_saml(const ps
   if (!policies) return policies.error();
 
   sts::Session s;
-  s.kind = sts::SessionKind::kRole;
-  s.account_id = role->account_id;
-  s.issued = now;
-  s.expires = common::Timestamp{s.issued.seconds + duration, 0};
-  s.principal_id = role->id;
-  s.principal_name = role->name;
-  s.principal_arn = resource;
   s.session_name = session_name;
   s.source_identity = source_identity;
   s.policy = policies->policy;
   s.policy_arns = policies->arns;
   s.tags = tags;
   s.transitive_tag_keys = transitive;
-  s.access_key_id = common::make_access_key_id("ASIA", s.account_id, *env.random);
-  s.secret_access_key = common::make_secret_access_key(*env.random);
-  auto token = ctx_.tokens.seal(s, *env.random);
-  if (!token) return token.error();
-
-  store::Role used = *role;
-  const condition::Context::Entry* region = ctx_.base_context.find("aws:RequestedRegion");
-  used.last_used = store::RoleLastUsed{s.issued, region != nullptr && !region->values.empty() ? region->values[0] : ""};
-  if (auto w = tx.update_role(used); !w) return w.error();
+  auto issued = issue_role_session(std::move(s), *role, resource, duration);
+  if (!issued) return issued.error();
 
   ps::AssumeRoleWithSAMLResult out;
-  ps::Credentials creds;
-  creds.access_key_id = s.access_key_id;
-  creds.secret_access_key = s.secret_access_key;
-  creds.session_token = std::move(token).value();
-  creds.expiration = s.expires;
-  out.credentials = std::move(creds);
-  ps::AssumedRoleUser user;
-  user.arn = domain.assumed_role_arn(s.account_id, s.principal_name, s.session_name);
-  user.assumed_role_id = s.principal_id + ":" + s.session_name;
-  out.assumed_role_user = std::move(user);
+  out.credentials = std::move(issued->credentials);
+  out.assumed_role_user = std::move(issued->user);
   if (r.policy || !r.policy_arns.empty() || !tags.empty()) out.packed_policy_size = policies->packed_percent;
   out.subject = a.subject;
   out.subject_type = saml_subject_type(a.subject_format);
