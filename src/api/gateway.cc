@@ -69,6 +69,21 @@ struct Gateway::State final : sigv4::CredentialLookup {
     return o;
   }
 
+  // A session's user or role by id, read through `cache` until its record changes (topic).
+  template <class Record, class Read>
+  static common::Result<std::shared_ptr<const Record>> cached_record(
+      store::DerivedCache<std::shared_ptr<const Record>>& cache, store::Topic topic, const std::string& id, Read read) {
+    using Built = typename store::DerivedCache<std::shared_ptr<const Record>>::Built;
+    return cache.get(id, [&]() -> common::Result<Built> {
+      auto r = read();
+      if (!r) return r.error();
+      Built built;
+      built.depends_on.push_back(store::change_key(topic, id));
+      built.value = std::make_shared<const Record>(std::move(r).value());
+      return built;
+    });
+  }
+
   // What a verified request signed with temporary credentials carries to the handler.
   struct SessionPrincipal {
     std::shared_ptr<const sts::Session> session;
@@ -90,14 +105,8 @@ struct Gateway::State final : sigv4::CredentialLookup {
     auto principal = std::make_shared<SessionPrincipal>();
     // A GetSessionToken session's user, or a federated user's calling user.
     if (opened->kind != sts::SessionKind::kRole && !opened->principal_id.empty()) {
-      auto user = session_users.get(opened->principal_id, [&]() -> common::Result<UserCache::Built> {
-        auto u = domain.user_by_id(opened->principal_id);
-        if (!u) return u.error();
-        UserCache::Built built;
-        built.depends_on.push_back(store::change_key(store::Topic::kUser, u->id));
-        built.value = std::make_shared<const store::User>(std::move(u).value());
-        return built;
-      });
+      auto user = cached_record(session_users, store::Topic::kUser, opened->principal_id,
+                                [&] { return domain.user_by_id(opened->principal_id); });
       if (!user) {
         if (store::is_not_found(user.error())) return sigv4::invalid_client_token_id();
         return to_aws_error(user.error());
@@ -105,14 +114,8 @@ struct Gateway::State final : sigv4::CredentialLookup {
       principal->user = **user;
     }
     if (opened->kind == sts::SessionKind::kRole) {
-      auto role = session_roles.get(opened->principal_id, [&]() -> common::Result<RoleCache::Built> {
-        auto r = domain.role_by_id(opened->principal_id);
-        if (!r) return r.error();
-        RoleCache::Built built;
-        built.depends_on.push_back(store::change_key(store::Topic::kRole, r->id));
-        built.value = std::make_shared<const store::Role>(std::move(r).value());
-        return built;
-      });
+      auto role = cached_record(session_roles, store::Topic::kRole, opened->principal_id,
+                                [&] { return domain.role_by_id(opened->principal_id); });
       // [IMPL] A deleted role's sessions still authenticate (AWS's own sessions outlive their
       // role until they expire) but keep no permission: every action is denied.
       if (role) {
@@ -158,6 +161,18 @@ struct Gateway::State final : sigv4::CredentialLookup {
     return c;
   }
 
+  // The request's environment keys (evaluation.md §5.2).
+  void add_environment(condition::Context& context, const ApiRequest& req, std::string_view region) const {
+    authz::EnvironmentKeys env;
+    env.now = clock.now();
+    env.source_ip = req.source_ip;
+    env.secure_transport = req.secure_transport;
+    env.user_agent = header(req, "User-Agent");
+    env.requested_region = std::string(region);
+    env.referer = header(req, "Referer");
+    authz::add_environment_keys(context, env);
+  }
+
   // An unsigned request to an operation that allows it (Key::kAnonymous).
   ApiResponse handle_anonymous(const ApiRequest& req, const protocol::Params& params, protocol::Service service,
                                const std::string& request_id) {
@@ -166,13 +181,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
     caller.anonymous = true;
     caller.partition = s.domain.env().partition;
     condition::Context context;
-    authz::EnvironmentKeys env;
-    env.now = s.clock.now();
-    env.source_ip = req.source_ip;
-    env.secure_transport = req.secure_transport;
-    env.user_agent = header(req, "User-Agent");
-    env.referer = header(req, "Referer");
-    authz::add_environment_keys(context, env);
+    add_environment(context, req, "us-east-1");  // [IMPL] an unsigned request names no Region
     CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
     IamHandlers iam_handlers(ctx);
     StsHandlers sts_handlers(ctx);
@@ -278,6 +287,21 @@ protocol::Params stored_partition_params(const protocol::Params& params, std::st
   }
   // The names are those of a valid form: no repeated one.
   return std::move(protocol::Params::from(std::move(items))).value();
+}
+
+// A session's aws:PrincipalTag values: its session tags, then the principal's own tags
+// (`principal`: the role's or the calling user's; null when gone) that no session tag
+// overrides (keys compare without case, evaluation.md §5.1).
+std::vector<std::pair<std::string, std::string>> session_principal_tags(const sts::Session& session,
+                                                                        const store::Tags* principal) {
+  std::vector<std::pair<std::string, std::string>> tags = session.tags;
+  if (principal == nullptr) return tags;
+  for (const store::Tag& t : *principal) {
+    const bool overridden = std::any_of(session.tags.begin(), session.tags.end(),
+                                        [&](const auto& st) { return common::iequals(st.first, t.key); });
+    if (!overridden) tags.emplace_back(t.key, t.value);
+  }
+  return tags;
 }
 
 }  // namespace
@@ -386,15 +410,8 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     keys.facts.unique_id = session.principal_id + ":" + session.session_name;
     keys.facts.role_arn = arn::in_partition(session.principal_arn, stored, caller.partition);
     keys.role_arn = keys.facts.role_arn;
-    // aws:PrincipalTag: the role's tags, overridden by the session's (keys compare without case).
-    for (const auto& [k, v] : session.tags) keys.tags.emplace_back(k, v);
-    if (caller.role) {
-      for (const store::Tag& t : caller.role->tags) {
-        const bool overridden = std::any_of(session.tags.begin(), session.tags.end(),
-                                            [&](const auto& st) { return common::iequals(st.first, t.key); });
-        if (!overridden) keys.tags.emplace_back(t.key, t.value);
-      }
-    }
+    // aws:PrincipalTag: the role's tags, overridden by the session's.
+    keys.tags = session_principal_tags(session, caller.role ? &caller.role->tags : nullptr);
   }
   if (caller.is_federated()) {
     const sts::Session& session = *caller.session;
@@ -402,14 +419,7 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     keys.facts.unique_id = caller.account_id + ":" + session.principal_name;
     keys.facts.parent_user_arn = arn::in_partition(session.principal_arn, stored, caller.partition);
     // aws:PrincipalTag: the calling user's tags, overridden by the session's.
-    for (const auto& [k, v] : session.tags) keys.tags.emplace_back(k, v);
-    if (caller.user) {
-      for (const store::Tag& t : caller.user->tags) {
-        const bool overridden = std::any_of(session.tags.begin(), session.tags.end(),
-                                            [&](const auto& st) { return common::iequals(st.first, t.key); });
-        if (!overridden) keys.tags.emplace_back(t.key, t.value);
-      }
-    }
+    keys.tags = session_principal_tags(session, caller.user ? &caller.user->tags : nullptr);
   } else if (caller.user) {
     keys.facts.unique_id = caller.user->id;
     keys.user_name = caller.user->name;
@@ -423,14 +433,7 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     keys.source_identity = caller.session->source_identity;
   }
   authz::add_principal_keys(context, keys);
-  authz::EnvironmentKeys env;
-  env.now = s.clock.now();
-  env.source_ip = req.source_ip;
-  env.secure_transport = req.secure_transport;
-  env.user_agent = header(req, "User-Agent");
-  env.requested_region = verified->region;
-  env.referer = header(req, "Referer");
-  authz::add_environment_keys(context, env);
+  s.add_environment(context, req, verified->region);
 
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
   IamHandlers iam_handlers(ctx);
