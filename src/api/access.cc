@@ -116,10 +116,53 @@ std::string decision_json(std::string_view account, const authz::Request& req, c
 
 }  // namespace
 
+namespace {
+org::Env org_env(const iam::DomainEnv& env) {
+  org::Env e;
+  e.clock = env.clock;
+  e.random = env.random;
+  e.partition = env.partition;
+  return e;
+}
+}  // namespace
+
 Access::Access(iam::IamDomain& domain)
     : domain_(domain),
+      orgs_(org_env(domain.env())),
       message_key_(crypto::derive_key(domain.env().master_key, "iamd authorization messages v1")),
-      principals_(*domain.env().store, kMaxPrincipals) {}
+      principals_(*domain.env().store, kMaxPrincipals),
+      controls_(*domain.env().store, kMaxPrincipals) {}
+
+common::Result<std::shared_ptr<const Access::Controls>> Access::controls_of(std::string_view account) {
+  using Built = ControlCache::Built;
+  return controls_.get("org/" + std::string(account), [&]() -> common::Result<Built> {
+    auto tx = domain_.env().store->begin_read();
+    if (!tx) return tx.error();
+    auto levels = orgs_.control_levels(**tx, account);
+    if (!levels) return levels.error();
+    auto c = std::make_shared<Controls>();
+    auto compile_levels = [&](const std::vector<std::vector<org::ControlPolicy>>& in, policy::PolicyKind kind,
+                              std::vector<authz::PolicySet>& out) -> common::Result<void> {
+      for (const std::vector<org::ControlPolicy>& level : in) {
+        std::vector<std::shared_ptr<const policy::CompiledPolicy>> set;
+        for (const org::ControlPolicy& p : level) {
+          const iam::PolicyText text{"org/" + p.id, p.content, p.name,
+                                     kind == policy::PolicyKind::kScp ? "scp" : "rcp"};
+          auto compiled = compile_cached(compiled_, text, kind);
+          if (!compiled) return compiled.error();
+          set.push_back(*compiled);
+        }
+        out.emplace_back(std::move(set));
+      }
+      return {};
+    };
+    if (auto r = compile_levels(levels->scp, policy::PolicyKind::kScp, c->scp_sets); !r) return r.error();
+    if (auto r = compile_levels(levels->rcp, policy::PolicyKind::kRcp, c->rcp_sets); !r) return r.error();
+    for (const authz::PolicySet& s : c->scp_sets) c->scp.push_back(&s);
+    for (const authz::PolicySet& s : c->rcp_sets) c->rcp.push_back(&s);
+    return Built{std::shared_ptr<const Controls>(std::move(c)), std::move(levels->depends_on)};
+  });
+}
 
 std::string Access::denial_message(const Caller& caller, const authz::Request& req, const authz::PolicyBundle& bundle,
                                    const authz::Decision& d, bool with_reason) {
@@ -163,6 +206,9 @@ common::Result<void> Access::authorize_federated(std::string_view action, policy
   bundle.identity = &none;
   bundle.resource = &trust_set;
   bundle.resource_is_trust = true;
+  auto rcp = controls_of(role->account_id);
+  if (!rcp) return denied;
+  bundle.rcp = (*rcp)->rcp;
   if (authz::evaluate(bundle, req).allowed()) return {};
   return denied;
 }
@@ -245,6 +291,15 @@ common::Result<void> Access::prepare(const Caller& caller, authz::Request& req, 
     return common::Error{"AccessDenied", authz::access_denied_message(req, authz::Decision{}, false), ""};
   };
   bundle.identity = &held.none;
+  // The SCPs of the caller's account, for every principal of a member account, its root
+  // included, but not for service-linked roles [AWS] (evaluation.md §3 step 3).
+  const bool service_linked = caller.role && caller.role->path.starts_with("/aws-service-role/");
+  if (!service_linked) {
+    auto controls = controls_of(caller.account_id);
+    if (!controls) return broken();
+    held.scp = std::move(controls).value();
+    bundle.scp = held.scp->scp;
+  }
   if (caller.is_root()) {
     req.principal.type = policy::PrincipalType::kRoot;
     return {};
@@ -344,6 +399,11 @@ common::Result<void> Access::authorize_assume(const Caller& caller, std::string_
   const authz::PolicySet trust_set(std::vector{*compiled});
   bundle.resource = &trust_set;
   bundle.resource_is_trust = true;
+  // The RCPs of the role's account (STS role assumption is a service RCPs apply to).
+  auto rcp = controls_of(role->account_id);
+  if (!rcp) return denied(authz::Decision{});
+  held.rcp = std::move(rcp).value();
+  bundle.rcp = held.rcp->rcp;
   authz::Decision d;
   authz::evaluate(bundle, req, d);
   if (d.allowed()) return {};

@@ -16,6 +16,7 @@
 #include "authz/policy_cache.h"
 #include "condition/context.h"
 #include "iam/service.h"
+#include "org/organizations.h"
 #include "store/derived_cache.h"
 
 namespace iamd::api {
@@ -23,6 +24,10 @@ namespace iamd::api {
 class Access {
  public:
   explicit Access(iam::IamDomain& domain);
+
+  // The Organizations domain, over the same clock, randomness and partition: the handlers of
+  // Organizations act through it, and every decision reads its SCP and RCP levels.
+  org::Organizations& organizations() { return orgs_; }
 
   // Allows or denies `action` on `resource` (an ARN, or "*") for the caller. `context`
   // holds the request's keys (environment, principal and operation-specific). `grant`, when
@@ -62,6 +67,14 @@ class Access {
  private:
   static constexpr std::size_t kMaxPrincipals = 100000;
   using Principals = store::DerivedCache<std::shared_ptr<const authz::PrincipalPolicies>>;
+  // The compiled SCP and RCP levels of one account (evaluation.md §2); empty when the
+  // account is in no organization or manages one.
+  struct Controls {
+    std::vector<authz::PolicySet> scp_sets, rcp_sets;
+    std::vector<const authz::PolicySet*> scp, rcp;  // views of the sets, one per level
+  };
+  using ControlCache = store::DerivedCache<std::shared_ptr<const Controls>>;
+  common::Result<std::shared_ptr<const Controls>> controls_of(std::string_view account);
   common::Result<Principals::Built> compile_principal(common::Result<iam::PrincipalPolicyTexts> texts);
   common::Result<std::shared_ptr<const authz::PrincipalPolicies>> policies_of(const store::User& user);
   common::Result<std::shared_ptr<const authz::PrincipalPolicies>> policies_of(const store::Role& role);
@@ -74,6 +87,8 @@ class Access {
   struct Held {
     std::shared_ptr<const authz::PrincipalPolicies> principal;
     std::shared_ptr<const authz::PrincipalPolicies> session;
+    std::shared_ptr<const Controls> scp;  // the caller's account's
+    std::shared_ptr<const Controls> rcp;  // the resource's account's
     std::optional<authz::PolicySet> granted;
     authz::PolicySet none;
   };
@@ -86,8 +101,10 @@ class Access {
                                const std::shared_ptr<const policy::CompiledPolicy>& grant);
 
   iam::IamDomain& domain_;
+  org::Organizations orgs_;
   std::string message_key_;  // seals encoded authorization messages (derived from the master key)
   Principals principals_;
+  ControlCache controls_;
   authz::CompiledPolicyCache compiled_;
 };
 

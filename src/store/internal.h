@@ -63,13 +63,6 @@ inline Topic policies_topic(EntityKind kind) {
   }
   return Topic::kRolePolicies;
 }
-inline std::string resource_change_key(ResourceKind kind, std::string_view id) {
-  std::string kind_and_id = std::to_string(static_cast<int>(kind));
-  kind_and_id += ':';
-  kind_and_id += id;
-  return change_key(Topic::kResource, kind_and_id);
-}
-
 // N of a policy version id "vN" (N >= 1); 0 for any other id.
 inline std::int64_t version_number(std::string_view version_id) {
   if (version_id.size() < 2 || version_id.size() > 12 || version_id[0] != 'v') return 0;

@@ -185,6 +185,8 @@ enum class ResourceKind {
   kSamlProvider,               // id: provider ARN
   kServiceSpecificCredential,  // id: ACCA...
   kCredentialReport,           // id: the account id (one report per account)
+  kOrganization,               // id: the organization id (o-...); account: its management account
+  kOrgMembership,              // id: an account in an organization; body: the organization id
 };
 
 struct Resource {

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include "common/strings.h"
+#include "store/changes.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -10,6 +11,13 @@ namespace {
 // A version tag keeps room for another marker format later.
 constexpr std::string_view kMarkerTag = "m1:";
 }  // namespace
+
+std::string resource_change_key(ResourceKind kind, std::string_view id) {
+  std::string kind_and_id = std::to_string(static_cast<int>(kind));
+  kind_and_id += ':';
+  kind_and_id += id;
+  return change_key(Topic::kResource, kind_and_id);
+}
 
 std::string encode_marker(std::string_view sort_key) {
   std::string raw(kMarkerTag);

@@ -265,6 +265,9 @@ class Store {
 // a folder or database that cannot be used is StorageFailure with the reason.
 Result<std::unique_ptr<Store>> open_store(std::string_view url);
 
+// The change key (store/changes.h) of a record of the lesser kinds.
+std::string resource_change_key(ResourceKind kind, std::string_view id);
+
 // Pagination markers, shared by the backends: the sort key of the last item returned,
 // in an opaque encoding. decode_marker fails with invalid_marker().
 std::string encode_marker(std::string_view sort_key);

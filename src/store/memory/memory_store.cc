@@ -633,7 +633,7 @@ class MemoryTransaction final : public Transaction {
       return already_exists("resource " + resource.name);
     }
     st.resources.emplace(std::pair(resource.kind, resource.id), resource);
-    return written(internal::resource_change_key(resource.kind, resource.id));
+    return written(resource_change_key(resource.kind, resource.id));
   }
   Result<void> update_resource(const Resource& resource) override {
     State& st = w();
@@ -649,14 +649,14 @@ class MemoryTransaction final : public Transaction {
     it->second.path = resource.path;
     it->second.owner_id = resource.owner_id;
     it->second.body = resource.body;
-    return written(internal::resource_change_key(resource.kind, resource.id));
+    return written(resource_change_key(resource.kind, resource.id));
   }
   Result<void> delete_resource(ResourceKind kind, std::string_view id) override {
     State& st = w();
     auto it = st.resources.find(std::pair(kind, std::string(id)));
     if (it == st.resources.end()) return not_found("resource " + std::string(id));
     st.resources.erase(it);
-    return written(internal::resource_change_key(kind, id));
+    return written(resource_change_key(kind, id));
   }
 
   Result<void> create_instance_profile(const InstanceProfile& profile) override {

@@ -635,7 +635,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<void> create_resource(const Resource& resource) override {
-    return write(internal::resource_change_key(resource.kind, resource.id), [&]() -> Result<void> {
+    return write(resource_change_key(resource.kind, resource.id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", resource.account_id); !r) return r;
       if (!resource.owner_id.empty()) {
         if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", resource.owner_id); !r) return r;
@@ -649,7 +649,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> update_resource(const Resource& resource) override {
-    return write(internal::resource_change_key(resource.kind, resource.id), [&]() -> Result<void> {
+    return write(resource_change_key(resource.kind, resource.id), [&]() -> Result<void> {
       if (!resource.owner_id.empty()) {
         if (auto r = require("SELECT 1 FROM users WHERE id = ?", "user", resource.owner_id); !r) return r;
       }
@@ -660,7 +660,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
   Result<void> delete_resource(ResourceKind kind, std::string_view id) override {
-    return write(internal::resource_change_key(kind, id), [&]() -> Result<void> {
+    return write(resource_change_key(kind, id), [&]() -> Result<void> {
       return update("DELETE FROM resources WHERE kind = ? AND id = ?", "resource " + std::string(id),
                     static_cast<int>(kind), id);
     });

@@ -1,0 +1,131 @@
+// The Organizations domain: AWS's rules for an organization, its OUs, member accounts and
+// control policies, each function one step of the caller's store transaction (it never
+// begins or commits; a failing call leaves the transaction as it was). `caller` is the
+// account of the calling principal. Errors carry AWS Organizations' codes and messages; a
+// ConstraintViolationException carries its Reason in Error::path.
+//
+// Who may call what [AWS]: an account in no organization gets
+// AWSOrganizationsNotInUseException from everything but CreateOrganization; a member
+// account may describe its organization (and DescribeAccount of itself is left to the
+// management account, as AWS does); every other operation needs the management account:
+// AccessDeniedException otherwise.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/random.h"
+#include "common/result.h"
+#include "common/time.h"
+#include "org/organization.h"
+#include "store/store.h"
+
+namespace iamd::org {
+
+struct Env {
+  const common::Clock* clock = nullptr;
+  common::Random* random = nullptr;
+  std::string partition = "aws";
+  // Organizations quotas [AWS: Quotas for AWS Organizations]. The policy document size is a
+  // setting: 5,120 characters, reported raised to 10,240 in 2026 [UNCERTAIN].
+  int policy_size = 5120;
+  int max_accounts = 10;  // default quota for a new organization (AWS raises it on request)
+  int max_units = 2000;
+  int max_depth = 5;
+  int max_policies_per_type = 1000;
+  int max_attached_per_target = 5;
+  int max_tags = 50;
+};
+
+// The control policies that apply to one account (evaluation.md §2): one list per level on
+// the path from the root to the account, for each enabled type; empty when the account is
+// in no organization or is its management account. `depends_on` names the records read.
+struct ControlLevels {
+  std::vector<std::vector<ControlPolicy>> scp;
+  std::vector<std::vector<ControlPolicy>> rcp;
+  std::vector<std::string> depends_on;
+};
+
+class Organizations {
+ public:
+  explicit Organizations(Env env) : env_(std::move(env)) {}
+  const Env& env() const { return env_; }
+
+  // The organization `account` belongs to: AWSOrganizationsNotInUseException when none.
+  common::Result<Organization> of_account(store::ReadTransaction& tx, std::string_view account) const;
+  // The organization whose management account is `caller`: AccessDeniedException for a
+  // member account.
+  common::Result<Organization> managed_by(store::ReadTransaction& tx, std::string_view caller) const;
+
+  common::Result<Organization> create(store::Transaction& tx, std::string_view caller, std::string_view feature_set);
+  // DeleteOrganization: only when the management account is the only member.
+  common::Result<void> remove(store::Transaction& tx, std::string_view caller);
+
+  common::Result<Unit> create_unit(store::Transaction& tx, std::string_view caller, std::string_view parent_id,
+                                   std::string_view name, const store::Tags& tags);
+  common::Result<Unit> rename_unit(store::Transaction& tx, std::string_view caller, std::string_view unit_id,
+                                   std::string_view name);
+  common::Result<void> delete_unit(store::Transaction& tx, std::string_view caller, std::string_view unit_id);
+
+  // CreateAccount: a new member under the root with a fresh account id, and the request's
+  // status (SUCCEEDED with the account id, or FAILED with AWS's reason). The caller creates
+  // the account itself (its root, OrganizationAccountAccessRole) in the same transaction.
+  common::Result<CreateStatus> add_created_account(store::Transaction& tx, std::string_view caller,
+                                                   std::string_view name, std::string_view email,
+                                                   const store::Tags& tags, std::string_view account_id);
+  common::Result<void> move_account(store::Transaction& tx, std::string_view caller, std::string_view account_id,
+                                    std::string_view source, std::string_view destination);
+  // RemoveAccountFromOrganization: the account becomes standalone.
+  common::Result<void> remove_account(store::Transaction& tx, std::string_view caller, std::string_view account_id);
+
+  common::Result<ControlPolicy> create_policy(store::Transaction& tx, std::string_view caller, std::string_view name,
+                                              std::string_view description, std::string_view type,
+                                              std::string_view content, const store::Tags& tags);
+  common::Result<ControlPolicy> update_policy(store::Transaction& tx, std::string_view caller,
+                                              std::string_view policy_id, std::optional<std::string_view> name,
+                                              std::optional<std::string_view> description,
+                                              std::optional<std::string_view> content);
+  common::Result<void> delete_policy(store::Transaction& tx, std::string_view caller, std::string_view policy_id);
+  common::Result<void> attach(store::Transaction& tx, std::string_view caller, std::string_view policy_id,
+                              std::string_view target_id);
+  common::Result<void> detach(store::Transaction& tx, std::string_view caller, std::string_view policy_id,
+                              std::string_view target_id);
+  common::Result<Organization> enable_type(store::Transaction& tx, std::string_view caller, std::string_view root_id,
+                                           std::string_view type);
+  common::Result<Organization> disable_type(store::Transaction& tx, std::string_view caller, std::string_view root_id,
+                                            std::string_view type);
+
+  // Tags of a root, OU, account or policy, by id.
+  common::Result<store::Tags> tags_of(store::ReadTransaction& tx, std::string_view caller,
+                                      std::string_view resource_id) const;
+  common::Result<void> tag(store::Transaction& tx, std::string_view caller, std::string_view resource_id,
+                           const store::Tags& tags);
+  common::Result<void> untag(store::Transaction& tx, std::string_view caller, std::string_view resource_id,
+                             const std::vector<std::string>& keys);
+
+  // The policy of an id (customer or AWS managed) in `o`: PolicyNotFoundException when none.
+  static common::Result<ControlPolicy> find_policy(const Organization& o, std::string_view policy_id);
+  // Checks a target id (root, OU or account) exists in `o`: TargetNotFoundException.
+  static common::Result<void> find_target(const Organization& o, std::string_view target_id);
+  // The policy ids attached to a target, of one type, in attachment order.
+  static std::vector<std::string> attached(const Organization& o, std::string_view target_id, std::string_view type);
+
+  // For the authorizer (evaluation.md §2, §3): the SCP and RCP levels of an account.
+  common::Result<ControlLevels> control_levels(store::ReadTransaction& tx, std::string_view account) const;
+
+ private:
+  common::Result<void> save(store::Transaction& tx, const Organization& o) const;
+  std::string new_id(std::string_view prefix, std::size_t length) const;
+  common::Result<void> check_content(std::string_view type, std::string_view content) const;
+  Env env_;
+};
+
+// AWS Organizations' errors, one definition each.
+common::Error not_in_use();
+common::Error access_denied();
+common::Error constraint(std::string_view reason, std::string_view message);
+common::Error invalid_input(std::string_view reason, std::string_view message);
+
+}  // namespace iamd::org
