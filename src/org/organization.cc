@@ -172,6 +172,14 @@ std::string encode(const Organization& o) {
     w.end_object();
   }
   w.end_array();
+  w.key("handshakes").begin_array();
+  for (const Handshake& h : o.handshakes) {
+    w.begin_object().key("id").value(h.id).key("target").value(h.target).key("state").value(h.state);
+    w.key("notes").value(h.notes).key("requested").value(static_cast<long long>(h.requested.seconds));
+    w.key("expires").value(static_cast<long long>(h.expires.seconds));
+    w.end_object();
+  }
+  w.end_array();
   w.end_object();
   return w.str();
 }
@@ -206,6 +214,10 @@ common::Result<Organization> decode(std::string_view body) {
   for (const policy::JsonValue& s : items_of(j, "createStatuses")) {
     o.create_statuses.push_back(CreateStatus{str(s, "id"), str(s, "accountName"), str(s, "accountId"), str(s, "state"),
                                              str(s, "failure"), time_of(s, "requested"), time_of(s, "completed")});
+  }
+  for (const policy::JsonValue& h : items_of(j, "handshakes")) {
+    o.handshakes.push_back(Handshake{str(h, "id"), str(h, "target"), str(h, "state"), str(h, "notes"),
+                                     time_of(h, "requested"), time_of(h, "expires")});
   }
   if (o.id.empty() || o.root_id.empty() || o.management_account.empty()) {
     return common::Error{"ServiceException", "a stored organization does not decode", ""};
@@ -250,6 +262,10 @@ std::string policy_arn(std::string_view partition, const Organization& o, const 
     return "arn:" + std::string(partition) + ":organizations::aws:policy/" + type_segment(p.type) + "/" + p.id;
   }
   return arn_prefix(partition, o) + "policy/" + o.id + "/" + type_segment(p.type) + "/" + p.id;
+}
+
+std::string handshake_arn(std::string_view partition, const Organization& o, std::string_view handshake_id) {
+  return arn_prefix(partition, o) + "handshake/" + o.id + "/invite/" + std::string(handshake_id);
 }
 
 }  // namespace iamd::org

@@ -1,11 +1,11 @@
 // AWS Organizations as iamd keeps it: one organization per management account, with its
 // root, organizational units, member accounts, control policies (SCPs and RCPs) and their
-// attachments, held as one value (`Organization`) in one store record (kind kOrganization,
-// its management account's), and a membership record per account (kind kOrgMembership) that
-// says which organization an account belongs to. Organizations change rarely and are read
-// whole (a path from the root to an account for every decision's SCP levels, cached), so one
-// record keeps each change a single atomic write that every rule of the organization (names,
-// limits, the minimum of one SCP per target) can be checked against. [IMPL]
+// attachments, and its invitations (handshakes; a record per handshake, kind kOrgHandshake in
+// the invited account, points to the organization), held as one value (`Organization`) in one store record (kind
+// kOrganization, its management account's), and a membership record per account (kind kOrgMembership) that says which
+// organization an account belongs to. Organizations change rarely and are read whole (a path from the root to an
+// account for every decision's SCP levels, cached), so one record keeps each change a single atomic write that every
+// rule of the organization (names, limits, the minimum of one SCP per target) can be checked against. [IMPL]
 #pragma once
 
 #include <optional>
@@ -68,6 +68,16 @@ struct CreateStatus {
   common::Timestamp completed;
 };
 
+// An invitation of an account to join (InviteAccountToOrganization), with AWS's states.
+struct Handshake {
+  std::string id;      // h-<10..32>
+  std::string target;  // the invited account
+  std::string state;   // OPEN, ACCEPTED, DECLINED, CANCELED (EXPIRED when read after expiry)
+  std::string notes;
+  common::Timestamp requested;
+  common::Timestamp expires;  // 15 days after the request [AWS]
+};
+
 struct Organization {
   std::string id;  // o-<10>
   std::string management_account;
@@ -81,6 +91,7 @@ struct Organization {
   std::vector<ControlPolicy> policies;
   std::vector<Attachment> attachments;
   std::vector<CreateStatus> create_statuses;
+  std::vector<Handshake> handshakes;
 
   const Unit* unit(std::string_view id) const;
   const Member* member(std::string_view account_id) const;
@@ -106,6 +117,7 @@ std::string root_arn(std::string_view partition, const Organization& o);
 std::string unit_arn(std::string_view partition, const Organization& o, std::string_view unit_id);
 std::string account_arn(std::string_view partition, const Organization& o, std::string_view account_id);
 std::string policy_arn(std::string_view partition, const Organization& o, const ControlPolicy& p);
+std::string handshake_arn(std::string_view partition, const Organization& o, std::string_view handshake_id);
 // "service_control_policy" for SERVICE_CONTROL_POLICY, ...
 std::string type_segment(std::string_view type);
 

@@ -248,7 +248,8 @@ Result<void> Organizations::delete_unit(store::Transaction& tx, std::string_view
 
 Result<CreateStatus> Organizations::add_created_account(store::Transaction& tx, std::string_view caller,
                                                         std::string_view name, std::string_view email,
-                                                        const store::Tags& tags, std::string_view account_id) {
+                                                        const store::Tags& tags,
+                                                        const std::function<common::Result<std::string>()>& create) {
   auto o = managed_by(tx, caller);
   if (!o) return o.error();
   if (static_cast<int>(o->members.size()) >= env_.max_accounts) {
@@ -277,23 +278,167 @@ Result<CreateStatus> Organizations::add_created_account(store::Transaction& tx, 
     s.state = "FAILED";
     s.failure_reason = "EMAIL_ALREADY_EXISTS";
   } else {
+    auto created = create();
+    if (!created) return created.error();
+    const std::string& account_id = *created;
     s.state = "SUCCEEDED";
-    s.account_id = std::string(account_id);
-    Member m;
-    m.account_id = std::string(account_id);
+    s.account_id = account_id;
+    if (auto j = join(tx, *o, account_id, "CREATED"); !j) return j.error();
+    Member& m = o->members.back();
     m.name = std::string(name);
     m.email = std::string(email);
-    m.parent_id = o->root_id;
-    m.joined_method = "CREATED";
-    m.joined = now;
     m.tags = tags;
-    o->members.push_back(std::move(m));
-    attach_full_access(*o, account_id);
-    if (auto r = add_membership(tx, account_id, *o, now); !r) return r.error();
   }
   o->create_statuses.push_back(s);
   if (auto r = save(tx, *o); !r) return r.error();
   return s;
+}
+
+Handshake Organizations::current(const Handshake& h) const {
+  Handshake out = h;
+  if (out.state == "OPEN" && env_.clock->now().seconds > out.expires.seconds) out.state = "EXPIRED";
+  return out;
+}
+
+Result<void> Organizations::join(store::Transaction& tx, Organization& o, std::string_view account,
+                                 std::string_view method) const {
+  if (static_cast<int>(o.members.size()) >= env_.max_accounts) {
+    return constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+                      "You have reached the limit on the number of accounts in your organization.");
+  }
+  const common::Timestamp now{env_.clock->now().seconds, 0};
+  if (auto r = add_membership(tx, account, o, now); !r) return r;
+  Member m;
+  m.account_id = std::string(account);
+  m.parent_id = o.root_id;
+  m.joined_method = std::string(method);
+  m.joined = now;
+  o.members.push_back(std::move(m));
+  attach_full_access(o, account);
+  return kOk;
+}
+
+namespace {
+Error handshake_not_found() {
+  return error("HandshakeNotFoundException", "We can't find a handshake with the HandshakeId that you specified.");
+}
+}  // namespace
+
+Result<Handshake> Organizations::invite(store::Transaction& tx, std::string_view caller, std::string_view target,
+                                        std::string_view notes) {
+  auto o = managed_by(tx, caller);
+  if (!o) return o.error();
+  if (auto a = tx.get_account(target); !a) {
+    if (!store::is_not_found(a.error())) return a.error();
+    // [IMPL] Only accounts of this server can be invited.
+    return invalid_input("INVALID_PARTY_TYPE_TARGET", "You specified an account that doesn't exist on this server.");
+  }
+  if (o->member(target) != nullptr) {
+    return Error{"HandshakeConstraintViolationException", "The account is already a member of an organization.",
+                 "ALREADY_IN_AN_ORGANIZATION"};
+  }
+  for (const Handshake& h : o->handshakes) {
+    if (h.target == target && current(h).state == "OPEN") {
+      return error("DuplicateHandshakeException", "A handshake with the same action and target already exists.");
+    }
+  }
+  Handshake h;
+  h.id = new_id("h-", 10);
+  h.target = std::string(target);
+  h.state = "OPEN";
+  h.notes = std::string(notes);
+  h.requested = common::Timestamp{env_.clock->now().seconds, 0};
+  h.expires = common::Timestamp{h.requested.seconds + 15 * 24 * 3600, 0};
+  o->handshakes.push_back(h);
+  store::Resource r;
+  r.kind = store::ResourceKind::kOrgHandshake;
+  r.account_id = std::string(target);
+  r.id = h.id;
+  r.name = h.id;
+  r.create_date = h.requested;
+  r.body = o->id;
+  if (auto c = tx.create_resource(r); !c) return c.error();
+  if (auto s = save(tx, *o); !s) return s.error();
+  return h;
+}
+
+Result<std::pair<Organization, Handshake>> Organizations::handshake(store::ReadTransaction& tx, std::string_view caller,
+                                                                    std::string_view id) const {
+  auto index = tx.get_resource(store::ResourceKind::kOrgHandshake, id);
+  if (!index) return store::is_not_found(index.error()) ? handshake_not_found() : index.error();
+  auto record = tx.get_resource(store::ResourceKind::kOrganization, index->body);
+  if (!record) return store::is_not_found(record.error()) ? handshake_not_found() : record.error();
+  auto o = decode(record->body);
+  if (!o) return o.error();
+  for (const Handshake& h : o->handshakes) {
+    if (h.id != id) continue;
+    if (caller != h.target && caller != o->management_account) return handshake_not_found();
+    return std::pair<Organization, Handshake>{std::move(o).value(), current(h)};
+  }
+  return handshake_not_found();
+}
+
+Result<std::pair<Organization, Handshake>> Organizations::answer_handshake(store::Transaction& tx,
+                                                                           std::string_view caller, std::string_view id,
+                                                                           std::string_view answer) {
+  auto found = handshake(tx, caller, id);
+  if (!found) return found.error();
+  auto& [o, h] = *found;
+  const bool by_target = answer != "CANCELED";
+  if ((by_target && caller != h.target) || (!by_target && caller != o.management_account)) {
+    return access_denied();
+  }
+  if (h.state == answer) {
+    return error("HandshakeAlreadyInStateException", "The specified handshake is already in the requested state.");
+  }
+  if (h.state != "OPEN") {
+    return error("InvalidHandshakeTransitionException",
+                 "You can't perform the operation on the handshake in its current state.");
+  }
+  if (answer == "ACCEPTED") {
+    if (auto in = tx.get_resource(store::ResourceKind::kOrgMembership, caller); in) {
+      return Error{"HandshakeConstraintViolationException", "The account is already a member of an organization.",
+                   "ALREADY_IN_AN_ORGANIZATION"};
+    } else if (!store::is_not_found(in.error())) {
+      return in.error();
+    }
+    if (auto j = join(tx, o, caller, "INVITED"); !j) return j.error();
+  }
+  for (Handshake& stored : o.handshakes) {
+    if (stored.id == id) stored.state = std::string(answer);
+  }
+  h.state = std::string(answer);
+  if (auto s = save(tx, o); !s) return s.error();
+  return found;
+}
+
+Result<std::vector<std::pair<Organization, Handshake>>> Organizations::handshakes_for(store::ReadTransaction& tx,
+                                                                                      std::string_view account) const {
+  std::vector<std::pair<Organization, Handshake>> out;
+  store::ListOptions options;
+  options.max_items = 1000;
+  auto page = tx.list_resources(store::ResourceKind::kOrgHandshake, account, std::nullopt, options);
+  if (!page) return page.error();
+  for (const store::Resource& r : page->items) {
+    auto h = handshake(tx, account, r.id);
+    if (h) out.push_back(std::move(h).value());
+  }
+  return out;
+}
+
+Result<void> Organizations::leave(store::Transaction& tx, std::string_view caller) {
+  auto o = of_account(tx, caller);
+  if (!o) return o.error();
+  if (o->management_account == caller) {
+    return error("MasterCannotLeaveOrganizationException",
+                 "You can't remove a management account from an organization. If you want the management account to "
+                 "become a member account in another organization, you must first delete the current organization "
+                 "of the management account.");
+  }
+  std::erase_if(o->members, [&](const Member& m) { return m.account_id == caller; });
+  std::erase_if(o->attachments, [&](const Attachment& a) { return a.target_id == caller; });
+  if (auto d = tx.delete_resource(store::ResourceKind::kOrgMembership, caller); !d) return d;
+  return save(tx, *o);
 }
 
 Result<void> Organizations::move_account(store::Transaction& tx, std::string_view caller, std::string_view account_id,

@@ -11,6 +11,7 @@
 // AccessDeniedException otherwise.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,14 +70,33 @@ class Organizations {
                                    std::string_view name);
   common::Result<void> delete_unit(store::Transaction& tx, std::string_view caller, std::string_view unit_id);
 
-  // CreateAccount: a new member under the root with a fresh account id, and the request's
-  // status (SUCCEEDED with the account id, or FAILED with AWS's reason). The caller creates
-  // the account itself (its root, OrganizationAccountAccessRole) in the same transaction.
+  // CreateAccount: the request's status, SUCCEEDED with a new member under the root, or
+  // FAILED with AWS's reason (an email address in use). `create` makes the account itself (its
+  // record, OrganizationAccountAccessRole) in the same transaction and returns its id; it is
+  // called only when the request can succeed.
   common::Result<CreateStatus> add_created_account(store::Transaction& tx, std::string_view caller,
                                                    std::string_view name, std::string_view email,
-                                                   const store::Tags& tags, std::string_view account_id);
+                                                   const store::Tags& tags,
+                                                   const std::function<common::Result<std::string>()>& create);
   common::Result<void> move_account(store::Transaction& tx, std::string_view caller, std::string_view account_id,
                                     std::string_view source, std::string_view destination);
+  // InviteAccountToOrganization (an account of this server, by id), and the invited
+  // account's answers. `now` decides expiry (15 days).
+  common::Result<Handshake> invite(store::Transaction& tx, std::string_view caller, std::string_view target,
+                                   std::string_view notes);
+  // The handshake `id` as the caller may see it (the management account or the invited one),
+  // with its organization.
+  common::Result<std::pair<Organization, Handshake>> handshake(store::ReadTransaction& tx, std::string_view caller,
+                                                               std::string_view id) const;
+  // AcceptHandshake (the invited account joins under the root), DeclineHandshake (the invited
+  // account), CancelHandshake (the management account).
+  common::Result<std::pair<Organization, Handshake>> answer_handshake(store::Transaction& tx, std::string_view caller,
+                                                                      std::string_view id, std::string_view answer);
+  // The handshakes addressed to an account, with their organizations.
+  common::Result<std::vector<std::pair<Organization, Handshake>>> handshakes_for(store::ReadTransaction& tx,
+                                                                                 std::string_view account) const;
+  // LeaveOrganization: a member account leaves on its own.
+  common::Result<void> leave(store::Transaction& tx, std::string_view caller);
   // RemoveAccountFromOrganization: the account becomes standalone.
   common::Result<void> remove_account(store::Transaction& tx, std::string_view caller, std::string_view account_id);
 
@@ -117,6 +137,10 @@ class Organizations {
 
  private:
   common::Result<void> save(store::Transaction& tx, const Organization& o) const;
+  common::Result<void> join(store::Transaction& tx, Organization& o, std::string_view account,
+                            std::string_view method) const;
+  // A handshake as read now: OPEN past its expiry reads EXPIRED.
+  Handshake current(const Handshake& h) const;
   std::string new_id(std::string_view prefix, std::size_t length) const;
   common::Result<void> check_content(std::string_view type, std::string_view content) const;
   Env env_;

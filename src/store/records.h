@@ -187,6 +187,7 @@ enum class ResourceKind {
   kCredentialReport,           // id: the account id (one report per account)
   kOrganization,               // id: the organization id (o-...); account: its management account
   kOrgMembership,              // id: an account in an organization; body: the organization id
+  kOrgHandshake,               // id: a handshake id; account: the invited account; body: the organization id
 };
 
 struct Resource {

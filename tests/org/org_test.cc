@@ -62,7 +62,8 @@ class OrgTest : public ::testing::Test {
     auto o = write([&](store::Transaction& tx) { return orgs_->create(tx, kManagement, "ALL"); });
     EXPECT_TRUE(o);
     auto s = write([&](store::Transaction& tx) {
-      return orgs_->add_created_account(tx, kManagement, "dev", "dev@example.com", {}, kMember);
+      return orgs_->add_created_account(tx, kManagement, "dev", "dev@example.com", {},
+                                        [] { return common::Result<std::string>(std::string(kMember)); });
     });
     EXPECT_TRUE(s);
     EXPECT_EQ(s->state, "SUCCEEDED");
@@ -266,11 +267,16 @@ TEST_F(OrgTest, ScpLevelsFollowTheTreeAndTheEnabledTypes) {
   EXPECT_TRUE(write([&](store::Transaction& tx) { return orgs_->delete_policy(tx, kManagement, p->id); }));
 }
 
-TEST_F(OrgTest, CreateAccountFailsOnATakenEmailAndRespectsTheQuota) {
+TEST_F(OrgTest, CreateAccountFailsOnATakenEmail) {
   with_member();
+  bool called = false;
   auto s = write([&](store::Transaction& tx) {
-    return orgs_->add_created_account(tx, kManagement, "again", "DEV@example.com", {}, kStandalone);
+    return orgs_->add_created_account(tx, kManagement, "again", "DEV@example.com", {}, [&] {
+      called = true;
+      return common::Result<std::string>(std::string(kStandalone));
+    });
   });
+  EXPECT_FALSE(called);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->state, "FAILED");
   EXPECT_EQ(s->failure_reason, "EMAIL_ALREADY_EXISTS");
@@ -292,6 +298,62 @@ TEST_F(OrgTest, DeleteNeedsAnEmptyOrganizationAndRemovalFreesTheAccount) {
   auto gone = orgs_->of_account(*tx, kManagement);
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().code, "AWSOrganizationsNotInUseException");
+}
+
+TEST_F(OrgTest, InvitedAccountsJoinByAcceptingAndGetTheFullAccessPolicies) {
+  const Organization o = with_member();
+  ASSERT_TRUE(write(
+      [&](store::Transaction& tx) { return orgs_->enable_type(tx, kManagement, o.root_id, kServiceControlPolicy); }));
+  auto h = write([&](store::Transaction& tx) { return orgs_->invite(tx, kManagement, kStandalone, "join us"); });
+  ASSERT_TRUE(h);
+  EXPECT_TRUE(h->id.starts_with("h-"));
+  auto dup = write([&](store::Transaction& tx) { return orgs_->invite(tx, kManagement, kStandalone, ""); });
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, "DuplicateHandshakeException");
+  auto member = write([&](store::Transaction& tx) { return orgs_->invite(tx, kManagement, kMember, ""); });
+  ASSERT_FALSE(member);
+  EXPECT_EQ(member.error().code, "HandshakeConstraintViolationException");
+  {
+    auto tx = std::move(store_->begin_read()).value();
+    auto mine = orgs_->handshakes_for(*tx, kStandalone);
+    ASSERT_TRUE(mine);
+    ASSERT_EQ(mine->size(), 1u);
+    EXPECT_EQ((*mine)[0].second.state, "OPEN");
+    // Nobody else sees it.
+    auto other = orgs_->handshake(*tx, kMember, h->id);
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().code, "HandshakeNotFoundException");
+  }
+  // Only the invited account accepts; then it is a member under the root, with FullAWSAccess.
+  auto wrong =
+      write([&](store::Transaction& tx) { return orgs_->answer_handshake(tx, kManagement, h->id, "ACCEPTED"); });
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, "AccessDeniedException");
+  auto ok = write([&](store::Transaction& tx) { return orgs_->answer_handshake(tx, kStandalone, h->id, "ACCEPTED"); });
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->second.state, "ACCEPTED");
+  const Organization after = org_of(kStandalone);
+  ASSERT_NE(after.member(kStandalone), nullptr);
+  EXPECT_EQ(after.member(kStandalone)->joined_method, "INVITED");
+  EXPECT_EQ(levels(kStandalone).scp.size(), 2u);
+  auto twice =
+      write([&](store::Transaction& tx) { return orgs_->answer_handshake(tx, kStandalone, h->id, "ACCEPTED"); });
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, "HandshakeAlreadyInStateException");
+  // A member leaves on its own; the management account cannot.
+  ASSERT_TRUE(write([&](store::Transaction& tx) { return orgs_->leave(tx, kStandalone); }));
+  EXPECT_TRUE(levels(kStandalone).scp.empty());
+  auto mgmt = write([&](store::Transaction& tx) { return orgs_->leave(tx, kManagement); });
+  ASSERT_FALSE(mgmt);
+  EXPECT_EQ(mgmt.error().code, "MasterCannotLeaveOrganizationException");
+  // Invitations expire after 15 days.
+  auto h2 = write([&](store::Transaction& tx) { return orgs_->invite(tx, kManagement, kStandalone, ""); });
+  ASSERT_TRUE(h2);
+  clock_.set(common::Timestamp{1700000000 + 16 * 24 * 3600, 0});
+  auto late =
+      write([&](store::Transaction& tx) { return orgs_->answer_handshake(tx, kStandalone, h2->id, "ACCEPTED"); });
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, "InvalidHandshakeTransitionException");
 }
 
 TEST_F(OrgTest, RecordRoundTrips) {
