@@ -1,22 +1,30 @@
 #!/usr/bin/python3
-"""Generates iamd's AWS Query wire layer from the trimmed service models (models/*.json).
+"""Generates iamd's wire layer (AWS Query and JSON 1.1) from the trimmed service models (models/*.json).
 
 Usage: tools/gen_protocol.py OUT_DIR MODEL_DIR
 
-Reads MODEL_DIR/iam.json, MODEL_DIR/sts.json and MODEL_DIR/empty_lists.txt (which empty lists
-responses carry: see that file). Writes into OUT_DIR/protocol/:
-  iam.h, sts.h                   request/result structs, the IamService / StsService handler
-                                 interfaces, dispatch() and operation_names()
-  iam.cc, sts.cc                 shape and member tables, Visit<T> specialisations, the default
-                                 handlers (InvalidAction, "not supported by iamd"), the
-                                 operation table
-  iam_test_service.h, sts_test_service.h
-                                 EmptyResult{Iam,Sts}Service: answers every operation with a
-                                 default-constructed result (tests and fuzzing only)
+Reads MODEL_DIR/iam.json, MODEL_DIR/sts.json, MODEL_DIR/organizations.json and
+MODEL_DIR/empty_lists.txt (which empty lists responses carry: see that file). Writes into
+OUT_DIR/protocol/:
+  iam.h, sts.h, organizations.h  request/result structs, the IamService / StsService /
+                                 OrganizationsService handler interfaces, dispatch() and
+                                 operation_names()
+  iam.cc, sts.cc, organizations.cc
+                                 shape and member tables, Visit<T> specialisations, the default
+                                 handlers ("not supported by iamd": InvalidAction in the Query
+                                 services, answered as UnknownOperationException by the JSON
+                                 envelope), the operation table
+  iam_test_service.h, sts_test_service.h, organizations_test_service.h
+                                 EmptyResult{Iam,Sts,Organizations}Service: answers every
+                                 operation with a default-constructed result (tests and fuzzing
+                                 only)
   model_tables.cc                compiled patterns, Unicode class ranges, error code -> status
 
-Only data and one short visit function per structure are generated; decoding, validation and
-encoding are templates written once in src/protocol/codec.h.
+A model's metadata.protocol says its wire: "query" (IAM, STS: form in, XML out, dispatch by
+Action) or "json" (Organizations: JSON 1.1 in and out, dispatch by the operation of
+X-Amz-Target). Only data and one short visit function per structure are generated; decoding,
+validation and encoding are templates written once in src/protocol/codec.h (Query) and
+src/protocol/json_codec.h (JSON), over the same tables.
 
 Type mapping. string -> std::string, blob -> std::string (bytes; base64 on the wire),
 integer/long -> std::int64_t, boolean -> bool, timestamp -> common::Timestamp,
@@ -60,13 +68,16 @@ SERVICES = (
     # file, C++ namespace, Service enum, handler class
     ("iam", "iam", "kIam", "IamService"),
     ("sts", "sts", "kSts", "StsService"),
+    ("organizations", "organizations", "kOrganizations", "OrganizationsService"),
 )
+
+PROTOCOLS = ("query", "json")
 
 # How each service's ValidationError messages read (ServiceModel in src/protocol/codec.h):
 # (names the value, lists the values of an enum). [OBS] aws-recorded-errors.md: IAM writes
 # "Value at 'status' failed to satisfy constraint: Member must satisfy enum value set"; STS
 # "Value 'Session1:2' at 'roleSessionName' ...". [UNCERTAIN] STS's enum form (none recorded).
-MESSAGE_STYLE = {"iam": (False, False), "sts": (True, True)}
+MESSAGE_STYLE = {"iam": (False, False), "sts": (True, True), "organizations": (False, False)}
 
 # Lists whose members' constraints AWS ends with "Member must not be null" when it reports
 # the whole list (ShapeInfo::members_not_null). [OBS] aws-recorded-errors.md: 'tagKeys'
@@ -97,7 +108,8 @@ register reinterpret_cast requires return short signed sizeof static static_asse
 template this thread_local throw true try typedef typeid typename union unsigned using virtual void volatile
 wchar_t while xor xor_eq""".split())
 
-RESERVED_TYPE_NAMES = {"Response", "Params", "Param", "Service", "IamService", "StsService", "Error", "Result"}
+RESERVED_TYPE_NAMES = {"Response", "Params", "Param", "Service", "IamService", "StsService", "OrganizationsService",
+                       "Error", "Result", "JsonNode", "JsonHandlers", "JsonTarget"}
 
 
 def fail(message):
@@ -525,6 +537,10 @@ class ServiceGen:
         self.shapes = model["shapes"]
         self.ops = model["operations"]
         self.patterns = patterns
+        self.protocol = model["metadata"].get("protocol")
+        if self.protocol not in PROTOCOLS:
+            fail("%s: protocol %r is not one of %s" % (file_name, self.protocol, ", ".join(PROTOCOLS)))
+        self.json = self.protocol == "json"
         self.check_supported()
         self.input_structs = self.reach([op["input"]["shape"] for op in self.ops.values() if "input" in op])
         self.output_structs = self.reach([op["output"]["shape"] for op in self.ops.values() if "output" in op])
@@ -547,7 +563,7 @@ class ServiceGen:
             if name in RESERVED_TYPE_NAMES and shape["type"] == "structure" and not shape.get("exception"):
                 fail("%s: structure %s collides with a protocol type name" % (self.file, name))
         for op in self.ops.values():
-            if "input" in op:
+            if "input" in op and not self.json:
                 for n in self.reach([op["input"]["shape"]], kinds=None):
                     if self.shapes[n]["type"] == "map":
                         fail("%s: %s has a map input, which the Query decoder does not support" %
@@ -816,6 +832,9 @@ class ServiceGen:
                    self.model["metadata"]["serviceId"])
         out.append("// request that passed the model's validation. Every default returns InvalidAction")
         out.append("// (\"The operation X is not supported by iamd.\"), so an implementation overrides what it")
+        if self.json:
+            out.append("// (answered as UnknownOperationException by the JSON envelope, as an AWS JSON service")
+            out.append("// answers an operation it does not have),")
         out.append("// supports and nothing answers with a fake success. A handler reports expected failures as")
         out.append("// an Error whose code is the AWS error code (NoSuchEntity, EntityAlreadyExists, ...); the")
         out.append("// HTTP status comes from protocol::http_status(). Implementations are typically built per")
@@ -824,6 +843,9 @@ class ServiceGen:
         out.append(" public:")
         out.append("  virtual ~%s() = default;" % self.cls)
         out.append("")
+        if self.json:
+            out.append("  // (JSON: `params` are the decoded request's members in Query form: Name, Name.member.N,")
+            out.append("  // Name.Sub; the pipeline reads them as it reads the Query services'.)")
         out.append("  // The operation pipeline's hooks, called by dispatch() around every operation:")
         out.append("  // begin_operation after the request decoded and passed validation, before the")
         out.append("  // operation's method (an error is the answer and the method is not called);")
@@ -838,12 +860,22 @@ class ServiceGen:
             out.append("  virtual %s %s(const %s& request);" % (ret, snake(op_name), req))
         out.append("};")
         out.append("")
-        out.append("// Decodes `params` as operation `action` (validation failures -> ValidationError), calls the")
-        out.append("// handler and encodes its result as <ActionResponse> XML, or any error as the error")
-        out.append("// envelope. An Action the model does not have -> InvalidAction. `request_id` goes into the")
-        out.append("// response as RequestId.")
-        out.append("Response dispatch(%s& service, std::string_view action, const Params& params," % self.cls)
-        out.append("                  std::string_view request_id);")
+        if self.json:
+            out.append("// Reads `body` (JSON 1.1) as the request of `operation` (the part of X-Amz-Target after")
+            out.append("// the service's prefix), validates it (SerializationException for a value of the wrong")
+            out.append("// type, InvalidInputException with a Reason for a constraint), calls the hooks and the")
+            out.append("// handler with the request's members also flattened into Query-form Params, and encodes")
+            out.append("// its result as JSON, or any error as the JSON envelope (protocol/json_rpc.h). An")
+            out.append("// operation the model does not have -> UnknownOperationException.")
+            out.append("Response dispatch(%s& service, std::string_view operation, std::string_view body," % self.cls)
+            out.append("                  std::string_view request_id);")
+        else:
+            out.append("// Decodes `params` as operation `action` (validation failures -> ValidationError), calls the")
+            out.append("// handler and encodes its result as <ActionResponse> XML, or any error as the error")
+            out.append("// envelope. An Action the model does not have -> InvalidAction. `request_id` goes into the")
+            out.append("// response as RequestId.")
+            out.append("Response dispatch(%s& service, std::string_view action, const Params& params," % self.cls)
+            out.append("                  std::string_view request_id);")
         out.append("")
         out.append("// Every operation of the model, sorted.")
         out.append("std::span<const std::string_view> operation_names();")
@@ -888,7 +920,7 @@ class ServiceGen:
         out.append("// Generated by tools/gen_protocol.py from models/%s.json. Do not edit." % self.file)
         out.append('#include "protocol/%s.h"' % self.file)
         out.append("")
-        out.append('#include "protocol/codec.h"')
+        out.append('#include "protocol/json_codec.h"' if self.json else '#include "protocol/codec.h"')
         out.append("")
         out.append("namespace iamd::protocol::detail {")
         out.append("")
@@ -916,14 +948,22 @@ class ServiceGen:
         out.append("namespace iamd::protocol::%s {" % self.ns)
         out.append("")
         out.append("namespace {")
-        out.append("using detail::invoke;")
-        out.append("using Entry = detail::OperationEntry<%s>;" % self.cls)
-        out.append("constexpr Entry kOperations[] = {")
-        for op_name, (req, res) in sorted(self.op_types.items()):
-            wrapper = self.ops[op_name]["output"].get("resultWrapper", op_name + "Result") if res else ""
-            out.append("    {%s, %s, &invoke<%s, %s, %s, &%s::%s>}," % (
-                cpp_string(op_name), cpp_string(wrapper), self.cls, req, res if res else "void", self.cls,
-                snake(op_name)))
+        if self.json:
+            out.append("using detail::invoke_json;")
+            out.append("using Entry = detail::JsonOperationEntry<%s>;" % self.cls)
+            out.append("constexpr Entry kOperations[] = {")
+            for op_name, (req, res) in sorted(self.op_types.items()):
+                out.append("    {%s, &invoke_json<%s, %s, %s, &%s::%s>}," % (
+                    cpp_string(op_name), self.cls, req, res if res else "void", self.cls, snake(op_name)))
+        else:
+            out.append("using detail::invoke;")
+            out.append("using Entry = detail::OperationEntry<%s>;" % self.cls)
+            out.append("constexpr Entry kOperations[] = {")
+            for op_name, (req, res) in sorted(self.op_types.items()):
+                wrapper = self.ops[op_name]["output"].get("resultWrapper", op_name + "Result") if res else ""
+                out.append("    {%s, %s, &invoke<%s, %s, %s, &%s::%s>}," % (
+                    cpp_string(op_name), cpp_string(wrapper), self.cls, req, res if res else "void", self.cls,
+                    snake(op_name)))
         out.append("};")
         out.append("constexpr std::string_view kNames[] = {")
         for op_name in sorted(self.ops):
@@ -938,12 +978,20 @@ class ServiceGen:
         out.append("common::Result<void> %s::begin_operation(std::string_view, const Params&) { return {}; }" % self.cls)
         out.append("common::Result<void> %s::end_operation(common::Result<void> outcome) { return outcome; }" % self.cls)
         out.append("")
-        out.append("Response dispatch(%s& service, std::string_view action, const Params& params," % self.cls)
-        out.append("                  std::string_view request_id) {")
-        out.append("  return detail::dispatch_operation<%s>(service, detail::k%sModel, kOperations, action, params," %
-                   (self.cls, self.cls))
-        out.append("                                              request_id);")
-        out.append("}")
+        if self.json:
+            out.append("Response dispatch(%s& service, std::string_view operation, std::string_view body," % self.cls)
+            out.append("                  std::string_view request_id) {")
+            out.append("  return detail::dispatch_json_operation<%s>(service, detail::k%sModel, kOperations, operation," %
+                       (self.cls, self.cls))
+            out.append("                                                   body, request_id);")
+            out.append("}")
+        else:
+            out.append("Response dispatch(%s& service, std::string_view action, const Params& params," % self.cls)
+            out.append("                  std::string_view request_id) {")
+            out.append("  return detail::dispatch_operation<%s>(service, detail::k%sModel, kOperations, action, params," %
+                       (self.cls, self.cls))
+            out.append("                                              request_id);")
+            out.append("}")
         out.append("")
         out.append("std::span<const std::string_view> operation_names() { return kNames; }")
         out.append("")
@@ -976,10 +1024,12 @@ class ServiceGen:
         return "\n".join(out) + "\n"
 
     def errors(self):
+        """{code: HTTP status} of the model's error shapes. The JSON services' shapes carry no
+        `error` metadata: the code is the shape's name, 500 for a fault and 400 otherwise."""
         out = {}
         for name, shape in self.shapes.items():
-            if shape.get("exception") and "error" in shape:
-                err = shape["error"]
+            if shape.get("exception") and ("error" in shape or self.json):
+                err = shape.get("error", {})
                 code = err.get("code", name)
                 status = err.get("httpStatusCode", 500 if shape.get("fault") else 400)
                 out[code] = status

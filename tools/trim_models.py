@@ -1,15 +1,16 @@
 #!/usr/bin/python3
-"""Writes the trimmed IAM and STS service models that tools/gen_protocol.py reads.
+"""Writes the trimmed IAM, STS and Organizations service models that tools/gen_protocol.py reads.
 
 The botocore models carry documentation, examples and endpoint data the wire layer never
-needs. This keeps what the Query protocol and input validation use: operations (input,
+needs. This keeps what the Query and JSON 1.1 protocols and input validation use: operations (input,
 output with its result wrapper, modeled errors) and shapes with their members, list/map
 member names, locationName, flattened, required, min/max, pattern, enum, sensitive,
 timestampFormat, and the error metadata (code, httpStatusCode, senderFault). Member order
 is kept because responses list members in model order.
 
 Members of AWS's current models that this botocore lacks come from models/overlay.json: its
-shapes are added and its members appended to existing structures (the source says so).
+shapes are added, its members appended to existing structures and its enum values to existing
+enums (the source says so).
 
 Usage: tools/trim_models.py [BOTOCORE_DATA_DIR] [OUT_DIR]
   defaults: /usr/lib/python3/dist-packages/botocore/data and models/ next to tools/.
@@ -20,9 +21,11 @@ import json
 import os
 import sys
 
-SERVICES = (("iam", "2010-05-08"), ("sts", "2011-06-15"))
+SERVICES = (("iam", "2010-05-08"), ("sts", "2011-06-15"), ("organizations", "2016-11-28"))
 
-METADATA_KEYS = ("apiVersion", "endpointPrefix", "protocol", "serviceId", "signatureVersion", "uid", "xmlNamespace")
+# jsonVersion and targetPrefix: the JSON 1.1 services' Content-Type and X-Amz-Target prefix.
+METADATA_KEYS = ("apiVersion", "endpointPrefix", "jsonVersion", "protocol", "serviceId", "signatureVersion",
+                 "targetPrefix", "uid", "xmlNamespace")
 SHAPE_KEYS = ("type", "required", "min", "max", "pattern", "enum", "sensitive", "flattened", "timestampFormat",
               "exception", "fault", "error")
 REF_KEYS = ("shape", "locationName", "flattened", "xmlNamespace", "timestampFormat")
@@ -99,6 +102,10 @@ def main():
                 for member, ref in members.items():
                     assert member not in trimmed["shapes"][name]["members"], (name, member)
                     trimmed["shapes"][name]["members"][member] = ref
+            for name, values in overlay.get("enum_values", {}).items():
+                for value in values:
+                    assert value not in trimmed["shapes"][name]["enum"], (name, value)
+                    trimmed["shapes"][name]["enum"].append(value)
         path = os.path.join(out_dir, service + ".json")
         with open(path, "w", encoding="utf-8") as f:
             json.dump(trimmed, f, indent=1, ensure_ascii=False)

@@ -9,6 +9,7 @@
 #include "api/access.h"
 #include "api/errors.h"
 #include "api/handlers.h"
+#include "api/handlers_org.h"
 #include "api/operations.h"
 #include "api/web_identity.h"
 #include "arn/arn.h"
@@ -17,6 +18,7 @@
 #include "common/strings.h"
 #include "crypto/crypto.h"
 #include "protocol/form.h"
+#include "protocol/json_rpc.h"
 #include "protocol/query.h"
 #include "protocol/response.h"
 #include "sigv4/errors.h"
@@ -48,6 +50,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
         session_roles(*d.env().store, kMaxCachedKeys),
         tokens(crypto::derive_key(d.env().master_key, kTokenKeyPurpose)),
         verifier(*this, c, verify_options()),
+        org_verifier(*this, c, org_verify_options()),
         request_ids(r),
         web_identity(std::move(w)) {}
 
@@ -66,6 +69,18 @@ struct Gateway::State final : sigv4::CredentialLookup {
     sigv4::VerifyOptions o;
     o.services = {"iam", "sts"};
     for (std::string_view region : sigv4::aws_regions()) o.regions.emplace_back(region);
+    return o;
+  }
+
+  // Organizations is a global service with one endpoint per partition, signed for its
+  // credentialScope Region ([AWS] botocore's endpoints.json: organizations in `aws`
+  // organizations.us-east-1.amazonaws.com with credentialScope us-east-1, in `aws-cn`
+  // cn-northwest-1, in `aws-us-gov` us-gov-west-1): a scope naming any other Region is
+  // refused as AWS's endpoint refuses it ("Credential should be scoped to a valid region").
+  static sigv4::VerifyOptions org_verify_options() {
+    sigv4::VerifyOptions o;
+    o.services = {"organizations"};
+    o.regions = {"us-east-1", "cn-northwest-1", "us-gov-west-1"};
     return o;
   }
 
@@ -190,6 +205,13 @@ struct Gateway::State final : sigv4::CredentialLookup {
     return ApiResponse{answer.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, answer.body};
   }
 
+  // Who the verified caller is (Caller) and the request's global condition keys: the
+  // principal's (evaluation.md §5.1) and the environment's. Long-term keys' use is recorded.
+  void identify(const ApiRequest& req, const sigv4::VerifiedRequest& verified, Caller& caller,
+                condition::Context& context);
+
+  ApiResponse handle_json(const ApiRequest& req, std::string_view target, const std::string& request_id);
+
   // Last-used bookkeeping [IMPL]: a key's use is written when it has not been recorded in
   // the last minute or its service or region changed, so a busy key costs one write a
   // minute, not one per request (AWS itself reports usage with a delay). A failed write
@@ -234,7 +256,8 @@ struct Gateway::State final : sigv4::CredentialLookup {
   mutable UserCache session_users;  // GetSessionToken sessions' users, by id
   mutable RoleCache session_roles;  // role sessions' roles, by id
   sts::TokenSealer tokens;
-  sigv4::Verifier verifier;
+  sigv4::Verifier verifier;      // IAM and STS (Query)
+  sigv4::Verifier org_verifier;  // Organizations (JSON 1.1)
   common::RequestIds request_ids;
   std::shared_ptr<const WebIdentityKeys> web_identity;
 };
@@ -306,7 +329,14 @@ std::vector<std::pair<std::string, std::string>> session_principal_tags(const st
 
 }  // namespace
 
-bool Gateway::may_write(std::string_view query, std::string_view body) {
+bool Gateway::may_write(std::string_view query, std::string_view body, std::string_view target) {
+  if (!target.empty()) {
+    std::optional<protocol::JsonTarget> t = protocol::parse_json_target(target);
+    if (!t) return false;  // answered before any store access
+    const Operation* op = find_operation(protocol::service_info(t->service).name, t->operation);
+    return op != nullptr &&
+           (op->mode == Mode::kWrite || op->mode == Mode::kPrepared || op->mode == Mode::kUnauthorizedWrite);
+  }
   std::optional<std::string_view> action = form_value(body, "Action");
   if (!action) action = form_value(query, "Action");
   if (!action) return false;  // answered with an error before any store access
@@ -326,6 +356,10 @@ ApiResponse Gateway::error_response(int status) {
 ApiResponse Gateway::handle(const ApiRequest& req) {
   State& s = *state_;
   const std::string request_id = s.request_ids.next();
+  // AWS JSON 1.1 (Organizations) names its operation in X-Amz-Target; the Query services never
+  // send one.
+  const std::string target = header(req, "X-Amz-Target");
+  if (!target.empty()) return s.handle_json(req, target, request_id);
   auto respond = [&](const protocol::Response& r) {
     return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
   };
@@ -375,6 +409,28 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   if (!partition.empty() && partition != stored) params = stored_partition_params(*params, partition, stored);
 
   Caller caller;
+  condition::Context context;
+  s.identify(req, *verified, caller, context);
+
+  CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
+  IamHandlers iam_handlers(ctx);
+  StsHandlers sts_handlers(ctx);
+  protocol::Response answer =
+      protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, scope, request_id);
+  // Every ARN of the answer (results and error messages) in the request's partition. Policy
+  // documents are URL-encoded in IAM's answers, so the text their author wrote is untouched.
+  // [IMPL] A tag value or description that starts with "arn:aws:" is shown in the request's
+  // partition as well.
+  if (caller.partition != stored) answer.body = arn::replace_partition(answer.body, stored, caller.partition);
+  return respond(answer);
+}
+
+void Gateway::State::identify(const ApiRequest& req, const sigv4::VerifiedRequest& v, Caller& caller,
+                              condition::Context& context) {
+  State& s = *this;
+  const sigv4::VerifiedRequest* verified = &v;
+  const std::string& stored = s.domain.env().partition;
+  const std::string_view partition = sigv4::partition_of_region(verified->region);
   caller.access_key_id = verified->access_key_id;
   caller.partition = partition.empty() ? stored : std::string(partition);
   if (verified->access_key_id.starts_with("ASIA")) {
@@ -399,7 +455,6 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   }
   caller.arn = arn::in_partition(caller.arn, stored, caller.partition);
 
-  condition::Context context;
   authz::CallerKeys keys;
   keys.facts.type = caller.is_root() ? policy::PrincipalType::kRoot : policy::PrincipalType::kUser;
   keys.facts.arn = caller.arn;
@@ -434,16 +489,39 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   }
   authz::add_principal_keys(context, keys);
   s.add_environment(context, req, verified->region);
+}
 
+// An AWS JSON 1.1 request (Organizations): X-Amz-Target names the operation, the body is
+// JSON. Authenticated exactly as a Query request (the same lookup of keys and sealed session
+// tokens), with the credential scope of the service the target names; errors in the JSON
+// envelope. [IMPL] The Content-Type is not checked: the target alone routes (SDKs send
+// application/x-amz-json-1.1).
+ApiResponse Gateway::State::handle_json(const ApiRequest& req, std::string_view target, const std::string& request_id) {
+  State& s = *this;
+  auto respond = [&](const protocol::Response& r) {
+    return ApiResponse{
+        r.status, {{"Content-Type", std::string(r.content_type)}, {"x-amzn-RequestId", request_id}}, r.body};
+  };
+  std::vector<sigv4::HeaderView> headers;
+  headers.reserve(req.headers.size());
+  for (const auto& [k, v] : req.headers) headers.push_back(sigv4::HeaderView{k, v});
+  sigv4::RequestView view{req.method, req.path, req.query, headers, req.body};
+  // Every JSON target iamd knows is Organizations'; an unknown one is answered after the
+  // signature was checked against the Organizations scope (as for a Query request, nothing
+  // about the request is answered before it is authenticated).
+  auto verified = s.org_verifier.verify(view, "organizations");
+  if (!verified) return respond(protocol::json_error_response(to_aws_error(verified.error()), request_id));
+
+  Caller caller;
+  condition::Context context;
+  s.identify(req, *verified, caller, context);
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
-  IamHandlers iam_handlers(ctx);
-  StsHandlers sts_handlers(ctx);
+  OrganizationsHandlers org_handlers(ctx);
   protocol::Response answer =
-      protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, scope, request_id);
-  // Every ARN of the answer (results and error messages) in the request's partition. Policy
-  // documents are URL-encoded in IAM's answers, so the text their author wrote is untouched.
-  // [IMPL] A tag value or description that starts with "arn:aws:" is shown in the request's
-  // partition as well.
+      protocol::handle_json(target, req.body, protocol::JsonHandlers{&org_handlers}, request_id);
+  // Every ARN of the answer in the request's partition (the body is JSON text; ARNs are
+  // whole JSON strings or start one).
+  const std::string& stored = s.domain.env().partition;
   if (caller.partition != stored) answer.body = arn::replace_partition(answer.body, stored, caller.partition);
   return respond(answer);
 }

@@ -2,7 +2,9 @@
 // AWS Query form, authenticates the SigV4 signature against the store's access keys,
 // routes to IAM or STS by the credential scope, authorizes the call with the policy
 // engine (every call, with the action, resource ARN and condition keys AWS documents),
-// runs the operation, and encodes AWS's XML response or error envelope.
+// runs the operation, and encodes AWS's XML response or error envelope. A request with an
+// X-Amz-Target header is AWS JSON 1.1 (Organizations): authenticated the same way for the
+// `organizations` scope, answered in JSON.
 // Thread-safe: handle() may run on many threads at once.
 #pragma once
 
@@ -49,10 +51,11 @@ class Gateway {
 
   ApiResponse handle(const ApiRequest& request);
 
-  // Whether the request (its query and form body, undecoded) may be an operation that writes
-  // to the store: its Action names an operation whose row (api/operations.h) writes. Cheap:
-  // no decoding beyond finding Action.
-  static bool may_write(std::string_view query, std::string_view body);
+  // Whether the request (its query and form body, undecoded, and its X-Amz-Target header,
+  // empty when it has none) may be an operation that writes to the store: its Action (or, for
+  // a JSON 1.1 request, the target's operation) names an operation whose row
+  // (api/operations.h) writes. Cheap: no decoding beyond finding Action.
+  static bool may_write(std::string_view query, std::string_view body, std::string_view target = {});
 
   // AWS's error envelope (IAM namespace: the service is not known) for a request the HTTP
   // server refuses itself, with `status`, http_error()'s code and a new request id in the

@@ -270,6 +270,10 @@ constexpr Operation kSts[] = {
     {"DecodeAuthorizationMessage", "sts:DecodeAuthorizationMessage", R::kAny, "", 0, M::kRead},
 };
 
+// Organizations (AWS JSON 1.1; api/handlers_org.h): no operation served yet. Its rows go
+// here, as an array of Operation like kIam's (action "organizations:<Op>").
+constexpr std::span<const Operation> kOrganizations{};
+
 std::vector<const Operation*> sorted(std::span<const Operation> rows) {
   std::vector<const Operation*> out;
   for (const Operation& op : rows) out.push_back(&op);
@@ -287,13 +291,17 @@ const Operation* find_in(const std::vector<const Operation*>& rows, std::string_
 
 std::span<const Operation> operations(std::string_view service) {
   if (service == "sts") return kSts;
+  if (service == "organizations") return kOrganizations;
   return kIam;
 }
 
 const Operation* find_operation(std::string_view service, std::string_view name) {
   static const std::vector<const Operation*> iam = sorted(kIam);
   static const std::vector<const Operation*> sts = sorted(kSts);
-  return find_in(service == "sts" ? sts : iam, name);
+  static const std::vector<const Operation*> organizations = sorted(kOrganizations);
+  if (service == "sts") return find_in(sts, name);
+  if (service == "organizations") return find_in(organizations, name);
+  return find_in(iam, name);
 }
 
 }  // namespace iamd::api

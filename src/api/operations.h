@@ -87,8 +87,9 @@ struct Operation {
   AlsoAuthorized second = {};
 };
 
-// The row of operation `name` of the service `service` ("iam", "sts"); null when iamd does
-// not serve the operation (it answers InvalidAction).
+// The row of operation `name` of the service `service` ("iam", "sts", "organizations"); null
+// when iamd does not serve the operation (it answers InvalidAction; UnknownOperationException
+// in the JSON envelope).
 const Operation* find_operation(std::string_view service, std::string_view name);
 
 // Every row of the service's table, in table order (for tests and documentation).

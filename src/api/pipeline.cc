@@ -174,6 +174,9 @@ Result<void> Pipeline::check_session_rights(std::string_view service, std::strin
     return Error{"AccessDenied", "Cannot call " + std::string(name) + " with session credentials", ""};
   }
   if (session->kind == sts::SessionKind::kRole) return {};
+  // [AWS] These limits are IAM's and STS's; other services (Organizations) take a
+  // GetSessionToken or GetFederationToken session's credentials as any others.
+  if (service != "iam" && service != "sts") return {};
   if (session->kind == sts::SessionKind::kFederated) {
     // [AWS] a federated user calls no IAM operation (iamd: an invalid token there, as for a
     // session without MFA [UNCERTAIN]) and of STS only GetCallerIdentity.

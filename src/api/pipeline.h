@@ -64,7 +64,7 @@ class Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  // Steps 1-4 for operation `name` of `service` ("iam", "sts"). An operation without a row
+  // Steps 1-4 for operation `name` of `service` ("iam", "sts", "organizations"). An operation without a row
   // is not one iamd serves (one of the model's operations without a handler): InvalidAction,
   // the same answer the generated default handler gives, before any store access.
   common::Result<void> begin(std::string_view service, std::string_view name, const protocol::Params& params);

@@ -180,7 +180,9 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   hopts.max_connections = options.max_connections;
   hopts.error_response = [&gateway](int status) { return to_http(gateway.error_response(status)); };
   // Operations that write wait for the store's log sync: off the event loops.
-  hopts.may_block = [](const http::Request& r) { return api::Gateway::may_write(r.query(), r.body); };
+  hopts.may_block = [](const http::Request& r) {
+    return api::Gateway::may_write(r.query(), r.body, r.headers.get("X-Amz-Target").value_or(std::string_view()));
+  };
   http::Server server(hopts, [&gateway](const http::Request& r) {
     api::ApiRequest a;
     a.method = r.method;

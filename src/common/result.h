@@ -12,11 +12,15 @@ namespace iamd::common {
 
 // An expected failure. `code` is the AWS error code it maps to at the edge
 // (MalformedPolicyDocument, LimitExceeded, ...); `path` points into the input (a JSONPath
-// for policy documents), empty when there is nothing to point at.
+// for policy documents), empty when there is nothing to point at. `reason`: the Reason member
+// of the error shapes that have one (Organizations' InvalidInputException,
+// ConstraintViolationException, ...: "INVALID_PATTERN"), written by the JSON error envelope;
+// empty for every other error.
 struct Error {
   std::string code;
   std::string message;
   std::string path;
+  std::string reason;
 };
 
 template <class T>

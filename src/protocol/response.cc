@@ -10,8 +10,9 @@ namespace iamd::protocol {
 
 namespace {
 
-constexpr ServiceInfo kIam{"iam", "2010-05-08", "https://iam.amazonaws.com/doc/2010-05-08/"};
-constexpr ServiceInfo kSts{"sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/"};
+constexpr ServiceInfo kIam{"iam", "2010-05-08", "https://iam.amazonaws.com/doc/2010-05-08/", ""};
+constexpr ServiceInfo kSts{"sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/", ""};
+constexpr ServiceInfo kOrganizations{"organizations", "2016-11-28", "", "AWSOrganizationsV20161128"};
 
 // api.md §4.1 "Common (unmodeled, produced by the front end)", sorted by code.
 constexpr std::array<detail::ErrorStatus, 18> kCommonErrors{{
@@ -46,7 +47,15 @@ std::optional<int> find_status(const detail::ErrorStatus* begin, const detail::E
 }  // namespace
 
 const ServiceInfo& service_info(Service service) {
-  return service == Service::kIam ? kIam : kSts;
+  switch (service) {
+    case Service::kIam:
+      return kIam;
+    case Service::kSts:
+      return kSts;
+    case Service::kOrganizations:
+      return kOrganizations;
+  }
+  return kIam;
 }
 
 std::optional<Service> service_for_version(std::string_view version) {

@@ -1,5 +1,6 @@
-// What every Query response shares: the two services, the status + XML body pair, the error
-// envelope, the code -> HTTP status table, and the errors the protocol layer itself raises.
+// What every response shares: the services, the status + body pair, the Query error envelope,
+// the code -> HTTP status table, and the errors the protocol layer itself raises. The JSON 1.1
+// envelope (Organizations) is protocol/json_rpc.h's.
 // Thread-safety: pure functions over immutable tables.
 #pragma once
 
@@ -12,23 +13,30 @@
 
 namespace iamd::protocol {
 
-enum class Service { kIam, kSts };
+// IAM and STS speak the Query protocol, Organizations JSON 1.1.
+enum class Service { kIam, kSts, kOrganizations };
 
 struct ServiceInfo {
-  std::string_view name;           // "iam", "sts" (the SigV4 service name)
-  std::string_view api_version;    // the Version parameter: "2010-05-08", "2011-06-15"
-  std::string_view xml_namespace;  // "https://iam.amazonaws.com/doc/2010-05-08/"
+  std::string_view name;           // "iam", "sts", "organizations" (the SigV4 service name)
+  std::string_view api_version;    // the Version parameter: "2010-05-08", "2011-06-15"; "2016-11-28"
+  std::string_view xml_namespace;  // "https://iam.amazonaws.com/doc/2010-05-08/"; empty for JSON
+  std::string_view target_prefix;  // JSON: the X-Amz-Target prefix "AWSOrganizationsV20161128"
 };
 
 const ServiceInfo& service_info(Service service);
-// The service whose API version is `version`, if any.
+// The Query service whose API version is `version`, if any (Organizations has no Version
+// parameter: its requests name their operation in X-Amz-Target).
 std::optional<Service> service_for_version(std::string_view version);
 
-// A finished response: HTTP status and a text/xml body. The HTTP layer adds Content-Type
-// and x-amzn-RequestId.
+inline constexpr std::string_view kXmlContentType = "text/xml";
+inline constexpr std::string_view kJsonContentType = "application/x-amz-json-1.1";
+
+// A finished response: HTTP status, body and its Content-Type. The HTTP layer adds
+// x-amzn-RequestId.
 struct Response {
   int status = 200;
   std::string body;
+  std::string_view content_type = kXmlContentType;
 };
 
 // The HTTP status AWS sends with error `code`: the models' error shapes (IAM and STS, e.g.
