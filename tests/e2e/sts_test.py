@@ -150,7 +150,13 @@ def _():
     # A device of another user, or none, does not authenticate.
     bob = allow_all("bob")
     assert error_of(client("sts", *bob).get_session_token, SerialNumber=d["SerialNumber"], TokenCode="123456") == (
-        "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.", 403)
+        "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial "
+        "number is valid and associated with this user.", 403)
+    # A serial number without a code, or a code without a serial number.
+    both = ("AccessDenied", "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass "
+            "code.", 403)
+    assert error_of(alice_sts.get_session_token, SerialNumber=d["SerialNumber"]) == both
+    assert error_of(alice_sts.get_session_token, TokenCode=totp(seed, now_step())) == both
 
 
 @check("aws:MultiFactorAuthPresent decides: a Deny without MFA stops the plain session, not the MFA one")
@@ -542,6 +548,21 @@ def _():
                           "--endpoint-url", server.endpoint], env=cli_env(home), capture_output=True, text=True,
                          stdin=subprocess.DEVNULL, timeout=60)
     assert out.returncode == 0 and json.loads(out.stdout)["Role"]["Arn"] == MFA_ROLE_ARN, out.stderr
+
+
+@check("AssumeRole with an MFA device of another user, or half of the MFA members, is AccessDenied as AWS says")
+def _():
+    mia_sts = client("sts", *mia)
+    other = iam.create_virtual_mfa_device(VirtualMFADeviceName="not-mia")["VirtualMFADevice"]["SerialNumber"]
+    assert error_of(mia_sts.assume_role, RoleArn=MFA_ROLE_ARN, RoleSessionName="xx", SerialNumber=other,
+                    TokenCode="123456") == (
+        "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial "
+        "number is valid and associated with this user.", 403)
+    both = ("AccessDenied", "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass "
+            "code.", 403)
+    assert error_of(mia_sts.assume_role, RoleArn=MFA_ROLE_ARN, RoleSessionName="xx",
+                    SerialNumber=mia_device["SerialNumber"]) == both
+    assert error_of(mia_sts.assume_role, RoleArn=MFA_ROLE_ARN, RoleSessionName="xx", TokenCode="123456") == both
 
 
 @check("the aws CLI without mfa_serial: the trust policy's aws:MultiFactorAuthPresent condition denies")
