@@ -484,7 +484,8 @@ iam.create_role(RoleName="mfa-admin", AssumeRolePolicyDocument=trust(
     {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole",
      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}))
 iam.put_role_policy(RoleName="mfa-admin", PolicyName="read", PolicyDocument=json.dumps({
-    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*"}]}))
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*",
+                                            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}))
 mia = user_with_key("mia", inline={"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": MFA_ROLE_ARN}]})
 mia_device = iam.create_virtual_mfa_device(VirtualMFADeviceName="mia-phone")["VirtualMFADevice"]
@@ -543,7 +544,8 @@ def _():
     role_id = iam.get_role(RoleName="mfa-admin")["Role"]["RoleId"]
     assert me == {"UserId": f"{role_id}:mia-mfa", "Account": ACCOUNT,
                   "Arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/mfa-admin/mia-mfa"}, me
-    # The CLI keeps the role's credentials (~/.aws/cli/cache): no second prompt, the role's policies apply.
+    # The CLI keeps the role's credentials (~/.aws/cli/cache): no second prompt; the role's policy
+    # allows GetRole only with aws:MultiFactorAuthPresent, which the session carries.
     out = subprocess.run([AWS, "--profile", "admin", "iam", "get-role", "--role-name", "mfa-admin", "--output", "json",
                           "--endpoint-url", server.endpoint], env=cli_env(home), capture_output=True, text=True,
                          stdin=subprocess.DEVNULL, timeout=60)
