@@ -1,11 +1,16 @@
 // The AWS SDK for JavaScript v3 against `iamd serve`: fromTemporaryCredentials chaining (a
 // user's keys -> role A -> role B), what role B's session may do, the clients' caching and
-// refreshing of temporary credentials, and an IAM paginator. Run by ctest as js_sts:
+// refreshing of temporary credentials, MFA through mfaCodeProvider, and an IAM paginator. Run by
+// ctest as js_sts:
 //     node tests/js/sts_test.mjs PATH/TO/iamd
+import { createHmac } from "node:crypto";
+
 import {
   CreateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
   GetRoleCommand,
   IAMClient,
   ListUsersCommand,
@@ -165,6 +170,77 @@ await check("clients keep the chain's credentials and assume both roles again wh
   // The first session's credentials still work until their own expiry.
   const old = await server.client(STSClient, first).send(new GetCallerIdentityCommand({}));
   assertEqual(old.Arn, me.Arn);
+});
+
+// RFC 6238 codes of a virtual MFA device (SHA-1, 30-second steps, 6 digits) from its Base32 seed.
+function base32Decode(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, "")) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+function totp(seed, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", seed).update(counter).digest();
+  const offset = mac[19] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, "0");
+}
+const nowStep = () => Math.floor(Date.now() / 1000 / 30);
+
+await check("fromTemporaryCredentials with SerialNumber asks its mfaCodeProvider; the trust policy needs MFA", async () => {
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: "mfa-only",
+      AssumeRolePolicyDocument: doc({
+        Effect: "Allow",
+        Principal: { AWS: arn("user", "dev") },
+        Action: "sts:AssumeRole",
+        Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+      }),
+    }),
+  );
+  const device = (await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: "dev-phone" })))
+    .VirtualMFADevice;
+  const seed = base32Decode(Buffer.from(device.Base32StringSeed).toString("ascii"));
+  const step = nowStep();
+  await iam.send(
+    new EnableMFADeviceCommand({
+      UserName: "dev",
+      SerialNumber: device.SerialNumber,
+      AuthenticationCode1: totp(seed, step - 1),
+      AuthenticationCode2: totp(seed, step),
+    }),
+  );
+  const params = { RoleArn: arn("role", "mfa-only"), RoleSessionName: "js-mfa", DurationSeconds: 900 };
+  const [code, message] = await errorOf(
+    server
+      .client(STSClient, fromTemporaryCredentials({ masterCredentials: dev, params, clientConfig }))
+      .send(new GetCallerIdentityCommand({})),
+  );
+  assertEqual(code, "AccessDenied", message); // no MFA: the trust policy's condition fails
+  const asked = [];
+  const withMfa = fromTemporaryCredentials({
+    masterCredentials: dev,
+    params: { ...params, SerialNumber: device.SerialNumber },
+    clientConfig,
+    mfaCodeProvider: async (serial) => {
+      asked.push(serial);
+      return totp(seed, step + 1); // the codes of the steps that enabled the device count no more
+    },
+  });
+  const me = await server.client(STSClient, withMfa).send(new GetCallerIdentityCommand({}));
+  assertEqual(me.Arn, `arn:aws:sts::${account}:assumed-role/mfa-only/js-mfa`);
+  assertEqual(asked, [device.SerialNumber], "codes asked for");
 });
 
 await check("paginateListUsers with PageSize 10 walks 25 users in three pages", async () => {
