@@ -497,9 +497,9 @@ mia_used = [_step]  # the last step whose code the server took: each code counts
 
 
 def next_code():
-    """The code of the first step after the last one used, which the server accepts now (it
-    takes the current step and its neighbours); waits for the clock when that step is ahead."""
-    step = mia_used[-1] + 1
+    """The code of the first step after the last one used and not yet past, which the server
+    accepts now (the current step and its neighbours); waits for the clock when it is ahead."""
+    step = max(mia_used[-1] + 1, now_step())
     while now_step() + 1 < step:
         time.sleep(1)
     mia_used.append(step)
