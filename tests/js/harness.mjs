@@ -68,6 +68,10 @@ export class Server {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    // A test that dies before finish() (an error outside a check) leaves no server behind.
+    process.once("exit", () => {
+      if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGKILL");
+    });
     const exited = new Promise((resolve) => this.proc.once("exit", resolve));
     const listening = new Promise((resolve) => {
       for (const stream of [this.proc.stdout, this.proc.stderr]) {
