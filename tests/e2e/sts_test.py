@@ -470,7 +470,7 @@ def _():
                           "get-caller-identity", "--output", "json"], env=cli_env(home), capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/deploy/cli", out.stdout
-    # What the CLI did: an AssumeRole as alice (RoleLastUsed) and IAM calls as the role.
+    # Its IAM calls too are the role's: deploy may not create users.
     out = subprocess.run([AWS, "--profile", "deployer", "--endpoint-url", server.endpoint, "iam", "create-user",
                           "--user-name", "by-cli-role", "--output", "json"], env=cli_env(home), capture_output=True,
                          text=True)
