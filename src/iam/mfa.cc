@@ -338,9 +338,20 @@ Result<void> MfaDevices::resync_mfa_device(const Write& wr, std::string_view use
 
 Result<void> MfaDevices::authenticate(const Write& wr, const std::optional<store::User>& user,
                                       std::string_view serial_number, std::string_view code) {
-  // [OBS] AWS's texts for a code that does not match and for a device it cannot use.
+  // [OBS] AWS's texts for a code that does not match and for a device it cannot use (the
+  // latter with its second sentence after two spaces, as the aws CLI prints AWS's answers).
   const Error wrong_code{"AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.", ""};
-  const Error no_device{"AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.", ""};
+  const Error no_device{"AccessDenied",
+                        "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial "
+                        "number is valid and associated with this user.",
+                        ""};
+  // [UNCERTAIN] AWS's text for a serial number without a code or a code without a serial number,
+  // seen in one answer of AWS (AssumeRole); both members are optional in the models, so empty
+  // here means not given (the decoder checks their lengths).
+  if (serial_number.empty() || code.empty()) {
+    return Error{"AccessDenied",
+                 "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.", ""};
+  }
   if (!user) return no_device;
   auto device = load_device(wr.tx, wr.account_id, serial_number);
   if (!device) return store::is_not_found(device.error()) ? no_device : device.error();

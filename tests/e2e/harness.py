@@ -24,7 +24,9 @@ IAMD = sys.argv[1] if len(sys.argv) > 1 else "build-release/src/cli/iamd"
 ACCOUNT = "123456789012"
 ROOT_KEY = "AKIAROOTEXAMPLE00001"
 ROOT_SECRET = "rootsecretrootsecretrootsecretrootsecret"
-AWS = shutil.which("aws") or "/usr/bin/aws"
+# Debian's aws CLI (awscli 2.9, what scripts/setup installs) even where PATH names another one
+# first (a pyenv shim, a newer CLI): the tests must pass with the CLI a fresh machine has.
+AWS = "/usr/bin/aws" if os.access("/usr/bin/aws", os.X_OK) else (shutil.which("aws") or "/usr/bin/aws")
 
 results = []
 

@@ -11,13 +11,16 @@ e2e_sts:
 """
 import base64
 import datetime
+import fcntl
 import hashlib
 import hmac
 import os
+import select
 import signal
 import struct
 import subprocess
 import sys
+import termios
 
 import botocore.config
 
@@ -147,7 +150,13 @@ def _():
     # A device of another user, or none, does not authenticate.
     bob = allow_all("bob")
     assert error_of(client("sts", *bob).get_session_token, SerialNumber=d["SerialNumber"], TokenCode="123456") == (
-        "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.", 403)
+        "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial "
+        "number is valid and associated with this user.", 403)
+    # A serial number without a code, or a code without a serial number.
+    both = ("AccessDenied", "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass "
+            "code.", 403)
+    assert error_of(alice_sts.get_session_token, SerialNumber=d["SerialNumber"]) == both
+    assert error_of(alice_sts.get_session_token, TokenCode=totp(seed, now_step())) == both
 
 
 @check("aws:MultiFactorAuthPresent decides: a Deny without MFA stops the plain session, not the MFA one")
@@ -380,21 +389,193 @@ def _():
     assert error_of(s.list_users)[0] == "AccessDenied"
 
 
+# ---- the aws CLI following role_arn in a profile ----
+
+def cli_home(name, credentials, config):
+    """A private HOME for the aws CLI with the given shared credentials and config files. The
+    AssumeRole call the CLI makes by itself for a role_arn profile ignores --endpoint-url, and
+    Debian's aws CLI 2.9 has no endpoint setting for it (endpoint_url and AWS_ENDPOINT_URL came
+    in 2.13): a rule set of its own in ~/.aws/models (the CLI's documented place for data files
+    that override its own) sends STS to iamd."""
+    home = os.path.join(tmp, name)
+    rules = os.path.join(home, ".aws", "models", "sts", "2011-06-15")
+    os.makedirs(rules, exist_ok=True)
+    parameters = {"Region": {"builtIn": "AWS::Region", "required": False, "type": "String"},
+                  "UseDualStack": {"builtIn": "AWS::UseDualStack", "required": True, "default": False,
+                                   "type": "Boolean"},
+                  "UseFIPS": {"builtIn": "AWS::UseFIPS", "required": True, "default": False, "type": "Boolean"},
+                  "Endpoint": {"builtIn": "SDK::Endpoint", "required": False, "type": "String"},
+                  "UseGlobalEndpoint": {"builtIn": "AWS::STS::UseGlobalEndpoint", "required": True,
+                                        "default": False, "type": "Boolean"}}
+    with open(os.path.join(rules, "endpoint-rule-set-1.json"), "w") as f:
+        json.dump({"version": "1.0", "parameters": parameters, "rules": [
+            {"conditions": [{"fn": "isSet", "argv": [{"ref": "Endpoint"}]}], "endpoint": {"url": {"ref": "Endpoint"}},
+             "type": "endpoint"},
+            {"conditions": [], "endpoint": {"url": server.endpoint}, "type": "endpoint"}]}, f)
+    with open(os.path.join(home, "credentials"), "w") as f:
+        f.write(credentials)
+    with open(os.path.join(home, "config"), "w") as f:
+        f.write(config + f"endpoint_url = {server.endpoint}\n")  # the aws CLI 2.13 and later
+    return home
+
+
+def cli_env(home):
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "AWS_CONFIG_FILE": os.path.join(home, "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
+
+
+def cli_on_terminal(home, args, answer, timeout=60):
+    """Runs the aws CLI with a pseudo-terminal as its controlling terminal (stdin too), as in a
+    shell: the CLI asks for an MFA code on /dev/tty, not on stdin. Waits for the prompt, types
+    `answer`, and returns (exit status, what the terminal showed, stdout, stderr)."""
+    master, slave = os.openpty()
+
+    def controlling_terminal():  # in the child, after setsid (start_new_session)
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen([AWS, *args], env=cli_env(home), stdin=slave, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True, preexec_fn=controlling_terminal)
+    os.close(slave)
+    shown = b""
+    deadline = time.time() + timeout
+    try:
+        while b"Enter MFA code for" not in shown or not shown.rstrip().endswith(b":"):
+            ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.time()))
+            if not ready:
+                raise AssertionError(f"no MFA prompt on the terminal: {shown!r}")
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the CLI closed the terminal without asking
+                chunk = b""
+            if not chunk:
+                out, err = proc.communicate(timeout=timeout)
+                raise AssertionError(f"the CLI ended without an MFA prompt: {shown!r} {out!r} {err!r}")
+            shown += chunk
+        os.write(master, answer.encode() + b"\n")
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    return proc.returncode, shown.decode(errors="replace"), out.decode(), err.decode()
+
+
 @check("the aws CLI follows role_arn in a profile (source_profile) and acts as the role")
 def _():
-    home = os.path.join(tmp, "cli-role")
-    os.makedirs(home, exist_ok=True)
-    with open(os.path.join(home, "credentials"), "w") as f:
-        f.write(f"[base]\naws_access_key_id = {alice[0]}\naws_secret_access_key = {alice[1]}\n")
-    with open(os.path.join(home, "config"), "w") as f:
-        f.write(f"[profile deployer]\nrole_arn = {ROLE_ARN}\nsource_profile = base\nregion = us-east-1\n"
-                f"role_session_name = cli\n")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "AWS_CONFIG_FILE": os.path.join(home, "config"),
-           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials"), "AWS_ENDPOINT_URL": server.endpoint}
+    home = cli_home("cli-role", f"[base]\naws_access_key_id = {alice[0]}\naws_secret_access_key = {alice[1]}\n",
+                    f"[profile deployer]\nrole_arn = {ROLE_ARN}\nsource_profile = base\nregion = us-east-1\n"
+                    f"role_session_name = cli\n")
     out = subprocess.run([AWS, "--profile", "deployer", "--endpoint-url", server.endpoint, "sts",
-                          "get-caller-identity", "--output", "json"], env=env, capture_output=True, text=True)
+                          "get-caller-identity", "--output", "json"], env=cli_env(home), capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/deploy/cli", out.stdout
+    # Its IAM calls too are the role's: deploy may not create users.
+    out = subprocess.run([AWS, "--profile", "deployer", "--endpoint-url", server.endpoint, "iam", "create-user",
+                          "--user-name", "by-cli-role", "--output", "json"], env=cli_env(home), capture_output=True,
+                         text=True)
+    assert out.returncode != 0 and "assumed-role/deploy/cli is not authorized to perform: iam:CreateUser" in out.stderr, \
+        out.stderr
+
+
+# A role only a user who signed in with MFA may assume (the user's own policies allow it).
+MFA_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/mfa-admin"
+iam.create_role(RoleName="mfa-admin", AssumeRolePolicyDocument=trust(
+    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole",
+     "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}))
+iam.put_role_policy(RoleName="mfa-admin", PolicyName="read", PolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*",
+                                            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}))
+mia = user_with_key("mia", inline={"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": MFA_ROLE_ARN}]})
+mia_device = iam.create_virtual_mfa_device(VirtualMFADeviceName="mia-phone")["VirtualMFADevice"]
+mia_seed = base64.b32decode(mia_device["Base32StringSeed"].decode("ascii"))
+_step = now_step()
+iam.enable_mfa_device(UserName="mia", SerialNumber=mia_device["SerialNumber"],
+                      AuthenticationCode1=totp(mia_seed, _step - 1), AuthenticationCode2=totp(mia_seed, _step))
+mia_used = [_step]  # the last step whose code the server took: each code counts once
+
+
+def next_code():
+    """The code of the first step after the last one used and not yet past, which the server
+    accepts now (the current step and its neighbours); waits for the clock when it is ahead."""
+    step = max(mia_used[-1] + 1, now_step())
+    while now_step() + 1 < step:
+        time.sleep(1)
+    mia_used.append(step)
+    return totp(mia_seed, step)
+
+
+MIA_CREDENTIALS = f"[mia]\naws_access_key_id = {mia[0]}\naws_secret_access_key = {mia[1]}\n"
+
+
+def mfa_profile(home_name, with_serial=True):
+    serial = f"mfa_serial = {mia_device['SerialNumber']}\n" if with_serial else ""
+    return cli_home(home_name, MIA_CREDENTIALS,
+                    f"[profile admin]\nrole_arn = {MFA_ROLE_ARN}\nsource_profile = mia\nregion = us-east-1\n"
+                    f"role_session_name = mia-mfa\n{serial}")
+
+
+def unused_code():
+    """A code no step the server accepts now (the current one and its neighbours) produces."""
+    step = now_step()
+    near = {totp(mia_seed, s) for s in range(step - 3, step + 4)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in near)
+
+
+@check("the aws CLI with mfa_serial: asks on the terminal, a wrong code is AccessDenied as AWS says it")
+def _():
+    rc, shown, out, err = cli_on_terminal(mfa_profile("cli-mfa-wrong"), [
+        "--profile", "admin", "sts", "get-caller-identity", "--output", "json"], unused_code())
+    assert f"Enter MFA code for {mia_device['SerialNumber']}:" in shown, shown
+    assert "Enter MFA code" not in out + err, (out, err)  # asked on the terminal, not on stdout/stderr
+    assert rc != 0 and out == "", (rc, out)
+    assert "An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication " \
+           "failed with invalid MFA one time pass code." in err, err
+
+
+@check("the aws CLI with mfa_serial: the device's current code assumes the role, the session has MFA")
+def _():
+    home = mfa_profile("cli-mfa")
+    rc, shown, out, err = cli_on_terminal(home, ["--profile", "admin", "sts", "get-caller-identity", "--output",
+                                                 "json"], next_code())
+    assert rc == 0, (shown, err)
+    me = json.loads(out)
+    role_id = iam.get_role(RoleName="mfa-admin")["Role"]["RoleId"]
+    assert me == {"UserId": f"{role_id}:mia-mfa", "Account": ACCOUNT,
+                  "Arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/mfa-admin/mia-mfa"}, me
+    # The CLI keeps the role's credentials (~/.aws/cli/cache): no second prompt; the role's policy
+    # allows GetRole only with aws:MultiFactorAuthPresent, which the session carries.
+    out = subprocess.run([AWS, "--profile", "admin", "iam", "get-role", "--role-name", "mfa-admin", "--output", "json",
+                          "--endpoint-url", server.endpoint], env=cli_env(home), capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL, timeout=60)
+    assert out.returncode == 0 and json.loads(out.stdout)["Role"]["Arn"] == MFA_ROLE_ARN, out.stderr
+
+
+@check("AssumeRole with an MFA device of another user, or half of the MFA members, is AccessDenied as AWS says")
+def _():
+    mia_sts = client("sts", *mia)
+    other = iam.create_virtual_mfa_device(VirtualMFADeviceName="not-mia")["VirtualMFADevice"]["SerialNumber"]
+    assert error_of(mia_sts.assume_role, RoleArn=MFA_ROLE_ARN, RoleSessionName="xx", SerialNumber=other,
+                    TokenCode="123456") == (
+        "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial "
+        "number is valid and associated with this user.", 403)
+    both = ("AccessDenied", "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass "
+            "code.", 403)
+    assert error_of(mia_sts.assume_role, RoleArn=MFA_ROLE_ARN, RoleSessionName="xx",
+                    SerialNumber=mia_device["SerialNumber"]) == both
+    assert error_of(mia_sts.assume_role, RoleArn=MFA_ROLE_ARN, RoleSessionName="xx", TokenCode="123456") == both
+
+
+@check("the aws CLI without mfa_serial: the trust policy's aws:MultiFactorAuthPresent condition denies")
+def _():
+    out = subprocess.run([AWS, "--profile", "admin", "sts", "get-caller-identity", "--output", "json"],
+                         env=cli_env(mfa_profile("cli-no-mfa", with_serial=False)), capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL, timeout=60)
+    assert out.returncode != 0 and out.stdout == "", out.stdout
+    assert "An error occurred (AccessDenied) when calling the AssumeRole operation: User: " \
+           f"{user_arn('mia')} is not authorized to perform: sts:AssumeRole on resource: {MFA_ROLE_ARN}" in out.stderr, \
+        out.stderr
 
 
 # ---- GetFederationToken ----
