@@ -270,9 +270,59 @@ constexpr Operation kSts[] = {
     {"DecodeAuthorizationMessage", "sts:DecodeAuthorizationMessage", R::kAny, "", 0, M::kRead},
 };
 
-// Organizations (AWS JSON 1.1; api/handlers_org.h): no operation served yet. Its rows go
-// here, as an array of Operation like kIam's (action "organizations:<Op>").
-constexpr std::span<const Operation> kOrganizations{};
+// Organizations (AWS JSON 1.1; api/handlers_org.h). Every row is Resource::kCustom: the
+// handler reads the caller's organization and authorizes on the ARN of the root, OU, account,
+// policy or handshake the request names (OrganizationsHandlers::authorized), with the
+// request's tags and organizations:PolicyType where they apply.
+constexpr Operation kOrganizations[] = {
+    {"CreateOrganization", "organizations:CreateOrganization", R::kCustom, "", 0, M::kWrite},
+    {"DescribeOrganization", "organizations:DescribeOrganization", R::kCustom, "", 0, M::kRead},
+    {"DeleteOrganization", "organizations:DeleteOrganization", R::kCustom, "", 0, M::kWrite},
+    {"ListRoots", "organizations:ListRoots", R::kCustom, "", 0, M::kRead},
+    {"CreateOrganizationalUnit", "organizations:CreateOrganizationalUnit", R::kCustom, "ParentId", 0, M::kWrite},
+    {"DescribeOrganizationalUnit", "organizations:DescribeOrganizationalUnit", R::kCustom, "OrganizationalUnitId", 0,
+     M::kRead},
+    {"UpdateOrganizationalUnit", "organizations:UpdateOrganizationalUnit", R::kCustom, "OrganizationalUnitId", 0,
+     M::kWrite},
+    {"DeleteOrganizationalUnit", "organizations:DeleteOrganizationalUnit", R::kCustom, "OrganizationalUnitId", 0,
+     M::kWrite},
+    {"ListOrganizationalUnitsForParent", "organizations:ListOrganizationalUnitsForParent", R::kCustom, "ParentId", 0,
+     M::kRead},
+    {"CreateAccount", "organizations:CreateAccount", R::kCustom, "", 0, M::kWrite},
+    {"DescribeCreateAccountStatus", "organizations:DescribeCreateAccountStatus", R::kCustom, "", 0, M::kRead},
+    {"ListCreateAccountStatus", "organizations:ListCreateAccountStatus", R::kCustom, "", 0, M::kRead},
+    {"DescribeAccount", "organizations:DescribeAccount", R::kCustom, "AccountId", 0, M::kRead},
+    {"ListAccounts", "organizations:ListAccounts", R::kCustom, "", 0, M::kRead},
+    {"ListAccountsForParent", "organizations:ListAccountsForParent", R::kCustom, "ParentId", 0, M::kRead},
+    {"MoveAccount", "organizations:MoveAccount", R::kCustom, "AccountId", 0, M::kWrite},
+    {"RemoveAccountFromOrganization", "organizations:RemoveAccountFromOrganization", R::kCustom, "AccountId", 0,
+     M::kWrite},
+    {"LeaveOrganization", "organizations:LeaveOrganization", R::kCustom, "", 0, M::kWrite},
+    {"ListParents", "organizations:ListParents", R::kCustom, "ChildId", 0, M::kRead},
+    {"ListChildren", "organizations:ListChildren", R::kCustom, "ParentId", 0, M::kRead},
+    {"CreatePolicy", "organizations:CreatePolicy", R::kCustom, "", 0, M::kWrite},
+    {"DescribePolicy", "organizations:DescribePolicy", R::kCustom, "PolicyId", 0, M::kRead},
+    {"UpdatePolicy", "organizations:UpdatePolicy", R::kCustom, "PolicyId", 0, M::kWrite},
+    {"DeletePolicy", "organizations:DeletePolicy", R::kCustom, "PolicyId", 0, M::kWrite},
+    // Authorized on the policy and on the target.
+    {"AttachPolicy", "organizations:AttachPolicy", R::kCustom, "PolicyId", 0, M::kWrite},
+    {"DetachPolicy", "organizations:DetachPolicy", R::kCustom, "PolicyId", 0, M::kWrite},
+    {"ListPolicies", "organizations:ListPolicies", R::kCustom, "", 0, M::kRead},
+    {"ListPoliciesForTarget", "organizations:ListPoliciesForTarget", R::kCustom, "TargetId", 0, M::kRead},
+    {"ListTargetsForPolicy", "organizations:ListTargetsForPolicy", R::kCustom, "PolicyId", 0, M::kRead},
+    {"EnablePolicyType", "organizations:EnablePolicyType", R::kCustom, "RootId", 0, M::kWrite},
+    {"DisablePolicyType", "organizations:DisablePolicyType", R::kCustom, "RootId", 0, M::kWrite},
+    {"TagResource", "organizations:TagResource", R::kCustom, "ResourceId", 0, M::kWrite},
+    {"UntagResource", "organizations:UntagResource", R::kCustom, "ResourceId", 0, M::kWrite},
+    {"ListTagsForResource", "organizations:ListTagsForResource", R::kCustom, "ResourceId", 0, M::kRead},
+    {"InviteAccountToOrganization", "organizations:InviteAccountToOrganization", R::kCustom, "", 0, M::kWrite},
+    {"AcceptHandshake", "organizations:AcceptHandshake", R::kCustom, "HandshakeId", 0, M::kWrite},
+    {"DeclineHandshake", "organizations:DeclineHandshake", R::kCustom, "HandshakeId", 0, M::kWrite},
+    {"CancelHandshake", "organizations:CancelHandshake", R::kCustom, "HandshakeId", 0, M::kWrite},
+    {"DescribeHandshake", "organizations:DescribeHandshake", R::kCustom, "HandshakeId", 0, M::kRead},
+    {"ListHandshakesForAccount", "organizations:ListHandshakesForAccount", R::kCustom, "", 0, M::kRead},
+    {"ListHandshakesForOrganization", "organizations:ListHandshakesForOrganization", R::kCustom, "", 0, M::kRead},
+};
 
 std::vector<const Operation*> sorted(std::span<const Operation> rows) {
   std::vector<const Operation*> out;

@@ -73,10 +73,10 @@ Error access_denied() {
   return error("AccessDeniedException", "You don't have permissions to access this resource.");
 }
 Error constraint(std::string_view reason, std::string_view message) {
-  return Error{"ConstraintViolationException", std::string(message), std::string(reason)};
+  return Error{"ConstraintViolationException", std::string(message), "", std::string(reason)};
 }
 Error invalid_input(std::string_view reason, std::string_view message) {
-  return Error{"InvalidInputException", std::string(message), std::string(reason)};
+  return Error{"InvalidInputException", std::string(message), "", std::string(reason)};
 }
 
 std::string Organizations::new_id(std::string_view prefix, std::size_t length) const {
@@ -334,7 +334,7 @@ Result<Handshake> Organizations::invite(store::Transaction& tx, std::string_view
     return invalid_input("INVALID_PARTY_TYPE_TARGET", "You specified an account that doesn't exist on this server.");
   }
   if (o->member(target) != nullptr) {
-    return Error{"HandshakeConstraintViolationException", "The account is already a member of an organization.",
+    return Error{"HandshakeConstraintViolationException", "The account is already a member of an organization.", "",
                  "ALREADY_IN_AN_ORGANIZATION"};
   }
   for (const Handshake& h : o->handshakes) {
@@ -397,7 +397,7 @@ Result<std::pair<Organization, Handshake>> Organizations::answer_handshake(store
   }
   if (answer == "ACCEPTED") {
     if (auto in = tx.get_resource(store::ResourceKind::kOrgMembership, caller); in) {
-      return Error{"HandshakeConstraintViolationException", "The account is already a member of an organization.",
+      return Error{"HandshakeConstraintViolationException", "The account is already a member of an organization.", "",
                    "ALREADY_IN_AN_ORGANIZATION"};
     } else if (!store::is_not_found(in.error())) {
       return in.error();

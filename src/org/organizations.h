@@ -2,7 +2,7 @@
 // control policies, each function one step of the caller's store transaction (it never
 // begins or commits; a failing call leaves the transaction as it was). `caller` is the
 // account of the calling principal. Errors carry AWS Organizations' codes and messages; a
-// ConstraintViolationException carries its Reason in Error::path.
+// ConstraintViolationException carries its Reason in Error::reason.
 //
 // Who may call what [AWS]: an account in no organization gets
 // AWSOrganizationsNotInUseException from everything but CreateOrganization; a member

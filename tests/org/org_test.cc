@@ -143,7 +143,7 @@ TEST_F(OrgTest, UnitsFollowAwsRules) {
   auto sixth = write([&](store::Transaction& tx) { return orgs_->create_unit(tx, kManagement, parent, "L", {}); });
   ASSERT_FALSE(sixth);
   EXPECT_EQ(sixth.error().code, "ConstraintViolationException");
-  EXPECT_EQ(sixth.error().path, "OU_DEPTH_LIMIT_EXCEEDED");
+  EXPECT_EQ(sixth.error().reason, "OU_DEPTH_LIMIT_EXCEEDED");
   // A unit with children cannot be deleted; moving the account out of it and deleting works.
   auto m =
       write([&](store::Transaction& tx) { return orgs_->move_account(tx, kManagement, kMember, o.root_id, a->id); });
@@ -191,7 +191,7 @@ TEST_F(OrgTest, PoliciesAreValidatedAndLimited) {
     });
     EXPECT_EQ(p ? std::string() : p.error().code, row.code) << row.content.substr(0, 80);
     if (!p) {
-      EXPECT_EQ(p.error().path, row.reason);
+      EXPECT_EQ(p.error().reason, row.reason);
     }
   }
   auto dup = write([&](store::Transaction& tx) {
@@ -251,7 +251,7 @@ TEST_F(OrgTest, ScpLevelsFollowTheTreeAndTheEnabledTypes) {
       [&](store::Transaction& tx) { return orgs_->detach(tx, kManagement, std::string(kFullAwsAccessId), kMember); }));
   auto last = write([&](store::Transaction& tx) { return orgs_->detach(tx, kManagement, p->id, kMember); });
   ASSERT_FALSE(last);
-  EXPECT_EQ(last.error().path, "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED");
+  EXPECT_EQ(last.error().reason, "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED");
   // A new OU gets FullAWSAccess; moving the account under it adds a level.
   auto u = write([&](store::Transaction& tx) { return orgs_->create_unit(tx, kManagement, o.root_id, "Dev", {}); });
   ASSERT_TRUE(u);

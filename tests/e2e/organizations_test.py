@@ -1,0 +1,274 @@
+#!/usr/bin/python3
+"""End-to-end tests of AWS Organizations with boto3's `organizations` client (AWS JSON 1.1):
+the organization, its root and OUs, CreateAccount with OrganizationAccountAccessRole,
+invitations of a standalone account, paginated lists, control policies (validation, attachment
+rules), and their enforcement: an SCP denies an action to a member account's root user and to
+a role session in a member account but never to the management account, and detaching it
+lifts the denial at once; an RCP denies assuming a member account's role. Run by ctest as
+e2e_organizations:
+    tests/e2e/organizations_test.py PATH/TO/iamd
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import *  # noqa: E402,F401,F403 (the shared scaffolding)
+
+INVITED = "222222222222"
+
+server, tmp = start_server("organizations")
+
+# A standalone account with its root key, to be invited (the server must be stopped).
+server.stop()
+made = subprocess.run([IAMD, "account", "create", "--data", server.data, "--account-id", INVITED],
+                      capture_output=True, text=True)
+assert made.returncode == 0, made.stderr
+INVITED_KEY = (re.search(r"aws_access_key_id\s+= (\S+)", made.stdout).group(1),
+               re.search(r"aws_secret_access_key = (\S+)", made.stdout).group(1))
+server.start()
+
+org = client("organizations")
+state = {}
+# The management account's administrator (a root user may not assume roles [AWS]).
+ADMIN_KEY = user_with_key("admin", managed=["arn:aws:iam::aws:policy/AdministratorAccess"])
+
+
+def session_client(service, creds):
+    return boto3.session.Session().client(service, endpoint_url=server.endpoint, region_name="us-east-1",
+                                          aws_access_key_id=creds["AccessKeyId"],
+                                          aws_secret_access_key=creds["SecretAccessKey"],
+                                          aws_session_token=creds["SessionToken"])
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+@check("before CreateOrganization every call answers AWSOrganizationsNotInUseException")
+def _():
+    code, message, status = error_of(org.describe_organization)
+    assert (code, status) == ("AWSOrganizationsNotInUseException", 400), (code, status)
+    assert message == "Your account is not a member of an organization.", message
+    assert error_of(org.list_accounts)[0] == "AWSOrganizationsNotInUseException"
+
+
+@check("CreateOrganization: the caller's account manages it; a second one is refused")
+def _():
+    o = org.create_organization(FeatureSet="ALL")["Organization"]
+    assert re.fullmatch(r"o-[a-z0-9]{10}", o["Id"]), o
+    assert o["Arn"] == f"arn:aws:organizations::{ACCOUNT}:organization/{o['Id']}", o
+    assert o["MasterAccountId"] == ACCOUNT and o["FeatureSet"] == "ALL", o
+    assert o["MasterAccountArn"] == f"arn:aws:organizations::{ACCOUNT}:account/{o['Id']}/{ACCOUNT}", o
+    assert org.describe_organization()["Organization"]["Id"] == o["Id"]
+    assert error_of(org.create_organization)[0] == "AlreadyInOrganizationException"
+    roots = org.list_roots()["Roots"]
+    assert len(roots) == 1 and roots[0]["Name"] == "Root" and roots[0]["PolicyTypes"] == [], roots
+    assert re.fullmatch(r"r-[a-z0-9]{4}", roots[0]["Id"]), roots
+    state["org"] = o["Id"]
+    state["root"] = roots[0]["Id"]
+    accounts = org.list_accounts()["Accounts"]
+    assert [a["Id"] for a in accounts] == [ACCOUNT], accounts
+    assert accounts[0]["Status"] == "ACTIVE" and accounts[0]["JoinedMethod"] == "INVITED", accounts
+
+
+@check("organizational units: create, describe, rename, list, duplicates and missing parents")
+def _():
+    root = state["root"]
+    dev = org.create_organizational_unit(ParentId=root, Name="Dev")["OrganizationalUnit"]
+    assert re.fullmatch(r"ou-" + root[2:] + r"-[a-z0-9]{8}", dev["Id"]), dev
+    assert dev["Arn"] == f"arn:aws:organizations::{ACCOUNT}:ou/{state['org']}/{dev['Id']}", dev
+    code, message, _ = error_of(org.create_organizational_unit, ParentId=root, Name="Dev")
+    assert code == "DuplicateOrganizationalUnitException", code
+    assert error_of(org.create_organizational_unit, ParentId="ou-zzzz-zzzzzzzz", Name="X")[0] == \
+        "ParentNotFoundException"
+    prod = org.create_organizational_unit(ParentId=root, Name="Prod")["OrganizationalUnit"]
+    renamed = org.update_organizational_unit(OrganizationalUnitId=prod["Id"], Name="Production")
+    assert renamed["OrganizationalUnit"]["Name"] == "Production"
+    assert org.describe_organizational_unit(OrganizationalUnitId=prod["Id"])["OrganizationalUnit"]["Name"] == \
+        "Production"
+    names = sorted(u["Name"] for u in org.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"])
+    assert names == ["Dev", "Production"], names
+    org.delete_organizational_unit(OrganizationalUnitId=prod["Id"])
+    assert error_of(org.describe_organizational_unit, OrganizationalUnitId=prod["Id"])[0] == \
+        "OrganizationalUnitNotFoundException"
+    state["dev"] = dev["Id"]
+
+
+@check("CreateAccount: a member account with OrganizationAccountAccessRole the management account assumes")
+def _():
+    status = org.create_account(Email="dev@example.com", AccountName="dev",
+                                Tags=[{"Key": "team", "Value": "a"}])["CreateAccountStatus"]
+    assert status["State"] == "SUCCEEDED" and re.fullmatch(r"\d{12}", status["AccountId"]), status
+    assert re.fullmatch(r"car-[a-z0-9]{8,32}", status["Id"]), status
+    again = org.describe_create_account_status(CreateAccountRequestId=status["Id"])["CreateAccountStatus"]
+    assert again["AccountId"] == status["AccountId"], again
+    member = status["AccountId"]
+    account = org.describe_account(AccountId=member)["Account"]
+    assert account["Email"] == "dev@example.com" and account["Name"] == "dev", account
+    assert account["JoinedMethod"] == "CREATED" and account["Status"] == "ACTIVE", account
+    assert org.list_tags_for_resource(ResourceId=member)["Tags"] == [{"Key": "team", "Value": "a"}]
+    # The same address fails the request, as AWS reports it.
+    taken = org.create_account(Email="DEV@example.com", AccountName="again")["CreateAccountStatus"]
+    assert taken["State"] == "FAILED" and taken["FailureReason"] == "EMAIL_ALREADY_EXISTS", taken
+    failed = org.list_create_account_status(States=["FAILED"])["CreateAccountStatuses"]
+    assert [s["Id"] for s in failed] == [taken["Id"]], failed
+    # The management account's administrator assumes the role and administers the new account.
+    role_arn = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+    creds = client("sts", *ADMIN_KEY).assume_role(RoleArn=role_arn, RoleSessionName="admin")["Credentials"]
+    me = session_client("sts", creds).get_caller_identity()
+    assert me["Account"] == member and me["Arn"] == \
+        f"arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/admin", me
+    iam = session_client("iam", creds)
+    iam.create_user(UserName="made-by-admin")
+    trust = iam.get_role(RoleName="OrganizationAccountAccessRole")["Role"]["AssumeRolePolicyDocument"]
+    if isinstance(trust, str):
+        trust = json.loads(urllib.parse.unquote(trust))
+    assert trust["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, trust
+    assert iam.list_role_policies(RoleName="OrganizationAccountAccessRole")["PolicyNames"] == ["AdministratorAccess"]
+    # Its parent, a move into an OU, and the children of each.
+    assert org.list_parents(ChildId=member)["Parents"] == [{"Id": state["root"], "Type": "ROOT"}]
+    org.move_account(AccountId=member, SourceParentId=state["root"], DestinationParentId=state["dev"])
+    assert org.list_parents(ChildId=member)["Parents"] == [{"Id": state["dev"], "Type": "ORGANIZATIONAL_UNIT"}]
+    children = org.list_children(ParentId=state["dev"], ChildType="ACCOUNT")["Children"]
+    assert children == [{"Id": member, "Type": "ACCOUNT"}], children
+    assert error_of(org.move_account, AccountId=member, SourceParentId=state["dev"],
+                    DestinationParentId=state["dev"])[0] == "DuplicateAccountException"
+    state["member"] = member
+    state["member_role"] = role_arn
+
+
+@check("InviteAccountToOrganization: a standalone account accepts and joins under the root")
+def _():
+    h = org.invite_account_to_organization(Target={"Id": INVITED, "Type": "ACCOUNT"}, Notes="welcome")["Handshake"]
+    assert re.fullmatch(r"h-[a-z0-9]{10,32}", h["Id"]) and h["State"] == "OPEN" and h["Action"] == "INVITE", h
+    invited = client("organizations", *INVITED_KEY)
+    mine = invited.list_handshakes_for_account()["Handshakes"]
+    assert [x["Id"] for x in mine] == [h["Id"]], mine
+    # Not a member yet: its own organization calls fail.
+    assert error_of(invited.describe_organization)[0] == "AWSOrganizationsNotInUseException"
+    accepted = invited.accept_handshake(HandshakeId=h["Id"])["Handshake"]
+    assert accepted["State"] == "ACCEPTED", accepted
+    assert invited.describe_organization()["Organization"]["MasterAccountId"] == ACCOUNT
+    # A member account may describe the organization, not list its accounts.
+    code, message, _ = error_of(invited.list_accounts)
+    assert code == "AccessDeniedException", (code, message)
+    assert INVITED in [a["Id"] for a in org.list_accounts()["Accounts"]]
+
+
+@check("ListAccounts and ListPolicies page with NextToken (boto3 paginators); a bad token is InvalidInputException")
+def _():
+    pages = list(org.get_paginator("list_accounts").paginate(PaginationConfig={"PageSize": 1}))
+    assert len(pages) == 3 and all(len(p["Accounts"]) == 1 for p in pages), pages
+    ids = [p["Accounts"][0]["Id"] for p in pages]
+    assert sorted(ids) == sorted([ACCOUNT, state["member"], INVITED]), ids
+    code, message, _ = error_of(org.list_accounts, NextToken="garbage")
+    assert code == "InvalidInputException", (code, message)
+
+
+@check("control policies: validated with Organizations' rules; attached only once the type is enabled")
+def _():
+    code, message, _ = error_of(org.create_policy, Name="bad", Description="", Type="SERVICE_CONTROL_POLICY",
+                                Content=doc({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}))
+    assert code == "MalformedPolicyDocumentException", (code, message)
+    code, message, _ = error_of(org.create_policy, Name="big", Description="", Type="SERVICE_CONTROL_POLICY",
+                                Content=doc({"Sid": "x" * 5200, "Effect": "Deny", "Action": "*", "Resource": "*"}))
+    assert code == "ConstraintViolationException", (code, message)
+    p = org.create_policy(Name="no-groups", Description="no groups", Type="SERVICE_CONTROL_POLICY",
+                          Content=doc({"Effect": "Deny", "Action": "iam:CreateGroup", "Resource": "*"}))["Policy"]
+    summary = p["PolicySummary"]
+    assert re.fullmatch(r"p-[a-z0-9]{8}", summary["Id"]) and summary["AwsManaged"] is False, summary
+    assert summary["Arn"] == \
+        f"arn:aws:organizations::{ACCOUNT}:policy/{state['org']}/service_control_policy/{summary['Id']}", summary
+    assert error_of(org.attach_policy, PolicyId=summary["Id"], TargetId=state["root"])[0] == \
+        "PolicyTypeNotEnabledException"
+    root = org.enable_policy_type(RootId=state["root"], PolicyType="SERVICE_CONTROL_POLICY")["Root"]
+    assert root["PolicyTypes"] == [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}], root
+    names = [x["Name"] for x in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]]
+    assert names == ["FullAWSAccess", "no-groups"], names
+    on_member = org.list_policies_for_target(TargetId=state["member"], Filter="SERVICE_CONTROL_POLICY")["Policies"]
+    assert [x["Id"] for x in on_member] == ["p-FullAWSAccess"], on_member
+    state["scp"] = summary["Id"]
+
+
+@check("an SCP denies a member account's root and its admin role session, never the management account")
+def _():
+    member_root = client("iam", *INVITED_KEY)
+    admin = session_client("iam", client("sts", *ADMIN_KEY).assume_role(RoleArn=state["member_role"],
+                                                            RoleSessionName="admin")["Credentials"])
+    member_root.create_group(GroupName="before")  # allowed before the SCP
+    org.attach_policy(PolicyId=state["scp"], TargetId=state["root"])
+    targets = [t["TargetId"] for t in org.list_targets_for_policy(PolicyId=state["scp"])["Targets"]]
+    assert targets == [state["root"]], targets
+    for who, iam in (("member root", member_root), ("member admin role", admin)):
+        code, message, status = error_of(iam.create_group, GroupName="denied")
+        assert (code, status) == ("AccessDenied", 403), (who, code, status)
+        assert "with an explicit deny in a service control policy" in message, (who, message)
+    client("iam").create_group(GroupName="management-may")  # the management account is never limited
+    # Other actions stay allowed (FullAWSAccess at every level).
+    member_root.create_user(UserName="still-allowed")
+    # Detached: lifted at once.
+    org.detach_policy(PolicyId=state["scp"], TargetId=state["root"])
+    member_root.create_group(GroupName="after")
+    admin.create_group(GroupName="after")
+
+
+@check("an SCP on an OU applies to the accounts below it only; FullAWSAccess cannot be the last one detached")
+def _():
+    admin = session_client("iam", client("sts", *ADMIN_KEY).assume_role(RoleArn=state["member_role"],
+                                                            RoleSessionName="admin2")["Credentials"])
+    org.attach_policy(PolicyId=state["scp"], TargetId=state["dev"])
+    assert error_of(admin.create_group, GroupName="in-dev")[0] == "AccessDenied"
+    client("iam", *INVITED_KEY).create_group(GroupName="under-root")  # the invited account is not in Dev
+    code, message, _ = error_of(org.detach_policy, PolicyId="p-FullAWSAccess", TargetId=state["member"])
+    assert code == "ConstraintViolationException", (code, message)
+    assert error_of(org.delete_policy, PolicyId=state["scp"])[0] == "PolicyInUseException"
+    org.detach_policy(PolicyId=state["scp"], TargetId=state["dev"])
+    admin.create_group(GroupName="in-dev")
+
+
+@check("an RCP denies assuming a member account's role; SCPs and RCPs go with DisablePolicyType")
+def _():
+    org.enable_policy_type(RootId=state["root"], PolicyType="RESOURCE_CONTROL_POLICY")
+    rcp = org.create_policy(Name="no-assume", Description="", Type="RESOURCE_CONTROL_POLICY",
+                            Content=doc({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+                                         "Resource": "*"}))["Policy"]["PolicySummary"]
+    org.attach_policy(PolicyId=rcp["Id"], TargetId=state["member"])
+    code, message, _ = error_of(client("sts", *ADMIN_KEY).assume_role, RoleArn=state["member_role"], RoleSessionName="rcp-check")
+    assert code == "AccessDenied", (code, message)
+    org.disable_policy_type(RootId=state["root"], PolicyType="RESOURCE_CONTROL_POLICY")
+    client("sts", *ADMIN_KEY).assume_role(RoleArn=state["member_role"], RoleSessionName="rcp-check")
+    root = org.disable_policy_type(RootId=state["root"], PolicyType="SERVICE_CONTROL_POLICY")["Root"]
+    assert root["PolicyTypes"] == [], root
+    org.delete_policy(PolicyId=state["scp"])
+
+
+@check("Organizations calls are authorized: an IAM user without permissions gets AccessDeniedException")
+def _():
+    key = user_with_key("no-org-rights")
+    code, message, status = error_of(client("organizations", *key).list_accounts)
+    assert (code, status) == ("AccessDeniedException", 400), (code, status)
+    assert f"arn:aws:iam::{ACCOUNT}:user/no-org-rights is not authorized to perform: organizations:ListAccounts" \
+        in message, message
+    allowed = user_with_key("org-reader", inline={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "organizations:List*", "Resource": "*"}]})
+    assert len(client("organizations", *allowed).list_accounts()["Accounts"]) == 3
+
+
+@check("leaving and deleting: a member leaves, the organization is deleted only when empty")
+def _():
+    assert error_of(org.delete_organization)[0] == "OrganizationNotEmptyException"
+    client("organizations", *INVITED_KEY).leave_organization()
+    assert error_of(client("organizations", *INVITED_KEY).describe_organization)[0] == \
+        "AWSOrganizationsNotInUseException"
+    assert error_of(org.remove_account_from_organization, AccountId=ACCOUNT)[0] == \
+        "MasterCannotLeaveOrganizationException"
+    org.remove_account_from_organization(AccountId=state["member"])
+    org.delete_organization()
+    assert error_of(org.describe_organization)[0] == "AWSOrganizationsNotInUseException"
+
+
+finish(tmp)
