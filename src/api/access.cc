@@ -141,6 +141,8 @@ common::Result<std::shared_ptr<const Access::Controls>> Access::controls_of(std:
     auto levels = orgs_.control_levels(**tx, account);
     if (!levels) return levels.error();
     auto c = std::make_shared<Controls>();
+    c->org_id = levels->org_id;
+    c->org_path = levels->org_path;
     auto compile_levels = [&](const std::vector<std::vector<org::ControlPolicy>>& in, policy::PolicyKind kind,
                               std::vector<authz::PolicySet>& out) -> common::Result<void> {
       for (const std::vector<org::ControlPolicy>& level : in) {
@@ -209,6 +211,10 @@ common::Result<void> Access::authorize_federated(std::string_view action, policy
   auto rcp = controls_of(role->account_id);
   if (!rcp) return denied;
   bundle.rcp = (*rcp)->rcp;
+  if (!(*rcp)->org_id.empty()) {
+    req.context.set("aws:ResourceOrgID", (*rcp)->org_id);
+    req.context.set_list("aws:ResourceOrgPaths", {(*rcp)->org_path});
+  }
   if (authz::evaluate(bundle, req).allowed()) return {};
   return denied;
 }
@@ -293,12 +299,20 @@ common::Result<void> Access::prepare(const Caller& caller, authz::Request& req, 
   bundle.identity = &held.none;
   // The SCPs of the caller's account, for every principal of a member account, its root
   // included, but not for service-linked roles [AWS] (evaluation.md §3 step 3).
+  auto controls = controls_of(caller.account_id);
+  if (!controls) return broken();
+  held.scp = std::move(controls).value();
   const bool service_linked = caller.role && caller.role->path.starts_with("/aws-service-role/");
-  if (!service_linked) {
-    auto controls = controls_of(caller.account_id);
-    if (!controls) return broken();
-    held.scp = std::move(controls).value();
-    bundle.scp = held.scp->scp;
+  if (!service_linked) bundle.scp = held.scp->scp;
+  // The organization keys of the principal, and of the resource when it is in the caller's
+  // account (every IAM resource; evaluation.md §5).
+  if (!held.scp->org_id.empty()) {
+    req.context.set("aws:PrincipalOrgID", held.scp->org_id);
+    req.context.set_list("aws:PrincipalOrgPaths", {held.scp->org_path});
+    if (req.resource_account == caller.account_id) {
+      req.context.set("aws:ResourceOrgID", held.scp->org_id);
+      req.context.set_list("aws:ResourceOrgPaths", {held.scp->org_path});
+    }
   }
   if (caller.is_root()) {
     req.principal.type = policy::PrincipalType::kRoot;
@@ -404,6 +418,10 @@ common::Result<void> Access::authorize_assume(const Caller& caller, std::string_
   if (!rcp) return denied(authz::Decision{});
   held.rcp = std::move(rcp).value();
   bundle.rcp = held.rcp->rcp;
+  if (!held.rcp->org_id.empty()) {
+    req.context.set("aws:ResourceOrgID", held.rcp->org_id);
+    req.context.set_list("aws:ResourceOrgPaths", {held.rcp->org_path});
+  }
   authz::Decision d;
   authz::evaluate(bundle, req, d);
   if (d.allowed()) return {};

@@ -70,6 +70,7 @@ class Access {
   // The compiled SCP and RCP levels of one account (evaluation.md §2); empty when the
   // account is in no organization or manages one.
   struct Controls {
+    std::string org_id, org_path;  // aws:PrincipalOrgID / aws:PrincipalOrgPaths; empty: none
     std::vector<authz::PolicySet> scp_sets, rcp_sets;
     std::vector<const authz::PolicySet*> scp, rcp;  // views of the sets, one per level
   };

@@ -762,9 +762,15 @@ Result<ControlLevels> Organizations::control_levels(store::ReadTransaction& tx, 
   }
   auto o = decode(record->body);
   if (!o) return o.error();
-  // [AWS] SCPs and RCPs never apply to the management account.
-  if (o->management_account == account || o->member(account) == nullptr) return out;
+  if (o->member(account) == nullptr) return out;
   const std::vector<std::string> path = o->path_to(account);
+  out.org_id = o->id;
+  out.org_path = o->id + "/";
+  for (const std::string& target : path) {
+    if (target != account) out.org_path += target + "/";
+  }
+  // [AWS] SCPs and RCPs never apply to the management account.
+  if (o->management_account == account) return out;
   for (std::string_view type : {kServiceControlPolicy, kResourceControlPolicy}) {
     if (!o->type_enabled(type)) continue;
     auto& levels = type == kServiceControlPolicy ? out.scp : out.rcp;

@@ -44,6 +44,11 @@ struct Env {
 // the path from the root to the account, for each enabled type; empty when the account is
 // in no organization or is its management account. `depends_on` names the records read.
 struct ControlLevels {
+  // The account's organization and its path from the root, as aws:PrincipalOrgID /
+  // aws:PrincipalOrgPaths (and aws:ResourceOrg*) read them: "o-.../r-.../ou-.../"; empty when
+  // the account is in no organization (the management account has them).
+  std::string org_id;
+  std::string org_path;
   std::vector<std::vector<ControlPolicy>> scp;
   std::vector<std::vector<ControlPolicy>> rcp;
   std::vector<std::string> depends_on;

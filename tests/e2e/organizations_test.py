@@ -141,6 +141,28 @@ def _():
     state["member_role"] = role_arn
 
 
+@check("the aws CLI: organizations describe-organization and list-accounts")
+def _():
+    home = os.path.join(tmp, "cli-home")
+    os.makedirs(home, exist_ok=True)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "AWS_ACCESS_KEY_ID": ROOT_KEY,
+           "AWS_SECRET_ACCESS_KEY": ROOT_SECRET, "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_CONFIG_FILE": os.path.join(home, "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
+
+    def cli(*args):
+        out = subprocess.run([AWS, "organizations", *args, "--endpoint-url", server.endpoint, "--output", "json"],
+                             env=env, capture_output=True, text=True)
+        return out.returncode, out.stdout, out.stderr
+    rc, out, err = cli("describe-organization")
+    assert rc == 0 and json.loads(out)["Organization"]["Id"] == state["org"], (rc, out, err)
+    rc, out, err = cli("list-accounts", "--page-size", "1")
+    assert rc == 0, err
+    assert sorted(a["Id"] for a in json.loads(out)["Accounts"]) == sorted([ACCOUNT, state["member"]]), out
+    rc, out, err = cli("describe-account", "--account-id", "999999999999")
+    assert rc != 0 and "AccountNotFoundException" in err, (rc, err)
+
+
 @check("InviteAccountToOrganization: a standalone account accepts and joins under the root")
 def _():
     h = org.invite_account_to_organization(Target={"Id": INVITED, "Type": "ACCOUNT"}, Notes="welcome")["Handshake"]
@@ -258,10 +280,32 @@ def _():
     assert len(client("organizations", *allowed).list_accounts()["Accounts"]) == 3
 
 
+@check("aws:PrincipalOrgID: a role trusting the whole organization; a member that leaves loses it")
+def _():
+    admin = session_client("iam", client("sts", *ADMIN_KEY).assume_role(RoleArn=state["member_role"],
+                                                                        RoleSessionName="orgwide")["Credentials"])
+    admin.create_role(RoleName="org-wide", AssumeRolePolicyDocument=doc({
+        "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": state["org"]}}}))
+    role = f"arn:aws:iam::{state['member']}:role/org-wide"
+    invited_iam = client("iam", *INVITED_KEY)
+    invited_iam.create_user(UserName="caller")
+    invited_iam.put_user_policy(UserName="caller", PolicyName="assume", PolicyDocument=doc(
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}))
+    k = invited_iam.create_access_key(UserName="caller")["AccessKey"]
+    state["invited_caller"] = (k["AccessKeyId"], k["SecretAccessKey"])
+    state["org_wide"] = role
+    client("sts", *ADMIN_KEY).assume_role(RoleArn=role, RoleSessionName="from-management")
+    client("sts", *state["invited_caller"]).assume_role(RoleArn=role, RoleSessionName="from-member")
+
+
 @check("leaving and deleting: a member leaves, the organization is deleted only when empty")
 def _():
     assert error_of(org.delete_organization)[0] == "OrganizationNotEmptyException"
     client("organizations", *INVITED_KEY).leave_organization()
+    # Out of the organization: aws:PrincipalOrgID no longer matches.
+    assert error_of(client("sts", *state["invited_caller"]).assume_role, RoleArn=state["org_wide"],
+                    RoleSessionName="from-outside")[0] == "AccessDenied"
     assert error_of(client("organizations", *INVITED_KEY).describe_organization)[0] == \
         "AWSOrganizationsNotInUseException"
     assert error_of(org.remove_account_from_organization, AccountId=ACCOUNT)[0] == \

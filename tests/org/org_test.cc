@@ -231,8 +231,12 @@ TEST_F(OrgTest, ScpLevelsFollowTheTreeAndTheEnabledTypes) {
   EXPECT_EQ(l.scp[0].size(), 1u);
   EXPECT_EQ(l.scp[0][0].id, kFullAwsAccessId);
   EXPECT_TRUE(l.rcp.empty());
-  // Never for the management account or a standalone one.
+  EXPECT_EQ(l.org_id, o.id);
+  EXPECT_EQ(l.org_path, o.id + "/" + o.root_id + "/");
+  // Never for the management account (which is in the organization) or a standalone one.
   EXPECT_TRUE(levels(kManagement).scp.empty());
+  EXPECT_EQ(levels(kManagement).org_id, o.id);
+  EXPECT_TRUE(levels(kStandalone).org_id.empty());
   EXPECT_TRUE(levels(kStandalone).scp.empty());
 
   ASSERT_TRUE(write([&](store::Transaction& tx) { return orgs_->attach(tx, kManagement, p->id, kMember); }));
@@ -259,6 +263,7 @@ TEST_F(OrgTest, ScpLevelsFollowTheTreeAndTheEnabledTypes) {
       write([&](store::Transaction& tx) { return orgs_->move_account(tx, kManagement, kMember, o.root_id, u->id); }));
   l = levels(kMember);
   ASSERT_EQ(l.scp.size(), 3u);
+  EXPECT_EQ(l.org_path, o.id + "/" + o.root_id + "/" + u->id + "/");
   EXPECT_EQ(l.scp[1][0].id, kFullAwsAccessId);
   // Disabling the type detaches everything of it.
   ASSERT_TRUE(write(
