@@ -62,6 +62,8 @@ pi::SimulatePolicyResult result_of(const authz::SimulationOutput& o) {
     e.missing_context_values = r.missing_keys;
     if (r.allowed_by_boundary)
       e.permissions_boundary_decision_detail = pi::PermissionsBoundaryDecisionDetail{*r.allowed_by_boundary};
+    if (r.allowed_by_organizations)
+      e.organizations_decision_detail = pi::OrganizationsDecisionDetail{*r.allowed_by_organizations};
     out.evaluation_results.push_back(std::move(e));
   }
   out.is_truncated = o.marker.has_value();
@@ -119,6 +121,21 @@ Result<pi::SimulatePrincipalPolicyResult> IamHandlers::simulate_principal_policy
     const pi::SimulatePrincipalPolicyRequest& r) {
   authz::SimulationInput in = input_of(r);
   if (auto c = compile_stored(ctx_.domain, pipe_.read(), r.policy_source_arn, in); !c) return c.error();
+  // [AWS] The simulation of a principal of a member account includes its SCPs
+  // (OrganizationsDecisionDetail); [IMPL] not for a service-linked role, which they never limit.
+  if (r.policy_source_arn.find(":role/aws-service-role/") == std::string::npos) {
+    auto levels = ctx_.access.organizations().control_levels(pipe_.read().tx, pipe_.account_id());
+    if (!levels) return levels.error();
+    for (const std::vector<org::ControlPolicy>& level : levels->scp) {
+      std::vector<authz::SimulationPolicy> compiled;
+      for (const org::ControlPolicy& p : level) {
+        auto c = authz::compile_simulation_policy(p.content, policy::PolicyKind::kScp, p.id, "none");
+        if (!c) return c.error();
+        compiled.push_back(std::move(*c));
+      }
+      in.stored_scp.push_back(std::move(compiled));
+    }
+  }
   // The principal as the request's partition names it (PolicySourceArn was taken into the
   // server's partition by the gateway), like the ResourceArns it is simulated against.
   const std::string& stored = ctx_.domain.env().partition;

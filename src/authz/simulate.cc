@@ -141,6 +141,7 @@ SimulationPage simulate(const PolicyBundle& bundle, Request request, const std::
     }
     for (std::string_view k : d.missing_keys) r.missing_keys.emplace_back(k);
     if (bundle.boundary != nullptr) r.allowed_by_boundary = d.allowed_by_boundary;
+    if (!bundle.scp.empty()) r.allowed_by_organizations = d.allowed_by_organizations;
     page.results.push_back(std::move(r));
   }
   return page;
@@ -384,7 +385,19 @@ common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const
     note(*resource_policy);
   }
   PolicySet identity_set(std::move(id_set)), boundary_set(std::move(b_set)), resource_set(std::move(r_set));
+  std::vector<PolicySet> scp_sets;
+  for (const std::vector<SimulationPolicy>& level : in.stored_scp) {
+    std::vector<std::shared_ptr<const policy::CompiledPolicy>> set;
+    for (const SimulationPolicy& s : level) {
+      set.push_back(s.compiled);
+      note(s);
+    }
+    scp_sets.emplace_back(std::move(set));
+  }
+  std::vector<const PolicySet*> scp;
+  for (const PolicySet& s : scp_sets) scp.push_back(&s);
   PolicyBundle bundle;
+  bundle.scp = scp;
   bundle.identity = &identity_set;
   bundle.boundary = boundary.empty() ? nullptr : &boundary_set;
   bundle.resource = resource_policy ? &resource_set : nullptr;

@@ -41,7 +41,8 @@ struct SimulationResult {
   EvalDecision decision = EvalDecision::kImplicitDeny;
   std::vector<SimulatedStatement> matched;  // the deciding statements
   std::vector<std::string> missing_keys;
-  std::optional<bool> allowed_by_boundary;  // when a boundary took part
+  std::optional<bool> allowed_by_boundary;       // when a boundary took part
+  std::optional<bool> allowed_by_organizations;  // when SCPs took part
 };
 
 struct SimulationPage {
@@ -114,6 +115,9 @@ struct SimulationInput {
   // principal it stands for when no CallerArn is given.
   std::vector<SimulationPolicy> stored_identity;
   std::optional<SimulationPolicy> stored_boundary;
+  // The SCPs of the principal's account, one list per level (root, OUs, account); empty
+  // when none apply (no organization, its management account).
+  std::vector<std::vector<SimulationPolicy>> stored_scp;
   std::optional<policy::PrincipalFacts> source_principal;
 };
 

@@ -229,6 +229,15 @@ def _():
         code, message, status = error_of(iam.create_group, GroupName="denied")
         assert (code, status) == ("AccessDenied", 403), (who, code, status)
         assert "with an explicit deny in a service control policy" in message, (who, message)
+    # The simulator includes the member account's SCPs.
+    member_root.create_user(UserName="simulated")
+    member_root.attach_user_policy(UserName="simulated", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    results = member_root.simulate_principal_policy(
+        PolicySourceArn=f"arn:aws:iam::{INVITED}:user/simulated",
+        ActionNames=["iam:CreateGroup", "iam:ListUsers"])["EvaluationResults"]
+    decided = {r["EvalActionName"]: (r["EvalDecision"], r.get("OrganizationsDecisionDetail")) for r in results}
+    assert decided == {"iam:CreateGroup": ("explicitDeny", {"AllowedByOrganizations": False}),
+                       "iam:ListUsers": ("allowed", {"AllowedByOrganizations": True})}, decided
     client("iam").create_group(GroupName="management-may")  # the management account is never limited
     # Other actions stay allowed (FullAWSAccess at every level).
     member_root.create_user(UserName="still-allowed")
