@@ -117,8 +117,8 @@ std::string decision_json(std::string_view account, const authz::Request& req, c
 }  // namespace
 
 namespace {
-org::Env org_env(const iam::DomainEnv& env) {
-  org::Env e;
+org::Env org_env(const iam::DomainEnv& env, const org::Env& quotas) {
+  org::Env e = quotas;
   e.clock = env.clock;
   e.random = env.random;
   e.partition = env.partition;
@@ -126,9 +126,9 @@ org::Env org_env(const iam::DomainEnv& env) {
 }
 }  // namespace
 
-Access::Access(iam::IamDomain& domain)
+Access::Access(iam::IamDomain& domain, const org::Env& quotas)
     : domain_(domain),
-      orgs_(org_env(domain.env())),
+      orgs_(org_env(domain.env(), quotas)),
       message_key_(crypto::derive_key(domain.env().master_key, "iamd authorization messages v1")),
       principals_(*domain.env().store, kMaxPrincipals),
       controls_(*domain.env().store, kMaxPrincipals) {}

@@ -23,7 +23,8 @@ namespace iamd::api {
 
 class Access {
  public:
-  explicit Access(iam::IamDomain& domain);
+  // `quotas`: the Organizations quotas (clock, randomness and partition come from the domain).
+  explicit Access(iam::IamDomain& domain, const org::Env& quotas = {});
 
   // The Organizations domain, over the same clock, randomness and partition: the handlers of
   // Organizations act through it, and every decision reads its SCP and RCP levels.

@@ -41,10 +41,11 @@ std::string header(const ApiRequest& r, std::string_view name) {
 }  // namespace
 
 struct Gateway::State final : sigv4::CredentialLookup {
-  State(iam::IamDomain& d, const common::Clock& c, common::Random& r, std::shared_ptr<const WebIdentityKeys> w)
+  State(iam::IamDomain& d, const common::Clock& c, common::Random& r, std::shared_ptr<const WebIdentityKeys> w,
+        const org::Env& o)
       : domain(d),
         clock(c),
-        access(d),
+        access(d, o),
         keys(*d.env().store, kMaxCachedKeys),
         session_users(*d.env().store, kMaxCachedKeys),
         session_roles(*d.env().store, kMaxCachedKeys),
@@ -263,8 +264,8 @@ struct Gateway::State final : sigv4::CredentialLookup {
 };
 
 Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random,
-                 std::shared_ptr<const WebIdentityKeys> web_identity)
-    : state_(std::make_unique<State>(domain, clock, random, std::move(web_identity))) {}
+                 std::shared_ptr<const WebIdentityKeys> web_identity, const org::Env& org_quotas)
+    : state_(std::make_unique<State>(domain, clock, random, std::move(web_identity), org_quotas)) {}
 
 Gateway::~Gateway() = default;
 

@@ -18,6 +18,7 @@
 #include "common/random.h"
 #include "common/time.h"
 #include "iam/service.h"
+#include "org/organizations.h"
 
 namespace iamd::api {
 
@@ -43,8 +44,9 @@ class Gateway {
  public:
   // `web_identity`: the OIDC issuers' keys AssumeRoleWithWebIdentity verifies tokens with
   // (none: every web identity token is refused).
+  // `org_quotas`: the Organizations quotas (org::Env::apply).
   Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random,
-          std::shared_ptr<const WebIdentityKeys> web_identity = nullptr);
+          std::shared_ptr<const WebIdentityKeys> web_identity = nullptr, const org::Env& org_quotas = {});
   ~Gateway();
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;

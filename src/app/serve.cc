@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "iam/catalog.h"
 #include "iam/service.h"
+#include "org/organizations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -102,6 +103,13 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
       return 1;
     }
   }
+  org::Env org_quotas;
+  for (const std::string& q : options.org_quotas) {
+    if (auto a = org_quotas.apply(q); !a) {
+      err << "iamd: --org-quota: " << a.error().message << "\n";
+      return 1;
+    }
+  }
   auto web_identity = load_oidc_jwks(options.oidc_jwks);
   if (!web_identity) {
     err << "iamd: --oidc-jwks: " << web_identity.error().message << "\n";
@@ -173,7 +181,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
            " (Rotating the root access key)\n";
   }
   crypto::OsRandom gateway_random;
-  api::Gateway gateway(domain, clock, gateway_random, *web_identity);
+  api::Gateway gateway(domain, clock, gateway_random, *web_identity, org_quotas);
   http::ServerOptions hopts;
   hopts.listen = options.listen;
   hopts.threads = options.threads;

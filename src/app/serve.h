@@ -24,6 +24,8 @@ struct ServeOptions {
   std::size_t max_connections = 4096;
   // "NAME=VALUE" settings of IAM quotas (iam::Quotas::apply); AWS's defaults otherwise.
   std::vector<std::string> quotas;
+  // "NAME=VALUE" settings of Organizations quotas (org::Env::apply).
+  std::vector<std::string> org_quotas;
   // "ISSUER=SOURCE": the keys of an OIDC issuer for AssumeRoleWithWebIdentity; SOURCE is a
   // JWKS file's path, or the JWKS JSON itself when it starts with '{' (load_oidc_jwks).
   std::vector<std::string> oidc_jwks;

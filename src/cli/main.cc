@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--quota", serve_options.quotas,
                     "NAME=VALUE: an IAM quota other than AWS's default, e.g. UsersQuota=20000 (repeatable)");
+  serve->add_option("--org-quota", serve_options.org_quotas,
+                    "NAME=VALUE: an Organizations quota other than AWS's default: ControlPolicySize (5120), "
+                    "AccountsPerOrganization (10) (repeatable)");
   serve->add_option("--oidc-jwks", serve_options.oidc_jwks,
                     "ISSUER=SOURCE: the signing keys of an OIDC issuer for AssumeRoleWithWebIdentity; SOURCE is "
                     "a JWKS file, or the JWKS JSON itself when it starts with '{' (repeatable)");

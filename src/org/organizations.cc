@@ -1,6 +1,7 @@
 #include "org/organizations.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "policy/document.h"
 
@@ -65,6 +66,30 @@ bool same_name(std::string_view a, std::string_view b) {
 const Result<void> kOk{};
 
 }  // namespace
+
+Result<void> Env::apply(std::string_view setting) {
+  const std::size_t eq = setting.find('=');
+  const std::string_view name = setting.substr(0, eq);
+  const std::string_view text = eq == std::string_view::npos ? std::string_view() : setting.substr(eq + 1);
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const bool number = eq != std::string_view::npos && !text.empty() && ec == std::errc() &&
+                      end == text.data() + text.size() && value >= 1 && value <= 1000000;
+  if (!number) {
+    return Error{"InvalidConfiguration",
+                 "\"" + std::string(setting) + "\" is not NAME=VALUE with VALUE from 1 to 1000000", ""};
+  }
+  if (name == "ControlPolicySize") {
+    policy_size = static_cast<int>(value);
+  } else if (name == "AccountsPerOrganization") {
+    max_accounts = static_cast<int>(value);
+  } else {
+    return Error{
+        "InvalidConfiguration",
+        "unknown Organizations quota \"" + std::string(name) + "\" (ControlPolicySize, AccountsPerOrganization)", ""};
+  }
+  return kOk;
+}
 
 Error not_in_use() {
   return error("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");

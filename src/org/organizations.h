@@ -38,6 +38,11 @@ struct Env {
   int max_policies_per_type = 1000;
   int max_attached_per_target = 5;
   int max_tags = 50;
+
+  // "NAME=VALUE" (`iamd serve --org-quota`): ControlPolicySize (characters of an SCP or RCP
+  // document, 5,120 by default, at most 1,000,000) or AccountsPerOrganization (10 by default),
+  // the two quotas AWS adjusts. InvalidConfiguration naming the setting otherwise.
+  common::Result<void> apply(std::string_view setting);
 };
 
 // The control policies that apply to one account (evaluation.md §2): one list per level on

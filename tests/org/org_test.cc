@@ -361,6 +361,49 @@ TEST_F(OrgTest, InvitedAccountsJoinByAcceptingAndGetTheFullAccessPolicies) {
   EXPECT_EQ(late.error().code, "InvalidHandshakeTransitionException");
 }
 
+TEST(OrgEnv, QuotaSettings) {
+  struct Row {
+    std::string setting;
+    bool ok;
+    int policy_size;
+    int max_accounts;
+  };
+  const std::vector<Row> rows = {
+      {"ControlPolicySize=10240", true, 10240, 10}, {"AccountsPerOrganization=500", true, 5120, 500},
+      {"ControlPolicySize=0", false, 5120, 10},     {"ControlPolicySize=", false, 5120, 10},
+      {"ControlPolicySize=12a", false, 5120, 10},   {"ControlPolicySize", false, 5120, 10},
+      {"PoliciesPerTarget=9", false, 5120, 10},     {"ControlPolicySize=1000001", false, 5120, 10},
+  };
+  for (const Row& row : rows) {
+    Env env;
+    auto r = env.apply(row.setting);
+    EXPECT_EQ(static_cast<bool>(r), row.ok) << row.setting;
+    if (!r) {
+      EXPECT_EQ(r.error().code, "InvalidConfiguration");
+    }
+    EXPECT_EQ(env.policy_size, row.policy_size) << row.setting;
+    EXPECT_EQ(env.max_accounts, row.max_accounts) << row.setting;
+  }
+}
+
+TEST_F(OrgTest, TheControlPolicySizeIsASetting) {
+  with_member();
+  const std::string doc =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Sid":")" +
+      std::string(6000, 'a') + R"("}]})";
+  auto refused = write([&](store::Transaction& tx) {
+    return orgs_->create_policy(tx, kManagement, "big", "", "SERVICE_CONTROL_POLICY", doc, {});
+  });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason, "POLICY_CONTENT_LIMIT_EXCEEDED");
+  Env env = orgs_->env();
+  ASSERT_TRUE(env.apply("ControlPolicySize=10240"));
+  Organizations larger(env);
+  EXPECT_TRUE(write([&](store::Transaction& tx) {
+    return larger.create_policy(tx, kManagement, "big", "", "SERVICE_CONTROL_POLICY", doc, {});
+  }));
+}
+
 TEST_F(OrgTest, RecordRoundTrips) {
   Organization o = with_member();
   o.units.push_back(Unit{"ou-abcd-12345678", "N\"ame", o.root_id, {{"k", "v"}}});
