@@ -430,14 +430,14 @@ TEST_F(GatewayTest, JsonRequestsReachOrganizations) {
   Signing unknown_key;
   unknown_key.key = "AKIAUNKNOWNKEY000001";
   const JsonCase cases[] = {
-      {"not served yet",
-       "ListRoots",
+      {"not served",
+       "ListHandshakesForAccount",
        "{}",
        {},
        400,
-       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation ListRoots is not supported by iamd."})"},
-      {"another partition's Region", "ListRoots", "", gov, 400,
-       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation ListRoots is not supported by iamd."})"},
+       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation ListHandshakesForAccount is not supported by iamd."})"},
+      {"another partition's Region", "ListHandshakesForAccount", "", gov, 400,
+       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation ListHandshakesForAccount is not supported by iamd."})"},
       {"not in the model",
        "NoSuchThing",
        "{}",

@@ -17,6 +17,9 @@ import botocore.config  # noqa: E402
 
 server, tmp = start_server("org-protocol")
 TARGET = "AWSOrganizationsV20161128."
+# An operation without required members that iamd does not serve (handshakes are not planned):
+# a signed request for it reaches the operation and answers UnknownOperationException.
+UNSERVED = "ListHandshakesForAccount"
 
 
 def org(region="us-east-1", key=ROOT_KEY, secret=ROOT_SECRET, token=None, validate=True):
@@ -74,12 +77,24 @@ def valid_value(shape):
     raise AssertionError(f"no valid value for {shape.name} ({shape.type_name})")
 
 
-@check("every Organizations operation answers UnknownOperationException (not supported by iamd) in JSON")
+def not_served():
+    """The Organizations operations docs/api-coverage.md lists as not supported yet."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "api-coverage.md")
+    section = open(path, encoding="utf-8").read().split("## Organizations", 1)[1]
+    return {line.split("|")[1].strip() for line in section.splitlines()
+            if line.startswith("| ") and "not supported yet" in line}
+
+
+@check("every Organizations operation iamd does not serve answers UnknownOperationException in JSON")
 def _():
     c = org()
     model = c.meta.service_model
     assert len(model.operation_names) == 55, len(model.operation_names)
+    unserved = not_served()
+    assert unserved <= set(model.operation_names) and unserved, unserved
     for name in model.operation_names:
+        if name not in unserved:
+            continue
         op = model.operation_model(name)
         params = valid_value(op.input_shape) if op.input_shape is not None else {}
         method = getattr(c, botocore.xform_name(name))
@@ -133,9 +148,9 @@ def _():
         assert doc["__type"].rsplit("#", 1)[-1] == "SerializationException", (body, doc)
         assert headers["Content-Type"] == "application/x-amz-json-1.1", headers
     # An empty body is the empty object: the operation is reached.
-    status, _, doc = raw("ListRoots", "")
+    status, _, doc = raw(UNSERVED, "")
     assert (status, doc["__type"].rsplit("#", 1)[-1]) == (400, "UnknownOperationException"), doc
-    assert doc["message"] == "The operation ListRoots is not supported by iamd.", doc
+    assert doc["message"] == f"The operation {UNSERVED} is not supported by iamd.", doc
 
 
 @check("an unknown X-Amz-Target: UnknownOperationException")
@@ -177,7 +192,7 @@ def _():
     assert err == ("InvalidSignatureException", "Credential should be scoped to a valid region, not 'eu-west-1'. ",
                    400), err
     for region in ("us-east-1", "cn-northwest-1", "us-gov-west-1"):
-        assert error_of(org(region).list_roots)[0] == "UnknownOperationException", region
+        assert error_of(org(region).list_handshakes_for_account)[0] == "UnknownOperationException", region
     assert error_of(org("us-gov-east-1").list_roots)[0] == "InvalidSignatureException"
 
 
@@ -189,7 +204,7 @@ def _():
     assert err[0] == "InvalidSignatureException" and err[2] == 400, err
     creds = client("sts").get_session_token()["Credentials"]
     session = org(key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"])
-    assert error_of(session.list_roots)[0] == "UnknownOperationException"
+    assert error_of(session.list_handshakes_for_account)[0] == "UnknownOperationException"
     tampered = org(key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"][:-4] + "AAAA")
     assert error_of(tampered.list_roots)[0] == "UnrecognizedClientException"
 
