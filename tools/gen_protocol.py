@@ -869,6 +869,12 @@ class ServiceGen:
             out.append("// operation the model does not have -> UnknownOperationException.")
             out.append("Response dispatch(%s& service, std::string_view operation, std::string_view body," % self.cls)
             out.append("                  std::string_view request_id);")
+            out.append("")
+            out.append("// For tests and diagnostics: every constraint failure of `body` as the request of")
+            out.append("// `operation`, as (Reason, member path) in the order found (model order); empty when it")
+            out.append("// has none, or the operation or the body is unknown or unreadable.")
+            out.append("std::vector<std::pair<std::string, std::string>> constraint_failures(std::string_view operation,")
+            out.append("                                                                     std::string_view body);")
         else:
             out.append("// Decodes `params` as operation `action` (validation failures -> ValidationError), calls the")
             out.append("// handler and encodes its result as <ActionResponse> XML, or any error as the error")
@@ -937,6 +943,8 @@ class ServiceGen:
         out.append("}  // namespace")
         out.append("")
         show_values, list_enum_values = MESSAGE_STYLE[self.file]
+        if self.json:
+            out.append("extern const ServiceModel k%sModel;  // declared in protocol/json_codec.h" % self.cls)
         out.append("const ServiceModel k%sModel{Service::%s, k%sShapes, k%sEnums, %s, %s};" %
                    (self.cls, self.enum, self.cls, self.cls, "true" if show_values else "false",
                     "true" if list_enum_values else "false"))
@@ -953,8 +961,8 @@ class ServiceGen:
             out.append("using Entry = detail::JsonOperationEntry<%s>;" % self.cls)
             out.append("constexpr Entry kOperations[] = {")
             for op_name, (req, res) in sorted(self.op_types.items()):
-                out.append("    {%s, &invoke_json<%s, %s, %s, &%s::%s>}," % (
-                    cpp_string(op_name), self.cls, req, res if res else "void", self.cls, snake(op_name)))
+                out.append("    {%s, &invoke_json<%s, %s, %s, &%s::%s>, &detail::json_failures<%s>}," % (
+                    cpp_string(op_name), self.cls, req, res if res else "void", self.cls, snake(op_name), req))
         else:
             out.append("using detail::invoke;")
             out.append("using Entry = detail::OperationEntry<%s>;" % self.cls)
@@ -984,6 +992,12 @@ class ServiceGen:
             out.append("  return detail::dispatch_json_operation<%s>(service, detail::k%sModel, kOperations, operation," %
                        (self.cls, self.cls))
             out.append("                                                   body, request_id);")
+            out.append("}")
+            out.append("")
+            out.append("std::vector<std::pair<std::string, std::string>> constraint_failures(std::string_view operation,")
+            out.append("                                                                     std::string_view body) {")
+            out.append("  return detail::constraint_failures<%s>(detail::k%sModel, kOperations, operation, body);" %
+                       (self.cls, self.cls))
             out.append("}")
         else:
             out.append("Response dispatch(%s& service, std::string_view action, const Params& params," % self.cls)

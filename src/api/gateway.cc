@@ -426,23 +426,22 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   return respond(answer);
 }
 
-void Gateway::State::identify(const ApiRequest& req, const sigv4::VerifiedRequest& v, Caller& caller,
+void Gateway::State::identify(const ApiRequest& req, const sigv4::VerifiedRequest& verified, Caller& caller,
                               condition::Context& context) {
   State& s = *this;
-  const sigv4::VerifiedRequest* verified = &v;
   const std::string& stored = s.domain.env().partition;
-  const std::string_view partition = sigv4::partition_of_region(verified->region);
-  caller.access_key_id = verified->access_key_id;
+  const std::string_view partition = sigv4::partition_of_region(verified.region);
+  caller.access_key_id = verified.access_key_id;
   caller.partition = partition.empty() ? stored : std::string(partition);
-  if (verified->access_key_id.starts_with("ASIA")) {
-    const auto& p = *std::static_pointer_cast<const State::SessionPrincipal>(verified->principal);
+  if (verified.access_key_id.starts_with("ASIA")) {
+    const auto& p = *std::static_pointer_cast<const State::SessionPrincipal>(verified.principal);
     caller.account_id = p.session->account_id;
     caller.user = p.user;
     caller.role = p.role;
     caller.session = p.session;
   } else {
-    const auto& owner = *std::static_pointer_cast<const iam::KeyOwner>(verified->principal);
-    s.note_use(owner.key.id, verified->service, verified->region);  // long-term keys only, as AWS
+    const auto& owner = *std::static_pointer_cast<const iam::KeyOwner>(verified.principal);
+    s.note_use(owner.key.id, verified.service, verified.region);  // long-term keys only, as AWS
     caller.account_id = owner.account_id;
     caller.user = owner.user;
   }
@@ -489,7 +488,7 @@ void Gateway::State::identify(const ApiRequest& req, const sigv4::VerifiedReques
     keys.source_identity = caller.session->source_identity;
   }
   authz::add_principal_keys(context, keys);
-  s.add_environment(context, req, verified->region);
+  s.add_environment(context, req, verified.region);
 }
 
 // An AWS JSON 1.1 request (Organizations): X-Amz-Target names the operation, the body is

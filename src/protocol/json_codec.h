@@ -46,6 +46,10 @@
 
 namespace iamd::protocol::detail {
 
+// The Organizations model's tables (generated: protocol/organizations.cc in the build tree),
+// for tests.
+extern const ServiceModel kOrganizationsServiceModel;
+
 // ---- decoding -------------------------------------------------------------------------------
 
 // One constraint failure: the Reason and the member's path ("tags.1.member.key", the Query
@@ -366,7 +370,33 @@ struct JsonOperationEntry {
   std::string_view name;
   Response (*invoke)(Svc& service, const ServiceModel& model, const JsonOperationEntry& op, const JsonNode& body,
                      std::string_view request_id);
+  // Every constraint failure of `body` as this operation's request (tests, diagnostics).
+  std::vector<JsonFailure> (*failures)(const ServiceModel& model, const JsonNode& body);
 };
+
+template <class Req>
+std::vector<JsonFailure> json_failures(const ServiceModel& model, const JsonNode& body) {
+  Req request{};
+  std::vector<JsonFailure> failures;
+  (void)decode_json_request(model, body, request, &failures);
+  return failures;
+}
+
+// constraint_failures() of a JSON service (generated): (Reason, member path) pairs.
+template <class Svc>
+std::vector<std::pair<std::string, std::string>> constraint_failures(const ServiceModel& model,
+                                                                     std::span<const JsonOperationEntry<Svc>> ops,
+                                                                     std::string_view operation,
+                                                                     std::string_view body) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto it = std::lower_bound(ops.begin(), ops.end(), operation,
+                             [](const JsonOperationEntry<Svc>& e, std::string_view a) { return e.name < a; });
+  if (it == ops.end() || it->name != operation) return out;
+  auto parsed = parse_json_body(body);
+  if (!parsed) return out;
+  for (JsonFailure& f : it->failures(model, *parsed)) out.emplace_back(std::string(f.reason), std::move(f.path));
+  return out;
+}
 
 // Decode, validate, call the hooks and the handler, encode: one instantiation per operation.
 template <class Svc, class Req, class Res, common::Result<Res> (Svc::*Method)(const Req&)>

@@ -85,7 +85,9 @@ Response json_error_response(const common::Error& error, std::string_view reques
   const FrameworkError* framework = framework_error(code);
   Response r;
   r.content_type = kJsonContentType;
-  r.status = framework != nullptr ? framework->status : http_status(code);
+  // [IMPL] Organizations' ServiceException is not marked a fault in the model; it is the
+  // service's internal error, 500 like the InternalFailure it stands for.
+  r.status = framework != nullptr ? framework->status : code == "ServiceException" ? 500 : http_status(code);
   r.body = "{\"__type\":";
   if (framework != nullptr) {
     append_json_text(r.body, "com.amazon.coral.service#" + std::string(code));

@@ -18,6 +18,7 @@
 #include "iam/catalog.h"
 #include "iam/service.h"
 #include "protocol/iam.h"
+#include "protocol/organizations.h"
 #include "protocol/sts.h"
 #include "sigv4/signer.h"
 #include "store/store.h"
@@ -98,6 +99,35 @@ class GatewayTest : public ::testing::Test {
       p.secret_access_key = how.secret;
       p.region = how.region;
       p.service = how.service.empty() ? (sts ? "sts" : "iam") : how.service;
+      p.time = common::Timestamp{clock_.now().seconds + how.skew_seconds, 0};
+      p.session_token = how.token;
+      sigv4::sign(r, p);
+    }
+    ApiRequest a;
+    a.method = r.method;
+    a.path = r.path;
+    a.headers = r.headers;
+    a.body = r.body + how.tamper_body_suffix;
+    a.source_ip = "127.0.0.1";
+    return gateway_->handle(a);
+  }
+
+  // An AWS JSON 1.1 request (Organizations) with X-Amz-Target AWSOrganizationsV20161128.<operation>,
+  // signed for `how.service` (default organizations).
+  ApiResponse call_json(const std::string& operation, const std::string& body, const Signing& how = {}) {
+    sigv4::Request r;
+    r.method = "POST";
+    r.path = "/";
+    r.headers = {{"Host", "iamd.test"},
+                 {"Content-Type", "application/x-amz-json-1.1"},
+                 {"X-Amz-Target", "AWSOrganizationsV20161128." + operation}};
+    r.body = body;
+    if (!how.unsigned_request) {
+      sigv4::SigningParams p;
+      p.access_key_id = how.key;
+      p.secret_access_key = how.secret;
+      p.region = how.region;
+      p.service = how.service.empty() ? "organizations" : how.service;
       p.time = common::Timestamp{clock_.now().seconds + how.skew_seconds, 0};
       p.session_token = how.token;
       sigv4::sign(r, p);
@@ -376,6 +406,77 @@ namespace {
 
 // Which requests the HTTP server runs off its event loops: those whose Action is an
 // operation that writes (its row's Mode), found without decoding the form.
+// X-Amz-Target routes to Organizations (JSON 1.1): authenticated for the organizations scope
+// and answered in JSON; no operation is served yet.
+TEST_F(GatewayTest, JsonRequestsReachOrganizations) {
+  struct JsonCase {
+    const char* name;
+    std::string operation;
+    std::string body;
+    Signing signing;
+    int status;
+    std::string body_expected;
+  };
+  Signing iam_scope;
+  iam_scope.service = "iam";
+  Signing eu;
+  eu.region = "eu-west-1";
+  Signing gov;
+  gov.region = "us-gov-west-1";
+  Signing unsigned_request;
+  unsigned_request.unsigned_request = true;
+  Signing tampered;
+  tampered.tamper_body_suffix = " ";
+  Signing unknown_key;
+  unknown_key.key = "AKIAUNKNOWNKEY000001";
+  const JsonCase cases[] = {
+      {"not served",
+       "ListHandshakesForAccount",
+       "{}",
+       {},
+       400,
+       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation ListHandshakesForAccount is not supported by iamd."})"},
+      {"another partition's Region", "ListHandshakesForAccount", "", gov, 400,
+       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation ListHandshakesForAccount is not supported by iamd."})"},
+      {"not in the model",
+       "NoSuchThing",
+       "{}",
+       {},
+       400,
+       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation NoSuchThing is not an operation of AWSOrganizationsV20161128."})"},
+      {"constraint",
+       "DescribeAccount",
+       R"({"AccountId":"12"})",
+       {},
+       400,
+       R"({"__type":"InvalidInputException","Message":"You provided a value that does not match the required pattern.","Reason":"INVALID_PATTERN"})"},
+      {"malformed",
+       "ListRoots",
+       "{",
+       {},
+       400,
+       R"({"__type":"com.amazon.coral.service#SerializationException","message":"The request body is not valid JSON: Missing a name for object member. (at byte 1)."})"},
+      {"unsigned", "ListRoots", "{}", unsigned_request, 400,
+       R"({"__type":"com.amazon.coral.service#MissingAuthenticationTokenException","message":"Request is missing Authentication Token"})"},
+      {"signed for iam", "ListRoots", "{}", iam_scope, 400,
+       R"({"__type":"com.amazon.coral.service#InvalidSignatureException","message":"Credential should be scoped to correct service: 'organizations'. "})"},
+      {"signed for eu-west-1", "ListRoots", "{}", eu, 400,
+       R"({"__type":"com.amazon.coral.service#InvalidSignatureException","message":"Credential should be scoped to a valid region, not 'eu-west-1'. "})"},
+      {"unknown key", "ListRoots", "{}", unknown_key, 400,
+       R"({"__type":"com.amazon.coral.service#UnrecognizedClientException","message":"The security token included in the request is invalid."})"},
+  };
+  for (const JsonCase& c : cases) {
+    ApiResponse r = call_json(c.operation, c.body, c.signing);
+    EXPECT_EQ(r.status, c.status) << c.name;
+    EXPECT_EQ(r.body, c.body_expected) << c.name;
+    EXPECT_EQ(header(r, "Content-Type"), "application/x-amz-json-1.1") << c.name;
+    EXPECT_FALSE(header(r, "x-amzn-RequestId").empty()) << c.name;
+  }
+  ApiResponse t = call_json("ListRoots", "{}", tampered);
+  EXPECT_EQ(t.status, 400);
+  EXPECT_TRUE(t.body.starts_with(R"({"__type":"com.amazon.coral.service#InvalidSignatureException")")) << t.body;
+}
+
 TEST(GatewayMayWrite, FollowsTheOperationTable) {
   const struct {
     std::string_view query, body;
@@ -398,6 +499,12 @@ TEST(GatewayMayWrite, FollowsTheOperationTable) {
   for (const auto& c : cases) {
     EXPECT_EQ(Gateway::may_write(c.query, c.body), c.writes) << c.query << " | " << c.body;
   }
+  // A JSON request: its target names the operation (no Organizations row writes yet); a form
+  // in its body is not read.
+  EXPECT_FALSE(Gateway::may_write("", "{}", "AWSOrganizationsV20161128.CreatePolicy"));
+  EXPECT_FALSE(Gateway::may_write("", "Action=CreateGroup&Version=2010-05-08&GroupName=g", "Other.CreateGroup"));
+  EXPECT_FALSE(Gateway::may_write("Action=CreateUser&Version=2010-05-08&UserName=u", "",
+                                  "AWSOrganizationsV20161128.CreateGroup"));
 }
 
 }  // namespace
@@ -410,9 +517,10 @@ namespace {
 // of its model once, is authorized as <service>:<Name>, and names the member its resource
 // kind needs.
 TEST(OperationTable, RowsMatchTheModels) {
-  for (std::string_view service : {"iam", "sts"}) {
-    std::span<const std::string_view> names =
-        service == "iam" ? protocol::iam::operation_names() : protocol::sts::operation_names();
+  for (std::string_view service : {"iam", "sts", "organizations"}) {
+    std::span<const std::string_view> names = service == "iam"   ? protocol::iam::operation_names()
+                                              : service == "sts" ? protocol::sts::operation_names()
+                                                                 : protocol::organizations::operation_names();
     std::set<std::string_view> seen;
     for (const Operation& op : operations(service)) {
       EXPECT_TRUE(std::find(names.begin(), names.end(), op.name) != names.end()) << op.name;
@@ -431,6 +539,9 @@ TEST(OperationTable, RowsMatchTheModels) {
   }
   EXPECT_EQ(find_operation("iam", "NoSuchOperation"), nullptr);
   EXPECT_EQ(find_operation("sts", "CreateUser"), nullptr);
+  // Organizations has rows of its own: IAM's CreatePolicy is not its CreatePolicy.
+  EXPECT_EQ(find_operation("organizations", "CreatePolicy"), nullptr);
+  EXPECT_EQ(find_operation("organizations", "CreateUser"), nullptr);
 }
 
 }  // namespace
