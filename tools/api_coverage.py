@@ -35,7 +35,9 @@ def snake(name):
 
 def implemented_in(service):
     text = open(HANDLERS[service]).read()
-    return set(re.findall(r"\b([a-z_]+)\(\s*const protocol::%s::\w+Request&" % service, text))
+    # handlers_org.h names protocol::organizations as `po`.
+    prefix = r"(?:protocol::%s|po)" % service if service == "organizations" else "protocol::%s" % service
+    return set(re.findall(r"\b([a-z_]+)\(\s*const %s::\w+Request&" % prefix, text))
 
 
 lines = ["# API coverage", "",
