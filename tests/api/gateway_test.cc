@@ -431,13 +431,14 @@ TEST_F(GatewayTest, JsonRequestsReachOrganizations) {
   unknown_key.key = "AKIAUNKNOWNKEY000001";
   const JsonCase cases[] = {
       {"not served",
-       "ListHandshakesForAccount",
-       "{}",
+       "CreateGovCloudAccount",
+       R"({"Email":"a@example.com","AccountName":"gov"})",
        {},
        400,
-       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation ListHandshakesForAccount is not supported by iamd."})"},
-      {"another partition's Region", "ListHandshakesForAccount", "", gov, 400,
-       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation ListHandshakesForAccount is not supported by iamd."})"},
+       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation CreateGovCloudAccount is not supported by iamd."})"},
+      {"another partition's Region", "CreateGovCloudAccount", R"({"Email":"a@example.com","AccountName":"gov"})", gov,
+       400,
+       R"({"__type":"com.amazon.coral.service#UnknownOperationException","message":"The operation CreateGovCloudAccount is not supported by iamd."})"},
       {"not in the model",
        "NoSuchThing",
        "{}",
@@ -499,9 +500,10 @@ TEST(GatewayMayWrite, FollowsTheOperationTable) {
   for (const auto& c : cases) {
     EXPECT_EQ(Gateway::may_write(c.query, c.body), c.writes) << c.query << " | " << c.body;
   }
-  // A JSON request: its target names the operation (no Organizations row writes yet); a form
-  // in its body is not read.
-  EXPECT_FALSE(Gateway::may_write("", "{}", "AWSOrganizationsV20161128.CreatePolicy"));
+  // A JSON request: its target names the operation; a form in its body is not read.
+  EXPECT_TRUE(Gateway::may_write("", "{}", "AWSOrganizationsV20161128.CreatePolicy"));
+  EXPECT_FALSE(Gateway::may_write("", "{}", "AWSOrganizationsV20161128.ListPolicies"));
+  EXPECT_FALSE(Gateway::may_write("", "{}", "AWSOrganizationsV20161128.CreateGovCloudAccount"));
   EXPECT_FALSE(Gateway::may_write("", "Action=CreateGroup&Version=2010-05-08&GroupName=g", "Other.CreateGroup"));
   EXPECT_FALSE(Gateway::may_write("Action=CreateUser&Version=2010-05-08&UserName=u", "",
                                   "AWSOrganizationsV20161128.CreateGroup"));
@@ -540,7 +542,8 @@ TEST(OperationTable, RowsMatchTheModels) {
   EXPECT_EQ(find_operation("iam", "NoSuchOperation"), nullptr);
   EXPECT_EQ(find_operation("sts", "CreateUser"), nullptr);
   // Organizations has rows of its own: IAM's CreatePolicy is not its CreatePolicy.
-  EXPECT_EQ(find_operation("organizations", "CreatePolicy"), nullptr);
+  ASSERT_NE(find_operation("organizations", "CreatePolicy"), nullptr);
+  EXPECT_EQ(find_operation("organizations", "CreatePolicy")->action, "organizations:CreatePolicy");
   EXPECT_EQ(find_operation("organizations", "CreateUser"), nullptr);
 }
 

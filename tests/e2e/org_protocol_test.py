@@ -17,9 +17,9 @@ import botocore.config  # noqa: E402
 
 server, tmp = start_server("org-protocol")
 TARGET = "AWSOrganizationsV20161128."
-# An operation without required members that iamd does not serve (handshakes are not planned):
+# An operation without required members that iamd does not serve (trusted service access):
 # a signed request for it reaches the operation and answers UnknownOperationException.
-UNSERVED = "ListHandshakesForAccount"
+UNSERVED = "ListAWSServiceAccessForOrganization"
 
 
 def org(region="us-east-1", key=ROOT_KEY, secret=ROOT_SECRET, token=None, validate=True):
@@ -192,7 +192,8 @@ def _():
     assert err == ("InvalidSignatureException", "Credential should be scoped to a valid region, not 'eu-west-1'. ",
                    400), err
     for region in ("us-east-1", "cn-northwest-1", "us-gov-west-1"):
-        assert error_of(org(region).list_handshakes_for_account)[0] == "UnknownOperationException", region
+        # Reached and authorized: the caller's account is in no organization.
+        assert error_of(org(region).describe_organization)[0] == "AWSOrganizationsNotInUseException", region
     assert error_of(org("us-gov-east-1").list_roots)[0] == "InvalidSignatureException"
 
 
@@ -204,7 +205,8 @@ def _():
     assert err[0] == "InvalidSignatureException" and err[2] == 400, err
     creds = client("sts").get_session_token()["Credentials"]
     session = org(key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"])
-    assert error_of(session.list_handshakes_for_account)[0] == "UnknownOperationException"
+    # GetSessionToken credentials may call Organizations (only IAM needs MFA, STS is limited).
+    assert error_of(session.describe_organization)[0] == "AWSOrganizationsNotInUseException"
     tampered = org(key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"][:-4] + "AAAA")
     assert error_of(tampered.list_roots)[0] == "UnrecognizedClientException"
 
