@@ -135,7 +135,7 @@ Access::Access(iam::IamDomain& domain, const org::Env& quotas)
 
 common::Result<std::shared_ptr<const Access::Controls>> Access::controls_of(std::string_view account) {
   using Built = ControlCache::Built;
-  return controls_.get("org/" + std::string(account), [&]() -> common::Result<Built> {
+  return controls_.get(std::string(account), [&]() -> common::Result<Built> {
     auto tx = domain_.env().store->begin_read();
     if (!tx) return tx.error();
     auto levels = orgs_.control_levels(**tx, account);
