@@ -215,6 +215,10 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   sigwait(&signals, &sig);
   out << "iamd: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
   server.stop();
+  // The last accesses noted since the last flush (iam/last_accessed.h: at most a minute's).
+  if (auto f = domain.tracker.flush(**store, clock.now()); !f) {
+    err << "iamd: warning: last accessed information not written: " << f.error().message << "\n";
+  }
   return 0;
 }
 

@@ -185,6 +185,9 @@ enum class ResourceKind {
   kSamlProvider,               // id: provider ARN
   kServiceSpecificCredential,  // id: ACCA...
   kCredentialReport,           // id: the account id (one report per account)
+  kLastAccessed,               // id: a user's or role's unique id (its last accesses; iam/last_accessed.h)
+  kLastAccessedJob,            // id: the job id (GenerateServiceLastAccessedDetails)
+  kStsPreferences,             // id: the account id (SetSecurityTokenServicePreferences)
 };
 
 struct Resource {
