@@ -571,6 +571,7 @@ Result<ServiceReport> LastAccessed::service_report(const Read& rd, std::string_v
     }
   }
   const bool action_level = report.job.granularity == "ACTION_LEVEL";
+  // [UNCERTAIN] By namespace (the table's order); AWS's order is not documented.
   for (const AwsService& service : aws_services()) {
     const bool granted = std::any_of(subject->policies.begin(), subject->policies.end(),
                                      [&](const Subject::Policy& p) { return p.grants(service); });
@@ -617,6 +618,8 @@ Result<EntitiesReport> LastAccessed::entities_report(const Read& rd, std::string
     report.failure = subject.error();
     return report;
   }
+  // [UNCERTAIN] Every entity of the job is listed, with LastAuthenticated when it accessed the
+  // namespace (a namespace iamd does not know: none did).
   for (Subject::Member& m : subject->members) {
     for (const std::string& id : m.entity_ids) {
       auto list = accesses_of(rd, id);

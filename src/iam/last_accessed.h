@@ -54,10 +54,10 @@ common::Result<std::vector<AwsService>> parse_services(std::string_view text);
 std::span<const AwsService> aws_services();
 const AwsService* find_aws_service(std::string_view ns);
 
-// Whether an Allow statement of `doc` grants some action of `service`: an Action whose
-// vendor part names the service (an exact prefix grants it whatever its action part; a
-// wildcard prefix when its action part matches one of the service's actions), or a NotAction
-// that leaves one of the service's actions out. Deny statements and conditions are not
+// Whether an Allow statement of `doc` grants some action of `service`: an Action "*" or one
+// whose prefix is the service's namespace (policy validation admits no other wildcard in a
+// prefix; [UNCERTAIN] whatever its action part names), or a NotAction that leaves one of the
+// service's actions out. Deny statements and conditions are not
 // considered: [UNCERTAIN] AWS's reports list "the services that the policies allow".
 bool grants_service(const policy::PolicyDocument& doc, const AwsService& service);
 // A stored policy text as a document (none when it does not parse).
