@@ -166,17 +166,49 @@ std::uint64_t entry_hash(std::string_view entity_id, std::string_view ns, std::s
 
 }  // namespace
 
+namespace {
+
+// Each thread's memory of the entries it saw renewed, so that the common case (an entry
+// renewed within the interval, from the same Region) takes no lock and touches no shared
+// cache line: direct-mapped by a hash of (tracker, entity, namespace, action). A collision
+// only makes a note take the shard's lock. [IMPL] A Region change made by another thread is
+// not seen here until the entry's interval ends: the Region reported is one the entity used
+// within the last interval.
+struct SeenEntry {
+  std::uint64_t tracker = 0;
+  std::uint64_t key = 0;
+  std::uint64_t region = 0;
+  std::int64_t until = 0;  // renewed at + interval
+};
+thread_local std::array<SeenEntry, 64> seen_entries;
+
+std::atomic<std::uint64_t> next_tracker_id{1};
+
+}  // namespace
+
+AccessTracker::AccessTracker(std::int64_t interval_seconds)
+    : interval_(interval_seconds), id_(next_tracker_id.fetch_add(1, std::memory_order_relaxed)) {}
+
 bool AccessTracker::note(const Note& n, common::Timestamp now) {
   const std::uint64_t h = entry_hash(n.entity_id, n.ns, n.action);
+  const std::uint64_t key = h ^ (id_ * 0x9e3779b97f4a7c15ull);
+  std::uint64_t region = 1469598103934665603ull;
+  for (unsigned char c : n.region) region = (region ^ c) * 1099511628211ull;
+  SeenEntry& seen = seen_entries[key % seen_entries.size()];
+  if (seen.tracker == id_ && seen.key == key && seen.region == region && now.seconds < seen.until) return false;
+
   Shard& shard = shards_[h % kShards];
   auto recent = [&](const std::unordered_map<std::uint64_t, Entry>& entries) {
     auto it = entries.find(h);
-    return it != entries.end() && it->second.entity_id == n.entity_id && it->second.access.action == n.action &&
-           it->second.access.ns == n.ns && it->second.access.region == n.region &&
-           now.seconds - it->second.access.at.seconds < interval_;
+    const bool is_recent = it != entries.end() && it->second.entity_id == n.entity_id &&
+                           it->second.access.action == n.action && it->second.access.ns == n.ns &&
+                           it->second.access.region == n.region &&
+                           now.seconds - it->second.access.at.seconds < interval_;
+    if (is_recent) seen = SeenEntry{id_, key, region, it->second.access.at.seconds + interval_};
+    return is_recent;
   };
   {
-    std::shared_lock lock(shard.mu);  // the common case: noted within the interval
+    std::shared_lock lock(shard.mu);  // noted within the interval by another thread
     if (recent(shard.entries)) return false;
   }
   {
@@ -192,6 +224,7 @@ bool AccessTracker::note(const Note& n, common::Timestamp now) {
     e.entity_id = std::string(n.entity_id);
     e.access = ActionAccess{std::string(n.ns), std::string(n.action), now, std::string(n.region)};
     e.dirty = true;
+    seen = SeenEntry{id_, key, region, now.seconds + interval_};
   }
   return size_.load(std::memory_order_relaxed) >= kMaxEntries ||
          now.seconds - last_flush_.load(std::memory_order_relaxed) >= interval_;

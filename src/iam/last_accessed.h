@@ -81,12 +81,14 @@ struct ActionAccess {
 // The in-memory table of last accesses: one entry per (entity, action), noted on the request
 // path and written to the store (ResourceKind::kLastAccessed, one record per entity) in
 // batches. [IMPL] An entry is renewed at most once per interval (60 s) unless its Region
-// changes, so a busy entity costs a shared lock and a hash lookup per request, and the store
-// one write transaction per interval for all the entries renewed in it (flush_due/flush),
-// outside the generation's caches (the records are no policy's input). What a crash loses:
-// the entries noted since the last flush, at most the last interval of a busy server (and,
-// on an idle one, what came before the idleness: a flush needs a request, or the shutdown).
-// AWS itself reports with up to four hours' delay. Thread-safe.
+// changes, so a busy entity costs a hash and a look in the thread's own memory of renewed
+// entries per request (no lock, no shared cache line). The store gets one write transaction
+// per interval for all the entries renewed in it (when note() says a flush is due, and at
+// shutdown); it advances the store generation like any commit, but no cached value is built
+// from these records, so no cache is rebuilt. What a crash loses: the entries noted since the
+// last flush, at most the last interval of a busy server (on an idle one, what came before
+// the idleness: a flush needs a request, or the shutdown). AWS itself reports with up to four
+// hours' delay. Thread-safe.
 class AccessTracker {
  public:
   struct Note {
@@ -96,7 +98,7 @@ class AccessTracker {
     std::string_view action;
     std::string_view region;
   };
-  explicit AccessTracker(std::int64_t interval_seconds = 60) : interval_(interval_seconds) {}
+  explicit AccessTracker(std::int64_t interval_seconds = 60);
 
   // Records the access; true when a flush is due (entries waiting and the last flush an
   // interval ago, or the table full).
@@ -125,6 +127,7 @@ class AccessTracker {
   static constexpr std::size_t kShards = 16;
 
   const std::int64_t interval_;
+  const std::uint64_t id_;  // distinguishes trackers in each thread's memory of renewed entries
   std::array<Shard, kShards> shards_;
   mutable std::mutex flush_mu_;  // one flush at a time
   std::atomic<std::int64_t> last_flush_{0};

@@ -109,6 +109,27 @@ TEST(AccessRecords, EncodeDecodeAndMergeKeepTheLatest) {
   EXPECT_TRUE(decode_accesses("garbage\nline\twith\ttoo\tmany\tfields\n").empty());
 }
 
+TEST(AccessTrackerMemory, EachTrackerNotesForItselfAndARegionChangeRenews) {
+  const common::Timestamp now{1'700'000'000, 0};
+  AccessTracker a;
+  AccessTracker b;
+  const AccessTracker::Note n{"123456789012", "AIDAEXAMPLE000000001", "iam", "GetUser", "us-east-1"};
+  EXPECT_TRUE(a.note(n, now));  // nothing flushed yet: due
+  EXPECT_EQ(a.pending(), 1u);
+  EXPECT_TRUE(b.note(n, now));  // this thread's memory of a's entry does not hide b's
+  EXPECT_EQ(b.pending(), 1u);
+  EXPECT_FALSE(a.note(n, now));
+  EXPECT_EQ(a.pending(), 1u);
+  AccessTracker::Note other_region = n;
+  other_region.region = "eu-west-1";
+  a.note(other_region, {now.seconds + 1, 0});
+  ASSERT_EQ(a.recent("AIDAEXAMPLE000000001").size(), 1u);
+  EXPECT_EQ(a.recent("AIDAEXAMPLE000000001")[0].region, "eu-west-1");
+  a.note(n, {now.seconds + 2, 0});  // back to the first Region: renewed again
+  EXPECT_EQ(a.recent("AIDAEXAMPLE000000001")[0].region, "us-east-1");
+  EXPECT_EQ(a.recent("AIDAEXAMPLE000000001")[0].at.seconds, now.seconds + 2);
+}
+
 // ---- The domain ----
 
 class LastAccessedTest : public ::testing::Test {
