@@ -83,12 +83,11 @@ struct ActionAccess {
 // batches. [IMPL] An entry is renewed at most once per interval (60 s) unless its Region
 // changes, so a busy entity costs a hash and a look in the thread's own memory of renewed
 // entries per request (no lock, no shared cache line). The store gets one write transaction
-// per interval for all the entries renewed in it (when note() says a flush is due, and at
-// shutdown); it advances the store generation like any commit, but no cached value is built
-// from these records, so no cache is rebuilt. What a crash loses: the entries noted since the
-// last flush, at most the last interval of a busy server (on an idle one, what came before
-// the idleness: a flush needs a request, or the shutdown). AWS itself reports with up to four
-// hours' delay. Thread-safe.
+// per interval for all the entries renewed in it (`iamd serve` flushes once a minute and at
+// shutdown; a request that finds a flush overdue does it too); it advances the store
+// generation like any commit, but no cached value is built from these records, so no cache
+// is rebuilt. What a crash loses: the entries noted since the last flush, at most the last
+// minute's. AWS itself reports with up to four hours' delay. Thread-safe.
 class AccessTracker {
  public:
   struct Note {

@@ -167,7 +167,7 @@ class IamDomain {
   Reports reports{env_, *this};
   // The last accesses noted by the gateway (in memory, flushed to the store in batches) and
   // the reports over them.
-  AccessTracker tracker;
+  AccessTracker tracker{env_.last_accessed_interval};
   LastAccessed last_accessed{env_, tracker};
 };
 

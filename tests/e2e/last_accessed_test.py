@@ -4,7 +4,8 @@ CLI: a user and a role session call IAM and STS; GenerateServiceLastAccessedDeta
 user, a group, the role and a managed policy; GetServiceLastAccessedDetails (every service the
 policies allow, accessed or not; ACTION_LEVEL tracked actions) and
 GetServiceLastAccessedDetailsWithEntities; the accesses survive a restart;
-ListPoliciesGrantingServiceAccess; SetSecurityTokenServicePreferences and GetAccountSummary.
+ListPoliciesGrantingServiceAccess; SetSecurityTokenServicePreferences and GetAccountSummary;
+a crash after `--last-accessed-interval` keeps what was noted.
 Prints one line per check and a closing "N passed, N failed":
     tests/e2e/last_accessed_test.py PATH/TO/iamd
 """
@@ -233,6 +234,26 @@ def _():
     assert tracked == ["CreateUser"], tracked
     summary = root.get_account_summary()["SummaryMap"]
     assert summary["GlobalEndpointTokenVersion"] == 2, summary
+
+
+@check("serve --last-accessed-interval 1: what was noted is written within the interval, so a crash keeps it")
+def _():
+    global root
+    server.stop()
+    server.args = ["--last-accessed-interval", "1"]
+    server.start()
+    iam = client("iam", *ALICE)
+    iam.get_user(UserName="alice")  # the first note writes at once
+    iam.create_group(GroupName="after-restart")  # waits for the next write (the interval's)
+    time.sleep(2.5)
+    server.stop(signal.SIGKILL)
+    server.args = []
+    server.start()
+    root = client("iam")
+    job = root.generate_service_last_accessed_details(Arn=USER_ARN, Granularity="ACTION_LEVEL")["JobId"]
+    _, services = services_of(job)
+    tracked = sorted(a["ActionName"] for a in services["iam"]["TrackedActionsLastAccessed"])
+    assert tracked == ["CreateGroup", "CreateUser"], tracked
 
 
 finish(tmp)
