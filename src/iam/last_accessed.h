@@ -225,8 +225,10 @@ class LastAccessed {
   Result<std::vector<GrantingEntry>> policies_granting(const Read& rd, std::string_view arn,
                                                        const std::vector<std::string>& namespaces);
 
-  // SetSecurityTokenServicePreferences ("v1Token" | "v2Token") and the version GetAccountSummary
-  // reports (1 until set, as AWS: v1 tokens from the global endpoint by default).
+  // SetSecurityTokenServicePreferences ("v1Token" | "v2Token"), which GetAccountSummary
+  // reports (global_endpoint_token_version). [IMPL] Stored and reported only: iamd's session
+  // tokens are valid in every Region whatever the version (AWS's v1 tokens are not valid in
+  // Regions enabled later; iamd has no Region that is off).
   Result<void> set_global_endpoint_token_version(const Write& wr, std::string_view version);
 
  private:
