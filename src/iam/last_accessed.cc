@@ -409,8 +409,9 @@ Result<LastAccessed::Subject> LastAccessed::resolve(const Read& rd, std::string_
                      " cannot be found.");
   };
   const bool aws_policy = type == "policy" && parsed->account() == "aws";
-  // [IMPL] An entity of another account is as unknown as a missing one.
-  if (parsed->account() != rd.account_id && !aws_policy) return missing();
+  // [IMPL] An entity of another account or partition is as unknown as a missing one (the
+  // gateway gives ARNs of the request's partition in the server's).
+  if ((parsed->account() != rd.account_id && !aws_policy) || parsed->partition() != partition) return missing();
 
   Subject s;
   s.type = type;

@@ -169,6 +169,18 @@ def _():
     assert (code, status) == ("ValidationError", 400), code
 
 
+@check("partitions: ARNs of the request's partition, in and out (aws-cn through cn-north-1)")
+def _():
+    cn = boto3.session.Session().client("iam", endpoint_url=server.endpoint, region_name="cn-north-1",
+                                        aws_access_key_id=ROOT_KEY, aws_secret_access_key=ROOT_SECRET)
+    cn_user = USER_ARN.replace("arn:aws:", "arn:aws-cn:")
+    job = cn.generate_service_last_accessed_details(Arn=cn_user)["JobId"]
+    _, services = services_of(job, cn)
+    assert services["iam"]["LastAuthenticatedEntity"] == cn_user, services["iam"]
+    # an aws-cn ARN through a Region of the aws partition names nothing
+    assert error_of(root.generate_service_last_accessed_details, Arn=cn_user)[0] == "NoSuchEntity"
+
+
 @check("authorization: iam:GenerateServiceLastAccessedDetails on the entity's ARN")
 def _():
     carol = client("iam", *CAROL)

@@ -325,6 +325,7 @@ INSTANTIATE_TEST_SUITE_P(
                       ErrorCase{"MissingUser", "arn:aws:iam::123456789012:user/nobody", "NotFound"},
                       ErrorCase{"WrongPath", "arn:aws:iam::123456789012:user/other/alice", "NotFound"},
                       ErrorCase{"OtherAccount", "arn:aws:iam::999999999999:user/alice", "NotFound"},
+                      ErrorCase{"OtherPartition", "arn:aws-cn:iam::123456789012:user/alice", "NotFound"},
                       ErrorCase{"MissingPolicy", "arn:aws:iam::123456789012:policy/none", "NotFound"},
                       ErrorCase{"MissingAwsPolicy", "arn:aws:iam::aws:policy/NoSuchPolicy", "NotFound"}),
     [](const ::testing::TestParamInfo<ErrorCase>& info) { return info.param.name; });
