@@ -213,6 +213,28 @@ struct Gateway::State final : sigv4::CredentialLookup {
 
   ApiResponse handle_json(const ApiRequest& req, std::string_view target, const std::string& request_id);
 
+  // Last accessed bookkeeping (iam/last_accessed.h): every authenticated attempt of an IAM
+  // user or role (a role session's role; a user's GetSessionToken or federated session: the
+  // user) at an operation iamd serves, allowed or denied as AWS counts them. The root user
+  // is no IAM entity. At most one store write a minute for all of them (AccessTracker).
+  void note_access(const Caller& caller, std::string_view service, std::string_view operation,
+                   std::string_view region) {
+    std::string_view entity;
+    if (caller.is_role_session()) {
+      entity = caller.session->principal_id;
+    } else if (caller.user) {
+      entity = caller.user->id;
+    } else {
+      return;
+    }
+    if (find_operation(service, operation) == nullptr) return;
+    iam::AccessTracker& tracker = domain.tracker;
+    const common::Timestamp now = clock.now();
+    if (tracker.note({caller.account_id, entity, service, operation, region}, now)) {
+      (void)tracker.flush(*domain.env().store, now);  // a failed write loses only bookkeeping
+    }
+  }
+
   // Last-used bookkeeping [IMPL]: a key's use is written when it has not been recorded in
   // the last minute or its service or region changed, so a busy key costs one write a
   // minute, not one per request (AWS itself reports usage with a delay). A failed write
@@ -298,7 +320,7 @@ std::optional<std::string_view> form_value(std::string_view form, std::string_vi
 // up, and stay in the request's partition.
 bool names_stored_arn(std::string_view name) {
   for (std::string_view m : {"PolicyArn", "PermissionsBoundary", "OpenIDConnectProviderArn", "SAMLProviderArn",
-                             "PolicySourceArn", "SerialNumber", "RoleArn", "PrincipalArn"}) {
+                             "PolicySourceArn", "SerialNumber", "RoleArn", "PrincipalArn", "Arn"}) {
     if (name == m) return true;
   }
   return name.starts_with("PolicyArns.member.") && name.ends_with(".arn");
@@ -412,7 +434,9 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   Caller caller;
   condition::Context context;
   s.identify(req, *verified, caller, context);
-
+  if (const std::string* action = params->find("Action")) {
+    s.note_access(caller, verified->service, *action, verified->region);
+  }
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
   IamHandlers iam_handlers(ctx);
   StsHandlers sts_handlers(ctx);
@@ -515,6 +539,9 @@ ApiResponse Gateway::State::handle_json(const ApiRequest& req, std::string_view 
   Caller caller;
   condition::Context context;
   s.identify(req, *verified, caller, context);
+  if (auto t = protocol::parse_json_target(target)) {
+    s.note_access(caller, verified->service, t->operation, verified->region);
+  }
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
   OrganizationsHandlers org_handlers(ctx);
   protocol::Response answer =

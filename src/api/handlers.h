@@ -154,6 +154,20 @@ class IamHandlers final : public protocol::iam::IamService {
       const protocol::iam::GetCredentialReportRequest& r) override;
   // ---- end of Authorization details ----
 
+  // ---- Last accessed information (handlers_last_accessed.cc) ----
+  common::Result<protocol::iam::GenerateServiceLastAccessedDetailsResult> generate_service_last_accessed_details(
+      const protocol::iam::GenerateServiceLastAccessedDetailsRequest& r) override;
+  common::Result<protocol::iam::GetServiceLastAccessedDetailsResult> get_service_last_accessed_details(
+      const protocol::iam::GetServiceLastAccessedDetailsRequest& r) override;
+  common::Result<protocol::iam::GetServiceLastAccessedDetailsWithEntitiesResult>
+  get_service_last_accessed_details_with_entities(
+      const protocol::iam::GetServiceLastAccessedDetailsWithEntitiesRequest& r) override;
+  common::Result<protocol::iam::ListPoliciesGrantingServiceAccessResult> list_policies_granting_service_access(
+      const protocol::iam::ListPoliciesGrantingServiceAccessRequest& r) override;
+  common::Result<void> set_security_token_service_preferences(
+      const protocol::iam::SetSecurityTokenServicePreferencesRequest& r) override;
+  // ---- end of Last accessed information ----
+
   // ---- Simulation (handlers_simulate.cc) ----
   common::Result<protocol::iam::SimulateCustomPolicyResult> simulate_custom_policy(
       const protocol::iam::SimulateCustomPolicyRequest& r) override;

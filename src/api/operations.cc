@@ -248,6 +248,19 @@ constexpr Operation kIam[] = {
     {"GetContextKeysForPrincipalPolicy", "iam:GetContextKeysForPrincipalPolicy", R::kArn, "PolicySourceArn", 0,
      M::kRead},
     // ---- end of Details ----
+
+    // ---- Last accessed information ----
+    // [AWS] Service Authorization Reference: GenerateServiceLastAccessedDetails on the user,
+    // group, role or policy; ListPoliciesGrantingServiceAccess on the user, group or role
+    // (both as given, Resource::kArn); the Get operations and SetSecurityTokenServicePreferences
+    // have no resource type ("*"). The job is a record: Generate writes.
+    {"GenerateServiceLastAccessedDetails", "iam:GenerateServiceLastAccessedDetails", R::kArn, "Arn", 0, M::kWrite},
+    {"GetServiceLastAccessedDetails", "iam:GetServiceLastAccessedDetails", R::kAny, "", 0, M::kRead},
+    {"GetServiceLastAccessedDetailsWithEntities", "iam:GetServiceLastAccessedDetailsWithEntities", R::kAny, "", 0,
+     M::kRead},
+    {"ListPoliciesGrantingServiceAccess", "iam:ListPoliciesGrantingServiceAccess", R::kArn, "Arn", 0, M::kRead},
+    {"SetSecurityTokenServicePreferences", "iam:SetSecurityTokenServicePreferences", R::kAny, "", 0, M::kWrite},
+    // ---- end of Last accessed information ----
 };
 
 constexpr Operation kSts[] = {

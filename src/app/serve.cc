@@ -3,12 +3,16 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/gateway.h"
@@ -143,6 +147,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   denv.master_key = dir->master_key;
   denv.catalog = &iam::ManagedCatalog::builtin();
   denv.quotas = quotas;
+  denv.last_accessed_interval = options.last_accessed_interval;
   iam::IamDomain domain(denv);
   if (plan->apply) {
     if (auto w = save_root_credentials(options.data, *plan, false); !w) {
@@ -221,10 +226,32 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   out << "iamd: aws CLI: AWS_SHARED_CREDENTIALS_FILE=" << aws_file.string() << " aws --profile " << kAwsProfile
       << " --endpoint-url " << endpoint << " sts get-caller-identity\n";
   out << "iamd: listening on http://" << (host.empty() ? "0.0.0.0" : host) << ":" << server.port() << std::endl;
+  // The last accesses noted and not yet written, written once an interval (a minute) even when
+  // no request comes to do it (iam/last_accessed.h), so that a crash loses at most that.
+  std::mutex flusher_mu;
+  std::condition_variable flusher_cv;
+  bool stopping = false;
+  std::thread flusher([&] {
+    std::unique_lock lock(flusher_mu);
+    while (!flusher_cv.wait_for(lock, std::chrono::seconds(options.last_accessed_interval), [&] { return stopping; })) {
+      lock.unlock();
+      (void)domain.tracker.flush(**store, clock.now());  // failed: kept for the next one
+      lock.lock();
+    }
+  });
   int sig = 0;
   sigwait(&signals, &sig);
   out << "iamd: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
   server.stop();
+  {
+    std::lock_guard lock(flusher_mu);
+    stopping = true;
+  }
+  flusher_cv.notify_all();
+  flusher.join();
+  if (auto f = domain.tracker.flush(**store, clock.now()); !f) {
+    err << "iamd: warning: last accessed information not written: " << f.error().message << "\n";
+  }
   return 0;
 }
 

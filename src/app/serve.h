@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
@@ -29,6 +30,9 @@ struct ServeOptions {
   // "ISSUER=SOURCE": the keys of an OIDC issuer for AssumeRoleWithWebIdentity; SOURCE is a
   // JWKS file's path, or the JWKS JSON itself when it starts with '{' (load_oidc_jwks).
   std::vector<std::string> oidc_jwks;
+  // Seconds between writes of the last accessed information (iam::AccessTracker): what a
+  // crash can lose. At least 1.
+  std::int64_t last_accessed_interval = 60;
 };
 
 // The issuers' keys of `specs` ("ISSUER=SOURCE" each; an issuer given twice gets the keys of

@@ -86,6 +86,11 @@ int main(int argc, char** argv) {
   serve->add_option("--org-quota", serve_options.org_quotas,
                     "NAME=VALUE: an Organizations quota other than AWS's default: ControlPolicySize (5120), "
                     "AccountsPerOrganization (10) (repeatable)");
+  serve
+      ->add_option("--last-accessed-interval", serve_options.last_accessed_interval,
+                   "seconds between writes of the last accessed information (what a crash can lose)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{86400}))
+      ->capture_default_str();
   serve->add_option("--oidc-jwks", serve_options.oidc_jwks,
                     "ISSUER=SOURCE: the signing keys of an OIDC issuer for AssumeRoleWithWebIdentity; SOURCE is "
                     "a JWKS file, or the JWKS JSON itself when it starts with '{' (repeatable)");

@@ -107,6 +107,8 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> Accounts::account_summ
   if (!providers) return providers.error();
   auto certificates = internal::count_certificates(rd.tx, rd.account_id);
   if (!certificates) return certificates.error();
+  auto token_version = global_endpoint_token_version(rd);
+  if (!token_version) return token_version.error();
   // The counts and the quotas (from the one table, as applied) in the order AWS lists them.
   const Quotas& q = env_.quotas;
   auto quota = [&](Quota id) { return std::pair<std::string, std::int64_t>{quota_info(id).summary_key, q[id]}; };
@@ -127,7 +129,7 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> Accounts::account_summ
       quota(Quota::kAccessKeysPerUser),
       quota(Quota::kAssumeRolePolicySize),
       quota(Quota::kPolicyVersionsInUse),
-      {"GlobalEndpointTokenVersion", 1},
+      {"GlobalEndpointTokenVersion", *token_version},
       quota(Quota::kVersionsPerPolicy),
       quota(Quota::kAttachedPoliciesPerGroup),
       quota(Quota::kPolicySize),

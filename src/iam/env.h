@@ -2,6 +2,7 @@
 // randomness, keys, catalogue and quotas, shared by all of them (one per server).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,8 @@ struct DomainEnv {
   Quotas quotas;  // AWS's defaults unless configured
   // Console passwords; null: Argon2id with the default parameters.
   const PasswordHasher* passwords = nullptr;
+  // Seconds between writes of the last accessed information (AccessTracker).
+  std::int64_t last_accessed_interval = 60;
 };
 
 }  // namespace iamd::iam

@@ -28,6 +28,7 @@
 #include "iam/env.h"
 #include "iam/groups.h"
 #include "iam/instance_profiles.h"
+#include "iam/last_accessed.h"
 #include "iam/mfa.h"
 #include "iam/password.h"
 #include "iam/policies.h"
@@ -164,6 +165,10 @@ class IamDomain {
   SshKeys ssh_keys{env_};
   Certificates certificates{env_};
   Reports reports{env_, *this};
+  // The last accesses noted by the gateway (in memory, flushed to the store in batches) and
+  // the reports over them.
+  AccessTracker tracker{env_.last_accessed_interval};
+  LastAccessed last_accessed{env_, tracker};
 };
 
 }  // namespace iamd::iam

@@ -188,6 +188,9 @@ enum class ResourceKind {
   kOrganization,               // id: the organization id (o-...); account: its management account
   kOrgMembership,              // id: an account in an organization; body: the organization id
   kOrgHandshake,               // id: a handshake id; account: the invited account; body: the organization id
+  kLastAccessed,               // id: a user's or role's unique id (its last accesses; iam/last_accessed.h)
+  kLastAccessedJob,            // id: the job id (GenerateServiceLastAccessedDetails)
+  kStsPreferences,             // id: the account id (SetSecurityTokenServicePreferences)
 };
 
 struct Resource {
