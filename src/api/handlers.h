@@ -166,6 +166,10 @@ class IamHandlers final : public protocol::iam::IamService {
       const protocol::iam::ListPoliciesGrantingServiceAccessRequest& r) override;
   common::Result<void> set_security_token_service_preferences(
       const protocol::iam::SetSecurityTokenServicePreferencesRequest& r) override;
+  common::Result<protocol::iam::GenerateOrganizationsAccessReportResult> generate_organizations_access_report(
+      const protocol::iam::GenerateOrganizationsAccessReportRequest& r) override;
+  common::Result<protocol::iam::GetOrganizationsAccessReportResult> get_organizations_access_report(
+      const protocol::iam::GetOrganizationsAccessReportRequest& r) override;
   // ---- end of Last accessed information ----
 
   // ---- Simulation (handlers_simulate.cc) ----

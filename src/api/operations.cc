@@ -256,6 +256,11 @@ constexpr Operation kIam[] = {
     // have no resource type ("*"). The job is a record: Generate writes.
     {"GenerateServiceLastAccessedDetails", "iam:GenerateServiceLastAccessedDetails", R::kArn, "Arn", 0, M::kWrite},
     {"GetServiceLastAccessedDetails", "iam:GetServiceLastAccessedDetails", R::kAny, "", 0, M::kRead},
+    // [AWS] On the access-report resource arn:aws:iam::<account>:access-report/<EntityPath>
+    // (the handler builds it); the caller must manage the organization.
+    {"GenerateOrganizationsAccessReport", "iam:GenerateOrganizationsAccessReport", R::kCustom, "EntityPath", 0,
+     M::kWrite},
+    {"GetOrganizationsAccessReport", "iam:GetOrganizationsAccessReport", R::kAny, "", 0, M::kRead},
     {"GetServiceLastAccessedDetailsWithEntities", "iam:GetServiceLastAccessedDetailsWithEntities", R::kAny, "", 0,
      M::kRead},
     {"ListPoliciesGrantingServiceAccess", "iam:ListPoliciesGrantingServiceAccess", R::kArn, "Arn", 0, M::kRead},

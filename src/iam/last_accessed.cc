@@ -723,4 +723,90 @@ Result<std::int64_t> global_endpoint_token_version(const Read& rd) {
   return std::int64_t{r->body == "v2Token" ? 2 : 1};
 }
 
+// [IMPL] An Organizations report's job: "organizations", the entity path, the caller, the
+// allowed namespaces (comma-separated) and the accounts ("id=path", comma-separated), one per
+// line; find_job (three lines) never takes it for a last accessed job, nor the reverse.
+constexpr std::string_view kOrgJobTag = "organizations";
+
+Result<std::string> LastAccessed::generate_org_report(const Write& wr, std::string_view entity_path,
+                                                      const std::vector<std::string>& namespaces,
+                                                      const std::vector<OrgAccount>& accounts,
+                                                      std::string_view caller_arn) {
+  store::Resource job;
+  job.kind = store::ResourceKind::kLastAccessedJob;
+  job.account_id = std::string(wr.account_id);
+  job.id = common::make_uuid(*env_.random);
+  job.name = job.id;
+  job.create_date = env_.clock->now();
+  std::string body(kOrgJobTag);
+  body += '\n';
+  body += entity_path;
+  body += '\n';
+  body += caller_arn;
+  body += '\n';
+  for (std::size_t i = 0; i < namespaces.size(); ++i) body += (i ? "," : "") + namespaces[i];
+  body += '\n';
+  for (std::size_t i = 0; i < accounts.size(); ++i) body += (i ? "," : "") + accounts[i].id + "=" + accounts[i].path;
+  job.body = std::move(body);
+  if (auto c = wr.tx.create_resource(job); !c) return c.error();
+  return job.id;
+}
+
+Result<OrgAccessReport> LastAccessed::org_report(const Read& rd, std::string_view job_id, std::string_view caller_arn) {
+  auto unknown = [&] { return not_found("The job with id " + std::string(job_id) + " cannot be found."); };
+  auto r = rd.tx.get_resource(store::ResourceKind::kLastAccessedJob, job_id);
+  if (!r) return store::is_not_found(r.error()) ? unknown() : r.error();
+  std::vector<std::string_view> f = common::split(r->body, '\n');
+  if (r->account_id != rd.account_id || f.size() != 5 || f[0] != kOrgJobTag || f[2] != caller_arn) return unknown();
+  OrgAccessReport report;
+  report.job_id = r->id;
+  report.created = r->create_date;
+  // Every user's and role's accesses in the accounts of the report, with its account's path.
+  struct Seen {
+    std::vector<ActionAccess> accesses;
+    std::string path;
+  };
+  std::vector<Seen> entities;
+  for (std::string_view entry : common::split(f[4], ',')) {
+    const std::size_t eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string account(entry.substr(0, eq));
+    const std::string path(entry.substr(eq + 1));
+    std::vector<std::string> ids;
+    auto users = all_pages<store::User>([&](const store::ListOptions& lo) { return rd.tx.list_users(account, lo); });
+    if (!users) return users.error();
+    for (const store::User& u : *users) ids.push_back(u.id);
+    auto roles = all_pages<store::Role>([&](const store::ListOptions& lo) { return rd.tx.list_roles(account, lo); });
+    if (!roles) return roles.error();
+    for (const store::Role& role : *roles) ids.push_back(role.id);
+    for (const std::string& id : ids) {
+      auto a = accesses_of(rd, id);
+      if (!a) return a.error();
+      if (!a->empty()) entities.push_back(Seen{std::move(a).value(), path});
+    }
+  }
+  for (std::string_view ns : common::split(f[3], ',')) {
+    const AwsService* service = find_aws_service(ns);
+    if (service == nullptr) continue;
+    OrgServiceAccess sa;
+    sa.ns = std::string(service->ns);
+    sa.name = std::string(service->name);
+    for (const Seen& e : entities) {
+      bool used = false;
+      for (const ActionAccess& a : e.accesses) {
+        if (a.ns != service->ns) continue;
+        used = true;
+        if (!sa.last_authenticated || a.at > *sa.last_authenticated) {
+          sa.last_authenticated = a.at;
+          sa.region = a.region;
+          sa.entity_path = e.path;
+        }
+      }
+      if (used) ++sa.total_entities;
+    }
+    report.services.push_back(std::move(sa));
+  }
+  return report;
+}
+
 }  // namespace iamd::iam

@@ -204,6 +204,27 @@ struct GrantingEntry {
   std::vector<GrantingPolicy> policies;
 };
 
+// An Organizations access report (GenerateOrganizationsAccessReport): the services the
+// report's policies allow and the last access to each by any user or role of the accounts
+// under its entity path.
+struct OrgAccount {
+  std::string id;
+  std::string path;  // "o-.../r-.../ou-.../<account id>"
+};
+struct OrgServiceAccess {
+  std::string ns;
+  std::string name;
+  std::optional<common::Timestamp> last_authenticated;  // none: not accessed
+  std::string region;
+  std::string entity_path;  // the account of the entity that accessed it last
+  std::int64_t total_entities = 0;
+};
+struct OrgAccessReport {
+  std::string job_id;
+  common::Timestamp created;
+  std::vector<OrgServiceAccess> services;  // by namespace
+};
+
 class LastAccessed {
  public:
   LastAccessed(const DomainEnv& env, const AccessTracker& tracker) : env_(env), tracker_(tracker) {}
@@ -230,6 +251,16 @@ class LastAccessed {
   // tokens are valid in every Region whatever the version (AWS's v1 tokens are not valid in
   // Regions enabled later; iamd has no Region that is off).
   Result<void> set_global_endpoint_token_version(const Write& wr, std::string_view version);
+
+  // GenerateOrganizationsAccessReport, with what the caller (the organization's management
+  // account) worked out: the namespaces the report's policies allow and the accounts under
+  // the entity path. The job belongs to the caller, as the other jobs.
+  Result<std::string> generate_org_report(const Write& wr, std::string_view entity_path,
+                                          const std::vector<std::string>& namespaces,
+                                          const std::vector<OrgAccount>& accounts, std::string_view caller_arn);
+  // GetOrganizationsAccessReport: NoSuchEntity for an unknown job, another caller's, or a
+  // job of GenerateServiceLastAccessedDetails.
+  Result<OrgAccessReport> org_report(const Read& rd, std::string_view job_id, std::string_view caller_arn);
 
  private:
   struct Subject;

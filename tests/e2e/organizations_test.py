@@ -277,6 +277,38 @@ def _():
     org.delete_policy(PolicyId=state["scp"])
 
 
+@check("IAM's Organizations access reports: the services the SCPs allow, last accessed by the accounts' principals")
+def _():
+    iam = client("iam")
+    path = f"{state['org']}/{state['root']}/{state['dev']}/{state['member']}"
+    job = iam.generate_organizations_access_report(EntityPath=path)["JobId"]
+    report = iam.get_organizations_access_report(JobId=job, SortKey="LAST_AUTHENTICATED_TIME_DESCENDING")
+    assert report["JobStatus"] == "COMPLETED", report
+    details = report["AccessDetails"]
+    # No SCP type enabled any more: every service is allowed; the member's admin role used IAM.
+    assert report["NumberOfServicesAccessible"] > 100, report["NumberOfServicesAccessible"]
+    assert details[0]["ServiceNamespace"] in ("iam", "sts"), details[0]
+    used = {d["ServiceNamespace"]: d for d in details if "LastAuthenticatedTime" in d}
+    assert used["iam"]["EntityPath"] == path and used["iam"]["TotalAuthenticatedEntities"] >= 1, used
+    assert report["NumberOfServicesNotAccessed"] == report["NumberOfServicesAccessible"] - len(used), report
+    # With one policy: only what it allows.
+    only_iam = org.create_policy(Name="iam-only", Description="", Type="SERVICE_CONTROL_POLICY",
+                                 Content=doc({"Effect": "Allow", "Action": "iam:*", "Resource": "*"}))
+    job = iam.generate_organizations_access_report(
+        EntityPath=f"{state['org']}/{state['root']}",
+        OrganizationsPolicyId=only_iam["Policy"]["PolicySummary"]["Id"])["JobId"]
+    report = iam.get_organizations_access_report(JobId=job)
+    assert [d["ServiceNamespace"] for d in report["AccessDetails"]] == ["iam"], report["AccessDetails"]
+    assert report["NumberOfServicesAccessible"] == 1 and report["NumberOfServicesNotAccessed"] == 0, report
+    # Only the management account, and only paths of its organization.
+    assert error_of(client("iam", *INVITED_KEY).generate_organizations_access_report,
+                    EntityPath=path)[0] == "AccessDenied"
+    code, message, status = error_of(iam.generate_organizations_access_report,
+                                     EntityPath=f"{state['org']}/{state['root']}/ou-zzzz-zzzzzzzz")
+    assert (code, status) == ("InvalidInput", 400), (code, message)
+    assert error_of(iam.get_organizations_access_report, JobId="0" * 36)[0] == "NoSuchEntity"
+
+
 @check("Organizations calls are authorized: an IAM user without permissions gets AccessDeniedException")
 def _():
     key = user_with_key("no-org-rights")
