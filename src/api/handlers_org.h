@@ -91,6 +91,17 @@ class OrganizationsHandlers final : public protocol::organizations::Organization
   common::Result<po::ListHandshakesForOrganizationResult> list_handshakes_for_organization(
       const po::ListHandshakesForOrganizationRequest& r) override;
   common::Result<void> leave_organization(const po::LeaveOrganizationRequest& r) override;
+  common::Result<void> enable_aws_service_access(const po::EnableAWSServiceAccessRequest& r) override;
+  common::Result<void> disable_aws_service_access(const po::DisableAWSServiceAccessRequest& r) override;
+  common::Result<po::ListAWSServiceAccessForOrganizationResult> list_aws_service_access_for_organization(
+      const po::ListAWSServiceAccessForOrganizationRequest& r) override;
+  common::Result<void> register_delegated_administrator(const po::RegisterDelegatedAdministratorRequest& r) override;
+  common::Result<void> deregister_delegated_administrator(
+      const po::DeregisterDelegatedAdministratorRequest& r) override;
+  common::Result<po::ListDelegatedAdministratorsResult> list_delegated_administrators(
+      const po::ListDelegatedAdministratorsRequest& r) override;
+  common::Result<po::ListDelegatedServicesForAccountResult> list_delegated_services_for_account(
+      const po::ListDelegatedServicesForAccountRequest& r) override;
 
  private:
   std::string_view partition() const;
@@ -98,7 +109,8 @@ class OrganizationsHandlers final : public protocol::organizations::Organization
   // Authorizes `action` on what `arn_of` names in the caller's organization ("*" without
   // `arn_of`, or when the caller is in none: then AWSOrganizationsNotInUseException follows),
   // with `extra` keys; then, with `management`, requires the caller to be the management
-  // account (AccessDeniedException). AWS's IAM check comes before the operation's own errors.
+  // account (AccessDeniedException), or, for an operation that only reads, a delegated
+  // administrator of some service [AWS]. AWS's IAM check comes before the operation's own errors.
   common::Result<org::Organization> authorized(std::string_view action,
                                                const std::function<std::string(const org::Organization&)>& arn_of,
                                                const condition::Context* extra = nullptr, bool management = true);

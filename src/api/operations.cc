@@ -340,6 +340,17 @@ constexpr Operation kOrganizations[] = {
     {"DescribeHandshake", "organizations:DescribeHandshake", R::kCustom, "HandshakeId", 0, M::kRead},
     {"ListHandshakesForAccount", "organizations:ListHandshakesForAccount", R::kCustom, "", 0, M::kRead},
     {"ListHandshakesForOrganization", "organizations:ListHandshakesForOrganization", R::kCustom, "", 0, M::kRead},
+    {"EnableAWSServiceAccess", "organizations:EnableAWSServiceAccess", R::kCustom, "", 0, M::kWrite},
+    {"DisableAWSServiceAccess", "organizations:DisableAWSServiceAccess", R::kCustom, "", 0, M::kWrite},
+    {"ListAWSServiceAccessForOrganization", "organizations:ListAWSServiceAccessForOrganization", R::kCustom, "", 0,
+     M::kRead},
+    {"RegisterDelegatedAdministrator", "organizations:RegisterDelegatedAdministrator", R::kCustom, "AccountId", 0,
+     M::kWrite},
+    {"DeregisterDelegatedAdministrator", "organizations:DeregisterDelegatedAdministrator", R::kCustom, "AccountId", 0,
+     M::kWrite},
+    {"ListDelegatedAdministrators", "organizations:ListDelegatedAdministrators", R::kCustom, "", 0, M::kRead},
+    {"ListDelegatedServicesForAccount", "organizations:ListDelegatedServicesForAccount", R::kCustom, "AccountId", 0,
+     M::kRead},
 };
 
 std::vector<const Operation*> sorted(std::span<const Operation> rows) {

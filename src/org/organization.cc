@@ -96,6 +96,11 @@ const ControlPolicy* Organization::policy(std::string_view policy_id) const {
   return nullptr;
 }
 
+bool Organization::delegated_admin(std::string_view account) const {
+  return std::any_of(delegations.begin(), delegations.end(),
+                     [&](const Delegation& d) { return d.account_id == account; });
+}
+
 bool Organization::type_enabled(std::string_view type) const {
   return std::find(enabled_types.begin(), enabled_types.end(), type) != enabled_types.end();
 }
@@ -180,6 +185,18 @@ std::string encode(const Organization& o) {
     w.end_object();
   }
   w.end_array();
+  w.key("trusted").begin_array();
+  for (const TrustedService& t : o.trusted_services) {
+    w.begin_object().key("principal").value(t.principal);
+    w.key("enabled").value(static_cast<long long>(t.enabled.seconds)).end_object();
+  }
+  w.end_array();
+  w.key("delegations").begin_array();
+  for (const Delegation& d : o.delegations) {
+    w.begin_object().key("account").value(d.account_id).key("principal").value(d.principal);
+    w.key("enabled").value(static_cast<long long>(d.enabled.seconds)).end_object();
+  }
+  w.end_array();
   w.end_object();
   return w.str();
 }
@@ -218,6 +235,12 @@ common::Result<Organization> decode(std::string_view body) {
   for (const policy::JsonValue& h : items_of(j, "handshakes")) {
     o.handshakes.push_back(Handshake{str(h, "id"), str(h, "target"), str(h, "state"), str(h, "notes"),
                                      time_of(h, "requested"), time_of(h, "expires")});
+  }
+  for (const policy::JsonValue& t : items_of(j, "trusted")) {
+    o.trusted_services.push_back(TrustedService{str(t, "principal"), time_of(t, "enabled")});
+  }
+  for (const policy::JsonValue& d : items_of(j, "delegations")) {
+    o.delegations.push_back(Delegation{str(d, "account"), str(d, "principal"), time_of(d, "enabled")});
   }
   if (o.id.empty() || o.root_id.empty() || o.management_account.empty()) {
     return common::Error{"ServiceException", "a stored organization does not decode", ""};

@@ -78,6 +78,18 @@ struct Handshake {
   common::Timestamp expires;  // 15 days after the request [AWS]
 };
 
+// A service given trusted access (EnableAWSServiceAccess), and a member account registered
+// as a service's delegated administrator.
+struct TrustedService {
+  std::string principal;  // "securityhub.amazonaws.com"
+  common::Timestamp enabled;
+};
+struct Delegation {
+  std::string account_id;
+  std::string principal;
+  common::Timestamp enabled;
+};
+
 struct Organization {
   std::string id;  // o-<10>
   std::string management_account;
@@ -92,6 +104,12 @@ struct Organization {
   std::vector<Attachment> attachments;
   std::vector<CreateStatus> create_statuses;
   std::vector<Handshake> handshakes;
+  std::vector<TrustedService> trusted_services;
+  std::vector<Delegation> delegations;
+
+  // Whether `account` is a delegated administrator of some service (it may then read the
+  // organization [AWS]).
+  bool delegated_admin(std::string_view account) const;
 
   const Unit* unit(std::string_view id) const;
   const Member* member(std::string_view account_id) const;

@@ -12,8 +12,9 @@ namespace {
 using common::Error;
 using common::Result;
 
-// [AWS] Messages of the API reference's error shapes; [UNCERTAIN] where AWS's text is not
-// documented (marked at each).
+// [AWS] Messages of the API reference's error shapes; a ConstraintViolationException's are
+// the documented texts of its reasons (the model's documentation); [UNCERTAIN] where AWS's
+// text is not documented (marked at each).
 Error error(std::string_view code, std::string_view message) {
   return Error{std::string(code), std::string(message), ""};
 }
@@ -217,11 +218,10 @@ Result<Unit> Organizations::create_unit(store::Transaction& tx, std::string_view
   }
   if (static_cast<int>(o->units.size()) >= env_.max_units) {
     return constraint("OU_NUMBER_LIMIT_EXCEEDED",
-                      "You have reached the maximum number of OUs that you can have in an organization.");
+                      "You attempted to exceed the number of OUs that you can have in an organization.");
   }
   if (o->depth(parent_id) + 1 > env_.max_depth) {
-    return constraint("OU_DEPTH_LIMIT_EXCEEDED",
-                      "You attempted to create an OU tree that is too many levels deep (the maximum is five levels).");
+    return constraint("OU_DEPTH_LIMIT_EXCEEDED", "You attempted to create an OU tree that is too many levels deep.");
   }
   if (static_cast<int>(tags.size()) > env_.max_tags) {
     return constraint("MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the number of tags allowed on this resource.");
@@ -279,7 +279,7 @@ Result<CreateStatus> Organizations::add_created_account(store::Transaction& tx, 
   if (!o) return o.error();
   if (static_cast<int>(o->members.size()) >= env_.max_accounts) {
     return constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED",
-                      "You have reached the limit on the number of accounts in your organization.");
+                      "You attempted to exceed the limit on the number of accounts in an organization.");
   }
   if (static_cast<int>(tags.size()) > env_.max_tags) {
     return constraint("MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the number of tags allowed on this resource.");
@@ -329,7 +329,7 @@ Result<void> Organizations::join(store::Transaction& tx, Organization& o, std::s
                                  std::string_view method) const {
   if (static_cast<int>(o.members.size()) >= env_.max_accounts) {
     return constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED",
-                      "You have reached the limit on the number of accounts in your organization.");
+                      "You attempted to exceed the limit on the number of accounts in an organization.");
   }
   const common::Timestamp now{env_.clock->now().seconds, 0};
   if (auto r = add_membership(tx, account, o, now); !r) return r;
@@ -460,9 +460,80 @@ Result<void> Organizations::leave(store::Transaction& tx, std::string_view calle
                  "become a member account in another organization, you must first delete the current organization "
                  "of the management account.");
   }
+  if (o->delegated_admin(caller)) {
+    return constraint("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
+                      "You attempted to remove an account that is registered as a delegated administrator for a "
+                      "service integrated with your organization. To complete this operation, you must first "
+                      "deregister this account as a delegated administrator.");
+  }
   std::erase_if(o->members, [&](const Member& m) { return m.account_id == caller; });
   std::erase_if(o->attachments, [&](const Attachment& a) { return a.target_id == caller; });
   if (auto d = tx.delete_resource(store::ResourceKind::kOrgMembership, caller); !d) return d;
+  return save(tx, *o);
+}
+
+Result<void> Organizations::set_service_access(store::Transaction& tx, std::string_view caller,
+                                               std::string_view principal, bool enabled) {
+  auto o = managed_by(tx, caller);
+  if (!o) return o.error();
+  if (o->feature_set != "ALL") {
+    return constraint("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
+                      "You attempted to perform an operation that requires the organization to be configured to "
+                      "support all features. An organization that supports only consolidated billing features can't "
+                      "perform this operation.");
+  }
+  auto it = std::find_if(o->trusted_services.begin(), o->trusted_services.end(),
+                         [&](const TrustedService& t) { return t.principal == principal; });
+  // [AWS] Enabling twice or disabling what is not enabled succeeds and changes nothing.
+  if (enabled == (it != o->trusted_services.end())) return kOk;
+  if (enabled) {
+    o->trusted_services.push_back(
+        TrustedService{std::string(principal), common::Timestamp{env_.clock->now().seconds, 0}});
+  } else {
+    o->trusted_services.erase(it);
+  }
+  return save(tx, *o);
+}
+
+Result<void> Organizations::register_delegated_admin(store::Transaction& tx, std::string_view caller,
+                                                     std::string_view account_id, std::string_view principal) {
+  auto o = managed_by(tx, caller);
+  if (!o) return o.error();
+  if (o->member(account_id) == nullptr) return account_not_found();
+  if (account_id == o->management_account) {
+    return constraint("CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+                      "You attempted to register the management account of the organization as a delegated "
+                      "administrator for an Amazon Web Services service integrated with Organizations. You can "
+                      "designate only a member account as a delegated administrator.");
+  }
+  if (std::none_of(o->trusted_services.begin(), o->trusted_services.end(),
+                   [&](const TrustedService& t) { return t.principal == principal; })) {
+    return constraint("SERVICE_ACCESS_NOT_ENABLED",
+                      "You attempted to register a delegated administrator before you enabled service access. Call "
+                      "the EnableAWSServiceAccess API first.");
+  }
+  for (const Delegation& d : o->delegations) {
+    if (d.account_id == account_id && d.principal == principal) {
+      return error("AccountAlreadyRegisteredException",
+                   "The provided account is already a delegated administrator for your organization.");
+    }
+  }
+  o->delegations.push_back(
+      Delegation{std::string(account_id), std::string(principal), common::Timestamp{env_.clock->now().seconds, 0}});
+  return save(tx, *o);
+}
+
+Result<void> Organizations::deregister_delegated_admin(store::Transaction& tx, std::string_view caller,
+                                                       std::string_view account_id, std::string_view principal) {
+  auto o = managed_by(tx, caller);
+  if (!o) return o.error();
+  if (o->member(account_id) == nullptr) return account_not_found();
+  const auto removed = std::erase_if(
+      o->delegations, [&](const Delegation& d) { return d.account_id == account_id && d.principal == principal; });
+  if (removed == 0) {
+    return error("AccountNotRegisteredException",
+                 "The provided account is not a registered delegated administrator for your organization.");
+  }
   return save(tx, *o);
 }
 
@@ -500,6 +571,12 @@ Result<void> Organizations::remove_account(store::Transaction& tx, std::string_v
                  "of the management account.");
   }
   if (o->member(account_id) == nullptr) return account_not_found();
+  if (o->delegated_admin(account_id)) {
+    return constraint("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
+                      "You attempted to remove an account that is registered as a delegated administrator for a "
+                      "service integrated with your organization. To complete this operation, you must first "
+                      "deregister this account as a delegated administrator.");
+  }
   std::erase_if(o->members, [&](const Member& m) { return m.account_id == account_id; });
   std::erase_if(o->attachments, [&](const Attachment& a) { return a.target_id == account_id; });
   if (auto d = tx.delete_resource(store::ResourceKind::kOrgMembership, account_id); !d) return d;
@@ -545,7 +622,7 @@ Result<ControlPolicy> Organizations::create_policy(store::Transaction& tx, std::
   }
   if (of_type >= env_.max_policies_per_type) {
     return constraint("POLICY_NUMBER_LIMIT_EXCEEDED",
-                      "You have reached the maximum number of policies of this type in the organization.");
+                      "You attempted to exceed the number of policies that you can have in an organization.");
   }
   if (static_cast<int>(tags.size()) > env_.max_tags) {
     return constraint("MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the number of tags allowed on this resource.");

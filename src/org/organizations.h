@@ -127,6 +127,15 @@ class Organizations {
   common::Result<Organization> disable_type(store::Transaction& tx, std::string_view caller, std::string_view root_id,
                                             std::string_view type);
 
+  // Trusted access of AWS services (EnableAWSServiceAccess, DisableAWSServiceAccess) and
+  // delegated administrators (RegisterDelegatedAdministrator, DeregisterDelegatedAdministrator).
+  common::Result<void> set_service_access(store::Transaction& tx, std::string_view caller, std::string_view principal,
+                                          bool enabled);
+  common::Result<void> register_delegated_admin(store::Transaction& tx, std::string_view caller,
+                                                std::string_view account_id, std::string_view principal);
+  common::Result<void> deregister_delegated_admin(store::Transaction& tx, std::string_view caller,
+                                                  std::string_view account_id, std::string_view principal);
+
   // Tags of a root, OU, account or policy, by id.
   common::Result<store::Tags> tags_of(store::ReadTransaction& tx, std::string_view caller,
                                       std::string_view resource_id) const;

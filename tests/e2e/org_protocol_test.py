@@ -17,9 +17,9 @@ import botocore.config  # noqa: E402
 
 server, tmp = start_server("org-protocol")
 TARGET = "AWSOrganizationsV20161128."
-# An operation without required members that iamd does not serve (trusted service access):
-# a signed request for it reaches the operation and answers UnknownOperationException.
-UNSERVED = "ListAWSServiceAccessForOrganization"
+# An operation without required members that iamd does not serve (the organization's resource
+# policy): a signed request for it reaches the operation and answers UnknownOperationException.
+UNSERVED = "DescribeResourcePolicy"
 
 
 def org(region="us-east-1", key=ROOT_KEY, secret=ROOT_SECRET, token=None, validate=True):

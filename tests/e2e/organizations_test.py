@@ -340,6 +340,41 @@ def _():
     client("sts", *state["invited_caller"]).assume_role(RoleArn=role, RoleSessionName="from-member")
 
 
+@check("trusted access and delegated administrators: a delegated administrator may read the organization")
+def _():
+    principal = "securityhub.amazonaws.com"
+    member_org = session_client("organizations", client("sts", *ADMIN_KEY).assume_role(
+        RoleArn=state["member_role"], RoleSessionName="delegated")["Credentials"])
+    assert error_of(member_org.list_accounts)[0] == "AccessDeniedException"
+    code, message, _ = error_of(org.register_delegated_administrator, AccountId=state["member"],
+                                ServicePrincipal=principal)
+    assert code == "ConstraintViolationException" and "EnableAWSServiceAccess" in message, (code, message)
+    org.enable_aws_service_access(ServicePrincipal=principal)
+    enabled = org.list_aws_service_access_for_organization()["EnabledServicePrincipals"]
+    assert [e["ServicePrincipal"] for e in enabled] == [principal], enabled
+    assert error_of(org.register_delegated_administrator, AccountId=ACCOUNT, ServicePrincipal=principal)[0] == \
+        "ConstraintViolationException"
+    org.register_delegated_administrator(AccountId=state["member"], ServicePrincipal=principal)
+    assert error_of(org.register_delegated_administrator, AccountId=state["member"],
+                    ServicePrincipal=principal)[0] == "AccountAlreadyRegisteredException"
+    admins = org.list_delegated_administrators(ServicePrincipal=principal)["DelegatedAdministrators"]
+    assert [a["Id"] for a in admins] == [state["member"]], admins
+    services = org.list_delegated_services_for_account(AccountId=state["member"])["DelegatedServices"]
+    assert [x["ServicePrincipal"] for x in services] == [principal], services
+    # It reads the organization; it changes nothing.
+    assert len(member_org.list_accounts()["Accounts"]) == 3
+    assert error_of(member_org.create_organizational_unit, ParentId=state["root"], Name="x")[0] == \
+        "AccessDeniedException"
+    assert error_of(org.remove_account_from_organization, AccountId=state["member"])[0] == \
+        "ConstraintViolationException"
+    org.deregister_delegated_administrator(AccountId=state["member"], ServicePrincipal=principal)
+    assert error_of(member_org.list_accounts)[0] == "AccessDeniedException"
+    assert error_of(org.list_delegated_services_for_account, AccountId=state["member"])[0] == \
+        "AccountNotRegisteredException"
+    org.disable_aws_service_access(ServicePrincipal=principal)
+    assert org.list_aws_service_access_for_organization()["EnabledServicePrincipals"] == []
+
+
 @check("leaving and deleting: a member leaves, the organization is deleted only when empty")
 def _():
     assert error_of(org.delete_organization)[0] == "OrganizationNotEmptyException"
