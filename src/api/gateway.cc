@@ -49,7 +49,8 @@ struct Gateway::State final : sigv4::CredentialLookup {
         tokens(crypto::derive_key(d.env().master_key, kTokenKeyPurpose)),
         verifier(*this, c, verify_options()),
         request_ids(r),
-        web_identity(std::move(w)) {}
+        web_identity(std::move(w)),
+        role_usage(*d.env().store) {}
 
   // The session tokens' key is derived from the master key (crypto::derive_key): every node
   // configured with the master key opens every node's tokens, and rotating the master key
@@ -182,11 +183,13 @@ struct Gateway::State final : sigv4::CredentialLookup {
     caller.partition = s.domain.env().partition;
     condition::Context context;
     add_environment(context, req, "us-east-1");  // [IMPL] an unsigned request names no Region
-    CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
+    std::optional<RoleUse> role_use;
+    CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get(), &role_use};
     IamHandlers iam_handlers(ctx);
     StsHandlers sts_handlers(ctx);
     protocol::Response answer =
         protocol::handle_query(params, protocol::Handlers{&iam_handlers, &sts_handlers}, service, request_id);
+    if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
     return ApiResponse{answer.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, answer.body};
   }
 
@@ -237,6 +240,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
   sigv4::Verifier verifier;
   common::RequestIds request_ids;
   std::shared_ptr<const WebIdentityKeys> web_identity;
+  RoleUsage role_usage;  // RoleLastUsed of assumed roles
 };
 
 Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random,
@@ -250,6 +254,10 @@ std::uint64_t Gateway::key_builds() const {
 }
 std::uint64_t Gateway::policy_set_builds() const {
   return state_->access.policy_set_builds();
+}
+
+common::Result<std::size_t> Gateway::flush_usage() {
+  return state_->role_usage.flush();
 }
 
 namespace {
@@ -314,6 +322,12 @@ bool Gateway::may_write(std::string_view query, std::string_view body) {
   const Operation* op = find_operation("iam", *action);
   if (op == nullptr) op = find_operation("sts", *action);
   if (op == nullptr) return false;  // no such operation in iamd: InvalidAction, before the store
+  if (op->mode == Mode::kReadUnlessMfa) {
+    for (std::string_view member : {"SerialNumber", "TokenCode"}) {
+      if (form_value(body, member) || form_value(query, member)) return true;
+    }
+    return false;
+  }
   return op->mode == Mode::kWrite || op->mode == Mode::kPrepared || op->mode == Mode::kUnauthorizedWrite;
 }
 
@@ -435,11 +449,14 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   authz::add_principal_keys(context, keys);
   s.add_environment(context, req, verified->region);
 
-  CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
+  std::optional<RoleUse> role_use;
+  CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get(), &role_use};
   IamHandlers iam_handlers(ctx);
   StsHandlers sts_handlers(ctx);
   protocol::Response answer =
       protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, scope, request_id);
+  // A role assumed: its RoleLastUsed, after the operation's transaction has ended.
+  if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
   // Every ARN of the answer (results and error messages) in the request's partition. Policy
   // documents are URL-encoded in IAM's answers, so the text their author wrote is untouched.
   // [IMPL] A tag value or description that starts with "arn:aws:" is shown in the request's

@@ -3,15 +3,20 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/gateway.h"
+#include "api/role_usage.h"
 #include "app/data_dir.h"
 #include "app/root_credentials.h"
 #include "crypto/crypto.h"
@@ -24,6 +29,38 @@
 namespace iamd::app {
 
 namespace {
+
+// Runs Gateway::flush_usage every `period` on a thread of its own until stop() (a failed
+// flush keeps the uses for the next one).
+class UsageFlusher {
+ public:
+  UsageFlusher(api::Gateway& gateway, std::chrono::seconds period)
+      : thread_([this, &gateway, period] {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, period, [this] { return stopping_; })) {
+            lock.unlock();
+            (void)gateway.flush_usage();
+            lock.lock();
+          }
+        }) {}
+  ~UsageFlusher() { stop(); }
+  UsageFlusher(const UsageFlusher&) = delete;
+  UsageFlusher& operator=(const UsageFlusher&) = delete;
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: started once the members above exist
+};
 
 // The data folder's store subfolder (the SQLite backend).
 constexpr const char* kStoreFolder = "store";
@@ -211,10 +248,14 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   out << "iamd: aws CLI: AWS_SHARED_CREDENTIALS_FILE=" << aws_file.string() << " aws --profile " << kAwsProfile
       << " --endpoint-url " << endpoint << " sts get-caller-identity\n";
   out << "iamd: listening on http://" << (host.empty() ? "0.0.0.0" : host) << ":" << server.port() << std::endl;
+  // RoleLastUsed kept in memory (api/role_usage.h) is written every interval and at the stop.
+  UsageFlusher flusher(gateway, std::chrono::seconds(api::RoleUsage::kDefaultInterval));
   int sig = 0;
   sigwait(&signals, &sig);
   out << "iamd: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
   server.stop();
+  flusher.stop();
+  if (auto f = gateway.flush_usage(); !f) err << "iamd: RoleLastUsed not written: " << f.error().message << "\n";
   return 0;
 }
 
