@@ -20,7 +20,7 @@ void RoleUsage::note(const RoleUse& use) {
     if (it != roles_.end() && it->second.region == use.region &&
         use.when.seconds - it->second.written.seconds < interval_) {
       Entry& e = it->second;
-      if (!e.pending || *e.pending < use.when) e.pending = use.when;
+      if (e.written < use.when && (!e.pending || *e.pending < use.when)) e.pending = use.when;
       return;
     }
     if (it == roles_.end() && roles_.size() >= kMaxRoles) {
