@@ -119,7 +119,25 @@ std::string decision_json(std::string_view account, const authz::Request& req, c
 Access::Access(iam::IamDomain& domain)
     : domain_(domain),
       message_key_(crypto::derive_key(domain.env().master_key, "iamd authorization messages v1")),
-      principals_(*domain.env().store, kMaxPrincipals) {}
+      principals_(*domain.env().store, kMaxPrincipals),
+      roles_(*domain.env().store, kMaxPrincipals) {}
+
+common::Result<std::shared_ptr<const store::Role>> Access::role_by_name(std::string_view account,
+                                                                        std::string_view name) {
+  using Built = store::DerivedCache<std::shared_ptr<const store::Role>>::Built;
+  // Role names are unique in an account without regard to case, and a role is never renamed:
+  // the entry depends on the role's record only (a deleted role's change invalidates it).
+  return roles_.get(std::string(account) + "/" + common::to_lower(name), [&]() -> common::Result<Built> {
+    auto tx = domain_.env().store->begin_read();
+    if (!tx) return tx.error();
+    auto role = (*tx)->get_role(account, name);
+    if (!role) return role.error();
+    Built built;
+    built.depends_on.push_back(store::change_key(store::Topic::kRole, role->id));
+    built.value = std::make_shared<const store::Role>(std::move(role).value());
+    return built;
+  });
+}
 
 std::string Access::denial_message(const Caller& caller, const authz::Request& req, const authz::PolicyBundle& bundle,
                                    const authz::Decision& d, bool with_reason) {

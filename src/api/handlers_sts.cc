@@ -174,21 +174,33 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   if (c.is_root()) return Error{"AccessDenied", "Roles may not be assumed by root accounts.", ""};
 
   // A read (Mode::kReadUnlessMfa), unless an MFA code is given: the check records the code it
-  // used, so the role is read and the call authorized in the write transaction.
-  if (r.serial_number || r.token_code) {
+  // used, so the role is read and the call authorized in the write transaction. Otherwise the
+  // role comes from Access's cache, as fresh as a read snapshot (store/derived_cache.h).
+  const bool mfa_given = r.serial_number || r.token_code;
+  if (mfa_given) {
     if (auto w = pipe_.begin_write(); !w) return w.error();
   }
 
   // The role, in the account its ARN names: the caller's own, or another account of the
   // server (cross-account: the caller's identity policies and the role's trust policy must
   // both allow, evaluation.md §3.2).
-  std::optional<store::Role> role;
+  std::shared_ptr<const store::Role> role;
   std::string resource = r.role_arn;
   if (parsed->service() == "iam" && arn::is_account_id(parsed->account()) && parsed->resource().starts_with("role/")) {
     const std::string_view rest = std::string_view(parsed->resource()).substr(4);
     const std::string name(rest.substr(rest.rfind('/') + 1));
-    auto found = pipe_.read().tx.get_role(parsed->account(), name);
-    if (found && domain.role_arn(*found) == r.role_arn) {
+    Result<std::shared_ptr<const store::Role>> found = Error{};
+    if (mfa_given) {
+      auto read = pipe_.read().tx.get_role(parsed->account(), name);
+      if (read) {
+        found = std::make_shared<const store::Role>(std::move(read).value());
+      } else {
+        found = read.error();
+      }
+    } else {
+      found = ctx_.access.role_by_name(parsed->account(), name);
+    }
+    if (found && domain.role_arn(**found) == r.role_arn) {
       role = std::move(found).value();
       resource = domain.role_arn(*role);
     } else if (!found && !store::is_not_found(found.error())) {

@@ -376,6 +376,59 @@ TEST_F(GatewayTest, AssumeRoleIsAReadAndRoleLastUsedIsBookkeeping) {
   EXPECT_EQ(store_->generation(), generation);  // no assumption, no usage write bumped it
 }
 
+// AssumeRole reads the role through a cache (Access::role_by_name): every change of the role
+// counts from the very next call, as a read snapshot would see it.
+TEST_F(GatewayTest, AssumeRoleSeesChangesOfTheRoleAtOnce) {
+  const std::string account = kAccount;
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "dev"}}).status, 200);
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "other"}}).status, 200);
+  const ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "dev"}});
+  ASSERT_EQ(key.status, 200) << key.body;
+  Signing dev{.key = element(key.body, "AccessKeyId"), .secret = element(key.body, "SecretAccessKey")};
+  auto trust_for = [&](const std::string& user) {
+    return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":")" +
+           std::string("arn:aws:iam::") + account + ":user/" + user + R"("},"Action":"sts:AssumeRole"}]})";
+  };
+  auto assume = [&] {
+    return call(
+        {{"Action", "AssumeRole"}, {"RoleArn", "arn:aws:iam::" + account + ":role/app"}, {"RoleSessionName", "sess"}},
+        dev);
+  };
+  ApiResponse created =
+      call({{"Action", "CreateRole"}, {"RoleName", "app"}, {"AssumeRolePolicyDocument", trust_for("dev")}});
+  ASSERT_EQ(created.status, 200);
+  ApiResponse a = assume();
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(element(a.body, "AssumedRoleId"), element(created.body, "RoleId") + ":sess");
+  ASSERT_EQ(
+      call({{"Action", "UpdateAssumeRolePolicy"}, {"RoleName", "app"}, {"PolicyDocument", trust_for("other")}}).status,
+      200);
+  EXPECT_EQ(assume().status, 403);  // the new trust policy, at once
+  ASSERT_EQ(
+      call({{"Action", "UpdateAssumeRolePolicy"}, {"RoleName", "app"}, {"PolicyDocument", trust_for("dev")}}).status,
+      200);
+  EXPECT_EQ(assume().status, 200);
+  ASSERT_EQ(call({{"Action", "UpdateRole"}, {"RoleName", "app"}, {"MaxSessionDuration", "3600"}}).status, 200);
+  ApiResponse longer = call({{"Action", "AssumeRole"},
+                             {"RoleArn", "arn:aws:iam::" + account + ":role/app"},
+                             {"RoleSessionName", "sess"},
+                             {"DurationSeconds", "7200"}},
+                            dev);
+  EXPECT_EQ(longer.status, 400);
+  EXPECT_EQ(element(longer.body, "Code"), "ValidationError");
+  ASSERT_EQ(call({{"Action", "DeleteRole"}, {"RoleName", "app"}}).status, 200);
+  EXPECT_EQ(assume().status, 403);  // gone
+  created = call({{"Action", "CreateRole"}, {"RoleName", "APP"}, {"AssumeRolePolicyDocument", trust_for("dev")}});
+  ASSERT_EQ(created.status, 200);
+  EXPECT_EQ(assume().status, 403);  // the ARN names "app", the role is "APP" now
+  ASSERT_EQ(call({{"Action", "DeleteRole"}, {"RoleName", "APP"}}).status, 200);
+  created = call({{"Action", "CreateRole"}, {"RoleName", "app"}, {"AssumeRolePolicyDocument", trust_for("dev")}});
+  ASSERT_EQ(created.status, 200);
+  a = assume();
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(element(a.body, "AssumedRoleId"), element(created.body, "RoleId") + ":sess");  // the new role
+}
+
 // Authorization uses the stored entity's canonical ARN (its path, the case of its stored
 // name), never the caller's spelling of it.
 TEST_F(GatewayTest, AuthorizationUsesTheStoredEntitysCanonicalArn) {
