@@ -88,8 +88,8 @@ struct Gateway::State final : sigv4::CredentialLookup {
   // What a verified request signed with temporary credentials carries to the handler.
   struct SessionPrincipal {
     std::shared_ptr<const sts::Session> session;
-    std::optional<store::User> user;  // a GetSessionToken session's user, as stored now
-    std::optional<store::Role> role;  // a role session's role, as stored now (empty: deleted)
+    std::optional<store::User> user;          // a GetSessionToken session's user, as stored now
+    std::shared_ptr<const store::Role> role;  // a role session's role, as stored now (null: deleted)
   };
 
   // Temporary credentials (ASIA keys): the session sealed in the token, opened without a
@@ -120,7 +120,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
       // [IMPL] A deleted role's sessions still authenticate (AWS's own sessions outlive their
       // role until they expire) but keep no permission: every action is denied.
       if (role) {
-        principal->role = **role;
+        principal->role = *role;
       } else if (!store::is_not_found(role.error())) {
         return to_aws_error(role.error());
       }
