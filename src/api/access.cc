@@ -131,7 +131,8 @@ Access::Access(iam::IamDomain& domain, const org::Env& quotas)
       orgs_(org_env(domain.env(), quotas)),
       message_key_(crypto::derive_key(domain.env().master_key, "iamd authorization messages v1")),
       principals_(*domain.env().store, kMaxPrincipals),
-      controls_(*domain.env().store, kMaxPrincipals) {}
+      controls_(*domain.env().store, kMaxPrincipals),
+      roles_(*domain.env().store, kMaxPrincipals) {}
 
 common::Result<std::shared_ptr<const Access::Controls>> Access::controls_of(std::string_view account) {
   using Built = ControlCache::Built;
@@ -163,6 +164,23 @@ common::Result<std::shared_ptr<const Access::Controls>> Access::controls_of(std:
     for (const authz::PolicySet& s : c->scp_sets) c->scp.push_back(&s);
     for (const authz::PolicySet& s : c->rcp_sets) c->rcp.push_back(&s);
     return Built{std::shared_ptr<const Controls>(std::move(c)), std::move(levels->depends_on)};
+  });
+}
+
+common::Result<std::shared_ptr<const store::Role>> Access::role_by_name(std::string_view account,
+                                                                        std::string_view name) {
+  using Built = store::DerivedCache<std::shared_ptr<const store::Role>>::Built;
+  // Role names are unique in an account without regard to case, and a role is never renamed:
+  // the entry depends on the role's record only (a deleted role's change invalidates it).
+  return roles_.get(std::string(account) + "/" + common::to_lower(name), [&]() -> common::Result<Built> {
+    auto tx = domain_.env().store->begin_read();
+    if (!tx) return tx.error();
+    auto role = (*tx)->get_role(account, name);
+    if (!role) return role.error();
+    Built built;
+    built.depends_on.push_back(store::change_key(store::Topic::kRole, role->id));
+    built.value = std::make_shared<const store::Role>(std::move(role).value());
+    return built;
   });
 }
 

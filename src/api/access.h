@@ -46,6 +46,10 @@ class Access {
   common::Result<void> authorize_assume(const Caller& caller, std::string_view action, const store::Role* role,
                                         std::string_view role_arn, const condition::Context& context);
 
+  // The role named `name` (any case) in `account` for AssumeRole, read through a cache until
+  // its record changes (a fresh read snapshot on a miss; a missing role is not cached).
+  common::Result<std::shared_ptr<const store::Role>> role_by_name(std::string_view account, std::string_view name);
+
   // A federated role assumption (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): only the
   // role's trust policy decides, for the identity provider `provider_arn` (a Federated
   // principal, `type` kWebIdentity or kSaml) with the claims in `context` (evaluation.md §4.3).
@@ -107,6 +111,7 @@ class Access {
   std::string message_key_;  // seals encoded authorization messages (derived from the master key)
   Principals principals_;
   ControlCache controls_;
+  store::DerivedCache<std::shared_ptr<const store::Role>> roles_;  // by "<account>/<lowercase name>"
   authz::CompiledPolicyCache compiled_;
 };
 

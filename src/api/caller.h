@@ -22,9 +22,9 @@ struct Caller {
   // Temporary credentials: the session they stand for (null for long-term keys). A
   // GetSessionToken session acts as its user (or root), with the session's MFA state.
   std::shared_ptr<const sts::Session> session;
-  // A role session's role as stored now (empty when it was deleted: the session keeps no
-  // permission).
-  std::optional<store::Role> role;
+  // A role session's role as stored now (null when it was deleted: the session keeps no
+  // permission); shared with the gateway's cache of roles, not copied per request.
+  std::shared_ptr<const store::Role> role;
   // An unsigned request to an operation that allows it (Key::kAnonymous): no account, no
   // principal; the operation authenticates what the request carries.
   bool anonymous = false;

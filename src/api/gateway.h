@@ -8,6 +8,7 @@
 // Thread-safe: handle() may run on many threads at once.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "common/random.h"
+#include "common/result.h"
 #include "common/time.h"
 #include "iam/service.h"
 #include "org/organizations.h"
@@ -63,6 +65,11 @@ class Gateway {
   // server refuses itself, with `status`, http_error()'s code and a new request id in the
   // body and in x-amzn-RequestId. Thread-safe.
   ApiResponse error_response(int status);
+
+  // Writes the role uses (RoleLastUsed) kept in memory since they were last written
+  // (api/role_usage.h): the server calls it every minute and when it stops. The number
+  // written. Thread-safe.
+  common::Result<std::size_t> flush_usage();
 
   // For tests and diagnostics: access keys resolved from the store so far (first use, or
   // after a change to the key or its user) and callers' policy sets built so far.

@@ -104,12 +104,12 @@ Result<StsHandlers::IssuedRoleSession> StsHandlers::issue_role_session(sts::Sess
   auto token = ctx_.tokens.seal(s, *env.random);
   if (!token) return token.error();
 
-  // RoleLastUsed: when and in which Region (the request's; none for an unsigned one) the
-  // role was last assumed.
-  store::Role used = role;
-  const condition::Context::Entry* region = ctx_.base_context.find("aws:RequestedRegion");
-  used.last_used = store::RoleLastUsed{s.issued, region != nullptr && !region->values.empty() ? region->values[0] : ""};
-  if (auto w = pipe_.write().tx.update_role(used); !w) return w.error();
+  // RoleLastUsed: when and in which Region (the request's) the role was last assumed,
+  // recorded by the gateway once the call has succeeded (api/role_usage.h).
+  if (ctx_.role_use != nullptr) {
+    const condition::Context::Entry* region = ctx_.base_context.find("aws:RequestedRegion");
+    *ctx_.role_use = RoleUse{role.id, s.issued, region != nullptr && !region->values.empty() ? region->values[0] : ""};
+  }
 
   IssuedRoleSession out;
   out.credentials.access_key_id = s.access_key_id;
@@ -173,16 +173,34 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   // The root user assumes no role [OBS].
   if (c.is_root()) return Error{"AccessDenied", "Roles may not be assumed by root accounts.", ""};
 
+  // A read (Mode::kReadUnlessMfa), unless an MFA code is given: the check records the code it
+  // used, so the role is read and the call authorized in the write transaction. Otherwise the
+  // role comes from Access's cache, as fresh as a read snapshot (store/derived_cache.h).
+  const bool mfa_given = r.serial_number || r.token_code;
+  if (mfa_given) {
+    if (auto w = pipe_.begin_write(); !w) return w.error();
+  }
+
   // The role, in the account its ARN names: the caller's own, or another account of the
   // server (cross-account: the caller's identity policies and the role's trust policy must
   // both allow, evaluation.md §3.2).
-  std::optional<store::Role> role;
+  std::shared_ptr<const store::Role> role;
   std::string resource = r.role_arn;
   if (parsed->service() == "iam" && arn::is_account_id(parsed->account()) && parsed->resource().starts_with("role/")) {
     const std::string_view rest = std::string_view(parsed->resource()).substr(4);
     const std::string name(rest.substr(rest.rfind('/') + 1));
-    auto found = pipe_.write().tx.get_role(parsed->account(), name);
-    if (found && domain.role_arn(*found) == r.role_arn) {
+    Result<std::shared_ptr<const store::Role>> found = Error{};
+    if (mfa_given) {
+      auto read = pipe_.read().tx.get_role(parsed->account(), name);
+      if (read) {
+        found = std::make_shared<const store::Role>(std::move(read).value());
+      } else {
+        found = read.error();
+      }
+    } else {
+      found = ctx_.access.role_by_name(parsed->account(), name);
+    }
+    if (found && domain.role_arn(**found) == r.role_arn) {
       role = std::move(found).value();
       resource = domain.role_arn(*role);
     } else if (!found && !store::is_not_found(found.error())) {

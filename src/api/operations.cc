@@ -272,8 +272,9 @@ constexpr Operation kSts[] = {
     // Never authorized by policy: it succeeds even under an explicit deny (evaluation.md §4.1).
     {"GetCallerIdentity", "sts:GetCallerIdentity", R::kAny, "", 0, M::kUnauthorized},
     // The role is named by an ARN and its trust policy takes part (Pipeline::authorize_assume);
-    // a write: RoleLastUsed, and the MFA code used.
-    {"AssumeRole", "sts:AssumeRole", R::kCustom, "RoleArn", 0, M::kWrite},
+    // a read: RoleLastUsed is bookkeeping outside the request (api/role_usage.h); a write only
+    // with an MFA code, which the check records.
+    {"AssumeRole", "sts:AssumeRole", R::kCustom, "RoleArn", 0, M::kReadUnlessMfa},
     // Unsigned: the web identity token authenticates; the trust policy alone authorizes.
     {"AssumeRoleWithWebIdentity", "sts:AssumeRoleWithWebIdentity", R::kCustom, "RoleArn", kAnonymous,
      M::kUnauthorizedWrite},

@@ -61,6 +61,11 @@ enum class Mode : std::uint8_t {
   // then the handler prepares outside any transaction (password hashing) and opens the write
   // transaction with Pipeline::begin_write, which resolves and authorizes again in it.
   kPrepared,
+  // A read snapshot, as kRead, unless the request carries an MFA code (SerialNumber or
+  // TokenCode): then the handler opens the write transaction with Pipeline::begin_write
+  // before anything else, since the MFA check records the code it used (AssumeRole; its
+  // RoleLastUsed is bookkeeping outside the transaction, api/role_usage.h).
+  kReadUnlessMfa,
   // No store access at all (GetCallerIdentity): never authorized by policy.
   kUnauthorized,
   // One write transaction, never authorized by policy: GetSessionToken, an authentication

@@ -199,7 +199,7 @@ Result<void> Pipeline::check_session_rights(std::string_view service, std::strin
 }
 
 Result<iam::Write> Pipeline::begin_write() {
-  assert(op_ != nullptr && op_->mode == Mode::kPrepared && !write_);
+  assert(op_ != nullptr && (op_->mode == Mode::kPrepared || op_->mode == Mode::kReadUnlessMfa) && !write_);
   read_.reset();
   auto w = ctx_.domain.env().store->begin_write();
   if (!w) return to_aws_error(w.error());

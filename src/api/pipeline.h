@@ -21,6 +21,7 @@
 #include "api/access.h"
 #include "api/caller.h"
 #include "api/operations.h"
+#include "api/role_usage.h"
 #include "common/result.h"
 #include "condition/context.h"
 #include "iam/scope.h"
@@ -40,6 +41,9 @@ struct CallContext {
   const sts::TokenSealer& tokens;          // seals the sessions STS hands out
   // The keys of OIDC issuers (AssumeRoleWithWebIdentity); null when none are configured.
   const WebIdentityKeys* web_identity = nullptr;
+  // Where a role assumption reports the role's use (RoleLastUsed); the gateway records it
+  // (api/role_usage.h) once the call has succeeded, outside its transaction.
+  std::optional<RoleUse>* role_use = nullptr;
 };
 
 // The resource an operation acts on, resolved in the operation's transaction.
@@ -82,8 +86,9 @@ class Pipeline {
   iam::Read read();
   iam::Write write();
 
-  // Mode::kPrepared: closes the read snapshot, opens the write transaction, and resolves and
-  // authorizes the target again in it (what changed meanwhile counts).
+  // Mode::kPrepared (and kReadUnlessMfa): closes the read snapshot, opens the write
+  // transaction, and resolves and authorizes the target again in it (what changed meanwhile
+  // counts).
   common::Result<iam::Write> begin_write();
 
   // One more authorization in the operation's snapshot (Resource::kCustom rows, a rename's

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "api/gateway.h"
+#include "api/role_usage.h"
 #include "app/data_dir.h"
 #include "app/root_credentials.h"
 #include "crypto/crypto.h"
@@ -29,6 +31,39 @@
 namespace iamd::app {
 
 namespace {
+
+// Runs Gateway::flush_usage every `period` on a thread of its own until stop() (a failed
+// flush keeps the uses for the next one).
+class PeriodicFlusher {
+ public:
+  // Calls `flush` every `period` on a thread of its own until stop() (which does not call it).
+  PeriodicFlusher(std::function<void()> flush, std::chrono::seconds period)
+      : thread_([this, flush = std::move(flush), period] {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, period, [this] { return stopping_; })) {
+            lock.unlock();
+            flush();
+            lock.lock();
+          }
+        }) {}
+  ~PeriodicFlusher() { stop(); }
+  PeriodicFlusher(const PeriodicFlusher&) = delete;
+  PeriodicFlusher& operator=(const PeriodicFlusher&) = delete;
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: started once the members above exist
+};
 
 // The data folder's store subfolder (the SQLite backend).
 constexpr const char* kStoreFolder = "store";
@@ -226,32 +261,23 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   out << "iamd: aws CLI: AWS_SHARED_CREDENTIALS_FILE=" << aws_file.string() << " aws --profile " << kAwsProfile
       << " --endpoint-url " << endpoint << " sts get-caller-identity\n";
   out << "iamd: listening on http://" << (host.empty() ? "0.0.0.0" : host) << ":" << server.port() << std::endl;
-  // The last accesses noted and not yet written, written once an interval (a minute) even when
-  // no request comes to do it (iam/last_accessed.h), so that a crash loses at most that.
-  std::mutex flusher_mu;
-  std::condition_variable flusher_cv;
-  bool stopping = false;
-  std::thread flusher([&] {
-    std::unique_lock lock(flusher_mu);
-    while (!flusher_cv.wait_for(lock, std::chrono::seconds(options.last_accessed_interval), [&] { return stopping; })) {
-      lock.unlock();
-      (void)domain.tracker.flush(**store, clock.now());  // failed: kept for the next one
-      lock.lock();
-    }
-  });
+  // The last accesses noted and not yet written (iam/last_accessed.h) and RoleLastUsed kept in
+  // memory (api/role_usage.h), written once an interval even when no request comes to do it,
+  // so that a crash loses at most that, and at the stop. A failed write keeps them for the next.
+  PeriodicFlusher access_flusher([&] { (void)domain.tracker.flush(**store, clock.now()); },
+                                 std::chrono::seconds(options.last_accessed_interval));
+  PeriodicFlusher role_flusher([&] { (void)gateway.flush_usage(); },
+                               std::chrono::seconds(api::RoleUsage::kDefaultInterval));
   int sig = 0;
   sigwait(&signals, &sig);
   out << "iamd: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
   server.stop();
-  {
-    std::lock_guard lock(flusher_mu);
-    stopping = true;
-  }
-  flusher_cv.notify_all();
-  flusher.join();
+  access_flusher.stop();
   if (auto f = domain.tracker.flush(**store, clock.now()); !f) {
     err << "iamd: warning: last accessed information not written: " << f.error().message << "\n";
   }
+  role_flusher.stop();
+  if (auto f = gateway.flush_usage(); !f) err << "iamd: RoleLastUsed not written: " << f.error().message << "\n";
   return 0;
 }
 

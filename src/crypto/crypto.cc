@@ -14,9 +14,41 @@ using common::Error;
 using common::Random;
 using common::Result;
 
-void OsRandom::fill(std::uint8_t* out, std::size_t n) {
-  // RAND_bytes only fails when the OS entropy source is unusable: nothing can continue.
+namespace {
+
+// RAND_bytes only fails when the OS entropy source is unusable: nothing can continue.
+void rand_bytes(std::uint8_t* out, std::size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1) std::abort();
+}
+
+// Bytes of OpenSSL's generator drawn ahead, per thread. Each RAND_bytes call costs a lock,
+// a getpid() system call (OpenSSL's fork check) and a DRBG step whatever its size, and ids
+// and secrets are drawn a byte at a time (common/ids.h: rejection sampling), so one
+// AssumeRole made ~70 calls. Bytes handed out are wiped from the buffer. [IMPL] The process
+// never forks after it starts drawing (a forked child would share the buffered bytes).
+struct RandomBuffer {
+  static constexpr std::size_t kSize = 256;
+  std::uint8_t bytes[kSize];
+  std::size_t next = kSize;  // empty
+  ~RandomBuffer() { OPENSSL_cleanse(bytes, kSize); }
+};
+thread_local RandomBuffer random_buffer;
+
+}  // namespace
+
+void OsRandom::fill(std::uint8_t* out, std::size_t n) {
+  if (n > RandomBuffer::kSize / 4) {
+    rand_bytes(out, n);
+    return;
+  }
+  RandomBuffer& b = random_buffer;
+  if (RandomBuffer::kSize - b.next < n) {
+    rand_bytes(b.bytes, RandomBuffer::kSize);
+    b.next = 0;
+  }
+  std::memcpy(out, b.bytes + b.next, n);
+  OPENSSL_cleanse(b.bytes + b.next, n);
+  b.next += n;
 }
 
 std::string sha256(std::string_view data) {
@@ -40,6 +72,39 @@ const unsigned char* u8(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
+// AES-256-GCM, fetched once: OpenSSL 3 looks the cipher up by name on every init given
+// EVP_aes_256_gcm() (string compares, parameter lists) and expands the key each time. Per
+// thread, one context per direction keeps the last key's schedule, so sealing or opening with
+// the same key again (the token key, the master key) only sets the nonce. A context that
+// failed is fully initialized again before its next use.
+const EVP_CIPHER* aes_256_gcm() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return cipher;
+}
+
+struct GcmContext {
+  CipherCtx ctx{EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free};
+  unsigned char key[kSealKeySize] = {};
+  bool keyed = false;
+  ~GcmContext() { OPENSSL_cleanse(key, sizeof key); }
+};
+thread_local GcmContext encrypt_context;
+thread_local GcmContext decrypt_context;
+
+// The context of `g` ready for one message under `key` and `nonce` (null when it cannot be).
+EVP_CIPHER_CTX* gcm_begin(GcmContext& g, bool encrypt, std::string_view key, const unsigned char* nonce) {
+  if (!g.ctx || aes_256_gcm() == nullptr) return nullptr;
+  const int enc = encrypt ? 1 : 0;
+  if (g.keyed && CRYPTO_memcmp(g.key, key.data(), kSealKeySize) == 0) {
+    if (EVP_CipherInit_ex(g.ctx.get(), nullptr, nullptr, nullptr, nonce, enc) == 1) return g.ctx.get();
+  }
+  g.keyed = false;
+  if (EVP_CipherInit_ex(g.ctx.get(), aes_256_gcm(), nullptr, u8(key), nonce, enc) != 1) return nullptr;
+  std::memcpy(g.key, key.data(), kSealKeySize);
+  g.keyed = true;
+  return g.ctx.get();
+}
+
 }  // namespace
 
 Result<std::string> seal(std::string_view key, std::string_view plaintext, std::string_view associated,
@@ -48,13 +113,15 @@ Result<std::string> seal(std::string_view key, std::string_view plaintext, std::
   std::string out(kNonce + plaintext.size() + kTag, '\0');
   auto* buf = reinterpret_cast<unsigned char*>(out.data());
   random.fill(buf, kNonce);
-  CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  GcmContext& g = encrypt_context;
+  EVP_CIPHER_CTX* ctx = gcm_begin(g, true, key, buf);
   int len = 0;
-  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u8(key), buf) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, u8(associated), static_cast<int>(associated.size())) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), buf + kNonce, &len, u8(plaintext), static_cast<int>(plaintext.size())) != 1 ||
-      EVP_EncryptFinal_ex(ctx.get(), buf + kNonce + len, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, buf + kNonce + plaintext.size()) != 1) {
+  if (ctx == nullptr ||
+      EVP_EncryptUpdate(ctx, nullptr, &len, u8(associated), static_cast<int>(associated.size())) != 1 ||
+      EVP_EncryptUpdate(ctx, buf + kNonce, &len, u8(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(ctx, buf + kNonce + len, &len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTag, buf + kNonce + plaintext.size()) != 1) {
+    g.keyed = false;
     return Error{"EncryptionFailed", "AES-256-GCM encryption failed", ""};
   }
   return out;
@@ -66,14 +133,17 @@ Result<std::string> open_sealed(std::string_view key, std::string_view sealed, s
   std::size_t n = sealed.size() - kNonce - kTag;
   std::string out(n, '\0');
   std::string tag(sealed.substr(kNonce + n));
-  CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  GcmContext& g = decrypt_context;
+  EVP_CIPHER_CTX* ctx = gcm_begin(g, false, key, u8(sealed));
   int len = 0;
-  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u8(key), u8(sealed)) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, u8(associated), static_cast<int>(associated.size())) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, u8(sealed) + kNonce,
+  if (ctx == nullptr ||
+      EVP_DecryptUpdate(ctx, nullptr, &len, u8(associated), static_cast<int>(associated.size())) != 1 ||
+      EVP_DecryptUpdate(ctx, reinterpret_cast<unsigned char*>(out.data()), &len, u8(sealed) + kNonce,
                         static_cast<int>(n)) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) != 1 ||
-      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &len) != 1) {
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) != 1 ||
+      EVP_DecryptFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()) + len, &len) != 1) {
+    g.keyed = false;
+    OPENSSL_cleanse(out.data(), out.size());
     return Error{"DecryptionFailed", "the sealed data does not open with this key", ""};
   }
   return out;

@@ -204,6 +204,10 @@ class Transaction : public ReadTransaction {
 
   virtual Result<void> create_role(const Role& role) = 0;
   virtual Result<void> update_role(const Role& role) = 0;  // every field but id, account, create date
+  // Usage bookkeeping (RoleLastUsed): when and in which Region the role was last used. Never
+  // moves back: a use older than the stored one leaves it. Like record_access_key_use, no
+  // policy depends on it, so it does not count as a write for generation().
+  virtual Result<void> record_role_use(std::string_view role_id, const RoleLastUsed& used) = 0;
   virtual Result<void> delete_role(std::string_view role_id) = 0;
 
   // The policy's versions are created separately, in the same transaction.

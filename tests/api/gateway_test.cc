@@ -86,7 +86,8 @@ class GatewayTest : public ::testing::Test {
 
   ApiResponse call(std::map<std::string, std::string> params, const Signing& how = {}) {
     const std::string& action = params["Action"];
-    const bool sts = action == "GetCallerIdentity" || action == "GetSessionToken" || action == "GetAccessKeyInfo";
+    const bool sts = action == "GetCallerIdentity" || action == "GetSessionToken" || action == "GetAccessKeyInfo" ||
+                     action == "AssumeRole";
     params.emplace("Version", sts ? "2011-06-15" : "2010-05-08");
     sigv4::Request r;
     r.method = "POST";
@@ -332,6 +333,132 @@ TEST_F(GatewayTest, EachOperationRunsInOneTransaction) {
   }
 }
 
+// AssumeRole is a read: no write transaction, no new store generation (the caches stay
+// warm). RoleLastUsed is written outside it: at once for a role's first use in a minute or a
+// change of Region, otherwise kept until Gateway::flush_usage; a denied call records nothing.
+TEST_F(GatewayTest, AssumeRoleIsAReadAndRoleLastUsedIsBookkeeping) {
+  const std::string account = kAccount;
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "dev"}}).status, 200);
+  const ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "dev"}});
+  ASSERT_EQ(key.status, 200) << key.body;
+  ASSERT_EQ(
+      call({{"Action", "PutUserPolicy"},
+            {"UserName", "dev"},
+            {"PolicyName", "assume"},
+            {"PolicyDocument", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",)"
+                               R"("Resource":"*"}]})"}})
+          .status,
+      200);
+  const std::string trust = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":")" +
+                            std::string("arn:aws:iam::") + account + R"(:user/dev"},"Action":"sts:AssumeRole"}]})";
+  ASSERT_EQ(call({{"Action", "CreateRole"}, {"RoleName", "app"}, {"AssumeRolePolicyDocument", trust}}).status, 200);
+  const std::string other_trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},)"
+      R"("Action":"sts:AssumeRole"}]})";
+  ASSERT_EQ(call({{"Action", "CreateRole"}, {"RoleName", "other"}, {"AssumeRolePolicyDocument", other_trust}}).status,
+            200);
+  Signing dev{.key = element(key.body, "AccessKeyId"), .secret = element(key.body, "SecretAccessKey")};
+  ASSERT_EQ(call({{"Action", "GetCallerIdentity"}}, dev).status, 200);  // the key's own last-used write
+  auto assume = [&](const std::string& role, const std::string& region) {
+    Signing how = dev;
+    how.region = region;
+    return call({{"Action", "AssumeRole"},
+                 {"RoleArn", "arn:aws:iam::" + account + ":role/" + role},
+                 {"RoleSessionName", "sess"}},
+                how);
+  };
+  auto last_used = [&](const std::string& role) {
+    const ApiResponse r = call({{"Action", "GetRole"}, {"RoleName", role}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return std::make_pair(element(r.body, "LastUsedDate"), element(r.body, "Region"));
+  };
+  auto at = [](std::int64_t s) { return common::format_iso8601(common::Timestamp{kNow.seconds + s, 0}); };
+
+  const std::uint64_t generation = store_->generation();
+  int writes = watched_->writes_begun();
+  ASSERT_EQ(assume("app", "us-east-1").status, 200);
+  EXPECT_EQ(watched_->writes_begun() - writes, 1);  // the usage write alone, no pipeline write
+  EXPECT_EQ(last_used("app"), std::make_pair(at(0), std::string("us-east-1")));
+
+  clock_.set(common::Timestamp{kNow.seconds + 10, 0});
+  writes = watched_->writes_begun();
+  ASSERT_EQ(assume("app", "us-east-1").status, 200);  // within the minute, same Region: kept
+  EXPECT_EQ(watched_->writes_begun() - writes, 0);
+  EXPECT_EQ(last_used("app"), std::make_pair(at(0), std::string("us-east-1")));
+  auto flushed = gateway_->flush_usage();
+  ASSERT_TRUE(flushed.has_value());
+  EXPECT_EQ(*flushed, 1u);
+  EXPECT_EQ(last_used("app"), std::make_pair(at(10), std::string("us-east-1")));
+  EXPECT_EQ(*gateway_->flush_usage(), 0u);  // nothing left
+
+  clock_.set(common::Timestamp{kNow.seconds + 20, 0});
+  ASSERT_EQ(assume("app", "eu-west-1").status, 200);  // another Region: written at once
+  EXPECT_EQ(last_used("app"), std::make_pair(at(20), std::string("eu-west-1")));
+
+  clock_.set(common::Timestamp{kNow.seconds + 30, 0});
+  EXPECT_EQ(assume("other", "eu-west-1").status, 403);  // denied: not a use
+  EXPECT_EQ(last_used("other"), std::make_pair(std::string(), std::string()));
+  EXPECT_EQ(*gateway_->flush_usage(), 0u);
+
+  clock_.set(common::Timestamp{kNow.seconds + 81, 0});
+  ASSERT_EQ(assume("app", "eu-west-1").status, 200);  // a minute after the last write: at once
+  EXPECT_EQ(last_used("app"), std::make_pair(at(81), std::string("eu-west-1")));
+  EXPECT_EQ(store_->generation(), generation);  // no assumption, no usage write bumped it
+}
+
+// AssumeRole reads the role through a cache (Access::role_by_name): every change of the role
+// counts from the very next call, as a read snapshot would see it.
+TEST_F(GatewayTest, AssumeRoleSeesChangesOfTheRoleAtOnce) {
+  const std::string account = kAccount;
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "dev"}}).status, 200);
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "other"}}).status, 200);
+  const ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "dev"}});
+  ASSERT_EQ(key.status, 200) << key.body;
+  Signing dev{.key = element(key.body, "AccessKeyId"), .secret = element(key.body, "SecretAccessKey")};
+  auto trust_for = [&](const std::string& user) {
+    return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":")" +
+           std::string("arn:aws:iam::") + account + ":user/" + user + R"("},"Action":"sts:AssumeRole"}]})";
+  };
+  auto assume = [&] {
+    return call(
+        {{"Action", "AssumeRole"}, {"RoleArn", "arn:aws:iam::" + account + ":role/app"}, {"RoleSessionName", "sess"}},
+        dev);
+  };
+  ApiResponse created =
+      call({{"Action", "CreateRole"}, {"RoleName", "app"}, {"AssumeRolePolicyDocument", trust_for("dev")}});
+  ASSERT_EQ(created.status, 200);
+  ApiResponse a = assume();
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(element(a.body, "AssumedRoleId"), element(created.body, "RoleId") + ":sess");
+  ASSERT_EQ(
+      call({{"Action", "UpdateAssumeRolePolicy"}, {"RoleName", "app"}, {"PolicyDocument", trust_for("other")}}).status,
+      200);
+  EXPECT_EQ(assume().status, 403);  // the new trust policy, at once
+  ASSERT_EQ(
+      call({{"Action", "UpdateAssumeRolePolicy"}, {"RoleName", "app"}, {"PolicyDocument", trust_for("dev")}}).status,
+      200);
+  EXPECT_EQ(assume().status, 200);
+  ASSERT_EQ(call({{"Action", "UpdateRole"}, {"RoleName", "app"}, {"MaxSessionDuration", "3600"}}).status, 200);
+  ApiResponse longer = call({{"Action", "AssumeRole"},
+                             {"RoleArn", "arn:aws:iam::" + account + ":role/app"},
+                             {"RoleSessionName", "sess"},
+                             {"DurationSeconds", "7200"}},
+                            dev);
+  EXPECT_EQ(longer.status, 400);
+  EXPECT_EQ(element(longer.body, "Code"), "ValidationError");
+  ASSERT_EQ(call({{"Action", "DeleteRole"}, {"RoleName", "app"}}).status, 200);
+  EXPECT_EQ(assume().status, 403);  // gone
+  created = call({{"Action", "CreateRole"}, {"RoleName", "APP"}, {"AssumeRolePolicyDocument", trust_for("dev")}});
+  ASSERT_EQ(created.status, 200);
+  EXPECT_EQ(assume().status, 403);  // the ARN names "app", the role is "APP" now
+  ASSERT_EQ(call({{"Action", "DeleteRole"}, {"RoleName", "APP"}}).status, 200);
+  created = call({{"Action", "CreateRole"}, {"RoleName", "app"}, {"AssumeRolePolicyDocument", trust_for("dev")}});
+  ASSERT_EQ(created.status, 200);
+  a = assume();
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(element(a.body, "AssumedRoleId"), element(created.body, "RoleId") + ":sess");  // the new role
+}
+
 // Authorization uses the stored entity's canonical ARN (its path, the case of its stored
 // name), never the caller's spelling of it.
 TEST_F(GatewayTest, AuthorizationUsesTheStoredEntitysCanonicalArn) {
@@ -494,6 +621,10 @@ TEST(GatewayMayWrite, FollowsTheOperationTable) {
       {"", "Action=CreateUser&Version=2010-05-08&UserName=u", true},
       {"", "Action=GetUser&Version=2010-05-08", false},
       {"", "Action=ChangePassword&Version=2010-05-08", true},
+      // AssumeRole: a read, unless an MFA code is checked (and recorded).
+      {"", "Action=AssumeRole&Version=2011-06-15&RoleArn=a&RoleSessionName=s", false},
+      {"", "Action=AssumeRole&Version=2011-06-15&RoleArn=a&RoleSessionName=s&SerialNumber=m&TokenCode=1", true},
+      {"Action=AssumeRole&TokenCode=123456", "", true},
       {"", "XAction=CreateGroup&Action=GetGroup", false},
       {"", "", false},
   };

@@ -263,6 +263,35 @@ def _():
     me = session_client("sts", r["Credentials"]).get_caller_identity()
     assert me["Arn"] == r["AssumedRoleUser"]["Arn"] and me["UserId"] == r["AssumedRoleUser"]["AssumedRoleId"], me
     assert iam.get_role(RoleName="deploy")["Role"]["RoleLastUsed"]["Region"] == "us-east-1"
+    # Another Region is written at once (RoleLastUsed is bookkeeping outside the call: api/role_usage.h).
+    eu = boto3.session.Session().client("sts", endpoint_url=server.endpoint, region_name="eu-west-1",
+                                        aws_access_key_id=alice[0], aws_secret_access_key=alice[1])
+    eu.assume_role(RoleArn=ROLE_ARN, RoleSessionName="build-2")
+    assert iam.get_role(RoleName="deploy")["Role"]["RoleLastUsed"]["Region"] == "eu-west-1"
+
+
+@check("AssumeRole with an MFA code: checked and recorded (a reused code is refused), aws:MultiFactorAuthPresent")
+def _():
+    carol = allow_all("mfauser")
+    d = iam.create_virtual_mfa_device(VirtualMFADeviceName="assumer-phone")["VirtualMFADevice"]
+    seed = base64.b32decode(d["Base32StringSeed"].decode("ascii"))
+    step = now_step()
+    iam.enable_mfa_device(UserName="mfauser", SerialNumber=d["SerialNumber"],
+                          AuthenticationCode1=totp(seed, step - 1), AuthenticationCode2=totp(seed, step))
+    iam.create_role(RoleName="mfa-only", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/mfauser"},
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}))
+    arn = f"arn:aws:iam::{ACCOUNT}:role/mfa-only"
+    carol_sts = client("sts", *carol)
+    assert error_of(carol_sts.assume_role, RoleArn=arn, RoleSessionName="no-mfa")[0] == "AccessDenied"
+    r = carol_sts.assume_role(RoleArn=arn, RoleSessionName="with-mfa", SerialNumber=d["SerialNumber"],
+                              TokenCode=totp(seed, step + 1))
+    assert r["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/mfa-only/with-mfa", r
+    assert error_of(carol_sts.assume_role, RoleArn=arn, RoleSessionName="again", SerialNumber=d["SerialNumber"],
+                    TokenCode=totp(seed, step + 1)) == (
+        "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.", 403)
+    assert "LastUsedDate" in iam.get_role(RoleName="mfa-only")["Role"]["RoleLastUsed"]
 
 
 @check("a role session acts with the role's policies, nothing more")
@@ -649,6 +678,24 @@ def _():
     assert server.stop(signal.SIGTERM) == 0
     server.start()
     assert session_client("sts", creds).get_caller_identity()["Arn"].endswith(":user/alice")
+
+
+@check("RoleLastUsed: further uses of a role within a minute are kept in memory and written when the server stops")
+def _():
+    iam = client("iam")  # the server restarted: clients of its new endpoint
+    alice_sts = client("sts", *alice)
+    trust = iam.get_role(RoleName="deploy")["Role"]["AssumeRolePolicyDocument"]
+    iam.create_role(RoleName="usage", AssumeRolePolicyDocument=json.dumps(trust))
+    arn = f"arn:aws:iam::{ACCOUNT}:role/usage"
+    alice_sts.assume_role(RoleArn=arn, RoleSessionName="one")
+    first = iam.get_role(RoleName="usage")["Role"]["RoleLastUsed"]["LastUsedDate"]
+    time.sleep(1.2)
+    alice_sts.assume_role(RoleArn=arn, RoleSessionName="two")
+    assert iam.get_role(RoleName="usage")["Role"]["RoleLastUsed"]["LastUsedDate"] == first  # within the minute
+    assert server.stop(signal.SIGTERM) == 0
+    server.start()
+    last = client("iam").get_role(RoleName="usage")["Role"]["RoleLastUsed"]
+    assert last["LastUsedDate"] >= first + datetime.timedelta(seconds=1) and last["Region"] == "us-east-1", last
 
 
 finish(tmp)

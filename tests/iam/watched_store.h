@@ -162,6 +162,9 @@ class WatchedStore final : public Store {
     Result<void> record_access_key_use(std::string_view access_key_id, const AccessKeyLastUsed& used) override {
       return inner_->record_access_key_use(access_key_id, used);
     }
+    Result<void> record_role_use(std::string_view role_id, const RoleLastUsed& used) override {
+      return inner_->record_role_use(role_id, used);
+    }
     Result<void> create_login_profile(const LoginProfile& profile) override {
       return inner_->create_login_profile(profile);
     }

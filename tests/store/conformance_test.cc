@@ -1085,6 +1085,48 @@ TEST_P(StoreConformance, UsageRecordsAreKeptButDoNotBumpTheGeneration) {
   EXPECT_EQ(*read()->get_access_key("AKIAALICE")->last_used, used);
 }
 
+// RoleLastUsed bookkeeping: kept, never moved back by an older use, not a write for the
+// generation (the caches of the role's policies stay warm), undone by a rollback.
+TEST_P(StoreConformance, RoleUseIsKeptButDoesNotBumpTheGeneration) {
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->create_role(role("app", "AROAAPP")));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  const auto g0 = store_->generation();
+  const RoleLastUsed used{ts(1700000100, 7), "eu-west-1"};
+  {
+    auto w = write();
+    IAMD_EXPECT_ERROR(w->record_role_use("AROANOPE", used), kNotFound);
+    IAMD_ASSERT_OK(w->record_role_use("AROAAPP", used));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  EXPECT_EQ(store_->generation(), g0);
+  auto r = read()->get_role(kAccount, "app");
+  IAMD_ASSERT_OK(r);
+  ASSERT_TRUE(r->last_used.has_value());
+  EXPECT_EQ(*r->last_used, used);
+  {
+    auto w = write();  // an older use (a late flush) leaves the newer one
+    IAMD_ASSERT_OK(w->record_role_use("AROAAPP", RoleLastUsed{ts(1700000050), "us-east-1"}));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  EXPECT_EQ(*read()->get_role(kAccount, "app")->last_used, used);
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->record_role_use("AROAAPP", RoleLastUsed{ts(1700000200), "us-west-2"}));
+    w->rollback();
+  }
+  EXPECT_EQ(*read()->get_role(kAccount, "app")->last_used, used);
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->record_role_use("AROAAPP", RoleLastUsed{ts(1700000300), "us-west-2"}));
+    IAMD_ASSERT_OK(w->commit());
+  }
+  EXPECT_EQ(*read()->get_role(kAccount, "app")->last_used, (RoleLastUsed{ts(1700000300), "us-west-2"}));
+  EXPECT_EQ(store_->generation(), g0);
+}
+
 TEST_P(StoreConformance, ReadersSeeTheirSnapshot) {
   auto before = read();
   IAMD_ASSERT_OK(before->get_account(kAccount));  // the snapshot starts with the first read

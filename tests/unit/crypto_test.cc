@@ -52,6 +52,78 @@ TEST(Crypto, SealRoundTripAndTamperDetection) {
   EXPECT_NE(*seal(key, "x", "", random), *seal(key, "x", "", random));
 }
 
+std::string from_hex(std::string_view hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
+  return out;
+}
+
+// A fixed random source for the nonce: the next fill returns `bytes`.
+class FixedBytes final : public Random {
+ public:
+  explicit FixedBytes(std::string bytes) : bytes_(std::move(bytes)) {}
+  void fill(std::uint8_t* out, std::size_t n) override {
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(bytes_[i % bytes_.size()]);
+  }
+
+ private:
+  std::string bytes_;
+};
+
+// The per-thread contexts keep the last key's schedule: sealing and opening under changing
+// keys, and after a failure, still gives AES-256-GCM's answers (NIST GCM test case 16 for
+// the 256-bit key, with its associated data), and a failure never leaves a context unusable.
+TEST(Crypto, SealUnderChangingKeysAndAfterFailures) {
+  const std::string key = from_hex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308");
+  const std::string nonce = from_hex("cafebabefacedbaddecaf888");
+  const std::string plaintext = from_hex(
+      "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de65"
+      "7ba637b39");
+  const std::string aad = from_hex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
+  const std::string expected =
+      "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0"
+      "abcc9f662"
+      "76fc6ece0f4e1768cddf8853bb2d551b";
+  SeededRandom random(3);
+  const std::string other = random.bytes(kSealKeySize);
+  for (int round = 0; round < 3; ++round) {
+    FixedBytes fixed(nonce);
+    auto sealed = seal(key, plaintext, aad, fixed);
+    ASSERT_TRUE(sealed.has_value());
+    EXPECT_EQ(to_hex(sealed->substr(0, 12)), to_hex(nonce));
+    EXPECT_EQ(to_hex(sealed->substr(12)), expected) << "round " << round;
+    auto opened = open_sealed(key, *sealed, aad);
+    ASSERT_TRUE(opened.has_value());
+    EXPECT_EQ(*opened, plaintext);
+    // Another key between two uses of the first, and failures of both directions.
+    auto mine = seal(other, "secret", "id", random);
+    ASSERT_TRUE(mine.has_value());
+    EXPECT_FALSE(open_sealed(key, *mine, "id").has_value());
+    EXPECT_EQ(*open_sealed(other, *mine, "id"), "secret");
+    std::string tampered = *sealed;
+    tampered.back() ^= 1;
+    EXPECT_FALSE(open_sealed(key, tampered, aad).has_value());
+    EXPECT_EQ(*open_sealed(key, *sealed, aad), plaintext);
+  }
+}
+
+// OsRandom draws ahead per thread: small and large fills, all different.
+TEST(Crypto, OsRandomSmallAndLargeFills) {
+  OsRandom os;
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const std::size_t n = i % 3 == 0 ? 1 : i % 3 == 1 ? 12 : 100;
+    std::string b = os.bytes(n);
+    ASSERT_EQ(b.size(), n);
+    if (n > 1) EXPECT_TRUE(seen.insert(b).second);
+  }
+  std::set<std::uint8_t> values;  // single bytes cover the range
+  for (int i = 0; i < 20000; ++i) values.insert(static_cast<std::uint8_t>(os.bytes(1)[0]));
+  EXPECT_EQ(values.size(), 256u);
+}
+
 TEST(Ids, ShapesAndDeterminism) {
   SeededRandom a(1), b(1);
   std::string id = make_unique_id("AIDA", a);

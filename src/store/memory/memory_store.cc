@@ -514,6 +514,12 @@ class MemoryTransaction final : public Transaction {
     *r = std::move(updated);
     return written(change_key(Topic::kRole, role.id));
   }
+  Result<void> record_role_use(std::string_view role_id, const RoleLastUsed& used) override {
+    auto* r = find(w().roles, role_id);
+    if (r == nullptr) return not_found("role " + std::string(role_id));
+    if (!r->last_used || r->last_used->date <= used.date) r->last_used = used;
+    return {};  // published by commit, but not a write that bumps the generation
+  }
   Result<void> delete_role(std::string_view role_id) override {
     State& st = w();
     if (!st.roles.contains(role_id)) return not_found("role " + std::string(role_id));

@@ -519,6 +519,17 @@ class SqliteTransaction final : public Transaction {
       return save_tags(role.id, role.tags);
     });
   }
+  Result<void> record_role_use(std::string_view role_id, const RoleLastUsed& used) override {
+    assert(write_ && "write on a read transaction");
+    // One statement, not marking the transaction dirty; an older use leaves the newer one.
+    auto r =
+        run("UPDATE roles SET last_used_date = ?, last_used_region = ? "
+            "WHERE id = ? AND (last_used_date IS NULL OR last_used_date <= ?)",
+            used.date, used.region, role_id, used.date);
+    if (!r) return r;
+    if (conn().changes() == 0) return require("SELECT 1 FROM roles WHERE id = ?", "role", role_id);
+    return {};
+  }
   Result<void> delete_role(std::string_view role_id) override {
     return write(change_key(Topic::kRole, role_id), [&]() -> Result<void> {
       if (auto r = require("SELECT 1 FROM roles WHERE id = ?", "role", role_id); !r) return r;
