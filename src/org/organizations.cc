@@ -105,6 +105,22 @@ Error invalid_input(std::string_view reason, std::string_view message) {
   return Error{"InvalidInputException", std::string(message), "", std::string(reason)};
 }
 
+namespace {
+Error delegated_admin_cannot_leave() {
+  return constraint("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
+                    "You attempted to remove an account that is registered as a delegated administrator for a "
+                    "service integrated with your organization. To complete this operation, you must first "
+                    "deregister this account as a delegated administrator.");
+}
+Error management_cannot_leave() {
+  return error("MasterCannotLeaveOrganizationException",
+               "You can't remove a management account from an organization. If you want the management account to "
+               "become a member account in another organization, you must first delete the current organization of "
+               "the management account.");
+}
+
+}  // namespace
+
 std::string Organizations::new_id(std::string_view prefix, std::size_t length) const {
   static constexpr std::string_view kChars = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::string id(prefix);
@@ -455,16 +471,10 @@ Result<void> Organizations::leave(store::Transaction& tx, std::string_view calle
   auto o = of_account(tx, caller);
   if (!o) return o.error();
   if (o->management_account == caller) {
-    return error("MasterCannotLeaveOrganizationException",
-                 "You can't remove a management account from an organization. If you want the management account to "
-                 "become a member account in another organization, you must first delete the current organization "
-                 "of the management account.");
+    return management_cannot_leave();
   }
   if (o->delegated_admin(caller)) {
-    return constraint("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
-                      "You attempted to remove an account that is registered as a delegated administrator for a "
-                      "service integrated with your organization. To complete this operation, you must first "
-                      "deregister this account as a delegated administrator.");
+    return delegated_admin_cannot_leave();
   }
   std::erase_if(o->members, [&](const Member& m) { return m.account_id == caller; });
   std::erase_if(o->attachments, [&](const Attachment& a) { return a.target_id == caller; });
@@ -565,17 +575,11 @@ Result<void> Organizations::remove_account(store::Transaction& tx, std::string_v
   auto o = managed_by(tx, caller);
   if (!o) return o.error();
   if (account_id == o->management_account) {
-    return error("MasterCannotLeaveOrganizationException",
-                 "You can't remove a management account from an organization. If you want the management account to "
-                 "become a member account in another organization, you must first delete the current organization "
-                 "of the management account.");
+    return management_cannot_leave();
   }
   if (o->member(account_id) == nullptr) return account_not_found();
   if (o->delegated_admin(account_id)) {
-    return constraint("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
-                      "You attempted to remove an account that is registered as a delegated administrator for a "
-                      "service integrated with your organization. To complete this operation, you must first "
-                      "deregister this account as a delegated administrator.");
+    return delegated_admin_cannot_leave();
   }
   std::erase_if(o->members, [&](const Member& m) { return m.account_id == account_id; });
   std::erase_if(o->attachments, [&](const Attachment& a) { return a.target_id == account_id; });
