@@ -155,7 +155,8 @@ po::CreateAccountStatus OrganizationsHandlers::wire_status(const org::CreateStat
   return w;
 }
 
-// The ARN of a root, OU or account id of `o` ("*" for an id of none of them).
+// The ARN of a root, OU or account id of `o` (an unknown id: the ARN it would have, by its
+// prefix; an account's otherwise). Only authorized, never answered.
 std::string OrganizationsHandlers::target_arn(const org::Organization& o, std::string_view id) const {
   if (id == o.root_id) return org::root_arn(partition(), o);
   if (o.unit(id) != nullptr) return org::unit_arn(partition(), o, id);

@@ -180,9 +180,8 @@ Result<void> Pipeline::check_session_rights(std::string_view service, std::strin
   if (session->kind == sts::SessionKind::kFederated) {
     // [AWS] a federated user calls no IAM operation (iamd: an invalid token there, as for a
     // session without MFA [UNCERTAIN]) and of STS only GetCallerIdentity.
-    // Other services (Organizations) take a federated user's requests.
     if (service == "iam") return sigv4::invalid_client_token_id();
-    if (service == "sts" && name != "GetCallerIdentity") {
+    if (name != "GetCallerIdentity") {
       return Error{"AccessDenied", "Cannot call " + std::string(name) + " with federated user credentials", ""};
     }
     return {};
@@ -191,7 +190,7 @@ Result<void> Pipeline::check_session_rights(std::string_view service, std::strin
     if (!session->mfa) return sigv4::invalid_client_token_id();
     return {};
   }
-  if (service == "sts" && name != "AssumeRole" && name != "GetCallerIdentity") {
+  if (name != "AssumeRole" && name != "GetCallerIdentity") {
     // [IMPL] AWS documents the restriction, not its answer.
     return Error{"AccessDenied", "Cannot call " + std::string(name) + " with session credentials", ""};
   }
