@@ -6,6 +6,7 @@
 #include <string>
 
 #include "authz/request_context.h"
+#include "common/time.h"
 #include "store/records.h"
 #include "sts/session.h"
 
@@ -28,6 +29,17 @@ struct Caller {
   // An unsigned request to an operation that allows it (Key::kAnonymous): no account, no
   // principal; the operation authenticates what the request carries.
   bool anonymous = false;
+  // A console request (console/, Gateway::handle_console): the root user or IAM user signed in
+  // with a password, when, and whether with an MFA code. Unset for API callers.
+  struct SignIn {
+    common::Timestamp at;
+    bool mfa = false;
+    common::Timestamp mfa_time;
+  };
+  std::optional<SignIn> console;
+  // Where a denial's explanation goes (the decision as JSON, Access::denial_message); the
+  // console sets it, API callers get the sealed message only when allowed to decode it.
+  std::string* explanation = nullptr;
   bool is_role_session() const { return session && session->kind == sts::SessionKind::kRole; }
   // A federated user (GetFederationToken); `user` is its calling user (empty: the root user).
   bool is_federated() const { return session && session->kind == sts::SessionKind::kFederated; }

@@ -246,6 +246,9 @@ struct Gateway::State final : sigv4::CredentialLookup {
   // principal's (evaluation.md §5.1) and the environment's. Long-term keys' use is recorded.
   void identify(const ApiRequest& req, const sigv4::VerifiedRequest& verified, Caller& caller,
                 condition::Context& context);
+  // The second half of identify, once the caller's account and principal are set: its ARN,
+  // partition-independent facts and the condition keys.
+  void describe(const ApiRequest& req, std::string_view region, Caller& caller, condition::Context& context);
 
   ApiResponse handle_json(const ApiRequest& req, std::string_view target, const std::string& request_id);
 
@@ -500,6 +503,64 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   return respond(answer);
 }
 
+ApiResponse Gateway::handle_console(const ApiRequest& req, const ConsolePrincipal& who, std::string* explanation) {
+  State& s = *state_;
+  const std::string request_id = s.request_ids.next();
+  auto respond = [&](const protocol::Response& r) {
+    return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
+  };
+  auto params = protocol::decode_form("", req.body);
+  protocol::Service service = protocol::Service::kIam;
+  if (params) {
+    if (const std::string* v = params->find("Version")) {
+      if (auto svc = protocol::service_for_version(*v)) service = *svc;
+    }
+  }
+  if (!params) return respond(protocol::error_response(service, params.error(), request_id));
+  constexpr std::string_view kRegion = "us-east-1";  // [IMPL] the console's Region
+  const std::string_view service_name = protocol::service_info(service).name;
+  Caller caller;
+  condition::Context context;
+  if (!who.access_key_id.empty()) {
+    // A switched role: the role session its credentials stand for, as a signed request's.
+    auto credential = s.lookup_session(who.access_key_id, who.session_token);
+    if (!credential) return respond(protocol::error_response(service, to_aws_error(credential.error()), request_id));
+    sigv4::VerifiedRequest verified;
+    verified.access_key_id = who.access_key_id;
+    verified.region = std::string(kRegion);
+    verified.service = std::string(service_name);
+    verified.session_token = who.session_token;
+    verified.principal = credential->principal;
+    s.identify(req, verified, caller, context);
+  } else {
+    caller.account_id = who.account_id;
+    caller.partition = s.domain.env().partition;
+    if (!who.user_id.empty()) {
+      auto user = s.cached_record(s.session_users, store::Topic::kUser, who.user_id,
+                                  [&] { return s.domain.user_by_id(who.user_id); });
+      if (!user) {
+        // The user was deleted since it signed in: its console session ends.
+        const common::Error e =
+            store::is_not_found(user.error()) ? sigv4::invalid_client_token_id() : to_aws_error(user.error());
+        return respond(protocol::error_response(service, e, request_id));
+      }
+      caller.user = **user;
+    }
+    caller.console = Caller::SignIn{who.signed_in, who.mfa, who.mfa_time};
+    s.describe(req, kRegion, caller, context);
+  }
+  caller.explanation = explanation;
+  if (const std::string* action = params->find("Action")) s.note_access(caller, service_name, *action, kRegion);
+  std::optional<RoleUse> role_use;
+  CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get(), &role_use};
+  IamHandlers iam_handlers(ctx);
+  StsHandlers sts_handlers(ctx);
+  protocol::Response answer =
+      protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, service, request_id);
+  if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
+  return respond(answer);
+}
+
 void Gateway::State::identify(const ApiRequest& req, const sigv4::VerifiedRequest& verified, Caller& caller,
                               condition::Context& context) {
   State& s = *this;
@@ -519,6 +580,13 @@ void Gateway::State::identify(const ApiRequest& req, const sigv4::VerifiedReques
     caller.account_id = owner.account_id;
     caller.user = owner.user;
   }
+  describe(req, verified.region, caller, context);
+}
+
+void Gateway::State::describe(const ApiRequest& req, std::string_view region, Caller& caller,
+                              condition::Context& context) {
+  State& s = *this;
+  const std::string& stored = s.domain.env().partition;
   if (caller.is_role_session()) {
     caller.arn =
         s.domain.assumed_role_arn(caller.account_id, caller.session->principal_name, caller.session->session_name);
@@ -560,9 +628,17 @@ void Gateway::State::identify(const ApiRequest& req, const sigv4::VerifiedReques
     keys.mfa_authenticated = caller.session->mfa;
     keys.mfa_age_seconds = std::max<std::int64_t>(0, s.clock.now().seconds - caller.session->mfa_time.seconds);
     keys.source_identity = caller.session->source_identity;
+  } else if (caller.console) {
+    // [IMPL] A console sign-in is a session of its own, as AWS's console sessions are:
+    // aws:TokenIssueTime is the sign-in, aws:MultiFactorAuthPresent says whether it took an
+    // MFA code.
+    keys.temporary = true;
+    keys.token_issue_time = caller.console->at;
+    keys.mfa_authenticated = caller.console->mfa;
+    keys.mfa_age_seconds = std::max<std::int64_t>(0, s.clock.now().seconds - caller.console->mfa_time.seconds);
   }
   authz::add_principal_keys(context, keys);
-  s.add_environment(context, req, verified.region);
+  s.add_environment(context, req, region);
 }
 
 // An AWS JSON 1.1 request (Organizations): X-Amz-Target names the operation, the body is

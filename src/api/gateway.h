@@ -42,6 +42,21 @@ struct ApiResponse {
   std::string body;
 };
 
+// Who a console request acts as (console/: signed in with a password, authenticated by its
+// session cookie, never signed): an account's root user or one of its IAM users, or the role
+// session the console switched into.
+struct ConsolePrincipal {
+  std::string account_id;
+  std::string user_id;  // empty: the root user
+  common::Timestamp signed_in;
+  bool mfa = false;  // signed in with an MFA code
+  common::Timestamp mfa_time;
+  // A role session's temporary credentials (switch role): when set, the request acts as the
+  // session they stand for.
+  std::string access_key_id;
+  std::string session_token;
+};
+
 class Gateway {
  public:
   // `web_identity`: the OIDC issuers' keys AssumeRoleWithWebIdentity verifies tokens with
@@ -54,6 +69,12 @@ class Gateway {
   Gateway& operator=(const Gateway&) = delete;
 
   ApiResponse handle(const ApiRequest& request);
+
+  // One IAM or STS operation of the console as `who`: the Query form in request.body (its
+  // Version names the service), through the same pipeline and authorizer as a signed request,
+  // in Region us-east-1, without a signature (the console authenticated the session). A
+  // denial sets `explanation` (when not null) to the decision as JSON.
+  ApiResponse handle_console(const ApiRequest& request, const ConsolePrincipal& who, std::string* explanation);
 
   // Whether the request (its query and form body, undecoded, and its X-Amz-Target header,
   // empty when it has none) may be an operation that writes to the store: its Action (or, for

@@ -20,6 +20,7 @@
 #include "api/role_usage.h"
 #include "app/data_dir.h"
 #include "app/root_credentials.h"
+#include "console/console.h"
 #include "crypto/crypto.h"
 #include "http/server.h"
 #include "iam/catalog.h"
@@ -228,10 +229,16 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   hopts.max_connections = options.max_connections;
   hopts.error_response = [&gateway](int status) { return to_http(gateway.error_response(status)); };
   // Operations that write wait for the store's log sync: off the event loops.
+  console::ConsoleOptions copts;
+  copts.allow_signup = options.allow_signup;
+  copts.assets_dir = options.console_dir;
+  crypto::OsRandom console_random;
+  console::Console web_console(gateway, domain, clock, console_random, copts);
   hopts.may_block = [](const http::Request& r) {
+    if (console::Console::may_block(r.method, r.path())) return true;
     return api::Gateway::may_write(r.query(), r.body, r.headers.get("X-Amz-Target").value_or(std::string_view()));
   };
-  http::Server server(hopts, [&gateway](const http::Request& r) {
+  http::Server server(hopts, [&gateway, &web_console](const http::Request& r) {
     api::ApiRequest a;
     a.method = r.method;
     a.path = std::string(r.path());
@@ -240,6 +247,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     a.body = r.body;
     a.source_ip = r.peer_address;
     a.secure_transport = r.tls;
+    if (console::Console::serves(a)) return to_http(web_console.handle(a));
     return to_http(gateway.handle(a));
   });
   if (auto s = server.start(); !s) {
@@ -260,6 +268,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   }
   out << "iamd: aws CLI: AWS_SHARED_CREDENTIALS_FILE=" << aws_file.string() << " aws --profile " << kAwsProfile
       << " --endpoint-url " << endpoint << " sts get-caller-identity\n";
+  out << "iamd: console: " << endpoint << "/console/" << (options.allow_signup ? " (sign-up allowed)" : "") << "\n";
   out << "iamd: listening on http://" << (host.empty() ? "0.0.0.0" : host) << ":" << server.port() << std::endl;
   // The last accesses noted and not yet written (iam/last_accessed.h) and RoleLastUsed kept in
   // memory (api/role_usage.h), written once an interval even when no request comes to do it,

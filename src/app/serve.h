@@ -33,6 +33,10 @@ struct ServeOptions {
   // Seconds between writes of the last accessed information (iam::AccessTracker): what a
   // crash can lose. At least 1.
   std::int64_t last_accessed_interval = 60;
+  // The console (console/console.h): sign-up allowed, and a folder to serve its files from
+  // instead of the embedded ones (empty: embedded).
+  bool allow_signup = false;
+  std::filesystem::path console_dir;
 };
 
 // The issuers' keys of `specs` ("ISSUER=SOURCE" each; an issuer given twice gets the keys of

@@ -91,6 +91,10 @@ int main(int argc, char** argv) {
                    "seconds between writes of the last accessed information (what a crash can lose)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{86400}))
       ->capture_default_str();
+  serve->add_flag("--allow-signup", serve_options.allow_signup,
+                  "let anyone who reaches the console create an account (off by default)");
+  serve->add_option("--console-dir", serve_options.console_dir,
+                    "serve the console's files from this folder instead of the embedded ones (development)");
   serve->add_option("--oidc-jwks", serve_options.oidc_jwks,
                     "ISSUER=SOURCE: the signing keys of an OIDC issuer for AssumeRoleWithWebIdentity; SOURCE is "
                     "a JWKS file, or the JWKS JSON itself when it starts with '{' (repeatable)");

@@ -66,6 +66,18 @@ JsonWriter& JsonWriter::begin_object() {
   return *this;
 }
 
+JsonWriter& JsonWriter::null_value() {
+  before_value();
+  out_ += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view json) {
+  before_value();
+  out_ += json;
+  return *this;
+}
+
 JsonWriter& JsonWriter::end_object() {
   return close('}');
 }

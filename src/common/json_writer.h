@@ -23,6 +23,9 @@ class JsonWriter {
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
   JsonWriter& value(bool b);
   JsonWriter& value(long long n);
+  JsonWriter& null_value();
+  // `json`: a complete JSON value written elsewhere, inserted as it is.
+  JsonWriter& raw(std::string_view json);
   const std::string& str() const { return out_; }
 
  private:

@@ -36,6 +36,7 @@
 #include "iam/quotas.h"
 #include "iam/reports.h"
 #include "iam/roles.h"
+#include "iam/root_login.h"
 #include "iam/ssh_keys.h"
 #include "iam/types.h"
 #include "iam/users.h"
@@ -165,6 +166,7 @@ class IamDomain {
   SshKeys ssh_keys{env_};
   Certificates certificates{env_};
   Reports reports{env_, *this};
+  RootLogins root_logins{env_};
   // The last accesses noted by the gateway (in memory, flushed to the store in batches) and
   // the reports over them.
   AccessTracker tracker{env_.last_accessed_interval};

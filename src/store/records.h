@@ -191,6 +191,7 @@ enum class ResourceKind {
   kLastAccessed,               // id: a user's or role's unique id (its last accesses; iam/last_accessed.h)
   kLastAccessedJob,            // id: the job id (GenerateServiceLastAccessedDetails)
   kStsPreferences,             // id: the account id (SetSecurityTokenServicePreferences)
+  kRootLogin,                  // id: the root email in lower case; name: as given (iam/root_login.h)
 };
 
 struct Resource {
