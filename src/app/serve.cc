@@ -20,6 +20,7 @@
 #include "api/role_usage.h"
 #include "app/data_dir.h"
 #include "app/root_credentials.h"
+#include "app/root_login.h"
 #include "console/console.h"
 #include "crypto/crypto.h"
 #include "http/server.h"
@@ -78,7 +79,7 @@ common::Result<void> tighten_data_dir(const std::filesystem::path& data, std::ve
   for (const std::string& name : {db, db + "-wal", db + "-shm", std::string(store::sqlite::kLockFile)}) {
     if (auto r = tighten_private_file(folder / name, notes); !r) return r;
   }
-  for (const char* name : {kRootCredentialsFile, kAwsCredentialsFile}) {
+  for (const char* name : {kRootCredentialsFile, kAwsCredentialsFile, kRootLoginFile}) {
     if (auto r = tighten_private_file(data / name, notes); !r) return r;
   }
   return {};
@@ -221,6 +222,11 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
         << " was deleted through the API and stays deleted; to issue a new one, see docs/operations.md"
            " (Rotating the root access key)\n";
   }
+  auto root_login = ensure_root_login(domain, root.account_id, options.data, random);
+  if (!root_login) {
+    err << "iamd: cannot set up the root user's console sign-in: " << root_login.error().message << "\n";
+    return 1;
+  }
   crypto::OsRandom gateway_random;
   api::Gateway gateway(domain, clock, gateway_random, *web_identity, org_quotas);
   http::ServerOptions hopts;
@@ -269,6 +275,14 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   out << "iamd: aws CLI: AWS_SHARED_CREDENTIALS_FILE=" << aws_file.string() << " aws --profile " << kAwsProfile
       << " --endpoint-url " << endpoint << " sts get-caller-identity\n";
   out << "iamd: console: " << endpoint << "/console/" << (options.allow_signup ? " (sign-up allowed)" : "") << "\n";
+  if (root_login->made) {
+    out << "iamd: console root sign-in: " << root_login->email << " / " << root_login->password
+        << "\n  (shown once; kept in " << (options.data / kRootLoginFile).string()
+        << ", readable only by you; change it in the console)\n";
+  } else {
+    out << "iamd: console root sign-in: " << root_login->email << " (password in "
+        << (options.data / kRootLoginFile).string() << " unless changed since)\n";
+  }
   out << "iamd: listening on http://" << (host.empty() ? "0.0.0.0" : host) << ":" << server.port() << std::endl;
   // The last accesses noted and not yet written (iam/last_accessed.h) and RoleLastUsed kept in
   // memory (api/role_usage.h), written once an interval even when no request comes to do it,

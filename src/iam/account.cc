@@ -109,6 +109,9 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> Accounts::account_summ
   if (!certificates) return certificates.error();
   auto token_version = global_endpoint_token_version(rd);
   if (!token_version) return token_version.error();
+  // The root user's console password (iam/root_login.h).
+  auto root_login = rd.tx.list_resources(store::ResourceKind::kRootLogin, rd.account_id, std::nullopt, {});
+  if (!root_login) return root_login.error();
   // The counts and the quotas (from the one table, as applied) in the order AWS lists them.
   const Quotas& q = env_.quotas;
   auto quota = [&](Quota id) { return std::pair<std::string, std::int64_t>{quota_info(id).summary_key, q[id]}; };
@@ -123,9 +126,8 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> Accounts::account_summ
       quota(Quota::kPoliciesPerAccount),
       {"Providers", *providers},
       {"AccountMFAEnabled", 0},
-      // Whether the root user has a console password: [IMPL] iamd's root user signs in with
-      // access keys only (no console, no way to give it a password), so never.
-      {"AccountPasswordPresent", 0},
+      // Whether the root user has a console password (its console sign-in, iam/root_login.h).
+      {"AccountPasswordPresent", root_login->items.empty() ? 0 : 1},
       quota(Quota::kAccessKeysPerUser),
       quota(Quota::kAssumeRolePolicySize),
       quota(Quota::kPolicyVersionsInUse),

@@ -107,7 +107,14 @@ Result<CredentialReportState> Reports::generate_credential_report(const Write& w
 
   std::string csv(kHeader);
   csv += "\n<root_account>,arn:" + env_.partition + ":iam::" + std::string(wr.account_id) + ":root," +
-         report_time(account->create_date) + ",not_supported,no_information,not_supported,not_supported,";
+         report_time(account->create_date) + ",not_supported,";
+  // The root user's last console sign-in (iam/root_login.h), as AWS reports it.
+  auto root_login = domain_.root_logins.of_account(wr);
+  if (!root_login) return root_login.error();
+  std::optional<common::Timestamp> root_last_used;
+  if (*root_login) root_last_used = (*root_login)->password_last_used;
+  csv +=
+      (root_last_used ? report_time(*root_last_used) : std::string("no_information")) + ",not_supported,not_supported,";
   auto root_mfa = wr.tx.list_resources(store::ResourceKind::kMfaDevice, wr.account_id, std::string_view(), {});
   if (!root_mfa) return root_mfa.error();
   csv += root_mfa->items.empty() ? "false" : "true";
