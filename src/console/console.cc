@@ -542,6 +542,7 @@ api::ApiResponse Console::State::sign_in_user(const api::ApiRequest& req, const 
     store::User user;
     store::LoginProfile profile;
     std::vector<std::string> devices;
+    std::optional<store::PasswordPolicy> policy;
   };
   std::optional<Found> found;
   if (!account_id.empty()) {
@@ -552,7 +553,9 @@ api::ApiResponse Console::State::sign_in_user(const api::ApiRequest& req, const 
       if (!profile) return profile.error();
       auto devices = domain.mfa_devices.list_mfa_devices(rd, user->name, store::ListOptions{});
       if (!devices) return devices.error();
-      Found f{std::move(user).value(), std::move(profile->profile), {}};
+      auto account_record = rd.tx.get_account(rd.account_id);
+      if (!account_record) return account_record.error();
+      Found f{std::move(user).value(), std::move(profile->profile), {}, account_record->password_policy};
       for (const auto& d : devices->items) f.devices.push_back(d.serial_number);
       return f;
     });
@@ -590,6 +593,18 @@ api::ApiResponse Console::State::sign_in_user(const api::ApiRequest& req, const 
     if (!accepted) return failed(key, req, "InvalidMfaCode", "The MFA code is not valid. Try again.");
     mfa = true;
   }
+  // [AWS] A password older than the password policy's MaxPasswordAge has expired: the user
+  // sets a new one at sign-in, or, with HardExpiry, cannot sign in until an administrator
+  // resets it.
+  bool expired = false;
+  if (found->policy && found->policy->max_password_age) {
+    const std::int64_t age = static_cast<std::int64_t>(*found->policy->max_password_age) * 86400;
+    expired = now.seconds >= found->profile.create_date.seconds + age;
+  }
+  if (expired && found->policy->hard_expiry) {
+    return json_error(401, "PasswordExpired",
+                      "Your password has expired. Contact your administrator to have it reset.");
+  }
   succeeded(key, req);
   // PasswordLastUsed, as AWS records a console sign-in (bookkeeping: a failure loses only that).
   (void)iam::in_write(store, account_id, [&](const iam::Write& wr) -> common::Result<void> {
@@ -606,7 +621,7 @@ api::ApiResponse Console::State::sign_in_user(const api::ApiRequest& req, const 
   s.who.mfa_time = now;
   s.user_name = found->user.name;
   s.arn = domain.user_arn(found->user);
-  s.password_reset_required = found->profile.password_reset_required;
+  s.password_reset_required = found->profile.password_reset_required || expired;
   return signed_in(std::move(s), req);
 }
 

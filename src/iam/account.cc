@@ -341,7 +341,13 @@ Result<void> Accounts::update_login_profile(const Write& wr, std::string_view us
   auto p = check_login_profile_update(wr, user_name, password);
   if (!p) return p.error();
   store::LoginProfile updated = *p;
-  if (hash) updated.password_hash = *hash;
+  if (hash) {
+    updated.password_hash = *hash;
+    // [AWS] LoginProfile.CreateDate is "the date when the password for the user was created":
+    // a new password is a new date (the credential report's password_last_changed, and
+    // where the password policy's MaxPasswordAge counts from).
+    updated.create_date = env_.clock->now();
+  }
   if (reset_required) updated.password_reset_required = *reset_required;
   if (updated == *p) return {};
   if (auto r = wr.tx.update_login_profile(updated); !r) return r;
@@ -380,6 +386,7 @@ Result<void> Accounts::change_password(const Write& wr, std::string_view user_id
   store::LoginProfile updated = now->profile;
   updated.password_hash = change.new_hash;
   updated.password_reset_required = false;
+  updated.create_date = env_.clock->now();  // the new password's date, as update_login_profile
   if (auto r = wr.tx.update_login_profile(updated); !r) return r;
   return {};
 }

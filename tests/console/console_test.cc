@@ -407,6 +407,36 @@ TEST_F(ConsoleTest, APasswordThatMustBeResetIsChangedFirst) {
   EXPECT_EQ(json_member(r, "passwordResetRequired"), "false");
 }
 
+TEST_F(ConsoleTest, AnExpiredPasswordIsChangedOrWithHardExpiryRefused) {
+  Browser root = signup();
+  const std::string account = account_of(root);
+  make_user(root, "old", "Ancient123!x", {"arn:aws:iam::aws:policy/IAMReadOnlyAccess"});
+  ASSERT_EQ(call(root, "Action=UpdateAccountPasswordPolicy&MaxPasswordAge=30&AllowUsersToChangePassword=true").status,
+            200);
+  Browser b;
+  EXPECT_EQ(json_member(user_signin(b, account, "old", "Ancient123!x"), "passwordResetRequired"), "false");
+  clock_.set(common::Timestamp{kNow.seconds + 31 * 86400});
+  Browser c;
+  api::ApiResponse r = user_signin(c, account, "old", "Ancient123!x");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_member(r, "passwordResetRequired"), "true");
+  // AllowUsersToChangePassword lets it change its own password without a policy saying so.
+  r = post(c, "change-password", R"({"oldPassword": "Ancient123!x", "newPassword": "Renewed123!x"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Browser d;
+  EXPECT_EQ(json_member(user_signin(d, account, "old", "Renewed123!x"), "passwordResetRequired"), "false");
+  Browser root_again;
+  ASSERT_EQ(
+      post(root_again, "signin", R"({"type": "root", "email": "owner@example.com", "password": "Passw0rd!x"})").status,
+      200);
+  ASSERT_EQ(call(root_again, "Action=UpdateAccountPasswordPolicy&MaxPasswordAge=30&HardExpiry=true").status, 200);
+  clock_.set(common::Timestamp{kNow.seconds + 62 * 86400});
+  Browser e;
+  r = user_signin(e, account, "old", "Renewed123!x");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(json_member(r, "code"), "PasswordExpired");
+}
+
 TEST_F(ConsoleTest, AUserWithAnMfaDeviceGivesItsCode) {
   Browser root = signup();
   const std::string account = account_of(root);

@@ -438,6 +438,7 @@ class MemoryTransaction final : public Transaction {
     if (p == nullptr) return not_found("login profile of " + profile.user_id);
     p->password_hash = profile.password_hash;
     p->password_reset_required = profile.password_reset_required;
+    p->create_date = profile.create_date;
     return written(change_key(Topic::kLoginProfile, profile.user_id));
   }
   Result<void> delete_login_profile(std::string_view user_id) override {

@@ -435,9 +435,10 @@ class SqliteTransaction final : public Transaction {
   }
   Result<void> update_login_profile(const LoginProfile& profile) override {
     return write(change_key(Topic::kLoginProfile, profile.user_id), [&]() -> Result<void> {
-      return update("UPDATE login_profiles SET password_hash = ?, password_reset_required = ? WHERE user_id = ?",
-                    "login profile of " + profile.user_id, profile.password_hash, profile.password_reset_required,
-                    profile.user_id);
+      return update(
+          "UPDATE login_profiles SET password_hash = ?, password_reset_required = ?, create_date = ? WHERE user_id = ?",
+          "login profile of " + profile.user_id, profile.password_hash, profile.password_reset_required,
+          profile.create_date, profile.user_id);
     });
   }
   Result<void> delete_login_profile(std::string_view user_id) override {
