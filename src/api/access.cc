@@ -41,10 +41,11 @@ constexpr std::string_view kMessagePrefix = ". Encoded authorization failure mes
 
 // The decision as DecodeAuthorizationMessage answers it (authz/explain.h, the writer shared
 // with `iamd policy explain`), with the conditions that failed: a second pass over the
-// bundle, made only here, when a denial is explained.
+// bundle, made only here, when a denial is explained. Its message is the AccessDenied
+// message the caller got.
 std::string decision_json(std::string_view account, const authz::Request& req, const authz::PolicyBundle& bundle,
-                          const authz::Decision& d) {
-  return authz::explanation_json(account, req, bundle, d, authz::failed_conditions(bundle, req));
+                          const authz::Decision& d, bool with_reason) {
+  return authz::explanation_json(account, req, bundle, d, authz::failed_conditions(bundle, req), with_reason);
 }
 
 }  // namespace
@@ -129,7 +130,7 @@ std::string Access::denial_message(const Caller& caller, const authz::Request& r
   own.resource = nullptr;
   own.resource_is_trust = false;
   if (!authz::evaluate(own, decode).allowed()) return message;
-  const std::string json = decision_json(caller.account_id, req, bundle, d);
+  const std::string json = decision_json(caller.account_id, req, bundle, d, with_reason);
   auto sealed = crypto::seal(message_key_, json, caller.account_id, *domain_.env().random);
   if (!sealed) return message;
   std::string blob = common::base64_encode(*sealed);

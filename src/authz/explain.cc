@@ -59,15 +59,13 @@ std::string_view effect_name(Effect e) {
   return e == Effect::kAllow ? "ALLOW" : "DENY";
 }
 
-// How text output names a statement: `identity-based policy "p.json" v2, Sid "X" (Deny)`.
+// How text output names a statement:
+// `identity-based policy "p.json" v2 $.Statement[1], Sid "X" (Deny)`.
 std::string statement_heading(const policy::CompiledStatement& st, PolicyType type) {
   std::string s = std::string(policy_type_name(type)) + " policy \"" + std::string(policy_name(st)) + "\"";
   if (st.policy != nullptr && !st.policy->version_id.empty()) s += " " + st.policy->version_id;
-  if (st.sid.empty()) {
-    s += ", $.Statement[" + std::to_string(st.index) + "] (no Sid)";
-  } else {
-    s += ", Sid \"" + st.sid + "\"";
-  }
+  s += " $.Statement[" + std::to_string(st.index) + "]";
+  if (!st.sid.empty()) s += ", Sid \"" + st.sid + "\"";
   s += st.effect == Effect::kAllow ? " (Allow)" : " (Deny)";
   return s;
 }
@@ -87,14 +85,33 @@ std::vector<std::string> policy_values(const condition::Clause& clause) {
   return out;
 }
 
-// The statement text indented under its heading.
-void append_indented(std::string& out, std::string_view text, std::string_view indent) {
+// The statement text indented under its heading: its continuation lines lose the indentation
+// its "{" had in the policy (`column` characters), so the block reads as written.
+void append_indented(std::string& out, std::string_view text, std::size_t column, std::string_view indent) {
   out += indent;
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out += indent;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    if (text[i] != '\n') continue;
+    out += indent;
+    for (std::size_t skip = 0; skip < column && i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\t');
+         ++skip) {
+      ++i;
+    }
   }
   out += '\n';
+}
+
+// The column of a statement's "{" in its policy text.
+std::size_t column_of(const policy::CompiledStatement& st) {
+  if (st.policy == nullptr || st.begin > st.policy->text.size()) return 0;
+  const std::size_t line = st.policy->text.rfind('\n', st.begin);
+  return line == std::string::npos ? st.begin : st.begin - line - 1;
+}
+
+std::string_view article(std::string_view word) {
+  return !word.empty() && (word[0] == 'i' || word[0] == 'a' || word[0] == 'e' || word[0] == 'o' || word[0] == 'u')
+             ? "an "
+             : "a ";
 }
 
 }  // namespace
@@ -240,7 +257,9 @@ std::string explanation_text(const Request& req, const PolicyBundle& bundle, con
     out += "\n" + std::string(title) + ":\n";
     for (const MatchedStatement* m : items) {
       out += "  " + statement_heading(*m->statement, m->type) + "\n";
-      if (std::string_view text = statement_text(*m->statement); !text.empty()) append_indented(out, text, "    ");
+      if (std::string_view text = statement_text(*m->statement); !text.empty()) {
+        append_indented(out, text, column_of(*m->statement), "    ");
+      }
     }
   };
   std::vector<const MatchedStatement*> deciding, others;
@@ -252,7 +271,8 @@ std::string explanation_text(const Request& req, const PolicyBundle& bundle, con
   }
   list(d.decision == EvalDecision::kExplicitDeny ? "Denying statements" : "Allowing statements", deciding);
   if (d.decision == EvalDecision::kImplicitDeny && d.blocked_by) {
-    out += "\nNo statement of a " + std::string(policy_type_name(*d.blocked_by)) + " policy allows " + req.action;
+    const std::string_view type = policy_type_name(*d.blocked_by);
+    out += "\nNo statement of " + std::string(article(type)) + std::string(type) + " policy allows " + req.action;
     out += req.resource == "*" ? std::string() : " on " + req.resource;
     out += ".\n";
   }
