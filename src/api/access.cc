@@ -33,7 +33,14 @@ common::Result<std::shared_ptr<const policy::CompiledPolicy>> compile_cached(aut
     o.kind = kind;
     o.managed_policy_quota = 0;  // stored documents were checked when written
     o.entity = policy::EntityType::kRole;
-    return policy::compile_text(text.document, o, text.cache_key);
+    // The policy's id and version as an explanation reports them: a managed policy's cache
+    // key is "<arn>#<version id>"; any other keeps its cache key (the writer drops a "#...").
+    std::string id = text.cache_key, version;
+    if (const std::size_t hash = id.rfind('#'); text.source_type.ends_with("managed") && hash != std::string::npos) {
+      version = id.substr(hash + 1);
+      id.resize(hash);
+    }
+    return policy::compile_text(text.document, o, std::move(id), std::move(version));
   });
 }
 
