@@ -49,9 +49,9 @@ constexpr std::string_view kMessagePrefix = ". Encoded authorization failure mes
 // The decision as DecodeAuthorizationMessage answers it (authz/explain.h, the writer shared
 // with `iamd policy explain`), with the conditions that failed: a second pass over the
 // bundle, made only here, when a denial is explained. Its message is the AccessDenied
-// message the caller got.
+// message the caller got: pass the `with_reason` of denial_message.
 std::string decision_json(std::string_view account, const authz::Request& req, const authz::PolicyBundle& bundle,
-                          const authz::Decision& d, bool with_reason) {
+                          const authz::Decision& d, bool with_reason = true) {
   return authz::explanation_json(account, req, bundle, d, authz::failed_conditions(bundle, req), with_reason);
 }
 
