@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
       policy->add_subcommand("explain",
                              "why a request is allowed or denied: the deciding statements, the blocking "
                              "policy type, the conditions that failed");
+  explain->footer("Exit status: 0 allowed, 1 denied (explicitly or implicitly), 2 bad input.");
   explain->add_option("--policy", x_policies, "an identity-based policy (file; repeatable)")->allow_extra_args(false);
   explain->add_option("--boundary", x_boundary, "the permissions boundary (file)");
   explain->add_option("--session-policy", x_sessions, "a session policy (file; repeatable)")->allow_extra_args(false);

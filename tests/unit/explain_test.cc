@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/policy_tool.h"
 #include "policy/compiled.h"
 #include "policy/json.h"
 
@@ -336,6 +337,66 @@ TEST(Explanation, ExplicitDenyText) {
   const policy::JsonValue& f = root->find("iamd")->find("failedConditions")->items.at(0);
   EXPECT_TRUE(f.find("keyMissing")->boolean);
   EXPECT_TRUE(f.find("requestValues")->items.empty());
+}
+
+// `iamd policy explain` without a process: exit status, input merging and errors.
+TEST(ExplainTool, StatusInputsAndErrors) {
+  const std::string allow_tags = identity_policy(
+      R"({"Sid":"Tags","Effect":"Allow","Action":"iam:TagUser","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["a","b"]}}})");
+  app::ExplainInput in;
+  in.identity.push_back({"tags.json", allow_tags});
+  in.action = "iam:TagUser";
+  in.context = {"aws:TagKeys=a", "aws:TagKeys=b"};  // a key given twice is multivalued
+  app::ToolOutput out = app::explain_request(in);
+  EXPECT_EQ(out.status, 0) << out.out << out.err;
+  EXPECT_NE(out.out.find("Decision: allowed\n"), std::string::npos) << out.out;
+  in.context = {"aws:TagKeys=a", "aws:TagKeys=c"};
+  out = app::explain_request(in);
+  EXPECT_EQ(out.status, 1);
+  EXPECT_NE(out.out.find("    ForAllValues:StringEquals aws:TagKeys: policy [\"a\", \"b\"], request [\"a\", \"c\"]\n"),
+            std::string::npos)
+      << out.out;
+  in.json = true;
+  out = app::explain_request(in);
+  EXPECT_EQ(out.status, 1);
+  auto root = policy::parse_json(out.out);
+  ASSERT_TRUE(root.has_value()) << out.out;
+  EXPECT_EQ(root->find("iamd")->find("failedConditions")->items.at(0).find("policy")->text, "tags.json");
+  EXPECT_EQ(root->find("context")->find("principal")->find("arn")->text, app::kDefaultExplainPrincipal);
+
+  // A SimulateCustomPolicy request with several actions: --action picks one (any case).
+  app::ExplainInput sim;
+  sim.cli_input_json =
+      R"({"PolicyInputList":["{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:Get*\",\"Resource\":\"*\"}}"],)"
+      R"("ActionNames":["s3:GetObject","s3:PutObject"],"CallerArn":"arn:aws:iam::111122223333:user/carol"})";
+  out = app::explain_request(sim);
+  EXPECT_EQ(out.status, 2);
+  EXPECT_EQ(out.err, "iamd: the --cli-input-json request has 2 ActionNames: choose one with --action\n");
+  sim.action = "S3:getobject";
+  out = app::explain_request(sim);
+  EXPECT_EQ(out.status, 0) << out.err;
+  EXPECT_NE(out.out.find("Principal: arn:aws:iam::111122223333:user/carol\n"), std::string::npos) << out.out;
+  sim.action = "s3:PutObject";
+  EXPECT_EQ(app::explain_request(sim).status, 1);
+  sim.action = "s3:DeleteObject";
+  out = app::explain_request(sim);
+  EXPECT_EQ(out.status, 2);
+  EXPECT_EQ(out.err, "iamd: --action s3:DeleteObject is not one of the --cli-input-json request's ActionNames\n");
+
+  // An invalid policy: its file, the engine's code, message and JSON path.
+  app::ExplainInput bad;
+  bad.identity.push_back(
+      {"bad.json", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]})"});
+  bad.action = "s3:GetObject";
+  out = app::explain_request(bad);
+  EXPECT_EQ(out.status, 2);
+  EXPECT_EQ(out.err.rfind("iamd: bad.json: invalid identity policy: MalformedPolicyDocument: ", 0), 0u) << out.err;
+  bad.identity.clear();
+  bad.boundary = app::PolicyFile{"b.json", allow_tags};
+  bad.resource_policy = app::PolicyFile{"r.json", "{"};
+  out = app::explain_request(bad);
+  EXPECT_EQ(out.status, 2);
+  EXPECT_NE(out.err.find("r.json: invalid resource"), std::string::npos) << out.err;
 }
 
 }  // namespace
