@@ -254,7 +254,9 @@ std::string explanation_text(const Request& req, const PolicyBundle& bundle, con
 
   auto list = [&](std::string_view title, const std::vector<const MatchedStatement*>& items) {
     if (items.empty()) return;
-    out += "\n" + std::string(title) + ":\n";
+    out += '\n';
+    out += title;
+    out += ":\n";
     for (const MatchedStatement* m : items) {
       out += "  " + statement_heading(*m->statement, m->type) + "\n";
       if (std::string_view text = statement_text(*m->statement); !text.empty()) {
@@ -272,7 +274,10 @@ std::string explanation_text(const Request& req, const PolicyBundle& bundle, con
   list(d.decision == EvalDecision::kExplicitDeny ? "Denying statements" : "Allowing statements", deciding);
   if (d.decision == EvalDecision::kImplicitDeny && d.blocked_by) {
     const std::string_view type = policy_type_name(*d.blocked_by);
-    out += "\nNo statement of " + std::string(article(type)) + std::string(type) + " policy allows " + req.action;
+    out += "\nNo statement of ";
+    out += article(type);
+    out += type;
+    out += " policy allows " + req.action;
     out += req.resource == "*" ? std::string() : " on " + req.resource;
     out += ".\n";
   }
