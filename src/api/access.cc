@@ -4,7 +4,7 @@
 
 #include "arn/arn.h"
 #include "authz/authorizer.h"
-#include "common/json_writer.h"
+#include "authz/explain.h"
 #include "common/strings.h"
 #include "crypto/crypto.h"
 
@@ -33,85 +33,26 @@ common::Result<std::shared_ptr<const policy::CompiledPolicy>> compile_cached(aut
     o.kind = kind;
     o.managed_policy_quota = 0;  // stored documents were checked when written
     o.entity = policy::EntityType::kRole;
-    return policy::compile_text(text.document, o, text.cache_key);
+    // The policy's id and version as an explanation reports them: a managed policy's cache
+    // key is "<arn>#<version id>"; any other keeps its cache key (the writer drops a "#...").
+    std::string id = text.cache_key, version;
+    if (const std::size_t hash = id.rfind('#'); text.source_type.ends_with("managed") && hash != std::string::npos) {
+      version = id.substr(hash + 1);
+      id.resize(hash);
+    }
+    return policy::compile_text(text.document, o, std::move(id), std::move(version));
   });
 }
 
 constexpr std::string_view kMessagePrefix = ". Encoded authorization failure message: ";
 
-// The decision as DecodeAuthorizationMessage answers it: AWS's outer shape (allowed,
-// explicitDeny, matchedStatements, failures, context with principal, action, resource and
-// conditions) [AWS: DecodeAuthorizationMessage], and iamd's explanation beside it: the
-// policy types evaluated, the one that blocked, why, and each matched statement's policy,
-// version, Sid, type and text [IMPL].
+// The decision as DecodeAuthorizationMessage answers it (authz/explain.h, the writer shared
+// with `iamd policy explain`), with the conditions that failed: a second pass over the
+// bundle, made only here, when a denial is explained. Its message is the AccessDenied
+// message the caller got: pass the `with_reason` of denial_message.
 std::string decision_json(std::string_view account, const authz::Request& req, const authz::PolicyBundle& bundle,
-                          const authz::Decision& d) {
-  common::JsonWriter w;
-  w.begin_object();
-  w.key("allowed").value(d.allowed());
-  w.key("explicitDeny").value(d.decision == authz::EvalDecision::kExplicitDeny);
-  auto statements = [&](const std::vector<authz::MatchedStatement>& list) {
-    w.begin_object().key("items").begin_array();
-    for (const authz::MatchedStatement& m : list) {
-      const policy::CompiledStatement& st = *m.statement;
-      w.begin_object();
-      w.key("statementId").value(st.sid);
-      w.key("effect").value(st.effect == policy::Effect::kAllow ? "ALLOW" : "DENY");
-      w.key("policyType").value(authz::policy_type_name(m.type));
-      if (st.policy != nullptr) {
-        const std::string_view id = st.policy->id;
-        w.key("policy").value(id.substr(0, id.find('#')));  // without the cache key's digest
-        if (!st.policy->version_id.empty()) w.key("policyVersion").value(st.policy->version_id);
-        const std::string_view text = st.policy->text;
-        if (st.end > st.begin && st.end <= text.size()) {
-          const std::size_t end = st.end < text.size() && text[st.end] == '}' ? st.end + 1 : st.end;
-          w.key("statement").value(text.substr(st.begin, end - st.begin));
-        }
-      }
-      w.end_object();
-    }
-    w.end_array().end_object();
-  };
-  w.key("matchedStatements");
-  statements(d.deciding);
-  w.key("failures").begin_object().key("items").begin_array().end_array().end_object();
-  w.key("context").begin_object();
-  w.key("principal").begin_object();
-  w.key("id").value(req.principal.unique_id.empty() ? std::string(account) : req.principal.unique_id);
-  const std::string_view arn = req.principal.arn;
-  w.key("name").value(arn.substr(arn.rfind('/') == std::string_view::npos ? 0 : arn.rfind('/') + 1));
-  w.key("arn").value(arn);
-  w.end_object();
-  w.key("action").value(req.action);
-  w.key("resource").value(req.resource);
-  w.key("conditions").begin_object().key("items").begin_array();
-  for (const auto& e : req.context.entries()) {
-    w.begin_object().key("key").value(e.key).key("values").begin_object().key("items").begin_array();
-    for (const std::string& v : e.values) w.begin_object().key("value").value(v).end_object();
-    w.end_array().end_object().end_object();
-  }
-  w.end_array().end_object();
-  w.end_object();  // context
-  w.key("iamd").begin_object();
-  w.key("decision").value(authz::decision_name(d.decision));
-  w.key("evaluatedPolicyTypes").begin_array();
-  if (bundle.identity != nullptr) w.value("identity-based");
-  if (bundle.resource != nullptr) w.value(bundle.resource_is_trust ? "role trust" : "resource-based");
-  if (bundle.boundary != nullptr) w.value("permissions boundary");
-  if (bundle.session != nullptr) w.value("session");
-  if (!bundle.scp.empty()) w.value("service control");
-  if (!bundle.rcp.empty()) w.value("resource control");
-  w.end_array();
-  if (d.blocked_by) w.key("blockedBy").value(authz::policy_type_name(*d.blocked_by));
-  w.key("message").value(authz::access_denied_message(req, d, true));
-  w.key("matched");
-  statements(d.matched);
-  w.key("missingContextKeys").begin_array();
-  for (std::string_view k : d.missing_keys) w.value(k);
-  w.end_array();
-  w.end_object();  // iamd
-  w.end_object();
-  return w.str();
+                          const authz::Decision& d, bool with_reason = true) {
+  return authz::explanation_json(account, req, bundle, d, authz::failed_conditions(bundle, req), with_reason);
 }
 
 }  // namespace
@@ -198,7 +139,7 @@ std::string Access::denial_message(const Caller& caller, const authz::Request& r
   own.resource = nullptr;
   own.resource_is_trust = false;
   if (!authz::evaluate(own, decode).allowed()) return message;
-  const std::string json = decision_json(caller.account_id, req, bundle, d);
+  const std::string json = decision_json(caller.account_id, req, bundle, d, with_reason);
   auto sealed = crypto::seal(message_key_, json, caller.account_id, *domain_.env().random);
   if (!sealed) return message;
   std::string blob = common::base64_encode(*sealed);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "authz/authorizer.h"
+#include "authz/explain.h"
 #include "authz/simulate.h"
 #include "common/json_writer.h"
 #include "common/result.h"
@@ -217,37 +218,13 @@ std::optional<common::Error> check_model(const JsonValue& in, const authz::Simul
   if (r.marker) m.string(*r.marker, "marker", 1, 320, P::kMarker);
   return m.error();
 }
-}  // namespace
 
-ToolOutput validate_policy(std::string_view text, std::string_view kind, std::string_view entity) {
-  policy::ValidateOptions o;
-  if (kind.empty()) {
-    auto json = policy::parse_json(text);
-    o.kind = json ? infer_kind(*json) : policy::PolicyKind::kIdentity;
-  } else if (auto k = policy::parse_kind(kind)) {
-    o.kind = *k;
-  } else {
-    return ToolOutput{2, "",
-                      "iamd: unknown policy type '" + std::string(kind) +
-                          "' (identity, managed, trust, resource, boundary, session, scp, rcp)\n"};
-  }
-  if (entity.empty() || entity == "user") {
-    o.entity = policy::EntityType::kUser;
-  } else if (entity == "group") {
-    o.entity = policy::EntityType::kGroup;
-  } else if (entity == "role") {
-    o.entity = policy::EntityType::kRole;
-  } else {
-    return ToolOutput{2, "", "iamd: unknown entity '" + std::string(entity) + "' (user, group, role)\n"};
-  }
-  auto doc = policy::parse_policy(text, o);
-  if (doc) return ToolOutput{0, "valid\n", ""};
-  const common::Error& e = doc.error();
-  return ToolOutput{1, e.code + ": " + e.message + "\n  at " + e.path + "\n", ""};
-}
-
-ToolOutput simulate_custom_policy(std::string_view request_json) {
-  // Only the JSON is read here; the operation is authz::run_simulation, as over the API.
+// Reads the JSON of a SimulateCustomPolicy request (the --cli-input-json form) into
+// `request`, with the model's constraints; the error as the CLI reports it otherwise.
+std::optional<common::Error> read_simulation_request(std::string_view request_json, authz::SimulationInput& request) {
+  auto fail = [](std::string_view code, std::string_view message) {
+    return std::optional<common::Error>(common::Error{std::string(code), std::string(message), ""});
+  };
   auto json = policy::parse_json(request_json);
   if (!json || !json->is_object()) return fail("InvalidInput", "the --cli-input-json file is not a JSON object");
   const JsonValue& in = *json;
@@ -267,7 +244,6 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
     for (std::string_view name : kKnown) known = known || k == name;
     if (!known) return fail("InvalidInput", "Unknown parameter in input: \"" + k + "\"");
   }
-  authz::SimulationInput request;
   if (!string_list(in, "PolicyInputList", request.policy_inputs) ||
       !string_list(in, "PermissionsBoundaryPolicyInputList", request.boundary_inputs) ||
       !string_list(in, "ActionNames", request.actions) || !string_list(in, "ResourceArns", request.resources)) {
@@ -315,7 +291,41 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
     }
   }
 
-  if (auto e = check_model(in, request, handling)) return fail(e->code, e->message);
+  return check_model(in, request, handling);
+}
+}  // namespace
+
+ToolOutput validate_policy(std::string_view text, std::string_view kind, std::string_view entity) {
+  policy::ValidateOptions o;
+  if (kind.empty()) {
+    auto json = policy::parse_json(text);
+    o.kind = json ? infer_kind(*json) : policy::PolicyKind::kIdentity;
+  } else if (auto k = policy::parse_kind(kind)) {
+    o.kind = *k;
+  } else {
+    return ToolOutput{2, "",
+                      "iamd: unknown policy type '" + std::string(kind) +
+                          "' (identity, managed, trust, resource, boundary, session, scp, rcp)\n"};
+  }
+  if (entity.empty() || entity == "user") {
+    o.entity = policy::EntityType::kUser;
+  } else if (entity == "group") {
+    o.entity = policy::EntityType::kGroup;
+  } else if (entity == "role") {
+    o.entity = policy::EntityType::kRole;
+  } else {
+    return ToolOutput{2, "", "iamd: unknown entity '" + std::string(entity) + "' (user, group, role)\n"};
+  }
+  auto doc = policy::parse_policy(text, o);
+  if (doc) return ToolOutput{0, "valid\n", ""};
+  const common::Error& e = doc.error();
+  return ToolOutput{1, e.code + ": " + e.message + "\n  at " + e.path + "\n", ""};
+}
+
+ToolOutput simulate_custom_policy(std::string_view request_json) {
+  // Only the JSON is read here; the operation is authz::run_simulation, as over the API.
+  authz::SimulationInput request;
+  if (auto e = read_simulation_request(request_json, request)) return fail(e->code, e->message);
   auto out = authz::run_simulation(request);
   if (!out) return fail(out.error().code, out.error().message);
   common::JsonWriter w;
@@ -350,6 +360,188 @@ ToolOutput simulate_custom_policy(std::string_view request_json) {
   if (out->marker) w.key("Marker").value(*out->marker);
   w.end_object();
   return ToolOutput{0, w.str() + "\n", ""};
+}
+
+}  // namespace iamd::app
+
+namespace iamd::app {
+
+namespace {
+
+ToolOutput bad_input(std::string_view message) {
+  return ToolOutput{2, "", "iamd: " + std::string(message) + "\n"};
+}
+
+// One pair of --cli-input-json's list (ActionNames, ResourceArns) and the flag that picks it.
+std::optional<std::string> pick(const std::optional<std::string>& flag, const std::vector<std::string>& listed,
+                                std::string_view member, std::string_view option, bool case_insensitive,
+                                std::string& error) {
+  if (listed.empty()) return flag;
+  if (!flag) {
+    if (listed.size() == 1) return listed.front();
+    error = "the --cli-input-json request has " + std::to_string(listed.size()) + " " + std::string(member) +
+            ": choose one with " + std::string(option);
+    return std::nullopt;
+  }
+  for (const std::string& v : listed) {
+    if (case_insensitive ? common::iequals(v, *flag) : v == *flag) return v;
+  }
+  error = std::string(option) + " " + *flag + " is not one of the --cli-input-json request's " + std::string(member);
+  return std::nullopt;
+}
+
+}  // namespace
+
+ToolOutput explain_request(const ExplainInput& in) {
+  authz::SimulationInput sim;
+  if (in.cli_input_json) {
+    if (auto e = read_simulation_request(*in.cli_input_json, sim)) {
+      return bad_input("--cli-input-json: " + e->code + ": " + e->message);
+    }
+  }
+  if (!sim.boundary_inputs.empty() && in.boundary) {
+    return bad_input("a permissions boundary is given twice (--boundary and PermissionsBoundaryPolicyInputList)");
+  }
+  if (sim.boundary_inputs.size() > 1) {
+    return bad_input("only one permissions boundary can be given; PermissionsBoundaryPolicyInputList has " +
+                     std::to_string(sim.boundary_inputs.size()));
+  }
+  if (sim.resource_policy && in.resource_policy) {
+    return bad_input("a resource policy is given twice (--resource-policy and ResourcePolicy)");
+  }
+
+  // The policies, validated as the server validates each kind; an invalid one is named by
+  // its file with the engine's code, message and JSON path.
+  std::vector<std::shared_ptr<const policy::CompiledPolicy>> keep;
+  std::optional<ToolOutput> failure;
+  auto compile = [&](const PolicyFile& f, policy::PolicyKind kind) -> std::shared_ptr<const policy::CompiledPolicy> {
+    if (failure) return nullptr;
+    policy::ValidateOptions o;
+    o.kind = kind;
+    o.entity = policy::EntityType::kRole;
+    o.size_quota = false;  // as the simulator: any document the API accepts
+    auto c = policy::compile_text(f.text, o, f.name);
+    if (!c) {
+      const common::Error& e = c.error();
+      failure = bad_input(f.name + ": invalid " + std::string(policy::kind_name(kind)) + " policy: " + e.code + ": " +
+                          e.message + (e.path.empty() ? "" : " (at " + e.path + ")"));
+      return nullptr;
+    }
+    keep.push_back(*c);
+    return *c;
+  };
+  std::vector<std::shared_ptr<const policy::CompiledPolicy>> identity, boundary, session, resource;
+  for (std::size_t i = 0; i < sim.policy_inputs.size(); ++i) {
+    identity.push_back(
+        compile({"PolicyInputList." + std::to_string(i + 1), sim.policy_inputs[i]}, policy::PolicyKind::kIdentity));
+  }
+  for (const PolicyFile& f : in.identity) identity.push_back(compile(f, policy::PolicyKind::kIdentity));
+  if (!sim.boundary_inputs.empty()) {
+    boundary.push_back(
+        compile({"PermissionsBoundaryPolicyInputList.1", sim.boundary_inputs[0]}, policy::PolicyKind::kBoundary));
+  }
+  if (in.boundary) boundary.push_back(compile(*in.boundary, policy::PolicyKind::kBoundary));
+  for (const PolicyFile& f : in.session) session.push_back(compile(f, policy::PolicyKind::kSession));
+  std::optional<PolicyFile> resource_file = in.resource_policy;
+  if (sim.resource_policy) resource_file = PolicyFile{"ResourcePolicy", *sim.resource_policy};
+  const bool trust = resource_file && authz::is_trust_policy_text(resource_file->text);
+  if (resource_file) {
+    resource.push_back(compile(*resource_file, trust ? policy::PolicyKind::kTrust : policy::PolicyKind::kResource));
+  }
+  std::vector<authz::PolicySet> scp_sets, rcp_sets;
+  for (const auto& level : in.scp) {
+    std::vector<std::shared_ptr<const policy::CompiledPolicy>> set;
+    for (const PolicyFile& f : level) set.push_back(compile(f, policy::PolicyKind::kScp));
+    scp_sets.emplace_back(failure ? decltype(set){} : std::move(set));
+  }
+  for (const auto& level : in.rcp) {
+    std::vector<std::shared_ptr<const policy::CompiledPolicy>> set;
+    for (const PolicyFile& f : level) set.push_back(compile(f, policy::PolicyKind::kRcp));
+    rcp_sets.emplace_back(failure ? decltype(set){} : std::move(set));
+  }
+  if (failure) return *failure;
+
+  // The request.
+  std::string error;
+  const std::optional<std::string> action = pick(in.action, sim.actions, "ActionNames", "--action", true, error);
+  if (!error.empty()) return bad_input(error);
+  if (!action || action->empty()) return bad_input("--action is required (e.g. --action s3:GetObject)");
+  if (action->find(':') == std::string::npos) {
+    return bad_input("--action " + *action + " is not of the form service:Action");
+  }
+  const std::optional<std::string> resource_arn =
+      pick(in.resource, sim.resources, "ResourceArns", "--resource", false, error);
+  if (!error.empty()) return bad_input(error);
+  authz::Request req;
+  req.set_action(*action);
+  req.resource = resource_arn.value_or("*");
+  if (req.resource.empty()) return bad_input("--resource must be an ARN or *");
+  const std::string caller = in.principal.value_or(sim.caller_arn.value_or(std::string(kDefaultExplainPrincipal)));
+  auto facts = authz::principal_from_arn(caller);
+  if (!facts) {
+    return bad_input("--principal " + caller +
+                     " is not the ARN of a root user, IAM user, assumed-role session or federated user");
+  }
+  req.principal = std::move(*facts);
+  req.principal.has_boundary = !boundary.empty();
+  if (std::optional<std::string> owner = in.resource_owner ? in.resource_owner : sim.resource_owner) {
+    auto account = authz::resource_owner_account(*owner);
+    if (!account) return bad_input("--resource-owner: " + account.error().message);
+    req.resource_account = std::move(account).value();
+  }
+  if (auto r = authz::set_context_entries(sim.context_entries, req.context); !r) {
+    return bad_input("--cli-input-json: " + r.error().code + ": " + r.error().message);
+  }
+  // --context key=value: a key given once is single-valued, a key given again is multivalued
+  // (in the order given); either replaces the --cli-input-json request's entry of that key.
+  std::vector<std::pair<std::string, std::vector<std::string>>> entries;
+  for (const std::string& kv : in.context) {
+    const std::size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return bad_input("--context " + kv + ": expected KEY=VALUE");
+    const std::string key = kv.substr(0, eq);
+    auto it =
+        std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return common::iequals(e.first, key); });
+    if (it == entries.end()) {
+      entries.emplace_back(key, std::vector<std::string>{kv.substr(eq + 1)});
+    } else {
+      it->second.push_back(kv.substr(eq + 1));
+    }
+  }
+  for (auto& [key, values] : entries) {
+    if (values.size() == 1) {
+      req.context.set(key, std::move(values.front()));
+    } else {
+      req.context.set_list(key, std::move(values));
+    }
+  }
+
+  // The decision and its explanation, by the server's engine and writer.
+  authz::PolicySet identity_set(std::move(identity)), boundary_set(std::move(boundary)),
+      session_set(std::move(session)), resource_set(std::move(resource));
+  std::vector<const authz::PolicySet*> scp, rcp;
+  for (const authz::PolicySet& s : scp_sets) scp.push_back(&s);
+  for (const authz::PolicySet& s : rcp_sets) rcp.push_back(&s);
+  authz::PolicyBundle bundle;
+  bundle.identity = &identity_set;
+  bundle.boundary = boundary_set.policies().empty() ? nullptr : &boundary_set;
+  bundle.session = in.session.empty() ? nullptr : &session_set;
+  bundle.resource = resource_file ? &resource_set : nullptr;
+  bundle.resource_is_trust = trust;
+  bundle.scp = scp;
+  bundle.rcp = rcp;
+  authz::Decision d;
+  authz::evaluate(bundle, req, d);
+  const std::vector<authz::FailedCondition> failed = authz::failed_conditions(bundle, req);
+  // A role assumption's denial gives no reason [OBS], as the API answers it.
+  const bool with_reason = !trust;
+  ToolOutput out;
+  out.status = d.allowed() ? 0 : 1;
+  if (in.json) {
+    out.out = authz::explanation_json(req.principal.account, req, bundle, d, failed, with_reason) + "\n";
+  } else {
+    out.out = authz::explanation_text(req, bundle, d, failed, with_reason);
+  }
+  return out;
 }
 
 }  // namespace iamd::app

@@ -201,6 +201,34 @@ std::uint64_t estimate_cost(const std::vector<const policy::CompiledPolicy*>& po
   return cost;
 }
 
+common::Result<std::string> resource_owner_account(std::string_view owner) {
+  if (arn::is_account_id(owner)) return std::string(owner);
+  auto a = arn::Arn::parse(owner);
+  if (!a || !arn::is_account_id(a->account())) return invalid_input("Invalid ResourceOwner: " + std::string(owner));
+  return std::string(a->account());
+}
+
+common::Result<void> set_context_entries(const std::vector<ContextEntryInput>& entries, condition::Context& context) {
+  for (const ContextEntryInput& e : entries) {
+    const std::string name = e.name.value_or("");
+    const std::string type = e.type.value_or("string");
+    if (name.empty()) return invalid_input("ContextKeyName is required in each context entry.");
+    for (const std::string& v : e.values) {
+      if (!valid_context_value(type, v)) {
+        return invalid_input("Invalid value '" + v + "' for context key '" + name + "' of type " + type + ".");
+      }
+    }
+    if (type.ends_with("List")) {
+      context.set_list(name, e.values);
+    } else if (e.values.size() == 1) {
+      context.set(name, e.values[0]);
+    } else {
+      return invalid_input("Context key '" + name + "' of type " + type + " takes exactly one value.");
+    }
+  }
+  return {};
+}
+
 common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const SimulationLimits& limits) {
   // Input limits first: nothing is parsed or compiled for a request over them.
   auto too_many = [](std::string_view member, std::size_t limit) {
@@ -306,33 +334,13 @@ common::Result<SimulationOutput> run_simulation(const SimulationInput& in, const
   req.principal = *principal;
   req.principal.has_boundary = !boundary.empty();
   if (in.resource_owner) {
-    std::string account = *in.resource_owner;
-    if (!arn::is_account_id(account)) {
-      auto a = arn::Arn::parse(*in.resource_owner);
-      if (!a || !arn::is_account_id(a->account())) return invalid_input("Invalid ResourceOwner: " + *in.resource_owner);
-      account = a->account();
-    }
-    req.resource_account = account;
+    auto account = resource_owner_account(*in.resource_owner);
+    if (!account) return account.error();
+    req.resource_account = std::move(account).value();
   }
 
   // The context.
-  for (const ContextEntryInput& e : in.context_entries) {
-    const std::string name = e.name.value_or("");
-    const std::string type = e.type.value_or("string");
-    if (name.empty()) return invalid_input("ContextKeyName is required in each context entry.");
-    for (const std::string& v : e.values) {
-      if (!valid_context_value(type, v)) {
-        return invalid_input("Invalid value '" + v + "' for context key '" + name + "' of type " + type + ".");
-      }
-    }
-    if (type.ends_with("List")) {
-      req.context.set_list(name, e.values);
-    } else if (e.values.size() == 1) {
-      req.context.set(name, e.values[0]);
-    } else {
-      return invalid_input("Context key '" + name + "' of type " + type + " takes exactly one value.");
-    }
-  }
+  if (auto r = set_context_entries(in.context_entries, req.context); !r) return r.error();
 
   // Where this page starts.
   std::size_t start = 0;

@@ -148,6 +148,15 @@ common::Result<SimulationPolicy> compile_simulation_policy(std::string_view text
 std::uint64_t estimate_cost(const std::vector<const policy::CompiledPolicy*>& policies, std::size_t text_length,
                             std::size_t values_per_key, std::size_t action_length = 128);
 
+// ResourceOwner (an account id, or an ARN with one) as the resource's account; InvalidInput
+// otherwise.
+common::Result<std::string> resource_owner_account(std::string_view owner);
+
+// ContextEntries into `context`: each value valid for its ContextKeyType (string when absent),
+// a List type as a multivalued key, any other type with exactly one value; InvalidInput
+// otherwise.
+common::Result<void> set_context_entries(const std::vector<ContextEntryInput>& entries, condition::Context& context);
+
 // The whole operation: limits, compilation, principal, context, pagination and evaluation.
 common::Result<SimulationOutput> run_simulation(const SimulationInput& input, const SimulationLimits& limits = {});
 

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "app/policy_tool.h"
 #if IAMD_HAS_SERVER
@@ -54,7 +55,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "iamd 0.1.0");
 
-  CLI::App* policy = app.add_subcommand("policy", "validate and simulate policies offline");
+  CLI::App* policy = app.add_subcommand("policy", "validate, simulate and explain policies offline");
   policy->require_subcommand(1);
 
   std::string type, entity, file;
@@ -67,6 +68,46 @@ int main(int argc, char** argv) {
   CLI::App* simulate = policy->add_subcommand("simulate", "evaluate policies like iam simulate-custom-policy");
   simulate->add_option("--cli-input-json", input, "a SimulateCustomPolicy request as JSON (file:// prefix accepted)")
       ->required();
+
+  // iamd policy explain: one request, the policies that decide it, and why (docs/policy-cli.md).
+  std::vector<std::string> x_policies, x_sessions, x_scps, x_rcps, x_context;
+  std::string x_boundary, x_resource_policy, x_input, x_output = "text";
+  iamd::app::ExplainInput explain_input;
+  std::string x_action, x_resource, x_principal, x_owner;
+  CLI::App* explain =
+      policy->add_subcommand("explain",
+                             "why a request is allowed or denied: the deciding statements, the blocking "
+                             "policy type, the conditions that failed");
+  explain->footer("Exit status: 0 allowed, 1 denied (explicitly or implicitly), 2 bad input.");
+  explain->add_option("--policy", x_policies, "an identity-based policy (file; repeatable)")->allow_extra_args(false);
+  explain->add_option("--boundary", x_boundary, "the permissions boundary (file)");
+  explain->add_option("--session-policy", x_sessions, "a session policy (file; repeatable)")->allow_extra_args(false);
+  explain->add_option("--resource-policy", x_resource_policy,
+                      "the resource-based policy, or a role trust policy (a document without Resource) (file)");
+  explain
+      ->add_option("--scp", x_scps,
+                   "the service control policies of one level, root first, then OUs, then the account: FILE[,FILE...] "
+                   "(repeatable, one level each)")
+      ->allow_extra_args(false);
+  explain->add_option("--rcp", x_rcps, "the resource control policies of one level: FILE[,FILE...] (repeatable)")
+      ->allow_extra_args(false);
+  explain->add_option("--action", x_action, "the action, e.g. s3:GetObject");
+  explain->add_option("--resource", x_resource, "the resource ARN (default: *)");
+  explain->add_option(
+      "--principal", x_principal,
+      std::string("the caller's ARN: root, IAM user, assumed-role session or federated user (default: ") +
+          std::string(iamd::app::kDefaultExplainPrincipal) + ")");
+  explain->add_option("--resource-owner", x_owner, "the resource's account (default: the caller's)");
+  explain
+      ->add_option("--context", x_context,
+                   "KEY=VALUE: a condition key of the request (repeatable; a key given twice is multivalued)")
+      ->allow_extra_args(false);
+  explain->add_option("--cli-input-json", x_input,
+                      "a SimulateCustomPolicy request as JSON (file:// prefix accepted); --action and --resource pick "
+                      "one pair when it holds several");
+  explain->add_option("--output", x_output, "text or json (the JSON DecodeAuthorizationMessage answers)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
 
 #if IAMD_HAS_SERVER
   iamd::app::ServeOptions serve_options;
@@ -148,6 +189,50 @@ int main(int argc, char** argv) {
         return 2;
       }
       return emit(iamd::app::simulate_custom_policy(text));
+    }
+    if (*explain) {
+      iamd::app::ExplainInput& x = explain_input;
+      auto read_file = [&](const std::string& path, iamd::app::PolicyFile& out) {
+        out.name = path;
+        return read_input(path, out.text, error);
+      };
+      auto read_files = [&](const std::vector<std::string>& paths, std::vector<iamd::app::PolicyFile>& out) {
+        for (const std::string& p : paths) {
+          if (!read_file(p, out.emplace_back())) return false;
+        }
+        return true;
+      };
+      auto read_levels = [&](const std::vector<std::string>& levels,
+                             std::vector<std::vector<iamd::app::PolicyFile>>& out) {
+        for (const std::string& level : levels) {
+          std::vector<std::string> paths;
+          std::stringstream s(level);
+          for (std::string p; std::getline(s, p, ',');) {
+            if (!p.empty()) paths.push_back(p);
+          }
+          if (!read_files(paths, out.emplace_back())) return false;
+        }
+        return true;
+      };
+      bool ok = read_files(x_policies, x.identity) && read_files(x_sessions, x.session) && read_levels(x_scps, x.scp) &&
+                read_levels(x_rcps, x.rcp);
+      if (ok && !x_boundary.empty()) ok = read_file(x_boundary, x.boundary.emplace());
+      if (ok && !x_resource_policy.empty()) ok = read_file(x_resource_policy, x.resource_policy.emplace());
+      if (ok && !x_input.empty()) {
+        ok = read_input(x_input.starts_with("file://") ? x_input.substr(7) : x_input, text, error);
+        if (ok) x.cli_input_json = text;
+      }
+      if (!ok) {
+        std::cerr << error << "\n";
+        return 2;
+      }
+      if (explain->count("--action") > 0) x.action = x_action;
+      if (explain->count("--resource") > 0) x.resource = x_resource;
+      if (explain->count("--principal") > 0) x.principal = x_principal;
+      if (explain->count("--resource-owner") > 0) x.resource_owner = x_owner;
+      x.context = x_context;
+      x.json = x_output == "json";
+      return emit(iamd::app::explain_request(x));
     }
   } catch (const std::exception& e) {
     std::cerr << "iamd: internal error: " << e.what() << "\n";

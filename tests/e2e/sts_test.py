@@ -672,6 +672,51 @@ def _():
     assert error_of(client("sts", *ivy).decode_authorization_message, EncodedMessage=blob)[0] == "AccessDenied"
 
 
+@check("DecodeAuthorizationMessage: the explanation names each statement whose condition failed, with the clause")
+def _():
+    policy_arn = iam.create_policy(PolicyName="list-with-mfa", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Sid": "ListWithMfa", "Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}))["Policy"]["Arn"]
+    iam.create_policy_version(PolicyArn=policy_arn, SetAsDefault=True, PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Sid": "ListWithMfa", "Effect": "Allow", "Action": ["iam:ListUsers", "iam:ListGroups"], "Resource": "*",
+             "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"},
+                           "Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}))
+    jade = user_with_key("jade", managed=[policy_arn], inline={"Version": "2012-10-17", "Statement": [
+        {"Sid": "Decode", "Effect": "Allow", "Action": "sts:DecodeAuthorizationMessage", "Resource": "*"},
+        {"Sid": "OnlyKim", "Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:username": ["kim", "lee"]}}},
+        {"Sid": "NotOnWeekends", "Effect": "Deny", "Action": "iam:*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-9"}}},
+        {"Sid": "OtherAction", "Effect": "Allow", "Action": "iam:GetUser", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:username": "nobody"}}}]})
+    code, message, status = error_of(client("iam", *jade).list_users)
+    assert (code, status) == ("AccessDenied", 403), (code, message)
+    plain, _, blob = message.partition(". Encoded authorization failure message: ")
+    assert plain == (f"User: {user_arn('jade')} is not authorized to perform: iam:ListUsers on resource: "
+                     f"arn:aws:iam::{ACCOUNT}:user/ because no identity-based policy allows the iam:ListUsers action"), plain
+    decoded = json.loads(client("sts", *jade).decode_authorization_message(EncodedMessage=blob)["DecodedMessage"])
+    explanation = decoded["iamd"]
+    assert explanation["decision"] == "implicitDeny" and explanation["blockedBy"] == "identity-based", explanation
+    assert explanation["message"] == plain, explanation["message"]
+    failed = sorted(explanation["failedConditions"], key=lambda f: (f["statementId"], f["operator"]))
+    assert failed == [
+        {"statementId": "ListWithMfa", "effect": "ALLOW", "policyType": "identity-based", "policy": policy_arn,
+         "policyVersion": "v2", "operator": "Bool", "key": "aws:MultiFactorAuthPresent", "values": ["true"],
+         "requestValues": [], "keyMissing": True},
+        {"statementId": "NotOnWeekends", "effect": "DENY", "policyType": "identity-based",
+         "policy": failed[1]["policy"], "operator": "StringEquals", "key": "aws:RequestedRegion",
+         "values": ["eu-west-9"], "requestValues": ["us-east-1"], "keyMissing": False},
+        {"statementId": "OnlyKim", "effect": "ALLOW", "policyType": "identity-based", "policy": failed[2]["policy"],
+         "operator": "StringEquals", "key": "aws:username", "values": ["kim", "lee"], "requestValues": ["jade"],
+         "keyMissing": False},
+    ], json.dumps(failed, indent=1)
+    # The inline policy is named by the user's id and the policy's name, without the digest.
+    assert failed[2]["policy"].startswith("user/AIDA") and failed[2]["policy"].endswith("/inline"), failed[2]
+    assert "aws:MultiFactorAuthPresent" in explanation["missingContextKeys"], explanation
+
+
 @check("sessions survive a restart: the token key comes from the master key")
 def _():
     creds = alice_sts.get_session_token(DurationSeconds=900)["Credentials"]
