@@ -51,7 +51,7 @@ constexpr std::string_view kMessagePrefix = ". Encoded authorization failure mes
 // bundle, made only here, when a denial is explained. Its message is the AccessDenied
 // message the caller got: pass the `with_reason` of denial_message.
 std::string decision_json(std::string_view account, const authz::Request& req, const authz::PolicyBundle& bundle,
-                          const authz::Decision& d, bool with_reason = true) {
+                          const authz::Decision& d, bool with_reason) {
   return authz::explanation_json(account, req, bundle, d, authz::failed_conditions(bundle, req), with_reason);
 }
 
@@ -129,7 +129,8 @@ std::string Access::denial_message(const Caller& caller, const authz::Request& r
                                    const authz::Decision& d, bool with_reason) {
   std::string message = authz::access_denied_message(req, d, with_reason);
   // The console's caller sees why (its own request's decision), whatever it may decode.
-  if (caller.explanation != nullptr) *caller.explanation = decision_json(caller.account_id, req, bundle, d);
+  if (caller.explanation != nullptr)
+    *caller.explanation = decision_json(caller.account_id, req, bundle, d, with_reason);
   // Only a caller allowed to decode it gets the encoded decision.
   authz::Request decode = req;
   decode.set_action("sts:DecodeAuthorizationMessage");
