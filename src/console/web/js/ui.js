@@ -544,3 +544,110 @@ export function downloadFile(name, text, type = 'text/csv') {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
+
+// ---- helpers the pages share (beyond the contract's list) ----
+
+// A white container with a header (title, optional counter and actions) and a body.
+export function container({title, count = null, actions = null, body = null, level = 'h2', description = null} = {}) {
+  return h('section', {class: 'container'},
+           title ? h('div', {class: 'container-header'},
+                     h('div', {}, h(level, {}, title, count != null ? h('span', {class: 'muted'}, ` (${count})`) : null),
+                       description ? h('p', {class: 'muted'}, description) : null),
+                     actions ? h('div', {class: 'actions'}, actions) : null) : null,
+           h('div', {class: 'container-body'}, body));
+}
+
+// A text input with its label (formField), returning the field element; the input is field.input.
+export function textField({label, id, type = 'text', value = '', hint, autocomplete = 'off', required = false,
+                           placeholder = null, on = null} = {}) {
+  const input = h('input', {type, id, class: 'input', autocomplete, required, placeholder, on});
+  input.value = value;
+  const field = formField({label, id, input, hint});
+  field.input = input;
+  return field;
+}
+
+// A checkbox with its label and an optional hint, returning the wrapper; the input is el.input.
+export function checkbox({label, id, checked = false, hint = null, on = null} = {}) {
+  const input = h('input', {type: 'checkbox', id, on});
+  input.checked = checked;
+  const hintId = hint ? `${id}-hint` : null;
+  if (hintId) input.setAttribute('aria-describedby', hintId);
+  const el = h('div', {class: 'check'}, input,
+               h('label', {for: id, class: 'check-label'}, label, hint ? h('span', {id: hintId, class: 'check-hint'}, hint) : null));
+  el.input = input;
+  return el;
+}
+
+// A group of radio buttons in a fieldset; options [{value, label, hint}]. el.value() reads the choice.
+export function radioGroup({legend, name, options, value, onChange = null, tiles = false} = {}) {
+  const inputs = [];
+  const el = h('fieldset', {class: 'field'}, h('legend', {}, legend),
+               h('div', {class: tiles ? 'radio-tiles' : 'radio-list'}, options.map((o) => {
+                 const id = `${name}-${o.value}`;
+                 const input = h('input', {type: 'radio', name, id, value: o.value, on: {change: () => onChange && onChange(o.value)}});
+                 input.checked = o.value === value;
+                 inputs.push(input);
+                 const hintId = o.hint ? `${id}-hint` : null;
+                 if (hintId) input.setAttribute('aria-describedby', hintId);
+                 return h('div', {class: tiles ? 'check radio-tile' : 'check'}, input,
+                          h('label', {for: id, class: 'check-label'}, o.label,
+                            o.hint ? h('span', {id: hintId, class: 'check-hint'}, o.hint) : null));
+               })));
+  el.value = () => (inputs.find((i) => i.checked) || {}).value || null;
+  return el;
+}
+
+// "2026-12-05T10:00:00Z" -> a readable local date and time; '' for empty.
+export function formatDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(undefined, {year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit',
+                                      timeZoneName: 'short'});
+}
+
+// "3 days ago", "Today", "-" for empty.
+export function timeAgo(iso) {
+  if (!iso) return '';
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return iso;
+  const days = Math.floor((Date.now() - t) / 86400000);
+  if (days <= 0) {
+    const mins = Math.floor((Date.now() - t) / 60000);
+    if (mins < 1) return 'Now';
+    if (mins < 60) return `${mins} minute${mins === 1 ? '' : 's'} ago`;
+    const hours = Math.floor(mins / 60);
+    return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+  }
+  if (days === 1) return 'Yesterday';
+  return `${days} days ago`;
+}
+
+// Age in whole days of an ISO time (0 for today), or null.
+export function ageDays(iso) {
+  if (!iso) return null;
+  const t = new Date(iso).getTime();
+  return Number.isNaN(t) ? null : Math.floor((Date.now() - t) / 86400000);
+}
+
+// A page heading with breadcrumbs and actions.
+export function pageHeader({title, crumbs = null, actions = null, description = null} = {}) {
+  document.title = `${title} | IAM | iamd`;
+  return h('div', {class: 'page-top'},
+           crumbs ? h('nav', {class: 'breadcrumbs', 'aria-label': 'Breadcrumbs'},
+                      crumbs.map((c, i) => [i ? ' › ' : null, c.href ? h('a', {href: c.href}, c.label) : h('span', {}, c.label)]))
+                  : null,
+           h('div', {class: 'page-header'}, h('h1', {}, title), actions ? h('div', {class: 'actions'}, actions) : null),
+           description ? h('p', {class: 'muted'}, description) : null);
+}
+
+// A loading line for a panel while its data come.
+export function loading(what = 'Loading') {
+  return h('p', {class: 'muted', role: 'status'}, `${what}…`);
+}
+
+// "RFC 3986" component encoding for a route segment.
+export function routeHref(base, name, query = null) {
+  return `#${base}/${encodeURIComponent(name)}${query ? `?${new URLSearchParams(query)}` : ''}`;
+}
