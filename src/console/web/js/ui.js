@@ -177,13 +177,15 @@ export function notify(message, kind = 'success') {
 
 // A table with a search box, paging and optional selection; returns {el, selected(), setRows(rows)}.
 // Extra options: label (accessible name of the table), searchLabel ("Find users"), rowLabel
-// (row => name for the selection control), onSelect(rows).
+// (row => name for the selection control), onSelect(rows), initial (row => selected at first),
+// tools (nodes beside the search box), rowFilter (row => shown?; then call refresh()).
 export function table({columns, rows = [], selectable = null, empty = 'No resources', filter = null, pageSize = 20,
-                       label = '', searchLabel = '', rowLabel = null, onSelect = null} = {}) {
+                       label = '', searchLabel = '', rowLabel = null, onSelect = null, initial = null,
+                       tools: extraTools = null, rowFilter = null} = {}) {
   let all = rows.slice();
   let query = '';
   let page = 0;
-  const chosen = new Set();
+  const chosen = new Set(initial ? all.filter(initial) : []);
   const groupName = nextId('sel');
   const el = h('div', {class: 'table-wrap'});
   const tools = h('div', {class: 'table-tools'});
@@ -209,7 +211,10 @@ export function table({columns, rows = [], selectable = null, empty = 'No resour
   const status = h('p', {class: 'visually-hidden', 'aria-live': 'polite'});
   el.append(tools, h('div', {class: 'table-scroll'}, tbl), status);
 
-  const visible = () => (query && filter ? all.filter((r) => String(filter(r) || '').toLowerCase().includes(query)) : all);
+  if (extraTools) tools.insertBefore(h('div', {class: 'table-extra-tools'}, extraTools), pager);
+  // rowFilter: a second filter the page controls (e.g. a policy type select); call el.refresh() when it changes.
+  const visible = () => (query && filter ? all.filter((r) => String(filter(r) || '').toLowerCase().includes(query)) : all)
+      .filter((r) => !rowFilter || rowFilter(r));
   const changed = () => {
     if (onSelect) onSelect(Array.from(chosen));
   };
@@ -293,6 +298,10 @@ export function table({columns, rows = [], selectable = null, empty = 'No resour
       chosen.clear();
       draw();
       changed();
+    },
+    refresh() {
+      page = 0;
+      draw();
     },
   };
 }
