@@ -85,14 +85,14 @@ export async function render(main, route) {
         h('button', {type: 'button', class: 'btn btn-small', id: 'alias-edit', on: {click: () => drawAccount(true)}},
           alias ? 'Edit' : 'Create'),
         alias ? h('button', {type: 'button', class: 'btn btn-small', id: 'alias-delete', on: {click: deleteAlias}}, 'Delete') : null);
-    account.replaceChildren(
+    account.replaceChildren(...[
         error ? errorAlert(error) : null,
         h('dl', {class: 'kv'},
           h('dt', {}, 'Account ID'), h('dd', {}, h('span', {class: 'mono', id: 'account-id'}, session.accountId), ' ',
                                        copyButton(session.accountId, 'Copy')),
           h('dt', {}, 'Account Alias'), h('dd', {}, aliasValue, ' ', aliasActions),
           h('dt', {}, 'Sign-in URL for IAM users in this account'),
-          h('dd', {}, h('a', {href: url, class: 'break', id: 'signin-url'}, url), ' ', copyButton(url, 'Copy'))));
+          h('dd', {}, h('a', {href: url, class: 'break', id: 'signin-url'}, url), ' ', copyButton(url, 'Copy')))].filter(Boolean));
     if (editing) {
       const input = account.querySelector('#alias-input');
       if (input) input.focus();

@@ -412,13 +412,14 @@ export async function render(main, route) {
         done.push(`Inline policy ${p.name} copied.`);
       }
     } catch (err) {
-      main.replaceChildren(pageHeader({title: 'Create user', crumbs: [{label: 'IAM', href: '#/'}, {label: 'Users', href: '#/users'}]}),
+      main.replaceChildren(...[pageHeader({title: 'Create user', crumbs: [{label: 'IAM', href: '#/'}, {label: 'Users', href: '#/users'}]}),
                            h('div', {class: 'alert alert-warning', role: 'alert'},
                              h('p', {class: 'alert-title'}, 'The user was created, but not everything you chose was applied.'),
                              h('ul', {class: 'plain-list'}, done.map((d) => h('li', {}, d)))),
                            errorAlert(err),
                            password !== null && done.includes('Console password set.') ? retrievePassword(s.userName, password, session) : null,
-                           h('p', {}, h('a', {class: 'btn btn-primary', href: `#/users/${encodeURIComponent(s.userName)}`}, 'View user')));
+                           h('p', {}, h('a', {class: 'btn btn-primary', href: `#/users/${encodeURIComponent(s.userName)}`}, 'View user'))]
+          .filter(Boolean));
       return;
     }
     if (password !== null) {
