@@ -87,7 +87,7 @@ const DECISIONS = {
 };
 
 // The explanation of a denial (the X-Iamd-Explanation JSON) as readable sections.
-function explanationView(x) {
+function explanationView(x, shownMessage = '') {
   const ours = x.iamd || {};
   const decision = ours.decision || (x.explicitDeny ? 'explicitDeny' : x.allowed ? 'allow' : 'implicitDeny');
   const ctx = x.context || {};
@@ -97,7 +97,7 @@ function explanationView(x) {
   const conds = items(ctx.conditions);
   return h('div', {class: 'explanation'},
            h('p', {class: 'explain-decision'}, h('strong', {}, DECISIONS[decision] || decision)),
-           ours.message ? h('p', {}, ours.message) : null,
+           ours.message && ours.message !== shownMessage ? h('p', {}, ours.message) : null,
            h('dl', {class: 'kv kv-compact'},
              ctx.action ? [h('dt', {}, 'Action'), h('dd', {}, ctx.action)] : null,
              ctx.resource ? [h('dt', {}, 'Resource'), h('dd', {}, ctx.resource)] : null,
@@ -132,7 +132,7 @@ export function errorAlert(err) {
   if (err && err.requestId) box.appendChild(h('p', {class: 'alert-meta'}, `Request ID: ${err.requestId}`));
   if (err && err.explanation) {
     const panelId = nextId('explain');
-    const panel = h('div', {id: panelId, class: 'explain-panel', hidden: true}, explanationView(err.explanation));
+    const panel = h('div', {id: panelId, class: 'explain-panel', hidden: true}, explanationView(err.explanation, message));
     const btn = h('button', {type: 'button', class: 'btn btn-link', 'aria-expanded': 'false', 'aria-controls': panelId,
                              on: {click: () => {
                                const open = panel.hidden;

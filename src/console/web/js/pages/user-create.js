@@ -208,7 +208,7 @@ export async function render(main, route) {
               '(Security credentials tab, Create access key).')));
         return;
       }
-      const custom = textField({label: 'Custom password', id: 'user-custom-password', type: 'password', value: s.customPassword,
+      const custom = textField({label: 'Password', id: 'user-custom-password', type: 'password', value: s.customPassword,
                                 autocomplete: 'new-password', hint: 'Must meet the account\'s password policy.',
                                 on: {input: (e) => {
                                   s.customPassword = e.target.value;
