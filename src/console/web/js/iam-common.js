@@ -40,8 +40,8 @@ export function errorSlot() {
 }
 
 // A button: {label, primary, onClick, id, disabled}
-export function button(label, onClick, {primary = false, id, ariaLabel, type = 'button'} = {}) {
-  const attrs = {type, class: primary ? 'btn btn-primary' : 'btn'};
+export function button(label, onClick, {primary = false, id, ariaLabel, type = 'button', small = false} = {}) {
+  const attrs = {type, class: `btn${primary ? ' btn-primary' : ''}${small ? ' btn-small' : ''}`};
   if (id) attrs.id = id;
   if (ariaLabel) attrs['aria-label'] = ariaLabel;
   if (onClick) attrs.on = {click: onClick};
@@ -199,6 +199,7 @@ export function field(label, {id, type = 'text', value = '', hint, placeholder, 
     if (placeholder) inp.placeholder = placeholder;
   }
   inp.id = id;
+  if (inp.localName !== 'textarea' && !['checkbox', 'radio', 'file'].includes(inp.type)) inp.classList.add('input');
   const children = [h('label', {for: id}, label), inp];
   if (hint) {
     const hintId = `${id}-hint`;
@@ -210,7 +211,7 @@ export function field(label, {id, type = 'text', value = '', hint, placeholder, 
 
 // A <select> of [value, label] pairs.
 export function select(id, options, value) {
-  const sel = h('select', {id}, ...options.map(([v, l]) => h('option', {value: v}, l)));
+  const sel = h('select', {id, class: 'input'}, ...options.map(([v, l]) => h('option', {value: v}, l)));
   if (value !== undefined) sel.value = value;
   return sel;
 }
@@ -256,8 +257,8 @@ export function tagsEditor(initial = [], idPrefix = 'tag') {
   });
   function add(key, value) {
     const n = ++seq;
-    const k = h('input', {type: 'text', id: `${idPrefix}-key-${n}`, maxlength: '128'});
-    const v = h('input', {type: 'text', id: `${idPrefix}-value-${n}`, maxlength: '256'});
+    const k = h('input', {type: 'text', class: 'input', id: `${idPrefix}-key-${n}`, maxlength: '128'});
+    const v = h('input', {type: 'text', class: 'input', id: `${idPrefix}-value-${n}`, maxlength: '256'});
     k.value = key;
     v.value = value;
     const row = {key: k, value: v};
@@ -353,6 +354,9 @@ export function policyPicker({selectable = 'multi', idPrefix = 'pick', exclude =
       selectable,
       empty: 'No policies',
       filter: (p) => `${p.name} ${p.type} ${p.description}`,
+      searchLabel: 'Find policies by property or policy name',
+      label,
+      rowLabel: (p) => p.name,
       pageSize: 10,
     });
     holder.replaceChildren(current.el);

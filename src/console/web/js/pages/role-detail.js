@@ -122,7 +122,7 @@ export async function render(main, route) {
                      notify('Maximum session duration updated.');
                      drawSummary();
                    });
-    }, {ariaLabel: 'Edit maximum session duration'});
+    }, {ariaLabel: 'Edit maximum session duration', small: true});
     const editDesc = button('Edit', () => {
       const input = h('textarea', {id: 'role-description-edit', rows: '3', maxlength: '1000'});
       input.value = role.description;
@@ -134,7 +134,7 @@ export async function render(main, route) {
                      notify('Description updated.');
                      drawSummary();
                    });
-    }, {ariaLabel: 'Edit description'});
+    }, {ariaLabel: 'Edit description', small: true});
     summaryHolder.replaceChildren(section('Summary', summary([
       ['Creation date', fmtDate(role.created)],
       ['ARN', h('span', {}, h('code', {}, role.arn), ' ', copyButton(role.arn, 'Copy ARN'))],
@@ -173,7 +173,7 @@ export async function render(main, route) {
           } catch (err) {
             perrs.show(err);
           }
-        }, {ariaLabel: `Edit ${r.name}`}) : '')},
+        }, {ariaLabel: `Edit ${r.name}`, small: true}) : '')},
       ],
       rows,
       selectable: 'multi',

@@ -83,7 +83,7 @@ export async function render(main) {
                       if (!now.includes(a)) now.push(a);
                       actions.input.value = now.join(', ');
                       actions.input.focus();
-                    }, {ariaLabel: `Add action ${a}`})));
+                    }, {ariaLabel: `Add action ${a}`, small: true})));
   const resources = field('Resource ARN', {id: 'sim-resources', value: '*',
                                            hint: 'One or more ARNs, separated by commas; * simulates every resource.'});
 
@@ -93,9 +93,9 @@ export async function render(main) {
   let ctxSeq = 0;
   function addContext() {
     const n = ++ctxSeq;
-    const key = h('input', {type: 'text', id: `sim-ctx-key-${n}`, placeholder: 'aws:SourceIp'});
+    const key = h('input', {type: 'text', class: 'input', id: `sim-ctx-key-${n}`, placeholder: 'aws:SourceIp'});
     const type = select(`sim-ctx-type-${n}`, CONTEXT_TYPES.map((t) => [t, t]), 'string');
-    const value = h('input', {type: 'text', id: `sim-ctx-value-${n}`, placeholder: 'Value (lists: comma separated)'});
+    const value = h('input', {type: 'text', class: 'input', id: `sim-ctx-value-${n}`, placeholder: 'Value (lists: comma separated)'});
     const row = {key, type, value};
     row.el = h('div', {class: 'iam-row'},
                h('div', {class: 'iam-field'}, h('label', {for: key.id}, 'Key'), key),
@@ -183,7 +183,7 @@ export async function render(main) {
           const [word, cls, detail] = PERMISSION[r.decision] || [r.decision, 'iam-implicit', ''];
           return h('span', {'data-decision': r.decision}, h('span', {class: `iam-badge ${cls}`}, word),
                    detail ? h('span', {class: 'iam-small'}, ` ${detail}`) : null,
-                   h('span', {class: 'iam-hint'}, ` (${r.decision})`));
+                   r.decision !== 'allowed' ? h('span', {class: 'iam-hint'}, ` (${r.decision})`) : null);
         }},
         {header: 'Matched statements', cell: (r) => (r.matched.length
           ? h('ul', {class: 'iam-ul'}, r.matched.map((s) => h('li', {}, `${s.id}${s.type ? ` (${s.type})` : ''}`,

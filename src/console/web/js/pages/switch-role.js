@@ -35,7 +35,7 @@ export async function render(main, route) {
                 'Allows management of resources across AWS accounts using a single user ID and password. ' +
                 'You can switch roles after an administrator has configured a role and given you the account and role details.'),
               session.role ? h('p', {}, `You are using the role ${session.role.roleName} in account ${session.role.accountId}. ` +
-                                         'Switching again starts from the identity you signed in with.') : null,
+                                         'Switching again starts from the identity you signed in with.') : '',
               errs, form);
 
   form.addEventListener('submit', (e) => {
