@@ -103,10 +103,10 @@ function drawTopbar(s) {
                    h('dt', {}, s.role ? 'Currently active as' : 'Signed in as'), h('dd', {class: 'break'}, p.arn || p.name || ''),
                    who ? [h('dt', {}, 'Signed in as'), h('dd', {class: 'break'}, who.arn || who.name || '')] : null),
                  h('ul', {class: 'menu-list'},
-                   h('li', {}, h('a', {href: '#/switch-role', class: 'menu-item'}, 'Switch role')),
-                   s.role ? h('li', {}, h('button', {type: 'button', class: 'menu-item', on: {click: switchBack}}, 'Switch back'))
+                   s.passwordResetRequired ? null : h('li', {}, h('a', {href: '#/switch-role', class: 'menu-item'}, 'Switch role')),
+                   s.role && !s.passwordResetRequired ? h('li', {}, h('button', {type: 'button', class: 'menu-item', on: {click: switchBack}}, 'Switch back'))
                           : null,
-                   p.type === 'user' && !s.role
+                   p.type === 'user' && !s.role && !s.passwordResetRequired
                        ? h('li', {}, h('a', {href: '#/change-password', class: 'menu-item'}, 'Change password')) : null,
                    h('li', {}, h('button', {type: 'button', class: 'menu-item', id: 'sign-out', on: {click: signOut}}, 'Sign out'))));
   const acctBtn = h('button', {type: 'button', class: 'topbar-btn account-button', id: 'account-button', 'aria-haspopup': 'true',

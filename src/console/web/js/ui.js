@@ -213,8 +213,20 @@ export function table({columns, rows = [], selectable = null, empty = 'No resour
 
   if (extraTools) tools.insertBefore(h('div', {class: 'table-extra-tools'}, extraTools), pager);
   // rowFilter: a second filter the page controls (e.g. a policy type select); call el.refresh() when it changes.
-  const visible = () => (query && filter ? all.filter((r) => String(filter(r) || '').toLowerCase().includes(query)) : all)
-      .filter((r) => !rowFilter || rowFilter(r));
+  // With a search, an exact match comes first, then names that start with it, then the rest (each in order).
+  const rank = (r) => {
+    const words = String(filter(r) || '').toLowerCase().split(/\s+/);
+    if (words.includes(query)) return 0;
+    return words.some((w) => w.startsWith(query)) ? 1 : 2;
+  };
+  const visible = () => {
+    let rowsNow = all.filter((r) => !rowFilter || rowFilter(r));
+    if (query && filter) {
+      rowsNow = rowsNow.filter((r) => String(filter(r) || '').toLowerCase().includes(query))
+          .map((r, i) => ({r, i, k: rank(r)})).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.r);
+    }
+    return rowsNow;
+  };
   const changed = () => {
     if (onSelect) onSelect(Array.from(chosen));
   };
@@ -583,7 +595,7 @@ export function checkbox({label, id, checked = false, hint = null, on = null} = 
   const hintId = hint ? `${id}-hint` : null;
   if (hintId) input.setAttribute('aria-describedby', hintId);
   const el = h('div', {class: 'check'}, input,
-               h('label', {for: id, class: 'check-label'}, label, hint ? h('span', {id: hintId, class: 'check-hint'}, hint) : null));
+               h('div', {}, h('label', {for: id, class: 'check-label'}, label), hint ? h('span', {id: hintId, class: 'check-hint'}, hint) : null));
   el.input = input;
   return el;
 }
@@ -600,7 +612,7 @@ export function radioGroup({legend, name, options, value, onChange = null, tiles
                  const hintId = o.hint ? `${id}-hint` : null;
                  if (hintId) input.setAttribute('aria-describedby', hintId);
                  return h('div', {class: tiles ? 'check radio-tile' : 'check'}, input,
-                          h('label', {for: id, class: 'check-label'}, o.label,
+                          h('div', {}, h('label', {for: id, class: 'check-label'}, o.label),
                             o.hint ? h('span', {id: hintId, class: 'check-hint'}, o.hint) : null));
                })));
   el.value = () => (inputs.find((i) => i.checked) || {}).value || null;
