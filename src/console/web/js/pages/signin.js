@@ -33,7 +33,8 @@ export async function render(main, route) {
     let left = secs;
     const line = h('p', {class: 'alert-body'});
     const box = h('div', {class: 'alert alert-warning', role: 'alert'}, h('p', {class: 'alert-title'}, 'Too many sign-in attempts'),
-                  h('p', {class: 'alert-body'}, err.message || 'Sign-in is slowed down after repeated failures.'), line);
+                  h('p', {class: 'alert-body'}, (err.message || 'Sign-in is slowed down after repeated failures.')
+                      .replace(/\s*Try again in \d+ seconds?\.?/, '')), line);
     const tick = () => {
       line.textContent = left > 0 ? `Try again in ${left} second${left === 1 ? '' : 's'}.` : 'You can try again now.';
       button.disabled = left > 0;
