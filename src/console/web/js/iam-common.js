@@ -231,12 +231,14 @@ export function radioCards(name, legend, options, value) {
   const inputs = [];
   const cards = options.map((o) => {
     const id = `${name}-${o.value}`.replace(/[^\w-]/g, '-');
-    const input = h('input', {type: 'radio', name, id, value: o.value});
+    // The accessible name is the label alone; the hint describes it.
+    const input = h('input', {type: 'radio', name, id, value: o.value, 'aria-labelledby': `${id}-label`,
+                              'aria-describedby': o.hint ? `${id}-hint` : null});
     input.checked = o.value === value;
     input.addEventListener('change', () => listeners.forEach((fn) => fn(o.value)));
     inputs.push(input);
-    return h('label', {class: 'iam-choice', for: id}, input, h('span', {}, o.label),
-             o.hint ? h('small', {}, o.hint) : null);
+    return h('label', {class: 'iam-choice', for: id}, input, h('span', {id: `${id}-label`}, o.label),
+             o.hint ? h('small', {id: `${id}-hint`}, o.hint) : null);
   });
   const el = h('fieldset', {class: 'iam-choices'}, h('legend', {}, legend), ...cards);
   return {
