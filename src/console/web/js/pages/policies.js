@@ -30,6 +30,35 @@ export async function deletePolicyFully(arn) {
   await call('DeletePolicy', {PolicyArn: arn});
 }
 
+// ListPolicies leaves Description out (as AWS does): GetPolicy fills it for the rows shown, a few
+// at a time, once per policy.
+const pending = [];
+let workers = 0;
+function describe(p) {
+  if (p.description || p.described) return p.description || '-';
+  const span = h('span', {class: 'iam-muted'}, '…');
+  pending.push([p, span]);
+  while (workers < 4 && pending.length) {
+    workers++;
+    (async () => {
+      while (pending.length) {
+        const [q, el] = pending.shift();
+        if (!q.described) {
+          try {
+            q.description = text(await call('GetPolicy', {PolicyArn: q.arn}), 'Description');
+          } catch {
+            q.description = '';
+          }
+          q.described = true;
+        }
+        el.textContent = q.description || '-';
+      }
+      workers--;
+    })();
+  }
+  return span;
+}
+
 export async function render(main, route) {
   const errs = errorSlot();
   const count = h('span', {class: 'iam-muted'});
@@ -55,7 +84,7 @@ export async function render(main, route) {
         {header: 'Policy name', cell: (p) => h('a', {href: `#/policies/${encodeURIComponent(p.arn)}`}, p.name)},
         {header: 'Type', cell: (p) => p.type},
         {header: 'Used as', cell: usedAs},
-        {header: 'Description', cell: (p) => p.description || '-'},
+        {header: 'Description', cell: describe},
       ],
       rows,
       selectable: 'single',
