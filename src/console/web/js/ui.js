@@ -423,7 +423,10 @@ export function tabs(items, activeId) {
         if (focus) b.focus();
       }
     }
-    syncQuery(id);
+    // Only a page still on screen writes the hash (a page left while it loaded must not).
+    setTimeout(() => {
+      if (el.isConnected) syncQuery(id);
+    }, 0);
     token += 1;
     const mine = token;
     const fresh = h('div', {class: 'tab-content'});
