@@ -92,7 +92,10 @@ function drawTopbar(s) {
     return;
   }
   const menuBtn = h('button', {type: 'button', id: 'menu-button', class: 'topbar-btn menu-button', 'aria-controls': 'sidenav',
-                               'aria-expanded': String(navOpen), on: {click: () => setNavOpen(!navOpen)}}, 'Menu');
+                               'aria-expanded': String(navOpen), on: {click: () => {
+                                 setNavOpen(!navOpen);
+                                 if (navOpen) nav.querySelector('a')?.focus();
+                               }}}, 'Menu');
   const acctId = 'account-menu';
   const p = s.principal || {};
   const who = s.signedInAs || null;
@@ -109,7 +112,7 @@ function drawTopbar(s) {
                    p.type === 'user' && !s.role && !s.passwordResetRequired
                        ? h('li', {}, h('a', {href: '#/change-password', class: 'menu-item'}, 'Change password')) : null,
                    h('li', {}, h('button', {type: 'button', class: 'menu-item', id: 'sign-out', on: {click: signOut}}, 'Sign out'))));
-  const acctBtn = h('button', {type: 'button', class: 'topbar-btn account-button', id: 'account-button', 'aria-haspopup': 'true',
+  const acctBtn = h('button', {type: 'button', class: 'topbar-btn account-button', id: 'account-button',
                                'aria-expanded': String(menuOpen), 'aria-controls': acctId,
                                on: {click: () => {
                                  menuOpen = !menuOpen;
@@ -142,6 +145,7 @@ function closeMenu() {
 
 document.addEventListener('click', (e) => {
   if (menuOpen && !e.target.closest('.account')) closeMenu();
+  if (navOpen && !e.target.closest('#sidenav') && !e.target.closest('#menu-button')) setNavOpen(false);
 });
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && navOpen) setNavOpen(false);
