@@ -4,7 +4,7 @@
 // except the policy picker (ListPolicies).
 
 import {callAll, text} from './api.js';
-import {h, errorAlert, table} from './ui.js';
+import {h, errorAlert, notify, table} from './ui.js';
 
 let stylesAdded = false;
 // Adds css/iam-pages.css once (a <link>: the CSP allows only 'self' styles, no inline ones).
@@ -305,6 +305,40 @@ export function tagsTable(tags) {
     filter: (t) => `${t.key} ${t.value}`,
     pageSize: 50,
   }).el;
+}
+
+// A Tags tab: the tags and "Manage tags" (UntagX for the removed keys, TagX for the others).
+// load(): Promise<[{key, value}]>; tag([{key, value}]) and untag([key]) call the entity's operations.
+export async function tagsPanel(panel, {load, tag, untag, idPrefix = 'tags'}) {
+  const terrs = errorSlot();
+  const current = await load();
+  const manage = button('Manage tags', () => {
+    const editor = tagsEditor(current, idPrefix);
+    const save = button('Save changes', null, {primary: true});
+    save.addEventListener('click', () => busy(save, async () => {
+      terrs.clear();
+      const v = editor.validate();
+      if (v) {
+        terrs.show({code: 'ValidationError', message: v});
+        return;
+      }
+      const next = editor.tags();
+      const removed = current.filter((t) => !next.some((n) => n.key === t.key)).map((t) => t.key);
+      try {
+        if (removed.length) await untag(removed);
+        if (next.length) await tag(next);
+        notify('Tags saved.');
+        await tagsPanel(panel, {load, tag, untag, idPrefix});
+      } catch (err) {
+        terrs.show(err);
+      }
+    }));
+    panel.replaceChildren(h('h2', {}, 'Manage tags'), terrs, editor.el,
+                          h('div', {class: 'iam-actions iam-end'},
+                            button('Cancel', () => tagsPanel(panel, {load, tag, untag, idPrefix})), save));
+  });
+  panel.replaceChildren(section(`Tags (${current.length})`, h('div', {class: 'iam-actions'}, manage), terrs,
+                                tagsTable(current)));
 }
 
 let managedCache = null;

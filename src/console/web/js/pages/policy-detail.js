@@ -2,10 +2,10 @@
 // document; "Edit" -> CreatePolicyVersion with SetAsDefault), "Entities attached"
 // (ListEntitiesForPolicy; attach, detach) and "Policy versions" (set as default, delete).
 
-import {call, callAll, text, members} from '../api.js';
+import {call, callAll, text, members, tagParams, listParams} from '../api.js';
 import {h, notify, table, copyButton, confirmDialog, tabs} from '../ui.js';
 import {heading, errorSlot, button, busy, decodeDocument, fmtDate, policyType, isAwsManaged, summary, section,
-        modal, codeBlock, forgetManagedPolicies, go} from '../iam-common.js';
+        modal, codeBlock, forgetManagedPolicies, go, tagsPanel, tagsOf} from '../iam-common.js';
 import {policyEditor} from '../policy-editor.js';
 import {deletePolicyFully} from './policies.js';
 
@@ -303,5 +303,11 @@ export async function render(main, route) {
     {id: 'permissions', label: 'Permissions', render: renderPermissions},
     {id: 'entities', label: 'Entities attached', render: renderEntities},
     {id: 'versions', label: 'Policy versions', render: renderVersions},
-  ], route.query.get('tab') || 'permissions'));
+    aws ? null : {id: 'tags', label: 'Tags', render: (panel) => tagsPanel(panel, {
+      idPrefix: 'policy-tags',
+      load: async () => tagsOf(await callAll('ListPolicyTags', {PolicyArn: policy.arn}, 'Tags')),
+      tag: (tags) => call('TagPolicy', {PolicyArn: policy.arn, ...tagParams(tags)}),
+      untag: (keys) => call('UntagPolicy', {PolicyArn: policy.arn, ...listParams('TagKeys', keys)}),
+    })},
+  ].filter(Boolean), route.query.get('tab') || 'permissions'));
 }

@@ -5,8 +5,8 @@
 import {call, callAll, text, members, tagParams, listParams} from '../api.js';
 import {h, notify, table, copyButton, confirmDialog, tabs} from '../ui.js';
 import {heading, errorSlot, button, busy, decodeDocument, fmtDate, timeAgo, policyType,
-        arnAccount, summary, section, modal, field, select, codeBlock, policyPicker, tagsEditor, tagsOf,
-        tagsTable, go, forgetManagedPolicies} from '../iam-common.js';
+        arnAccount, summary, section, modal, field, select, codeBlock, policyPicker, tagsOf, tagsPanel, go,
+        forgetManagedPolicies} from '../iam-common.js';
 import {policyEditor} from '../policy-editor.js';
 import {deleteRoleFully} from './roles.js';
 
@@ -295,36 +295,15 @@ export async function render(main, route) {
                                   h('div', {class: 'iam-actions'}, editBtn), terrs, codeBlock(role.trust, 'Trust policy')));
   }
 
-  async function renderTags(panel) {
-    const terrs = errorSlot();
-    const manage = button('Manage tags', () => {
-      const editor = tagsEditor(role.tags, 'role-tags');
-      const save = button('Save changes', null, {primary: true});
-      save.addEventListener('click', () => busy(save, async () => {
-        terrs.clear();
-        const v = editor.validate();
-        if (v) {
-          terrs.show({code: 'ValidationError', message: v});
-          return;
-        }
-        const next = editor.tags();
-        const removed = role.tags.filter((t) => !next.some((n) => n.key === t.key)).map((t) => t.key);
-        try {
-          if (removed.length) await call('UntagRole', {RoleName: role.name, ...listParams('TagKeys', removed)});
-          if (next.length) await call('TagRole', {RoleName: role.name, ...tagParams(next)});
-          role = readRole(await call('GetRole', {RoleName: role.name}));
-          notify('Tags saved.');
-          await renderTags(panel);
-        } catch (err) {
-          terrs.show(err);
-        }
-      }));
-      panel.replaceChildren(h('h2', {}, 'Manage tags'), terrs, editor.el,
-                            h('div', {class: 'iam-actions iam-end'}, button('Cancel', () => renderTags(panel)), save));
-    });
-    panel.replaceChildren(section(`Tags (${role.tags.length})`, h('div', {class: 'iam-actions'}, manage), terrs,
-                                  tagsTable(role.tags)));
-  }
+  const renderTags = (panel) => tagsPanel(panel, {
+    idPrefix: 'role-tags',
+    load: async () => {
+      role = readRole(await call('GetRole', {RoleName: role.name}));
+      return role.tags;
+    },
+    tag: (tags) => call('TagRole', {RoleName: role.name, ...tagParams(tags)}),
+    untag: (keys) => call('UntagRole', {RoleName: role.name, ...listParams('TagKeys', keys)}),
+  });
 
   const active = route.query.get('tab') || 'permissions';
   main.append(tabs([
