@@ -7,6 +7,14 @@ import {confirmDialog, errorAlert, formatDate, h, notify, pageHeader, table, tim
 // Removes the members, detaches the managed policies, deletes the inline ones, then the group.
 export async function deleteGroup(name) {
   const g = {GroupName: name};
+  // DeleteGroup first: a caller who may not delete the group is refused before any member or
+  // policy is removed (authorization comes before the DeleteConflict check). [IMPL]
+  try {
+    await call('DeleteGroup', g);
+    return;
+  } catch (err) {
+    if (err.code !== 'DeleteConflict') throw err;
+  }
   for (const u of await callAll('GetGroup', g, 'Users')) {
     await call('RemoveUserFromGroup', {...g, UserName: text(u, 'UserName')});
   }

@@ -20,6 +20,15 @@ async function listOrNone(action, params, tag) {
 // credentials, MFA devices, inline and attached policies, group memberships). `step` reports progress.
 export async function deleteUser(name, step = () => {}) {
   const u = {UserName: name};
+  // DeleteUser first: it is authorized before its DeleteConflict check, so a caller who may not
+  // delete the user is refused here, before anything of the user has been removed. [IMPL]
+  step('user');
+  try {
+    await call('DeleteUser', u);
+    return;
+  } catch (err) {
+    if (err.code !== 'DeleteConflict') throw err;
+  }
   step('console password');
   try {
     await call('DeleteLoginProfile', u);
