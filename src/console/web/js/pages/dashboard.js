@@ -108,15 +108,20 @@ export async function render(main, route) {
       const v = field.input.value.trim();
       save.disabled = true;
       try {
-        if (alias && alias !== v) await call('DeleteAccountAlias', {AccountAlias: alias});
+        // One alias per account: CreateAccountAlias replaces the old one (as in AWS), so a refused
+        // or taken new alias leaves the old one in place.
         if (v && v !== alias) await call('CreateAccountAlias', {AccountAlias: v});
+        else if (!v && alias) await call('DeleteAccountAlias', {AccountAlias: alias});
         alias = v || null;
         notify(v ? `The account alias is now ${v}.` : 'The account alias was removed.');
         drawAccount();
       } catch (err) {
-        // A failed create after the delete leaves no alias: show what the server holds now.
-        await loadAlias();
+        save.disabled = false;
+        const input = account.querySelector('#alias-input');
+        const typed = input ? input.value : v;
         drawAccount(true, err);
+        const again = account.querySelector('#alias-input');
+        if (again) again.value = typed;
       }
     }}}, field, save,
     h('button', {type: 'button', class: 'btn btn-link btn-small', on: {click: () => drawAccount()}}, 'Cancel'));
