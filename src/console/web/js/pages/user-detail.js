@@ -213,6 +213,7 @@ export async function render(main, route) {
     {id: 'tags', label: 'Tags', render: (panel) => tagsPanel(panel, {list: 'ListUserTags', tagAction: 'TagUser',
                                                                       untagAction: 'UntagUser', idParams: u, idPrefix: 'user-tags'})},
     {id: 'security_credentials', label: 'Security credentials', render: credentialsTab},
+    {id: 'access_advisor', label: 'Access Advisor', render: (panel) => accessAdvisor(panel, arn)},
   ], route.query.get('tab') || 'permissions'));
 
   // ---- Permissions ----
@@ -935,3 +936,42 @@ export async function render(main, route) {
   }
 }
 
+
+// Access Advisor: the services the entity's policies allow and when it last used each
+// (GenerateServiceLastAccessedDetails, then GetServiceLastAccessedDetails until the job completes).
+export async function accessAdvisor(panel, arn) {
+  panel.append(loading('Generating the report'));
+  const job = text(await call('GenerateServiceLastAccessedDetails', {Arn: arn}), 'JobId');
+  let result = null;
+  for (let i = 0; i < 30; i++) {
+    result = await call('GetServiceLastAccessedDetails', {JobId: job});
+    const status = text(result, 'JobStatus');
+    if (status === 'COMPLETED') break;
+    if (status === 'FAILED') {
+      panel.replaceChildren(errorAlert({code: 'JobFailed', message: text(result, 'Message') || 'The report could not be generated.'}));
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (!result || text(result, 'JobStatus') !== 'COMPLETED') {
+    panel.replaceChildren(errorAlert({code: 'JobInProgress', message: 'The report is still being generated. Open the tab again in a moment.'}));
+    return;
+  }
+  const rows = [];
+  const list = result.getElementsByTagNameNS('*', 'ServicesLastAccessed')[0];
+  for (const m of list ? list.children : []) {
+    if (m.localName !== 'member') continue;
+    rows.push({name: text(m, 'ServiceName'), ns: text(m, 'ServiceNamespace'), last: text(m, 'LastAuthenticated'),
+               region: text(m, 'LastAuthenticatedRegion'), entities: text(m, 'TotalAuthenticatedEntities')});
+  }
+  const t = table({columns: [
+    {header: 'Service', cell: (r) => r.name},
+    {header: 'Namespace', cell: (r) => h('code', {}, r.ns)},
+    {header: 'Last accessed', cell: (r) => (r.last ? h('span', {title: formatDate(r.last)}, timeAgo(r.last)) : 'Not accessed in the tracking period')},
+    {header: 'Region', cell: (r) => r.region},
+  ], rows, label: 'Allowed services', searchLabel: 'Search services', filter: (r) => `${r.name} ${r.ns}`,
+  empty: 'The policies of this identity allow no service.', pageSize: 20});
+  panel.replaceChildren(container({title: 'Allowed services', count: rows.length,
+                                   description: `Report generated ${formatDate(text(result, 'JobCompletionDate'))}. Services the identity's policies allow and when it last used them.`,
+                                   body: t.el}));
+}
