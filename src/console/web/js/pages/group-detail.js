@@ -4,7 +4,7 @@ import {call, callAll, text} from '../api.js';
 import {confirmDialog, container, copyButton, errorAlert, formatDate, h, loading, notify, pageHeader, table,
         tabs} from '../ui.js';
 import {loadPolicies, policyPicker, policyType} from './user-create.js';
-import {inlinePolicyForm, prettyDocument} from './user-detail.js';
+import {accessAdvisor, inlinePolicyForm, prettyDocument} from './user-detail.js';
 import {deleteGroup} from './groups.js';
 
 export async function render(main, route) {
@@ -43,6 +43,7 @@ export async function render(main, route) {
   main.append(tabs([
     {id: 'users', label: 'Users', render: usersTab},
     {id: 'permissions', label: 'Permissions', render: permissionsTab},
+    {id: 'access_advisor', label: 'Access Advisor', render: (panel) => accessAdvisor(panel, arn)},
   ], route.query.get('tab') || 'users'));
 
   async function usersTab(panel) {
