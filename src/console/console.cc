@@ -309,7 +309,9 @@ struct Console::State {
     }
     w.key("mfa").value(s.who.mfa);
     w.key("passwordResetRequired").value(s.password_reset_required);
-    w.key("signInUrl").value(origin(req) + "/console/?account=" + s.who.account_id);
+    // The IAM users' sign-in URL of the account the pages act in (the role's after Switch
+    // role), by alias when it has one, as AWS's dashboard shows it.
+    w.key("signInUrl").value(origin(req) + "/console/?account=" + (alias ? *alias : acting_account));
     w.key("expires").value(common::format_iso8601(s.expires));
     w.end_object();
     return w.str();
