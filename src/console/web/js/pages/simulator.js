@@ -2,7 +2,7 @@
 // ARN) or custom policies (SimulateCustomPolicy), actions, resource ARNs and context keys ->
 // a results table (Action, Resource, Permission, matched statements, missing context values).
 
-import {call, callAll, text, members, listParams} from '../api.js';
+import {callAll, text, members, listParams} from '../api.js';
 import {h, table} from '../ui.js';
 import {heading, errorSlot, button, busy, section, select, field} from '../iam-common.js';
 import {policyEditor} from '../policy-editor.js';
