@@ -1,6 +1,6 @@
 // Identity providers: the account's OpenID Connect and SAML providers (list, detail in a
 // dialog, delete) and "Add provider" (#/identity-providers/create): OpenID Connect (Provider
-// URL, Audience, thumbprint optional) or SAML (name, metadata document read with FileReader).
+// URL, Audience, thumbprint) or SAML (name, metadata document read with FileReader).
 
 import {call, callAll, text, members, listParams} from '../api.js';
 import {h, notify, table, confirmDialog} from '../ui.js';
@@ -208,8 +208,10 @@ async function renderCreate(main, route) {
   const url = field('Provider URL', {id: 'oidc-url', placeholder: 'https://server.example.com',
                                      hint: 'Specify the secure OpenID Connect URL for authentication requests. Must begin with https://.'});
   const audience = field('Audience', {id: 'oidc-audience', hint: 'Specify the client ID issued by the Identity provider for your app.'});
-  const thumb = field('Thumbprint - optional', {id: 'oidc-thumbprint',
-                                                hint: 'The SHA-1 fingerprint (40 hex digits) of the provider\'s certificate.'});
+  // [IMPL] AWS now fetches the thumbprint itself when none is given; iamd reaches no network and
+  // serves the API model that requires it, so the console asks for it.
+  const thumb = field('Thumbprint', {id: 'oidc-thumbprint',
+                                     hint: 'The SHA-1 fingerprint (40 hex digits) of the top intermediate CA certificate of the provider\'s server.'});
   const oidcBox = h('div', {}, url.el, audience.el, thumb.el);
 
   const name = field('Provider name', {id: 'saml-name', hint: 'Maximum 128 characters. Use alphanumeric or \'._-\' characters.'});
@@ -245,9 +247,8 @@ async function renderCreate(main, route) {
           const t = thumb.input.value.trim().replace(/:/g, '');
           if (!/^https:\/\/\S+$/.test(u)) throw {code: 'ValidationError', message: 'Provider URL must begin with https://.'};
           if (!a) throw {code: 'ValidationError', message: 'Enter an audience.'};
-          if (t && !THUMBPRINT_RE.test(t)) throw {code: 'ValidationError', message: 'Thumbprint must be 40 hexadecimal digits.'};
-          const params = {Url: u, ...listParams('ClientIDList', [a])};
-          if (t) Object.assign(params, listParams('ThumbprintList', [t]));
+          if (!THUMBPRINT_RE.test(t)) throw {code: 'ValidationError', message: 'Thumbprint must be 40 hexadecimal digits.'};
+          const params = {Url: u, ...listParams('ClientIDList', [a]), ...listParams('ThumbprintList', [t])};
           await call('CreateOpenIDConnectProvider', params);
           notify(`Identity provider ${u.replace(/^https:\/\//, '')} added.`);
         }
