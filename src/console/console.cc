@@ -430,8 +430,13 @@ api::ApiResponse Console::State::api(const api::ApiRequest& req, std::string_vie
   if (req.body.size() > kMaxBody) return json_error(413, "RequestTooLarge", "The request is too large.");
   // A POST from another site's page is refused whatever it carries (the cookie is SameSite=Strict
   // as well): the browser names the page's origin.
+  // [IMPL] The host is compared, not the scheme: behind a proxy that ends TLS the page's origin
+  // is https:// while this server sees plain HTTP.
   const std::string from = header(req, "Origin");
-  if (!from.empty() && from != origin(req)) {
+  const std::size_t scheme_end = from.find("://");
+  const std::string_view from_host =
+      scheme_end == std::string::npos ? std::string_view() : std::string_view(from).substr(scheme_end + 3);
+  if (!from.empty() && (from_host.empty() || from_host != header(req, "Host"))) {
     return json_error(403, "InvalidOrigin", "The request comes from another site.");
   }
   const bool is_call = endpoint == "call";
