@@ -65,6 +65,8 @@ let shots = 0;
 export async function shot(page, name) {
   shots += 1;
   const file = join(ARTIFACTS, `${String(shots).padStart(2, "0")}-${name.replace(/[^A-Za-z0-9_.-]+/g, "-")}.png`);
+  // From the top: a full-page picture of a scrolled window draws the fixed top bar mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
@@ -125,6 +127,38 @@ export async function signOut(page) {
   const menu = page.getByRole("button", { name: /account menu|@|\d{12}/i }).first();
   if (await page.getByRole("button", { name: /^sign out$/i }).isHidden()) await menu.click();
   await page.getByRole("button", { name: /^sign out$/i }).click();
+}
+
+// Ends the page's session, if any, without the pages (so that a check starts signed out even when
+// the one before it failed half-way).
+export async function endSession(page) {
+  await page.evaluate(async () => {
+    const s = await (await fetch("/console/api/session")).json();
+    if (s.signedIn) {
+      await fetch("/console/api/signout", {
+        method: "POST",
+        headers: { "X-CSRF-Token": s.csrfToken, "Content-Type": "application/json" },
+        body: "{}",
+      });
+    }
+  });
+}
+
+// The explanation of a denial as the console's endpoint gives it: runs `action` as the page's
+// principal and decodes the X-Iamd-Explanation header (base64 of JSON); null when absent.
+export async function explanationOf(page, action, params = {}) {
+  return page.evaluate(
+    async ([action, params]) => {
+      const s = await (await fetch("/console/api/session")).json();
+      const body = new URLSearchParams({ Action: action, Version: "2010-05-08", ...params });
+      const r = await fetch("/console/api/call", { method: "POST", headers: { "X-CSRF-Token": s.csrfToken }, body });
+      const h = r.headers.get("X-Iamd-Explanation");
+      if (!h) return { status: r.status, explanation: null };
+      const bytes = Uint8Array.from(atob(h), (c) => c.charCodeAt(0));
+      return { status: r.status, explanation: JSON.parse(new TextDecoder().decode(bytes)) };
+    },
+    [action, params],
+  );
 }
 
 // The console's endpoints from node, as a browser would use them (cookie jar of one cookie,
