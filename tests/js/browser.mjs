@@ -52,7 +52,7 @@ export async function newPage(browser, { width = 1280, height = 900 } = {}) {
   page.on("console", (m) => {
     if (m.type() === "error" && /Content Security Policy/i.test(m.text())) page.problems.push(`CSP: ${m.text()}`);
   });
-  page.setDefaultTimeout(10000);
+  page.setDefaultTimeout(30000); // ctest runs the tests side by side, the debug build under ASan
   return page;
 }
 

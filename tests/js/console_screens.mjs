@@ -33,7 +33,7 @@ try {
   await api.call("AttachGroupPolicy", { GroupName: "Developers", PolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess" });
   for (const name of ["alice", "bob", "carol"]) {
     await api.call("CreateUser", { UserName: name, "Tags.member.1.Key": "team", "Tags.member.1.Value": "platform" });
-    await api.call("AddUserToGroup", { GroupName: "Developers", UserName: name });
+    if (name !== "carol") await api.call("AddUserToGroup", { GroupName: "Developers", UserName: name });
   }
   await api.call("AttachUserPolicy", { UserName: "carol", PolicyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess" });
   await api.call("CreateLoginProfile", { UserName: "carol", Password: PASSWORD });
@@ -58,8 +58,10 @@ try {
   await page.getByRole("radio", { name: /Command Line Interface \(CLI\)/ }).check();
   await page.getByRole("checkbox", { name: /I understand/ }).check();
   await page.getByRole("button", { name: "Next", exact: true }).click();
-  await page.getByRole("button", { name: "Create access key", exact: true }).click();
+  await page.getByLabel("Description tag value").fill("laptop CLI");
+  await page.getByRole("button", { name: "Create access key", exact: true }).last().click();
   await page.getByRole("button", { name: "Show", exact: true }).waitFor();
+  await page.getByRole("button", { name: "Download .csv file" }).scrollIntoViewIfNeeded();
   await save("access-key");
 
   await page.goto(consoleUrl(server, "/policies/create"));
@@ -88,7 +90,7 @@ try {
   await page.getByRole("button", { name: "Create user", exact: true }).click();
   const alert = page.getByRole("alert").filter({ hasText: "AccessDenied" });
   await alert.getByRole("button", { name: "Why was this denied?" }).click();
-  await alert.scrollIntoViewIfNeeded();
+  await alert.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 60));
   await save("access-denied");
 } finally {
   await browser.close();

@@ -38,6 +38,8 @@ await check("GET /console/: the page with the exact Content-Security-Policy (no 
   assertEqual(r.headers.get("content-security-policy"), CSP, "Content-Security-Policy");
   assert(!/unsafe-inline|unsafe-eval/.test(r.headers.get("content-security-policy")), "no unsafe-*");
   assertEqual(r.headers.get("x-content-type-options"), "nosniff", "X-Content-Type-Options");
+  assertEqual(r.headers.get("x-frame-options"), "DENY", "X-Frame-Options (for browsers without frame-ancestors)");
+  assertEqual(r.headers.get("referrer-policy"), "no-referrer", "Referrer-Policy");
   // The page has no inline script: every <script> has a src.
   for (const tag of r.text.match(/<script\b[^>]*>/g) ?? []) assert(/\bsrc=/.test(tag), `inline script: ${tag}`);
   assert(!/\son[a-z]+\s*=/i.test(r.text), "an inline event handler attribute");
@@ -83,6 +85,8 @@ await check("an unknown /console/ path is 404; paths out of the console's folder
 await check("signed out: the session says so, and /console/api/call is 401", async () => {
   const s = await alice.request("/console/api/session");
   assertEqual(s.status, 200, "status");
+  assert(/^application\/json/.test(s.headers.get("content-type")), s.headers.get("content-type"));
+  assertEqual(s.headers.get("cache-control"), "no-store", "Cache-Control of the session");
   assertEqual(s.json.signedIn, false, "signedIn");
   assertEqual(s.json.signupAllowed, true, "signupAllowed");
   const r = await alice.callRaw("ListUsers", {}, { csrf: "x" });
@@ -218,6 +222,18 @@ await check("repeated failed sign-ins are throttled (429 Throttling, retryAfter)
   assert(throttled.i >= 3, `throttled after ${throttled.i} failures`);
   assertEqual(throttled.r.json.code, "Throttling", "code");
   assert(Number.isInteger(throttled.r.json.retryAfter) && throttled.r.json.retryAfter > 0, throttled.r.text);
+  // Each failure after the wait doubles the next wait; go on until it is long enough (8 s) for
+  // the checks below to run within it on a loaded machine.
+  const waits = [throttled.r.json.retryAfter];
+  while (waits[waits.length - 1] < 8 && waits.length < 6) {
+    await new Promise((r) => setTimeout(r, waits[waits.length - 1] * 1000 + 200));
+    const again = await target.postJson("/console/api/signin", { type: "root", email, password: "wrong-again" });
+    assertEqual(again.status, 401, `a wrong password after the wait (${again.text})`);
+    const next = await target.postJson("/console/api/signin", { type: "root", email, password: "wrong-again" });
+    assertEqual([next.status, next.json?.code], [429, "Throttling"], next.text);
+    waits.push(next.json.retryAfter);
+  }
+  for (let i = 1; i < waits.length; i++) assert(waits[i] > waits[i - 1], `the waits do not grow: ${waits}`);
   // While throttled even the right password is refused, from any claimed forwarding address.
   for (const headers of [{}, { "x-forwarded-for": "203.0.113.9" }]) {
     const r = await target.request("/console/api/signin", {
