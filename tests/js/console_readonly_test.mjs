@@ -112,7 +112,8 @@ await pageCheck("Create user as the read-only user: IAM's AccessDenied message, 
   const message =
     `User: arn:aws:iam::${ACCOUNT}:user/reader is not authorized to perform: iam:CreateUser on resource: ` +
     `arn:aws:iam::${ACCOUNT}:user/intruder because no identity-based policy allows the iam:CreateUser action`;
-  assert((await alert.innerText()).includes(message), `the alert: ${await alert.innerText()}`);
+  // Exactly IAM's message: a paragraph of the alert reads it whole, nothing added.
+  assertEqual(await alert.getByText(message, { exact: true }).count(), 1, `IAM's message in: ${await alert.innerText()}`);
   await shot(page, "reader-access-denied");
   await alert.getByRole("button", { name: "Why was this denied?" }).click();
   const text = await alert.innerText();

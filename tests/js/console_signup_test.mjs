@@ -232,6 +232,12 @@ await pageCheck("at 390 px wide the Menu button opens the navigation", page, asy
   await users.waitFor({ state: "visible" });
   assertEqual(await menu.getAttribute("aria-expanded"), "true", "aria-expanded");
   await shot(page, "phone-menu-open");
+  // Escape closes it again (keyboard use), Menu opens it.
+  await page.keyboard.press("Escape");
+  await users.waitFor({ state: "hidden" });
+  assertEqual(await menu.getAttribute("aria-expanded"), "false", "aria-expanded after Escape");
+  await menu.click();
+  await users.waitFor({ state: "visible" });
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert(width <= 390, `the page is ${width} px wide at 390`);
   await users.click();

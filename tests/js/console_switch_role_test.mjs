@@ -138,7 +138,7 @@ await pageCheck("a role that does not trust A: AssumeRole's AccessDenied message
   const alert = page.getByRole("alert").filter({ hasText: "AccessDenied" });
   await alert.waitFor();
   const message = `User: arn:aws:iam::${A}:user/switcher is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${B}:role/NotForA`;
-  assert((await alert.innerText()).includes(message), await alert.innerText());
+  assertEqual(await alert.getByText(message, { exact: true }).count(), 1, `AssumeRole's message in: ${await alert.innerText()}`);
   await shot(page, "switch-denied");
   const s = await pageSession();
   assertEqual([s.role, s.principal.arn], [null, `arn:aws:iam::${A}:user/switcher`], "session");
