@@ -70,7 +70,15 @@ export class Server {
 
   async start() {
     const env = { ...process.env };
-    for (const name of ["IAMD_ACCOUNT_ID", "IAMD_ROOT_ACCESS_KEY_ID", "IAMD_ROOT_SECRET_ACCESS_KEY"]) delete env[name];
+    for (const name of [
+      "IAMD_ACCOUNT_ID",
+      "IAMD_ROOT_ACCESS_KEY_ID",
+      "IAMD_ROOT_SECRET_ACCESS_KEY",
+      "IAMD_ROOT_EMAIL",
+      "IAMD_ROOT_PASSWORD",
+    ]) {
+      delete env[name];
+    }
     this.proc = spawn(IAMD, ["serve", "--listen", "127.0.0.1:0", "--data", this.data, ...this.args], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
