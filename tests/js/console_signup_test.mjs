@@ -116,7 +116,8 @@ async function createAccessKey(name) {
   await page.getByRole("button", { name: "Show", exact: true }).click();
   await page.getByRole("button", { name: "Hide", exact: true }).waitFor();
   const shown = await page.locator("main").innerText();
-  const secretAccessKey = /\b([A-Za-z0-9/+]{40})\b/.exec(shown.replace(accessKeyId, ""))?.[1];
+  // 40 characters of base64's alphabet, alone between blanks (it may begin or end with / or +).
+  const secretAccessKey = /(?:^|\s)([A-Za-z0-9/+]{40})(?=\s|$)/m.exec(shown.replace(accessKeyId, ""))?.[1];
   assert(secretAccessKey, `Show revealed no 40-character secret: ${shown}`);
   assert(!body.includes(secretAccessKey), "the secret was on the page before Show");
   await shot(page, `${name}-access-key-shown`);
