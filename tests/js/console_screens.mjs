@@ -16,6 +16,7 @@ const browser = await launch();
 const page = await newPage(browser, { width: 1280, height: 800 });
 const save = async (name) => {
   await page.waitForTimeout(200); // the last fetches drawn
+  await page.evaluate(() => document.activeElement?.blur()); // no focus ring on the heading
   await page.screenshot({ path: join(OUT, `${name}.png`) });
   console.log(`docs/console/${name}.png`);
 };
