@@ -11,7 +11,6 @@ import {
   assertClean,
   assertEqual,
   awsCli,
-  ConsoleClient,
   consoleUrl,
   escapeRe,
   finish,
