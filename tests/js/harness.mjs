@@ -51,20 +51,35 @@ export async function errorOf(promise) {
 }
 
 // One `iamd serve` on a free port and a fresh data folder, with no root key given: the server
-// creates the account and its root key and writes them into the data folder.
+// creates the account and its root key and writes them into the data folder. `args` are extra
+// `iamd serve` flags (e.g. ["--allow-signup"]); IAMD_CONSOLE_DIR in the environment adds
+// `--console-dir` (the console's files read from that folder, for developing the pages: ctest
+// never sets it, so the tests run the console embedded in the binary). Everything the server
+// prints stays in `output` (stdout and stderr, line by line).
 export class Server {
-  constructor(name) {
+  constructor(name, { args = [] } = {}) {
     this.tmp = mkdtempSync(join(tmpdir(), `iamd-js-${name}-`));
     this.data = join(this.tmp, "data");
+    this.args = [...args];
+    if (process.env.IAMD_CONSOLE_DIR) this.args.push("--console-dir", process.env.IAMD_CONSOLE_DIR);
     this.proc = null;
     this.endpoint = null;
     this.lines = [];
+    this.output = [];
   }
 
   async start() {
     const env = { ...process.env };
-    for (const name of ["IAMD_ACCOUNT_ID", "IAMD_ROOT_ACCESS_KEY_ID", "IAMD_ROOT_SECRET_ACCESS_KEY"]) delete env[name];
-    this.proc = spawn(IAMD, ["serve", "--listen", "127.0.0.1:0", "--data", this.data], {
+    for (const name of [
+      "IAMD_ACCOUNT_ID",
+      "IAMD_ROOT_ACCESS_KEY_ID",
+      "IAMD_ROOT_SECRET_ACCESS_KEY",
+      "IAMD_ROOT_EMAIL",
+      "IAMD_ROOT_PASSWORD",
+    ]) {
+      delete env[name];
+    }
+    this.proc = spawn(IAMD, ["serve", "--listen", "127.0.0.1:0", "--data", this.data, ...this.args], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -76,6 +91,7 @@ export class Server {
     const listening = new Promise((resolve) => {
       for (const stream of [this.proc.stdout, this.proc.stderr]) {
         createInterface({ input: stream }).on("line", (line) => {
+          this.output.push(line);
           if (this.endpoint === null) this.lines.push(line); // what it printed up to "listening on"
           const at = line.indexOf("listening on http://");
           if (at >= 0 && this.endpoint === null) {
