@@ -128,9 +128,12 @@ common::Result<std::shared_ptr<const store::Role>> Access::role_by_name(std::str
 std::string Access::denial_message(const Caller& caller, const authz::Request& req, const authz::PolicyBundle& bundle,
                                    const authz::Decision& d, bool with_reason) {
   std::string message = authz::access_denied_message(req, d, with_reason);
-  // The console's caller sees why (its own request's decision), whatever it may decode.
-  if (caller.explanation != nullptr)
+  // The console's caller sees why (its own request's decision), whatever it may decode, beside
+  // IAM's message as IAM writes it (no encoded copy: the page has the explanation).
+  if (caller.explanation != nullptr) {
     *caller.explanation = decision_json(caller.account_id, req, bundle, d, with_reason);
+    return message;
+  }
   // Only a caller allowed to decode it gets the encoded decision.
   authz::Request decode = req;
   decode.set_action("sts:DecodeAuthorizationMessage");

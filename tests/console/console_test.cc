@@ -368,6 +368,17 @@ TEST_F(ConsoleTest, AnIamUserActsWithItsOwnPermissionsAndSeesWhyItWasDenied) {
   ASSERT_NE(iamd, nullptr);
   EXPECT_EQ(iamd->find("decision")->text, "implicitDeny");
   EXPECT_EQ(iamd->find("blockedBy")->text, "identity-based");
+  // A principal allowed to decode authorization messages gets IAM's message alone too (the
+  // explanation is in the header).
+  ASSERT_EQ(call(root, "Action=PutUserPolicy&UserName=reader&PolicyName=decode&PolicyDocument=" +
+                           form_escape(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+                                       R"("Action":"sts:DecodeAuthorizationMessage","Resource":"*"}]})"))
+                .status,
+            200);
+  r = call(b, "Action=CreateUser&UserName=eve");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.body.find("Encoded authorization failure message"), std::string::npos) << r.body;
+  EXPECT_NE(header_of(r, "X-Iamd-Explanation"), "");
   // Allowed calls carry none.
   EXPECT_EQ(header_of(call(b, "Action=ListUsers"), "X-Iamd-Explanation"), "");
   // The account alias signs in too; a user of another account does not.
