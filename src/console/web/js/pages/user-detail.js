@@ -869,6 +869,15 @@ export async function render(main, route) {
         const go = h('button', {type: 'button', class: 'btn btn-primary', id: 'key-create-submit'}, 'Create access key');
         go.addEventListener('click', async () => {
           err.replaceChildren();
+          // The description becomes a tag value: AWS's pattern, checked before the key exists.
+          if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(st.description.trim())) {
+            err.replaceChildren(errorAlert({code: 'ValidationError', message:
+              'The description may contain only letters, numbers, spaces and _ . : / = + - @'}));
+            desc.input.setAttribute('aria-invalid', 'true');
+            desc.input.focus();
+            return;
+          }
+          desc.input.removeAttribute('aria-invalid');
           go.disabled = true;
           let r;
           try {
