@@ -157,6 +157,35 @@ std::string_view policy_name(const policy::CompiledStatement& st) {
   return id.substr(0, id.find('#'));  // without the cache key's digest
 }
 
+// The policy a statement is in, as a person reads it: the id names it for iamd (a managed
+// policy's ARN, "<user|group|role>/<unique id>/<name>" for an inline policy, "trust/<role id>",
+// "org/<policy id>"), the label says what it is. Ids of other forms (the simulator's inputs)
+// are their own label.
+namespace {
+
+std::string policy_label(std::string_view id) {
+  if (id.starts_with("arn:")) {
+    const std::string_view name = id.substr(id.rfind('/') + 1);
+    const bool aws = id.find(":iam::aws:policy/") != std::string_view::npos;
+    return std::string(aws ? "AWS managed policy " : "customer managed policy ") + std::string(name);
+  }
+  for (std::string_view kind : {"user", "group", "role"}) {
+    const std::string prefix = std::string(kind) + "/";
+    if (!id.starts_with(prefix)) continue;
+    const std::string_view rest = id.substr(prefix.size());
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) break;
+    std::string label = "inline policy " + std::string(rest.substr(slash + 1)) + " of the " + std::string(kind);
+    if (kind == "group") label += " " + std::string(rest.substr(0, slash));
+    return label;
+  }
+  if (id.starts_with("trust/")) return "the role's trust policy";
+  if (id.starts_with("org/")) return "organization policy " + std::string(id.substr(4));
+  return std::string(id);
+}
+
+}  // namespace
+
 std::string explanation_json(std::string_view account, const Request& req, const PolicyBundle& bundle,
                              const Decision& d, const std::vector<FailedCondition>& failed, bool with_reason) {
   common::JsonWriter w;
@@ -166,6 +195,7 @@ std::string explanation_json(std::string_view account, const Request& req, const
     w.key("policyType").value(policy_type_name(type));
     if (st.policy != nullptr) {
       w.key("policy").value(policy_name(st));
+      w.key("policyLabel").value(policy_label(policy_name(st)));
       if (!st.policy->version_id.empty()) w.key("policyVersion").value(st.policy->version_id);
     }
   };

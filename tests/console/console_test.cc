@@ -379,6 +379,18 @@ TEST_F(ConsoleTest, AnIamUserActsWithItsOwnPermissionsAndSeesWhyItWasDenied) {
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(r.body.find("Encoded authorization failure message"), std::string::npos) << r.body;
   EXPECT_NE(header_of(r, "X-Iamd-Explanation"), "");
+  // An explicit deny names its statement's policy as a person reads it.
+  ASSERT_EQ(call(root, "Action=PutUserPolicy&UserName=reader&PolicyName=no-groups&PolicyDocument=" +
+                           form_escape(R"({"Version":"2012-10-17","Statement":[{"Sid":"NoGroups","Effect":"Deny",)"
+                                       R"("Action":"iam:ListGroups","Resource":"*"}]})"))
+                .status,
+            200);
+  r = call(b, "Action=ListGroups");
+  EXPECT_EQ(r.status, 403);
+  ASSERT_TRUE(common::base64_decode(header_of(r, "X-Iamd-Explanation"), explanation));
+  EXPECT_NE(explanation.find(R"("policyLabel": "inline policy no-groups of the user")"), std::string::npos)
+      << explanation;
+  EXPECT_NE(explanation.find(R"("statementId": "NoGroups")"), std::string::npos) << explanation;
   // Allowed calls carry none.
   EXPECT_EQ(header_of(call(b, "Action=ListUsers"), "X-Iamd-Explanation"), "");
   // The account alias signs in too; a user of another account does not.

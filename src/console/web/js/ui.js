@@ -72,7 +72,7 @@ function pretty(statement) {
 function statementView(s) {
   return h('div', {class: 'explain-statement'},
            h('dl', {class: 'kv kv-compact'},
-             h('dt', {}, 'Policy'), h('dd', {}, s.policy || '-'),
+             h('dt', {}, 'Policy'), h('dd', {}, s.policyLabel || s.policy || '-'),
              s.policyVersion ? [h('dt', {}, 'Version'), h('dd', {}, s.policyVersion)] : null,
              h('dt', {}, 'Sid'), h('dd', {}, s.statementId || '(none)'),
              h('dt', {}, 'Effect'), h('dd', {}, s.effect || '-'),
@@ -109,7 +109,7 @@ function explanationView(x, shownMessage = '') {
            matched.length ? matched.map(statementView) : h('p', {class: 'muted'}, 'No statement matched this request.'),
            failed.length ? [h('h4', {}, 'Conditions that failed'),
                             h('ul', {class: 'plain-list'}, failed.map((f) => h('li', {},
-                              `${f.policy || ''}${f.policyVersion ? ` (${f.policyVersion})` : ''}` +
+                              `${f.policyLabel || f.policy || ''}${f.policyVersion ? ` (${f.policyVersion})` : ''}` +
                               `${f.statementId ? `, Sid ${f.statementId}` : ''}${f.effect ? `, ${f.effect}` : ''}: `,
                               h('code', {}, `${f.operator} ${f.key} ${JSON.stringify(f.values || [])}`),
                               ` — request values: ${f.requestValues && f.requestValues.length ? JSON.stringify(f.requestValues) : '(key absent)'}`)))]
