@@ -21,6 +21,8 @@ import os
 import random
 import struct
 import sys
+import urllib.error
+import urllib.request
 import zlib
 
 sys.path.insert(0, os.path.dirname(__file__))
