@@ -285,8 +285,11 @@ Result<ps::GetSessionTokenResult> StsHandlers::get_session_token(const ps::GetSe
   s.principal_arn = c.arn;
   if (r.serial_number || r.token_code) {
     // [UNCERTAIN] AWS's answer when only one of the two is given: the MFA check fails.
-    auto mfa = ctx_.domain.mfa_devices.authenticate(pipe_.write(), c.user, r.serial_number.value_or(""),
-                                                    r.token_code.value_or(""));
+    // The root user's devices are its own (enabled in the console).
+    auto mfa = c.is_root() ? ctx_.domain.mfa_devices.authenticate_root(pipe_.write(), r.serial_number.value_or(""),
+                                                                       r.token_code.value_or(""))
+                           : ctx_.domain.mfa_devices.authenticate(pipe_.write(), c.user, r.serial_number.value_or(""),
+                                                                  r.token_code.value_or(""));
     if (!mfa) return mfa.error();
     s.mfa = true;
     s.mfa_time = s.issued;

@@ -72,10 +72,25 @@ Result<pi::ListVirtualMFADevicesResult> IamHandlers::list_virtual_mfa_devices(
   if (!page) return page.error();
   pi::ListVirtualMFADevicesResult out;
   // Lists leave the seed, the QR code and the tags out (API_ListVirtualMFADevices).
+  std::optional<pi::User> root;
   for (const iam::MfaDevices::VirtualMfaDevice& d : page->items) {
     pi::VirtualMFADevice w;
     w.serial_number = d.serial_number;
     if (d.user) w.user = to_wire(ctx_.domain, *d.user, false);
+    if (d.root) {
+      if (!root) {
+        // [UNCERTAIN] AWS shows the root user as a User without Path and UserName: the account
+        // id as UserId, the root's ARN, the account's creation date.
+        const iam::Read rd = pipe_.read();
+        auto account = rd.tx.get_account(rd.account_id);
+        if (!account) return account.error();
+        root.emplace();
+        root->user_id = std::string(rd.account_id);
+        root->arn = ctx_.domain.root_arn(rd.account_id);
+        root->create_date = account->create_date;
+      }
+      w.user = root;
+    }
     w.enable_date = d.enable_date;
     out.virtual_mfa_devices.push_back(std::move(w));
   }

@@ -212,8 +212,10 @@ Result<ps::AssumeRoleResult> StsHandlers::assume_role(const ps::AssumeRoleReques
   bool mfa = calling != nullptr && calling->mfa;
   common::Timestamp mfa_time = calling != nullptr ? calling->mfa_time : common::Timestamp{};
   if (r.serial_number || r.token_code) {
-    auto checked = ctx_.domain.mfa_devices.authenticate(pipe_.write(), c.user, r.serial_number.value_or(""),
-                                                        r.token_code.value_or(""));
+    auto checked = c.is_root() ? ctx_.domain.mfa_devices.authenticate_root(pipe_.write(), r.serial_number.value_or(""),
+                                                                           r.token_code.value_or(""))
+                               : ctx_.domain.mfa_devices.authenticate(
+                                     pipe_.write(), c.user, r.serial_number.value_or(""), r.token_code.value_or(""));
     if (!checked) return checked.error();
     mfa = true;
     mfa_time = env.clock->now();

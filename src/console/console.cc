@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/errors.h"
 #include "arn/arn.h"
 #include "common/ids.h"
 #include "common/json_writer.h"
@@ -154,6 +155,24 @@ std::string form_escape(std::string_view s) {
     }
   }
   return out;
+}
+
+// A domain error of a console endpoint's own work, in IAM's words and status (the API edge's
+// table, api/errors.h).
+api::ApiResponse domain_error(common::Error error) {
+  error = api::to_aws_error(std::move(error));
+  int status = 400;
+  if (error.code == "NoSuchEntity") status = 404;
+  if (error.code == "EntityAlreadyExists" || error.code == "LimitExceeded" || error.code == "DeleteConflict") {
+    status = 409;
+  }
+  if (error.code == "InvalidAuthenticationCode" || error.code == "AccessDenied") status = 403;
+  if (error.code == "ServiceFailure" || error.code == "InternalFailure") status = 500;
+  return json_error(status, error.code, error.message);
+}
+
+bool is_mfa_code(std::string_view code) {
+  return code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // Byte offset in `doc` of the place a validation error's JSONPath ($.Statement[0].Effect)
@@ -351,6 +370,8 @@ struct Console::State {
   api::ApiResponse call(const api::ApiRequest& req, const Session& s);
   api::ApiResponse validate_policy(const protocol::JsonNode& body);
   api::ApiResponse switch_role(const api::ApiRequest& req, Session s, const protocol::JsonNode& body);
+  api::ApiResponse root_mfa(const api::ApiRequest& req, const Session& s, std::string_view endpoint,
+                            const protocol::JsonNode& body);
   api::ApiResponse api(const api::ApiRequest& req, std::string_view endpoint);
   api::ApiResponse asset(const api::ApiRequest& req, std::string_view path);
 
@@ -473,6 +494,7 @@ api::ApiResponse Console::State::api(const api::ApiRequest& req, std::string_vie
   if (endpoint == "call") return call(req, *s);
   if (endpoint == "validate-policy") return validate_policy(*body);
   if (endpoint == "switch-role") return switch_role(req, *s, *body);
+  if (endpoint == "root-mfa/enable" || endpoint == "root-mfa/deactivate") return root_mfa(req, *s, endpoint, *body);
   if (endpoint == "switch-back") {
     s->role.reset();
     sessions.update(*s);
@@ -491,6 +513,7 @@ api::ApiResponse Console::State::sign_in(const api::ApiRequest& req, const proto
 api::ApiResponse Console::State::sign_in_root(const api::ApiRequest& req, const protocol::JsonNode& body) {
   const std::string email = member_or_empty(body, "email");
   const std::string password = member_or_empty(body, "password");
+  const std::string mfa_code = member_or_empty(body, "mfaCode");
   if (email.empty() || password.empty()) {
     return json_error(400, "InvalidInput", "Enter the root user email address and password.");
   }
@@ -509,12 +532,37 @@ api::ApiResponse Console::State::sign_in_root(const api::ApiRequest& req, const 
   if (!verify_password(password, login->password_hash)) {
     return failed(key, req, "InvalidCredentials", kInvalidCredentials);
   }
+  // The root user's MFA devices (enabled on its Security credentials page): one code of any.
+  store::Store& store = *domain.env().store;
+  auto devices = iam::in_read(store, login->account_id, [&](const iam::Read& rd) {
+    return domain.mfa_devices.list_mfa_devices(rd, "", store::ListOptions{});
+  });
+  if (!devices) return json_error(500, "InternalFailure", devices.error().message);
+  bool mfa = false;
+  if (!devices->items.empty()) {
+    if (mfa_code.empty()) {
+      return json_error(401, "MfaRequired", "Enter the code from the MFA device assigned to the root user.");
+    }
+    for (const auto& d : devices->items) {
+      auto ok = iam::in_write(store, login->account_id, [&](const iam::Write& wr) {
+        return domain.mfa_devices.authenticate_root(wr, d.serial_number, mfa_code);
+      });
+      if (ok) {
+        mfa = true;
+        break;
+      }
+    }
+    if (!mfa) return failed(key, req, "InvalidMfaCode", "The MFA code is not valid. Try again.");
+  }
   succeeded(key, req);
-  (void)iam::in_write(*domain.env().store, login->account_id,
+  (void)iam::in_write(store, login->account_id,
                       [&](const iam::Write& wr) { return domain.root_logins.record_sign_in(wr); });
+  const common::Timestamp now = clock.now();
   Session s;
   s.who.account_id = login->account_id;
-  s.who.signed_in = clock.now();
+  s.who.signed_in = now;
+  s.who.mfa = mfa;
+  s.who.mfa_time = now;
   s.arn = domain.root_arn(login->account_id);
   s.account_name = login->account_name;
   return signed_in(std::move(s), req);
@@ -822,6 +870,30 @@ api::ApiResponse Console::State::switch_role(const api::ApiRequest& req, Session
   role.expires = expires ? *expires : common::Timestamp{clock.now().seconds + options.role_seconds};
   s.role = std::move(role);
   sessions.update(s);
+  return json_response(200, session_json(s, req));
+}
+
+api::ApiResponse Console::State::root_mfa(const api::ApiRequest& req, const Session& s, std::string_view endpoint,
+                                          const protocol::JsonNode& body) {
+  // [AWS] The root user assigns and removes its own MFA devices in the console only; no IAM
+  // user or role may (EnableMFADevice needs a UserName). [IMPL] No policy applies: the root
+  // user's own credentials, as its password.
+  if (!s.user_name.empty() || s.role) {
+    return json_error(403, "AccessDenied", "Only the root user can manage the root user's MFA devices.");
+  }
+  const std::string serial = member_or_empty(body, "serialNumber");
+  if (serial.empty()) return json_error(400, "InvalidInput", "serialNumber must name the MFA device.");
+  const bool enable = endpoint == "root-mfa/enable";
+  const std::string code1 = member_or_empty(body, "code1");
+  const std::string code2 = member_or_empty(body, "code2");
+  if (enable && (!is_mfa_code(code1) || !is_mfa_code(code2))) {
+    return json_error(400, "InvalidInput", "Enter two consecutive 6-digit codes from the MFA device.");
+  }
+  auto done = iam::in_write(*domain.env().store, s.who.account_id, [&](const iam::Write& wr) {
+    return enable ? domain.mfa_devices.enable_root_mfa_device(wr, serial, code1, code2)
+                  : domain.mfa_devices.deactivate_root_mfa_device(wr, serial);
+  });
+  if (!done) return domain_error(done.error());
   return json_response(200, session_json(s, req));
 }
 

@@ -125,7 +125,7 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> Accounts::account_summ
       {"Users", s->users},
       quota(Quota::kPoliciesPerAccount),
       {"Providers", *providers},
-      {"AccountMFAEnabled", 0},
+      {"AccountMFAEnabled", mfa->root_enabled > 0 ? 1 : 0},
       // Whether the root user has a console password (its console sign-in, iam/root_login.h).
       {"AccountPasswordPresent", root_login->items.empty() ? 0 : 1},
       quota(Quota::kAccessKeysPerUser),

@@ -115,7 +115,10 @@ Result<CredentialReportState> Reports::generate_credential_report(const Write& w
   if (*root_login) root_last_used = (*root_login)->password_last_used;
   csv +=
       (root_last_used ? report_time(*root_last_used) : std::string("no_information")) + ",not_supported,not_supported,";
-  auto root_mfa = wr.tx.list_resources(store::ResourceKind::kMfaDevice, wr.account_id, std::string_view(), {});
+  // The root user's enabled devices (unassigned ones have no owner either).
+  store::ListOptions one;
+  one.max_items = 1;
+  auto root_mfa = domain_.mfa_devices.list_mfa_devices(wr, "", one);
   if (!root_mfa) return root_mfa.error();
   csv += root_mfa->items.empty() ? "false" : "true";
   auto root_keys = wr.tx.list_access_keys(wr.account_id, "");

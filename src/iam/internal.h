@@ -247,11 +247,13 @@ common::Result<void> check_inline_policy(store::ReadTransaction& tx, const Quota
                                          std::string_view policy_name, std::string_view document);
 
 // ---- MFA devices (mfa.cc) ----
-// GetAccountSummary's MFADevices (every virtual MFA device of the account) and
-// MFADevicesInUse (those enabled for a user).
+// GetAccountSummary's MFADevices (every virtual MFA device of the account),
+// MFADevicesInUse (those enabled for a user or the root user) and AccountMFAEnabled (the
+// root user has one).
 struct MfaDeviceCounts {
   std::int64_t devices = 0;
   std::int64_t in_use = 0;
+  std::int64_t root_enabled = 0;
 };
 common::Result<MfaDeviceCounts> count_mfa_devices(store::ReadTransaction& tx, std::string_view account_id);
 // ---- end of MFA devices ----

@@ -70,6 +70,15 @@ std::string device_serial(const DomainEnv& env, std::string_view account_id, std
   return arn::iam_arn(env.partition, account_id, "mfa" + std::string(path) + std::string(name));
 }
 
+// Whether the device is enabled: for a user (its owner), or for the root user (no owner and
+// an enable date, [IMPL]).
+bool is_enabled(const store::Resource& r, const MfaBody& b) {
+  return !r.owner_id.empty() || b.enable_date.has_value();
+}
+bool is_root_device(const store::Resource& r, const MfaBody& b) {
+  return r.owner_id.empty() && b.enable_date.has_value();
+}
+
 // Recorded: virtual_mfa_device_errors / delete-nonexistent-error, enable_mfa_device_errors /
 // deactivate-nonexistent-mfa-error.
 Error device_not_found(std::string_view serial) {
@@ -113,6 +122,12 @@ Result<Device> load_user_device(store::ReadTransaction& tx, const Result<store::
   return d;
 }
 
+// A root device (found by the caller): NoSuchEntity for any device not enabled for the root.
+Result<Device> root_device(Result<Device> d, std::string_view serial) {
+  if (d && !is_root_device(d->record, d->body)) return device_not_found(serial);
+  return d;
+}
+
 // Writes the device back with its body.
 Result<void> save(store::Transaction& tx, Device d) {
   d.record.body = encode_body(d.body);
@@ -142,6 +157,55 @@ std::optional<std::int64_t> consecutive_step(std::string_view seed, std::string_
     }
   }
   return std::nullopt;
+}
+
+// Enables the unassigned `device` for `owner_id` (empty: the root user) when code1 and code2
+// are two consecutive codes of it near the server's clock.
+Result<void> enable_with_codes(const DomainEnv& env, store::Transaction& tx, Device device, std::string_view owner_id,
+                               std::string_view code1, std::string_view code2) {
+  auto seed = open_seed(env, device);
+  if (!seed) return seed.error();
+  const common::Timestamp now = env.clock->now();
+  const std::int64_t now_step = crypto::totp_step(now.seconds);
+  // Code 1 is usually the previous step's: search around it.
+  auto step = consecutive_step(*seed, code1, code2, now_step - 1, kEnableWindow);
+  if (!step) return invalid_code();
+  device.record.owner_id = std::string(owner_id);
+  device.body.enable_date = now;
+  device.body.drift = *step + 1 - now_step;
+  device.body.last_step = *step + 1;
+  return save(tx, std::move(device));
+}
+
+// [UNCERTAIN] AWS's wording for a device that is enabled already (for any user or the root).
+Error already_in_use() {
+  return Error{std::string(store::kAlreadyExists), "MFA Device is already in use.", ""};
+}
+
+// One code of the enabled `device`: the server's step corrected by the device's drift, or one
+// step either side, newer than the last code used. Records the step.
+Result<void> check_code(const DomainEnv& env, store::Transaction& tx, Device device, std::string_view code,
+                        const Error& wrong_code) {
+  auto seed = open_seed(env, device);
+  if (!seed) return seed.error();
+  const std::int64_t center = crypto::totp_step(env.clock->now().seconds) + device.body.drift;
+  for (std::int64_t step : {center, center - 1, center + 1}) {
+    if (step <= device.body.last_step) continue;
+    if (crypto::constant_time_equals(crypto::hotp(*seed, static_cast<std::uint64_t>(step)), code)) {
+      device.body.last_step = step;
+      return save(tx, std::move(device));
+    }
+  }
+  return wrong_code;
+}
+
+// The deactivated `device`: unassigned, as CreateVirtualMFADevice left it.
+Result<void> unassign(store::Transaction& tx, Device device) {
+  device.record.owner_id.clear();
+  device.body.enable_date.reset();
+  device.body.drift = 0;
+  device.body.last_step = 0;
+  return save(tx, std::move(device));
 }
 
 // Reads pages of the account's devices until `options.max_items` of them pass `keep` (the
@@ -180,7 +244,10 @@ Result<MfaDeviceCounts> count_mfa_devices(store::ReadTransaction& tx, std::strin
   if (!all) return all.error();
   for (const store::Resource& r : *all) {
     ++counts.devices;
-    if (!r.owner_id.empty()) ++counts.in_use;
+    auto body = decode_body(r);
+    if (!body) return body.error();
+    if (is_enabled(r, *body)) ++counts.in_use;
+    if (is_root_device(r, *body)) ++counts.root_enabled;
   }
   return counts;
 }
@@ -237,26 +304,23 @@ Result<MfaDevices::NewVirtualMfaDevice> MfaDevices::create_virtual_mfa_device(co
 }
 
 Result<void> MfaDevices::delete_virtual_mfa_device(const Write& wr, std::string_view serial_number) {
-  auto device = find_device(wr.tx, wr.account_id, serial_number);
+  auto device = load_device(wr.tx, wr.account_id, serial_number);
   if (!device) return device.error();
-  // [UNCERTAIN] AWS's wording for a device still enabled for a user.
-  if (!device->owner_id.empty()) return conflict("MFA Device is in use by a user and cannot be deleted.");
-  if (auto r = wr.tx.delete_resource(kMfa, device->id); !r) return r;
+  // [UNCERTAIN] AWS's wording for a device still enabled for a user (or the root user).
+  if (is_enabled(device->record, device->body)) {
+    return conflict("MFA Device is in use by a user and cannot be deleted.");
+  }
+  if (auto r = wr.tx.delete_resource(kMfa, device->record.id); !r) return r;
   return {};
 }
 
 Result<store::Page<MfaDevices::VirtualMfaDevice>> MfaDevices::list_virtual_mfa_devices(
     const Read& rd, MfaAssignment assignment, const store::ListOptions& options) {
   auto page = filtered_devices(rd.tx, rd.account_id, std::nullopt, options, [&](const store::Resource& r) {
-    switch (assignment) {
-      case MfaAssignment::kAssigned:
-        return !r.owner_id.empty();
-      case MfaAssignment::kUnassigned:
-        return r.owner_id.empty();
-      case MfaAssignment::kAny:
-        break;
-    }
-    return true;
+    if (assignment == MfaAssignment::kAny) return true;
+    auto body = decode_body(r);
+    if (!body) return true;  // kept: the decoding below reports it
+    return is_enabled(r, *body) == (assignment == MfaAssignment::kAssigned);
   });
   if (!page) return page.error();
   store::Page<VirtualMfaDevice> out;
@@ -268,6 +332,7 @@ Result<store::Page<MfaDevices::VirtualMfaDevice>> MfaDevices::list_virtual_mfa_d
     d.serial_number = r.id;
     d.enable_date = body->enable_date;
     d.tags = body->tags;
+    d.root = is_root_device(r, *body);
     if (!r.owner_id.empty()) {
       auto user = rd.tx.get_user_by_id(r.owner_id);
       if (!user) return user.error();
@@ -284,27 +349,31 @@ Result<void> MfaDevices::enable_mfa_device(const Write& wr, std::string_view use
   if (!user) return user.error();
   auto device = load_device(wr.tx, wr.account_id, serial_number);
   if (!device) return device.error();
-  // [UNCERTAIN] AWS's wording for a device that is enabled already (for any user).
-  if (!device->record.owner_id.empty()) {
-    return Error{std::string(store::kAlreadyExists), "MFA Device is already in use.", ""};
-  }
+  if (is_enabled(device->record, device->body)) return already_in_use();
   store::ListOptions all;
   all.max_items = env_.quotas.size_of(Quota::kMfaDevicesPerUser) + 1;
   auto enabled = wr.tx.list_resources(kMfa, wr.account_id, user->id, all);
   if (!enabled) return enabled.error();
   if (auto q = env_.quotas.check_room(Quota::kMfaDevicesPerUser, enabled->items.size()); !q) return q;
-  auto seed = open_seed(env_, *device);
-  if (!seed) return seed.error();
-  const common::Timestamp now = env_.clock->now();
-  const std::int64_t now_step = crypto::totp_step(now.seconds);
-  // Code 1 is usually the previous step's: search around it.
-  auto step = consecutive_step(*seed, code1, code2, now_step - 1, kEnableWindow);
-  if (!step) return invalid_code();
-  device->record.owner_id = user->id;
-  device->body.enable_date = now;
-  device->body.drift = *step + 1 - now_step;
-  device->body.last_step = *step + 1;
-  return save(wr.tx, std::move(device).value());
+  return enable_with_codes(env_, wr.tx, std::move(device).value(), user->id, code1, code2);
+}
+
+Result<void> MfaDevices::enable_root_mfa_device(const Write& wr, std::string_view serial_number, std::string_view code1,
+                                                std::string_view code2) {
+  auto device = load_device(wr.tx, wr.account_id, serial_number);
+  if (!device) return device.error();
+  if (is_enabled(device->record, device->body)) return already_in_use();
+  // [AWS] The root user may have up to 8 MFA devices, as an IAM user.
+  auto mine = list_mfa_devices(wr, "", store::ListOptions{});
+  if (!mine) return mine.error();
+  if (auto q = env_.quotas.check_room(Quota::kMfaDevicesPerUser, mine->items.size()); !q) return q;
+  return enable_with_codes(env_, wr.tx, std::move(device).value(), "", code1, code2);
+}
+
+Result<void> MfaDevices::deactivate_root_mfa_device(const Write& wr, std::string_view serial_number) {
+  auto device = root_device(load_device(wr.tx, wr.account_id, serial_number), serial_number);
+  if (!device) return device.error();
+  return unassign(wr.tx, std::move(device).value());
 }
 
 Result<void> MfaDevices::deactivate_mfa_device(const Write& wr, std::string_view user_name,
@@ -313,11 +382,7 @@ Result<void> MfaDevices::deactivate_mfa_device(const Write& wr, std::string_view
       load_user_device(wr.tx, internal::find_user(wr.tx, wr.account_id, user_name), wr.account_id, serial_number);
   if (!device) return device.error();
   // The virtual device stays, unassigned, until DeleteVirtualMFADevice.
-  device->record.owner_id.clear();
-  device->body.enable_date.reset();
-  device->body.drift = 0;
-  device->body.last_step = 0;
-  return save(wr.tx, std::move(device).value());
+  return unassign(wr.tx, std::move(device).value());
 }
 
 Result<void> MfaDevices::resync_mfa_device(const Write& wr, std::string_view user_name, std::string_view serial_number,
@@ -336,44 +401,75 @@ Result<void> MfaDevices::resync_mfa_device(const Write& wr, std::string_view use
   return save(wr.tx, std::move(device).value());
 }
 
-Result<void> MfaDevices::authenticate(const Write& wr, const std::optional<store::User>& user,
-                                      std::string_view serial_number, std::string_view code) {
-  // [OBS] AWS's texts for a code that does not match and for a device it cannot use (the
-  // latter with its second sentence after two spaces, as the aws CLI prints AWS's answers).
-  const Error wrong_code{"AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.", ""};
-  const Error no_device{"AccessDenied",
-                        "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial "
-                        "number is valid and associated with this user.",
-                        ""};
-  // [UNCERTAIN] AWS's text for a serial number without a code or a code without a serial number,
-  // seen in one answer of AWS (AssumeRole); both members are optional in the models, so empty
-  // here means not given (the decoder checks their lengths).
+namespace {
+
+// [OBS] AWS's texts for a code that does not match and for a device it cannot use (the
+// latter with its second sentence after two spaces, as the aws CLI prints AWS's answers).
+const Error& wrong_mfa_code() {
+  static const Error e{"AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.", ""};
+  return e;
+}
+const Error& unusable_mfa_device() {
+  static const Error e{"AccessDenied",
+                       "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial "
+                       "number is valid and associated with this user.",
+                       ""};
+  return e;
+}
+// [UNCERTAIN] AWS's text for a serial number without a code or a code without a serial number,
+// seen in one answer of AWS (AssumeRole); both members are optional in the models, so empty
+// here means not given (the decoder checks their lengths).
+Result<void> both_given(std::string_view serial_number, std::string_view code) {
   if (serial_number.empty() || code.empty()) {
     return Error{"AccessDenied",
                  "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.", ""};
   }
-  if (!user) return no_device;
+  return {};
+}
+
+}  // namespace
+
+Result<void> MfaDevices::authenticate(const Write& wr, const std::optional<store::User>& user,
+                                      std::string_view serial_number, std::string_view code) {
+  if (auto r = both_given(serial_number, code); !r) return r;
+  if (!user) return unusable_mfa_device();
   auto device = load_device(wr.tx, wr.account_id, serial_number);
-  if (!device) return store::is_not_found(device.error()) ? no_device : device.error();
-  if (device->record.owner_id != user->id) return no_device;
-  auto seed = open_seed(env_, *device);
-  if (!seed) return seed.error();
-  const std::int64_t center = crypto::totp_step(env_.clock->now().seconds) + device->body.drift;
-  for (std::int64_t step : {center, center - 1, center + 1}) {
-    if (step <= device->body.last_step) continue;
-    if (crypto::constant_time_equals(crypto::hotp(*seed, static_cast<std::uint64_t>(step)), code)) {
-      device->body.last_step = step;
-      return save(wr.tx, std::move(device).value());
-    }
-  }
-  return wrong_code;
+  if (!device) return store::is_not_found(device.error()) ? unusable_mfa_device() : device.error();
+  if (device->record.owner_id != user->id) return unusable_mfa_device();
+  return check_code(env_, wr.tx, std::move(device).value(), code, wrong_mfa_code());
+}
+
+Result<void> MfaDevices::authenticate_root(const Write& wr, std::string_view serial_number, std::string_view code) {
+  if (auto r = both_given(serial_number, code); !r) return r;
+  auto device = load_device(wr.tx, wr.account_id, serial_number);
+  if (!device) return store::is_not_found(device.error()) ? unusable_mfa_device() : device.error();
+  if (!is_root_device(device->record, device->body)) return unusable_mfa_device();
+  return check_code(env_, wr.tx, std::move(device).value(), code, wrong_mfa_code());
 }
 
 Result<store::Page<MfaDevices::VirtualMfaDevice>> MfaDevices::list_mfa_devices(const Read& rd,
                                                                                std::string_view user_name,
                                                                                const store::ListOptions& options) {
   store::Page<VirtualMfaDevice> out;
-  if (user_name.empty()) return out;  // the root user: its MFA is managed in the console only [IMPL]
+  if (user_name.empty()) {
+    // The root user's: no owner and an enable date (unassigned devices have no owner either).
+    auto page = filtered_devices(rd.tx, rd.account_id, std::string_view(), options, [](const store::Resource& r) {
+      auto body = decode_body(r);
+      return !body || is_root_device(r, *body);  // a corrupt record is kept: the decoding below reports it
+    });
+    if (!page) return page.error();
+    out.next_marker = page->next_marker;
+    for (const store::Resource& r : page->items) {
+      auto body = decode_body(r);
+      if (!body) return body.error();
+      VirtualMfaDevice d;
+      d.serial_number = r.id;
+      d.root = true;
+      d.enable_date = body->enable_date;
+      out.items.push_back(std::move(d));
+    }
+    return out;
+  }
   auto user = internal::find_user(rd.tx, rd.account_id, user_name);
   if (!user) return user.error();
   auto page = rd.tx.list_resources(kMfa, rd.account_id, user->id, options);

@@ -488,6 +488,136 @@ TEST_F(ConsoleTest, AUserWithAnMfaDeviceGivesItsCode) {
   EXPECT_EQ(json_member(r, "mfa"), "true");
 }
 
+// The root user's Security credentials page: the device is made through CreateVirtualMFADevice,
+// assigned with two consecutive codes through root-mfa/enable; the root's sign-in then asks
+// for a code, and the session says so.
+TEST_F(ConsoleTest, TheRootUserAssignsAnMfaDeviceAndThenSignsInWithItsCode) {
+  Browser root = signup("owner@example.com", "Demo");
+  api::ApiResponse r = call(root, "Action=CreateVirtualMFADevice&VirtualMFADeviceName=root-account-mfa-device");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string serial = xml_text(r.body, "SerialNumber");
+  std::string base32;
+  ASSERT_TRUE(common::base64_decode(xml_text(r.body, "Base32StringSeed"), base32));
+  const std::string seed = base32_decode(base32);
+  const std::int64_t t = kNow.seconds;
+  auto enable = [&](Browser& b, const std::string& code1, const std::string& code2) {
+    return post(b, "root-mfa/enable",
+                R"({"serialNumber": ")" + serial + R"(", "code1": ")" + code1 + R"(", "code2": ")" + code2 + "\"}");
+  };
+  struct Bad {
+    std::string code1, code2, code;
+    int status;
+  };
+  const Bad bad[] = {
+      {crypto::totp(seed, t), crypto::totp(seed, t - 30), "InvalidAuthenticationCode", 403},  // wrong order
+      {"12345", crypto::totp(seed, t), "InvalidInput", 400},
+      {crypto::totp(seed, t - 30), "", "InvalidInput", 400},
+      {"abcdef", "123456", "InvalidInput", 400},
+  };
+  for (const Bad& b : bad) {
+    r = enable(root, b.code1, b.code2);
+    EXPECT_EQ(r.status, b.status) << b.code1 << " " << b.code2;
+    EXPECT_EQ(json_member(r, "code"), b.code) << r.body;
+  }
+  r = post(root, "root-mfa/enable",
+           R"({"serialNumber": "arn:aws:iam::123456789012:mfa/nope", "code1": "123456", "code2": "654321"})");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(json_member(r, "code"), "NoSuchEntity");
+  // Still unassigned: the root signs in without a code.
+  Browser check;
+  r = post(check, "signin", R"({"type": "root", "email": "owner@example.com", "password": "Passw0rd!x"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_member(r, "mfa"), "false");
+
+  r = enable(root, crypto::totp(seed, t - 30), crypto::totp(seed, t));
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = enable(root, crypto::totp(seed, t - 30), crypto::totp(seed, t));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(json_member(r, "code"), "EntityAlreadyExists");
+  // The API shows it as the root's: ListMFADevices without UserName, the summary, the list of
+  // virtual devices with the root user as its User.
+  r = call(root, "Action=ListMFADevices");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(xml_text(r.body, "SerialNumber"), serial);
+  r = call(root, "Action=GetAccountSummary");
+  std::string summary = r.body;
+  std::erase_if(summary, [](char c) { return c == ' ' || c == '\n'; });
+  EXPECT_NE(summary.find("<key>AccountMFAEnabled</key><value>1</value>"), std::string::npos) << r.body;
+  r = call(root, "Action=ListVirtualMFADevices&AssignmentStatus=Assigned");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string account = account_of(root);
+  EXPECT_EQ(xml_text(r.body, "Arn"), "arn:aws:iam::" + account + ":root");
+  EXPECT_EQ(xml_text(r.body, "UserId"), account);
+  EXPECT_EQ(r.body.find("<UserName>"), std::string::npos);
+  // Deleting it while it is in use is refused.
+  r = call(root, "Action=DeleteVirtualMFADevice&SerialNumber=" + form_escape(serial));
+  EXPECT_EQ(r.status, 409) << r.body;
+
+  clock_.set(common::Timestamp{t + 30, 0});
+  Browser b;
+  const std::string signin = R"({"type": "root", "email": "owner@example.com", "password": "Passw0rd!x")";
+  r = post(b, "signin", signin + "}");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(json_member(r, "code"), "MfaRequired");
+  EXPECT_TRUE(b.cookie.empty());
+  // The codes that enabled it do not count again.
+  r = post(b, "signin", signin + R"(, "mfaCode": ")" + crypto::totp(seed, t) + "\"}");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(json_member(r, "code"), "InvalidMfaCode");
+  EXPECT_TRUE(b.cookie.empty());
+  r = post(b, "signin", signin + R"(, "mfaCode": ")" + crypto::totp(seed, t + 30) + "\"}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_member(r, "mfa"), "true");
+  EXPECT_EQ(json_member(request(b, "GET", "/console/api/session", ""), "mfa"), "true");
+
+  // Removed: the root signs in with its password alone, and the device may be deleted.
+  r = post(b, "root-mfa/deactivate", R"({"serialNumber": ")" + serial + "\"}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = post(b, "root-mfa/deactivate", R"({"serialNumber": ")" + serial + "\"}");
+  EXPECT_EQ(r.status, 404);
+  Browser again;
+  r = post(again, "signin", signin + "}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_member(r, "mfa"), "false");
+  EXPECT_EQ(call(again, "Action=DeleteVirtualMFADevice&SerialNumber=" + form_escape(serial)).status, 200);
+}
+
+TEST_F(ConsoleTest, OnlyTheRootsOwnSessionManagesTheRootsMfa) {
+  Browser root = signup();
+  const std::string account = account_of(root);
+  make_user(root, "admin", "Admin123!x", {"arn:aws:iam::aws:policy/AdministratorAccess"});
+  api::ApiResponse r = call(root, "Action=CreateVirtualMFADevice&VirtualMFADeviceName=root-mfa");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string serial = xml_text(r.body, "SerialNumber");
+  std::string base32;
+  ASSERT_TRUE(common::base64_decode(xml_text(r.body, "Base32StringSeed"), base32));
+  const std::string seed = base32_decode(base32);
+  const std::string body = R"({"serialNumber": ")" + serial + R"(", "code1": ")" +
+                           crypto::totp(seed, kNow.seconds - 30) + R"(", "code2": ")" +
+                           crypto::totp(seed, kNow.seconds) + "\"}";
+  // An IAM user, even an administrator.
+  Browser user;
+  ASSERT_EQ(user_signin(user, account, "admin", "Admin123!x").status, 200);
+  r = post(user, "root-mfa/enable", body);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(json_member(r, "code"), "AccessDenied");
+  r = post(user, "root-mfa/deactivate", R"({"serialNumber": ")" + serial + "\"}");
+  EXPECT_EQ(r.status, 403);
+  // The root's session without its CSRF token, or with another.
+  r = request(root, "POST", "/console/api/root-mfa/enable", body, "application/json", false);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(json_member(r, "code"), "InvalidCsrfToken");
+  Browser forged = root;
+  forged.csrf = user.csrf;
+  r = post(forged, "root-mfa/enable", body);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(json_member(r, "code"), "InvalidCsrfToken");
+  // Nothing was assigned.
+  r = call(root, "Action=ListVirtualMFADevices&AssignmentStatus=Unassigned");
+  EXPECT_EQ(xml_text(r.body, "SerialNumber"), serial);
+  EXPECT_EQ(post(root, "root-mfa/enable", body).status, 200);
+}
+
 TEST_F(ConsoleTest, SwitchRoleActsAsTheRoleSessionUntilSwitchBack) {
   Browser a = signup("a@example.com", "A");
   Browser bb = signup("b@example.com", "B");

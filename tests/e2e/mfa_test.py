@@ -5,7 +5,8 @@ and the aws CLI.
 Covers CreateVirtualMFADevice (serial number, base32 seed, a real PNG QR code, tags),
 Enable/Resync/DeactivateMFADevice with real RFC 6238 codes computed here from the seed,
 ListMFADevices, ListVirtualMFADevices (assignment filter, pagination), DeleteVirtualMFADevice,
-MFA device tags, GetAccountSummary's MFA counts, the seed sealed at rest, and
+MFA device tags, GetAccountSummary's MFA counts, the seed sealed at rest, the root user's own
+device (assigned in the console, then GetSessionToken with its serial number and a code), and
 Upload/Get/List/Update/DeleteSSHPublicKey (ssh-rsa and PEM, conversions, fingerprints, key
 validation, duplicates, quotas); AWS's error codes, messages and HTTP statuses, and
 authorization. Prints one line per check and a closing "N passed, N failed". Run by ctest as
@@ -15,10 +16,13 @@ e2e_mfa:
 import base64
 import hashlib
 import hmac
+import http.cookiejar
 import os
 import random
 import struct
 import sys
+import urllib.error
+import urllib.request
 import zlib
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -546,6 +550,80 @@ def _():
     iam.enable_mfa_device(UserName="bob", SerialNumber=d["SerialNumber"], **codes(seed_of(d)))
     assert [m["SerialNumber"] for m in iam.list_mfa_devices(UserName="bob")["MFADevices"]] == [d["SerialNumber"]]
     assert len(iam.list_ssh_public_keys(UserName="dev")["SSHPublicKeys"]) == 4
+
+
+def console_root(data):
+    """The root user signed in to the console (the server's own account: its email and password
+    from <data>/root-console-login): (POST json -> (status, answer), the session)."""
+    login = dict(line.split("=", 1) for line in open(os.path.join(data, "root-console-login")).read().split())
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    token = {}
+
+    def post(endpoint, body):
+        headers = {"Content-Type": "application/json"}
+        if "csrf" in token:
+            headers["X-CSRF-Token"] = token["csrf"]
+        req = urllib.request.Request(f"{server.endpoint}/console/api/{endpoint}", data=json.dumps(body).encode(),
+                                     headers=headers, method="POST")
+        try:
+            with opener.open(req) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    status, session = post("signin", {"type": "root", "email": login["email"], "password": login["password"]})
+    assert status == 200, session
+    token["csrf"] = session["csrfToken"]
+    return post, session
+
+
+@check("the root user's MFA: assigned in the console; GetSessionToken with its serial number and a code")
+def _():
+    iam = client("iam")
+    d = iam.create_virtual_mfa_device(VirtualMFADeviceName="root-account-mfa-device")["VirtualMFADevice"]
+    serial, seed = d["SerialNumber"], seed_of(d)
+    # Not through IAM's API: EnableMFADevice needs a UserName (the root's is not one).
+    assert error_of(iam.enable_mfa_device, UserName="root", SerialNumber=serial, **codes(seed))[0] == "NoSuchEntity"
+    post, session = console_root(server.data)
+    assert session["principal"]["type"] == "root" and session["mfa"] is False, session
+    step = now_step() - 2  # leaves the current step's code for GetSessionToken
+    status, answer = post("root-mfa/enable", {"serialNumber": serial, "code1": totp(seed, step + 1),
+                                              "code2": totp(seed, step)})
+    assert (status, answer["code"]) == (403, "InvalidAuthenticationCode"), answer
+    status, answer = post("root-mfa/enable", {"serialNumber": serial, "code1": totp(seed, step),
+                                              "code2": totp(seed, step + 1)})
+    assert status == 200, answer
+    mine = iam.list_mfa_devices()["MFADevices"]
+    assert [m["SerialNumber"] for m in mine] == [serial], mine
+    assigned = iam.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
+    root = [v for v in assigned if v["SerialNumber"] == serial]
+    assert len(root) == 1 and root[0]["User"]["Arn"] == f"arn:aws:iam::{ACCOUNT}:root", root
+    assert root[0]["User"]["UserId"] == ACCOUNT and "EnableDate" in root[0], root
+    assert iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
+    code, message, status = error_of(iam.delete_virtual_mfa_device, SerialNumber=serial)
+    assert (code, status) == ("DeleteConflict", 409), (code, message)
+    sts = client("sts")
+    # Another device's code, or none of this device's, is refused as AWS refuses it.
+    code, message, status = error_of(sts.get_session_token, SerialNumber=serial, TokenCode="000000"
+                                     if totp(seed, now_step()) != "000000" else "111111")
+    assert (code, status) == ("AccessDenied", 403), (code, message)
+    assert message == "MultiFactorAuthentication failed with invalid MFA one time pass code.", message
+    creds = sts.get_session_token(SerialNumber=serial, TokenCode=totp(seed, now_step()))["Credentials"]
+    temp = boto3.session.Session().client("sts", endpoint_url=server.endpoint, region_name="us-east-1",
+                                          aws_access_key_id=creds["AccessKeyId"],
+                                          aws_secret_access_key=creds["SecretAccessKey"],
+                                          aws_session_token=creds["SessionToken"])
+    assert temp.get_caller_identity()["Arn"] == f"arn:aws:iam::{ACCOUNT}:root"
+    # A user cannot use the root's device.
+    user = client("sts", *user_with_key("not-root"))
+    code, message, _ = error_of(user.get_session_token, SerialNumber=serial, TokenCode=totp(seed, now_step() + 1))
+    assert code == "AccessDenied" and "associated with this user" in message, message
+    # Removed in the console: unassigned again, and deletable.
+    status, answer = post("root-mfa/deactivate", {"serialNumber": serial})
+    assert status == 200, answer
+    assert iam.list_mfa_devices()["MFADevices"] == []
+    assert iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 0
+    iam.delete_virtual_mfa_device(SerialNumber=serial)
 
 
 finish(tmp)

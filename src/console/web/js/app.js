@@ -109,6 +109,9 @@ function drawTopbar(s) {
                    s.passwordResetRequired ? null : h('li', {}, h('a', {href: '#/switch-role', class: 'menu-item'}, 'Switch role')),
                    s.role && !s.passwordResetRequired ? h('li', {}, h('button', {type: 'button', class: 'menu-item', on: {click: switchBack}}, 'Switch back'))
                           : null,
+                   !s.role && !s.passwordResetRequired
+                       ? h('li', {}, h('a', {href: '#/security-credentials', class: 'menu-item', id: 'menu-security-credentials'},
+                                       'Security credentials')) : null,
                    p.type === 'user' && !s.role && !s.passwordResetRequired
                        ? h('li', {}, h('a', {href: '#/change-password', class: 'menu-item'}, 'Change password')) : null,
                    h('li', {}, h('button', {type: 'button', class: 'menu-item', id: 'sign-out', on: {click: signOut}}, 'Sign out'))));

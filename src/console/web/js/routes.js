@@ -38,6 +38,8 @@ export const routes = [
    public: false},
   {pattern: '/switch-role', load: () => import('./pages/switch-role.js'), title: 'Switch role', nav: null,
    public: false},
+  {pattern: '/security-credentials', load: () => import('./pages/security-credentials.js'),
+   title: 'Security credentials', nav: null, public: false},
 ];
 
 // The route of a path ('/users/alice') with its params ({name: 'alice'}), or null.
