@@ -106,7 +106,9 @@ function drawTopbar(s) {
                    h('dt', {}, s.role ? 'Currently active as' : 'Signed in as'), h('dd', {class: 'break'}, p.arn || p.name || ''),
                    who ? [h('dt', {}, 'Signed in as'), h('dd', {class: 'break'}, who.arn || who.name || '')] : null),
                  h('ul', {class: 'menu-list'},
-                   s.passwordResetRequired ? null : h('li', {}, h('a', {href: '#/switch-role', class: 'menu-item'}, 'Switch role')),
+                   // [AWS] The root user cannot switch roles: the menu offers it to IAM users only.
+                   s.passwordResetRequired || (p.type === 'root' && !s.role) ? null
+                     : h('li', {}, h('a', {href: '#/switch-role', class: 'menu-item'}, 'Switch role')),
                    s.role && !s.passwordResetRequired ? h('li', {}, h('button', {type: 'button', class: 'menu-item', on: {click: switchBack}}, 'Switch back'))
                           : null,
                    !s.role && !s.passwordResetRequired

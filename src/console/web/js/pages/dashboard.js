@@ -152,11 +152,15 @@ export async function render(main, route) {
       const mfa = sm.AccountMFAEnabled === 1;
       out.push(item(mfa, mfa ? 'Root user has MFA' : 'Add MFA for root user',
                     mfa ? 'The root user signs in with multi-factor authentication.'
-                        : 'Add multi-factor authentication (MFA) for the root user to improve the security of this account.'));
+                        : 'Add multi-factor authentication (MFA) for the root user to improve the security of this account.',
+                    !mfa && route.session && route.session.principal && route.session.principal.type === 'root'
+                      ? h('a', {href: '#/security-credentials'}, 'Assign MFA') : null));
       const keys = sm.AccountAccessKeysPresent === 1;
       out.push(item(!keys, keys ? 'Root user has access keys' : 'Root user has no active access keys',
                     keys ? 'Delete the root user\'s access keys: use IAM users or roles for programmatic access instead.'
-                         : 'Using access keys of an IAM user or a role instead of the root user improves security.'));
+                         : 'Using access keys of an IAM user or a role instead of the root user improves security.',
+                    keys && route.session && route.session.principal && route.session.principal.type === 'root'
+                      ? h('a', {href: '#/security-credentials'}, 'Manage access keys') : null));
     } else {
       out.push(h('li', {class: 'muted'}, 'The root user\'s MFA and access keys could not be checked (GetAccountSummary).'));
     }
