@@ -703,13 +703,14 @@ def _():
     failed = sorted(explanation["failedConditions"], key=lambda f: (f["statementId"], f["operator"]))
     assert failed == [
         {"statementId": "ListWithMfa", "effect": "ALLOW", "policyType": "identity-based", "policy": policy_arn,
-         "policyVersion": "v2", "operator": "Bool", "key": "aws:MultiFactorAuthPresent", "values": ["true"],
+         "policyLabel": "customer managed policy list-with-mfa", "policyVersion": "v2", "operator": "Bool", "key": "aws:MultiFactorAuthPresent", "values": ["true"],
          "requestValues": [], "keyMissing": True},
         {"statementId": "NotOnWeekends", "effect": "DENY", "policyType": "identity-based",
-         "policy": failed[1]["policy"], "operator": "StringEquals", "key": "aws:RequestedRegion",
+         "policy": failed[1]["policy"], "policyLabel": "inline policy inline of the user",
+         "operator": "StringEquals", "key": "aws:RequestedRegion",
          "values": ["eu-west-9"], "requestValues": ["us-east-1"], "keyMissing": False},
         {"statementId": "OnlyKim", "effect": "ALLOW", "policyType": "identity-based", "policy": failed[2]["policy"],
-         "operator": "StringEquals", "key": "aws:username", "values": ["kim", "lee"], "requestValues": ["jade"],
+         "policyLabel": "inline policy inline of the user", "operator": "StringEquals", "key": "aws:username", "values": ["kim", "lee"], "requestValues": ["jade"],
          "keyMissing": False},
     ], json.dumps(failed, indent=1)
     # The inline policy is named by the user's id and the policy's name, without the digest.
