@@ -169,6 +169,8 @@ export function notify(message, kind = 'success') {
                  h('p', {class: 'alert-body'}, message),
                  h('button', {type: 'button', class: 'btn-close', 'aria-label': 'Dismiss', on: {click: () => note.remove()}},
                    '×'));
+  // The newest few stay: older notes of the same page go as new ones come.
+  while (flash.children.length >= 3) flash.firstElementChild.remove();
   flash.appendChild(note);
   return note;
 }
