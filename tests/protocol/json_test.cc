@@ -33,7 +33,7 @@ struct TestInner {
 };
 
 struct TestShape {
-  static constexpr std::string_view kShapeName = "TestShape";
+  [[maybe_unused]] static constexpr std::string_view kShapeName = "TestShape";  // read by a concept only
   std::optional<bool> flag;
   std::optional<common::Timestamp> when;
   std::vector<std::pair<std::string, std::int64_t>> labels;
