@@ -112,7 +112,8 @@ await pageCheck("a valid document: no errors; named and created", page, async ()
   if ((await description.count()) > 0) await description.first().fill("Reads S3 objects");
   await shot(page, "create-policy-review");
   await page.getByRole("button", { name: "Create policy", exact: true }).click();
-  await page.getByText("ReadObjects").first().waitFor();
+  // Created: the page says so (the name alone is on the review step already).
+  await page.getByText("Policy ReadObjects created.").waitFor();
   const got = await pageCall("GetPolicy", { PolicyArn: arn() });
   assertEqual([xmlText(got, "PolicyName"), xmlText(got, "DefaultVersionId")], ["ReadObjects", "v1"], "the policy");
   const v1 = await pageCall("GetPolicyVersion", { PolicyArn: arn(), VersionId: "v1" });
@@ -136,6 +137,9 @@ await pageCheck("edit the policy: a new default version v2; the Versions tab lis
     await page.getByRole("button", { name: "Next", exact: true }).click();
   }
   await page.getByRole("button", { name: /^Save changes$/ }).click();
+  // The detail page shows the heading while the save is still on its way: wait for the new
+  // version to be shown.
+  await page.getByText("Permissions defined in this policy (v2)").waitFor();
   await heading(page, /ReadObjects/);
   const got = await pageCall("GetPolicy", { PolicyArn: arn() });
   assertEqual(xmlText(got, "DefaultVersionId"), "v2", "DefaultVersionId");
