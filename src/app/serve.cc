@@ -101,6 +101,38 @@ http::Response to_http(const api::ApiResponse& r) {
   return out;
 }
 
+// GET /healthz: the process answers. GET /readyz: the store answers a read (the account's
+// record), 503 otherwise. Unsigned and without a body worth hiding, as load balancers and
+// orchestrators probe them; no AWS API uses these paths.
+bool is_health_path(std::string_view path) {
+  return path == "/healthz" || path == "/readyz";
+}
+
+http::Response health_response(const http::Request& r, store::Store& store, const std::string& account_id) {
+  http::Response out;
+  out.headers.add("Content-Type", "text/plain; charset=utf-8");
+  out.headers.add("Cache-Control", "no-store");
+  if (r.method != "GET" && r.method != "HEAD") {
+    out.status = 405;
+    out.headers.add("Allow", "GET, HEAD");
+    out.body = "use GET\n";
+    return out;
+  }
+  if (r.path() == "/healthz") {
+    out.body = "ok\n";
+  } else {
+    auto tx = store.begin_read();
+    common::Result<void> ready = tx ? common::Result<void>() : common::Result<void>(tx.error());
+    if (tx) {
+      if (auto a = (*tx)->get_account(account_id); !a) ready = a.error();
+    }
+    out.status = ready ? 200 : 503;
+    out.body = ready ? "ready\n" : "not ready: the store does not answer: " + ready.error().message + "\n";
+  }
+  if (r.method == "HEAD") out.body.clear();
+  return out;
+}
+
 }  // namespace
 
 common::Result<std::shared_ptr<const api::WebIdentityKeys>> load_oidc_jwks(const std::vector<std::string>& specs) {
@@ -244,7 +276,10 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     if (console::Console::may_block(r.method, r.path())) return true;
     return api::Gateway::may_write(r.query(), r.body, r.headers.get("X-Amz-Target").value_or(std::string_view()));
   };
-  http::Server server(hopts, [&gateway, &web_console](const http::Request& r) {
+  store::Store& the_store = **store;
+  const std::string account_id = root.account_id;
+  http::Server server(hopts, [&gateway, &web_console, &the_store, &account_id](const http::Request& r) {
+    if (is_health_path(r.path())) return health_response(r, the_store, account_id);
     api::ApiRequest a;
     a.method = r.method;
     a.path = std::string(r.path());

@@ -230,6 +230,21 @@ def _():
         assert e.code == 403 and "MissingAuthenticationToken" in e.read().decode()
 
 
+@check("/healthz answers while the process runs; /readyz once the store answers; both GET only, unsigned")
+def _():
+    import urllib.request
+    import urllib.error
+    for path, body in (("/healthz", "ok\n"), ("/readyz", "ready\n")):
+        with urllib.request.urlopen(server.endpoint + path) as r:
+            assert r.status == 200 and r.read().decode() == body, path
+            assert r.headers["Cache-Control"] == "no-store", dict(r.headers)
+        try:
+            urllib.request.urlopen(urllib.request.Request(server.endpoint + path, data=b"x", method="POST"))
+            raise AssertionError(f"POST {path} was answered")
+        except urllib.error.HTTPError as e:
+            assert e.code == 405 and e.headers["Allow"] == "GET, HEAD", (path, e.code)
+
+
 @check("unsupported operations answer a clear error, never a fake success")
 def _():
     # Every IAM and STS operation of Debian's models is served; of Organizations' some are not.
