@@ -758,11 +758,8 @@ api::ApiResponse Console::State::change_password(const api::ApiRequest& req, Ses
   std::string explanation;
   api::ApiResponse answer = gateway.handle_console(call_req, s.who, &explanation);
   if (answer.status != 200) {
-    std::string code = xml_text(answer.body, "Code");
-    if (code == "InvalidUserType" || code == "AccessDenied") {
-      // The old password is checked by ChangePassword itself; AccessDenied stays AccessDenied.
-    }
-    return json_error(answer.status, code, xml_text(answer.body, "Message"));
+    // ChangePassword's own answer (a wrong old password, the password policy, AccessDenied).
+    return json_error(answer.status, xml_text(answer.body, "Code"), xml_text(answer.body, "Message"));
   }
   s.password_reset_required = false;
   sessions.update(s);

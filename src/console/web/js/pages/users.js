@@ -4,14 +4,12 @@
 import {call, callAll, members, text} from '../api.js';
 import {ageDays, confirmDialog, errorAlert, formatDate, h, notify, pageHeader, table, timeAgo} from '../ui.js';
 
-// Calls that may be refused because iamd lacks the family: skipped while deleting a user.
-const ABSENT = new Set(['InvalidAction', 'NotImplemented', 'UnsupportedOperation']);
-
+// A list of the user's things; none when the user is gone meanwhile (NoSuchEntity).
 async function listOrNone(action, params, tag) {
   try {
     return await callAll(action, params, tag);
   } catch (err) {
-    if (ABSENT.has(err.code) || err.code === 'NoSuchEntity') return [];
+    if (err.code === 'NoSuchEntity') return [];
     throw err;
   }
 }
@@ -52,7 +50,7 @@ export async function deleteUser(name, step = () => {}) {
   try {
     creds = members(await call('ListServiceSpecificCredentials', u), 'ServiceSpecificCredentials');
   } catch (err) {
-    if (!ABSENT.has(err.code) && err.code !== 'NoSuchEntity') throw err;
+    if (err.code !== 'NoSuchEntity') throw err;
   }
   for (const c of creds) {
     await call('DeleteServiceSpecificCredential', {...u, ServiceSpecificCredentialId: text(c, 'ServiceSpecificCredentialId')});
