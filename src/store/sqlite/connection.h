@@ -11,6 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "store/sql/values.h"
 #include "store/store.h"
 
 struct sqlite3;
@@ -18,10 +19,7 @@ struct sqlite3_stmt;
 
 namespace iamd::store::sqlite {
 
-// Bytes bound as a BLOB (text binds as TEXT).
-struct Blob {
-  std::string_view bytes;
-};
+using sql::Blob;
 
 class Connection;
 
@@ -79,6 +77,12 @@ class Statement {
 
 class Connection {
  public:
+  using Statement = sqlite::Statement;
+  // The tags of several owners, given as a JSON array of owner ids (store/sql/transaction.h).
+  static constexpr const char* kTagsOfOwnersSql =
+      "SELECT owner_id, key, value FROM tags WHERE owner_id IN (SELECT value FROM json_each(?)) "
+      "ORDER BY owner_id, position";
+
   // Opens `file` (creating it when missing; a symbolic link is refused), sets the busy
   // timeout and the pragmas (WAL, synchronous=FULL, foreign_keys=ON, temp_store=MEMORY;
   // query_only for readers).
@@ -101,7 +105,7 @@ class Connection {
   Error error(int rc, std::string_view context = {}) const;
 
  private:
-  friend class Statement;
+  friend class sqlite::Statement;
   explicit Connection(sqlite3* db) : db_(db) {}
 
   struct Cached {
