@@ -432,6 +432,19 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   // AWS JSON 1.1 (Organizations) names its operation in X-Amz-Target; the Query services never
   // send one.
   const std::string target = header(req, "X-Amz-Target");
+  // Writes committed by other nodes sharing the store are applied to this node's caches
+  // before anything (the request's key first) is looked up: a change made through any node
+  // is enforced on the next request (store::Store::sync; a no-op for a store of one process).
+  if (auto synced = s.domain.env().store->sync(); !synced) {
+    const common::Error e = to_aws_error(synced.error());
+    if (!target.empty()) {
+      const protocol::Response r = protocol::json_error_response(e, request_id);
+      return ApiResponse{
+          r.status, {{"Content-Type", std::string(r.content_type)}, {"x-amzn-RequestId", request_id}}, r.body};
+    }
+    const protocol::Response r = protocol::error_response(protocol::Service::kIam, e, request_id);
+    return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
+  }
   if (!target.empty()) return s.handle_json(req, target, request_id);
   auto respond = [&](const protocol::Response& r) {
     return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
@@ -517,6 +530,9 @@ ApiResponse Gateway::handle_console(const ApiRequest& req, const ConsolePrincipa
     }
   }
   if (!params) return respond(protocol::error_response(service, params.error(), request_id));
+  if (auto synced = s.domain.env().store->sync(); !synced) {
+    return respond(protocol::error_response(service, to_aws_error(synced.error()), request_id));
+  }
   constexpr std::string_view kRegion = "us-east-1";  // [IMPL] the console's Region
   const std::string_view service_name = protocol::service_info(service).name;
   Caller caller;

@@ -72,12 +72,14 @@ constexpr const char* kStoreFolder = "store";
 
 // Makes the store's folder and files and the credential files private before anything opens
 // them, noting what was open to others (docs/operations.md).
-common::Result<void> tighten_data_dir(const std::filesystem::path& data, std::vector<std::string>& notes) {
+common::Result<void> tighten_data_dir(const std::filesystem::path& data, bool sqlite, std::vector<std::string>& notes) {
   const std::filesystem::path folder = data / kStoreFolder;
-  if (auto r = ensure_private_dir(folder, notes); !r) return r;
-  const std::string db(store::sqlite::kDatabaseFile);
-  for (const std::string& name : {db, db + "-wal", db + "-shm", std::string(store::sqlite::kLockFile)}) {
-    if (auto r = tighten_private_file(folder / name, notes); !r) return r;
+  if (sqlite) {
+    if (auto r = ensure_private_dir(folder, notes); !r) return r;
+    const std::string db(store::sqlite::kDatabaseFile);
+    for (const std::string& name : {db, db + "-wal", db + "-shm", std::string(store::sqlite::kLockFile)}) {
+      if (auto r = tighten_private_file(folder / name, notes); !r) return r;
+    }
   }
   for (const char* name : {kRootCredentialsFile, kAwsCredentialsFile, kRootLoginFile}) {
     if (auto r = tighten_private_file(data / name, notes); !r) return r;
@@ -193,12 +195,13 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     err << "iamd: " << dir.error().message << "\n";
     return 1;
   }
-  if (auto t = tighten_data_dir(options.data, dir->notes); !t) {
+  if (auto t = tighten_data_dir(options.data, options.store.empty(), dir->notes); !t) {
     err << "iamd: " << t.error().message << "\n";
     return 1;
   }
   for (const std::string& note : dir->notes) err << "iamd: warning: " << note << "\n";
-  auto store = store::open_store("sqlite:" + (options.data / kStoreFolder).string());
+  auto store =
+      store::open_store(options.store.empty() ? "sqlite:" + (options.data / kStoreFolder).string() : options.store);
   if (!store) {
     err << "iamd: cannot open the store: " << store.error().message << "\n";
     return 1;
@@ -297,7 +300,8 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   }
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   const std::string endpoint = client_endpoint(options.listen, server.port());
-  out << "iamd: account " << root.account_id << ", data in " << options.data.string() << "\n";
+  out << "iamd: account " << root.account_id << ", data in " << options.data.string()
+      << (options.store.empty() ? "" : ", store on PostgreSQL") << "\n";
   if (plan->generated) {
     // [IMPL] The secret is printed only when it was just generated, like the key itself.
     out << "iamd: to keep the root key in your aws CLI configuration (profile " << kAwsProfile << "):\n"

@@ -20,6 +20,9 @@ namespace iamd::app {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data = "iamd-data";
+  // The store: empty for the data folder's SQLite store (<data>/store), or a URL of
+  // store::open_store (postgresql://... for a store several nodes share).
+  std::string store;
   unsigned threads = 0;  // 0: one per core
   // Connections open at once; more are answered 503 and closed (http::ServerOptions).
   std::size_t max_connections = 4096;

@@ -117,6 +117,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--data", data_dir, "data folder (SQLite store, master key, root credentials)")
       ->capture_default_str();
+  serve
+      ->add_option("--store", serve_options.store,
+                   "the store's URL: postgresql://USER@HOST:PORT/DATABASE for a store several nodes share "
+                   "(password: PGPASSWORD or ~/.pgpass); default: the data folder's SQLite store")
+      ->envname("IAMD_STORE");
   serve->add_option("--threads", serve_options.threads, "worker threads (0: one per core)")->capture_default_str();
   serve
       ->add_option("--max-connections", serve_options.max_connections,

@@ -36,6 +36,14 @@ std::uint64_t ChangeLog::last_change(std::string_view key) const {
   return it == shard.at.end() ? shard.floor : std::max(it->second, shard.floor);
 }
 
+void ChangeLog::forget_all(std::uint64_t generation) {
+  for (Shard& shard : shards_) {
+    std::unique_lock lock(shard.mu);
+    shard.at.clear();
+    shard.floor = std::max(shard.floor, generation);
+  }
+}
+
 std::size_t ChangeLog::size() const {
   std::size_t n = 0;
   for (const Shard& shard : shards_) {

@@ -69,6 +69,9 @@ class ChangeLog {
   // The generation of the newest remembered change to `key`; the shard's floor when the key
   // is not remembered (0 until a shard first overflows).
   std::uint64_t last_change(std::string_view key) const;
+  // Forgets every key: each now reads as changed at `generation` (so every cache entry
+  // built before it is stale once). For a node that cannot know what it missed.
+  void forget_all(std::uint64_t generation);
   std::size_t size() const;
 
  private:

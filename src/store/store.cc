@@ -3,6 +3,7 @@
 #include "common/strings.h"
 #include "store/changes.h"
 #include "store/memory/memory_store.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace iamd::store {
@@ -44,8 +45,12 @@ Result<std::unique_ptr<Store>> open_store(std::string_view url) {
   if (url.substr(0, kSqlite.size()) == kSqlite && url.size() > kSqlite.size()) {
     return sqlite::open_sqlite_store(std::string(url.substr(kSqlite.size())));
   }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    return postgres::open_postgres_store(std::string(url));
+  }
+  // The URL may hold a password: not repeated in the message.
   return Error{std::string(kInvalidInput),
-               "Unsupported store URL '" + std::string(url) + "': expected memory: or sqlite:/path/to/folder", ""};
+               "Unsupported store URL: expected memory:, sqlite:/path/to/folder or postgresql://...", ""};
 }
 
 }  // namespace iamd::store

@@ -262,10 +262,17 @@ class Store {
   // lower than the true value). Read generation() first: the answer then covers every write
   // up to it.
   virtual std::uint64_t last_change(std::string_view key) const = 0;
+  // Brings generation() and last_change() up to date with every write committed before the
+  // call, by this process or another one sharing the database (several nodes on one
+  // PostgreSQL). The gateway calls it before each request, so that a change made through
+  // any node is enforced on the very next request. A store that only this process writes
+  // is always up to date (the default).
+  virtual Result<void> sync() { return {}; }
 };
 
-// Opens a backend by URL: "memory:" (empty, lives as long as the Store) or
-// "sqlite:/path/to/data-folder" (created when missing). Anything else is InvalidInput;
+// Opens a backend by URL: "memory:" (empty, lives as long as the Store),
+// "sqlite:/path/to/data-folder" (created when missing) or a PostgreSQL URI
+// ("postgresql://user@host:port/database?..." or "postgres://...", store/postgres). Anything else is InvalidInput;
 // a folder or database that cannot be used is StorageFailure with the reason.
 Result<std::unique_ptr<Store>> open_store(std::string_view url);
 

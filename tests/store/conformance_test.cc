@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/strings.h"
+#include "postgres_server.h"
 #include "store/derived_cache.h"
 #include "store/store.h"
 #include "store_test_util.h"
@@ -24,7 +25,13 @@ class StoreConformance : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     folder_ = std::make_unique<TempFolder>();
-    const std::string url = GetParam() == "memory" ? "memory:" : "sqlite:" + folder_->str();
+    std::string url = GetParam() == "memory" ? "memory:" : "sqlite:" + folder_->str();
+    if (GetParam() == "postgres") {
+      auto& server = PostgresServer::get();
+      ASSERT_FALSE(server.url().empty()) << server.error();
+      url = server.fresh_schema_url();
+      ASSERT_FALSE(url.empty()) << "cannot make a schema";
+    }
     auto opened = open_store(url);
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     store_ = std::move(*opened);
@@ -1452,7 +1459,7 @@ TEST_P(StoreConformance, DerivedCacheIsNeverStaleAfterACommit) {
   EXPECT_EQ(*last, kWrites);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::Values("memory", "sqlite"),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::Values("memory", "sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
