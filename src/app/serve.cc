@@ -275,7 +275,12 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   copts.assets_dir = options.console_dir;
   crypto::OsRandom console_random;
   console::Console web_console(gateway, domain, clock, console_random, copts);
-  hopts.may_block = [](const http::Request& r) {
+  // With the store on PostgreSQL every request waits on the network (the per-request sync,
+  // the read transaction): all of them run on the blocking pool, so that the event loops keep
+  // reading while requests wait on the database.
+  const bool remote_store = !options.store.empty();
+  hopts.may_block = [remote_store](const http::Request& r) {
+    if (remote_store) return true;
     if (console::Console::may_block(r.method, r.path())) return true;
     return api::Gateway::may_write(r.query(), r.body, r.headers.get("X-Amz-Target").value_or(std::string_view()));
   };

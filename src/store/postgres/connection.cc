@@ -76,6 +76,7 @@ Result<void> Statement::execute() {
     values[i] = null_[i] ? nullptr : values_[i].c_str();
     lengths[i] = static_cast<int>(values_[i].size());
   }
+  connection_.drain();
   result_ = PQexecPrepared(connection_.conn_, name_.c_str(), static_cast<int>(values.size()), values.data(),
                            lengths.data(), formats_.data(), 0);
   const ExecStatusType status = result_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result_);
@@ -158,6 +159,23 @@ Connection::~Connection() {
   PQfinish(conn_);
 }
 
+void Connection::send_later(const char* sql) {
+  drain();
+  pending_ = PQsendQuery(conn_, sql) == 1;
+}
+
+bool Connection::drain() {
+  if (!pending_) return true;
+  pending_ = false;
+  bool ok = true;
+  while (pg_result* r = PQgetResult(conn_)) {
+    const ExecStatusType status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) ok = false;
+    PQclear(r);
+  }
+  return ok;
+}
+
 bool Connection::ok() const {
   return PQstatus(conn_) == CONNECTION_OK;
 }
@@ -194,6 +212,7 @@ std::string Connection::rewrite_placeholders(std::string_view sql, int& params) 
 Result<std::unique_ptr<Statement>> Connection::prepare(std::string_view sql) {
   auto it = cache_.find(std::string(sql));
   if (it == cache_.end()) {
+    drain();
     Prepared p;
     p.name = std::to_string(cache_.size() + 1);
     p.name.insert(0, 1, 's');
@@ -209,6 +228,7 @@ Result<std::unique_ptr<Statement>> Connection::prepare(std::string_view sql) {
 }
 
 Result<void> Connection::exec(std::string_view sql) {
+  drain();
   pg_result* result = PQexec(conn_, std::string(sql).c_str());
   const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
   Result<void> out;
@@ -218,6 +238,7 @@ Result<void> Connection::exec(std::string_view sql) {
 }
 
 Result<void> Connection::commit() {
+  drain();
   pg_result* result = PQexec(conn_, "COMMIT");
   const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
   Result<void> out;
@@ -231,6 +252,7 @@ Result<void> Connection::commit() {
 }
 
 Result<std::vector<std::vector<std::optional<std::string>>>> Connection::query(std::string_view sql) {
+  drain();
   pg_result* result = PQexec(conn_, std::string(sql).c_str());
   const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
@@ -254,6 +276,7 @@ Result<std::vector<std::vector<std::optional<std::string>>>> Connection::query(s
 }
 
 Result<std::vector<std::string>> Connection::notifications() {
+  drain();
   if (PQconsumeInput(conn_) == 0) return error(nullptr, "notifications");
   std::vector<std::string> out;
   while (PGnotify* n = PQnotifies(conn_)) {

@@ -110,6 +110,9 @@ class Connection {
   Result<std::vector<std::vector<std::optional<std::string>>>> query(std::string_view sql);
   // Rows changed by the last INSERT, UPDATE or DELETE run().
   std::int64_t changes() const { return changes_; }
+  // Sends `sql` without waiting for its answer, which the next use of the connection reads
+  // first (a read transaction's ROLLBACK: one round trip off the request's path).
+  void send_later(const char* sql);
   // False once the server connection is lost: the connection must not be reused.
   bool ok() const;
   // The socket, for waiting on notifications; the pending notifications' payloads on the
@@ -132,7 +135,11 @@ class Connection {
     std::string name;
     int params = 0;
   };
+  // Reads the answers of a send_later(); false when the connection failed meanwhile.
+  bool drain();
+
   pg_conn* conn_;
+  bool pending_ = false;  // a send_later() whose answer is unread
   std::unordered_map<std::string, Prepared> cache_;
   std::int64_t changes_ = 0;
 };

@@ -277,7 +277,13 @@ class PgStore final : public Store {
 
 void PgTransaction::rollback() {
   if (store_ == nullptr) return;
-  (void)conn().exec("ROLLBACK");
+  // A read transaction wrote nothing: its ROLLBACK's answer is read by the connection's next
+  // user, not waited for here.
+  if (write_) {
+    (void)conn().exec("ROLLBACK");
+  } else {
+    conn().send_later("ROLLBACK");
+  }
   connection_ = nullptr;
   PgStore* store = std::exchange(store_, nullptr);
   if (write_) {
