@@ -12,6 +12,7 @@
 #include "app/policy_tool.h"
 #if IAMD_HAS_SERVER
 #include "app/account_tool.h"
+#include "app/backup.h"
 #include "app/serve.h"
 #endif
 
@@ -153,6 +154,13 @@ int main(int argc, char** argv) {
       account->add_subcommand("create", "create a standalone account with its root user and a root access key");
   create_account->add_option("--data", account_data, "the server's data folder")->capture_default_str();
   create_account->add_option("--account-id", account_options.account_id, "12 digits (default: a new random id)");
+
+  std::string backup_data = "iamd-data";
+  std::string backup_output;
+  CLI::App* backup = app.add_subcommand(
+      "backup", "copy the data folder's SQLite store to a file, consistently, while the server runs");
+  backup->add_option("--data", backup_data, "the server's data folder")->capture_default_str();
+  backup->add_option("--output", backup_output, "the copy's file (must not exist)")->required();
 #endif
 
   try {
@@ -179,6 +187,7 @@ int main(int argc, char** argv) {
       account_options.data = account_data;
       return iamd::app::create_account(account_options, std::cout, std::cerr);
     }
+    if (*backup) return iamd::app::backup(backup_data, backup_output, std::cout, std::cerr);
 #endif
     if (*validate) {
       if (!read_input(file, text, error)) {

@@ -321,4 +321,51 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& folder) {
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(file, lock_fd, std::move(*writer), *generation, wal_fd));
 }
 
+Result<void> backup_sqlite_store(const std::string& folder, const std::string& destination) {
+  namespace fs = std::filesystem;
+  const std::string file = (fs::path(folder) / kDatabaseFile).string();
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return open_failure("no iamd database in " + folder);
+  // The copy is private from its first byte, and never written through a link or over a file.
+  const int fd = ::open(destination.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return open_failure("cannot create " + destination + ": " + std::strerror(errno));
+  ::close(fd);
+  auto failed = [&](std::string message) {
+    fs::remove(destination, ec);
+    return open_failure(std::move(message));
+  };
+  sqlite3* source = nullptr;
+  sqlite3* copy = nullptr;
+  auto close_both = [&] {
+    sqlite3_close_v2(source);
+    sqlite3_close_v2(copy);
+  };
+  if (sqlite3_open_v2(file.c_str(), &source, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
+      sqlite3_open_v2(destination.c_str(), &copy, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    std::string message = source != nullptr ? sqlite3_errmsg(source) : "out of memory";
+    close_both();
+    return failed("cannot open " + file + " for a backup: " + message);
+  }
+  sqlite3_busy_timeout(source, 5000);
+  sqlite3_backup* backup = sqlite3_backup_init(copy, "main", source, "main");
+  if (backup == nullptr) {
+    std::string message = sqlite3_errmsg(copy);
+    close_both();
+    return failed("cannot back up " + file + ": " + message);
+  }
+  int rc = SQLITE_OK;
+  do {
+    rc = sqlite3_backup_step(backup, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(backup);
+  std::string message = rc == SQLITE_DONE ? std::string() : sqlite3_errstr(rc);
+  if (rc == SQLITE_DONE && sqlite3_exec(copy, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    message = sqlite3_errmsg(copy);
+  }
+  close_both();
+  if (!message.empty()) return failed("backup of " + file + " failed: " + message);
+  return {};
+}
+
 }  // namespace iamd::store::sqlite

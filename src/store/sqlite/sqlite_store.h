@@ -38,4 +38,11 @@ inline constexpr std::string_view kLockFile = "iamd.lock";
 // -wal and -shm, which SQLite creates with the database's mode), whatever the umask.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& folder);
 
+// Copies the data folder's database into `destination` (a new file, 0600; an existing one is
+// refused) with SQLite's online backup API: a consistent copy while a server writes to it
+// (the copy restarts when a write lands in the middle; it does not take the folder's lock).
+// Restore: with the server stopped, put the copy at <folder>/iamd.db and remove iamd.db-wal
+// and iamd.db-shm there.
+Result<void> backup_sqlite_store(const std::string& folder, const std::string& destination);
+
 }  // namespace iamd::store::sqlite
