@@ -648,11 +648,17 @@ class StreamConnection final : public Connection {
 
   // Half-closes after the last response. After an error response, or when the client has
   // sent more than was read, drains what it sends (bounded) before closing.
-  // Over TLS: sends close_notify and waits (as long) for the client's before closing.
+  // Over TLS: drains the same way when it must (without close_notify: the response's length
+  // delimits it), else sends close_notify and waits (as long) for the client's.
   void finish() {
     phase_ = Phase::kClosing;
     lowest().expires_after(std::min<std::chrono::steady_clock::duration>(kLingerTime, options().read_body_timeout));
     if constexpr (kTls) {
+      ErrorCode ec;
+      if (linger_ || buffer_.size() > 0 || lowest().socket().available(ec) > 0) {
+        drained_ = 0;
+        return drain();
+      }
       stream_.async_shutdown([self = me()](ErrorCode) { self->close_now(); });
     } else {
       ErrorCode ec;

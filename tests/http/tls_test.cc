@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -139,6 +140,7 @@ int connect_loopback(std::uint16_t port) {
   timeval tv{};
   tv.tv_sec = 5;
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   return fd;
@@ -426,6 +428,27 @@ TEST(TlsServer, HandshakeCountsAgainstTheHeaderTimeout) {
   took = Clock::now() - began;
   EXPECT_GE(took, 450ms);
   EXPECT_LT(took, 850ms);  // a fresh header timeout from the first byte would close at 850 ms
+}
+
+// An error answer (413 here) reaches a client still sending its body: the server sends
+// close_notify after it and waits (bounded) for the client's before closing, without a reset.
+TEST(TlsServer, ErrorAnswerReachesAClientStillSending) {
+  Pki pki;
+  ServerOptions o = tls_options(pki);
+  o.max_body_bytes = 1024;
+  auto server = start_tls(o);
+  std::signal(SIGPIPE, SIG_IGN);  // a reset shows as a failed send, not the end of the process
+  for (int round = 0; round < 5; ++round) {
+    TlsClient c(server->port(), pki.cert());
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 60000\r\n\r\n"));
+    for (int i = 0; i < 6; ++i) ASSERT_TRUE(c.send(std::string(10000, 'x'))) << i;
+    auto r = c.read_reply();
+    ASSERT_TRUE(r) << "round " << round;
+    EXPECT_EQ(r->status, 413);
+    EXPECT_TRUE(r->has("Connection: close"));
+    EXPECT_TRUE(c.closed_by_peer());
+  }
 }
 
 TEST(TlsServer, StartRefusesBadCertificateOrKeyFilesWithNothingListening) {
