@@ -48,7 +48,8 @@ struct ServerOptions {
   // so that a flood of connections fails fast instead of queueing behind, or starving, the
   // ones being served. The cap in force is also kept 64 below the process's limit on open
   // files (RLIMIT_NOFILE), so that accepting never fails for want of descriptors; 0 leaves
-  // only that bound.
+  // only that bound. Over TLS such a connection is closed without the 503 (which would need
+  // a handshake first).
   std::size_t max_connections = 4096;
   // The request body after de-chunking, in bytes; more gets 413.
   std::size_t max_body_bytes = std::size_t{1024} * 1024;

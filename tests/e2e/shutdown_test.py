@@ -7,6 +7,7 @@ within the grace, and both writes are there after a restart.
 """
 import socket
 import sqlite3
+import ssl
 import sys
 import urllib.parse
 
@@ -24,17 +25,18 @@ harness.server.start()
 srv = harness.server
 
 
-def port():
-    return urllib.parse.urlparse(srv.endpoint).port
+def port(s=None):
+    return urllib.parse.urlparse((s or srv).endpoint).port
 
 
-def signed_create_user(name):
+def signed_create_user(name, s=None):
     """The head and body of a signed CreateUser request, as bytes."""
+    s = s or srv
     body = f"Action=CreateUser&UserName={name}&Version=2010-05-08"
-    req = botocore.awsrequest.AWSRequest(method="POST", url=srv.endpoint + "/", data=body,
+    req = botocore.awsrequest.AWSRequest(method="POST", url=s.endpoint + "/", data=body,
                                          headers={"Content-Type": FORM})
     botocore.auth.SigV4Auth(botocore.credentials.Credentials(ROOT_KEY, ROOT_SECRET), "iam", "us-east-1").add_auth(req)
-    head = f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port()}\r\nContent-Length: {len(body)}\r\n"
+    head = f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port(s)}\r\nContent-Length: {len(body)}\r\n"
     for k, v in req.headers.items():
         head += f"{k}: {v.decode() if isinstance(v, bytes) else v}\r\n"
     return (head + "\r\n").encode(), body.encode()
@@ -59,46 +61,70 @@ def read_response(sock):
     return int(lines[0].split()[1]), headers, body.decode()
 
 
-@check("SIGTERM: a body still being sent and a write waiting for the store finish with 200 and "
-       "Connection: close; new connections are refused; exit 0 within the grace")
-def _():
+def graceful_stop(s, data_dir, prefix, connect):
+    """SIGTERM to `s` with a write waiting for the store and a body still coming, over
+    connections made by connect(port)."""
     # An outside writer holds the SQLite write lock: iamd's next write waits for it (busy timeout).
-    db = sqlite3.connect(os.path.join(data, "store", "iamd.db"), isolation_level=None, timeout=0)
+    db = sqlite3.connect(os.path.join(data_dir, "store", "iamd.db"), isolation_level=None, timeout=0)
     db.execute("BEGIN IMMEDIATE")
-    waiting = socket.create_connection(("127.0.0.1", port()))
-    head, body = signed_create_user("long-write")
+    waiting = connect(port(s))
+    head, body = signed_create_user(prefix + "long-write", s)
     waiting.sendall(head + body)
     time.sleep(0.5)  # the write is on the blocking pool, waiting for the lock
-    partial = socket.create_connection(("127.0.0.1", port()))
-    head, slow_body = signed_create_user("slow-body")
+    partial = connect(port(s))
+    head, slow_body = signed_create_user(prefix + "slow-body", s)
     partial.sendall(head)
     time.sleep(0.3)
     began = time.monotonic()
-    srv.proc.send_signal(signal.SIGTERM)
+    s.proc.send_signal(signal.SIGTERM)
     refused = False
     while time.monotonic() - began < 2 and not refused:
         with socket.socket() as probe:
-            refused = probe.connect_ex(("127.0.0.1", port())) != 0
+            refused = probe.connect_ex(("127.0.0.1", port(s))) != 0
         time.sleep(0.02)
     assert refused, "a new connection was accepted after SIGTERM"
     time.sleep(0.3)
     partial.sendall(slow_body)
-    assert srv.proc.poll() is None, "exited with requests in flight"
+    assert s.proc.poll() is None, "exited with requests in flight"
     time.sleep(0.5)
     db.execute("ROLLBACK")
     db.close()
-    for sock, name in ((waiting, "long-write"), (partial, "slow-body")):
+    for sock, name in ((waiting, prefix + "long-write"), (partial, prefix + "slow-body")):
         status, headers, text = read_response(sock)
         sock.close()
         assert status == 200, (name, status, text)
         assert headers.get("connection") == "close", (name, headers)
         assert f"<UserName>{name}</UserName>" in text and text.rstrip().endswith("</CreateUserResponse>"), text
-    rc = srv.proc.wait(timeout=GRACE + 5)
+    rc = s.proc.wait(timeout=GRACE + 5)
     took = time.monotonic() - began
-    rest = srv.proc.stdout.read()
+    rest = s.proc.stdout.read()
     assert rc == 0, (rc, rest)
     assert took < GRACE + 1, took
     assert "stopping (SIGTERM)" in rest, rest
+
+
+@check("SIGTERM: a body still being sent and a write waiting for the store finish with 200 and "
+       "Connection: close; new connections are refused; exit 0 within the grace")
+def _():
+    graceful_stop(srv, data, "", lambda p: socket.create_connection(("127.0.0.1", p)))
+
+
+@check("the same over TLS")
+def _():
+    pki = os.path.join(tmp, "pki")
+    os.makedirs(pki)
+    cert, key = os.path.join(pki, "cert.pem"), os.path.join(pki, "key.pem")
+    subprocess.run(["/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    os.chmod(key, 0o600)
+    tls_data = os.path.join(tmp, "data-tls")
+    s = Server(tls_data, args=["--shutdown-grace", str(GRACE), "--tls-cert", cert, "--tls-key", key], ca=cert)
+    s.start()
+    assert s.endpoint.startswith("https://"), s.endpoint
+    ctx = ssl.create_default_context(cafile=cert)
+    graceful_stop(s, tls_data, "tls-",
+                  lambda p: ctx.wrap_socket(socket.create_connection(("127.0.0.1", p)), server_hostname="127.0.0.1"))
 
 
 @check("both writes are in the store after a restart")
