@@ -201,6 +201,15 @@ class TlsClient {
     return cn;
   }
 
+  // Asks for a renegotiation (TLS 1.2); the reason OpenSSL gives when it fails, 0 when it worked.
+  int renegotiation_refusal() {
+    if (SSL_renegotiate(ssl_) != 1) return -1;
+    int done = SSL_do_handshake(ssl_);
+    int reason = done == 1 ? 0 : ERR_GET_REASON(ERR_peek_last_error());
+    ERR_clear_error();
+    return reason;
+  }
+
   bool send(std::string_view data) {
     return SSL_write(ssl_, data.data(), static_cast<int>(data.size())) == static_cast<int>(data.size());
   }
@@ -365,6 +374,14 @@ TEST(TlsServer, Tls12WithForwardSecretAeadSuitesOnly) {
   EXPECT_FALSE(old.ok());
   EXPECT_TRUE(eventually([&] { return log.count("TLS handshake failed") == 2; }));
   EXPECT_EQ(log.count("unsupported protocol"), 1u);
+}
+
+TEST(TlsServer, RefusesRenegotiation) {
+  Pki pki;
+  auto server = start_tls(tls_options(pki));
+  TlsClient c(server->port(), pki.cert(), TLS1_2_VERSION);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c.renegotiation_refusal(), SSL_R_NO_RENEGOTIATION);
 }
 
 TEST(TlsServer, PlainHttpClientOnTheTlsPortIsClosedAndLoggedOnce) {
