@@ -131,8 +131,9 @@ Result<std::shared_ptr<TlsContext>> load_tls(const ServerOptions& o) {
   // [IMPL] As ssh does with its keys: a private key that others may read (or change) is
   // refused rather than served, so that the mistake is fixed before the key leaks.
   struct stat st {};
-  if (::stat(key.c_str(), &st) != 0)
+  if (::stat(key.c_str(), &st) != 0) {
     return tls_error("cannot read the TLS key file " + key + ": " + std::strerror(errno));
+  }
   if ((st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
