@@ -21,6 +21,7 @@
 #include "app/data_dir.h"
 #include "app/root_credentials.h"
 #include "app/root_login.h"
+#include "app/systemd_notify.h"
 #include "console/console.h"
 #include "crypto/crypto.h"
 #include "http/server.h"
@@ -88,11 +89,11 @@ common::Result<void> tighten_data_dir(const std::filesystem::path& data, bool sq
 }
 
 // The endpoint a client on this machine uses for `listen` (a wildcard address means loopback).
-std::string client_endpoint(const std::string& listen, unsigned short port) {
+std::string client_endpoint(const std::string& listen, unsigned short port, bool tls) {
   std::string host = listen.substr(0, listen.rfind(':'));
   if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
   if (host == "[::]") host = "[::1]";
-  return "http://" + host + ":" + std::to_string(port);
+  return (tls ? "https://" : "http://") + host + ":" + std::to_string(port);
 }
 
 http::Response to_http(const api::ApiResponse& r) {
@@ -167,7 +168,14 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  const bool tls = !options.tls_cert.empty() || !options.tls_key.empty();
+  if (tls) sigaddset(&signals, SIGHUP);  // reads the certificate again; without TLS it keeps its default
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    err << "iamd: " << (options.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key")
+        << " (TLS takes a certificate and its key)\n";
+    return 1;
+  }
 
   crypto::OsRandom random;
   common::SystemClock clock;
@@ -264,10 +272,18 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   }
   crypto::OsRandom gateway_random;
   api::Gateway gateway(domain, clock, gateway_random, *web_identity, org_quotas);
+  std::mutex log_mu;  // the server's own failures (a failed TLS handshake, a handler that threw): one line each
   http::ServerOptions hopts;
+  hopts.error_log = [&err, &log_mu](std::string_view line) {
+    std::lock_guard lock(log_mu);
+    err << "iamd: " << line << std::endl;
+  };
   hopts.listen = options.listen;
   hopts.threads = options.threads;
   hopts.max_connections = options.max_connections;
+  hopts.tls_certificate_file = options.tls_cert.string();
+  hopts.tls_key_file = options.tls_key.string();
+  hopts.shutdown_grace = std::chrono::seconds(options.shutdown_grace);
   hopts.error_response = [&gateway](int status) { return to_http(gateway.error_response(status)); };
   // Operations that write wait for the store's log sync: off the event loops.
   console::ConsoleOptions copts;
@@ -300,13 +316,18 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     return to_http(gateway.handle(a));
   });
   if (auto s = server.start(); !s) {
-    err << "iamd: cannot listen on " << options.listen << ": " << s.error().message << "\n";
+    if (s.error().code == "TlsConfig") {
+      err << "iamd: TLS: " << s.error().message << "\n";
+    } else {
+      err << "iamd: cannot listen on " << options.listen << ": " << s.error().message << "\n";
+    }
     return 1;
   }
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
-  const std::string endpoint = client_endpoint(options.listen, server.port());
+  const std::string endpoint = client_endpoint(options.listen, server.port(), tls);
   out << "iamd: account " << root.account_id << ", data in " << options.data.string()
-      << (options.store.empty() ? "" : ", store on PostgreSQL") << "\n";
+      << (options.store.empty() ? "" : ", store on PostgreSQL") << "
+";
   if (plan->generated) {
     // [IMPL] The secret is printed only when it was just generated, like the key itself.
     out << "iamd: to keep the root key in your aws CLI configuration (profile " << kAwsProfile << "):\n"
@@ -327,7 +348,9 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     out << "iamd: console root sign-in: " << root_login->email << " (password in "
         << (options.data / kRootLoginFile).string() << " unless changed since)\n";
   }
-  out << "iamd: listening on http://" << (host.empty() ? "0.0.0.0" : host) << ":" << server.port() << std::endl;
+  const std::string listening = std::string(tls ? "https://" : "http://") + (host.empty() ? "0.0.0.0" : host) + ":" +
+                                std::to_string(server.port());
+  out << "iamd: listening on " << listening << std::endl;
   // The last accesses noted and not yet written (iam/last_accessed.h) and RoleLastUsed kept in
   // memory (api/role_usage.h), written once an interval even when no request comes to do it,
   // so that a crash loses at most that, and at the stop. A failed write keeps them for the next.
@@ -335,8 +358,19 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
                                  std::chrono::seconds(options.last_accessed_interval));
   PeriodicFlusher role_flusher([&] { (void)gateway.flush_usage(); },
                                std::chrono::seconds(api::RoleUsage::kDefaultInterval));
+  // systemd (Type=notify): ready once the port answers and the lines above are out.
+  notify_systemd("READY=1\nSTATUS=listening on " + listening);
   int sig = 0;
-  sigwait(&signals, &sig);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    if (auto r = server.reload_tls(); r) {
+      out << "iamd: TLS certificate and key read again (SIGHUP)" << std::endl;
+    } else {
+      err << "iamd: warning: TLS certificate not reloaded, the one in use stays: " << r.error().message << std::endl;
+    }
+  }
+  notify_systemd("STOPPING=1");
   out << "iamd: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
   server.stop();
   access_flusher.stop();

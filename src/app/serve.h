@@ -40,6 +40,12 @@ struct ServeOptions {
   // instead of the embedded ones (empty: embedded).
   bool allow_signup = false;
   std::filesystem::path console_dir;
+  // TLS (http::ServerOptions::tls_certificate_file): both set, the listener speaks only HTTPS
+  // and SIGHUP reads the files again; both empty, plain HTTP.
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  // Seconds a stop signal lets requests in flight finish (http::ServerOptions::shutdown_grace).
+  std::int64_t shutdown_grace = 5;
 };
 
 // The issuers' keys of `specs` ("ISSUER=SOURCE" each; an issuer given twice gets the keys of
@@ -48,7 +54,9 @@ struct ServeOptions {
 common::Result<std::shared_ptr<const api::WebIdentityKeys>> load_oidc_jwks(const std::vector<std::string>& specs);
 
 // Runs until a stop signal; returns the process exit status. Prints the bound address
-// ("iamd: listening on http://HOST:PORT") and, on first start only, the root credentials.
+// ("iamd: listening on http://HOST:PORT", https:// with TLS) and, on first start only, the
+// root credentials. Under systemd (Type=notify) it sends READY=1 once listening and
+// STOPPING=1 at the stop signal (app/systemd_notify.h).
 int serve(const ServeOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace iamd::app

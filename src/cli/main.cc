@@ -145,6 +145,16 @@ int main(int argc, char** argv) {
   serve->add_option("--oidc-jwks", serve_options.oidc_jwks,
                     "ISSUER=SOURCE: the signing keys of an OIDC issuer for AssumeRoleWithWebIdentity; SOURCE is "
                     "a JWKS file, or the JWKS JSON itself when it starts with '{' (repeatable)");
+  serve->add_option("--tls-cert", serve_options.tls_cert,
+                    "PEM certificate file (the server's certificate, then its chain): serve HTTPS only; needs "
+                    "--tls-key. SIGHUP reads both files again");
+  serve->add_option("--tls-key", serve_options.tls_key,
+                    "PEM private key file of --tls-cert (unencrypted, readable by its owner only)");
+  serve
+      ->add_option("--shutdown-grace", serve_options.shutdown_grace,
+                   "seconds that SIGTERM/SIGINT lets requests in flight finish before closing their connections")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600}))
+      ->capture_default_str();
 
   iamd::app::CreateAccountOptions account_options;
   std::string account_data = account_options.data.string();

@@ -61,9 +61,8 @@ struct Request {
   std::string body;
   std::string peer_address;  // the client's IP address, "127.0.0.1" or "::1"
   std::uint16_t peer_port = 0;
-  // Whether the request arrived over TLS. This server listens on plain TCP only (TLS is
-  // terminated in front of it), so it is false for every request it serves today; it is
-  // kept here so that aws:SecureTransport has a single source.
+  // Whether the request arrived over TLS (ServerOptions::tls_certificate_file): the single
+  // source of aws:SecureTransport and of the console cookie's Secure attribute.
   bool tls = false;
 
   // The path of the target, before any '?', still percent-encoded. An absolute-form target

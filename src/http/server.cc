@@ -4,6 +4,7 @@
 #include "http/server.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <array>
 #include <atomic>
@@ -13,6 +14,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
@@ -21,20 +24,30 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cassert>
+#include <cerrno>
 #include <charconv>
 #include <condition_variable>
+#include <cstring>
 #include <ctime>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "common/strings.h"
+
+// OpenSSL (through Asio's SSL stream) for TLS; the options only Asio does not wrap.
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 namespace iamd::http {
 namespace {
@@ -66,7 +79,101 @@ constexpr std::size_t kReservedDescriptors = 64;
 // A refused connection is logged at most this often.
 constexpr std::chrono::seconds kRefusalLogInterval{1};
 
+// Mozilla's "intermediate" server configuration (version 5.7): TLS 1.2 with forward-secret
+// AEAD suites only, and TLS 1.3 with its three suites; ECDHE over X25519, P-256 and P-384,
+// DHE over OpenSSL's built-in groups. No compression, no renegotiation, no session tickets.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305";
+constexpr const char* kTls13Suites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+constexpr const char* kTlsGroups = "X25519:prime256v1:secp384r1";
+
+using TlsContext = net::ssl::context;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
 class Connection;
+
+Error tls_error(std::string message) {
+  return Error{"TlsConfig", std::move(message), ""};
+}
+
+// OpenSSL's queued errors as one line (the last, most specific reason), and clears them.
+std::string openssl_reason() {
+  std::string reason = "unknown OpenSSL error";
+  while (unsigned long e = ERR_get_error()) {
+    const char* r = ERR_reason_error_string(e);
+    reason = r != nullptr ? r : "OpenSSL error " + std::to_string(e);
+  }
+  return reason;
+}
+
+// An encrypted key would make OpenSSL ask for a passphrase on the terminal: no passphrase.
+int no_passphrase(char*, int, int, void*) {
+  return 0;
+}
+
+// The TLS context of `o`'s certificate and key files; null when neither is set.
+Result<std::shared_ptr<TlsContext>> load_tls(const ServerOptions& o) {
+  const std::string& cert = o.tls_certificate_file;
+  const std::string& key = o.tls_key_file;
+  if (cert.empty() && key.empty()) return std::shared_ptr<TlsContext>();
+  if (cert.empty()) return tls_error("a TLS key file was given without a certificate file");
+  if (key.empty()) return tls_error("a TLS certificate file was given without a key file");
+  for (const std::string* file : {&cert, &key}) {
+    std::ifstream in(*file, std::ios::binary);
+    if (!in) {
+      return tls_error("cannot read the TLS " + std::string(file == &cert ? "certificate" : "key") + " file " + *file +
+                       ": " + std::strerror(errno));
+    }
+  }
+  // [IMPL] As ssh does with its keys: a private key that others may read (or change) is
+  // refused rather than served, so that the mistake is fixed before the key leaks.
+  struct stat st {};
+  if (::stat(key.c_str(), &st) != 0) {
+    return tls_error("cannot read the TLS key file " + key + ": " + std::strerror(errno));
+  }
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return tls_error("the TLS key file " + key + " is open to group or others (mode " + mode +
+                     "); make it readable by its owner only (chmod 600 " + key + ")");
+  }
+  std::shared_ptr<TlsContext> context;
+  try {
+    context = std::make_shared<TlsContext>(TlsContext::tls_server);
+  } catch (const std::exception& e) {
+    return tls_error(std::string("cannot create a TLS context: ") + e.what());
+  }
+  SSL_CTX* ctx = context->native_handle();
+  ERR_clear_error();
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 || SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1 ||
+      SSL_CTX_set_ciphersuites(ctx, kTls13Suites) != 1 || SSL_CTX_set1_groups_list(ctx, kTlsGroups) != 1 ||
+      SSL_CTX_set_dh_auto(ctx, 1) != 1) {
+    return tls_error("cannot configure TLS: " + openssl_reason());
+  }
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
+  SSL_CTX_clear_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);  // Mozilla: the client chooses
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);              // idle keep-alive connections stay small
+  static constexpr unsigned char kSessionContext[] = "iamd";
+  SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
+  SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
+  if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1) {
+    return tls_error("cannot load the TLS certificate file " + cert +
+                     " (PEM, the server's certificate first): " + openssl_reason());
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      return tls_error("the TLS key in " + key + " does not match the certificate in " + cert);
+    }
+    return tls_error("cannot load the TLS key file " + key + " (an unencrypted PEM private key): " + openssl_reason());
+  }
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    return tls_error("the TLS key in " + key + " does not match the certificate in " + cert + ": " + openssl_reason());
+  }
+  return context;
+}
 
 // What the connections share with the server. Outlives every connection (see Impl).
 struct State {
@@ -86,6 +193,13 @@ struct State {
   std::atomic<bool> stopping{false};
   // Runs the requests options.may_block marks (created by start() when it is set).
   std::unique_ptr<net::thread_pool> blocking;
+  // The TLS context new connections get (null: plain HTTP); replaced by reload_tls().
+  std::shared_ptr<TlsContext> tls() const {
+    std::lock_guard lock(tls_mu);
+    return tls_context;
+  }
+  mutable std::mutex tls_mu;
+  std::shared_ptr<TlsContext> tls_context;
 
   mutable std::mutex mu;
   std::condition_variable drained;
@@ -210,24 +324,51 @@ class RequestParser final : public bhttp::basic_parser<true> {
   bhttp::verb verb_ = bhttp::verb::unknown;
 };
 
-// One accepted TCP connection. Every member function runs on the thread of the event loop
-// the connection belongs to (one loop per worker thread, so no strand is needed);
-// outstanding operations hold a shared_ptr to it, so it lives until its last one completes.
+// One accepted TCP connection, as the server sees it whatever its stream. Every member
+// function runs on the thread of the event loop the connection belongs to (one loop per
+// worker thread, so no strand is needed); outstanding operations hold a shared_ptr to it, so
+// it lives until its last one completes.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(State& state, tcp::socket socket) : state_(state), stream_(std::move(socket)) {}
-
-  ~Connection() {
+  explicit Connection(State& state) : state_(state) {}
+  virtual ~Connection() {
     std::lock_guard lock(state_.mu);
     state_.connections.erase(this);
     if (state_.connections.empty()) state_.drained.notify_all();
   }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
-  net::any_io_executor executor() { return stream_.get_executor(); }
+  virtual net::any_io_executor executor() = 0;
+  virtual void start() = 0;
+  // The server is stopping: a connection waiting for a request (or in its TLS handshake)
+  // closes now; one in the middle of a request finishes it (read_next sees `stopping` and
+  // closes).
+  virtual void on_server_stop() = 0;
+  virtual void force_close() = 0;
 
-  void start() {
+ protected:
+  State& state_;
+};
+
+// A connection over plain TCP (PlainStream) or TLS (TlsStream).
+template <class Stream>
+class StreamConnection final : public Connection {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  StreamConnection(State& state, tcp::socket socket) requires(!kTls) : Connection(state), stream_(std::move(socket)) {}
+  StreamConnection(State& state, tcp::socket socket, std::shared_ptr<TlsContext> tls) requires(kTls)
+      : Connection(state), tls_(std::move(tls)), stream_(std::move(socket), *tls_) {}
+
+  net::any_io_executor executor() override { return stream_.get_executor(); }
+
+  void start() override {
+    // The first request's header is due read_header_timeout after accept, TLS handshake
+    // included.
+    first_deadline_ = std::chrono::steady_clock::now() + options().read_header_timeout;
     ErrorCode ec;
-    auto peer = stream_.socket().remote_endpoint(ec);
+    auto peer = lowest().socket().remote_endpoint(ec);
     if (!ec) {
       auto address = peer.address();
       // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; aws:SourceIp wants a.b.c.d.
@@ -237,20 +378,49 @@ class Connection : public std::enable_shared_from_this<Connection> {
       request_.peer_address = address.to_string();
       request_.peer_port = peer.port();
     }
-    stream_.socket().set_option(tcp::no_delay(true), ec);
-    read_next();
+    request_.tls = kTls;
+    lowest().socket().set_option(tcp::no_delay(true), ec);
+    if constexpr (kTls) {
+      phase_ = Phase::kIdle;
+      lowest().expires_at(first_deadline_);
+      stream_.async_handshake(net::ssl::stream_base::server, [self = me()](ErrorCode hec) {
+        if (hec) return self->on_handshake_error(hec);
+        self->read_next();
+      });
+    } else {
+      read_next();
+    }
   }
 
-  // The server is stopping: a connection waiting for a request closes now; one in the
-  // middle of a request finishes it (read_next sees `stopping` and closes).
-  void on_server_stop() {
+  void on_server_stop() override {
     if (phase_ == Phase::kIdle) close_now();
   }
 
-  void force_close() { close_now(); }
+  void force_close() override { close_now(); }
 
  private:
   enum class Phase { kIdle, kBusy, kClosing };
+
+  std::shared_ptr<StreamConnection> me() { return std::static_pointer_cast<StreamConnection>(shared_from_this()); }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // A failed handshake (a plain HTTP client, a bad client hello, a protocol or suite the
+  // server does not offer, a timeout) closes the connection with one line in the log.
+  // [IMPL] A client that closes before sending a byte (a load balancer's TCP probe) and the
+  // server's own stop are not logged.
+  void on_handshake_error(ErrorCode ec) {
+    if constexpr (kTls) {
+      const bool probe = (ec == net::ssl::error::stream_truncated || ec == net::error::eof) &&
+                         BIO_number_read(SSL_get_rbio(stream_.native_handle())) == 0;
+      close_now();
+      if (probe || state_.stopping.load(std::memory_order_acquire) || ec == net::error::operation_aborted) return;
+    }
+    std::string line = "TLS handshake failed (client ";
+    line += request_.peer_address;
+    line += "): ";
+    line += ec == beast::error::timeout ? std::string("timed out") : ec.message();
+    state_.log(line);
+  }
 
   const ServerOptions& options() const { return state_.options; }
 
@@ -267,8 +437,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->body_limit(static_cast<std::uint64_t>(options().max_body_bytes));
     if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
     phase_ = Phase::kIdle;
-    stream_.expires_after(served_ == 0 ? options().read_header_timeout : options().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = shared_from_this()](ErrorCode ec, std::size_t n) {
+    if (served_ == 0) {
+      lowest().expires_at(first_deadline_);
+    } else {
+      lowest().expires_after(options().idle_timeout);
+    }
+    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = me()](ErrorCode ec, std::size_t n) {
       if (ec) return self->close_now();
       self->buffer_.commit(n);
       self->read_header();
@@ -277,9 +451,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void read_header() {
     phase_ = Phase::kBusy;
-    stream_.expires_after(options().read_header_timeout);
+    if (served_ == 0) {
+      lowest().expires_at(first_deadline_);
+    } else {
+      lowest().expires_after(options().read_header_timeout);
+    }
     bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](ErrorCode ec, std::size_t) { self->on_header(ec); });
+                             [self = me()](ErrorCode ec, std::size_t) { self->on_header(ec); });
   }
 
   void on_header(ErrorCode ec) {
@@ -292,9 +470,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (parser_->is_done()) return handle();
     auto expect = request_.headers.get("expect");
     if (expect && request_.version >= 11 && common::iequals(*expect, "100-continue")) {
-      stream_.expires_after(options().write_timeout);
+      lowest().expires_after(options().write_timeout);
       net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
-                       [self = shared_from_this()](ErrorCode ec, std::size_t) {
+                       [self = me()](ErrorCode ec, std::size_t) {
                          if (ec) return self->close_now();
                          self->read_body();
                        });
@@ -304,8 +482,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void read_body() {
-    stream_.expires_after(options().read_body_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](ErrorCode ec, std::size_t) {
+    lowest().expires_after(options().read_body_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = me()](ErrorCode ec, std::size_t) {
       if (ec) return self->on_read_error(ec);
       self->handle();
     });
@@ -336,7 +514,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       case bhttp::verb::post:
         if (state_.blocking && may_block()) {
           // On the pool; the response is written back on this connection's loop.
-          net::post(*state_.blocking, [self = shared_from_this(), keep_alive] {
+          net::post(*state_.blocking, [self = me(), keep_alive] {
             tl_worker_of = &self->state_;
             self->call_handler();
             net::post(self->executor(), [self, keep_alive] { self->write_response(keep_alive, false); });
@@ -458,8 +636,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     linger_ = linger;
     std::array<net::const_buffer, 2> buffers{net::buffer(out_), net::const_buffer()};
     if (!bodiless && !head_) buffers[1] = net::buffer(r.body);
-    stream_.expires_after(options().write_timeout);
-    net::async_write(stream_, buffers, [self = shared_from_this()](ErrorCode ec, std::size_t) { self->on_write(ec); });
+    lowest().expires_after(options().write_timeout);
+    net::async_write(stream_, buffers, [self = me()](ErrorCode ec, std::size_t) { self->on_write(ec); });
   }
 
   void on_write(ErrorCode ec) {
@@ -471,20 +649,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Half-closes after the last response. After an error response, or when the client has
   // sent more than was read, drains what it sends (bounded) before closing.
+  // Over TLS: drains the same way when it must (without close_notify: the response's length
+  // delimits it), else sends close_notify and waits (as long) for the client's.
   void finish() {
     phase_ = Phase::kClosing;
-    ErrorCode ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) return close_now();
-    bool unread = buffer_.size() > 0 || stream_.socket().available(ec) > 0;
-    if (!linger_ && !unread) return close_now();
-    drained_ = 0;
-    stream_.expires_after(std::min<std::chrono::steady_clock::duration>(kLingerTime, options().read_body_timeout));
-    drain();
+    lowest().expires_after(std::min<std::chrono::steady_clock::duration>(kLingerTime, options().read_body_timeout));
+    if constexpr (kTls) {
+      ErrorCode ec;
+      if (linger_ || buffer_.size() > 0 || lowest().socket().available(ec) > 0) {
+        drained_ = 0;
+        return drain();
+      }
+      stream_.async_shutdown([self = me()](ErrorCode) { self->close_now(); });
+    } else {
+      ErrorCode ec;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) return close_now();
+      bool unread = buffer_.size() > 0 || lowest().socket().available(ec) > 0;
+      if (!linger_ && !unread) return close_now();
+      drained_ = 0;
+      drain();
+    }
   }
 
   void drain() {
-    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = shared_from_this()](ErrorCode ec, std::size_t n) {
+    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = me()](ErrorCode ec, std::size_t n) {
       self->drained_ += n;
       if (ec || self->drained_ > kLingerBytes) return self->close_now();
       self->drain();
@@ -493,11 +682,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void close_now() {
     phase_ = Phase::kClosing;
-    stream_.close();
+    lowest().close();
   }
 
-  State& state_;
-  beast::tcp_stream stream_;
+  std::shared_ptr<TlsContext> tls_;  // before stream_, which uses it
+  Stream stream_;
+  std::chrono::steady_clock::time_point first_deadline_{};
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
   Request request_;
@@ -553,6 +743,12 @@ class Server::Impl {
     if (started_) return Error{"InvalidState", "the server was already started", ""};
     auto endpoint = parse_listen(state_.options.listen);
     if (!endpoint) return endpoint.error();
+    auto tls = load_tls(state_.options);  // before binding: a bad pair leaves nothing listening
+    if (!tls) return tls.error();
+    {
+      std::lock_guard tls_lock(state_.tls_mu);
+      state_.tls_context = std::move(*tls);
+    }
     unsigned threads = state_.options.threads != 0 ? state_.options.threads : std::thread::hardware_concurrency();
     threads = std::max(threads, 1u);
     connection_cap_ = state_.options.max_connections != 0 ? state_.options.max_connections : SIZE_MAX;
@@ -657,6 +853,16 @@ class Server::Impl {
     port_.store(0);
   }
 
+  Result<void> reload_tls() {
+    std::lock_guard lock(lifecycle_);
+    if (!running_ || !state_.tls()) return Error{"InvalidState", "the server is not serving TLS", ""};
+    auto tls = load_tls(state_.options);
+    if (!tls) return tls.error();
+    std::lock_guard tls_lock(state_.tls_mu);
+    state_.tls_context = std::move(*tls);
+    return {};
+  }
+
   std::uint16_t port() const { return port_.load(); }
 
   std::size_t open_connections() const {
@@ -693,7 +899,12 @@ class Server::Impl {
       accept();
       return;
     }
-    auto connection = std::make_shared<Connection>(state_, std::move(socket));
+    std::shared_ptr<Connection> connection;
+    if (auto tls = state_.tls()) {
+      connection = std::make_shared<StreamConnection<TlsStream>>(state_, std::move(socket), std::move(tls));
+    } else {
+      connection = std::make_shared<StreamConnection<PlainStream>>(state_, std::move(socket));
+    }
     {
       std::lock_guard lock(state_.mu);
       state_.connections.emplace(connection.get(), connection);
@@ -705,7 +916,19 @@ class Server::Impl {
   // Over the connection cap: one non-blocking write of a 503 (a fresh socket's send buffer
   // takes it whole), then close. Nothing of the request is read, so the client may see a
   // reset instead; either way it learns at once that it was not served.
+  // [IMPL] Over TLS the 503 would need a handshake first: the connection is closed at once.
   void refuse(tcp::socket& socket, std::size_t open) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_refusal_log_ >= kRefusalLogInterval) {
+      last_refusal_log_ = now;
+      state_.log("connection refused: " + std::to_string(open) + " connections open, the cap is " +
+                 std::to_string(connection_cap_));
+    }
+    ErrorCode ec;
+    if (state_.tls()) {
+      socket.close(ec);
+      return;
+    }
     Response page;
     if (auto custom = error_page(state_, 503)) {
       page = std::move(*custom);
@@ -732,17 +955,10 @@ class Server::Impl {
     out += state_.options.server_name;
     out += "\r\nConnection: close\r\n\r\n";
     out += page.body;
-    ErrorCode ec;
     socket.non_blocking(true, ec);
     if (!ec) socket.write_some(net::buffer(out), ec);
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_refusal_log_ >= kRefusalLogInterval) {
-      last_refusal_log_ = now;
-      state_.log("connection refused: " + std::to_string(open) + " connections open, the cap is " +
-                 std::to_string(connection_cap_));
-    }
   }
 
   void run_worker(net::io_context& ioc) {
@@ -797,6 +1013,9 @@ Result<void> Server::start() {
 }
 void Server::stop() {
   impl_->stop();
+}
+Result<void> Server::reload_tls() {
+  return impl_->reload_tls();
 }
 std::uint16_t Server::port() const {
   return impl_->port();

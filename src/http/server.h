@@ -1,7 +1,7 @@
 // The HTTP/1.1 server iamd serves IAM and STS on (Boost.Beast/Asio, kept inside server.cc).
 //
-// What it does: HTTP/1.1 keep-alive and HTTP/1.0, pipelined requests answered in order,
-// Expect: 100-continue, chunked request bodies, GET/HEAD/POST (anything else: 405). It
+// What it does: HTTP/1.1 (over TLS 1.2/1.3 when given a certificate and key) keep-alive and HTTP/1.0, pipelined
+// requests answered in order, Expect: 100-continue, chunked request bodies, GET/HEAD/POST (anything else: 405). It
 // enforces limits on the header's size and its number of fields (431) and on the body's
 // size (413), and on the connections open at once (over it a new connection is answered
 // 503 and closed at once), answers a malformed request with 400
@@ -48,7 +48,8 @@ struct ServerOptions {
   // so that a flood of connections fails fast instead of queueing behind, or starving, the
   // ones being served. The cap in force is also kept 64 below the process's limit on open
   // files (RLIMIT_NOFILE), so that accepting never fails for want of descriptors; 0 leaves
-  // only that bound.
+  // only that bound. Over TLS such a connection is closed without the 503 (which would need
+  // a handshake first).
   std::size_t max_connections = 4096;
   // The request body after de-chunking, in bytes; more gets 413.
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
@@ -61,6 +62,14 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{30'000};
   // How long a kept-alive connection may wait for the first byte of its next request.
   std::chrono::milliseconds idle_timeout{60'000};
+  // TLS: the PEM files of the certificate (the server's first, then the intermediates of its
+  // chain) and of its unencrypted private key, which must be open to its owner only. Both
+  // set: the listener speaks only HTTPS (TLS 1.2 and 1.3, Mozilla's "intermediate" suites,
+  // no renegotiation or compression) and Request::tls is true; both empty: plain HTTP. The
+  // handshake counts against read_header_timeout; a failed one closes its connection and
+  // logs one line.
+  std::string tls_certificate_file;
+  std::string tls_key_file;
   // How long stop() lets in-flight requests finish before it closes their connections.
   std::chrono::milliseconds shutdown_grace{5'000};
   // Requests served on one connection before the server closes it; 0 means no limit.
@@ -107,7 +116,15 @@ class Server {
   //   AddressInUse:         another socket holds the address
   //   ListenFailed:         any other failure to open, bind or listen, or to start threads
   //   InvalidState:         start() was already called
+  //   TlsConfig:            one TLS file without the other, a file that cannot be read or
+  //                         parsed, a key that does not match the certificate, or a key
+  //                         file open to group or others
   common::Result<void> start();
+
+  // Reads the TLS certificate and key files again (after a renewal); connections accepted
+  // from then on use them, open ones keep theirs. On error (TlsConfig as for start(), or
+  // InvalidState when the server is not serving TLS) the files in use stay.
+  common::Result<void> reload_tls();
 
   // Stops accepting, closes idle connections at once, lets requests already being read or
   // handled finish (their responses say Connection: close) for up to shutdown_grace, then

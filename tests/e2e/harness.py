@@ -48,11 +48,13 @@ def check(name):
 class Server:
     """One `iamd serve` on a free port. `env`: variables to set over the defaults (the root
     key above), a value None removes one; `umask`: the umask the server runs under; `args`:
-    more `iamd serve` options. `lines` holds what it printed (stdout and stderr) up to the
+    more `iamd serve` options; `ca`: the CA bundle that clients verify an https:// endpoint
+    with (--tls-cert). `lines` holds what it printed (stdout and stderr) up to the
     "listening on" line."""
 
-    def __init__(self, data, env=None, umask=None, args=()):
+    def __init__(self, data, env=None, umask=None, args=(), ca=None):
         self.data = data
+        self.ca = ca
         self.args = list(args)
         self.env = dict(env or {})
         self.umask = umask
@@ -78,7 +80,7 @@ class Server:
             if not line:
                 break
             self.lines.append(line)
-            if "listening on http://" in line:
+            if "listening on http://" in line or "listening on https://" in line:
                 self.endpoint = line.strip().split("listening on ")[1]
                 return
         if self.proc.poll() is None:
@@ -97,7 +99,7 @@ class Server:
 
 def client(service, key=ROOT_KEY, secret=ROOT_SECRET):
     return boto3.session.Session().client(service, endpoint_url=server.endpoint, region_name="us-east-1",
-                        aws_access_key_id=key, aws_secret_access_key=secret)
+                        aws_access_key_id=key, aws_secret_access_key=secret, verify=server.ca)
 
 
 def error_of(fn, *args, **kwargs):
@@ -132,7 +134,8 @@ def aws_cli(*args, key=ROOT_KEY, secret=ROOT_SECRET, cwd=None):
            "AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret, "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_CONFIG_FILE": os.path.join(home, "config"),
            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
-    out = subprocess.run([AWS, "iam", *args, "--endpoint-url", server.endpoint, "--output", "json"],
+    ca = ["--ca-bundle", server.ca] if server.ca else []
+    out = subprocess.run([AWS, "iam", *args, "--endpoint-url", server.endpoint, "--output", "json", *ca],
                          env=env, check=True, capture_output=True, text=True, cwd=cwd).stdout
     return json.loads(out) if out.strip() else None
 
