@@ -326,8 +326,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   const std::string endpoint = client_endpoint(options.listen, server.port(), tls);
   out << "iamd: account " << root.account_id << ", data in " << options.data.string()
-      << (options.store.empty() ? "" : ", store on PostgreSQL") << "
-";
+      << (options.store.empty() ? "" : ", store on PostgreSQL") << "\n";
   if (plan->generated) {
     // [IMPL] The secret is printed only when it was just generated, like the key itself.
     out << "iamd: to keep the root key in your aws CLI configuration (profile " << kAwsProfile << "):\n"
