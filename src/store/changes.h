@@ -17,12 +17,13 @@
 //
 // The log is bounded: when a shard overflows it forgets its keys and raises its floor to the
 // generation being published, which makes every entry built before it stale once (safe, and
-// rare). [IMPL] Several servers over one database (later): the keys would also be written to
-// a `changes` table in the same write transaction, with the database's generation; each node
-// tails that table (rows with a generation above the last it applied) and publishes them into
-// its own ChangeLog before it advances its generation(); a node that finds the table pruned
-// past its position raises the floor of every shard to the newest generation (drops all).
-// Missing a notification then costs warmth, never freshness.
+// rare). Several servers over one database (store/postgres/postgres_store.h): the keys are
+// also written to a `changes` table in the same write transaction, under the database's
+// generation; each node applies that table's rows above the last generation it applied to its
+// own ChangeLog before it advances its generation(), on NOTIFY and before each request
+// (Store::sync). A node that may have missed rows (its listener reconnected, or the table was
+// pruned past its position) calls forget_all(): missing a notification costs warmth, never
+// freshness.
 //
 // Thread-safety: ChangeLog is thread-safe.
 #pragma once
