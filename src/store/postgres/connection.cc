@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "store/internal.h"
 
@@ -77,8 +78,41 @@ Result<void> Statement::execute() {
     lengths[i] = static_cast<int>(values_[i].size());
   }
   connection_.drain();
-  result_ = PQexecPrepared(connection_.conn_, name_.c_str(), static_cast<int>(values.size()), values.data(),
-                           lengths.data(), formats_.data(), 0);
+  pg_conn* conn = connection_.conn_;
+  if (connection_.begin_pending_.empty()) {
+    result_ = PQexecPrepared(conn, name_.c_str(), static_cast<int>(values.size()), values.data(), lengths.data(),
+                             formats_.data(), 0);
+  } else {
+    // BEGIN and this statement in one pipeline: sent together, answered together.
+    const std::string begin = std::move(connection_.begin_pending_);
+    connection_.begin_pending_.clear();
+    const bool sent = PQenterPipelineMode(conn) == 1 &&
+                      PQsendQueryParams(conn, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+                      PQsendQueryPrepared(conn, name_.c_str(), static_cast<int>(values.size()), values.data(),
+                                          lengths.data(), formats_.data(), 0) == 1 &&
+                      PQpipelineSync(conn) == 1;
+    pg_result* begun = nullptr;
+    if (sent) {
+      begun = PQgetResult(conn);
+      while (pg_result* extra = PQgetResult(conn)) PQclear(extra);  // the BEGIN's end (NULL)
+      result_ = PQgetResult(conn);
+      while (pg_result* extra = PQgetResult(conn)) PQclear(extra);
+      // The pipeline's sync answer, then out of pipeline mode.
+      while (pg_result* r = PQgetResult(conn)) {
+        const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (sync) break;
+      }
+    }
+    PQexitPipelineMode(conn);
+    const ExecStatusType begin_status = begun == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(begun);
+    if (begin_status != PGRES_COMMAND_OK) {
+      Error e = connection_.error(begun, begin);
+      if (begun != nullptr) PQclear(begun);
+      return e;
+    }
+    PQclear(begun);
+  }
   const ExecStatusType status = result_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result_);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return connection_.error(result_);
   rows_ = PQntuples(result_);
@@ -160,6 +194,10 @@ Connection::~Connection() {
 }
 
 void Connection::send_later(const char* sql) {
+  if (!begin_pending_.empty()) {
+    begin_pending_.clear();
+    return;
+  }
   drain();
   pending_ = PQsendQuery(conn_, sql) == 1;
 }
@@ -229,7 +267,15 @@ Result<std::unique_ptr<Statement>> Connection::prepare(std::string_view sql) {
 
 Result<void> Connection::exec(std::string_view sql) {
   drain();
-  pg_result* result = PQexec(conn_, std::string(sql).c_str());
+  std::string text(sql);
+  if (!begin_pending_.empty()) {
+    if (sql == "ROLLBACK") {  // nothing ran: nothing to end
+      begin_pending_.clear();
+      return {};
+    }
+    text = std::exchange(begin_pending_, std::string()) + "; " + text;
+  }
+  pg_result* result = PQexec(conn_, text.c_str());
   const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
   Result<void> out;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) out = error(result, sql);
@@ -239,6 +285,10 @@ Result<void> Connection::exec(std::string_view sql) {
 
 Result<void> Connection::commit() {
   drain();
+  if (!begin_pending_.empty()) {  // nothing ran: nothing to commit
+    begin_pending_.clear();
+    return {};
+  }
   pg_result* result = PQexec(conn_, "COMMIT");
   const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
   Result<void> out;
@@ -253,7 +303,9 @@ Result<void> Connection::commit() {
 
 Result<std::vector<std::vector<std::optional<std::string>>>> Connection::query(std::string_view sql) {
   drain();
-  pg_result* result = PQexec(conn_, std::string(sql).c_str());
+  std::string text(sql);
+  if (!begin_pending_.empty()) text = std::exchange(begin_pending_, std::string()) + "; " + text;
+  pg_result* result = PQexec(conn_, text.c_str());
   const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     Error e = error(result, sql);

@@ -111,8 +111,13 @@ class Connection {
   // Rows changed by the last INSERT, UPDATE or DELETE run().
   std::int64_t changes() const { return changes_; }
   // Sends `sql` without waiting for its answer, which the next use of the connection reads
-  // first (a read transaction's ROLLBACK: one round trip off the request's path).
+  // first (a read transaction's ROLLBACK: one round trip off the request's path). Nothing
+  // is sent when a begin_lazily() transaction never ran a statement.
   void send_later(const char* sql);
+  // Begins a transaction with `begin` (a BEGIN statement) together with the next statement,
+  // in one round trip (libpq's pipeline mode): a read transaction's BEGIN costs nothing of
+  // its own.
+  void begin_lazily(std::string begin) { begin_pending_ = std::move(begin); }
   // False once the server connection is lost: the connection must not be reused.
   bool ok() const;
   // The socket, for waiting on notifications; the pending notifications' payloads on the
@@ -139,7 +144,8 @@ class Connection {
   bool drain();
 
   pg_conn* conn_;
-  bool pending_ = false;  // a send_later() whose answer is unread
+  bool pending_ = false;       // a send_later() whose answer is unread
+  std::string begin_pending_;  // a begin_lazily() not sent yet
   std::unordered_map<std::string, Prepared> cache_;
   std::int64_t changes_ = 0;
 };

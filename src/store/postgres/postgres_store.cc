@@ -85,16 +85,11 @@ class PgStore final : public Store {
   }
 
   Result<std::unique_ptr<ReadTransaction>> begin_read() override {
-    for (int attempt = 0;; ++attempt) {
-      auto connection = take_reader();
-      if (!connection) return connection.error();
-      auto begun = (*connection)->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      if (begun) {
-        return std::unique_ptr<ReadTransaction>(std::make_unique<PgTransaction>(*this, std::move(*connection), false));
-      }
-      // A pooled connection the server dropped (a restart): one more try on a new one.
-      if ((*connection)->ok() || attempt > 0) return begun.error();
-    }
+    auto connection = take_reader();
+    if (!connection) return connection.error();
+    // Sent with the transaction's first statement (one round trip for both).
+    (*connection)->begin_lazily("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    return std::unique_ptr<ReadTransaction>(std::make_unique<PgTransaction>(*this, std::move(*connection), false));
   }
 
   Result<std::unique_ptr<Transaction>> begin_write() override {
@@ -143,13 +138,15 @@ class PgStore final : public Store {
     return r;
   }
 
+  // A pooled connection, or a new one. A pooled connection the server dropped since (a
+  // restart of the database) is discarded here rather than failing the request.
   Result<std::unique_ptr<Connection>> take_reader() {
     {
       std::lock_guard lock(readers_mu_);
-      if (!idle_readers_.empty()) {
+      while (!idle_readers_.empty()) {
         auto connection = std::move(idle_readers_.back());
         idle_readers_.pop_back();
-        return connection;
+        if (connection->ok()) return connection;
       }
     }
     return Connection::open(conninfo_);

@@ -18,23 +18,25 @@ constexpr std::int64_t kMigrationLock = 0x69616d64;
 // sealed secrets and resource bodies. Plus what several nodes need: `changes` (the change
 // keys of every committed write by generation, which nodes tail to drop what they cached;
 // store/changes.h) and meta's `pruned_through` (the newest generation whose changes were
-// deleted: a node behind it drops every cache).
+// deleted: a node behind it drops every cache). Text sorts and compares by code point
+// (COLLATE "C", as SQLite's BINARY), whatever the database's locale: list orders and
+// markers are AWS's and SQLite's.
 constexpr std::array<const char*, kSchemaVersion> kMigrations = {
     R"sql(
-CREATE TABLE meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+CREATE TABLE meta (key TEXT COLLATE "C" PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO meta (key, value) VALUES ('generation', 0), ('pruned_through', 0);
 
-CREATE TABLE changes (generation BIGINT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE changes (generation BIGINT NOT NULL, key TEXT COLLATE "C" NOT NULL);
 CREATE INDEX changes_generation ON changes (generation);
 
 CREATE TABLE accounts (
-  id TEXT PRIMARY KEY,
-  alias TEXT UNIQUE,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  alias TEXT COLLATE "C" UNIQUE,
   create_date BIGINT NOT NULL
 );
 
 CREATE TABLE password_policies (
-  account_id TEXT PRIMARY KEY REFERENCES accounts (id),
+  account_id TEXT COLLATE "C" PRIMARY KEY REFERENCES accounts (id),
   minimum_password_length BIGINT NOT NULL,
   require_symbols BIGINT NOT NULL,
   require_numbers BIGINT NOT NULL,
@@ -47,90 +49,90 @@ CREATE TABLE password_policies (
 );
 
 CREATE TABLE tags (
-  owner_id TEXT NOT NULL,
+  owner_id TEXT COLLATE "C" NOT NULL,
   position BIGINT NOT NULL,
-  key TEXT NOT NULL,
-  value TEXT NOT NULL,
+  key TEXT COLLATE "C" NOT NULL,
+  value TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (owner_id, position)
 );
 
 CREATE TABLE users (
-  id TEXT PRIMARY KEY,
-  account_id TEXT NOT NULL REFERENCES accounts (id),
-  name TEXT NOT NULL,
-  name_folded TEXT NOT NULL,
-  path TEXT NOT NULL,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  name TEXT COLLATE "C" NOT NULL,
+  name_folded TEXT COLLATE "C" NOT NULL,
+  path TEXT COLLATE "C" NOT NULL,
   create_date BIGINT NOT NULL,
-  permissions_boundary TEXT NOT NULL,
+  permissions_boundary TEXT COLLATE "C" NOT NULL,
   password_last_used BIGINT,
   UNIQUE (account_id, name_folded)
 );
 CREATE INDEX users_boundary ON users (permissions_boundary) WHERE permissions_boundary <> '';
 
 CREATE TABLE access_keys (
-  id TEXT PRIMARY KEY,
-  account_id TEXT NOT NULL REFERENCES accounts (id),
-  user_id TEXT REFERENCES users (id),
+  id TEXT COLLATE "C" PRIMARY KEY,
+  account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  user_id TEXT COLLATE "C" REFERENCES users (id),
   status BIGINT NOT NULL,
   create_date BIGINT NOT NULL,
   last_used_date BIGINT,
-  last_used_service TEXT,
-  last_used_region TEXT,
+  last_used_service TEXT COLLATE "C",
+  last_used_region TEXT COLLATE "C",
   secret BYTEA NOT NULL
 );
 CREATE INDEX access_keys_owner ON access_keys (account_id, user_id);
 CREATE INDEX access_keys_user ON access_keys (user_id);
 
 CREATE TABLE login_profiles (
-  user_id TEXT PRIMARY KEY REFERENCES users (id),
-  password_hash TEXT NOT NULL,
+  user_id TEXT COLLATE "C" PRIMARY KEY REFERENCES users (id),
+  password_hash TEXT COLLATE "C" NOT NULL,
   password_reset_required BIGINT NOT NULL,
   create_date BIGINT NOT NULL
 );
 
 CREATE TABLE iam_groups (
-  id TEXT PRIMARY KEY,
-  account_id TEXT NOT NULL REFERENCES accounts (id),
-  name TEXT NOT NULL,
-  name_folded TEXT NOT NULL,
-  path TEXT NOT NULL,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  name TEXT COLLATE "C" NOT NULL,
+  name_folded TEXT COLLATE "C" NOT NULL,
+  path TEXT COLLATE "C" NOT NULL,
   create_date BIGINT NOT NULL,
   UNIQUE (account_id, name_folded)
 );
 
 CREATE TABLE group_members (
-  group_id TEXT NOT NULL REFERENCES iam_groups (id),
-  user_id TEXT NOT NULL REFERENCES users (id),
+  group_id TEXT COLLATE "C" NOT NULL REFERENCES iam_groups (id),
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users (id),
   PRIMARY KEY (group_id, user_id)
 );
 CREATE INDEX group_members_user ON group_members (user_id);
 
 CREATE TABLE roles (
-  id TEXT PRIMARY KEY,
-  account_id TEXT NOT NULL REFERENCES accounts (id),
-  name TEXT NOT NULL,
-  name_folded TEXT NOT NULL,
-  path TEXT NOT NULL,
-  trust_policy TEXT NOT NULL,
-  description TEXT NOT NULL,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  name TEXT COLLATE "C" NOT NULL,
+  name_folded TEXT COLLATE "C" NOT NULL,
+  path TEXT COLLATE "C" NOT NULL,
+  trust_policy TEXT COLLATE "C" NOT NULL,
+  description TEXT COLLATE "C" NOT NULL,
   max_session_duration BIGINT NOT NULL,
   create_date BIGINT NOT NULL,
-  permissions_boundary TEXT NOT NULL,
+  permissions_boundary TEXT COLLATE "C" NOT NULL,
   last_used_date BIGINT,
-  last_used_region TEXT,
+  last_used_region TEXT COLLATE "C",
   UNIQUE (account_id, name_folded)
 );
 CREATE INDEX roles_boundary ON roles (permissions_boundary) WHERE permissions_boundary <> '';
 
 CREATE TABLE policies (
-  arn TEXT PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  account_id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  name_folded TEXT NOT NULL,
-  path TEXT NOT NULL,
-  description TEXT NOT NULL,
-  default_version_id TEXT NOT NULL,
+  arn TEXT COLLATE "C" PRIMARY KEY,
+  id TEXT COLLATE "C" NOT NULL UNIQUE,
+  account_id TEXT COLLATE "C" NOT NULL,
+  name TEXT COLLATE "C" NOT NULL,
+  name_folded TEXT COLLATE "C" NOT NULL,
+  path TEXT COLLATE "C" NOT NULL,
+  description TEXT COLLATE "C" NOT NULL,
+  default_version_id TEXT COLLATE "C" NOT NULL,
   create_date BIGINT NOT NULL,
   update_date BIGINT NOT NULL,
   aws_managed BIGINT NOT NULL,
@@ -139,54 +141,54 @@ CREATE TABLE policies (
 );
 
 CREATE TABLE policy_versions (
-  policy_arn TEXT NOT NULL REFERENCES policies (arn) ON DELETE CASCADE,
-  version_id TEXT NOT NULL,
-  document TEXT NOT NULL,
+  policy_arn TEXT COLLATE "C" NOT NULL REFERENCES policies (arn) ON DELETE CASCADE,
+  version_id TEXT COLLATE "C" NOT NULL,
+  document TEXT COLLATE "C" NOT NULL,
   create_date BIGINT NOT NULL,
   UNIQUE (policy_arn, version_id)
 );
 
 CREATE TABLE attachments (
-  entity_id TEXT NOT NULL,
-  policy_arn TEXT NOT NULL REFERENCES policies (arn),
+  entity_id TEXT COLLATE "C" NOT NULL,
+  policy_arn TEXT COLLATE "C" NOT NULL REFERENCES policies (arn),
   entity_kind BIGINT NOT NULL,
-  account_id TEXT NOT NULL,
+  account_id TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (entity_id, policy_arn)
 );
 CREATE INDEX attachments_policy ON attachments (policy_arn, account_id);
 
 CREATE TABLE inline_policies (
-  entity_id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  document TEXT NOT NULL,
+  entity_id TEXT COLLATE "C" NOT NULL,
+  name TEXT COLLATE "C" NOT NULL,
+  document TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (entity_id, name)
 );
 
 CREATE TABLE instance_profiles (
-  id TEXT PRIMARY KEY,
-  account_id TEXT NOT NULL REFERENCES accounts (id),
-  name TEXT NOT NULL,
-  name_folded TEXT NOT NULL,
-  path TEXT NOT NULL,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  name TEXT COLLATE "C" NOT NULL,
+  name_folded TEXT COLLATE "C" NOT NULL,
+  path TEXT COLLATE "C" NOT NULL,
   create_date BIGINT NOT NULL,
   UNIQUE (account_id, name_folded)
 );
 
 CREATE TABLE instance_profile_roles (
-  profile_id TEXT NOT NULL REFERENCES instance_profiles (id),
-  role_id TEXT NOT NULL REFERENCES roles (id),
+  profile_id TEXT COLLATE "C" NOT NULL REFERENCES instance_profiles (id),
+  role_id TEXT COLLATE "C" NOT NULL REFERENCES roles (id),
   PRIMARY KEY (profile_id, role_id)
 );
 CREATE INDEX instance_profile_roles_role ON instance_profile_roles (role_id);
 
 CREATE TABLE resources (
   kind BIGINT NOT NULL,
-  id TEXT NOT NULL,
-  account_id TEXT NOT NULL REFERENCES accounts (id),
-  name TEXT NOT NULL,
-  name_folded TEXT NOT NULL,
-  path TEXT NOT NULL,
-  owner_id TEXT REFERENCES users (id),
+  id TEXT COLLATE "C" NOT NULL,
+  account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  name TEXT COLLATE "C" NOT NULL,
+  name_folded TEXT COLLATE "C" NOT NULL,
+  path TEXT COLLATE "C" NOT NULL,
+  owner_id TEXT COLLATE "C" REFERENCES users (id),
   create_date BIGINT NOT NULL,
   body BYTEA NOT NULL,
   PRIMARY KEY (kind, id),
