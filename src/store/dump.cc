@@ -1075,6 +1075,7 @@ Result<DumpCounts> import_store(Store& store, const ImportOptions& options, std:
   bool ended = false;
   std::string line;
   std::vector<std::pair<std::string, std::int64_t>> highest;  // per policy, applied at the end
+  std::vector<std::uint64_t> highest_lines;                   // the policy's line, for errors
   while (std::getline(in, line)) {
     ++line_no;
     if (ended) return at_line(line_no, invalid("text after the \"end\" record"));
@@ -1120,6 +1121,7 @@ Result<DumpCounts> import_store(Store& store, const ImportOptions& options, std:
       continue;
     }
     if (auto r = apply_record(*type, f, t, highest); !r) return at_line(line_no, r.error());
+    highest_lines.resize(highest.size(), line_no);
     ++counts.records;
     if (*type == "account") ++counts.accounts;
   }
@@ -1129,8 +1131,10 @@ Result<DumpCounts> import_store(Store& store, const ImportOptions& options, std:
     return invalid("line " + std::to_string(line_no + 1) +
                    ": the file ends without its \"end\" record (truncated): nothing was imported");
   }
-  for (const auto& [arn, n] : highest) {
-    if (auto r = restore_highest_version(t, arn, n); !r) return invalid("policy " + arn + ": " + r.error().message);
+  for (std::size_t k = 0; k < highest.size(); ++k) {
+    if (auto r = restore_highest_version(t, highest[k].first, highest[k].second); !r) {
+      return at_line(highest_lines[k], invalid("\"highestVersion\" cannot be restored: " + r.error().message));
+    }
   }
   if (auto r = t.commit(); !r) return r.error();
   return counts;
