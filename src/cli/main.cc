@@ -12,6 +12,7 @@
 #include "app/policy_tool.h"
 #if IAMD_HAS_SERVER
 #include "app/account_tool.h"
+#include "app/dump_tool.h"
 #include "app/serve.h"
 #endif
 
@@ -148,6 +149,27 @@ int main(int argc, char** argv) {
       account->add_subcommand("create", "create a standalone account with its root user and a root access key");
   create_account->add_option("--data", account_data, "the server's data folder")->capture_default_str();
   create_account->add_option("--account-id", account_options.account_id, "12 digits (default: a new random id)");
+
+  // iamd export / iamd import: a whole deployment as JSON lines (docs/operations.md).
+  iamd::app::DumpToolOptions export_options, import_options;
+  std::string export_data = export_options.data.string(), import_data = import_options.data.string();
+  CLI::App* export_cmd =
+      app.add_subcommand("export", "write every account, entity, policy and sealed secret as JSON lines");
+  export_cmd->add_option("--data", export_data, "the data folder (its master.key; its store by default)")
+      ->capture_default_str();
+  export_cmd->add_option("--store", export_options.store_url, "the store URL (default: sqlite:<data>/store)");
+  export_cmd->add_option("--output", export_options.file, "the file to write, or - for standard output")
+      ->capture_default_str();
+  export_cmd->footer("Exit status: 0 exported, 1 failure, 2 bad flags. Stop the server first.");
+  CLI::App* import_cmd = app.add_subcommand("import", "read an iamd export into an empty store (all or nothing)");
+  import_cmd
+      ->add_option("--data", import_data,
+                   "the data folder, holding the source deployment's master.key (its store by default)")
+      ->capture_default_str();
+  import_cmd->add_option("--store", import_options.store_url, "the store URL (default: sqlite:<data>/store)");
+  import_cmd->add_option("--input", import_options.file, "the file to read, or - for standard input")
+      ->capture_default_str();
+  import_cmd->footer("Exit status: 0 imported, 1 failure (nothing imported), 2 bad flags.");
 #endif
 
   try {
@@ -173,6 +195,14 @@ int main(int argc, char** argv) {
     if (*create_account) {
       account_options.data = account_data;
       return iamd::app::create_account(account_options, std::cout, std::cerr);
+    }
+    if (*export_cmd) {
+      export_options.data = export_data;
+      return iamd::app::export_data(export_options, std::cout, std::cerr);
+    }
+    if (*import_cmd) {
+      import_options.data = import_data;
+      return iamd::app::import_data(import_options, std::cin, std::cerr);
     }
 #endif
     if (*validate) {
