@@ -119,6 +119,8 @@ class Line {
 // not use the JSON library of policy/protocol (docs/architecture.md), and a dump's lines are
 // flat objects, so this small parser is the store's own; fuzz/import_fuzz.cc exercises it.
 
+struct JsonMember;
+
 struct Json {
   enum class Type { kNull, kBool, kInteger, kString, kArray, kObject };
   Type type = Type::kNull;
@@ -126,7 +128,12 @@ struct Json {
   std::int64_t integer = 0;
   std::string string;
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;
+  std::vector<JsonMember> members;  // in the order written
+};
+
+struct JsonMember {
+  std::string first;  // the name
+  Json second;
 };
 
 class Parser {
@@ -203,7 +210,7 @@ class Parser {
       ++i_;
       Json member;
       if (auto r = value(member, depth + 1); !r) return r;
-      out.members.emplace_back(std::move(name), std::move(member));
+      out.members.push_back(JsonMember{std::move(name), std::move(member)});
       skip_space();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
@@ -708,7 +715,9 @@ class Exporter {
         !r) {
       return r;
     }
-    for (const auto& [kind, id] : ids) {
+    for (const auto& entry : ids) {
+      const EntityKind kind = entry.first;  // not a structured binding: the lambdas capture it
+      const std::string& id = entry.second;
       auto attached =
           pages<AttachedPolicy>([&](const ListOptions& o) { return tx_.list_attached_policies(kind, id, o); },
                                 [&](const AttachedPolicy& p) {
