@@ -791,8 +791,37 @@ Result<PasswordPolicy> password_policy(Fields& f) {
 // One record line: decoded and written into `tx`. Store errors keep their code (NotFound,
 // AlreadyExists) for the caller to word.
 // A policy's highestVersion goes to `highest`, applied once its versions are in.
-Result<void> apply_record(const std::string& type, Fields& f, Transaction& tx,
-                          std::vector<std::pair<std::string, std::int64_t>>& highest_versions) {
+// What the import keeps across lines.
+struct ImportState {
+  // A policy's highestVersion, applied once its versions are in.
+  std::vector<std::pair<std::string, std::int64_t>> highest_versions;
+  // The account a first start of `iamd serve` made in the target (target_state), and whether
+  // the file held it.
+  std::string first_start_account;
+  bool first_start_seen = false;
+};
+
+// The records a first start made in `account_id` (its root access keys and root console
+// sign-in) give way to the file's account of the same id. [UNCERTAIN] The account keeps the
+// first start's creation date: update_account replaces only alias and password policy.
+Result<void> replace_first_start(Transaction& tx, const Account& a) {
+  auto keys = tx.list_access_keys(a.id, "");
+  if (!keys) return keys.error();
+  for (const AccessKey& k : *keys) {
+    if (auto r = tx.delete_access_key(k.id); !r) return r;
+  }
+  ListOptions all;
+  all.path_prefix.clear();
+  all.max_items = 1000;
+  auto logins = tx.list_resources(ResourceKind::kRootLogin, a.id, std::nullopt, all);
+  if (!logins) return logins.error();
+  for (const Resource& r : logins->items) {
+    if (auto d = tx.delete_resource(r.kind, r.id); !d) return d;
+  }
+  return tx.update_account(a);
+}
+
+Result<void> apply_record(const std::string& type, Fields& f, Transaction& tx, ImportState& state) {
   if (type == "account") {
     Account a;
     IAMD_TRY(id, f.str("id"));
@@ -809,6 +838,10 @@ Result<void> apply_record(const std::string& type, Fields& f, Transaction& tx,
       a.password_policy = policy;
     }
     if (auto r = f.finish(); !r) return r;
+    if (a.id == state.first_start_account && !state.first_start_seen) {
+      state.first_start_seen = true;
+      return replace_first_start(tx, a);
+    }
     if (auto r = tx.create_account(Account{a.id, std::nullopt, std::nullopt, a.create_date}); !r) return r;
     if (!a.alias && !a.password_policy) return {};
     return tx.update_account(a);
@@ -840,7 +873,7 @@ Result<void> apply_record(const std::string& type, Fields& f, Transaction& tx,
     p.tags = tags;
     p.aws_managed = aws;
     if (auto r = tx.create_policy(p); !r) return r;
-    if (highest > 0) highest_versions.emplace_back(arn, highest);
+    if (highest > 0) state.highest_versions.emplace_back(arn, highest);
     return {};
   }
   if (type == "policy_version") {
@@ -1034,19 +1067,47 @@ Result<void> restore_highest_version(Transaction& tx, const std::string& arn, st
   return tx.delete_policy_version(arn, id);
 }
 
-Result<bool> target_is_empty(ReadTransaction& tx) {
+// Whether the target may take an import: empty (no account, no AWS managed policy record),
+// or as a first start of `iamd serve` leaves it — one account without alias or password
+// policy whose only records are root access keys and the root console sign-in. Sets
+// `first_start_account` in the second case; false when the store holds anything else.
+Result<bool> target_state(ReadTransaction& tx, std::string& first_start_account) {
   ListOptions one;
   one.max_items = 1;
-  auto accounts = tx.list_accounts(one);
+  one.path_prefix.clear();
+  one.with_tags = false;
+  ListOptions two = one;
+  two.max_items = 2;
+  auto accounts = tx.list_accounts(two);
   if (!accounts) return accounts.error();
-  if (!accounts->items.empty()) return false;
-  PolicyListOptions aws;
-  aws.scope = PolicyScope::kAws;
-  aws.list = one;
-  aws.list.path_prefix.clear();
-  auto policies = tx.list_policies("aws", aws);
-  if (!policies) return policies.error();
-  return policies->items.empty();
+  PolicyListOptions policies;
+  policies.list = one;
+  policies.scope = accounts->items.empty() ? PolicyScope::kAws : PolicyScope::kAll;
+  const std::string id = accounts->items.empty() ? "aws" : accounts->items.front().id;
+  auto listed = tx.list_policies(id, policies);  // with kAll: the account's and AWS's
+  if (!listed) return listed.error();
+  if (!listed->items.empty() || accounts->items.size() > 1) return false;
+  if (accounts->items.empty()) return true;
+  const Account& a = accounts->items.front();
+  if (a.alias || a.password_policy) return false;
+  auto none = [](const auto& page) -> Result<bool> {
+    if (!page) return page.error();
+    return page->items.empty();
+  };
+  for (auto result : {none(tx.list_users(id, one)), none(tx.list_groups(id, one)), none(tx.list_roles(id, one)),
+                      none(tx.list_instance_profiles(id, one))}) {
+    if (!result) return result.error();
+    if (!*result) return false;
+  }
+  for (std::size_t k = 0; k < kResourceKinds.size(); ++k) {
+    const auto kind = static_cast<ResourceKind>(k);
+    if (kind == ResourceKind::kRootLogin) continue;
+    auto result = none(tx.list_resources(kind, id, std::nullopt, one));
+    if (!result) return result.error();
+    if (!*result) return false;
+  }
+  first_start_account = id;
+  return true;
 }
 
 Error at_line(std::uint64_t line, const Error& e) {
@@ -1072,19 +1133,19 @@ Result<DumpCounts> import_store(Store& store, const ImportOptions& options, std:
   auto tx = store.begin_write();
   if (!tx) return tx.error();
   Transaction& t = **tx;
-  auto empty = target_is_empty(t);
+  ImportState state;
+  auto empty = target_state(t, state.first_start_account);
   if (!empty) return empty.error();
   if (!*empty) {
     return make_error(kConflict,
                       "the target store is not empty: import only into a new data folder or an empty database "
-                      "(before any `iamd serve` start on it)");
+                      "(or one that only a first `iamd serve` start has written to)");
   }
   DumpCounts counts;
   std::uint64_t line_no = 0;
   bool ended = false;
   std::string line;
-  std::vector<std::pair<std::string, std::int64_t>> highest;  // per policy, applied at the end
-  std::vector<std::uint64_t> highest_lines;                   // the policy's line, for errors
+  std::vector<std::uint64_t> highest_lines;  // the policy's line of each highest_versions entry
   while (std::getline(in, line)) {
     ++line_no;
     if (ended) return at_line(line_no, invalid("text after the \"end\" record"));
@@ -1129,8 +1190,8 @@ Result<DumpCounts> import_store(Store& store, const ImportOptions& options, std:
       ended = true;
       continue;
     }
-    if (auto r = apply_record(*type, f, t, highest); !r) return at_line(line_no, r.error());
-    highest_lines.resize(highest.size(), line_no);
+    if (auto r = apply_record(*type, f, t, state); !r) return at_line(line_no, r.error());
+    highest_lines.resize(state.highest_versions.size(), line_no);
     ++counts.records;
     if (*type == "account") ++counts.accounts;
   }
@@ -1140,6 +1201,12 @@ Result<DumpCounts> import_store(Store& store, const ImportOptions& options, std:
     return invalid("line " + std::to_string(line_no + 1) +
                    ": the file ends without its \"end\" record (truncated): nothing was imported");
   }
+  if (!state.first_start_account.empty() && !state.first_start_seen) {
+    return make_error(kConflict, "the target store holds account " + state.first_start_account +
+                                     ", made by a first `iamd serve` start, which the export does not hold: import "
+                                     "into a new data folder or an empty database");
+  }
+  const auto& highest = state.highest_versions;
   for (std::size_t k = 0; k < highest.size(); ++k) {
     if (auto r = restore_highest_version(t, highest[k].first, highest[k].second); !r) {
       return at_line(highest_lines[k], invalid("\"highestVersion\" cannot be restored: " + r.error().message));

@@ -53,11 +53,13 @@ struct ImportOptions {
 };
 
 // Reads a dump and writes it into `store` in one write transaction: all or nothing. The
-// target must be empty (no account and no AWS managed policy record): otherwise Conflict and
-// nothing is read. A malformed line (not JSON, unknown type or field, a bad value), a header
-// of another format or version or master key, a duplicate id, a relation to a missing record
-// or a missing or wrong trailer is InvalidInput (Conflict for the master key) whose message
-// starts with "line N: ".
+// target must be empty (no account and no AWS managed policy record) or as a first start of
+// `iamd serve` leaves it (one account with only its root access keys and root console
+// sign-in, which the file must hold: the file's records of that account replace them);
+// otherwise Conflict and nothing is written. A malformed line (not JSON, unknown type or
+// field, a bad value), a header of another format or version, a duplicate id, a relation to
+// a missing record or a missing or wrong trailer is InvalidInput, another master key
+// Conflict, each with a message that starts with "line N: ".
 Result<DumpCounts> import_store(Store& store, const ImportOptions& options, std::istream& in);
 
 }  // namespace iamd::store

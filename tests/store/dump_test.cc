@@ -251,28 +251,90 @@ TEST_F(DumpTest, EveryBadFileIsRefusedWithItsLineAndNothingIsWritten) {
   IAMD_EXPECT_OK(import_store(*target, ImportOptions{kCheck}, in));
 }
 
-// A store with anything in it is refused and left as it was.
+// A store with anything but what a first start makes is refused and left as it was.
 TEST_F(DumpTest, NonEmptyTargetIsRefused) {
   const std::string text = join(small_dump());
-  for (bool aws_only : {false, true}) {
-    auto target = open("sqlite:" + folder_.str() + (aws_only ? "-aws" : "-acct"));
+  struct Case {
+    const char* name;
+    std::function<void(Transaction&)> fill;
+  };
+  auto first_start = [](Transaction& t, const std::string& id) {
+    IAMD_ASSERT_OK(t.create_account(account(id)));
+    AccessKey root;
+    root.id = "AKIAFIRSTSTART";
+    root.account_id = id;
+    root.secret_ciphertext = "sealed";
+    IAMD_ASSERT_OK(t.create_access_key(root));
+  };
+  const std::vector<Case> cases = {
+      {"an AWS managed policy record",
+       [](Transaction& t) { IAMD_ASSERT_OK(t.create_policy(policy("ReadOnlyAccess", "ANPAAWS1", "/", "aws"))); }},
+      {"two accounts",
+       [](Transaction& t) {
+         IAMD_ASSERT_OK(t.create_account(account(kAccount)));
+         IAMD_ASSERT_OK(t.create_account(account(kOtherAccount)));
+       }},
+      {"a first start and a user",
+       [&](Transaction& t) {
+         first_start(t, kAccount);
+         IAMD_ASSERT_OK(t.create_user(user("zed", "AIDAZED")));
+       }},
+      {"a first start with an alias",
+       [&](Transaction& t) {
+         first_start(t, kAccount);
+         Account a = account(kAccount);
+         a.alias = "taken";
+         IAMD_ASSERT_OK(t.update_account(a));
+       }},
+      {"a first start of an account the file does not hold", [&](Transaction& t) { first_start(t, kOtherAccount); }},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string folder = folder_.str() + "-" + std::to_string(n++);
+    auto target = open("sqlite:" + folder);
     {
       auto w = target->begin_write();
       ASSERT_TRUE(w.has_value());
-      if (aws_only) {
-        IAMD_ASSERT_OK((*w)->create_policy(policy("ReadOnlyAccess", "ANPAAWS1", "/", "aws")));
-      } else {
-        IAMD_ASSERT_OK((*w)->create_account(account(kOtherAccount)));
-      }
+      c.fill(**w);
       IAMD_ASSERT_OK((*w)->commit());
     }
-    const auto generation = target->generation();
+    const std::string before = dump(*target);
     std::istringstream in(text);
     IAMD_EXPECT_ERROR(import_store(*target, ImportOptions{kCheck}, in), kConflict);
-    EXPECT_EQ(target->generation(), generation);
+    EXPECT_EQ(dump(*target), before);
+    target.reset();
     std::error_code ec;
-    std::filesystem::remove_all(folder_.str() + (aws_only ? "-aws" : "-acct"), ec);
+    std::filesystem::remove_all(folder, ec);
   }
+}
+
+// A store as a first start of `iamd serve` leaves it (the account, its root key and root
+// console sign-in) takes the export of that account: the file's records replace the first
+// start's.
+TEST_F(DumpTest, FirstStartRecordsGiveWayToTheFilesAccount) {
+  const std::string text = join(small_dump());
+  auto target = open("sqlite:" + folder_.str());
+  {
+    auto w = target->begin_write();
+    ASSERT_TRUE(w.has_value());
+    IAMD_ASSERT_OK((*w)->create_account(account(kAccount)));
+    AccessKey root;
+    root.id = "AKIAFIRSTSTART";
+    root.account_id = kAccount;
+    root.secret_ciphertext = "sealed";
+    IAMD_ASSERT_OK((*w)->create_access_key(root));
+    Resource login;
+    login.kind = ResourceKind::kRootLogin;
+    login.account_id = kAccount;
+    login.id = "root@first.start";
+    login.name = "root@first.start";
+    IAMD_ASSERT_OK((*w)->create_resource(login));
+    IAMD_ASSERT_OK((*w)->commit());
+  }
+  std::istringstream in(text);
+  IAMD_ASSERT_OK(import_store(*target, ImportOptions{kCheck}, in));
+  EXPECT_EQ(dump(*target), text);
 }
 
 }  // namespace
