@@ -1110,6 +1110,13 @@ Result<bool> target_state(ReadTransaction& tx, std::string& first_start_account)
   return true;
 }
 
+Result<void> first_start_held(const ImportState& state) {
+  if (state.first_start_account.empty() || state.first_start_seen) return {};
+  return make_error(kConflict, "the target store holds account " + state.first_start_account +
+                                   ", made by a first `iamd serve` start, which the export does not hold: import "
+                                   "into a new data folder or an empty database");
+}
+
 Error at_line(std::uint64_t line, const Error& e) {
   std::string what = e.message;
   if (is_already_exists(e)) what = "duplicate record: " + what + " exists already";
@@ -1190,6 +1197,10 @@ Result<DumpCounts> import_store(Store& store, const ImportOptions& options, std:
       ended = true;
       continue;
     }
+    // The accounts come first: after them, the first start's account must have been one.
+    if (*type != "account") {
+      if (auto r = first_start_held(state); !r) return r.error();
+    }
     if (auto r = apply_record(*type, f, t, state); !r) return at_line(line_no, r.error());
     highest_lines.resize(state.highest_versions.size(), line_no);
     ++counts.records;
@@ -1201,11 +1212,7 @@ Result<DumpCounts> import_store(Store& store, const ImportOptions& options, std:
     return invalid("line " + std::to_string(line_no + 1) +
                    ": the file ends without its \"end\" record (truncated): nothing was imported");
   }
-  if (!state.first_start_account.empty() && !state.first_start_seen) {
-    return make_error(kConflict, "the target store holds account " + state.first_start_account +
-                                     ", made by a first `iamd serve` start, which the export does not hold: import "
-                                     "into a new data folder or an empty database");
-  }
+  if (auto r = first_start_held(state); !r) return r.error();
   const auto& highest = state.highest_versions;
   for (std::size_t k = 0; k < highest.size(); ++k) {
     if (auto r = restore_highest_version(t, highest[k].first, highest[k].second); !r) {

@@ -266,4 +266,42 @@ def _():
         harness.server = old
 
 
+@check("import into a folder a first start made (same account id): its root key and sign-in give way to the file's")
+def _():
+    started = os.path.join(tmp, "started-data")
+    os.makedirs(started, mode=0o700)
+    shutil.copy2(os.path.join(server.data, "master.key"), os.path.join(started, "master.key"))
+    first = Server(started, env={"IAMD_ROOT_ACCESS_KEY_ID": "AKIAFIRSTSTART000001",
+                                 "IAMD_ROOT_SECRET_ACCESS_KEY": "firststartfirststartfirststartfirststart"})
+    first.start()
+    first.stop()
+    r = iamd("import", "--data", started, "--input", dump_file)
+    assert r.returncode == 0, r.stderr
+    out = iamd("export", "--data", started)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()[1:]
+    assert "AKIAFIRSTSTART000001" not in out.stdout
+    # The same records as the source's but the account's creation date (the first start's).
+    source = open(dump_file).read().splitlines()[1:]
+    differ = [(a, b) for a, b in zip(lines, source) if a != b]
+    assert len(lines) == len(source) and len(differ) == 1 and '"type":"account"' in differ[0][0], differ
+    old = harness.server
+    harness.server = Server(started)  # the source's root key (the harness's environment)
+    harness.server.start()
+    try:
+        assert client("sts", *keys["alice"]).get_caller_identity()["Account"] == ACCOUNT
+        assert client("iam").get_user(UserName="alice")["User"]["Path"] == "/eng/"
+    finally:
+        harness.server.stop()
+        harness.server = old
+    other = os.path.join(tmp, "other-account-data")
+    os.makedirs(other, mode=0o700)
+    shutil.copy2(os.path.join(server.data, "master.key"), os.path.join(other, "master.key"))
+    first = Server(other, env={"IAMD_ACCOUNT_ID": "333333333333"})
+    first.start()
+    first.stop()
+    r = iamd("import", "--data", other, "--input", dump_file)
+    assert r.returncode == 1 and "333333333333" in r.stderr and "does not hold" in r.stderr, r
+
+
 finish(tmp)
