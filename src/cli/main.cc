@@ -13,6 +13,7 @@
 #if IAMD_HAS_SERVER
 #include "app/account_tool.h"
 #include "app/backup.h"
+#include "app/dump_tool.h"
 #include "app/serve.h"
 #endif
 
@@ -171,6 +172,26 @@ int main(int argc, char** argv) {
       "backup", "copy the data folder's SQLite store to a file, consistently, while the server runs");
   backup->add_option("--data", backup_data, "the server's data folder")->capture_default_str();
   backup->add_option("--output", backup_output, "the copy's file (must not exist)")->required();
+  // iamd export / iamd import: a whole deployment as JSON lines (docs/operations.md).
+  iamd::app::DumpToolOptions export_options, import_options;
+  std::string export_data = export_options.data.string(), import_data = import_options.data.string();
+  CLI::App* export_cmd =
+      app.add_subcommand("export", "write every account, entity, policy and sealed secret as JSON lines");
+  export_cmd->add_option("--data", export_data, "the data folder (its master.key; its store by default)")
+      ->capture_default_str();
+  export_cmd->add_option("--store", export_options.store_url, "the store URL (default: sqlite:<data>/store)");
+  export_cmd->add_option("--output", export_options.file, "the file to write, or - for standard output")
+      ->capture_default_str();
+  export_cmd->footer("Exit status: 0 exported, 1 failure, 2 bad flags. Stop the server first.");
+  CLI::App* import_cmd = app.add_subcommand("import", "read an iamd export into an empty store (all or nothing)");
+  import_cmd
+      ->add_option("--data", import_data,
+                   "the data folder, holding the source deployment's master.key (its store by default)")
+      ->capture_default_str();
+  import_cmd->add_option("--store", import_options.store_url, "the store URL (default: sqlite:<data>/store)");
+  import_cmd->add_option("--input", import_options.file, "the file to read, or - for standard input")
+      ->capture_default_str();
+  import_cmd->footer("Exit status: 0 imported, 1 failure (nothing imported), 2 bad flags.");
 #endif
 
   try {
@@ -198,6 +219,14 @@ int main(int argc, char** argv) {
       return iamd::app::create_account(account_options, std::cout, std::cerr);
     }
     if (*backup) return iamd::app::backup(backup_data, backup_output, std::cout, std::cerr);
+    if (*export_cmd) {
+      export_options.data = export_data;
+      return iamd::app::export_data(export_options, std::cout, std::cerr);
+    }
+    if (*import_cmd) {
+      import_options.data = import_data;
+      return iamd::app::import_data(import_options, std::cin, std::cerr);
+    }
 #endif
     if (*validate) {
       if (!read_input(file, text, error)) {

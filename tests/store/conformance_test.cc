@@ -182,6 +182,37 @@ TEST_P(StoreConformance, AccountsAliasAndPasswordPolicy) {
   EXPECT_EQ(*after, a);
 }
 
+// list_accounts (iamd export) lists every account by id, with alias and password policy,
+// page by page.
+TEST_P(StoreConformance, ListAccountsByIdAcrossPages) {
+  auto txn = write();
+  Account third = account("000011112222");
+  third.alias = "third";
+  PasswordPolicy policy;
+  policy.password_reuse_prevention = 3;
+  third.password_policy = policy;
+  IAMD_ASSERT_OK(txn->create_account(third));
+  IAMD_ASSERT_OK(txn->commit());
+
+  auto r = read();
+  ListOptions options;
+  options.max_items = 2;
+  auto first = r->list_accounts(options);
+  IAMD_ASSERT_OK(first);
+  ASSERT_EQ(first->items.size(), 2U);
+  EXPECT_EQ(first->items[0], third);
+  EXPECT_EQ(first->items[1].id, kAccount);
+  ASSERT_TRUE(first->is_truncated());
+  options.marker = first->next_marker;
+  auto second = r->list_accounts(options);
+  IAMD_ASSERT_OK(second);
+  ASSERT_EQ(second->items.size(), 1U);
+  EXPECT_EQ(second->items[0], account(kOtherAccount));
+  EXPECT_FALSE(second->is_truncated());
+  options.marker = "not-a-marker";
+  IAMD_EXPECT_ERROR(r->list_accounts(options), "ValidationError");
+}
+
 TEST_P(StoreConformance, UsersCrudWithCaseInsensitiveNames) {
   User alice = user("Alice", "AIDAALICE000000000001", "/eng/");
   alice.permissions_boundary = "arn:aws:iam::111122223333:policy/Boundary";
