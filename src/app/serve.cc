@@ -188,9 +188,14 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     err << "iamd: --oidc-jwks: " << web_identity.error().message << "\n";
     return 1;
   }
-  auto dir = open_data_dir(options.data, random);
+  auto dir = open_data_dir(options.data, random, options.master_keys.current.empty());
   if (!dir) {
     err << "iamd: " << dir.error().message << "\n";
+    return 1;
+  }
+  auto master_keys = load_master_keys(*dir, options.master_keys);
+  if (!master_keys) {
+    err << "iamd: " << master_keys.error().message << "\n";
     return 1;
   }
   if (auto t = tighten_data_dir(options.data, dir->notes); !t) {
@@ -213,7 +218,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   denv.store = store->get();
   denv.clock = &clock;
   denv.random = &random;
-  denv.master_key = dir->master_key;
+  denv.master_key = *master_keys;
   denv.catalog = &iam::ManagedCatalog::builtin();
   denv.quotas = quotas;
   denv.last_accessed_interval = options.last_accessed_interval;
@@ -298,6 +303,10 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   const std::string endpoint = client_endpoint(options.listen, server.port());
   out << "iamd: account " << root.account_id << ", data in " << options.data.string() << "\n";
+  out << "iamd: master key " << master_keys->current_id();
+  for (std::size_t i = 1; i < master_keys->ids().size(); ++i)
+    out << (i == 1 ? " (also opens " : ", ") << master_keys->ids()[i];
+  out << (master_keys->size() > 1 ? ")\n" : "\n");
   if (plan->generated) {
     // [IMPL] The secret is printed only when it was just generated, like the key itself.
     out << "iamd: to keep the root key in your aws CLI configuration (profile " << kAwsProfile << "):\n"

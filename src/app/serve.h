@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/web_identity.h"
+#include "app/data_dir.h"
 #include "common/result.h"
 
 namespace iamd::app {
@@ -37,6 +38,8 @@ struct ServeOptions {
   // instead of the embedded ones (empty: embedded).
   bool allow_signup = false;
   std::filesystem::path console_dir;
+  // The master keys (app/data_dir.h; docs/operations.md "Keys and their rotation").
+  MasterKeyFiles master_keys;
 };
 
 // The issuers' keys of `specs` ("ISSUER=SOURCE" each; an issuer given twice gets the keys of

@@ -12,6 +12,7 @@
 #include "app/policy_tool.h"
 #if IAMD_HAS_SERVER
 #include "app/account_tool.h"
+#include "app/keys_tool.h"
 #include "app/serve.h"
 #endif
 
@@ -110,6 +111,30 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
 #if IAMD_HAS_SERVER
+  // The master key flags of the server and of every tool that opens its store
+  // (docs/operations.md "Keys and their rotation").
+  struct KeyFlags {
+    std::string current;
+    std::vector<std::string> accepted;
+    iamd::app::MasterKeyFiles files() const {
+      iamd::app::MasterKeyFiles f;
+      f.current = current;
+      for (const std::string& a : accepted) f.accepted.emplace_back(a);
+      return f;
+    }
+  };
+  auto add_key_flags = [](CLI::App* cmd, KeyFlags& flags) {
+    cmd->add_option("--master-key-file", flags.current,
+                    "the master key that seals secrets and session tokens: 32 bytes, mode 0600 (default: "
+                    "<data>/master.key, created on first start)")
+        ->envname("IAMD_MASTER_KEY_FILE");
+    cmd->add_option("--accept-master-key-file", flags.accepted,
+                    "a previous or next master key: what it sealed still opens, it seals nothing (repeatable; key "
+                    "rotation)")
+        ->allow_extra_args(false);
+  };
+  KeyFlags serve_keys, account_keys, reseal_keys;
+
   iamd::app::ServeOptions serve_options;
   std::string data_dir = serve_options.data.string();
   CLI::App* serve = app.add_subcommand("serve", "serve the IAM and STS APIs (aws CLI, boto3, SDKs)");
@@ -139,6 +164,7 @@ int main(int argc, char** argv) {
   serve->add_option("--oidc-jwks", serve_options.oidc_jwks,
                     "ISSUER=SOURCE: the signing keys of an OIDC issuer for AssumeRoleWithWebIdentity; SOURCE is "
                     "a JWKS file, or the JWKS JSON itself when it starts with '{' (repeatable)");
+  add_key_flags(serve, serve_keys);
 
   iamd::app::CreateAccountOptions account_options;
   std::string account_data = account_options.data.string();
@@ -148,6 +174,21 @@ int main(int argc, char** argv) {
       account->add_subcommand("create", "create a standalone account with its root user and a root access key");
   create_account->add_option("--data", account_data, "the server's data folder")->capture_default_str();
   create_account->add_option("--account-id", account_options.account_id, "12 digits (default: a new random id)");
+  add_key_flags(create_account, account_keys);
+
+  CLI::App* keys = app.add_subcommand("keys", "master keys and their rotation (docs/operations.md)");
+  keys->require_subcommand(1);
+  std::string new_key_file;
+  CLI::App* generate_key = keys->add_subcommand("generate", "write a new random master key to FILE (mode 0600)");
+  generate_key->add_option("FILE", new_key_file, "where to write it (never over an existing file)")->required();
+  iamd::app::ResealOptions reseal_options;
+  std::string reseal_data = reseal_options.data.string();
+  CLI::App* reseal = keys->add_subcommand(
+      "reseal",
+      "re-seal every stored secret under the current master key, in one transaction (SQLite: server stopped)");
+  reseal->add_option("--data", reseal_data, "the server's data folder")->capture_default_str();
+  reseal->add_option("--store", reseal_options.store, "the store's URL (default: the data folder's SQLite store)");
+  add_key_flags(reseal, reseal_keys);
 #endif
 
   try {
@@ -168,11 +209,19 @@ int main(int argc, char** argv) {
 #if IAMD_HAS_SERVER
     if (*serve) {
       serve_options.data = data_dir;
+      serve_options.master_keys = serve_keys.files();
       return iamd::app::serve(serve_options, std::cout, std::cerr);
     }
     if (*create_account) {
       account_options.data = account_data;
+      account_options.master_keys = account_keys.files();
       return iamd::app::create_account(account_options, std::cout, std::cerr);
+    }
+    if (*generate_key) return iamd::app::generate_key(new_key_file, std::cout, std::cerr);
+    if (*reseal) {
+      reseal_options.data = reseal_data;
+      reseal_options.master_keys = reseal_keys.files();
+      return iamd::app::reseal_keys(reseal_options, std::cout, std::cerr);
     }
 #endif
     if (*validate) {

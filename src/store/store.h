@@ -107,6 +107,11 @@ class ReadTransaction {
   virtual Result<Account> get_account(std::string_view account_id) = 0;
   virtual Result<Account> get_account_by_alias(std::string_view alias) = 0;
   virtual Result<AccountSummary> get_account_summary(std::string_view account_id) = 0;
+  // Every account of the store, by id (`iamd export`; the other ListOptions fields are
+  // ignored). With the per-account lists below this reaches every record: each user, group,
+  // role, instance profile, key and resource belongs to an account; AWS managed policy
+  // records are those list_policies(any account, PolicyScope::kAws) returns.
+  virtual Result<Page<Account>> list_accounts(const ListOptions& options) = 0;
 
   virtual Result<User> get_user(std::string_view account_id, std::string_view name) = 0;
   virtual Result<User> get_user_by_id(std::string_view user_id) = 0;

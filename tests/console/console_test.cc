@@ -112,7 +112,7 @@ class ConsoleTest : public ::testing::Test {
     env.store = store_.get();
     env.clock = &clock_;
     env.random = &random_;
-    env.master_key = std::string(32, 'k');
+    env.master_key = crypto::KeyRing::single(std::string(32, 'k'));
     env.catalog = &iam::ManagedCatalog::builtin();
     env.passwords = &hasher_;
     env.last_accessed_interval = 86400;

@@ -60,6 +60,7 @@ class WatchedStore final : public Store {
     Result<Account> get_account_by_alias(std::string_view alias) override {
       return inner_->get_account_by_alias(alias);
     }
+    Result<Page<Account>> list_accounts(const ListOptions& options) override { return inner_->list_accounts(options); }
     Result<AccountSummary> get_account_summary(std::string_view account_id) override {
       ++counts_;  // linear in the account's records: counted by tests that care
       return inner_->get_account_summary(account_id);

@@ -125,6 +125,11 @@ class MemoryTransaction final : public Transaction {
     }
     return not_found("account alias " + std::string(alias));
   }
+  Result<Page<Account>> list_accounts(const ListOptions& options) override {
+    std::vector<std::pair<std::string, Account>> rows;
+    for (const auto& [id, a] : s().accounts) rows.emplace_back(id, a);
+    return paginate(std::move(rows), options);
+  }
   Result<AccountSummary> get_account_summary(std::string_view account_id) override {
     const State& st = s();
     if (!st.accounts.contains(account_id)) return not_found("account " + std::string(account_id));

@@ -85,6 +85,10 @@ class SqliteTransaction final : public Transaction {
     return query_one<Account>("SELECT id, alias, create_date FROM accounts WHERE alias = ?",
                               "account alias " + std::string(alias), read_account(), alias);
   }
+  Result<Page<Account>> list_accounts(const ListOptions& options) override {
+    return query_page<Account>("SELECT id, alias, create_date, id FROM accounts WHERE id > ? ORDER BY id LIMIT ?",
+                               options, 3, read_account());
+  }
   Result<AccountSummary> get_account_summary(std::string_view account_id) override {
     if (auto r = require("SELECT 1 FROM accounts WHERE id = ?", "account", account_id); !r) return r.error();
     return query_one<AccountSummary>(
