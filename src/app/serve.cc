@@ -275,6 +275,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   console::ConsoleOptions copts;
   copts.allow_signup = options.allow_signup;
   copts.assets_dir = options.console_dir;
+  copts.home_account = root.account_id;  // the console's sessions and sign-in counters
   crypto::OsRandom console_random;
   console::Console web_console(gateway, domain, clock, console_random, copts);
   hopts.may_block = [](const http::Request& r) {
@@ -335,6 +336,8 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
                                  std::chrono::seconds(options.last_accessed_interval));
   PeriodicFlusher role_flusher([&] { (void)gateway.flush_usage(); },
                                std::chrono::seconds(api::RoleUsage::kDefaultInterval));
+  // Expired console sessions and sign-in counters quiet for a day (console/sessions.h).
+  PeriodicFlusher console_pruner([&] { (void)web_console.prune(); }, std::chrono::hours(1));
   int sig = 0;
   sigwait(&signals, &sig);
   out << "iamd: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
