@@ -56,7 +56,7 @@ struct World {
     env.store = store.get();
     env.clock = &clock;
     env.random = &random;
-    env.master_key = std::string(32, 'k');
+    env.master_key = crypto::KeyRing::single(std::string(32, 'k'));
     env.catalog = &iam::ManagedCatalog::builtin();
     env.passwords = &hasher;
     env.last_accessed_interval = 86400;

@@ -70,7 +70,7 @@ org::Env org_env(const iam::DomainEnv& env, const org::Env& quotas) {
 Access::Access(iam::IamDomain& domain, const org::Env& quotas)
     : domain_(domain),
       orgs_(org_env(domain.env(), quotas)),
-      message_key_(crypto::derive_key(domain.env().master_key, "iamd authorization messages v1")),
+      message_keys_(domain.env().master_key.derive("iamd authorization messages v1")),
       principals_(*domain.env().store, kMaxPrincipals),
       controls_(*domain.env().store, kMaxPrincipals),
       roles_(*domain.env().store, kMaxPrincipals) {}
@@ -144,7 +144,7 @@ std::string Access::denial_message(const Caller& caller, const authz::Request& r
   own.resource_is_trust = false;
   if (!authz::evaluate(own, decode).allowed()) return message;
   const std::string json = decision_json(caller.account_id, req, bundle, d, with_reason);
-  auto sealed = crypto::seal(message_key_, json, caller.account_id, *domain_.env().random);
+  auto sealed = message_keys_.seal(json, caller.account_id, *domain_.env().random);
   if (!sealed) return message;
   std::string blob = common::base64_encode(*sealed);
   return message + std::string(kMessagePrefix) + blob;
@@ -190,7 +190,7 @@ common::Result<std::string> Access::decode_authorization_message(const Caller& c
                               ""};
   std::string sealed;
   if (encoded.size() > 65536 || !common::base64_decode(encoded, sealed)) return invalid;
-  auto json = crypto::open_sealed(message_key_, sealed, caller.account_id);
+  auto json = message_keys_.open(sealed, caller.account_id);
   if (!json) return invalid;
   return std::move(json).value();
 }

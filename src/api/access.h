@@ -108,7 +108,7 @@ class Access {
 
   iam::IamDomain& domain_;
   org::Organizations orgs_;
-  std::string message_key_;  // seals encoded authorization messages (derived from the master key)
+  crypto::KeyRing message_keys_;  // seal encoded authorization messages (derived from the master keys)
   Principals principals_;
   ControlCache controls_;
   store::DerivedCache<std::shared_ptr<const store::Role>> roles_;  // by "<account>/<lowercase name>"

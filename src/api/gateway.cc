@@ -49,16 +49,17 @@ struct Gateway::State final : sigv4::CredentialLookup {
         keys(*d.env().store, kMaxCachedKeys),
         session_users(*d.env().store, kMaxCachedKeys),
         session_roles(*d.env().store, kMaxCachedKeys),
-        tokens(crypto::derive_key(d.env().master_key, kTokenKeyPurpose)),
+        tokens(d.env().master_key.derive(kTokenKeyPurpose)),
         verifier(*this, c, verify_options()),
         org_verifier(*this, c, org_verify_options()),
         request_ids(r),
         web_identity(std::move(w)),
         role_usage(*d.env().store) {}
 
-  // The session tokens' key is derived from the master key (crypto::derive_key): every node
-  // configured with the master key opens every node's tokens, and rotating the master key
-  // ends every session.
+  // The session tokens' keys are derived from the master keys (crypto::KeyRing::derive): every
+  // node configured with the same keys opens every node's tokens; a token names the master
+  // key that sealed it, so a rotation (docs/operations.md) keeps sessions working as long as
+  // that key stays in the ring.
   static constexpr std::string_view kTokenKeyPurpose = "iamd sts session tokens v1";
 
   // The credential scope names IAM or STS and a Region of AWS's table (api.md §1, §5.5).

@@ -27,9 +27,14 @@ int create_account(const CreateAccountOptions& options, std::ostream& out, std::
     err << "iamd: --account-id must be 12 digits\n";
     return 2;
   }
-  auto dir = open_data_dir(options.data, random);
+  auto dir = open_data_dir(options.data, random, options.master_keys.current.empty());
   if (!dir) {
     err << "iamd: " << dir.error().message << "\n";
+    return 1;
+  }
+  auto master_keys = load_master_keys(*dir, options.master_keys);
+  if (!master_keys) {
+    err << "iamd: " << master_keys.error().message << "\n";
     return 1;
   }
   auto store = store::open_store("sqlite:" + store_dir.string());
@@ -42,7 +47,7 @@ int create_account(const CreateAccountOptions& options, std::ostream& out, std::
   denv.store = store->get();
   denv.clock = &clock;
   denv.random = &random;
-  denv.master_key = dir->master_key;
+  denv.master_key = *master_keys;
   denv.catalog = &iam::ManagedCatalog::builtin();
   iam::IamDomain domain(denv);
 

@@ -8,11 +8,14 @@
 #include <iosfwd>
 #include <string>
 
+#include "app/data_dir.h"
+
 namespace iamd::app {
 
 struct CreateAccountOptions {
   std::filesystem::path data = "iamd-data";
-  std::string account_id;  // empty: a new random 12-digit id
+  std::string account_id;      // empty: a new random 12-digit id
+  MasterKeyFiles master_keys;  // as the server's (docs/operations.md)
 };
 
 // Creates the account in the data folder's store (the server must be stopped: a running

@@ -161,7 +161,69 @@ common::Result<void> tighten_private_file(const std::filesystem::path& file, std
   return {};
 }
 
-common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common::Random& random) {
+common::Result<std::string> read_key_file(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT)
+      return common::Error{"DataDirError", "master key file " + path.string() + " does not exist", ""};
+    return io_error("cannot stat", path, errno);
+  }
+  if (S_ISLNK(st.st_mode)) {
+    return common::Error{"DataDirError",
+                         "master key file " + path.string() + " is a symbolic link; give the file itself", ""};
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return common::Error{"DataDirError", "master key file " + path.string() + " is not a regular file", ""};
+  }
+  // Refused rather than tightened: the key may already have been read.
+  if ((st.st_mode & 0077) != 0) {
+    return common::Error{"DataDirError", path.string() + " is readable by other users; run: chmod 600 " + path.string(),
+                         ""};
+  }
+  auto key = read_file(path);
+  if (!key) return key.error();
+  if (key->size() != crypto::kSealKeySize) {
+    return common::Error{
+        "DataDirError", path.string() + " is not a 32-byte key (damaged or not iamd's; `iamd keys generate` makes one)",
+        ""};
+  }
+  return key;
+}
+
+common::Result<crypto::KeyRing> load_master_keys(const DataDir& dir, const MasterKeyFiles& files) {
+  std::string current;
+  if (files.current.empty()) {
+    current = dir.master_key;
+  } else {
+    auto key = read_key_file(files.current);
+    if (!key) return key.error();
+    current = std::move(key).value();
+  }
+  if (current.size() != crypto::kSealKeySize) {
+    return common::Error{"DataDirError", "no master key: give --master-key-file", ""};
+  }
+  std::vector<std::string> accepted;
+  for (const std::filesystem::path& p : files.accepted) {
+    auto key = read_key_file(p);
+    if (!key) return key.error();
+    accepted.push_back(std::move(key).value());
+  }
+  auto ring = crypto::KeyRing::make(std::move(current), std::move(accepted));
+  if (!ring) return common::Error{"DataDirError", ring.error().message, ""};
+  return ring;
+}
+
+common::Result<void> generate_key_file(const std::filesystem::path& path, common::Random& random) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    return common::Error{"DataDirError", path.string() + " exists already; iamd never overwrites a key", ""};
+  }
+  if (errno != ENOENT) return io_error("cannot stat", path, errno);
+  return write_private_file(path, random.bytes(crypto::kSealKeySize));
+}
+
+common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common::Random& random,
+                                      bool default_master_key) {
   DataDir d;
   d.root = root;
   std::error_code ec;
@@ -169,6 +231,7 @@ common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common:
   if (auto r = ensure_private_dir(root, d.notes); !r) return r.error();
   d.created = !existed;
   if (::access(root.c_str(), W_OK | X_OK) != 0) return io_error("cannot write to data folder", root, errno);
+  if (!default_master_key) return d;
 
   const std::filesystem::path key_path = root / "master.key";
   struct stat st {};
@@ -181,16 +244,8 @@ common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common:
     return d;
   }
   if (S_ISLNK(st.st_mode)) return link_error(key_path);
-  // Refused rather than tightened: the key may already have been read.
-  if ((st.st_mode & 0077) != 0) {
-    return common::Error{"DataDirError",
-                         key_path.string() + " is readable by other users; run: chmod 600 " + key_path.string(), ""};
-  }
-  auto key = read_file(key_path);
+  auto key = read_key_file(key_path);
   if (!key) return key.error();
-  if (key->size() != crypto::kSealKeySize) {
-    return common::Error{"DataDirError", key_path.string() + " is not a 32-byte key (damaged or not iamd's)", ""};
-  }
   d.master_key = std::move(key).value();
   return d;
 }

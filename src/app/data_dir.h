@@ -17,12 +17,13 @@
 
 #include "common/random.h"
 #include "common/result.h"
+#include "crypto/key_ring.h"
 
 namespace iamd::app {
 
 struct DataDir {
   std::filesystem::path root;
-  std::string master_key;          // 32 raw bytes
+  std::string master_key;          // 32 raw bytes; empty when opened without the default key
   bool created = false;            // the folder or the key was created by this call
   std::vector<std::string> notes;  // what was tightened, for stderr
 };
@@ -30,7 +31,29 @@ struct DataDir {
 // Opens (or creates) the folder and its master key. Fails with a clear message when the
 // folder cannot be created or written, or when master.key exists with the wrong size,
 // permissions readable by others or as a symbolic link.
-common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common::Random& random);
+// With `default_master_key` false (a key file is configured: --master-key-file), master.key
+// is neither created nor read.
+common::Result<DataDir> open_data_dir(const std::filesystem::path& root, common::Random& random,
+                                      bool default_master_key = true);
+
+// ---- Master keys by configuration (docs/operations.md "Keys and their rotation") ----
+// The key files of a server or tool: `current` seals (empty: the data folder's master.key),
+// `accepted` (previous or next keys) only open what they sealed. [IMPL] Flags, not a key-ring
+// file: --master-key-file (IAMD_MASTER_KEY_FILE) and --accept-master-key-file (repeatable).
+struct MasterKeyFiles {
+  std::filesystem::path current;
+  std::vector<std::filesystem::path> accepted;
+};
+// A key file as master.key is checked: a regular file, no symbolic link, not readable by
+// group or others (refused, not tightened: it may have been read), exactly 32 bytes. The
+// error names the file and says what to do.
+common::Result<std::string> read_key_file(const std::filesystem::path& path);
+// The ring of `files` (the data folder's key for an empty `current`): an error naming the
+// bad file, or two files whose keys share an id.
+common::Result<crypto::KeyRing> load_master_keys(const DataDir& dir, const MasterKeyFiles& files);
+// Writes a new random 32-byte key to `path` (mode 0600); refuses an existing path.
+common::Result<void> generate_key_file(const std::filesystem::path& path, common::Random& random);
+// ---- end of Master keys by configuration ----
 
 // Creates `dir` (parents as needed) with mode 0700, or tightens an existing folder open to
 // group or others to 0700, adding a note. Fails when `dir` is not a folder.

@@ -198,9 +198,14 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     err << "iamd: --oidc-jwks: " << web_identity.error().message << "\n";
     return 1;
   }
-  auto dir = open_data_dir(options.data, random);
+  auto dir = open_data_dir(options.data, random, options.master_keys.current.empty());
   if (!dir) {
     err << "iamd: " << dir.error().message << "\n";
+    return 1;
+  }
+  auto master_keys = load_master_keys(*dir, options.master_keys);
+  if (!master_keys) {
+    err << "iamd: " << master_keys.error().message << "\n";
     return 1;
   }
   if (auto t = tighten_data_dir(options.data, options.store.empty(), dir->notes); !t) {
@@ -224,7 +229,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   denv.store = store->get();
   denv.clock = &clock;
   denv.random = &random;
-  denv.master_key = dir->master_key;
+  denv.master_key = *master_keys;
   denv.catalog = &iam::ManagedCatalog::builtin();
   denv.quotas = quotas;
   denv.last_accessed_interval = options.last_accessed_interval;
@@ -289,6 +294,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   console::ConsoleOptions copts;
   copts.allow_signup = options.allow_signup;
   copts.assets_dir = options.console_dir;
+  copts.home_account = root.account_id;  // the console's sessions and sign-in counters
   crypto::OsRandom console_random;
   console::Console web_console(gateway, domain, clock, console_random, copts);
   // With the store on PostgreSQL every request waits on the network (the per-request sync,
@@ -327,6 +333,10 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   const std::string endpoint = client_endpoint(options.listen, server.port(), tls);
   out << "iamd: account " << root.account_id << ", data in " << options.data.string()
       << (options.store.empty() ? "" : ", store on PostgreSQL") << "\n";
+  out << "iamd: master key " << master_keys->current_id();
+  for (std::size_t i = 1; i < master_keys->ids().size(); ++i)
+    out << (i == 1 ? " (also opens " : ", ") << master_keys->ids()[i];
+  out << (master_keys->size() > 1 ? ")\n" : "\n");
   if (plan->generated) {
     // [IMPL] The secret is printed only when it was just generated, like the key itself.
     out << "iamd: to keep the root key in your aws CLI configuration (profile " << kAwsProfile << "):\n"
@@ -359,6 +369,8 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
                                std::chrono::seconds(api::RoleUsage::kDefaultInterval));
   // systemd (Type=notify): ready once the port answers and the lines above are out.
   notify_systemd("READY=1\nSTATUS=listening on " + listening);
+  // Expired console sessions and sign-in counters quiet for a day (console/sessions.h).
+  PeriodicFlusher console_pruner([&] { (void)web_console.prune(); }, std::chrono::hours(1));
   int sig = 0;
   for (;;) {
     sigwait(&signals, &sig);

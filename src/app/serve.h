@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/web_identity.h"
+#include "app/data_dir.h"
 #include "common/result.h"
 
 namespace iamd::app {
@@ -46,6 +47,8 @@ struct ServeOptions {
   std::filesystem::path tls_key;
   // Seconds a stop signal lets requests in flight finish (http::ServerOptions::shutdown_grace).
   std::int64_t shutdown_grace = 5;
+  // The master keys (app/data_dir.h; docs/operations.md "Keys and their rotation").
+  MasterKeyFiles master_keys;
 };
 
 // The issuers' keys of `specs` ("ISSUER=SOURCE" each; an issuer given twice gets the keys of

@@ -14,6 +14,7 @@
 #include "app/account_tool.h"
 #include "app/backup.h"
 #include "app/dump_tool.h"
+#include "app/keys_tool.h"
 #include "app/serve.h"
 #endif
 
@@ -112,6 +113,30 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
 #if IAMD_HAS_SERVER
+  // The master key flags of the server and of every tool that opens its store
+  // (docs/operations.md "Keys and their rotation").
+  struct KeyFlags {
+    std::string current;
+    std::vector<std::string> accepted;
+    iamd::app::MasterKeyFiles files() const {
+      iamd::app::MasterKeyFiles f;
+      f.current = current;
+      for (const std::string& a : accepted) f.accepted.emplace_back(a);
+      return f;
+    }
+  };
+  auto add_key_flags = [](CLI::App* cmd, KeyFlags& flags) {
+    cmd->add_option("--master-key-file", flags.current,
+                    "the master key that seals secrets and session tokens: 32 bytes, mode 0600 (default: "
+                    "<data>/master.key, created on first start)")
+        ->envname("IAMD_MASTER_KEY_FILE");
+    cmd->add_option("--accept-master-key-file", flags.accepted,
+                    "a previous or next master key: what it sealed still opens, it seals nothing (repeatable; key "
+                    "rotation)")
+        ->allow_extra_args(false);
+  };
+  KeyFlags serve_keys, account_keys, reseal_keys;
+
   iamd::app::ServeOptions serve_options;
   std::string data_dir = serve_options.data.string();
   CLI::App* serve = app.add_subcommand("serve", "serve the IAM and STS APIs (aws CLI, boto3, SDKs)");
@@ -156,6 +181,7 @@ int main(int argc, char** argv) {
                    "seconds that SIGTERM/SIGINT lets requests in flight finish before closing their connections")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600}))
       ->capture_default_str();
+  add_key_flags(serve, serve_keys);
 
   iamd::app::CreateAccountOptions account_options;
   std::string account_data = account_options.data.string();
@@ -192,6 +218,21 @@ int main(int argc, char** argv) {
   import_cmd->add_option("--input", import_options.file, "the file to read, or - for standard input")
       ->capture_default_str();
   import_cmd->footer("Exit status: 0 imported, 1 failure (nothing imported), 2 bad flags.");
+  add_key_flags(create_account, account_keys);
+
+  CLI::App* keys = app.add_subcommand("keys", "master keys and their rotation (docs/operations.md)");
+  keys->require_subcommand(1);
+  std::string new_key_file;
+  CLI::App* generate_key = keys->add_subcommand("generate", "write a new random master key to FILE (mode 0600)");
+  generate_key->add_option("FILE", new_key_file, "where to write it (never over an existing file)")->required();
+  iamd::app::ResealOptions reseal_options;
+  std::string reseal_data = reseal_options.data.string();
+  CLI::App* reseal = keys->add_subcommand(
+      "reseal",
+      "re-seal every stored secret under the current master key, in one transaction (SQLite: server stopped)");
+  reseal->add_option("--data", reseal_data, "the server's data folder")->capture_default_str();
+  reseal->add_option("--store", reseal_options.store, "the store's URL (default: the data folder's SQLite store)");
+  add_key_flags(reseal, reseal_keys);
 #endif
 
   try {
@@ -212,10 +253,12 @@ int main(int argc, char** argv) {
 #if IAMD_HAS_SERVER
     if (*serve) {
       serve_options.data = data_dir;
+      serve_options.master_keys = serve_keys.files();
       return iamd::app::serve(serve_options, std::cout, std::cerr);
     }
     if (*create_account) {
       account_options.data = account_data;
+      account_options.master_keys = account_keys.files();
       return iamd::app::create_account(account_options, std::cout, std::cerr);
     }
     if (*backup) return iamd::app::backup(backup_data, backup_output, std::cout, std::cerr);
@@ -226,6 +269,11 @@ int main(int argc, char** argv) {
     if (*import_cmd) {
       import_options.data = import_data;
       return iamd::app::import_data(import_options, std::cin, std::cerr);
+    if (*generate_key) return iamd::app::generate_key(new_key_file, std::cout, std::cerr);
+    if (*reseal) {
+      reseal_options.data = reseal_data;
+      reseal_options.master_keys = reseal_keys.files();
+      return iamd::app::reseal_keys(reseal_options, std::cout, std::cerr);
     }
 #endif
     if (*validate) {

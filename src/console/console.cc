@@ -223,14 +223,17 @@ struct Console::State {
         clock(c),
         random(r),
         options(std::move(o)),
-        per_address(kFreeFailuresPerAddress),
-        per_principal(kFreeFailuresPerPrincipal) {}
+        records(d, options.home_account),
+        sessions(records),
+        per_address(records, "address", kFreeFailuresPerAddress),
+        per_principal(records, "principal", kFreeFailuresPerPrincipal) {}
 
   api::Gateway& gateway;
   iam::IamDomain& domain;
   const common::Clock& clock;
   common::Random& random;
   ConsoleOptions options;
+  ConsoleStore records;
   SessionTable sessions;
   Throttle per_address;
   Throttle per_principal;
@@ -264,7 +267,7 @@ struct Console::State {
     return c;
   }
 
-  std::optional<Session> current(const api::ApiRequest& req) const {
+  std::optional<Session> current(const api::ApiRequest& req) {
     const std::string id = cookie_value(req);
     if (id.empty()) return std::nullopt;
     return sessions.find(id, clock.now());
@@ -339,9 +342,10 @@ struct Console::State {
   api::ApiResponse signed_in(Session s, const api::ApiRequest& req) {
     const common::Timestamp now = clock.now();
     s.expires = common::Timestamp{now.seconds + options.session_seconds};
-    Session made = sessions.create(std::move(s), random, now);
-    api::ApiResponse r = json_response(200, session_json(made, req));
-    r.headers.emplace_back("Set-Cookie", cookie(made.id, options.session_seconds, req));
+    auto made = sessions.create(std::move(s), random, now);
+    if (!made) return json_error(500, "InternalFailure", made.error().message);
+    api::ApiResponse r = json_response(200, session_json(*made, req));
+    r.headers.emplace_back("Set-Cookie", cookie(made->id, options.session_seconds, req));
     return r;
   }
 
@@ -353,13 +357,17 @@ struct Console::State {
   api::ApiResponse failed(const std::string& key, const api::ApiRequest& req, std::string_view code,
                           std::string_view message) {
     const common::Timestamp now = clock.now();
-    per_address.failed(key + "|" + req.source_ip, now);
-    per_principal.failed(key, now);
+    // [IMPL] A failure that cannot be counted is not answered as an ordinary one: the brake
+    // must not silently stop braking.
+    auto a = per_address.failed(key + "|" + req.source_ip, now);
+    auto p = per_principal.failed(key, now);
+    if (!a || !p) return json_error(500, "InternalFailure", (!a ? a.error() : p.error()).message);
     return json_error(401, code, message);
   }
   void succeeded(const std::string& key, const api::ApiRequest& req) {
-    per_address.succeeded(key + "|" + req.source_ip);
-    per_principal.succeeded(key);
+    // [IMPL] A counter not cleared only slows this principal's later mistakes.
+    (void)per_address.succeeded(key + "|" + req.source_ip);
+    (void)per_principal.succeeded(key);
   }
 
   api::ApiResponse sign_in(const api::ApiRequest& req, const protocol::JsonNode& body);
@@ -391,6 +399,16 @@ Console::Console(api::Gateway& gateway, iam::IamDomain& domain, const common::Cl
     : state_(std::make_unique<State>(gateway, domain, clock, random, std::move(options))) {}
 
 Console::~Console() = default;
+
+common::Result<std::size_t> Console::prune() {
+  const common::Timestamp now = state_->clock.now();
+  auto sessions = state_->sessions.prune(now);
+  if (!sessions) return sessions.error();
+  // Both throttles' records are of one kind: one prune covers them.
+  auto counters = state_->per_address.prune(now);
+  if (!counters) return counters.error();
+  return *sessions + *counters;
+}
 
 bool Console::serves(const api::ApiRequest& req) {
   if (req.path == "/console" || req.path.starts_with("/console/")) return true;
@@ -482,7 +500,7 @@ api::ApiResponse Console::State::api(const api::ApiRequest& req, std::string_vie
     return json_error(403, "InvalidCsrfToken", "The request's CSRF token is missing or wrong. Reload the page.");
   }
   if (endpoint == "signout") {
-    sessions.erase(s->id);
+    if (auto e = sessions.erase(s->id); !e) return json_error(500, "InternalFailure", e.error().message);
     api::ApiResponse r = json_response(200, R"({"signedIn": false})");
     r.headers.emplace_back("Set-Cookie", cookie("", 0, req));
     return r;
@@ -497,7 +515,7 @@ api::ApiResponse Console::State::api(const api::ApiRequest& req, std::string_vie
   if (endpoint == "root-mfa/enable" || endpoint == "root-mfa/deactivate") return root_mfa(req, *s, endpoint, *body);
   if (endpoint == "switch-back") {
     s->role.reset();
-    sessions.update(*s);
+    if (auto u = sessions.update(*s); !u) return json_error(500, "InternalFailure", u.error().message);
     return json_response(200, session_json(*s, req));
   }
   return json_error(404, "NotFound", "No such console endpoint.");
@@ -762,7 +780,7 @@ api::ApiResponse Console::State::change_password(const api::ApiRequest& req, Ses
     return json_error(answer.status, xml_text(answer.body, "Code"), xml_text(answer.body, "Message"));
   }
   s.password_reset_required = false;
-  sessions.update(s);
+  if (auto u = sessions.update(s); !u) return json_error(500, "InternalFailure", u.error().message);
   return json_response(200, session_json(s, req));
 }
 
@@ -866,7 +884,7 @@ api::ApiResponse Console::State::switch_role(const api::ApiRequest& req, Session
   const auto expires = common::parse_aws_date(xml_text(answer.body, "Expiration"));
   role.expires = expires ? *expires : common::Timestamp{clock.now().seconds + options.role_seconds};
   s.role = std::move(role);
-  sessions.update(s);
+  if (auto u = sessions.update(s); !u) return json_error(500, "InternalFailure", u.error().message);
   return json_response(200, session_json(s, req));
 }
 

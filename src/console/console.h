@@ -24,6 +24,9 @@ struct ConsoleOptions {
   std::filesystem::path assets_dir;      // empty: the embedded files
   std::int64_t session_seconds = 43200;  // [AWS] a console sign-in lasts 12 hours
   std::int64_t role_seconds = 3600;      // [AWS] a switched role's session lasts one hour
+  // The account the console's sessions and sign-in counters are stored in (the server's
+  // own); empty: the store's first account (console/sessions.h).
+  std::string home_account;
 };
 
 class Console {
@@ -41,6 +44,10 @@ class Console {
   static bool may_block(std::string_view method, std::string_view path);
 
   api::ApiResponse handle(const api::ApiRequest& request);
+
+  // Deletes the expired sessions and the sign-in counters quiet for a day from the store
+  // (the server's hourly flusher). Returns how many records went.
+  common::Result<std::size_t> prune();
 
  private:
   struct State;

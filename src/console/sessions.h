@@ -1,7 +1,20 @@
-// The console's signed-in sessions and its brake on password guessing. Both live in the
-// memory of one server: [IMPL] a restart signs everyone out, and with several servers behind
-// one address a session works on the server that made it only (issue 14 moves them to the
-// store). Thread-safe.
+// The console's signed-in sessions and its brake on password guessing, kept in the store
+// (issue 14) so that a restart keeps everyone signed in and every node of a deployment knows
+// every session and counts every failed sign-in:
+//
+// - a session is a record of kind kConsoleSession whose id is the SHA-256 (hex) of the cookie
+//   value, never the value itself (a copy of the database signs no one in); the switched
+//   role's temporary credentials are sealed with the master keys (iam::DomainEnv::master_key),
+//   bound to the record id; expiry is checked on every read, and expired records are deleted
+//   by prune() (the server's hourly flusher);
+// - reading a session on every console request is one cache probe (store::DerivedCache keyed
+//   by the record's change key): a write through any node (switch role, sign-out) is seen at
+//   the next request;
+// - the failure counters are records of kind kConsoleThrottle (id: the SHA-256 of the
+//   throttle's name and key: no email, user name or address in clear), read at each sign-in
+//   and written at each failure in a write transaction, so two nodes brake as one.
+// [IMPL] Both kinds live in the console's home account (the server's own account), which the
+// store requires every record to have. Thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -11,11 +24,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 
 #include "api/gateway.h"
 #include "common/random.h"
+#include "common/result.h"
 #include "common/time.h"
+#include "iam/service.h"
+#include "store/derived_cache.h"
 
 namespace iamd::console {
 
@@ -43,47 +59,71 @@ struct Session {
   std::optional<SwitchedRole> role;
 };
 
-class SessionTable {
+// The store and keys the console keeps its records with, and the account they belong to.
+class ConsoleStore {
  public:
-  // At most `capacity` sessions; the oldest expiring are dropped first when full.
-  explicit SessionTable(std::size_t capacity = 100000) : capacity_(capacity) {}
-
-  // A new session for `s` (its id and CSRF token drawn from `random`); returns its copy.
-  Session create(Session s, common::Random& random, common::Timestamp now);
-  // The live session with id `id`, as a copy; empty when there is none or it expired.
-  std::optional<Session> find(std::string_view id, common::Timestamp now) const;
-  // Replaces the stored session of the same id (no-op when it ended meanwhile).
-  void update(const Session& s);
-  void erase(std::string_view id);
-  std::size_t size() const;
+  // `home_account` empty: the store's first account (read once).
+  ConsoleStore(iam::IamDomain& domain, std::string home_account)
+      : domain_(domain), home_account_(std::move(home_account)) {}
+  iam::IamDomain& domain() const { return domain_; }
+  // The account the records are kept in.
+  common::Result<std::string> account();
 
  private:
-  std::size_t capacity_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Session> sessions_;
+  iam::IamDomain& domain_;
+  std::mutex mu_;
+  std::string home_account_;
+};
+
+class SessionTable {
+ public:
+  explicit SessionTable(ConsoleStore& store, std::size_t cache_capacity = 100000);
+
+  // A new session for `s` (its id and CSRF token drawn from `random`), stored; returns it.
+  common::Result<Session> create(Session s, common::Random& random, common::Timestamp now);
+  // The live session with id `id`, as a copy; empty when there is none, it expired, or the
+  // store does not answer.
+  std::optional<Session> find(std::string_view id, common::Timestamp now);
+  // Replaces the stored session of the same id (no-op when it ended meanwhile).
+  common::Result<void> update(const Session& s);
+  common::Result<void> erase(std::string_view id);
+  // Deletes the expired sessions; returns how many.
+  common::Result<std::size_t> prune(common::Timestamp now);
+  // Sessions stored (live or not yet pruned).
+  std::size_t size();
+  // Store reads of sessions so far (cache misses): for tests.
+  std::uint64_t reads() const { return cache_.builds(); }
+
+ private:
+  ConsoleStore& store_;
+  store::DerivedCache<std::shared_ptr<const Session>> cache_;
 };
 
 // Failed sign-ins per key ("who|address" and "who"): [IMPL] the first `free_failures` failures
 // cost nothing; after them each attempt must wait 2^(n - free) seconds (at most 15 minutes)
-// since the last failure. A success clears the key.
+// since the last failure. A success clears the key. [IMPL] A key quiet for a day is forgotten
+// (prune).
 class Throttle {
  public:
-  explicit Throttle(int free_failures) : free_(free_failures) {}
-  // Seconds to wait before the next attempt for `key` (0: now).
+  // `name` tells this throttle's records from another's (per address, per principal).
+  Throttle(ConsoleStore& store, std::string name, int free_failures)
+      : store_(store), name_(std::move(name)), free_(free_failures) {}
+  // Seconds to wait before the next attempt for `key` (0: now). [IMPL] When the store does
+  // not answer, 0: the sign-in's own store reads fail next.
   std::int64_t wait(std::string_view key, common::Timestamp now) const;
-  void failed(std::string_view key, common::Timestamp now);
-  void succeeded(std::string_view key);
+  common::Result<void> failed(std::string_view key, common::Timestamp now);
+  common::Result<void> succeeded(std::string_view key);
+  // Deletes the records of keys quiet for a day; returns how many.
+  common::Result<std::size_t> prune(common::Timestamp now);
+
+  static constexpr std::int64_t kMaxWait = 900;
+  static constexpr std::int64_t kForgetAfter = 86400;
 
  private:
-  struct Entry {
-    int failures = 0;
-    common::Timestamp last;
-  };
-  static constexpr std::int64_t kMaxWait = 900;
-  static constexpr std::size_t kCapacity = 100000;
+  std::string record_id(std::string_view key) const;
+  ConsoleStore& store_;
+  std::string name_;
   int free_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> entries_;
 };
 
 }  // namespace iamd::console

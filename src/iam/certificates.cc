@@ -280,7 +280,7 @@ std::string new_service_password(common::Random& random) {
 }
 
 Result<std::string> seal_base64(const DomainEnv& env, std::string_view secret, std::string_view id) {
-  auto sealed = crypto::seal(env.master_key, secret, id, *env.random);
+  auto sealed = env.master_key.seal(secret, id, *env.random);
   if (!sealed) return sealed.error();
   return common::base64_encode(*sealed);
 }
@@ -296,6 +296,43 @@ Result<std::pair<std::string, std::string>> certificate_owner(store::ReadTransac
 }
 
 }  // namespace
+
+namespace internal {
+
+Result<bool> reseal_certificate_record(const DomainEnv& env, store::Resource& r) {
+  auto reseal = [&](std::string& field) -> Result<bool> {
+    std::string raw;
+    if (!common::base64_decode(field, raw)) {
+      return Error{std::string(store::kStorageFailure), "the sealed secret of " + r.id + " is corrupt", ""};
+    }
+    if (env.master_key.sealed_with_current(raw)) return false;
+    auto secret = env.master_key.open(raw, r.id);
+    if (!secret) {
+      return Error{std::string(store::kStorageFailure),
+                   "the secret of " + r.id + " does not open: " + secret.error().message, ""};
+    }
+    auto sealed = seal_base64(env, *secret, r.id);
+    if (!sealed) return sealed.error();
+    field = std::move(sealed).value();
+    return true;
+  };
+  if (r.kind == ResourceKind::kServerCertificate) {
+    auto s = to_server_certificate(r);
+    if (!s) return s.error();
+    auto changed = reseal(s->sealed_key);
+    if (!changed || !*changed) return changed;
+    r.body = to_resource(*s).body;
+    return true;
+  }
+  auto s = to_credential(r, "");
+  if (!s) return s.error();
+  auto changed = reseal(s->sealed_password);
+  if (!changed || !*changed) return changed;
+  r.body = to_resource(*s, r.account_id, r.owner_id).body;
+  return true;
+}
+
+}  // namespace internal
 
 // ---- Signing certificates ----
 

@@ -8,6 +8,7 @@
 
 #include "common/random.h"
 #include "common/time.h"
+#include "crypto/key_ring.h"
 #include "iam/catalog.h"
 #include "iam/password.h"
 #include "iam/quotas.h"
@@ -24,7 +25,9 @@ struct DomainEnv {
   store::Store* store = nullptr;
   const common::Clock* clock = nullptr;
   common::Random* random = nullptr;  // thread-safe (password salts are drawn outside transactions)
-  std::string master_key;            // 32 bytes: seals access key secrets
+  // The master keys (crypto/key_ring.h): the current one seals access key secrets, MFA seeds
+  // and service passwords; every key of the ring opens them.
+  crypto::KeyRing master_key;
   std::string partition = "aws";
   const ManagedCatalog* catalog = nullptr;
   Quotas quotas;  // AWS's defaults unless configured

@@ -256,6 +256,12 @@ struct MfaDeviceCounts {
   std::int64_t root_enabled = 0;
 };
 common::Result<MfaDeviceCounts> count_mfa_devices(store::ReadTransaction& tx, std::string_view account_id);
+// `iamd keys reseal` (IamDomain::reseal_secrets): the record's secret re-sealed under the
+// current master key in `r.body`; false (nothing changed) when it already was. A secret that
+// opens under no key of the ring is a StorageFailure naming the record.
+common::Result<bool> reseal_mfa_device(const DomainEnv& env, store::Resource& r);
+// A server certificate's private key or a service-specific credential's password.
+common::Result<bool> reseal_certificate_record(const DomainEnv& env, store::Resource& r);
 // ---- end of MFA devices ----
 
 // ---- Identity providers (providers.cc) ----

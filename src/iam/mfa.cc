@@ -135,7 +135,7 @@ Result<void> save(store::Transaction& tx, Device d) {
 }
 
 Result<std::string> open_seed(const DomainEnv& env, const Device& d) {
-  auto seed = crypto::open_sealed(env.master_key, d.body.sealed_seed, d.record.id);
+  auto seed = env.master_key.open(d.body.sealed_seed, d.record.id);
   if (!seed) return Error{std::string(store::kStorageFailure), "the seed of " + d.record.id + " does not open", ""};
   return seed;
 }
@@ -252,6 +252,22 @@ Result<MfaDeviceCounts> count_mfa_devices(store::ReadTransaction& tx, std::strin
   return counts;
 }
 
+Result<bool> reseal_mfa_device(const DomainEnv& env, store::Resource& r) {
+  auto body = decode_body(r);
+  if (!body) return body.error();
+  if (env.master_key.sealed_with_current(body->sealed_seed)) return false;
+  auto seed = env.master_key.open(body->sealed_seed, r.id);
+  if (!seed) {
+    return Error{std::string(store::kStorageFailure),
+                 "the seed of MFA device " + r.id + " does not open: " + seed.error().message, ""};
+  }
+  auto sealed = env.master_key.seal(*seed, r.id, *env.random);
+  if (!sealed) return sealed.error();
+  body->sealed_seed = std::move(sealed).value();
+  r.body = encode_body(*body);
+  return true;
+}
+
 }  // namespace internal
 
 std::string IamDomain::mfa_serial(std::string_view account_id, std::string_view path, std::string_view name) const {
@@ -275,7 +291,7 @@ Result<MfaDevices::NewVirtualMfaDevice> MfaDevices::create_virtual_mfa_device(co
   r.create_date = env_.clock->now();
   const std::string seed = env_.random->bytes(kSeedBytes);
   MfaBody body;
-  auto sealed = crypto::seal(env_.master_key, seed, r.id, *env_.random);
+  auto sealed = env_.master_key.seal(seed, r.id, *env_.random);
   if (!sealed) return sealed.error();
   body.sealed_seed = std::move(sealed).value();
   body.tags = tags;

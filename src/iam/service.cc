@@ -77,10 +77,10 @@ Result<bool> IamDomain::bootstrap_root(std::string_view account_id, std::string_
     if (auto r = (*tx)->commit(); !r) return r.error();
     return existing.has_value();
   }
-  auto sealed = crypto::seal(env_.master_key, root_secret, root_key_id, *env_.random);
+  auto sealed = env_.master_key.seal(root_secret, root_key_id, *env_.random);
   if (!sealed) return sealed.error();
   if (existing) {
-    auto current = crypto::open_sealed(env_.master_key, existing->secret_ciphertext, root_key_id);
+    auto current = env_.master_key.open(existing->secret_ciphertext, root_key_id);
     if (!current || *current != root_secret) {
       // The store updates a key's status and last use only: a new secret is a new key with
       // the same id (deleted and created in this transaction). [IMPL] Its status stays, its
@@ -120,7 +120,7 @@ Result<KeyOwner> IamDomain::resolve_access_key(std::string_view access_key_id) {
   if (!tx) return tx.error();
   auto key = (*tx)->get_access_key(access_key_id);
   if (!key) return key.error();
-  auto secret = crypto::open_sealed(env_.master_key, key->secret_ciphertext, key->id);
+  auto secret = env_.master_key.open(key->secret_ciphertext, key->id);
   if (!secret) return Error{"StorageFailure", "the secret of " + key->id + " does not open with this master key", ""};
   KeyOwner owner;
   owner.account_id = key->account_id;
@@ -260,7 +260,7 @@ Result<NewAccessKey> Users::create_access_key(const Write& wr, std::string_view 
   out.key.user_id = user_id;
   out.key.create_date = env_.clock->now();
   out.secret = common::make_secret_access_key(*env_.random);
-  auto sealed = crypto::seal(env_.master_key, out.secret, out.key.id, *env_.random);
+  auto sealed = env_.master_key.seal(out.secret, out.key.id, *env_.random);
   if (!sealed) return sealed.error();
   out.key.secret_ciphertext = *sealed;
   if (auto r = wr.tx.create_access_key(out.key); !r) return r.error();

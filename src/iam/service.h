@@ -76,6 +76,18 @@ class IamDomain {
                               bool install, std::string_view previous_key_id);
   // bootstrap_root with install and nothing replaced (idempotent).
   Result<void> bootstrap(std::string_view account_id, std::string_view root_key_id, std::string_view root_secret);
+  // `iamd keys reseal` (reseal.cc; docs/operations.md "Keys and their rotation"): every
+  // secret of the store (access key secrets, MFA seeds, server certificates' private keys,
+  // service-specific credentials' passwords) re-sealed under the current master key, in one
+  // write transaction; values sealed with it already are left alone. Fails, changing nothing,
+  // when a secret opens under no key of the ring.
+  struct ResealCounts {
+    std::size_t access_keys = 0;  // re-sealed
+    std::size_t mfa_devices = 0;
+    std::size_t certificates = 0;  // server certificates and service-specific credentials
+    std::size_t unchanged = 0;     // sealed with the current key already
+  };
+  Result<ResealCounts> reseal_secrets();
   Result<KeyOwner> resolve_access_key(std::string_view access_key_id);
   // The user with unique id `user_id` (a session's user), in a read snapshot of its own.
   Result<store::User> user_by_id(std::string_view user_id);

@@ -192,6 +192,8 @@ enum class ResourceKind {
   kLastAccessedJob,            // id: the job id (GenerateServiceLastAccessedDetails)
   kStsPreferences,             // id: the account id (SetSecurityTokenServicePreferences)
   kRootLogin,                  // id: the root email in lower case; name: as given (iam/root_login.h)
+  kConsoleSession,             // id = name: SHA-256 (hex) of a console session cookie (console/sessions.h)
+  kConsoleThrottle,            // id = name: SHA-256 (hex) of a sign-in brake's key (console/sessions.h)
 };
 
 struct Resource {

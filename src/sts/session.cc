@@ -10,7 +10,8 @@ namespace iamd::sts {
 namespace {
 
 constexpr char kMagic = 'I';
-constexpr char kVersion = 1;
+constexpr char kLegacyVersion = 1;  // no key id (before key rings)
+constexpr char kVersion = 2;        // crypto::KeyRing's keyed form
 
 common::Error does_not_open() {
   return common::Error{std::string(kTokenDoesNotOpen), "the session token does not open", ""};
@@ -127,12 +128,12 @@ common::Error expired_token() {
   return common::Error{"ExpiredToken", "The security token included in the request is expired", ""};
 }
 
-TokenSealer::TokenSealer(std::string key) : key_(std::move(key)) {
-  assert(key_.size() == crypto::kSealKeySize);
+TokenSealer::TokenSealer(crypto::KeyRing keys) : keys_(std::move(keys)) {
+  assert(!keys_.empty());
 }
 
 common::Result<std::string> TokenSealer::seal(const Session& session, common::Random& random) const {
-  auto sealed = crypto::seal(key_, encode(session), session.access_key_id, random);
+  auto sealed = keys_.seal(encode(session), session.access_key_id, random);
   if (!sealed) return sealed.error();
   std::string raw;
   raw.reserve(2 + sealed->size());
@@ -146,8 +147,8 @@ common::Result<Session> TokenSealer::open(std::string_view access_key_id, std::s
   constexpr std::size_t kMaxToken = 8192;  // a token of the largest session AWS allows is far smaller
   std::string raw;
   if (token.size() > kMaxToken || !common::base64_decode(token, raw)) return does_not_open();
-  if (raw.size() < 2 || raw[0] != kMagic || raw[1] != kVersion) return does_not_open();
-  auto plain = crypto::open_sealed(key_, std::string_view(raw).substr(2), access_key_id);
+  if (raw.size() < 2 || raw[0] != kMagic || (raw[1] != kVersion && raw[1] != kLegacyVersion)) return does_not_open();
+  auto plain = keys_.open(std::string_view(raw).substr(2), access_key_id);
   if (!plain) return does_not_open();
   Session s;
   if (!decode(*plain, s) || s.access_key_id != access_key_id) return does_not_open();

@@ -9,8 +9,11 @@
 // store read, and a token presented with any other access key id, altered, truncated or
 // sealed under another key does not open.
 //
-// Token layout [IMPL]: base64 of  'I' | version (1) | nonce (12) | ciphertext | tag (16);
-// the plaintext is the fields below in a fixed order, each a varint length and bytes.
+// Token layout [IMPL]: base64 of  'I' | version | sealed, the sealed form of
+// crypto::KeyRing: version 2 names the master key that sealed it (key id, then nonce (12) |
+// ciphertext | tag (16)); version 1 (before key rings) is nonce | ciphertext | tag and opens
+// under any key of the ring. The plaintext is the fields below in a fixed order, each a
+// varint length and bytes. A token sealed under a key the ring no longer holds does not open.
 // Thread-safety: TokenSealer is immutable after construction; seal/open are thread-safe.
 #pragma once
 
@@ -23,6 +26,7 @@
 #include "common/random.h"
 #include "common/result.h"
 #include "common/time.h"
+#include "crypto/key_ring.h"
 
 namespace iamd::sts {
 
@@ -61,17 +65,17 @@ inline constexpr std::string_view kTokenDoesNotOpen = "TokenDoesNotOpen";
 
 class TokenSealer {
  public:
-  // `key`: 32 bytes (crypto::kSealKeySize).
-  explicit TokenSealer(std::string key);
+  // `keys`: the token keys (the master keys' ring derived for tokens); the current seals.
+  explicit TokenSealer(crypto::KeyRing keys);
 
   common::Result<std::string> seal(const Session& session, common::Random& random) const;
-  // The session of `token` when it opens under this key and was sealed for `access_key_id`;
+  // The session of `token` when it opens under a key of the ring and was sealed for `access_key_id`;
   // an error with code kTokenDoesNotOpen otherwise (the caller answers InvalidClientTokenId).
   // Expiry is the caller's check (it has the clock).
   common::Result<Session> open(std::string_view access_key_id, std::string_view token) const;
 
  private:
-  std::string key_;
+  crypto::KeyRing keys_;
 };
 
 }  // namespace iamd::sts

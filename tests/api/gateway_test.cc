@@ -76,7 +76,7 @@ class GatewayTest : public ::testing::Test {
     env.store = store_.get();
     env.clock = &clock_;
     env.random = &random_;
-    env.master_key = std::string(32, 'k');
+    env.master_key = crypto::KeyRing::single(std::string(32, 'k'));
     env.catalog = &iam::ManagedCatalog::builtin();
     // The last accessed bookkeeping writes once a day here: the tests that count store
     // writes and generations see only the operations' own (its tests: tests/iam).

@@ -14,6 +14,7 @@
 
 #include "api/gateway.h"
 #include "common/strings.h"
+#include "console/sessions.h"
 #include "crypto/crypto.h"
 #include "iam/catalog.h"
 #include "iam/password.h"
@@ -112,7 +113,7 @@ class ConsoleTest : public ::testing::Test {
     env.store = store_.get();
     env.clock = &clock_;
     env.random = &random_;
-    env.master_key = std::string(32, 'k');
+    env.master_key = crypto::KeyRing::single(std::string(32, 'k'));
     env.catalog = &iam::ManagedCatalog::builtin();
     env.passwords = &hasher_;
     env.last_accessed_interval = 86400;
@@ -126,6 +127,7 @@ class ConsoleTest : public ::testing::Test {
     ConsoleOptions o;
     o.allow_signup = allow_signup;
     o.assets_dir = std::move(dir);
+    o.home_account = kBootAccount;
     console_ = std::make_unique<Console>(*gateway_, *domain_, clock_, console_random_, o);
   }
 
@@ -143,7 +145,7 @@ class ConsoleTest : public ::testing::Test {
     if (with_csrf && !b.csrf.empty()) r.headers.emplace_back("X-CSRF-Token", b.csrf);
     for (const auto& [k, v] : extra) r.headers.emplace_back(k, v);
     EXPECT_TRUE(Console::serves(r)) << path;
-    api::ApiResponse answer = console_->handle(r);
+    api::ApiResponse answer = (node_ != nullptr ? node_ : console_.get())->handle(r);
     const std::string set = header_of(answer, "Set-Cookie");
     if (!set.empty()) {
       const std::size_t eq = set.find('=');
@@ -202,6 +204,7 @@ class ConsoleTest : public ::testing::Test {
   std::unique_ptr<iam::IamDomain> domain_;
   std::unique_ptr<api::Gateway> gateway_;
   std::unique_ptr<Console> console_;
+  Console* node_ = nullptr;  // another node's console to send requests to (none: console_)
 };
 
 TEST_F(ConsoleTest, SignUpIsOffUnlessAllowed) {
@@ -725,6 +728,130 @@ TEST_F(ConsoleTest, FilesAreServedWithTheirHeadersAndNothingElse) {
   EXPECT_FALSE(Console::serves(api_call));
   api_call.method = "POST";
   EXPECT_FALSE(Console::serves(api_call));
+}
+
+// ---- Sessions and the brake in the store (issue 14) ----
+
+TEST_F(ConsoleTest, TwoConsolesOverOneStoreShareSessionsAndTheBrake) {
+  // A second node: its own domain, gateway and console over the same store.
+  iam::DomainEnv env = domain_->env();
+  iam::IamDomain domain2(env);
+  api::Gateway gateway2(domain2, clock_, gateway_random_);
+  ConsoleOptions o;
+  o.home_account = kBootAccount;
+  Console node2(gateway2, domain2, clock_, console_random_, o);
+  Browser a = signup("a@example.com", "A");
+  // The cookie made by node 1 works on node 2, with its CSRF token.
+  node_ = &node2;
+  api::ApiResponse r = call(a, "Action=GetCallerIdentity", true);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(xml_text(r.body, "Arn").find(":root"), std::string::npos);
+  // Signed out through node 2: node 1 knows at the next request.
+  Browser copy = a;
+  EXPECT_EQ(post(a, "signout", "{}").status, 200);
+  node_ = nullptr;
+  r = call(copy, "Action=ListUsers");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(json_member(r, "code"), "NotSignedIn");
+
+  // Guessing through both nodes is braked as through one: 3 failures on node 1 and 2 on
+  // node 2 from one address use up the 5 free ones.
+  const std::string bad = R"({"type": "root", "email": "a@example.com", "password": "wrong"})";
+  const std::string good = R"({"type": "root", "email": "a@example.com", "password": "Passw0rd!x"})";
+  Browser g;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(post(g, "signin", bad).status, 401);
+  node_ = &node2;
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(post(g, "signin", bad).status, 401);
+  r = post(g, "signin", good);
+  EXPECT_EQ(r.status, 429) << r.body;
+  node_ = nullptr;
+  r = post(g, "signin", good);
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(json_member(r, "retryAfter"), "1");
+}
+
+TEST_F(ConsoleTest, ARestartKeepsASessionAndItsSwitchedRole) {
+  Browser a = signup("a@example.com", "A");
+  const std::string account_a = account_of(a);
+  make_user(a, "dev", "Develop123!x", {"arn:aws:iam::aws:policy/AdministratorAccess"});
+  const std::string trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::)" + account_a +
+      R"(:root"},"Action":"sts:AssumeRole"}]})";
+  ASSERT_EQ(call(a, "Action=CreateRole&RoleName=Ops&AssumeRolePolicyDocument=" + form_escape(trust)).status, 200);
+  Browser dev;
+  ASSERT_EQ(user_signin(dev, account_a, "dev", "Develop123!x").status, 200);
+  ASSERT_EQ(post(dev, "switch-role", R"({"account": ")" + account_a + R"(", "roleName": "Ops"})").status, 200);
+  // A restart: a new gateway and console (nothing of the old ones kept), the same store.
+  console_.reset();
+  gateway_ = std::make_unique<api::Gateway>(*domain_, clock_, gateway_random_);
+  make_console(true);
+  api::ApiResponse r = call(dev, "Action=GetCallerIdentity", true);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(xml_text(r.body, "Arn"), "arn:aws:sts::" + account_a + ":assumed-role/Ops/dev");
+  r = call(a, "Action=ListUsers");
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+TEST_F(ConsoleTest, TheStoreHoldsNeitherCookiesNorCredentialsAndForgetsExpiredSessions) {
+  Browser a = signup("a@example.com", "A");
+  const std::string account_a = account_of(a);
+  make_user(a, "dev", "Develop123!x", {"arn:aws:iam::aws:policy/AdministratorAccess"});
+  const std::string trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::)" + account_a +
+      R"(:root"},"Action":"sts:AssumeRole"}]})";
+  ASSERT_EQ(call(a, "Action=CreateRole&RoleName=Ops&AssumeRolePolicyDocument=" + form_escape(trust)).status, 200);
+  Browser dev;
+  ASSERT_EQ(user_signin(dev, account_a, "dev", "Develop123!x").status, 200);
+  api::ApiResponse switched = post(dev, "switch-role", R"({"account": ")" + account_a + R"(", "roleName": "Ops"})");
+  ASSERT_EQ(switched.status, 200);
+  auto records = [&] {
+    auto tx = store_->begin_read();
+    EXPECT_TRUE(tx.has_value());
+    auto page = (*tx)->list_resources(store::ResourceKind::kConsoleSession, kBootAccount, std::nullopt, {});
+    EXPECT_TRUE(page.has_value());
+    return page->items;
+  };
+  const auto stored = records();
+  ASSERT_EQ(stored.size(), 2u);
+  for (const store::Resource& r : stored) {
+    EXPECT_NE(r.id, a.cookie);
+    EXPECT_NE(r.id, dev.cookie);
+    EXPECT_EQ(r.body.find(a.cookie), std::string::npos);
+    EXPECT_EQ(r.body.find(dev.cookie), std::string::npos);
+    EXPECT_EQ(r.body.find("ASIA"), std::string::npos) << "the role's credentials are sealed";
+  }
+  // Expired sessions are refused at once and deleted by prune; live ones stay.
+  clock_.set(common::Timestamp{kNow.seconds + 6 * 3600});
+  Browser late = signup("late@example.com", "Late");
+  clock_.set(common::Timestamp{kNow.seconds + 12 * 3600});
+  EXPECT_EQ(call(dev, "Action=ListUsers").status, 401);
+  auto pruned = console_->prune();
+  ASSERT_TRUE(pruned.has_value()) << pruned.error().message;
+  EXPECT_EQ(records().size(), 1u);
+  EXPECT_EQ(call(late, "Action=ListUsers").status, 200);
+}
+
+TEST_F(ConsoleTest, ReadingASessionIsACacheHitUntilItsRecordChanges) {
+  ConsoleStore records(*domain_, kBootAccount);
+  SessionTable table(records);
+  Session s;
+  s.who.account_id = kBootAccount;
+  s.arn = "arn:aws:iam::123456789012:root";
+  s.expires = common::Timestamp{kNow.seconds + 3600};
+  auto made = table.create(s, console_random_, kNow);
+  ASSERT_TRUE(made.has_value());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(table.find(made->id, kNow).has_value());
+  EXPECT_EQ(table.reads(), 1u);
+  Session changed = *made;
+  changed.password_reset_required = true;
+  ASSERT_TRUE(table.update(changed).has_value());
+  auto after = table.find(made->id, kNow);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_TRUE(after->password_reset_required);
+  EXPECT_EQ(table.reads(), 2u);
+  EXPECT_FALSE(table.find(std::string(64, 'f'), kNow).has_value());
+  ASSERT_TRUE(table.erase(made->id).has_value());
+  EXPECT_FALSE(table.find(made->id, kNow).has_value());
 }
 
 }  // namespace

@@ -90,7 +90,7 @@ class DomainTest : public ::testing::Test {
     env.store = store_.get();
     env.clock = &clock_;
     env.random = &random_;
-    env.master_key = std::string(32, 'k');
+    env.master_key = crypto::KeyRing::single(std::string(32, 'k'));
     env.catalog = &ManagedCatalog::builtin();
     env.quotas = quotas;
     env.passwords = hasher_.get();

@@ -144,7 +144,7 @@ class LastAccessedTest : public ::testing::Test {
     env.store = store_.get();
     env.clock = &clock_;
     env.random = &random_;
-    env.master_key = std::string(32, 'k');
+    env.master_key = crypto::KeyRing::single(std::string(32, 'k'));
     env.catalog = &ManagedCatalog::builtin();
     domain_ = std::make_unique<IamDomain>(env);
     ASSERT_TRUE(domain_->bootstrap(kAccount, "AKIAROOTEXAMPLE00001", "rootsecret").has_value());

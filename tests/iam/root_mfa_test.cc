@@ -47,7 +47,7 @@ class RootMfaTest : public ::testing::Test {
     env.store = store_.get();
     env.clock = &clock_;
     env.random = &random_;
-    env.master_key = std::string(32, 'k');
+    env.master_key = crypto::KeyRing::single(std::string(32, 'k'));
     domain_ = std::make_unique<IamDomain>(env);
     EXPECT_TRUE(domain_->bootstrap(kAccount, "AKIAROOTEXAMPLE00001", "root-secret").has_value());
   }

@@ -44,7 +44,7 @@ class CacheTest : public ::testing::Test {
     env.store = store_.get();
     env.clock = &clock_;
     env.random = &random_;
-    env.master_key = std::string(crypto::kSealKeySize, 'k');
+    env.master_key = crypto::KeyRing::single(std::string(crypto::kSealKeySize, 'k'));
     env.catalog = &iam::ManagedCatalog::builtin();
     domain_ = std::make_unique<iam::IamDomain>(env);
     ASSERT_TRUE(domain_->bootstrap(kAccount, "AKIAROOTROOTROOT0000", "root-secret").has_value());
