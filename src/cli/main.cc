@@ -269,6 +269,7 @@ int main(int argc, char** argv) {
     if (*import_cmd) {
       import_options.data = import_data;
       return iamd::app::import_data(import_options, std::cin, std::cerr);
+    }
     if (*generate_key) return iamd::app::generate_key(new_key_file, std::cout, std::cerr);
     if (*reseal) {
       reseal_options.data = reseal_data;

@@ -58,8 +58,9 @@ class PostgresServer {
       return;
     }
     url_ = out;
-    std::atexit([] { get().stop(); });
   }
+  // At exit (the static's destructor): the server stops and its folder goes.
+  ~PostgresServer() { stop(); }
   void stop() {
     if (folder_.empty()) return;
     const std::string command = std::string(IAMD_SOURCE_DIR "/scripts/pg-temp stop ") + folder_;

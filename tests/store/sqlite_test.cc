@@ -361,13 +361,18 @@ TEST(SqliteStore, OneOwnerAtATime) {
 }
 
 TEST(OpenStore, RejectsUnknownUrls) {
-  for (const char* url : {"", "memory", "sqlite:", "postgres://localhost/iamd", "file:/tmp/x"}) {
+  for (const char* url :
+       {"", "memory", "sqlite:", "postgres:/localhost/iamd", "mysql://localhost/iamd", "file:/tmp/x"}) {
     auto store = open_store(url);
     ASSERT_FALSE(store.has_value()) << url;
     EXPECT_EQ(store.error().code, kInvalidInput) << url;
   }
   auto memory = open_store("memory:");
   IAMD_EXPECT_OK(memory);
+  // A PostgreSQL URL is taken; a server that does not answer is Unavailable.
+  auto postgres = open_store("postgres://iamd@127.0.0.1:1/iamd?connect_timeout=2");
+  ASSERT_FALSE(postgres.has_value());
+  EXPECT_EQ(postgres.error().code, kUnavailable);
 }
 
 // The change log is bounded: a shard that overflows forgets its keys and answers with its
