@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,12 @@ struct ServeOptions {
   // instead of the embedded ones (empty: embedded).
   bool allow_signup = false;
   std::filesystem::path console_dir;
+  // Observability (docs/operations.md "Metrics", "Logs"): GET /metrics in the Prometheus text
+  // format; the log on stderr as text or one JSON object a line ("text", "json"); the access
+  // log, a line per request (unset: on with json, off with text).
+  bool metrics = true;
+  std::string log_format = "text";
+  std::optional<bool> access_log;
 };
 
 // The issuers' keys of `specs` ("ISSUER=SOURCE" each; an issuer given twice gets the keys of
@@ -45,7 +52,8 @@ struct ServeOptions {
 common::Result<std::shared_ptr<const api::WebIdentityKeys>> load_oidc_jwks(const std::vector<std::string>& specs);
 
 // Runs until a stop signal; returns the process exit status. Prints the bound address
-// ("iamd: listening on http://HOST:PORT") and, on first start only, the root credentials.
+// ("iamd: listening on http://HOST:PORT") and, on first start only, the root credentials, on
+// `out`; the log (options.log_format) goes to `err`.
 int serve(const ServeOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace iamd::app
