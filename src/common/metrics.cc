@@ -7,10 +7,9 @@
 
 namespace iamd::common::metrics {
 
-std::size_t shard_index() noexcept {
+std::size_t next_shard() noexcept {
   static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t index = next.fetch_add(1, std::memory_order_relaxed) % kShards;
-  return index;
+  return next.fetch_add(1, std::memory_order_relaxed) % kShards;
 }
 
 std::uint64_t Counter::value() const noexcept {

@@ -28,8 +28,13 @@ namespace iamd::common::metrics {
 
 inline constexpr std::size_t kShards = 16;
 
-// The shard of the calling thread (assigned round robin at a thread's first use).
-std::size_t shard_index() noexcept;
+// The next shard to give a thread (round robin).
+std::size_t next_shard() noexcept;
+// The shard of the calling thread (assigned at its first use).
+inline std::size_t shard_index() noexcept {
+  thread_local const std::size_t index = next_shard();
+  return index;
+}
 
 // A monotonic counter.
 class Counter {

@@ -54,106 +54,177 @@ class Reads : public Base {
  public:
   Reads(std::unique_ptr<Base> inner, StoreMetrics& metrics) : inner_(std::move(inner)), metrics_(metrics) {}
 
-  Result<Account> get_account(std::string_view account_id) override { return checked(inner_->get_account(account_id)); }
+  Result<Account> get_account(std::string_view account_id) override {
+    auto r = inner_->get_account(account_id);
+    note(r);
+    return r;
+  }
   Result<Account> get_account_by_alias(std::string_view alias) override {
-    return checked(inner_->get_account_by_alias(alias));
+    auto r = inner_->get_account_by_alias(alias);
+    note(r);
+    return r;
   }
   Result<AccountSummary> get_account_summary(std::string_view account_id) override {
-    return checked(inner_->get_account_summary(account_id));
+    auto r = inner_->get_account_summary(account_id);
+    note(r);
+    return r;
   }
   Result<User> get_user(std::string_view account_id, std::string_view name) override {
-    return checked(inner_->get_user(account_id, name));
+    auto r = inner_->get_user(account_id, name);
+    note(r);
+    return r;
   }
-  Result<User> get_user_by_id(std::string_view user_id) override { return checked(inner_->get_user_by_id(user_id)); }
+  Result<User> get_user_by_id(std::string_view user_id) override {
+    auto r = inner_->get_user_by_id(user_id);
+    note(r);
+    return r;
+  }
   Result<Page<User>> list_users(std::string_view account_id, const ListOptions& options) override {
-    return checked(inner_->list_users(account_id, options));
+    auto r = inner_->list_users(account_id, options);
+    note(r);
+    return r;
   }
   Result<AccessKey> get_access_key(std::string_view access_key_id) override {
-    return checked(inner_->get_access_key(access_key_id));
+    auto r = inner_->get_access_key(access_key_id);
+    note(r);
+    return r;
   }
   Result<std::vector<AccessKey>> list_access_keys(std::string_view account_id, std::string_view user_id) override {
-    return checked(inner_->list_access_keys(account_id, user_id));
+    auto r = inner_->list_access_keys(account_id, user_id);
+    note(r);
+    return r;
   }
   Result<LoginProfile> get_login_profile(std::string_view user_id) override {
-    return checked(inner_->get_login_profile(user_id));
+    auto r = inner_->get_login_profile(user_id);
+    note(r);
+    return r;
   }
   Result<Group> get_group(std::string_view account_id, std::string_view name) override {
-    return checked(inner_->get_group(account_id, name));
+    auto r = inner_->get_group(account_id, name);
+    note(r);
+    return r;
   }
   Result<Group> get_group_by_id(std::string_view group_id) override {
-    return checked(inner_->get_group_by_id(group_id));
+    auto r = inner_->get_group_by_id(group_id);
+    note(r);
+    return r;
   }
   Result<Page<Group>> list_groups(std::string_view account_id, const ListOptions& options) override {
-    return checked(inner_->list_groups(account_id, options));
+    auto r = inner_->list_groups(account_id, options);
+    note(r);
+    return r;
   }
   Result<Page<Group>> list_groups_for_user(std::string_view user_id, const ListOptions& options) override {
-    return checked(inner_->list_groups_for_user(user_id, options));
+    auto r = inner_->list_groups_for_user(user_id, options);
+    note(r);
+    return r;
   }
   Result<Page<User>> list_users_in_group(std::string_view group_id, const ListOptions& options) override {
-    return checked(inner_->list_users_in_group(group_id, options));
+    auto r = inner_->list_users_in_group(group_id, options);
+    note(r);
+    return r;
   }
   Result<Role> get_role(std::string_view account_id, std::string_view name) override {
-    return checked(inner_->get_role(account_id, name));
+    auto r = inner_->get_role(account_id, name);
+    note(r);
+    return r;
   }
-  Result<Role> get_role_by_id(std::string_view role_id) override { return checked(inner_->get_role_by_id(role_id)); }
+  Result<Role> get_role_by_id(std::string_view role_id) override {
+    auto r = inner_->get_role_by_id(role_id);
+    note(r);
+    return r;
+  }
   Result<Page<Role>> list_roles(std::string_view account_id, const ListOptions& options) override {
-    return checked(inner_->list_roles(account_id, options));
+    auto r = inner_->list_roles(account_id, options);
+    note(r);
+    return r;
   }
-  Result<ManagedPolicy> get_policy(std::string_view arn) override { return checked(inner_->get_policy(arn)); }
+  Result<ManagedPolicy> get_policy(std::string_view arn) override {
+    auto r = inner_->get_policy(arn);
+    note(r);
+    return r;
+  }
   Result<Page<ManagedPolicy>> list_policies(std::string_view account_id, const PolicyListOptions& options) override {
-    return checked(inner_->list_policies(account_id, options));
+    auto r = inner_->list_policies(account_id, options);
+    note(r);
+    return r;
   }
   Result<PolicyVersion> get_policy_version(std::string_view arn, std::string_view version_id) override {
-    return checked(inner_->get_policy_version(arn, version_id));
+    auto r = inner_->get_policy_version(arn, version_id);
+    note(r);
+    return r;
   }
   Result<std::vector<PolicyVersion>> list_policy_versions(std::string_view arn) override {
-    return checked(inner_->list_policy_versions(arn));
+    auto r = inner_->list_policy_versions(arn);
+    note(r);
+    return r;
   }
   Result<Page<AttachedPolicy>> list_attached_policies(EntityKind kind, std::string_view entity_id,
                                                       const ListOptions& options) override {
-    return checked(inner_->list_attached_policies(kind, entity_id, options));
+    auto r = inner_->list_attached_policies(kind, entity_id, options);
+    note(r);
+    return r;
   }
   Result<Page<EntityRef>> list_entities_for_policy(std::string_view account_id, std::string_view arn,
                                                    std::optional<EntityKind> kind,
                                                    const ListOptions& options) override {
-    return checked(inner_->list_entities_for_policy(account_id, arn, kind, options));
+    auto r = inner_->list_entities_for_policy(account_id, arn, kind, options);
+    note(r);
+    return r;
   }
   Result<InlinePolicy> get_inline_policy(EntityKind kind, std::string_view entity_id,
                                          std::string_view policy_name) override {
-    return checked(inner_->get_inline_policy(kind, entity_id, policy_name));
+    auto r = inner_->get_inline_policy(kind, entity_id, policy_name);
+    note(r);
+    return r;
   }
   Result<Page<InlinePolicy>> list_inline_policies(EntityKind kind, std::string_view entity_id,
                                                   const ListOptions& options) override {
-    return checked(inner_->list_inline_policies(kind, entity_id, options));
+    auto r = inner_->list_inline_policies(kind, entity_id, options);
+    note(r);
+    return r;
   }
   Result<InstanceProfile> get_instance_profile(std::string_view account_id, std::string_view name) override {
-    return checked(inner_->get_instance_profile(account_id, name));
+    auto r = inner_->get_instance_profile(account_id, name);
+    note(r);
+    return r;
   }
   Result<Page<InstanceProfile>> list_instance_profiles(std::string_view account_id,
                                                        const ListOptions& options) override {
-    return checked(inner_->list_instance_profiles(account_id, options));
+    auto r = inner_->list_instance_profiles(account_id, options);
+    note(r);
+    return r;
   }
   Result<std::vector<InstanceProfile>> list_instance_profiles_for_role(std::string_view role_id) override {
-    return checked(inner_->list_instance_profiles_for_role(role_id));
+    auto r = inner_->list_instance_profiles_for_role(role_id);
+    note(r);
+    return r;
   }
   Result<Resource> get_resource(ResourceKind kind, std::string_view id) override {
-    return checked(inner_->get_resource(kind, id));
+    auto r = inner_->get_resource(kind, id);
+    note(r);
+    return r;
   }
   Result<Resource> get_resource_by_name(ResourceKind kind, std::string_view account_id,
                                         std::string_view name) override {
-    return checked(inner_->get_resource_by_name(kind, account_id, name));
+    auto r = inner_->get_resource_by_name(kind, account_id, name);
+    note(r);
+    return r;
   }
   Result<Page<Resource>> list_resources(ResourceKind kind, std::string_view account_id,
                                         std::optional<std::string_view> owner_id, const ListOptions& options) override {
-    return checked(inner_->list_resources(kind, account_id, owner_id, options));
+    auto r = inner_->list_resources(kind, account_id, owner_id, options);
+    note(r);
+    return r;
   }
   void rollback() override { inner_->rollback(); }
 
  protected:
+  // Counts a failed call's error; the result is returned by the caller as it is (by name,
+  // so that it is constructed in place: no move of a record per call).
   template <class R>
-  R checked(R r) {
+  void note(const R& r) {
     if (!r) metrics_.note(r.error());
-    return r;
   }
   std::unique_ptr<Base> inner_;
   StoreMetrics& metrics_;
@@ -168,84 +239,196 @@ class Write final : public Reads<Transaction> {
  public:
   using Reads::Reads;
 
-  Result<void> create_account(const Account& account) override { return checked(inner_->create_account(account)); }
-  Result<void> update_account(const Account& account) override { return checked(inner_->update_account(account)); }
-  Result<void> create_user(const User& user) override { return checked(inner_->create_user(user)); }
-  Result<void> update_user(const User& user) override { return checked(inner_->update_user(user)); }
-  Result<void> delete_user(std::string_view user_id) override { return checked(inner_->delete_user(user_id)); }
-  Result<void> create_access_key(const AccessKey& key) override { return checked(inner_->create_access_key(key)); }
-  Result<void> update_access_key(const AccessKey& key) override { return checked(inner_->update_access_key(key)); }
+  Result<void> create_account(const Account& account) override {
+    auto r = inner_->create_account(account);
+    note(r);
+    return r;
+  }
+  Result<void> update_account(const Account& account) override {
+    auto r = inner_->update_account(account);
+    note(r);
+    return r;
+  }
+  Result<void> create_user(const User& user) override {
+    auto r = inner_->create_user(user);
+    note(r);
+    return r;
+  }
+  Result<void> update_user(const User& user) override {
+    auto r = inner_->update_user(user);
+    note(r);
+    return r;
+  }
+  Result<void> delete_user(std::string_view user_id) override {
+    auto r = inner_->delete_user(user_id);
+    note(r);
+    return r;
+  }
+  Result<void> create_access_key(const AccessKey& key) override {
+    auto r = inner_->create_access_key(key);
+    note(r);
+    return r;
+  }
+  Result<void> update_access_key(const AccessKey& key) override {
+    auto r = inner_->update_access_key(key);
+    note(r);
+    return r;
+  }
   Result<void> delete_access_key(std::string_view access_key_id) override {
-    return checked(inner_->delete_access_key(access_key_id));
+    auto r = inner_->delete_access_key(access_key_id);
+    note(r);
+    return r;
   }
   Result<void> record_access_key_use(std::string_view access_key_id, const AccessKeyLastUsed& used) override {
-    return checked(inner_->record_access_key_use(access_key_id, used));
+    auto r = inner_->record_access_key_use(access_key_id, used);
+    note(r);
+    return r;
   }
   Result<void> create_login_profile(const LoginProfile& profile) override {
-    return checked(inner_->create_login_profile(profile));
+    auto r = inner_->create_login_profile(profile);
+    note(r);
+    return r;
   }
   Result<void> update_login_profile(const LoginProfile& profile) override {
-    return checked(inner_->update_login_profile(profile));
+    auto r = inner_->update_login_profile(profile);
+    note(r);
+    return r;
   }
   Result<void> delete_login_profile(std::string_view user_id) override {
-    return checked(inner_->delete_login_profile(user_id));
+    auto r = inner_->delete_login_profile(user_id);
+    note(r);
+    return r;
   }
-  Result<void> create_group(const Group& group) override { return checked(inner_->create_group(group)); }
-  Result<void> update_group(const Group& group) override { return checked(inner_->update_group(group)); }
-  Result<void> delete_group(std::string_view group_id) override { return checked(inner_->delete_group(group_id)); }
+  Result<void> create_group(const Group& group) override {
+    auto r = inner_->create_group(group);
+    note(r);
+    return r;
+  }
+  Result<void> update_group(const Group& group) override {
+    auto r = inner_->update_group(group);
+    note(r);
+    return r;
+  }
+  Result<void> delete_group(std::string_view group_id) override {
+    auto r = inner_->delete_group(group_id);
+    note(r);
+    return r;
+  }
   Result<void> add_user_to_group(std::string_view group_id, std::string_view user_id) override {
-    return checked(inner_->add_user_to_group(group_id, user_id));
+    auto r = inner_->add_user_to_group(group_id, user_id);
+    note(r);
+    return r;
   }
   Result<void> remove_user_from_group(std::string_view group_id, std::string_view user_id) override {
-    return checked(inner_->remove_user_from_group(group_id, user_id));
+    auto r = inner_->remove_user_from_group(group_id, user_id);
+    note(r);
+    return r;
   }
-  Result<void> create_role(const Role& role) override { return checked(inner_->create_role(role)); }
-  Result<void> update_role(const Role& role) override { return checked(inner_->update_role(role)); }
+  Result<void> create_role(const Role& role) override {
+    auto r = inner_->create_role(role);
+    note(r);
+    return r;
+  }
+  Result<void> update_role(const Role& role) override {
+    auto r = inner_->update_role(role);
+    note(r);
+    return r;
+  }
   Result<void> record_role_use(std::string_view role_id, const RoleLastUsed& used) override {
-    return checked(inner_->record_role_use(role_id, used));
+    auto r = inner_->record_role_use(role_id, used);
+    note(r);
+    return r;
   }
-  Result<void> delete_role(std::string_view role_id) override { return checked(inner_->delete_role(role_id)); }
-  Result<void> create_policy(const ManagedPolicy& policy) override { return checked(inner_->create_policy(policy)); }
-  Result<void> update_policy(const ManagedPolicy& policy) override { return checked(inner_->update_policy(policy)); }
-  Result<void> delete_policy(std::string_view arn) override { return checked(inner_->delete_policy(arn)); }
+  Result<void> delete_role(std::string_view role_id) override {
+    auto r = inner_->delete_role(role_id);
+    note(r);
+    return r;
+  }
+  Result<void> create_policy(const ManagedPolicy& policy) override {
+    auto r = inner_->create_policy(policy);
+    note(r);
+    return r;
+  }
+  Result<void> update_policy(const ManagedPolicy& policy) override {
+    auto r = inner_->update_policy(policy);
+    note(r);
+    return r;
+  }
+  Result<void> delete_policy(std::string_view arn) override {
+    auto r = inner_->delete_policy(arn);
+    note(r);
+    return r;
+  }
   Result<void> create_policy_version(std::string_view arn, const PolicyVersion& version) override {
-    return checked(inner_->create_policy_version(arn, version));
+    auto r = inner_->create_policy_version(arn, version);
+    note(r);
+    return r;
   }
   Result<void> delete_policy_version(std::string_view arn, std::string_view version_id) override {
-    return checked(inner_->delete_policy_version(arn, version_id));
+    auto r = inner_->delete_policy_version(arn, version_id);
+    note(r);
+    return r;
   }
   Result<void> attach_policy(EntityKind kind, std::string_view entity_id, std::string_view arn) override {
-    return checked(inner_->attach_policy(kind, entity_id, arn));
+    auto r = inner_->attach_policy(kind, entity_id, arn);
+    note(r);
+    return r;
   }
   Result<void> detach_policy(EntityKind kind, std::string_view entity_id, std::string_view arn) override {
-    return checked(inner_->detach_policy(kind, entity_id, arn));
+    auto r = inner_->detach_policy(kind, entity_id, arn);
+    note(r);
+    return r;
   }
   Result<void> put_inline_policy(EntityKind kind, std::string_view entity_id, const InlinePolicy& policy) override {
-    return checked(inner_->put_inline_policy(kind, entity_id, policy));
+    auto r = inner_->put_inline_policy(kind, entity_id, policy);
+    note(r);
+    return r;
   }
   Result<void> delete_inline_policy(EntityKind kind, std::string_view entity_id,
                                     std::string_view policy_name) override {
-    return checked(inner_->delete_inline_policy(kind, entity_id, policy_name));
+    auto r = inner_->delete_inline_policy(kind, entity_id, policy_name);
+    note(r);
+    return r;
   }
   Result<void> create_instance_profile(const InstanceProfile& profile) override {
-    return checked(inner_->create_instance_profile(profile));
+    auto r = inner_->create_instance_profile(profile);
+    note(r);
+    return r;
   }
   Result<void> update_instance_profile(const InstanceProfile& profile) override {
-    return checked(inner_->update_instance_profile(profile));
+    auto r = inner_->update_instance_profile(profile);
+    note(r);
+    return r;
   }
   Result<void> delete_instance_profile(std::string_view profile_id) override {
-    return checked(inner_->delete_instance_profile(profile_id));
+    auto r = inner_->delete_instance_profile(profile_id);
+    note(r);
+    return r;
   }
   Result<void> add_role_to_instance_profile(std::string_view profile_id, std::string_view role_id) override {
-    return checked(inner_->add_role_to_instance_profile(profile_id, role_id));
+    auto r = inner_->add_role_to_instance_profile(profile_id, role_id);
+    note(r);
+    return r;
   }
   Result<void> remove_role_from_instance_profile(std::string_view profile_id, std::string_view role_id) override {
-    return checked(inner_->remove_role_from_instance_profile(profile_id, role_id));
+    auto r = inner_->remove_role_from_instance_profile(profile_id, role_id);
+    note(r);
+    return r;
   }
-  Result<void> create_resource(const Resource& resource) override { return checked(inner_->create_resource(resource)); }
-  Result<void> update_resource(const Resource& resource) override { return checked(inner_->update_resource(resource)); }
+  Result<void> create_resource(const Resource& resource) override {
+    auto r = inner_->create_resource(resource);
+    note(r);
+    return r;
+  }
+  Result<void> update_resource(const Resource& resource) override {
+    auto r = inner_->update_resource(resource);
+    note(r);
+    return r;
+  }
   Result<void> delete_resource(ResourceKind kind, std::string_view id) override {
-    return checked(inner_->delete_resource(kind, id));
+    auto r = inner_->delete_resource(kind, id);
+    note(r);
+    return r;
   }
 
   Result<void> commit() override {
