@@ -12,6 +12,16 @@ namespace iamd::api {
 
 namespace {
 
+// The decision of an evaluation, for the call's record (api/call_record.h).
+void note_decision(DecisionNote* note, const authz::Decision& d) {
+  if (note == nullptr) return;
+  using Kind = DecisionNote::Kind;
+  const Kind kind = d.decision == authz::EvalDecision::kAllowed        ? Kind::kAllowed
+                    : d.decision == authz::EvalDecision::kExplicitDeny ? Kind::kExplicitDeny
+                                                                       : Kind::kImplicitDeny;
+  note->note(kind, d.allowed() || !d.blocked_by ? std::string_view() : authz::policy_type_name(*d.blocked_by));
+}
+
 // The compiled-document cache key: where the text comes from and the SHA-256 of the text
 // itself, so that a policy deleted and created again with the same ARN and version id (or
 // any other reuse of a name) can never find a document compiled from other text. [IMPL] The
@@ -152,9 +162,13 @@ std::string Access::denial_message(const Caller& caller, const authz::Request& r
 
 common::Result<void> Access::authorize_federated(std::string_view action, policy::PrincipalType type,
                                                  std::string_view provider_arn, const store::Role* role,
-                                                 std::string_view role_arn, const condition::Context& context) {
+                                                 std::string_view role_arn, const condition::Context& context,
+                                                 DecisionNote* note) {
   const common::Error denied{"AccessDenied", "Not authorized to perform " + std::string(action), ""};
-  if (role == nullptr) return denied;
+  if (role == nullptr) {
+    note_decision(note, authz::Decision{});
+    return denied;
+  }
   authz::Request req;
   req.set_action(action);
   req.resource = std::string(role_arn);
@@ -180,7 +194,10 @@ common::Result<void> Access::authorize_federated(std::string_view action, policy
     req.context.set("aws:ResourceOrgID", (*rcp)->org_id);
     req.context.set_list("aws:ResourceOrgPaths", {(*rcp)->org_path});
   }
-  if (authz::evaluate(bundle, req).allowed()) return {};
+  authz::Decision d;
+  authz::evaluate(bundle, req, d);
+  note_decision(note, d);
+  if (d.allowed()) return {};
   return denied;
 }
 
@@ -352,6 +369,7 @@ common::Result<void> Access::authorize(const Caller& caller, std::string_view ac
   if (auto r = prepare(caller, req, bundle, held, grant); !r) return r;
   authz::Decision d;
   authz::evaluate(bundle, req, d);
+  note_decision(caller.decision, d);
   if (d.allowed()) return {};
   return common::Error{"AccessDenied", denial_message(caller, req, bundle, d, true), ""};
 }
@@ -371,7 +389,10 @@ common::Result<void> Access::authorize_assume(const Caller& caller, std::string_
   auto denied = [&](const authz::Decision& d) {
     return common::Error{"AccessDenied", authz::access_denied_message(req, d, false), ""};
   };
-  if (role == nullptr) return denied(authz::Decision{});
+  if (role == nullptr) {
+    note_decision(caller.decision, authz::Decision{});
+    return denied(authz::Decision{});
+  }
   const iam::PolicyText trust{"trust/" + role->id, role->trust_policy, role->name, "trust"};
   auto compiled = compile_cached(compiled_, trust, policy::PolicyKind::kTrust);
   if (!compiled) return denied(authz::Decision{});
@@ -389,8 +410,16 @@ common::Result<void> Access::authorize_assume(const Caller& caller, std::string_
   }
   authz::Decision d;
   authz::evaluate(bundle, req, d);
+  note_decision(caller.decision, d);
   if (d.allowed()) return {};
   return common::Error{"AccessDenied", denial_message(caller, req, bundle, d, false), ""};
+}
+
+void Access::cache_stats(std::vector<CacheStats>& out) const {
+  out.push_back({"policy_sets", principals_.hits(), principals_.builds()});
+  out.push_back({"org_controls", controls_.hits(), controls_.builds()});
+  out.push_back({"assume_roles", roles_.hits(), roles_.builds()});
+  out.push_back({"policy_compile", compiled_.hits(), compiled_.misses()});
 }
 
 }  // namespace iamd::api

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/caller.h"
 #include "authz/authorizer.h"
@@ -56,7 +57,8 @@ class Access {
   // AccessDenied "Not authorized to perform <action>" [OBS] otherwise, also for a missing role.
   common::Result<void> authorize_federated(std::string_view action, policy::PrincipalType type,
                                            std::string_view provider_arn, const store::Role* role,
-                                           std::string_view role_arn, const condition::Context& context);
+                                           std::string_view role_arn, const condition::Context& context,
+                                           DecisionNote* note = nullptr);
 
   // sts:DecodeAuthorizationMessage: the decision sealed into an AccessDenied message (for a
   // caller allowed that action), as JSON; InvalidAuthorizationMessageException when it does
@@ -68,6 +70,9 @@ class Access {
   std::uint64_t policy_set_builds() const { return principals_.builds(); }
   std::size_t cached_policy_sets() const { return principals_.size(); }
   std::size_t cached_documents() const { return compiled_.size(); }
+  // The lookups of its caches (policy sets, SCP/RCP levels, roles for AssumeRole, compiled
+  // documents), appended to `out`.
+  void cache_stats(std::vector<CacheStats>& out) const;
 
  private:
   static constexpr std::size_t kMaxPrincipals = 100000;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "api/call_record.h"
 #include "authz/request_context.h"
 #include "common/time.h"
 #include "store/records.h"
@@ -40,6 +41,9 @@ struct Caller {
   // Where a denial's explanation goes (the decision as JSON, Access::denial_message); the
   // console sets it, API callers get the sealed message only when allowed to decode it.
   std::string* explanation = nullptr;
+  // Where the authorizer notes its decision for the call's record (api/call_record.h); null:
+  // not noted.
+  DecisionNote* decision = nullptr;
   bool is_role_session() const { return session && session->kind == sts::SessionKind::kRole; }
   // A federated user (GetFederationToken); `user` is its calling user (empty: the root user).
   bool is_federated() const { return session && session->kind == sts::SessionKind::kFederated; }

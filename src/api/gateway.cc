@@ -1,6 +1,7 @@
 #include "api/gateway.h"
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -15,6 +16,7 @@
 #include "arn/arn.h"
 #include "authz/request_context.h"
 #include "common/ids.h"
+#include "common/metrics.h"
 #include "common/strings.h"
 #include "crypto/crypto.h"
 #include "protocol/form.h"
@@ -38,7 +40,54 @@ std::string header(const ApiRequest& r, std::string_view name) {
   return "";
 }
 
+// The record of one call (api/call_record.h), filled as the call goes, and its answer.
+struct Recorder {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  CallRecord rec;
+
+  // Notes the operation when the table has it (its wire name; empty otherwise).
+  void operation(std::string_view service, std::string_view name) {
+    if (const Operation* op = find_operation(service, name)) rec.operation = op->name;
+  }
+
+  // The answer with x-amzn-RequestId, and the record: the request id and the caller's names
+  // are moved in (the call is over).
+  ApiResponse answer(protocol::Response&& r, std::string& request_id, Caller* caller) {
+    ApiResponse out{
+        r.status, {{"Content-Type", std::string(r.content_type)}, {"x-amzn-RequestId", request_id}}, std::move(r.body)};
+    rec.status = r.status;
+    rec.outcome = r.error_code.empty() ? std::string("ok") : std::move(r.error_code);
+    if (caller != nullptr && !caller->arn.empty()) {
+      rec.principal_type = caller->is_role_session() ? "AssumedRole"
+                           : caller->is_federated()  ? "FederatedUser"
+                           : caller->is_root()       ? "Root"
+                                                     : "IAMUser";
+      rec.principal_arn = std::move(caller->arn);
+      rec.account_id = std::move(caller->account_id);
+      rec.access_key_id = std::move(caller->access_key_id);
+    }
+    rec.request_id = std::move(request_id);
+    rec.duration = std::chrono::steady_clock::now() - start;
+    out.record = std::move(rec);
+    return out;
+  }
+};
+
 }  // namespace
+
+std::string_view decision_label(DecisionNote::Kind k) {
+  switch (k) {
+    case DecisionNote::Kind::kAllowed:
+      return "allowed";
+    case DecisionNote::Kind::kExplicitDeny:
+      return "explicitDeny";
+    case DecisionNote::Kind::kImplicitDeny:
+      return "implicitDeny";
+    case DecisionNote::Kind::kNone:
+      break;
+  }
+  return "";
+}
 
 struct Gateway::State final : sigv4::CredentialLookup {
   State(iam::IamDomain& d, const common::Clock& c, common::Random& r, std::shared_ptr<const WebIdentityKeys> w,
@@ -161,11 +210,13 @@ struct Gateway::State final : sigv4::CredentialLookup {
       std::shared_lock lock(sessions_mu);
       auto it = sessions.find(token);
       if (it != sessions.end()) {
+        token_hits.add();
         // The token opens only for the key id it was sealed for.
         if (it->second->access_key_id != access_key_id) return sigv4::invalid_client_token_id();
         return it->second;
       }
     }
+    token_misses.add();
     auto opened = tokens.open(access_key_id, token);
     if (!opened) return opened.error();
     auto session = std::make_shared<const sts::Session>(std::move(opened).value());
@@ -179,6 +230,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   static constexpr std::size_t kMaxCachedSessions = 20000;
+  mutable common::metrics::Counter token_hits, token_misses;  // lookups of `sessions`
   mutable std::shared_mutex sessions_mu;
   mutable std::unordered_map<std::string, std::shared_ptr<const sts::Session>, TokenHash, std::equal_to<>> sessions;
 
@@ -226,10 +278,11 @@ struct Gateway::State final : sigv4::CredentialLookup {
 
   // An unsigned request to an operation that allows it (Key::kAnonymous).
   ApiResponse handle_anonymous(const ApiRequest& req, const protocol::Params& params, protocol::Service service,
-                               const std::string& request_id) {
+                               std::string& request_id, Recorder& call) {
     State& s = *this;
     Caller caller;
     caller.anonymous = true;
+    caller.decision = &call.rec.decision;
     caller.partition = s.domain.env().partition;
     condition::Context context;
     add_environment(context, req, "us-east-1");  // [IMPL] an unsigned request names no Region
@@ -240,7 +293,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
     protocol::Response answer =
         protocol::handle_query(params, protocol::Handlers{&iam_handlers, &sts_handlers}, service, request_id);
     if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
-    return ApiResponse{answer.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, answer.body};
+    return call.answer(std::move(answer), request_id, nullptr);
   }
 
   // Who the verified caller is (Caller) and the request's global condition keys: the
@@ -251,7 +304,7 @@ struct Gateway::State final : sigv4::CredentialLookup {
   // partition-independent facts and the condition keys.
   void describe(const ApiRequest& req, std::string_view region, Caller& caller, condition::Context& context);
 
-  ApiResponse handle_json(const ApiRequest& req, std::string_view target, const std::string& request_id);
+  ApiResponse handle_json(const ApiRequest& req, std::string_view target, std::string& request_id, Recorder& call);
 
   // Last accessed bookkeeping (iam/last_accessed.h): every authenticated attempt of an IAM
   // user or role (a role session's role; a user's GetSessionToken or federated session: the
@@ -339,6 +392,20 @@ std::uint64_t Gateway::policy_set_builds() const {
   return state_->access.policy_set_builds();
 }
 
+std::vector<CacheStats> Gateway::cache_stats() const {
+  const State& s = *state_;
+  std::vector<CacheStats> out;
+  out.push_back({"access_keys", s.keys.hits(), s.keys.builds()});
+  out.push_back({"session_users", s.session_users.hits(), s.session_users.builds()});
+  out.push_back({"session_roles", s.session_roles.hits(), s.session_roles.builds()});
+  out.push_back({"session_tokens", s.token_hits.value(), s.token_misses.value()});
+  const sigv4::SigningKeyCache& q = s.verifier.key_cache();
+  const sigv4::SigningKeyCache& o = s.org_verifier.key_cache();
+  out.push_back({"sigv4_signing_keys", q.hits() + o.hits(), q.misses() + o.misses()});
+  s.access.cache_stats(out);
+  return out;
+}
+
 common::Result<std::size_t> Gateway::flush_usage() {
   return state_->role_usage.flush();
 }
@@ -421,6 +488,10 @@ bool Gateway::may_write(std::string_view query, std::string_view body, std::stri
   return op->mode == Mode::kWrite || op->mode == Mode::kPrepared || op->mode == Mode::kUnauthorizedWrite;
 }
 
+std::string Gateway::next_request_id() {
+  return state_->request_ids.next();
+}
+
 ApiResponse Gateway::error_response(int status) {
   const std::string request_id = state_->request_ids.next();
   protocol::Response r = protocol::error_response(protocol::Service::kIam, http_error(status), request_id);
@@ -429,7 +500,8 @@ ApiResponse Gateway::error_response(int status) {
 
 ApiResponse Gateway::handle(const ApiRequest& req) {
   State& s = *state_;
-  const std::string request_id = s.request_ids.next();
+  Recorder call;
+  std::string request_id = s.request_ids.next();
   // AWS JSON 1.1 (Organizations) names its operation in X-Amz-Target; the Query services never
   // send one.
   const std::string target = header(req, "X-Amz-Target");
@@ -438,18 +510,13 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   // is enforced on the next request (store::Store::sync; a no-op for a store of one process).
   if (auto synced = s.domain.env().store->sync(); !synced) {
     const common::Error e = to_aws_error(synced.error());
-    if (!target.empty()) {
-      const protocol::Response r = protocol::json_error_response(e, request_id);
-      return ApiResponse{
-          r.status, {{"Content-Type", std::string(r.content_type)}, {"x-amzn-RequestId", request_id}}, r.body};
-    }
-    const protocol::Response r = protocol::error_response(protocol::Service::kIam, e, request_id);
-    return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
+    if (!target.empty()) return call.answer(protocol::json_error_response(e, request_id), request_id, nullptr);
+    return call.answer(protocol::error_response(protocol::Service::kIam, e, request_id), request_id, nullptr);
   }
-  if (!target.empty()) return s.handle_json(req, target, request_id);
-  auto respond = [&](const protocol::Response& r) {
-    return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
-  };
+  if (!target.empty()) return s.handle_json(req, target, request_id, call);
+  Caller caller;  // known once the signature is verified
+  caller.decision = &call.rec.decision;
+  auto respond = [&](protocol::Response&& r) { return call.answer(std::move(r), request_id, &caller); };
 
   // The form is read first only to learn which service the request is for (its Version):
   // the envelope of errors before authentication and the service the credential scope must
@@ -468,6 +535,13 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
       }
     }
   }
+  // [IMPL] The record names the service of the form's Version (the signature's scope may
+  // still refuse it); a request without a usable Version is counted under iam, the envelope
+  // it is answered in.
+  call.rec.service = protocol::service_info(envelope).name;
+  if (params) {
+    if (const std::string* action = params->find("Action")) call.operation(call.rec.service, *action);
+  }
 
   std::vector<sigv4::HeaderView> headers;
   headers.reserve(req.headers.size());
@@ -479,7 +553,8 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     // anonymous caller; any other unsigned request is MissingAuthenticationToken.
     const std::string* action = params->find("Action");
     const Operation* op = action != nullptr && !service.empty() ? find_operation(service, *action) : nullptr;
-    if (op != nullptr && (op->keys & kAnonymous) != 0) return s.handle_anonymous(req, *params, envelope, request_id);
+    if (op != nullptr && (op->keys & kAnonymous) != 0)
+      return s.handle_anonymous(req, *params, envelope, request_id, call);
   }
   if (!verified) return respond(protocol::error_response(envelope, to_aws_error(verified.error()), request_id));
   // The verifier admits only these two services.
@@ -495,7 +570,6 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   const std::string_view partition = sigv4::partition_of_region(verified->region);
   if (!partition.empty() && partition != stored) params = stored_partition_params(*params, partition, stored);
 
-  Caller caller;
   condition::Context context;
   s.identify(req, *verified, caller, context);
   if (const std::string* action = params->find("Action")) {
@@ -514,20 +588,29 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   // [IMPL] A tag value or description that starts with "arn:aws:" is shown in the request's
   // partition as well.
   if (caller.partition != stored) answer.body = arn::replace_partition(answer.body, stored, caller.partition);
-  return respond(answer);
+  return respond(std::move(answer));
 }
 
 ApiResponse Gateway::handle_console(const ApiRequest& req, const ConsolePrincipal& who, std::string* explanation) {
   State& s = *state_;
-  const std::string request_id = s.request_ids.next();
-  auto respond = [&](const protocol::Response& r) {
-    return ApiResponse{r.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, r.body};
-  };
+  Recorder call;
+  std::string request_id = s.request_ids.next();
+  Caller caller;
+  caller.decision = &call.rec.decision;
+  auto respond = [&](protocol::Response&& r) { return call.answer(std::move(r), request_id, &caller); };
   auto params = protocol::decode_form("", req.body);
   protocol::Service service = protocol::Service::kIam;
   if (params) {
     if (const std::string* v = params->find("Version")) {
       if (auto svc = protocol::service_for_version(*v)) service = *svc;
+    }
+  }
+  // The console's calls are counted as the console's, by the IAM or STS operation they run
+  // (IAM and STS share no operation name).
+  call.rec.service = "console";
+  if (params) {
+    if (const std::string* action = params->find("Action")) {
+      call.operation(protocol::service_info(service).name, *action);
     }
   }
   if (!params) return respond(protocol::error_response(service, params.error(), request_id));
@@ -536,7 +619,6 @@ ApiResponse Gateway::handle_console(const ApiRequest& req, const ConsolePrincipa
   }
   constexpr std::string_view kRegion = "us-east-1";  // [IMPL] the console's Region
   const std::string_view service_name = protocol::service_info(service).name;
-  Caller caller;
   condition::Context context;
   if (!who.access_key_id.empty()) {
     // A switched role: the role session its credentials stand for, as a signed request's.
@@ -575,7 +657,7 @@ ApiResponse Gateway::handle_console(const ApiRequest& req, const ConsolePrincipa
   protocol::Response answer =
       protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, service, request_id);
   if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
-  return respond(answer);
+  return respond(std::move(answer));
 }
 
 void Gateway::State::identify(const ApiRequest& req, const sigv4::VerifiedRequest& verified, Caller& caller,
@@ -663,12 +745,15 @@ void Gateway::State::describe(const ApiRequest& req, std::string_view region, Ca
 // tokens), with the credential scope of the service the target names; errors in the JSON
 // envelope. [IMPL] The Content-Type is not checked: the target alone routes (SDKs send
 // application/x-amz-json-1.1).
-ApiResponse Gateway::State::handle_json(const ApiRequest& req, std::string_view target, const std::string& request_id) {
+ApiResponse Gateway::State::handle_json(const ApiRequest& req, std::string_view target, std::string& request_id,
+                                        Recorder& call) {
   State& s = *this;
-  auto respond = [&](const protocol::Response& r) {
-    return ApiResponse{
-        r.status, {{"Content-Type", std::string(r.content_type)}, {"x-amzn-RequestId", request_id}}, r.body};
-  };
+  Caller caller;
+  caller.decision = &call.rec.decision;
+  auto respond = [&](protocol::Response&& r) { return call.answer(std::move(r), request_id, &caller); };
+  call.rec.service = "organizations";
+  if (auto t = protocol::parse_json_target(target))
+    call.operation(protocol::service_info(t->service).name, t->operation);
   std::vector<sigv4::HeaderView> headers;
   headers.reserve(req.headers.size());
   for (const auto& [k, v] : req.headers) headers.push_back(sigv4::HeaderView{k, v});
@@ -679,7 +764,6 @@ ApiResponse Gateway::State::handle_json(const ApiRequest& req, std::string_view 
   auto verified = s.org_verifier.verify(view, "organizations");
   if (!verified) return respond(protocol::json_error_response(to_aws_error(verified.error()), request_id));
 
-  Caller caller;
   condition::Context context;
   s.identify(req, *verified, caller, context);
   if (auto t = protocol::parse_json_target(target)) {
@@ -693,7 +777,7 @@ ApiResponse Gateway::State::handle_json(const ApiRequest& req, std::string_view 
   // whole JSON strings or start one).
   const std::string& stored = s.domain.env().partition;
   if (caller.partition != stored) answer.body = arn::replace_partition(answer.body, stored, caller.partition);
-  return respond(answer);
+  return respond(std::move(answer));
 }
 
 }  // namespace iamd::api

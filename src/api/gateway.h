@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/call_record.h"
 #include "common/random.h"
 #include "common/result.h"
 #include "common/time.h"
@@ -40,6 +41,8 @@ struct ApiResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // What the gateway answered, for logs and metrics (empty service: not an API call).
+  CallRecord record;
 };
 
 // Who a console request acts as (console/: signed in with a password, authenticated by its
@@ -87,6 +90,9 @@ class Gateway {
   // body and in x-amzn-RequestId. Thread-safe.
   ApiResponse error_response(int status);
 
+  // A new request id, for an answer the host makes itself (/healthz, /metrics). Thread-safe.
+  std::string next_request_id();
+
   // Writes the role uses (RoleLastUsed) kept in memory since they were last written
   // (api/role_usage.h): the server calls it every minute and when it stops. The number
   // written. Thread-safe.
@@ -96,6 +102,11 @@ class Gateway {
   // after a change to the key or its user) and callers' policy sets built so far.
   std::uint64_t key_builds() const;
   std::uint64_t policy_set_builds() const;
+
+  // Hits and misses of every cache the gateway reads through (access keys, sessions' users
+  // and roles, opened session tokens, SigV4 signing keys, the authorizer's caches), for the
+  // metrics. Thread-safe; cheap (relaxed loads).
+  std::vector<CacheStats> cache_stats() const;
 
  private:
   struct State;

@@ -488,7 +488,7 @@ Result<ps::AssumeRoleWithWebIdentityResult> StsHandlers::assume_role_with_web_id
     if (action == "sts:TagSession" && tags.empty()) continue;
     if (action == "sts:SetSourceIdentity" && source_identity.empty()) continue;
     if (auto a = ctx_.access.authorize_federated(action, policy::PrincipalType::kWebIdentity, provider_arn, role_ptr,
-                                                 resource, keys_ctx);
+                                                 resource, keys_ctx, ctx_.caller.decision);
         !a) {
       return a.error();
     }
@@ -713,8 +713,8 @@ Result<ps::AssumeRoleWithSAMLResult> StsHandlers::assume_role_with_saml(const ps
   if (!source_identity.empty()) keys.set("sts:SourceIdentity", source_identity);
   const store::Role* role_ptr = role ? &*role : nullptr;
   auto authorize = [&](std::string_view act) {
-    return ctx_.access.authorize_federated(act, policy::PrincipalType::kSaml, r.principal_arn, role_ptr, resource,
-                                           keys);
+    return ctx_.access.authorize_federated(act, policy::PrincipalType::kSaml, r.principal_arn, role_ptr, resource, keys,
+                                           ctx_.caller.decision);
   };
   if (auto d = authorize(action); !d) return d.error();
   if (!tags.empty()) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ struct ServeOptions {
   std::int64_t shutdown_grace = 5;
   // The master keys (app/data_dir.h; docs/operations.md "Keys and their rotation").
   MasterKeyFiles master_keys;
+  // Observability (docs/operations.md "Metrics", "Logs"): GET /metrics in the Prometheus text
+  // format; the log on stderr as text or one JSON object a line ("text", "json"); the access
+  // log, a line per request (unset: on with json, off with text).
+  bool metrics = true;
+  std::string log_format = "text";
+  std::optional<bool> access_log;
 };
 
 // The issuers' keys of `specs` ("ISSUER=SOURCE" each; an issuer given twice gets the keys of
@@ -58,8 +65,9 @@ common::Result<std::shared_ptr<const api::WebIdentityKeys>> load_oidc_jwks(const
 
 // Runs until a stop signal; returns the process exit status. Prints the bound address
 // ("iamd: listening on http://HOST:PORT", https:// with TLS) and, on first start only, the
-// root credentials. Under systemd (Type=notify) it sends READY=1 once listening and
-// STOPPING=1 at the stop signal (app/systemd_notify.h).
+// root credentials, on `out`; the log (options.log_format) goes to `err`. Under systemd
+// (Type=notify) it sends READY=1 once listening and STOPPING=1 at the stop signal
+// (app/systemd_notify.h).
 int serve(const ServeOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace iamd::app

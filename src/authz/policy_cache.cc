@@ -21,8 +21,12 @@ common::Result<std::shared_ptr<const policy::CompiledPolicy>> CompiledPolicyCach
                                                                                        const Compiler& compile) {
   {
     std::shared_lock lock(mu_);
-    if (auto it = entries_.find(key); it != entries_.end()) return it->second;
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      hits_.add();
+      return it->second;
+    }
   }
+  misses_.add();
   auto compiled = compile();
   if (!compiled) return compiled;
   std::unique_lock lock(mu_);

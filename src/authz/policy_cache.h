@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "authz/policy_set.h"
+#include "common/metrics.h"
 #include "policy/compiled.h"
 
 namespace iamd::authz {
@@ -37,12 +38,17 @@ class CompiledPolicyCache {
   using Compiler = std::function<common::Result<std::shared_ptr<const policy::CompiledPolicy>>()>;
   common::Result<std::shared_ptr<const policy::CompiledPolicy>> get(const std::string& key, const Compiler& compile);
   std::size_t size() const;
+  // Lookups answered from the cache and compilations (misses), for the metrics.
+  std::uint64_t hits() const { return hits_.value(); }
+  std::uint64_t misses() const { return misses_.value(); }
 
  private:
   std::size_t capacity_;
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const policy::CompiledPolicy>> entries_;
   std::deque<std::string> order_;
+  common::metrics::Counter hits_;
+  common::metrics::Counter misses_;
 };
 
 }  // namespace iamd::authz

@@ -182,6 +182,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600}))
       ->capture_default_str();
   add_key_flags(serve, serve_keys);
+  std::string metrics_flag = "on";
+  serve->add_option("--metrics", metrics_flag, "serve GET /metrics (Prometheus text format), unsigned, beside /healthz")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  serve
+      ->add_option("--log-format", serve_options.log_format,
+                   "the log on stderr: text, or json (one JSON object a line: time, level, msg, fields)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  std::string access_log_flag;
+  serve
+      ->add_option("--access-log", access_log_flag,
+                   "on or off: a log line per request (default: on with --log-format json, off with text)")
+      ->check(CLI::IsMember({"on", "off"}));
 
   iamd::app::CreateAccountOptions account_options;
   std::string account_data = account_options.data.string();
@@ -254,6 +268,8 @@ int main(int argc, char** argv) {
     if (*serve) {
       serve_options.data = data_dir;
       serve_options.master_keys = serve_keys.files();
+      serve_options.metrics = metrics_flag == "on";
+      if (!access_log_flag.empty()) serve_options.access_log = access_log_flag == "on";
       return iamd::app::serve(serve_options, std::cout, std::cerr);
     }
     if (*create_account) {

@@ -85,6 +85,7 @@ Response json_error_response(const common::Error& error, std::string_view reques
   const FrameworkError* framework = framework_error(code);
   Response r;
   r.content_type = kJsonContentType;
+  r.error_code = std::string(code);
   // [IMPL] Organizations' ServiceException is not marked a fault in the model; it is the
   // service's internal error, 500 like the InternalFailure it stands for.
   r.status = framework != nullptr ? framework->status : code == "ServiceException" ? 500 : http_status(code);

@@ -75,6 +75,7 @@ int http_status(std::string_view code) {
 Response error_response(Service service, const common::Error& error, std::string_view request_id) {
   Response r;
   r.status = http_status(error.code);
+  r.error_code = error.code;
   XmlWriter w;
   w.open("ErrorResponse", service_info(service).xml_namespace);
   w.open("Error");

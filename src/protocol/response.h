@@ -37,6 +37,9 @@ struct Response {
   int status = 200;
   std::string body;
   std::string_view content_type = kXmlContentType;
+  // The error code the body answers, as the client sees it (the JSON envelope's spelling for
+  // JSON 1.1); empty for a success.
+  std::string error_code;
 };
 
 // The HTTP status AWS sends with error `code`: the models' error shapes (IAM and STS, e.g.

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/metrics.h"
 #include "common/result.h"
 #include "store/store.h"
 
@@ -47,7 +48,10 @@ class DerivedCache {
     {
       std::shared_lock lock(mu_);
       auto it = entries_.find(key);
-      if (it != entries_.end() && fresh(*it->second, generation)) return it->second->value;
+      if (it != entries_.end() && fresh(*it->second, generation)) {
+        hits_.add();
+        return it->second->value;
+      }
     }
     builds_.fetch_add(1, std::memory_order_relaxed);
     // `generation` was read before the build's snapshot began: the snapshot is at least as new.
@@ -84,6 +88,8 @@ class DerivedCache {
   }
   // Builds so far (misses and stale entries): for tests and diagnostics.
   std::uint64_t builds() const { return builds_.load(std::memory_order_relaxed); }
+  // Lookups answered from the cache (the misses are builds()): for the metrics.
+  std::uint64_t hits() const { return hits_.value(); }
 
  private:
   struct Entry {
@@ -113,6 +119,7 @@ class DerivedCache {
   std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;
   std::deque<std::string> order_;  // insertion order, for eviction
   std::atomic<std::uint64_t> builds_{0};
+  common::metrics::Counter hits_;  // striped: every hit counts, from every thread
 };
 
 }  // namespace iamd::store

@@ -489,6 +489,71 @@ TEST_F(GatewayTest, AuthorizationUsesTheStoredEntitysCanonicalArn) {
   EXPECT_NE(denied.body.find(group + "qa/Team"), std::string::npos) << denied.body;  // AccessDenied names it
 }
 
+// Every answer carries its call's record (api/call_record.h) for the logs and metrics: the
+// request id of its header, service, operation, outcome, the caller, the decision.
+TEST_F(GatewayTest, AnswersCarryTheCallRecord) {
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "rec"}}).status, 200);
+  const ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "rec"}});
+  Signing as_rec;
+  as_rec.key = element(key.body, "AccessKeyId");
+  as_rec.secret = element(key.body, "SecretAccessKey");
+
+  const ApiResponse root = call({{"Action", "GetUser"}, {"UserName", "rec"}});
+  ASSERT_EQ(root.status, 200);
+  const CallRecord& r = root.record;
+  EXPECT_EQ(r.request_id, header(root, "x-amzn-RequestId"));
+  EXPECT_FALSE(r.request_id.empty());
+  EXPECT_EQ(r.service, "iam");
+  EXPECT_EQ(r.operation, "GetUser");
+  EXPECT_EQ(r.outcome, "ok");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.principal_arn, std::string("arn:aws:iam::") + kAccount + ":root");
+  EXPECT_EQ(r.account_id, kAccount);
+  EXPECT_EQ(r.principal_type, "Root");
+  EXPECT_EQ(r.access_key_id, kRootKey);
+  EXPECT_EQ(r.decision.kind, DecisionNote::Kind::kAllowed);
+  EXPECT_GT(r.duration.count(), 0);
+
+  const ApiResponse denied = call({{"Action", "ListUsers"}}, as_rec);
+  ASSERT_EQ(denied.status, 403);
+  EXPECT_EQ(denied.record.outcome, "AccessDenied");
+  EXPECT_EQ(denied.record.status, 403);
+  EXPECT_EQ(denied.record.principal_type, "IAMUser");
+  EXPECT_EQ(denied.record.principal_arn, std::string("arn:aws:iam::") + kAccount + ":user/rec");
+  EXPECT_EQ(denied.record.access_key_id, as_rec.key);
+  EXPECT_EQ(denied.record.decision.kind, DecisionNote::Kind::kImplicitDeny);
+  EXPECT_EQ(denied.record.decision.policy_type, "identity-based");
+
+  // GetCallerIdentity is never authorized by policy: no decision.
+  const ApiResponse who = call({{"Action", "GetCallerIdentity"}}, as_rec);
+  EXPECT_EQ(who.record.service, "sts");
+  EXPECT_EQ(who.record.operation, "GetCallerIdentity");
+  EXPECT_EQ(who.record.decision.kind, DecisionNote::Kind::kNone);
+
+  // Not authenticated: no principal; an operation iamd does not serve: no operation.
+  Signing bad = as_rec;
+  bad.secret = std::string(40, 'x');
+  const ApiResponse forged = call({{"Action", "ListUsers"}}, bad);
+  EXPECT_EQ(forged.record.outcome, "SignatureDoesNotMatch");
+  EXPECT_EQ(forged.record.operation, "ListUsers");
+  EXPECT_TRUE(forged.record.principal_arn.empty());
+  EXPECT_TRUE(forged.record.access_key_id.empty());
+  EXPECT_EQ(forged.record.decision.kind, DecisionNote::Kind::kNone);
+  const ApiResponse unknown = call({{"Action", "NoSuchAction"}});
+  EXPECT_EQ(unknown.record.outcome, "InvalidAction");
+  EXPECT_EQ(unknown.record.operation, "");
+  EXPECT_EQ(unknown.record.service, "iam");
+
+  // JSON 1.1: the error code as the JSON envelope spells it.
+  const ApiResponse org = call_json("DescribeOrganization", "{}", as_rec);
+  EXPECT_EQ(org.record.service, "organizations");
+  EXPECT_EQ(org.record.operation, "DescribeOrganization");
+  EXPECT_EQ(org.record.request_id, header(org, "x-amzn-RequestId"));
+  EXPECT_FALSE(org.record.outcome.empty());
+  EXPECT_NE(org.record.outcome, "ok");
+  EXPECT_EQ(org.record.principal_type, "IAMUser");
+}
+
 TEST_F(GatewayTest, AUserWithoutPoliciesIsDeniedWithAwsMessage) {
   ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "bob"}}).status, 200);
   const ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "bob"}});
