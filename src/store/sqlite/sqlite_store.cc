@@ -314,6 +314,64 @@ class SqliteTransaction final : public Transaction {
   }
 
   void rollback() override;
+  // ---- The audit trail (one block: schema migration 4, schema.cc) ----
+  Result<Page<AuditEvent>> list_audit_events(const AuditQuery& q) override {
+    std::optional<std::pair<Timestamp, std::string>> after;
+    if (!q.marker.empty()) {
+      auto decoded = decode_audit_marker(q.marker);
+      if (!decoded) return decoded.error();
+      after = std::move(*decoded);
+    }
+    const std::size_t limit = std::max<std::size_t>(q.max_items, 1);
+    auto stmt = conn().prepare(
+        "SELECT event_id, time, account_id, principal_arn, event_source, event_name, resource_arn, outcome, "
+        "error_code, record FROM audit_events WHERE (?1 IS NULL OR account_id = ?1) AND "
+        "(?2 IS NULL OR principal_arn = ?2) AND (?3 IS NULL OR event_source = ?3) AND "
+        "(?4 IS NULL OR event_name = ?4) AND (?5 IS NULL OR resource_arn = ?5) AND (?6 IS NULL OR time >= ?6) AND "
+        "(?7 IS NULL OR time < ?7) AND (?8 IS NULL OR outcome = ?8) AND "
+        "(?9 IS NULL OR (time, event_id) < (?9, ?10)) ORDER BY time DESC, event_id DESC LIMIT ?11");
+    if (!stmt) return stmt.error();
+    std::optional<int> outcome;
+    if (q.outcome) outcome = static_cast<int>(*q.outcome);
+    std::optional<Timestamp> after_time;
+    std::string after_id;
+    if (after) {
+      after_time = after->first;
+      after_id = after->second;
+    }
+    (*stmt)->bind(q.account_id, q.principal_arn, q.event_source, q.event_name, q.resource_arn, q.since, q.until,
+                  outcome, after_time, after_id, limit + 1);
+    Page<AuditEvent> page;
+    for (;;) {
+      auto row = (*stmt)->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      if (page.items.size() == limit) {
+        page.next_marker = encode_audit_marker(page.items.back().time, page.items.back().event_id);
+        break;
+      }
+      Statement& r = **stmt;
+      page.items.push_back(AuditEvent{r.text(0), r.timestamp(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6),
+                                      static_cast<AuditOutcome>(r.integer(7)), r.text(8), r.text(9)});
+    }
+    return page;
+  }
+  Result<void> append_audit_event(const AuditEvent& e) override {
+    assert(write_ && "write on a read transaction");
+    // One statement: atomic on its own, and not marking the transaction dirty.
+    return insert_or_exists(
+        "INSERT INTO audit_events (event_id, time, account_id, principal_arn, event_source, event_name, resource_arn, "
+        "outcome, error_code, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "audit event " + e.event_id, e.event_id, e.time, e.account_id, e.principal_arn, e.event_source, e.event_name,
+        e.resource_arn, static_cast<int>(e.outcome), e.error_code, e.json);
+  }
+  Result<std::uint64_t> prune_audit_events(Timestamp before) override {
+    assert(write_ && "write on a read transaction");
+    if (auto r = run("DELETE FROM audit_events WHERE time < ?", before); !r) return r.error();
+    return static_cast<std::uint64_t>(conn().changes());
+  }
+  // ---- end of the audit trail ----
+
   Result<void> commit() override;
 
   // Writes. Each runs inside a savepoint (see write()).
@@ -1133,7 +1191,7 @@ class SqliteStore final : public Store {
     idle_readers_.clear();
     writer_.reset();
     if (wal_fd_ >= 0) ::close(wal_fd_);
-    ::close(lock_fd_);  // releases the flock
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
   }
 
   // Group commit [IMPL]. The writer connection commits with synchronous=NORMAL: COMMIT writes
@@ -1196,6 +1254,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::unique_ptr<Transaction>> begin_write() override {
+    if (!writer_) return internal::make_error(kStorageFailure, file_ + " is open for reading only");
     {
       std::unique_lock lock(writer_mu_);
       writer_free_.wait(lock, [&] { return !writer_active_; });
@@ -1211,6 +1270,7 @@ class SqliteStore final : public Store {
   std::uint64_t generation() const override { return generation_.load(std::memory_order_acquire); }
   std::uint64_t last_change(std::string_view key) const override { return changes_.last_change(key); }
 
+  // A read-only store (open_sqlite_store_read_only) starts with the connection it checked.
   void release_reader(std::unique_ptr<Connection> connection) {
     std::lock_guard lock(readers_mu_);
     idle_readers_.push_back(std::move(connection));
@@ -1401,6 +1461,33 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& folder) {
     }
   }
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(file, lock_fd, std::move(*writer), *generation, wal_fd));
+}
+
+// [IMPL] How `iamd audit` reads while the server runs: the server's flock on iamd.lock is not
+// taken (it would fail), and no writer connection is opened. Readers need only the WAL
+// index (-shm), which SQLite shares between processes; they see each committed snapshot.
+// Nothing is created: a folder without a database is an error, not a new store.
+Result<std::unique_ptr<Store>> open_sqlite_store_read_only(const std::string& folder) {
+  namespace fs = std::filesystem;
+  const std::string file = (fs::path(folder) / kDatabaseFile).string();
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) return open_failure("no iamd database in " + folder + " (" + file + ")");
+  if (!S_ISREG(st.st_mode)) return open_failure(file + " is not a regular file; the store follows no links");
+  auto reader = Connection::open(file, true);
+  if (!reader) return reader.error();
+  auto version = (*reader)->prepare("PRAGMA user_version");
+  if (!version) return version.error();
+  auto row = (*version)->step();
+  if (!row) return row.error();
+  const std::int64_t v = *row ? (*version)->integer(0) : 0;
+  version->reset();
+  if (v != kSchemaVersion) {
+    return open_failure(file + ": schema version " + std::to_string(v) + ", this iamd reads " +
+                        std::to_string(kSchemaVersion) + " (start the server of this version once to migrate it)");
+  }
+  auto store = std::make_unique<SqliteStore>(file, -1, nullptr, 0, -1);
+  store->release_reader(std::move(*reader));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace iamd::store::sqlite
