@@ -352,6 +352,7 @@ common::Result<void> Access::authorize(const Caller& caller, std::string_view ac
   if (auto r = prepare(caller, req, bundle, held, grant); !r) return r;
   authz::Decision d;
   authz::evaluate(bundle, req, d);
+  if (caller.decision != nullptr) *caller.decision = authz::decision_json(d);
   if (d.allowed()) return {};
   return common::Error{"AccessDenied", denial_message(caller, req, bundle, d, true), ""};
 }
@@ -389,6 +390,7 @@ common::Result<void> Access::authorize_assume(const Caller& caller, std::string_
   }
   authz::Decision d;
   authz::evaluate(bundle, req, d);
+  if (caller.decision != nullptr) *caller.decision = authz::decision_json(d);
   if (d.allowed()) return {};
   return common::Error{"AccessDenied", denial_message(caller, req, bundle, d, false), ""};
 }

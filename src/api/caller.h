@@ -40,6 +40,9 @@ struct Caller {
   // Where a denial's explanation goes (the decision as JSON, Access::denial_message); the
   // console sets it, API callers get the sealed message only when allowed to decode it.
   std::string* explanation = nullptr;
+  // Where each decision of the call goes for the audit trail (authz::decision_json, the last
+  // one wins); null when the call is not audited.
+  std::string* decision = nullptr;
   bool is_role_session() const { return session && session->kind == sts::SessionKind::kRole; }
   // A federated user (GetFederationToken); `user` is its calling user (empty: the root user).
   bool is_federated() const { return session && session->kind == sts::SessionKind::kFederated; }

@@ -1,12 +1,14 @@
 #include "api/gateway.h"
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <unordered_map>
 
 #include "api/access.h"
+#include "api/audit.h"
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/handlers_org.h"
@@ -36,6 +38,34 @@ std::string header(const ApiRequest& r, std::string_view name) {
     if (common::iequals(k, name)) return v;
   }
   return "";
+}
+
+// The access key id and Region a request's signature names (Authorization header's
+// Credential=, or a presigned X-Amz-Credential), read without verifying anything: what the
+// audit record of a refused request can say of it. Empty when absent.
+std::pair<std::string, std::string> named_credential(const ApiRequest& r) {
+  std::string credential;
+  const std::string auth = header(r, "Authorization");
+  if (const std::size_t at = auth.find("Credential="); at != std::string::npos) {
+    credential = auth.substr(at + 11, auth.find_first_of(", ", at) - at - 11);
+  } else if (const std::size_t q = r.query.find("X-Amz-Credential="); q != std::string::npos) {
+    credential = r.query.substr(q + 17, r.query.find('&', q) - q - 17);
+    for (std::size_t p; (p = credential.find("%2F")) != std::string::npos;) credential.replace(p, 3, "/");
+  }
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t slash = credential.find('/', start);
+    parts.push_back(credential.substr(start, slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  // [IMPL] Only the key id's shape is kept: anything else in its place is not written.
+  std::string key = parts[0].size() <= 128 ? parts[0] : std::string();
+  for (char c : key) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) key.clear();
+  }
+  std::string region = parts.size() > 2 && parts[2].size() <= 32 ? parts[2] : std::string();
+  return {key, region};
 }
 
 }  // namespace
@@ -234,11 +264,17 @@ struct Gateway::State final : sigv4::CredentialLookup {
     add_environment(context, req, "us-east-1");  // [IMPL] an unsigned request names no Region
     std::optional<RoleUse> role_use;
     CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get(), &role_use};
+    std::unique_ptr<AuditCall> call = start_audit(req, request_id, protocol::service_info(service).name);
+    if (call) {
+      if (const std::string* action = params.find("Action")) call->event_name = *action;
+    }
+    attach_audit(call.get(), caller, ctx, audit);
     IamHandlers iam_handlers(ctx);
     StsHandlers sts_handlers(ctx);
     protocol::Response answer =
         protocol::handle_query(params, protocol::Handlers{&iam_handlers, &sts_handlers}, service, request_id);
     if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
+    finish_audit(call.get());
     return ApiResponse{answer.status, {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", request_id}}, answer.body};
   }
 
@@ -322,7 +358,38 @@ struct Gateway::State final : sigv4::CredentialLookup {
   sigv4::Verifier org_verifier;  // Organizations (JSON 1.1)
   common::RequestIds request_ids;
   std::shared_ptr<const WebIdentityKeys> web_identity;
-  RoleUsage role_usage;  // RoleLastUsed of assumed roles
+  RoleUsage role_usage;         // RoleLastUsed of assumed roles
+  AuditTrail* audit = nullptr;  // the audit trail; null: calls are not recorded
+
+  // A call's audit record in the making, when calls are recorded (api/audit.h).
+  std::unique_ptr<AuditCall> start_audit(const ApiRequest& req, const std::string& request_id,
+                                         std::string_view service) const {
+    if (audit == nullptr) return nullptr;
+    auto call = std::make_unique<AuditCall>();
+    call->time = clock.now();
+    call->request_id = request_id;
+    call->service = std::string(service);
+    call->source_ip = req.source_ip;
+    call->user_agent = header(req, "User-Agent");
+    auto [key, region] = named_credential(req);
+    call->access_key_id = std::move(key);
+    call->region = region.empty() ? "us-east-1" : std::move(region);
+    return call;
+  }
+  // Ends the call's record: a refusal before any operation is `refused`.
+  void finish_audit(AuditCall* call, const std::optional<common::Error>& refused = std::nullopt) const {
+    if (call == nullptr) return;
+    if (refused) call->error = refused;
+    audit->finish(*call);
+  }
+  // Connects a call's record to its caller and context.
+  static void attach_audit(AuditCall* call, Caller& caller, CallContext& ctx, AuditTrail* trail) {
+    if (call == nullptr) return;
+    call->caller = &caller;
+    caller.decision = &call->decision;
+    ctx.audit = call;
+    ctx.audit_trail = trail;
+  }
 };
 
 Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random,
@@ -336,6 +403,10 @@ std::uint64_t Gateway::key_builds() const {
 }
 std::uint64_t Gateway::policy_set_builds() const {
   return state_->access.policy_set_builds();
+}
+
+void Gateway::set_audit(AuditTrail* trail) {
+  state_->audit = trail;
 }
 
 common::Result<std::size_t> Gateway::flush_usage() {
@@ -460,6 +531,15 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   for (const auto& [k, v] : req.headers) headers.push_back(sigv4::HeaderView{k, v});
   sigv4::RequestView view{req.method, req.path, req.query, headers, req.body};
   auto verified = s.verifier.verify(view, service);
+  // A refused request's record: who it named, what it asked for, why it was refused.
+  auto refused = [&](const common::Error& e) {
+    if (std::unique_ptr<AuditCall> call = s.start_audit(req, request_id, protocol::service_info(envelope).name)) {
+      if (params) {
+        if (const std::string* action = params->find("Action")) call->event_name = *action;
+      }
+      s.finish_audit(call.get(), e);
+    }
+  };
   if (!verified && verified.error().code == sigv4::kMissingAuthenticationToken && params) {
     // An unsigned request to an operation that allows it (Key::kAnonymous) goes on as an
     // anonymous caller; any other unsigned request is MissingAuthenticationToken.
@@ -467,10 +547,17 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     const Operation* op = action != nullptr && !service.empty() ? find_operation(service, *action) : nullptr;
     if (op != nullptr && (op->keys & kAnonymous) != 0) return s.handle_anonymous(req, *params, envelope, request_id);
   }
-  if (!verified) return respond(protocol::error_response(envelope, to_aws_error(verified.error()), request_id));
+  if (!verified) {
+    const common::Error e = to_aws_error(verified.error());
+    refused(e);
+    return respond(protocol::error_response(envelope, e, request_id));
+  }
   // The verifier admits only these two services.
   const protocol::Service scope = verified->service == "sts" ? protocol::Service::kSts : protocol::Service::kIam;
-  if (!params) return respond(protocol::error_response(scope, params.error(), request_id));
+  if (!params) {
+    refused(params.error());
+    return respond(protocol::error_response(scope, params.error(), request_id));
+  }
   // The request's partition is its Region's (the verifier admits only Regions of the table).
   // [IMPL] iamd stores every ARN in its own partition (DomainEnv::partition, "aws") and
   // converts at this edge: ARN members of the request are taken into it, the answer's ARNs
@@ -489,12 +576,19 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   }
   std::optional<RoleUse> role_use;
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get(), &role_use};
+  std::unique_ptr<AuditCall> call = s.start_audit(req, request_id, verified->service);
+  if (call) {
+    call->region = verified->region;
+    if (const std::string* action = params->find("Action")) call->event_name = *action;
+  }
+  State::attach_audit(call.get(), caller, ctx, s.audit);
   IamHandlers iam_handlers(ctx);
   StsHandlers sts_handlers(ctx);
   protocol::Response answer =
       protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, scope, request_id);
   // A role assumed: its RoleLastUsed, after the operation's transaction has ended.
   if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
+  s.finish_audit(call.get());
   // Every ARN of the answer (results and error messages) in the request's partition. Policy
   // documents are URL-encoded in IAM's answers, so the text their author wrote is untouched.
   // [IMPL] A tag value or description that starts with "arn:aws:" is shown in the request's
@@ -553,11 +647,20 @@ ApiResponse Gateway::handle_console(const ApiRequest& req, const ConsolePrincipa
   if (const std::string* action = params->find("Action")) s.note_access(caller, service_name, *action, kRegion);
   std::optional<RoleUse> role_use;
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get(), &role_use};
+  std::unique_ptr<AuditCall> call = s.start_audit(req, request_id, service_name);
+  if (call) {
+    call->region = std::string(kRegion);
+    call->console = true;
+    call->access_key_id = caller.access_key_id;
+    if (const std::string* action = params->find("Action")) call->event_name = *action;
+  }
+  State::attach_audit(call.get(), caller, ctx, s.audit);
   IamHandlers iam_handlers(ctx);
   StsHandlers sts_handlers(ctx);
   protocol::Response answer =
       protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, service, request_id);
   if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
+  s.finish_audit(call.get());
   return respond(answer);
 }
 
@@ -660,18 +763,31 @@ ApiResponse Gateway::State::handle_json(const ApiRequest& req, std::string_view 
   // signature was checked against the Organizations scope (as for a Query request, nothing
   // about the request is answered before it is authenticated).
   auto verified = s.org_verifier.verify(view, "organizations");
-  if (!verified) return respond(protocol::json_error_response(to_aws_error(verified.error()), request_id));
+  const std::optional<protocol::JsonTarget> named = protocol::parse_json_target(target);
+  if (!verified) {
+    const common::Error e = to_aws_error(verified.error());
+    if (std::unique_ptr<AuditCall> call = s.start_audit(req, request_id, "organizations")) {
+      if (named) call->event_name = std::string(named->operation);
+      s.finish_audit(call.get(), e);
+    }
+    return respond(protocol::json_error_response(e, request_id));
+  }
 
   Caller caller;
   condition::Context context;
   s.identify(req, *verified, caller, context);
-  if (auto t = protocol::parse_json_target(target)) {
-    s.note_access(caller, verified->service, t->operation, verified->region);
-  }
+  if (named) s.note_access(caller, verified->service, named->operation, verified->region);
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
+  std::unique_ptr<AuditCall> call = s.start_audit(req, request_id, "organizations");
+  if (call) {
+    call->region = verified->region;
+    if (named) call->event_name = std::string(named->operation);
+  }
+  State::attach_audit(call.get(), caller, ctx, s.audit);
   OrganizationsHandlers org_handlers(ctx);
   protocol::Response answer =
       protocol::handle_json(target, req.body, protocol::JsonHandlers{&org_handlers}, request_id);
+  s.finish_audit(call.get());
   // Every ARN of the answer in the request's partition (the body is JSON text; ARNs are
   // whole JSON strings or start one).
   const std::string& stored = s.domain.env().partition;

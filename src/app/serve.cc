@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/audit.h"
 #include "api/gateway.h"
 #include "api/role_usage.h"
 #include "app/data_dir.h"
@@ -261,6 +262,23 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   }
   crypto::OsRandom gateway_random;
   api::Gateway gateway(domain, clock, gateway_random, *web_identity, org_quotas);
+  // ---- the audit trail (docs/operations.md "Audit trail") ----
+  crypto::OsRandom audit_random;
+  auto audit = api::AuditTrail::open(**store, clock, audit_random, options.audit_log.string());
+  if (!audit) {
+    err << "iamd: --audit-log: " << audit.error().message << "\n";
+    return 1;
+  }
+  auto prune_audit = [&] {
+    if (options.audit_retention_days <= 0) return;
+    common::Timestamp before = clock.now();
+    before.seconds -= options.audit_retention_days * 86400;
+    if (auto p = (*audit)->prune(before); !p) {
+      err << "iamd: warning: old audit records not pruned: " << p.error().message << "\n";
+    }
+  };
+  prune_audit();
+  gateway.set_audit(audit->get());
   http::ServerOptions hopts;
   hopts.listen = options.listen;
   hopts.threads = options.threads;
@@ -326,6 +344,9 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
                                  std::chrono::seconds(options.last_accessed_interval));
   PeriodicFlusher role_flusher([&] { (void)gateway.flush_usage(); },
                                std::chrono::seconds(api::RoleUsage::kDefaultInterval));
+  // Reads' audit records are written once a second (what a crash can lose); old ones pruned hourly.
+  PeriodicFlusher audit_flusher([&] { (void)(*audit)->flush(); }, std::chrono::seconds(1));
+  PeriodicFlusher audit_pruner(prune_audit, std::chrono::seconds(3600));
   int sig = 0;
   sigwait(&signals, &sig);
   out << "iamd: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
@@ -336,6 +357,9 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   }
   role_flusher.stop();
   if (auto f = gateway.flush_usage(); !f) err << "iamd: RoleLastUsed not written: " << f.error().message << "\n";
+  audit_pruner.stop();
+  audit_flusher.stop();
+  if (auto f = (*audit)->flush(); !f) err << "iamd: warning: audit records not written: " << f.error().message << "\n";
   return 0;
 }
 
