@@ -6,11 +6,11 @@
 // * a write that succeeded: appended by Pipeline::end in the operation's own transaction,
 //   before its commit (a committed change always has its record, a rolled-back one none),
 //   then written to the JSON-lines file once committed;
-// * a write that failed or was denied, and a refused request: in a transaction of its own,
-//   at once;
-// * a read: queued and written in one transaction with the other queued reads by flush()
-//   (the server calls it every second, when 1000 are queued and when it stops): a crash loses
-//   at most the last second's reads.
+// * a write that failed or was denied (also refused before the operation): in a transaction of
+//   its own, at once;
+// * a read, allowed, denied or failed: queued and written in one transaction with the other
+//   queued records by flush() (the server calls it every second; also when 1000 are queued,
+//   and when it stops): a crash loses at most the last second's read records.
 // The JSON-lines file, when configured, gets each record once it is in the store, one per line.
 // Thread-safe.
 #pragma once
@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "api/caller.h"
+#include "common/ids.h"
 #include "common/random.h"
 #include "common/result.h"
 #include "common/time.h"
@@ -83,11 +84,10 @@ class AuditTrail {
 
   store::Store& store_;
   const common::Clock& clock_;
-  common::Random& random_;
-  std::mutex random_mu_;  // guards random_
-  int fd_ = -1;           // the JSON-lines file; -1: none
-  std::mutex file_mu_;    // one line at a time
-  std::mutex queue_mu_;   // guards queue_
+  common::RequestIds ids_;  // event ids: random UUIDs, drawn without a lock
+  int fd_ = -1;             // the JSON-lines file; -1: none
+  std::mutex file_mu_;      // one line at a time
+  std::mutex queue_mu_;     // guards queue_
   std::vector<store::AuditEvent> queue_;
 };
 
