@@ -163,6 +163,13 @@ Result<void> Pipeline::begin(std::string_view service, std::string_view name, co
   }
   auto authorized = resolve_and_authorize();
   note_target();  // a denied call's record names its target too
+  if (!authorized) {
+    // end() is not called after a failed begin: the transaction ends here, so that nothing
+    // after the call (its audit record's own write transaction) waits for the writer.
+    if (write_) write_->rollback();
+    write_.reset();
+    read_.reset();
+  }
   return authorized;
 }
 

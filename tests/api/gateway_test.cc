@@ -403,6 +403,24 @@ TEST_F(GatewayTest, AuditRecordsGoWithTheirCalls) {
   ASSERT_EQ(refused.size(), 2u);
   EXPECT_EQ(refused[0].error_code, "SignatureDoesNotMatch");
   EXPECT_EQ(refused[0].principal_arn, "");
+
+  // A denied write (refused in the pipeline's begin, with its write transaction open): its
+  // record in a transaction of its own, the store untouched.
+  const ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "audited"}});
+  ASSERT_EQ(key.status, 200) << key.body;
+  Signing as_user;
+  as_user.key = element(key.body, "AccessKeyId");
+  as_user.secret = element(key.body, "SecretAccessKey");
+  clock_.set(common::Timestamp{kNow.seconds + 3, 0});
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "intruder"}}, as_user).status, 403);
+  EXPECT_EQ(call({{"Action", "GetUser"}, {"UserName", "intruder"}}).status, 404);
+  made = events("CreateUser");
+  ASSERT_EQ(made.size(), 3u);
+  EXPECT_EQ(made[0].outcome, store::AuditOutcome::kDenied);
+  EXPECT_EQ(made[0].error_code, "AccessDenied");
+  EXPECT_EQ(made[0].principal_arn, std::string("arn:aws:iam::") + kAccount + ":user/audited");
+  EXPECT_EQ(made[0].resource_arn, std::string("arn:aws:iam::") + kAccount + ":user/intruder");
+  EXPECT_NE(made[0].json.find("\"decision\":{\"decision\":\"implicitDeny\""), std::string::npos) << made[0].json;
   gateway_->set_audit(nullptr);
 }
 

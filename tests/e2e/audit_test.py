@@ -125,6 +125,15 @@ def _():
     except botocore.exceptions.ClientError as e:
         rid = e.response["ResponseMetadata"]["RequestId"]
     d = wait_for(lambda: by_request(rid))["iamd"]["decision"]
+    assert d["decision"] == "explicitDeny"
+    try:  # a denied write: its own transaction, at once, while its pipeline's had been open
+        alice.create_user(UserName="intruder")
+        raise AssertionError("CreateUser succeeded")
+    except botocore.exceptions.ClientError as e:
+        w = by_request(e.response["ResponseMetadata"]["RequestId"])
+    assert w["errorCode"] == "AccessDenied" and w["readOnly"] is False and w["requestParameters"] == {
+        "userName": "intruder"}, w
+    assert w["resources"] == [{"ARN": f"arn:aws:iam::{ACCOUNT}:user/intruder", "accountId": ACCOUNT}], w
     assert d["decision"] == "explicitDeny" and d["policyType"] == "identity-based", d
     assert d["statement"]["statementId"] == "NoGroups" and d["statement"]["effect"] == "DENY", d
     assert d["statement"]["policy"].endswith("/rules"), d
@@ -200,7 +209,7 @@ def _():
     assert [r["requestID"] for r in creates] == [created_id], creates
     assert audit("--action", "sts:CreateUser") == []
     denied = audit("--outcome", "denied")
-    assert {r["eventName"] for r in denied} == {"ListUsers", "ListGroups"}, denied
+    assert {r["eventName"] for r in denied} == {"ListUsers", "ListGroups", "CreateUser"}, denied
     assert all(r["iamd"]["outcome"] == "denied" for r in denied)
     errors = audit("--outcome", "error")
     assert any(r["errorCode"] == "SignatureDoesNotMatch" for r in errors)
@@ -242,7 +251,7 @@ def _():
     with open(log_file) as f:
         lines = [json.loads(line) for line in f.read().splitlines()]
     stored = audit("--max-items", "100000")
-    assert len(stored) == 12, len(stored)  # every call above
+    assert len(stored) == 13, len(stored)  # every call above
     key_of = lambda r: r["eventID"]  # noqa: E731
     assert sorted(lines, key=key_of) == sorted(stored, key=key_of)
     assert len({r["eventID"] for r in lines}) == len(lines)
@@ -254,7 +263,7 @@ def _():
     again.start()
     again.stop(signal.SIGTERM)
     before = len(audit("--max-items", "100000"))
-    assert before == 12
+    assert before == 13
     # A record dated far back, written into the store directly, goes at the next start.
     import sqlite3
     db = sqlite3.connect(os.path.join(data, "store", "iamd.db"))
