@@ -205,8 +205,9 @@ def _():
     assert mine and all(r["userIdentity"].get("arn") == alice_arn for r in mine)
     times = [r["eventTime"] for r in mine]
     assert times == sorted(times, reverse=True), times  # newest first
-    creates = audit("--action", "iam:CreateUser")
+    creates = audit("--action", "iam:CreateUser", "--outcome", "allowed")
     assert [r["requestID"] for r in creates] == [created_id], creates
+    assert len(audit("--action", "CreateUser")) == 2  # and the denied one, any service
     assert audit("--action", "sts:CreateUser") == []
     denied = audit("--outcome", "denied")
     assert {r["eventName"] for r in denied} == {"ListUsers", "ListGroups", "CreateUser"}, denied
@@ -219,7 +220,8 @@ def _():
     first = audit("--max-items", "100000")[-1]["eventTime"]
     assert audit("--until", first) == []
     assert len(audit("--since", first, "--max-items", "2")) == 2
-    text = subprocess.run([IAMD, "audit", "--data", data, "--action", "iam:CreateUser", "--output", "text"],
+    text = subprocess.run([IAMD, "audit", "--data", data, "--action", "iam:CreateUser", "--output", "text",
+                           "--outcome", "allowed"],
                           capture_output=True, text=True, check=True).stdout
     assert "allowed iam:CreateUser " + ROOT_ARN + " " + alice_arn in text, text
 
