@@ -854,6 +854,9 @@ class ServiceGen:
         out.append("  // failed, a domain error mapped to AWS's). The defaults do nothing and pass the outcome on.")
         out.append("  virtual common::Result<void> begin_operation(std::string_view operation, const Params& params);")
         out.append("  virtual common::Result<void> end_operation(common::Result<void> outcome);")
+        out.append("  // Where the codec notes the call for the audit trail (protocol/response.h CallNotes); null,")
+        out.append("  // the default: nothing is noted.")
+        out.append("  virtual CallNotes* call_notes() { return nullptr; }")
         out.append("")
         for op_name, (req, res) in sorted(self.op_types.items()):
             ret = "common::Result<%s>" % (res if res else "void")

@@ -370,6 +370,7 @@ common::Result<void> Access::authorize(const Caller& caller, std::string_view ac
   authz::Decision d;
   authz::evaluate(bundle, req, d);
   note_decision(caller.decision, d);
+  if (caller.audit_decision != nullptr) *caller.audit_decision = authz::decision_json(d);
   if (d.allowed()) return {};
   return common::Error{"AccessDenied", denial_message(caller, req, bundle, d, true), ""};
 }
@@ -411,6 +412,7 @@ common::Result<void> Access::authorize_assume(const Caller& caller, std::string_
   authz::Decision d;
   authz::evaluate(bundle, req, d);
   note_decision(caller.decision, d);
+  if (caller.audit_decision != nullptr) *caller.audit_decision = authz::decision_json(d);
   if (d.allowed()) return {};
   return common::Error{"AccessDenied", denial_message(caller, req, bundle, d, false), ""};
 }

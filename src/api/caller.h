@@ -44,6 +44,9 @@ struct Caller {
   // Where the authorizer notes its decision for the call's record (api/call_record.h); null:
   // not noted.
   DecisionNote* decision = nullptr;
+  // Where each decision of the call goes for the audit trail (authz::decision_json, the last
+  // one wins); null when the call is not audited.
+  std::string* audit_decision = nullptr;
   bool is_role_session() const { return session && session->kind == sts::SessionKind::kRole; }
   // A federated user (GetFederationToken); `user` is its calling user (empty: the root user).
   bool is_federated() const { return session && session->kind == sts::SessionKind::kFederated; }

@@ -1,6 +1,7 @@
 #include "api/gateway.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <unordered_map>
 
 #include "api/access.h"
+#include "api/audit.h"
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/handlers_org.h"
@@ -72,6 +74,34 @@ struct Recorder {
     return out;
   }
 };
+
+// The access key id and Region a request's signature names (Authorization header's
+// Credential=, or a presigned X-Amz-Credential), read without verifying anything: what the
+// audit record of a refused request can say of it. Empty when absent.
+std::pair<std::string, std::string> named_credential(const ApiRequest& r) {
+  std::string credential;
+  const std::string auth = header(r, "Authorization");
+  if (const std::size_t at = auth.find("Credential="); at != std::string::npos) {
+    credential = auth.substr(at + 11, auth.find_first_of(", ", at) - at - 11);
+  } else if (const std::size_t q = r.query.find("X-Amz-Credential="); q != std::string::npos) {
+    credential = r.query.substr(q + 17, r.query.find('&', q) - q - 17);
+    for (std::size_t p; (p = credential.find("%2F")) != std::string::npos;) credential.replace(p, 3, "/");
+  }
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t slash = credential.find('/', start);
+    parts.push_back(credential.substr(start, slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  // [IMPL] Only the key id's shape is kept: anything else in its place is not written.
+  std::string key = parts[0].size() <= 128 ? parts[0] : std::string();
+  for (char c : key) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) key.clear();
+  }
+  std::string region = parts.size() > 2 && parts[2].size() <= 32 ? parts[2] : std::string();
+  return {key, region};
+}
 
 }  // namespace
 
@@ -288,11 +318,17 @@ struct Gateway::State final : sigv4::CredentialLookup {
     add_environment(context, req, "us-east-1");  // [IMPL] an unsigned request names no Region
     std::optional<RoleUse> role_use;
     CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get(), &role_use};
+    std::unique_ptr<AuditCall> audit_call = start_audit(req, request_id, protocol::service_info(service).name);
+    if (audit_call) {
+      if (const std::string* action = params.find("Action")) audit_call->event_name = *action;
+    }
+    attach_audit(audit_call.get(), caller, ctx, audit);
     IamHandlers iam_handlers(ctx);
     StsHandlers sts_handlers(ctx);
     protocol::Response answer =
         protocol::handle_query(params, protocol::Handlers{&iam_handlers, &sts_handlers}, service, request_id);
     if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
+    finish_audit(audit_call.get());
     return call.answer(std::move(answer), request_id, nullptr);
   }
 
@@ -376,7 +412,38 @@ struct Gateway::State final : sigv4::CredentialLookup {
   sigv4::Verifier org_verifier;  // Organizations (JSON 1.1)
   common::RequestIds request_ids;
   std::shared_ptr<const WebIdentityKeys> web_identity;
-  RoleUsage role_usage;  // RoleLastUsed of assumed roles
+  RoleUsage role_usage;         // RoleLastUsed of assumed roles
+  AuditTrail* audit = nullptr;  // the audit trail; null: calls are not recorded
+
+  // A call's audit record in the making, when calls are recorded (api/audit.h).
+  std::unique_ptr<AuditCall> start_audit(const ApiRequest& req, const std::string& request_id,
+                                         std::string_view service) const {
+    if (audit == nullptr) return nullptr;
+    auto audit_call = std::make_unique<AuditCall>();
+    audit_call->time = clock.now();
+    audit_call->request_id = request_id;
+    audit_call->service = std::string(service);
+    audit_call->source_ip = req.source_ip;
+    audit_call->user_agent = header(req, "User-Agent");
+    auto [key, region] = named_credential(req);
+    audit_call->access_key_id = std::move(key);
+    audit_call->region = region.empty() ? "us-east-1" : std::move(region);
+    return audit_call;
+  }
+  // Ends the call's record: a refusal before any operation is `refused`.
+  void finish_audit(AuditCall* audit_call, const std::optional<common::Error>& refused = std::nullopt) const {
+    if (audit_call == nullptr) return;
+    if (refused) audit_call->error = refused;
+    audit->finish(*audit_call);
+  }
+  // Connects a call's record to its caller and context.
+  static void attach_audit(AuditCall* audit_call, Caller& caller, CallContext& ctx, AuditTrail* trail) {
+    if (audit_call == nullptr) return;
+    audit_call->caller = &caller;
+    caller.audit_decision = &audit_call->decision;
+    ctx.audit = audit_call;
+    ctx.audit_trail = trail;
+  }
 };
 
 Gateway::Gateway(iam::IamDomain& domain, const common::Clock& clock, common::Random& random,
@@ -404,6 +471,10 @@ std::vector<CacheStats> Gateway::cache_stats() const {
   out.push_back({"sigv4_signing_keys", q.hits() + o.hits(), q.misses() + o.misses()});
   s.access.cache_stats(out);
   return out;
+}
+
+void Gateway::set_audit(AuditTrail* trail) {
+  state_->audit = trail;
 }
 
 common::Result<std::size_t> Gateway::flush_usage() {
@@ -548,6 +619,15 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   for (const auto& [k, v] : req.headers) headers.push_back(sigv4::HeaderView{k, v});
   sigv4::RequestView view{req.method, req.path, req.query, headers, req.body};
   auto verified = s.verifier.verify(view, service);
+  // A refused request's record: who it named, what it asked for, why it was refused.
+  auto refused = [&](const common::Error& e) {
+    if (std::unique_ptr<AuditCall> audit_call = s.start_audit(req, request_id, protocol::service_info(envelope).name)) {
+      if (params) {
+        if (const std::string* action = params->find("Action")) audit_call->event_name = *action;
+      }
+      s.finish_audit(audit_call.get(), e);
+    }
+  };
   if (!verified && verified.error().code == sigv4::kMissingAuthenticationToken && params) {
     // An unsigned request to an operation that allows it (Key::kAnonymous) goes on as an
     // anonymous caller; any other unsigned request is MissingAuthenticationToken.
@@ -556,10 +636,17 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
     if (op != nullptr && (op->keys & kAnonymous) != 0)
       return s.handle_anonymous(req, *params, envelope, request_id, call);
   }
-  if (!verified) return respond(protocol::error_response(envelope, to_aws_error(verified.error()), request_id));
+  if (!verified) {
+    const common::Error e = to_aws_error(verified.error());
+    refused(e);
+    return respond(protocol::error_response(envelope, e, request_id));
+  }
   // The verifier admits only these two services.
   const protocol::Service scope = verified->service == "sts" ? protocol::Service::kSts : protocol::Service::kIam;
-  if (!params) return respond(protocol::error_response(scope, params.error(), request_id));
+  if (!params) {
+    refused(params.error());
+    return respond(protocol::error_response(scope, params.error(), request_id));
+  }
   // The request's partition is its Region's (the verifier admits only Regions of the table).
   // [IMPL] iamd stores every ARN in its own partition (DomainEnv::partition, "aws") and
   // converts at this edge: ARN members of the request are taken into it, the answer's ARNs
@@ -577,12 +664,19 @@ ApiResponse Gateway::handle(const ApiRequest& req) {
   }
   std::optional<RoleUse> role_use;
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get(), &role_use};
+  std::unique_ptr<AuditCall> audit_call = s.start_audit(req, request_id, verified->service);
+  if (audit_call) {
+    audit_call->region = verified->region;
+    if (const std::string* action = params->find("Action")) audit_call->event_name = *action;
+  }
+  State::attach_audit(audit_call.get(), caller, ctx, s.audit);
   IamHandlers iam_handlers(ctx);
   StsHandlers sts_handlers(ctx);
   protocol::Response answer =
       protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, scope, request_id);
   // A role assumed: its RoleLastUsed, after the operation's transaction has ended.
   if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
+  s.finish_audit(audit_call.get());
   // Every ARN of the answer (results and error messages) in the request's partition. Policy
   // documents are URL-encoded in IAM's answers, so the text their author wrote is untouched.
   // [IMPL] A tag value or description that starts with "arn:aws:" is shown in the request's
@@ -652,11 +746,20 @@ ApiResponse Gateway::handle_console(const ApiRequest& req, const ConsolePrincipa
   if (const std::string* action = params->find("Action")) s.note_access(caller, service_name, *action, kRegion);
   std::optional<RoleUse> role_use;
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get(), &role_use};
+  std::unique_ptr<AuditCall> audit_call = s.start_audit(req, request_id, service_name);
+  if (audit_call) {
+    audit_call->region = std::string(kRegion);
+    audit_call->console = true;
+    audit_call->access_key_id = caller.access_key_id;
+    if (const std::string* action = params->find("Action")) audit_call->event_name = *action;
+  }
+  State::attach_audit(audit_call.get(), caller, ctx, s.audit);
   IamHandlers iam_handlers(ctx);
   StsHandlers sts_handlers(ctx);
   protocol::Response answer =
       protocol::handle_query(*params, protocol::Handlers{&iam_handlers, &sts_handlers}, service, request_id);
   if (answer.status == 200 && role_use) s.role_usage.note(*role_use);
+  s.finish_audit(audit_call.get());
   return respond(std::move(answer));
 }
 
@@ -762,17 +865,30 @@ ApiResponse Gateway::State::handle_json(const ApiRequest& req, std::string_view 
   // signature was checked against the Organizations scope (as for a Query request, nothing
   // about the request is answered before it is authenticated).
   auto verified = s.org_verifier.verify(view, "organizations");
-  if (!verified) return respond(protocol::json_error_response(to_aws_error(verified.error()), request_id));
+  const std::optional<protocol::JsonTarget> named = protocol::parse_json_target(target);
+  if (!verified) {
+    const common::Error e = to_aws_error(verified.error());
+    if (std::unique_ptr<AuditCall> audit_call = s.start_audit(req, request_id, "organizations")) {
+      if (named) audit_call->event_name = std::string(named->operation);
+      s.finish_audit(audit_call.get(), e);
+    }
+    return respond(protocol::json_error_response(e, request_id));
+  }
 
   condition::Context context;
   s.identify(req, *verified, caller, context);
-  if (auto t = protocol::parse_json_target(target)) {
-    s.note_access(caller, verified->service, t->operation, verified->region);
-  }
+  if (named) s.note_access(caller, verified->service, named->operation, verified->region);
   CallContext ctx{s.domain, s.access, caller, context, s.tokens, s.web_identity.get()};
+  std::unique_ptr<AuditCall> audit_call = s.start_audit(req, request_id, "organizations");
+  if (audit_call) {
+    audit_call->region = verified->region;
+    if (named) audit_call->event_name = std::string(named->operation);
+  }
+  State::attach_audit(audit_call.get(), caller, ctx, s.audit);
   OrganizationsHandlers org_handlers(ctx);
   protocol::Response answer =
       protocol::handle_json(target, req.body, protocol::JsonHandlers{&org_handlers}, request_id);
+  s.finish_audit(audit_call.get());
   // Every ARN of the answer in the request's partition (the body is JSON text; ARNs are
   // whole JSON strings or start one).
   const std::string& stored = s.domain.env().partition;

@@ -26,6 +26,7 @@
 namespace iamd::api {
 
 class WebIdentityKeys;
+class AuditTrail;
 
 struct ApiRequest {
   std::string method;
@@ -71,6 +72,9 @@ class Gateway {
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
 
+  // Every call from now on gets its record in `trail` (api/audit.h), which must outlive the
+  // gateway's calls; null: none (the default). Call before the first request.
+  void set_audit(AuditTrail* trail);
   ApiResponse handle(const ApiRequest& request);
 
   // One IAM or STS operation of the console as `who`: the Query form in request.body (its

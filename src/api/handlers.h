@@ -24,6 +24,7 @@ class IamHandlers final : public protocol::iam::IamService {
   // The pipeline's steps before and after each operation (api/pipeline.h).
   common::Result<void> begin_operation(std::string_view operation, const protocol::Params& params) override;
   common::Result<void> end_operation(common::Result<void> outcome) override;
+  protocol::CallNotes* call_notes() override { return pipe_.call_notes(); }
 
   common::Result<protocol::iam::CreateUserResult> create_user(const protocol::iam::CreateUserRequest& r) override;
   common::Result<protocol::iam::GetUserResult> get_user(const protocol::iam::GetUserRequest& r) override;
@@ -327,6 +328,7 @@ class StsHandlers final : public protocol::sts::StsService {
   explicit StsHandlers(CallContext ctx) : ctx_(ctx), pipe_(ctx) {}
   common::Result<void> begin_operation(std::string_view operation, const protocol::Params& params) override;
   common::Result<void> end_operation(common::Result<void> outcome) override;
+  protocol::CallNotes* call_notes() override { return pipe_.call_notes(); }
   common::Result<protocol::sts::GetCallerIdentityResult> get_caller_identity(
       const protocol::sts::GetCallerIdentityRequest& r) override;
   common::Result<protocol::sts::AssumeRoleResult> assume_role(const protocol::sts::AssumeRoleRequest& r) override;

@@ -34,6 +34,7 @@ class OrganizationsHandlers final : public protocol::organizations::Organization
   // The pipeline's steps before and after each operation (api/pipeline.h).
   common::Result<void> begin_operation(std::string_view operation, const protocol::Params& params) override;
   common::Result<void> end_operation(common::Result<void> outcome) override;
+  protocol::CallNotes* call_notes() override { return pipe_.call_notes(); }
 
   // ---- Organizations (handlers_org.cc) ----
   common::Result<po::CreateOrganizationResult> create_organization(const po::CreateOrganizationRequest& r) override;

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/audit.h"
 #include "api/errors.h"
 #include "arn/arn.h"
 #include "common/json_writer.h"
@@ -160,7 +161,24 @@ Result<void> Pipeline::begin(std::string_view service, std::string_view name, co
     if (!r) return to_aws_error(r.error());
     read_ = std::move(r).value();
   }
-  return resolve_and_authorize();
+  auto authorized = resolve_and_authorize();
+  note_target();  // a denied call's record names its target too
+  if (!authorized) {
+    // end() is not called after a failed begin: the transaction ends here, so that nothing
+    // after the call (its audit record's own write transaction) waits for the writer.
+    if (write_) write_->rollback();
+    write_.reset();
+    read_.reset();
+  }
+  return authorized;
+}
+
+protocol::CallNotes* Pipeline::call_notes() {
+  return ctx_.audit != nullptr ? &ctx_.audit->notes : nullptr;
+}
+
+void Pipeline::note_target() {
+  if (ctx_.audit != nullptr && !target_.arn.empty()) ctx_.audit->resource_arn = in_request_partition(target_.arn);
 }
 
 // What temporary credentials may call at all, before any policy (evaluation.md §4.2 [AWS],
@@ -204,7 +222,9 @@ Result<iam::Write> Pipeline::begin_write() {
   if (!w) return to_aws_error(w.error());
   write_ = std::move(w).value();
   target_ = Target{};
-  if (auto a = resolve_and_authorize(); !a) return a.error();
+  auto authorized = resolve_and_authorize();
+  note_target();
+  if (!authorized) return authorized.error();
   return write();
 }
 
@@ -217,9 +237,23 @@ Result<void> Pipeline::end(Result<void> outcome) {
   }
   read_.reset();
   if (write_) {
+    // The record of a write goes into its transaction: committed with it, or not at all.
+    if (ctx_.audit != nullptr && ctx_.audit_trail != nullptr) {
+      note_target();
+      store::AuditEvent event = ctx_.audit_trail->event(*ctx_.audit);
+      if (auto a = write_->append_audit_event(event); !a) {
+        write_->rollback();
+        write_.reset();
+        return to_aws_error(a.error());
+      }
+      ctx_.audit->stored = std::move(event);
+    }
     auto committed = write_->commit();
     write_.reset();
-    if (!committed) return to_aws_error(committed.error());
+    if (!committed) {
+      if (ctx_.audit != nullptr) ctx_.audit->stored.reset();
+      return to_aws_error(committed.error());
+    }
   }
   return {};
 }

@@ -27,11 +27,14 @@
 #include "iam/scope.h"
 #include "iam/service.h"
 #include "protocol/form.h"
+#include "protocol/response.h"
 #include "store/store.h"
 
 namespace iamd::api {
 
 class WebIdentityKeys;
+class AuditTrail;
+struct AuditCall;
 
 struct CallContext {
   iam::IamDomain& domain;
@@ -44,6 +47,9 @@ struct CallContext {
   // Where a role assumption reports the role's use (RoleLastUsed); the gateway records it
   // (api/role_usage.h) once the call has succeeded, outside its transaction.
   std::optional<RoleUse>* role_use = nullptr;
+  // The audit trail and this call's record in the making (api/audit.h); null: not audited.
+  AuditTrail* audit_trail = nullptr;
+  AuditCall* audit = nullptr;
 };
 
 // The resource an operation acts on, resolved in the operation's transaction.
@@ -80,6 +86,8 @@ class Pipeline {
   std::string_view account_id() const { return ctx_.caller.account_id; }
   const Operation* operation() const { return op_; }
   const Target& target() const { return target_; }
+  // Where the codec notes the call for the audit trail; null when the call is not audited.
+  protocol::CallNotes* call_notes();
 
   // The operation's transaction (asserts one is open: Mode::kRead/kWrite after begin, or
   // after begin_write). write() asserts it is a write transaction.
@@ -119,6 +127,8 @@ class Pipeline {
                                       const std::shared_ptr<const policy::CompiledPolicy>& grant);
   common::Result<std::shared_ptr<const policy::CompiledPolicy>> password_grant();
   store::ReadTransaction* tx();
+  // The target's ARN into the call's audit record.
+  void note_target();
 
   CallContext ctx_;
   const Operation* op_ = nullptr;

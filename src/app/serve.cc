@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/audit.h"
 #include "api/gateway.h"
 #include "api/role_usage.h"
 #include "app/data_dir.h"
@@ -356,6 +357,23 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   }
   crypto::OsRandom gateway_random;
   api::Gateway gateway(domain, clock, gateway_random, *web_identity, org_quotas);
+  // ---- the audit trail (docs/operations.md "Audit trail") ----
+  crypto::OsRandom audit_random;
+  auto audit = api::AuditTrail::open(*store, clock, audit_random, options.audit_log.string());
+  if (!audit) {
+    log.error("--audit-log: " + audit.error().message);
+    return 1;
+  }
+  auto prune_audit = [&] {
+    if (options.audit_retention_days <= 0) return;
+    common::Timestamp before = clock.now();
+    before.seconds -= options.audit_retention_days * 86400;
+    if (auto p = (*audit)->prune(before); !p) {
+      log.warn("old audit records not pruned: " + p.error().message);
+    }
+  };
+  prune_audit();
+  gateway.set_audit(audit->get());
   http::ServerOptions hopts;
   hopts.listen = options.listen;
   hopts.threads = options.threads;
@@ -502,6 +520,9 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   notify_systemd("READY=1\nSTATUS=listening on " + address);
   // Expired console sessions and sign-in counters quiet for a day (console/sessions.h).
   PeriodicFlusher console_pruner([&] { (void)web_console.prune(); }, std::chrono::hours(1));
+  // Reads' audit records are written once a second (what a crash can lose); old ones pruned hourly.
+  PeriodicFlusher audit_flusher([&] { (void)(*audit)->flush(); }, std::chrono::seconds(1));
+  PeriodicFlusher audit_pruner(prune_audit, std::chrono::seconds(3600));
   int sig = 0;
   for (;;) {
     sigwait(&signals, &sig);
@@ -522,6 +543,9 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   }
   role_flusher.stop();
   if (auto f = gateway.flush_usage(); !f) log.error("RoleLastUsed not written: " + f.error().message);
+  audit_pruner.stop();
+  audit_flusher.stop();
+  if (auto f = (*audit)->flush(); !f) log.warn("audit records not written: " + f.error().message);
   return 0;
 }
 

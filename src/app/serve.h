@@ -56,6 +56,10 @@ struct ServeOptions {
   bool metrics = true;
   std::string log_format = "text";
   std::optional<bool> access_log;
+  // The audit trail (api/audit.h): a JSON-lines file that gets every record too (empty: the
+  // store only), and how many days records are kept (0: forever), pruned at start and hourly.
+  std::filesystem::path audit_log;
+  std::int64_t audit_retention_days = 90;
 };
 
 // The issuers' keys of `specs` ("ISSUER=SOURCE" each; an issuer given twice gets the keys of

@@ -184,20 +184,55 @@ std::string policy_label(std::string_view id) {
   return std::string(id);
 }
 
+// A statement's fields in every JSON the module writes (explanation_json, decision_json).
+void write_statement_fields(common::JsonWriter& w, const policy::CompiledStatement& st, PolicyType type) {
+  w.key("statementId").value(st.sid);
+  w.key("effect").value(effect_name(st.effect));
+  w.key("policyType").value(policy_type_name(type));
+  if (st.policy != nullptr) {
+    w.key("policy").value(policy_name(st));
+    w.key("policyLabel").value(policy_label(policy_name(st)));
+    if (!st.policy->version_id.empty()) w.key("policyVersion").value(st.policy->version_id);
+  }
+}
+
 }  // namespace
+
+std::string decision_json(const Decision& d) {
+  common::JsonWriter w(true);
+  w.begin_object();
+  w.key("decision").value(decision_name(d.decision));
+  if (!d.deciding.empty()) {
+    w.key("policyType").value(policy_type_name(d.deciding.front().type));
+  } else if (d.blocked_by) {
+    w.key("policyType").value(policy_type_name(*d.blocked_by));
+  } else {
+    w.key("policyType").null_value();
+  }
+  w.key("statement");
+  if (d.deciding.empty()) {
+    w.null_value();
+  } else {
+    w.begin_object();
+    write_statement_fields(w, *d.deciding.front().statement, d.deciding.front().type);
+    w.end_object();
+  }
+  w.key("statements").begin_array();
+  for (const MatchedStatement& m : d.deciding) {
+    w.begin_object();
+    write_statement_fields(w, *m.statement, m.type);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return w.str();
+}
 
 std::string explanation_json(std::string_view account, const Request& req, const PolicyBundle& bundle,
                              const Decision& d, const std::vector<FailedCondition>& failed, bool with_reason) {
   common::JsonWriter w;
   auto statement_fields = [&](const policy::CompiledStatement& st, PolicyType type) {
-    w.key("statementId").value(st.sid);
-    w.key("effect").value(effect_name(st.effect));
-    w.key("policyType").value(policy_type_name(type));
-    if (st.policy != nullptr) {
-      w.key("policy").value(policy_name(st));
-      w.key("policyLabel").value(policy_label(policy_name(st)));
-      if (!st.policy->version_id.empty()) w.key("policyVersion").value(st.policy->version_id);
-    }
+    write_statement_fields(w, st, type);
   };
   auto statements = [&](const std::vector<MatchedStatement>& list) {
     w.begin_object().key("items").begin_array();

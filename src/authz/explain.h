@@ -53,6 +53,13 @@ std::string explanation_json(std::string_view account, const Request& request, c
                              const Decision& decision, const std::vector<FailedCondition>& failed,
                              bool with_reason = true);
 
+// The decision alone, as the audit trail keeps it beside each call (docs/operations.md "Audit
+// trail"): {"decision", "policyType" (the deciding statement's type, or the type that blocked
+// an implicit deny), "statement" (the first deciding statement: statementId, effect,
+// policyType, policy, policyLabel, policyVersion; null when none decided), "statements" (every
+// deciding statement)}. The statements' fields are those of explanation_json (one writer).
+std::string decision_json(const Decision& decision);
+
 // The same explanation as readable text (`iamd policy explain`): decision, AccessDenied
 // message, evaluated policy types, deciding statements with their text, the blocking type,
 // the clauses that failed, other matching statements, missing context keys.

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "app/policy_tool.h"
 #if IAMD_HAS_SERVER
 #include "app/account_tool.h"
+#include "app/audit_tool.h"
 #include "app/backup.h"
 #include "app/dump_tool.h"
 #include "app/keys_tool.h"
@@ -197,6 +199,33 @@ int main(int argc, char** argv) {
                    "on or off: a log line per request (default: on with --log-format json, off with text)")
       ->check(CLI::IsMember({"on", "off"}));
 
+  std::string audit_log;
+  serve->add_option("--audit-log", audit_log,
+                    "also append every audit record to this JSON-lines file (created 0600; no link followed)");
+  serve
+      ->add_option("--audit-retention-days", serve_options.audit_retention_days,
+                   "days the audit trail keeps its records in the store (0: forever); pruned at start and hourly")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{36500}))
+      ->capture_default_str();
+
+  // iamd audit: the audit trail of a data folder, also while the server runs.
+  iamd::app::AuditToolOptions audit_options;
+  std::string audit_data = audit_options.data.string();
+  std::string a_principal, a_action, a_resource, a_since, a_until, a_outcome;
+  CLI::App* audit = app.add_subcommand("audit", "search the audit trail (also while the server runs)");
+  audit->footer(
+      "Output: one CloudTrail-shaped JSON record per line, newest first (--output text: a summary line "
+      "each). Exit status: 0, 1 the store cannot be read, 2 bad option.");
+  audit->add_option("--data", audit_data, "the server's data folder")->capture_default_str();
+  audit->add_option("--principal", a_principal, "the caller's ARN (userIdentity.arn)");
+  audit->add_option("--action", a_action, "SERVICE:Operation, e.g. iam:CreateUser");
+  audit->add_option("--resource", a_resource, "the ARN the call acted on");
+  audit->add_option("--since", a_since, "records at or after this time (ISO 8601, e.g. 2026-12-05T08:00:00Z)");
+  audit->add_option("--until", a_until, "records before this time (ISO 8601)");
+  audit->add_option("--outcome", a_outcome, "allowed, denied or error");
+  audit->add_option("--max-items", audit_options.max_items, "at most this many records")->capture_default_str();
+  audit->add_option("--output", audit_options.output, "json or text")->capture_default_str();
+
   iamd::app::CreateAccountOptions account_options;
   std::string account_data = account_options.data.string();
   CLI::App* account = app.add_subcommand("account", "accounts of a data folder (the server stopped)");
@@ -265,7 +294,21 @@ int main(int argc, char** argv) {
   try {
     std::string text, error;
 #if IAMD_HAS_SERVER
+    if (*audit) {
+      audit_options.data = audit_data;
+      auto given = [&](const char* flag, const std::string& v) {
+        return audit->count(flag) > 0 ? std::optional<std::string>(v) : std::nullopt;
+      };
+      audit_options.principal = given("--principal", a_principal);
+      audit_options.action = given("--action", a_action);
+      audit_options.resource = given("--resource", a_resource);
+      audit_options.since = given("--since", a_since);
+      audit_options.until = given("--until", a_until);
+      audit_options.outcome = given("--outcome", a_outcome);
+      return iamd::app::audit_query(audit_options, std::cout, std::cerr);
+    }
     if (*serve) {
+      serve_options.audit_log = audit_log;
       serve_options.data = data_dir;
       serve_options.master_keys = serve_keys.files();
       serve_options.metrics = metrics_flag == "on";

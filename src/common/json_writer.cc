@@ -43,6 +43,7 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void JsonWriter::newline() {
+  if (compact_) return;
   out_.push_back('\n');
   out_.append(first_.size() * 4, ' ');
 }
@@ -104,7 +105,7 @@ JsonWriter& JsonWriter::end_array() {
 JsonWriter& JsonWriter::key(std::string_view k) {
   before_value();
   append_json_string(out_, k);
-  out_ += ": ";
+  out_ += compact_ ? ":" : ": ";
   after_key_ = true;
   return *this;
 }

@@ -11,9 +11,12 @@ namespace iamd::common {
 // Appends `s` to `out` as a JSON string literal (with quotes), escaping as RFC 8259 requires.
 void append_json_string(std::string& out, std::string_view s);
 
-// Pretty-printing writer with 4-space indentation, the layout of `aws ... --output json`.
+// Pretty-printing writer with 4-space indentation, the layout of `aws ... --output json`;
+// `compact`: no whitespace at all (one record per line: the audit trail).
 class JsonWriter {
  public:
+  JsonWriter() = default;
+  explicit JsonWriter(bool compact) : compact_(compact) {}
   JsonWriter& begin_object();
   JsonWriter& end_object();
   JsonWriter& begin_array();
@@ -35,6 +38,7 @@ class JsonWriter {
   std::string out_;
   std::vector<bool> first_;  // per open container: no element written yet
   bool after_key_ = false;
+  bool compact_ = false;
 };
 
 }  // namespace iamd::common

@@ -422,6 +422,96 @@ std::string encode_response(const ServiceModel& model, std::string_view operatio
   return end_response(w, operation, request_id);
 }
 
+// ---- the audit trail's copy (CallNotes) --------------------------------------------------
+
+// A JSON string with its escapes; scalars as the audit writes them (timestamps ISO 8601, blobs
+// base64).
+void audit_json_text(std::string& out, std::string_view s);
+void audit_scalar(std::string& out, const ShapeInfo& shape, const std::string& v);
+void audit_scalar(std::string& out, const ShapeInfo& shape, std::int64_t v);
+void audit_scalar(std::string& out, const ShapeInfo& shape, bool v);
+void audit_scalar(std::string& out, const ShapeInfo& shape, const common::Timestamp& v);
+
+// A request or result as CloudTrail's requestParameters / responseElements: members in model
+// order, named in camelCase ("UserName" -> "userName"), absent optionals and empty lists left
+// out, secrets (is_secret_member, ShapeInfo::sensitive) replaced by kHiddenValue.
+struct AuditEncoder {
+  std::string& out;
+  const ServiceModel& model;
+  bool first = true;
+
+  template <class T>
+  void operator()(const MemberInfo& m, const T& field) {
+    member(m, model.shapes[m.shape], field);
+  }
+  template <class T>
+  void member(const MemberInfo& m, const ShapeInfo& shape, const std::optional<T>& v) {
+    if (v) member(m, shape, *v);
+  }
+  template <class T>
+  void member(const MemberInfo& m, const ShapeInfo& shape, const std::vector<T>& v) {
+    if (v.empty()) return;
+    if (key(m, shape)) value(shape, v);
+  }
+  template <class T>
+  void member(const MemberInfo& m, const ShapeInfo& shape, const T& v) {
+    if (key(m, shape)) value(shape, v);
+  }
+  // Writes the key; false when the value is a secret (kHiddenValue written instead).
+  bool key(const MemberInfo& m, const ShapeInfo& shape) {
+    if (!first) out += ',';
+    first = false;
+    std::string name(m.name);
+    if (!name.empty() && name[0] >= 'A' && name[0] <= 'Z') name[0] = static_cast<char>(name[0] - 'A' + 'a');
+    audit_json_text(out, name);
+    out += ':';
+    if (shape.sensitive || is_secret_member(m.name)) {
+      audit_json_text(out, kHiddenValue);
+      return false;
+    }
+    return true;
+  }
+  template <ModelStruct T>
+  void value(const ShapeInfo&, const T& v) {
+    out += '{';
+    AuditEncoder inner{out, model};
+    Visit<T>::members(inner, v);
+    out += '}';
+  }
+  template <class T>
+  void value(const ShapeInfo& shape, const std::vector<T>& v) {
+    const ShapeInfo& element = model.shapes[shape.member];
+    out += '[';
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i > 0) out += ',';
+      value(element, v[i]);
+    }
+    out += ']';
+  }
+  template <class K, class V>
+  void value(const ShapeInfo& shape, const std::vector<std::pair<K, V>>& v) {
+    out += '{';
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i > 0) out += ',';
+      audit_json_text(out, v[i].first);
+      out += ':';
+      value(model.shapes[shape.value], v[i].second);
+    }
+    out += '}';
+  }
+  template <class T>
+  requires(!ModelStruct<T>) void value(const ShapeInfo& shape, const T& v) { audit_scalar(out, shape, v); }
+};
+
+template <class T>
+std::string encode_audit(const ServiceModel& model, const T& v) {
+  std::string out = "{";
+  AuditEncoder e{out, model};
+  Visit<T>::members(e, v);
+  out += '}';
+  return out;
+}
+
 // ---- operations -------------------------------------------------------------------------
 
 template <class Svc>
@@ -437,17 +527,23 @@ template <class Svc, class Req, class Res, common::Result<Res> (Svc::*Method)(co
 Response invoke(Svc& service, const ServiceModel& model, const OperationEntry<Svc>& op, const Params& params,
                 std::string_view request_id) {
   Req request{};
+  CallNotes* notes = service.call_notes();
+  auto failed = [&](const common::Error& e) {
+    if (notes != nullptr) notes->error = e;
+    return error_response(model.service, e, request_id);
+  };
   std::vector<std::string> failures = decode_request(model, params, request);
-  if (!failures.empty()) return error_response(model.service, validation_error(failures), request_id);
-  if (auto begun = service.begin_operation(op.name, params); !begun) {
-    return error_response(model.service, begun.error(), request_id);
-  }
+  if (!failures.empty()) return failed(validation_error(failures));
+  if (notes != nullptr) notes->request = encode_audit(model, request);
+  if (auto begun = service.begin_operation(op.name, params); !begun) return failed(begun.error());
   common::Result<Res> result = (service.*Method)(request);
   common::Result<void> outcome;
   if (!result) outcome = result.error();
-  if (auto ended = service.end_operation(std::move(outcome)); !ended) {
-    return error_response(model.service, ended.error(), request_id);
+  if constexpr (!std::is_void_v<Res>) {
+    // Before end_operation: a write's audit record is stored in its transaction.
+    if (notes != nullptr && result) notes->result = encode_audit(model, result.value());
   }
+  if (auto ended = service.end_operation(std::move(outcome)); !ended) return failed(ended.error());
   if constexpr (std::is_void_v<Res>) {
     XmlWriter w;
     begin_response(w, model, op.name);
@@ -463,8 +559,9 @@ Response dispatch_operation(Svc& service, const ServiceModel& model, std::span<c
   auto it = std::lower_bound(ops.begin(), ops.end(), action,
                              [](const OperationEntry<Svc>& e, std::string_view a) { return e.name < a; });
   if (it == ops.end() || it->name != action) {
-    return error_response(model.service, unknown_operation(action, service_info(model.service).api_version),
-                          request_id);
+    const common::Error e = unknown_operation(action, service_info(model.service).api_version);
+    if (CallNotes* notes = service.call_notes()) notes->error = e;
+    return error_response(model.service, e, request_id);
   }
   return it->invoke(service, model, *it, params, request_id);
 }

@@ -403,19 +403,22 @@ template <class Svc, class Req, class Res, common::Result<Res> (Svc::*Method)(co
 Response invoke_json(Svc& service, const ServiceModel& model, const JsonOperationEntry<Svc>& op, const JsonNode& body,
                      std::string_view request_id) {
   Req request{};
-  if (auto decoded = decode_json_request(model, body, request); !decoded) {
-    return json_error_response(decoded.error(), request_id);
-  }
+  CallNotes* notes = service.call_notes();
+  auto failed = [&](const common::Error& e) {
+    if (notes != nullptr) notes->error = e;
+    return json_error_response(e, request_id);
+  };
+  if (auto decoded = decode_json_request(model, body, request); !decoded) return failed(decoded.error());
+  if (notes != nullptr) notes->request = encode_audit(model, request);
   const Params params = flatten_request(model, request);
-  if (auto begun = service.begin_operation(op.name, params); !begun) {
-    return json_error_response(begun.error(), request_id);
-  }
+  if (auto begun = service.begin_operation(op.name, params); !begun) return failed(begun.error());
   common::Result<Res> result = (service.*Method)(request);
   common::Result<void> outcome;
   if (!result) outcome = result.error();
-  if (auto ended = service.end_operation(std::move(outcome)); !ended) {
-    return json_error_response(ended.error(), request_id);
+  if constexpr (!std::is_void_v<Res>) {
+    if (notes != nullptr && result) notes->result = encode_audit(model, result.value());
   }
+  if (auto ended = service.end_operation(std::move(outcome)); !ended) return failed(ended.error());
   if constexpr (std::is_void_v<Res>) {
     // [IMPL] an operation without output answers an empty object.
     return Response{200, "{}", kJsonContentType};
@@ -431,11 +434,17 @@ Response dispatch_json_operation(Svc& service, const ServiceModel& model, std::s
                                  std::string_view operation, std::string_view body, std::string_view request_id) {
   auto it = std::lower_bound(ops.begin(), ops.end(), operation,
                              [](const JsonOperationEntry<Svc>& e, std::string_view a) { return e.name < a; });
+  CallNotes* notes = service.call_notes();
   if (it == ops.end() || it->name != operation) {
-    return json_error_response(unknown_json_operation(model.service, operation), request_id);
+    const common::Error e = unknown_json_operation(model.service, operation);
+    if (notes != nullptr) notes->error = e;
+    return json_error_response(e, request_id);
   }
   auto parsed = parse_json_body(body);
-  if (!parsed) return json_error_response(parsed.error(), request_id);
+  if (!parsed) {
+    if (notes != nullptr) notes->error = parsed.error();
+    return json_error_response(parsed.error(), request_id);
+  }
   return it->invoke(service, model, *it, *parsed, request_id);
 }
 

@@ -42,6 +42,28 @@ struct Response {
   std::string error_code;
 };
 
+// What the audit trail (docs/operations.md "Audit trail") keeps of one operation call, filled
+// by the codec when the service asks for it (the generated services' call_notes(), null by
+// default): the decoded request and the result as CloudTrail writes requestParameters and
+// responseElements (member names in camelCase, timestamps ISO 8601, every secret member
+// replaced by kHiddenValue: is_secret_member), and the error the call was answered with.
+struct CallNotes {
+  std::optional<std::string> request;  // a JSON object; unset when the request did not decode
+  std::optional<std::string> result;   // a JSON object; unset for an operation without output
+  std::optional<common::Error> error;  // the error answered, when the call failed
+};
+
+// [UNCERTAIN] CloudTrail's stand-in for a value it does not record (it writes it where a secret
+// member was, e.g. for SDK members marked sensitive); iamd writes it for every secret member.
+inline constexpr std::string_view kHiddenValue = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
+// The one list of the request and result members that are secrets, by model member name
+// (Password, NewPassword, OldPassword, SecretAccessKey, SessionToken, PrivateKey,
+// SAMLAssertion, WebIdentityToken, TokenCode, AuthenticationCode1/2, Base32StringSeed,
+// QRCodePNG, ServicePassword, ...), besides the members whose shape the model marks
+// sensitive (ShapeInfo::sensitive): never written to the audit trail.
+bool is_secret_member(std::string_view name);
+
 // The HTTP status AWS sends with error `code`: the models' error shapes (IAM and STS, e.g.
 // NoSuchEntity 404, EntityAlreadyExists 409, LimitExceeded 409) and the common codes of
 // api.md §4.1 (AccessDenied 403, ValidationError 400, InternalFailure 500, ...). A code in

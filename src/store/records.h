@@ -247,4 +247,22 @@ struct AccountSummary {
   friend bool operator==(const AccountSummary&, const AccountSummary&) = default;
 };
 
+// One record of the audit trail (docs/operations.md "Audit trail"): a CloudTrail-shaped event
+// as JSON text, with the fields the audit is searched by beside it. Appended, never changed;
+// pruned by age.
+enum class AuditOutcome { kAllowed, kDenied, kError };
+struct AuditEvent {
+  std::string event_id;       // a random UUID, unique
+  Timestamp time;             // eventTime
+  std::string account_id;     // recipientAccountId; empty when the caller is unknown
+  std::string principal_arn;  // userIdentity.arn; empty when unknown (a refused signature)
+  std::string event_source;   // "iam.amazonaws.com", "sts.amazonaws.com", ...
+  std::string event_name;     // the operation: "CreateUser"
+  std::string resource_arn;   // the target's ARN when known, else empty
+  AuditOutcome outcome = AuditOutcome::kAllowed;
+  std::string error_code;  // empty unless kDenied or kError
+  std::string json;        // the whole record, one JSON object
+  friend bool operator==(const AuditEvent&, const AuditEvent&) = default;
+};
+
 }  // namespace iamd::store

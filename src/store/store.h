@@ -89,6 +89,21 @@ struct Page {
 
 enum class PolicyScope { kAll, kAws, kLocal };
 
+// A search of the audit trail (list_audit_events): every filter that is set must match.
+// Newest first (time, then event id, descending); paginated as the lists are.
+struct AuditQuery {
+  std::optional<std::string> account_id;
+  std::optional<std::string> principal_arn;  // exact
+  std::optional<std::string> event_source;   // exact ("iam.amazonaws.com")
+  std::optional<std::string> event_name;     // exact ("CreateUser")
+  std::optional<std::string> resource_arn;   // exact
+  std::optional<Timestamp> since;            // time >= since
+  std::optional<Timestamp> until;            // time < until
+  std::optional<AuditOutcome> outcome;
+  std::string marker;           // empty: from the newest
+  std::size_t max_items = 100;  // at least 1
+};
+
 struct PolicyListOptions {
   ListOptions list;
   PolicyScope scope = PolicyScope::kAll;
@@ -170,6 +185,10 @@ class ReadTransaction {
                                                 std::optional<std::string_view> owner_id,
                                                 const ListOptions& options) = 0;
 
+  // The audit trail, newest first (AuditQuery). A marker the store did not produce is
+  // invalid_marker().
+  virtual Result<Page<AuditEvent>> list_audit_events(const AuditQuery& query) = 0;
+
   // Finishes the transaction; nothing more may be called on it. Idempotent.
   virtual void rollback() = 0;
 };
@@ -246,6 +265,14 @@ class Transaction : public ReadTransaction {
   virtual Result<void> update_resource(const Resource& resource) = 0;
   virtual Result<void> delete_resource(ResourceKind kind, std::string_view id) = 0;
 
+  // The audit trail (docs/operations.md "Audit trail"). Appending is bookkeeping, like
+  // record_access_key_use: no cache depends on it, so it does not count as a write for
+  // generation(); it commits or rolls back with the transaction. An event id already stored
+  // is AlreadyExists.
+  virtual Result<void> append_audit_event(const AuditEvent& event) = 0;
+  // Deletes the events older than `before` (time < before); returns how many.
+  virtual Result<std::uint64_t> prune_audit_events(Timestamp before) = 0;
+
   // Makes every write visible at once and bumps the generation when anything was written.
   // On failure nothing is applied. Either way the transaction is finished.
   virtual Result<void> commit() = 0;
@@ -275,11 +302,21 @@ class Store {
   virtual Result<void> sync() { return {}; }
 };
 
+// The audit trail's marker: the sort key (time, event id) of the last event returned.
+std::string encode_audit_marker(Timestamp time, std::string_view event_id);
+Result<std::pair<Timestamp, std::string>> decode_audit_marker(std::string_view marker);
+std::string_view audit_outcome_name(AuditOutcome outcome);  // "allowed", "denied", "error"
+std::optional<AuditOutcome> parse_audit_outcome(std::string_view name);
+
 // Opens a backend by URL: "memory:" (empty, lives as long as the Store),
 // "sqlite:/path/to/data-folder" (created when missing) or a PostgreSQL URI
 // ("postgresql://user@host:port/database?..." or "postgres://...", store/postgres). Anything else is InvalidInput;
 // a folder or database that cannot be used is StorageFailure with the reason.
 Result<std::unique_ptr<Store>> open_store(std::string_view url);
+// Opens a backend for reading only, beside the process that owns it ("sqlite:/folder": no
+// lock taken, no migration; begin_write() fails with StorageFailure). For `iamd audit` and
+// other readers while the server runs. "memory:" is an empty store.
+Result<std::unique_ptr<Store>> open_store_read_only(std::string_view url);
 
 // The change key (store/changes.h) of a record of the lesser kinds.
 std::string resource_change_key(ResourceKind kind, std::string_view id);

@@ -67,6 +67,11 @@ class Reads : public Base {
     note(r);
     return r;
   }
+  Result<Page<AuditEvent>> list_audit_events(const AuditQuery& query) override {
+    auto r = inner_->list_audit_events(query);
+    note(r);
+    return r;
+  }
   Result<Account> get_account_by_alias(std::string_view alias) override {
     auto r = inner_->get_account_by_alias(alias);
     note(r);
@@ -249,6 +254,16 @@ class Write final : public Reads<Transaction> {
 
   Result<void> create_account(const Account& account) override {
     auto r = inner_->create_account(account);
+    note(r);
+    return r;
+  }
+  Result<void> append_audit_event(const AuditEvent& event) override {
+    auto r = inner_->append_audit_event(event);
+    note(r);
+    return r;
+  }
+  Result<std::uint64_t> prune_audit_events(Timestamp before) override {
+    auto r = inner_->prune_audit_events(before);
     note(r);
     return r;
   }

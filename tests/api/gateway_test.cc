@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../iam/watched_store.h"
+#include "api/audit.h"
 #include "api/operations.h"
 #include "iam/catalog.h"
 #include "iam/service.h"
@@ -334,6 +335,93 @@ TEST_F(GatewayTest, EachOperationRunsInOneTransaction) {
     EXPECT_EQ(watched_->reads_begun() - reads, step.reads) << action;
     EXPECT_EQ(watched_->writes_begun() - writes, step.writes) << action;
   }
+}
+
+// The audit trail (api/audit.h): a write's record is appended in the operation's own write
+// transaction (one write transaction per call, as before), so it commits with the change; a
+// failed or denied call gets its record in a transaction of its own and leaves the store as
+// it was; a read's record waits for flush(). Appending is no write for the generation.
+TEST_F(GatewayTest, AuditRecordsGoWithTheirCalls) {
+  common::SeededRandom audit_random(9);
+  auto trail = AuditTrail::open(*store_, clock_, audit_random, "");
+  ASSERT_TRUE(trail.has_value());
+  gateway_->set_audit(trail->get());
+  auto events = [&](const std::string& name) {
+    auto r = store_->begin_read();
+    EXPECT_TRUE(r.has_value());
+    store::AuditQuery q;
+    q.event_name = name;
+    auto page = (*r)->list_audit_events(q);
+    EXPECT_TRUE(page.has_value());
+    return page ? page->items : std::vector<store::AuditEvent>{};
+  };
+  ASSERT_EQ(call({{"Action", "ListUsers"}}).status, 200);  // the root key's first use is written now
+  int writes = watched_->writes_begun();
+  const std::uint64_t generation = store_->generation();
+  ApiResponse created = call({{"Action", "CreateUser"}, {"UserName", "audited"}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(watched_->writes_begun() - writes, 1);  // the record went in the CreateUser transaction
+  EXPECT_EQ(store_->generation(), generation + 1);
+  auto made = events("CreateUser");
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(made[0].outcome, store::AuditOutcome::kAllowed);
+  EXPECT_EQ(made[0].principal_arn, std::string("arn:aws:iam::") + kAccount + ":root");
+  EXPECT_EQ(made[0].resource_arn, std::string("arn:aws:iam::") + kAccount + ":user/audited");
+  EXPECT_EQ(made[0].event_source, "iam.amazonaws.com");
+  EXPECT_NE(made[0].json.find("\"requestID\":\"" + header(created, "x-amzn-RequestId") + "\""), std::string::npos)
+      << made[0].json;
+  EXPECT_NE(made[0].json.find("\"requestParameters\":{\"userName\":\"audited\"}"), std::string::npos);
+
+  // A failed write: rolled back, recorded on its own.
+  clock_.set(common::Timestamp{kNow.seconds + 1, 0});  // newest first: after the first
+  writes = watched_->writes_begun();
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "AUDITED"}}).status, 409);
+  EXPECT_EQ(watched_->writes_begun() - writes, 2);
+  made = events("CreateUser");
+  ASSERT_EQ(made.size(), 2u);
+  EXPECT_EQ(made[0].outcome, store::AuditOutcome::kError);
+  EXPECT_EQ(made[0].error_code, "EntityAlreadyExists");
+  EXPECT_NE(made[0].json.find("\"responseElements\":null"), std::string::npos) << made[0].json;
+
+  // A read: queued until flush.
+  ASSERT_EQ(call({{"Action", "GetUser"}, {"UserName", "audited"}}).status, 200);
+  EXPECT_TRUE(events("GetUser").empty());
+  auto flushed = (*trail)->flush();
+  ASSERT_TRUE(flushed.has_value());
+  EXPECT_EQ(*flushed, 2u);  // the first ListUsers too
+  ASSERT_EQ(events("GetUser").size(), 1u);
+  EXPECT_EQ(store_->generation(), generation + 1);  // records are no write for the generation
+
+  // A refused signature: recorded, no principal.
+  Signing bad;
+  bad.secret = std::string(40, 'x');
+  clock_.set(common::Timestamp{kNow.seconds + 2, 0});
+  ASSERT_EQ(call({{"Action", "ListUsers"}}, bad).status, 403);
+  EXPECT_EQ(events("ListUsers").size(), 1u);  // a read's: queued (the first ListUsers is there)
+  ASSERT_TRUE((*trail)->flush().has_value());
+  auto refused = events("ListUsers");
+  ASSERT_EQ(refused.size(), 2u);
+  EXPECT_EQ(refused[0].error_code, "SignatureDoesNotMatch");
+  EXPECT_EQ(refused[0].principal_arn, "");
+
+  // A denied write (refused in the pipeline's begin, with its write transaction open): its
+  // record in a transaction of its own, the store untouched.
+  const ApiResponse key = call({{"Action", "CreateAccessKey"}, {"UserName", "audited"}});
+  ASSERT_EQ(key.status, 200) << key.body;
+  Signing as_user;
+  as_user.key = element(key.body, "AccessKeyId");
+  as_user.secret = element(key.body, "SecretAccessKey");
+  clock_.set(common::Timestamp{kNow.seconds + 3, 0});
+  ASSERT_EQ(call({{"Action", "CreateUser"}, {"UserName", "intruder"}}, as_user).status, 403);
+  EXPECT_EQ(call({{"Action", "GetUser"}, {"UserName", "intruder"}}).status, 404);
+  made = events("CreateUser");
+  ASSERT_EQ(made.size(), 3u);
+  EXPECT_EQ(made[0].outcome, store::AuditOutcome::kDenied);
+  EXPECT_EQ(made[0].error_code, "AccessDenied");
+  EXPECT_EQ(made[0].principal_arn, std::string("arn:aws:iam::") + kAccount + ":user/audited");
+  EXPECT_EQ(made[0].resource_arn, std::string("arn:aws:iam::") + kAccount + ":user/intruder");
+  EXPECT_NE(made[0].json.find("\"decision\":{\"decision\":\"implicitDeny\""), std::string::npos) << made[0].json;
+  gateway_->set_audit(nullptr);
 }
 
 // AssumeRole is a read: no write transaction, no new store generation (the caches stay

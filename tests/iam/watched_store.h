@@ -69,6 +69,11 @@ class WatchedStore final : public Store {
       return inner_->get_user(account_id, name);
     }
     Result<User> get_user_by_id(std::string_view user_id) override { return inner_->get_user_by_id(user_id); }
+    Result<Page<AuditEvent>> list_audit_events(const AuditQuery& query) override {
+      return inner_->list_audit_events(query);
+    }
+    Result<void> append_audit_event(const AuditEvent& event) override { return inner_->append_audit_event(event); }
+    Result<std::uint64_t> prune_audit_events(Timestamp before) override { return inner_->prune_audit_events(before); }
     Result<Page<User>> list_users(std::string_view account_id, const ListOptions& options) override {
       return inner_->list_users(account_id, options);
     }

@@ -1123,6 +1123,108 @@ TEST_P(StoreConformance, UsageRecordsAreKeptButDoNotBumpTheGeneration) {
   EXPECT_EQ(*read()->get_access_key("AKIAALICE")->last_used, used);
 }
 
+AuditEvent audit_event(std::string id, std::int64_t second, std::string principal, std::string name,
+                       AuditOutcome outcome = AuditOutcome::kAllowed, std::string account = kAccount) {
+  AuditEvent e;
+  e.event_id = std::move(id);
+  e.time = ts(second, 500);
+  e.account_id = std::move(account);
+  e.principal_arn = std::move(principal);
+  e.event_source = "iam.amazonaws.com";
+  e.event_name = std::move(name);
+  e.resource_arn = "arn:aws:iam::" + e.account_id + ":user/" + e.event_id;
+  e.outcome = outcome;
+  if (outcome != AuditOutcome::kAllowed)
+    e.error_code = outcome == AuditOutcome::kDenied ? "AccessDenied" : "NoSuchEntity";
+  e.json = "{\"eventID\":\"" + e.event_id + "\"}";
+  return e;
+}
+
+std::vector<std::string> event_ids(const std::vector<AuditEvent>& events) {
+  std::vector<std::string> out;
+  for (const AuditEvent& e : events) out.push_back(e.event_id);
+  return out;
+}
+
+// The audit trail: appended with the transaction (a rollback leaves nothing), not a write for
+// the generation, listed newest first (time, then id), filtered, paginated, pruned by time.
+TEST_P(StoreConformance, AuditEventsAreAppendedListedAndPruned) {
+  const std::string alice = "arn:aws:iam::" + std::string(kAccount) + ":user/alice";
+  const std::string bob = "arn:aws:iam::" + std::string(kAccount) + ":user/bob";
+  const auto g0 = store_->generation();
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->append_audit_event(audit_event("e1", 100, alice, "CreateUser")));
+    IAMD_ASSERT_OK(w->append_audit_event(audit_event("e2", 200, bob, "GetUser", AuditOutcome::kDenied)));
+    IAMD_ASSERT_OK(w->append_audit_event(audit_event("e3", 300, alice, "GetUser", AuditOutcome::kError)));
+    IAMD_ASSERT_OK(w->append_audit_event(audit_event("e5", 300, alice, "DeleteUser")));  // same time as e3
+    IAMD_ASSERT_OK(w->append_audit_event(audit_event("e4", 400, "", "GetUser", AuditOutcome::kError, "")));
+    IAMD_EXPECT_ERROR(w->append_audit_event(audit_event("e1", 500, bob, "GetUser")), kAlreadyExists);
+    IAMD_ASSERT_OK(w->commit());
+  }
+  EXPECT_EQ(store_->generation(), g0);
+  {
+    auto w = write();
+    IAMD_ASSERT_OK(w->append_audit_event(audit_event("gone", 600, alice, "CreateUser")));
+    w->rollback();
+  }
+  auto all = read()->list_audit_events(AuditQuery{});
+  IAMD_ASSERT_OK(all);
+  EXPECT_EQ(event_ids(all->items), (std::vector<std::string>{"e4", "e5", "e3", "e2", "e1"}));
+  EXPECT_FALSE(all->is_truncated());
+  EXPECT_EQ(all->items.back(), audit_event("e1", 100, alice, "CreateUser"));
+
+  auto ids = [&](AuditQuery q) {
+    auto page = read()->list_audit_events(q);
+    EXPECT_TRUE(page.has_value()) << page.error().message;
+    return page ? event_ids(page->items) : std::vector<std::string>{};
+  };
+  AuditQuery q;
+  q.principal_arn = alice;
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"e5", "e3", "e1"}));
+  q = {};
+  q.event_name = "GetUser";
+  q.outcome = AuditOutcome::kError;
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"e4", "e3"}));
+  q = {};
+  q.account_id = std::string(kAccount);
+  q.since = ts(200, 500);
+  q.until = ts(300, 500);
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"e2"}));
+  q = {};
+  q.resource_arn = "arn:aws:iam::" + std::string(kAccount) + ":user/e3";
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"e3"}));
+  q = {};
+  q.event_source = "sts.amazonaws.com";
+  EXPECT_TRUE(ids(q).empty());
+
+  // Pages of two, across the two events of the same second.
+  std::vector<std::string> paged;
+  AuditQuery page_query;
+  page_query.max_items = 2;
+  for (int i = 0; i < 5; ++i) {
+    auto page = read()->list_audit_events(page_query);
+    IAMD_ASSERT_OK(page);
+    for (const std::string& id : event_ids(page->items)) paged.push_back(id);
+    if (!page->is_truncated()) break;
+    page_query.marker = page->next_marker;
+  }
+  EXPECT_EQ(paged, (std::vector<std::string>{"e4", "e5", "e3", "e2", "e1"}));
+  AuditQuery bad;
+  bad.marker = "not-a-marker";
+  IAMD_EXPECT_ERROR(read()->list_audit_events(bad), "ValidationError");
+
+  {
+    auto w = write();
+    auto pruned = w->prune_audit_events(ts(300, 500));
+    IAMD_ASSERT_OK(pruned);
+    EXPECT_EQ(*pruned, 2u);
+    IAMD_ASSERT_OK(w->commit());
+  }
+  EXPECT_EQ(ids(AuditQuery{}), (std::vector<std::string>{"e4", "e5", "e3"}));
+  EXPECT_EQ(store_->generation(), g0);
+}
+
 // RoleLastUsed bookkeeping: kept, never moved back by an older use, not a write for the
 // generation (the caches of the role's policies stay warm), undone by a rollback.
 TEST_P(StoreConformance, RoleUseIsKeptButDoesNotBumpTheGeneration) {

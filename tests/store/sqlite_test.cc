@@ -232,7 +232,45 @@ TEST(SqliteStore, NewerSchemaIsRefused) {
   EXPECT_NE(store.error().message.find("newer"), std::string::npos) << store.error().message;
 }
 
-// Migration 3 on a database of schema 2 (made here by taking the column away again): each
+// `iamd audit` reads the store while the server holds it: a read-only open takes no lock,
+// sees what the owner commits, and refuses to write; a folder without a database stays so.
+TEST(SqliteStore, ReadOnlyOpenReadsBesideTheOwner) {
+  TempFolder folder;
+  auto owner = open_ok(folder);
+  ASSERT_TRUE(owner);
+  EXPECT_FALSE(open_store("sqlite:" + folder.str()).has_value());  // the owner's lock
+  auto reader = open_store_read_only("sqlite:" + folder.str());
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  {
+    auto w = owner->begin_write();
+    IAMD_ASSERT_OK(w);
+    AuditEvent e;
+    e.event_id = "e1";
+    e.time = ts(100);
+    e.event_name = "CreateUser";
+    e.json = "{}";
+    IAMD_ASSERT_OK((*w)->append_audit_event(e));
+    IAMD_ASSERT_OK((*w)->commit());
+  }
+  auto r = (*reader)->begin_read();
+  IAMD_ASSERT_OK(r);
+  auto page = (*r)->list_audit_events(AuditQuery{});
+  IAMD_ASSERT_OK(page);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].event_name, "CreateUser");
+  (*r)->rollback();
+  auto w = (*reader)->begin_write();
+  ASSERT_FALSE(w.has_value());
+  EXPECT_EQ(w.error().code, kStorageFailure);
+
+  TempFolder empty;
+  auto none = open_store_read_only("sqlite:" + empty.str());
+  ASSERT_FALSE(none.has_value());
+  EXPECT_FALSE(std::filesystem::exists(empty.path() / sqlite::kDatabaseFile));
+}
+
+// Migrations 3 and 4 on a database of schema 2 (made here by taking the column and the audit
+// table away again): each
 // policy starts from the highest version number still stored.
 TEST(SqliteStore, Schema2DatabaseGetsItsPoliciesHighestVersionNumbers) {
   TempFolder folder;
@@ -251,7 +289,9 @@ TEST(SqliteStore, Schema2DatabaseGetsItsPoliciesHighestVersionNumbers) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(database_file(folder).c_str(), &db), SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(db, "ALTER TABLE policies DROP COLUMN highest_version_number; PRAGMA user_version = 2;",
+    EXPECT_EQ(sqlite3_exec(db,
+                           "DROP TABLE audit_events; ALTER TABLE policies DROP COLUMN highest_version_number; "
+                           "PRAGMA user_version = 2;",
                            nullptr, nullptr, nullptr),
               SQLITE_OK)
         << sqlite3_errmsg(db);

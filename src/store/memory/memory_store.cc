@@ -41,7 +41,20 @@ struct State {
   std::map<std::string, InstanceProfile, std::less<>> instance_profiles;
   std::set<Key2> profile_roles;                                                     // (profile id, role id)
   std::map<std::pair<ResourceKind, std::string>, Resource, std::less<>> resources;  // (kind, id)
+  // The audit trail by (time, event id), oldest first, and its event ids. [IMPL] copied with
+  // the rest of the state by every write transaction, as everything here is: this backend is
+  // for tests and trials, not for a long trail.
+  std::map<std::pair<Timestamp, std::string>, AuditEvent> audit;
+  std::set<std::string, std::less<>> audit_ids;
 };
+
+bool audit_matches(const AuditEvent& e, const AuditQuery& q) {
+  return (!q.account_id || e.account_id == *q.account_id) &&
+         (!q.principal_arn || e.principal_arn == *q.principal_arn) &&
+         (!q.event_source || e.event_source == *q.event_source) && (!q.event_name || e.event_name == *q.event_name) &&
+         (!q.resource_arn || e.resource_arn == *q.resource_arn) && (!q.since || e.time >= *q.since) &&
+         (!q.until || e.time < *q.until) && (!q.outcome || e.outcome == *q.outcome);
+}
 
 // A record with the same account and case-folded name, other than `except_id`.
 template <class Map>
@@ -715,6 +728,47 @@ class MemoryTransaction final : public Transaction {
     }
     return written(change_key(Topic::kInstanceProfile, profile_id));
   }
+
+  // ---- The audit trail ----
+  Result<Page<AuditEvent>> list_audit_events(const AuditQuery& query) override {
+    std::optional<std::pair<Timestamp, std::string>> after;
+    if (!query.marker.empty()) {
+      auto decoded = decode_audit_marker(query.marker);
+      if (!decoded) return decoded.error();
+      after = std::move(*decoded);
+    }
+    const std::size_t limit = std::max<std::size_t>(query.max_items, 1);
+    Page<AuditEvent> page;
+    const auto& audit = s().audit;
+    auto it = after ? audit.lower_bound(*after) : audit.end();  // newest first: walk down
+    while (it != audit.begin()) {
+      --it;
+      if (!audit_matches(it->second, query)) continue;
+      if (page.items.size() == limit) {
+        const AuditEvent& last = page.items.back();
+        page.next_marker = encode_audit_marker(last.time, last.event_id);
+        break;
+      }
+      page.items.push_back(it->second);
+    }
+    return page;
+  }
+  Result<void> append_audit_event(const AuditEvent& event) override {
+    State& st = w();
+    if (!st.audit_ids.insert(event.event_id).second) return already_exists("audit event " + event.event_id);
+    st.audit.emplace(std::pair{event.time, event.event_id}, event);
+    return {};  // published by commit, but not a write that bumps the generation
+  }
+  Result<std::uint64_t> prune_audit_events(Timestamp before) override {
+    State& st = w();
+    std::uint64_t n = 0;
+    for (auto it = st.audit.begin(); it != st.audit.end() && it->first.first < before; ++n) {
+      st.audit_ids.erase(it->second.event_id);
+      it = st.audit.erase(it);
+    }
+    return n;
+  }
+  // ---- end of the audit trail ----
 
   Result<void> commit() override;
 

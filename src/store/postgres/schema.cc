@@ -195,6 +195,21 @@ CREATE TABLE resources (
   UNIQUE (kind, account_id, name_folded)
 );
 CREATE INDEX resources_owner ON resources (owner_id) WHERE owner_id IS NOT NULL;
+
+CREATE TABLE audit_events (
+  event_id TEXT COLLATE "C" PRIMARY KEY,
+  time BIGINT NOT NULL,
+  account_id TEXT COLLATE "C" NOT NULL,
+  principal_arn TEXT COLLATE "C" NOT NULL,
+  event_source TEXT COLLATE "C" NOT NULL,
+  event_name TEXT COLLATE "C" NOT NULL,
+  resource_arn TEXT COLLATE "C" NOT NULL,
+  outcome BIGINT NOT NULL,
+  error_code TEXT COLLATE "C" NOT NULL,
+  record TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX audit_events_time ON audit_events (time, event_id);
+CREATE INDEX audit_events_principal ON audit_events (principal_arn, time, event_id);
 )sql",
 };
 

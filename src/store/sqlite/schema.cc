@@ -201,6 +201,24 @@ UPDATE policies SET highest_version_number = coalesce(
   (SELECT max(CAST(substr(v.version_id, 2) AS INTEGER)) FROM policy_versions v
    WHERE v.policy_arn = policies.arn AND v.version_id GLOB 'v[0-9]*'), 0);
 )sql",
+    // 4: the audit trail (store.h AuditEvent): searched newest first by time, by principal,
+    // and pruned by time. `record` is the event's JSON.
+    R"sql(
+CREATE TABLE audit_events (
+  event_id TEXT PRIMARY KEY,
+  time INTEGER NOT NULL,
+  account_id TEXT NOT NULL,
+  principal_arn TEXT NOT NULL,
+  event_source TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  resource_arn TEXT NOT NULL,
+  outcome INTEGER NOT NULL,
+  error_code TEXT NOT NULL,
+  record TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX audit_events_time ON audit_events (time, event_id);
+CREATE INDEX audit_events_principal ON audit_events (principal_arn, time, event_id);
+)sql",
 };
 
 Result<std::int64_t> pragma_integer(Connection& connection, const char* sql) {

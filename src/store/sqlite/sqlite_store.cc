@@ -40,6 +40,7 @@ class SqliteTransaction final : public SqlBase {
   ~SqliteTransaction() override { rollback(); }
 
   void rollback() override;
+
   Result<void> commit() override;
 
  private:
@@ -59,7 +60,7 @@ class SqliteStore final : public Store {
     idle_readers_.clear();
     writer_.reset();
     if (wal_fd_ >= 0) ::close(wal_fd_);
-    ::close(lock_fd_);  // releases the flock
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
   }
 
   // Group commit [IMPL]. The writer connection commits with synchronous=NORMAL: COMMIT writes
@@ -122,6 +123,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::unique_ptr<Transaction>> begin_write() override {
+    if (!writer_) return internal::make_error(kStorageFailure, file_ + " is open for reading only");
     {
       std::unique_lock lock(writer_mu_);
       writer_free_.wait(lock, [&] { return !writer_active_; });
@@ -137,6 +139,7 @@ class SqliteStore final : public Store {
   std::uint64_t generation() const override { return generation_.load(std::memory_order_acquire); }
   std::uint64_t last_change(std::string_view key) const override { return changes_.last_change(key); }
 
+  // A read-only store (open_sqlite_store_read_only) starts with the connection it checked.
   void release_reader(std::unique_ptr<Connection> connection) {
     std::lock_guard lock(readers_mu_);
     idle_readers_.push_back(std::move(connection));
@@ -366,6 +369,33 @@ Result<void> backup_sqlite_store(const std::string& folder, const std::string& d
   close_both();
   if (!message.empty()) return failed("backup of " + file + " failed: " + message);
   return {};
+}
+
+// [IMPL] How `iamd audit` reads while the server runs: the server's flock on iamd.lock is not
+// taken (it would fail), and no writer connection is opened. Readers need only the WAL
+// index (-shm), which SQLite shares between processes; they see each committed snapshot.
+// Nothing is created: a folder without a database is an error, not a new store.
+Result<std::unique_ptr<Store>> open_sqlite_store_read_only(const std::string& folder) {
+  namespace fs = std::filesystem;
+  const std::string file = (fs::path(folder) / kDatabaseFile).string();
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) return open_failure("no iamd database in " + folder + " (" + file + ")");
+  if (!S_ISREG(st.st_mode)) return open_failure(file + " is not a regular file; the store follows no links");
+  auto reader = Connection::open(file, true);
+  if (!reader) return reader.error();
+  auto version = (*reader)->prepare("PRAGMA user_version");
+  if (!version) return version.error();
+  auto row = (*version)->step();
+  if (!row) return row.error();
+  const std::int64_t v = *row ? (*version)->integer(0) : 0;
+  version->reset();
+  if (v != kSchemaVersion) {
+    return open_failure(file + ": schema version " + std::to_string(v) + ", this iamd reads " +
+                        std::to_string(kSchemaVersion) + " (start the server of this version once to migrate it)");
+  }
+  auto store = std::make_unique<SqliteStore>(file, -1, nullptr, 0, -1);
+  store->release_reader(std::move(*reader));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace iamd::store::sqlite

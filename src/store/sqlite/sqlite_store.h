@@ -29,7 +29,7 @@
 namespace iamd::store::sqlite {
 
 // The schema version this build writes and the newest it can open.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 inline constexpr std::string_view kDatabaseFile = "iamd.db";
 inline constexpr std::string_view kLockFile = "iamd.lock";
 
@@ -37,6 +37,11 @@ inline constexpr std::string_view kLockFile = "iamd.lock";
 // kSchemaVersion. The folder is created 0700 and the lock and database files 0600 (also
 // -wal and -shm, which SQLite creates with the database's mode), whatever the umask.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& folder);
+// Opens the data folder's database for reading only, beside the process that owns it: no
+// lock is taken and nothing is created or migrated; WAL lets this process read committed
+// snapshots while the owner writes. begin_write() fails (StorageFailure). The database must
+// exist with exactly kSchemaVersion.
+Result<std::unique_ptr<Store>> open_sqlite_store_read_only(const std::string& folder);
 
 // Copies the data folder's database into `destination` (a new file, 0600; an existing one is
 // refused) with SQLite's online backup API: a consistent copy while a server writes to it
