@@ -74,6 +74,21 @@ inline std::int64_t version_number(std::string_view version_id) {
   return n;
 }
 
+// Timestamps are stored as nanoseconds since the epoch in one 64-bit integer (good until
+// 2262), by both SQL backends.
+inline std::int64_t to_nanos(Timestamp t) {
+  return t.seconds * 1'000'000'000 + t.nanos;
+}
+inline Timestamp from_nanos(std::int64_t nanos) {
+  std::int64_t seconds = nanos / 1'000'000'000;
+  std::int64_t rest = nanos % 1'000'000'000;
+  if (rest < 0) {
+    rest += 1'000'000'000;
+    --seconds;
+  }
+  return Timestamp{seconds, static_cast<std::int32_t>(rest)};
+}
+
 // The page size actually used: AWS's MaxItems is 1..1000, a zero means one.
 inline std::size_t page_size(const ListOptions& options) {
   return options.max_items == 0 ? 1 : options.max_items;

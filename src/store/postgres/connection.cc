@@ -14,7 +14,6 @@ namespace iamd::store::postgres {
 
 namespace {
 
-constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 constexpr unsigned kByteaOid = 17;  // pg_type.oid of bytea
 
 int hex_value(char c) {
@@ -61,7 +60,7 @@ void Statement::bind_one(Blob value) {
 }
 // Timestamps are nanoseconds since the epoch in one BIGINT (good until 2262).
 void Statement::bind_one(Timestamp value) {
-  bind_text(std::to_string(value.seconds * kNanosPerSecond + value.nanos));
+  bind_text(std::to_string(internal::to_nanos(value)));
 }
 void Statement::bind_one(std::nullptr_t) {
   values_.emplace_back();
@@ -154,14 +153,7 @@ std::int64_t Statement::integer(int column) const {
 }
 
 Timestamp Statement::timestamp(int column) const {
-  const std::int64_t nanos = integer(column);
-  std::int64_t seconds = nanos / kNanosPerSecond;
-  std::int64_t rest = nanos % kNanosPerSecond;
-  if (rest < 0) {
-    rest += kNanosPerSecond;
-    --seconds;
-  }
-  return Timestamp{seconds, static_cast<std::int32_t>(rest)};
+  return internal::from_nanos(integer(column));
 }
 
 std::optional<Timestamp> Statement::optional_timestamp(int column) const {

@@ -11,7 +11,6 @@ namespace iamd::store::sqlite {
 namespace {
 // Long enough to ride out a checkpoint or another process's short transaction.
 constexpr int kBusyTimeoutMs = 5000;
-constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 }  // namespace
 
 Statement::Statement(Connection& connection, sqlite3_stmt* stmt, bool& in_use)
@@ -37,7 +36,7 @@ void Statement::bind_one(int index, std::int64_t value) {
 }
 // Timestamps are nanoseconds since the epoch in one INTEGER (good until 2262).
 void Statement::bind_one(int index, Timestamp value) {
-  sqlite3_bind_int64(stmt_, index, value.seconds * kNanosPerSecond + value.nanos);
+  sqlite3_bind_int64(stmt_, index, internal::to_nanos(value));
 }
 void Statement::bind_one(int index, std::nullptr_t) {
   sqlite3_bind_null(stmt_, index);
@@ -74,14 +73,7 @@ std::int64_t Statement::integer(int column) const {
 }
 
 Timestamp Statement::timestamp(int column) const {
-  const std::int64_t nanos = integer(column);
-  std::int64_t seconds = nanos / kNanosPerSecond;
-  std::int64_t rest = nanos % kNanosPerSecond;
-  if (rest < 0) {
-    rest += kNanosPerSecond;
-    --seconds;
-  }
-  return Timestamp{seconds, static_cast<std::int32_t>(rest)};
+  return internal::from_nanos(integer(column));
 }
 
 std::optional<Timestamp> Statement::optional_timestamp(int column) const {
