@@ -424,7 +424,14 @@ bool Console::may_block(std::string_view method, std::string_view path) {
 api::ApiResponse Console::handle(const api::ApiRequest& req) {
   State& s = *state_;
   if (req.path == "/" || req.path == "/console") return redirect("/console/");
-  if (req.path.starts_with("/console/api/")) return s.api(req, std::string_view(req.path).substr(13));
+  if (req.path.starts_with("/console/api/")) {
+    // Sessions, counters and sign-ins changed through other nodes sharing the store are seen
+    // before the session is read (store::Store::sync), as the gateway does for API calls.
+    if (auto synced = s.domain.env().store->sync(); !synced) {
+      return json_error(503, "ServiceUnavailable", "The store does not answer; try again.");
+    }
+    return s.api(req, std::string_view(req.path).substr(13));
+  }
   return s.asset(req, std::string_view(req.path).substr(9));
 }
 
