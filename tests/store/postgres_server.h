@@ -32,7 +32,7 @@ class PostgresServer {
     const std::string command =
         "psql -q -v ON_ERROR_STOP=1 '" + url_ + "' -c 'CREATE SCHEMA " + schema + "' >/dev/null";
     if (std::system(command.c_str()) != 0) return {};
-    return url_ + "?options=-csearch_path%3D" + schema;
+    return url_ + (url_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
   }
 
  private:

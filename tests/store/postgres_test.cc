@@ -200,7 +200,7 @@ TEST(PostgresStore, RefusesADatabaseThatIsNotIamds) {
   ASSERT_FALSE(server.url().empty()) << server.error();
   const std::string url = server.fresh_schema_url();
   ASSERT_FALSE(url.empty());
-  const std::string schema = url.substr(url.find("%3D") + 3);
+  const std::string schema = url.substr(url.rfind("%3D") + 3);
   const std::string command =
       "psql -q '" + server.url() + "' -c 'CREATE TABLE " + schema + ".users (id int)' >/dev/null";
   ASSERT_EQ(std::system(command.c_str()), 0);
