@@ -126,7 +126,13 @@ await pageCheck("Switch back: the user of A again, A's users", page, async () =>
   await openMenu();
   await page.getByRole("button", { name: "Switch back" }).click();
   await heading(page, /Dashboard/);
-  const s = await pageSession();
+  // The page was on a dashboard already (B's): wait for the switch-back request to have
+  // answered, not only for the heading, before asking the session (a race under load).
+  let s = await pageSession();
+  for (let i = 0; i < 50 && s.role !== null; i++) {
+    await page.waitForTimeout(100);
+    s = await pageSession();
+  }
   assertEqual([s.role, s.principal.arn], [null, `arn:aws:iam::${A}:user/switcher`], "session");
   const users = await usersShown();
   assert(users.includes("only-in-a") && !users.includes("only-in-b"), users);
